@@ -1,0 +1,57 @@
+//! Emits the generated crate's `Cargo.toml`: only the dependencies its model needs.
+
+use crate::ir::Service;
+
+/// The manifest text.
+pub fn emit(service: &Service, header: &str) -> String {
+    let header = header.replace("// ", "# ");
+    let description = format!(
+        "A small client for the {} service (API version {}), generated from its Smithy model",
+        service.sdk_id, service.version
+    );
+    let mut deps = vec![
+        r#"fastrand = "2""#.to_string(),
+        r#"hmac = "0.13""#.to_string(),
+        r#"http = "1""#.to_string(),
+        r#"serde_json = "1""#.to_string(),
+        r#"sha2 = { version = "0.11", default-features = false }"#.to_string(),
+        r#"hyper = { version = "1", default-features = false, features = ["client", "http1"], optional = true }"#.to_string(),
+        r#"hyper-util = { version = "0.1.10", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#.to_string(),
+        r#"http-body-util = { version = "0.1", optional = true }"#.to_string(),
+        r#"hyper-rustls = { version = "0.27", default-features = false, features = ["http1", "ring", "webpki-roots", "tls12"], optional = true }"#.to_string(),
+        r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#.to_string(),
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "net", "time"], optional = true }"#.to_string(),
+    ];
+    if service.features.patterns {
+        deps.push(if service.features.unicode_patterns {
+            r#"regex = { version = "1", default-features = false, features = ["std", "unicode-gencat", "unicode-perl"] }"#.to_string()
+        } else {
+            r#"regex-lite = "0.1""#.to_string()
+        });
+    }
+    deps.sort();
+    format!(
+        r#"{header}[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+rust-version = "1.88"
+description = "{description}"
+license = "Apache-2.0"
+publish = false
+
+[features]
+default = ["default-https-client"]
+# The built-in HTTPS transport: hyper, rustls (ring) and tokio. Turn it off to bring your own `HttpClient`.
+default-https-client = ["dep:hyper", "dep:hyper-util", "dep:http-body-util", "dep:hyper-rustls", "dep:rustls", "dep:tokio"]
+
+[dependencies]
+{deps}
+
+[dev-dependencies]
+tokio = {{ version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }}
+"#,
+        name = service.crate_name,
+        deps = deps.join("\n"),
+    )
+}

@@ -1,0 +1,243 @@
+//! Emits `src/de.rs`: awsJson response deserializers for operation outputs and modeled errors.
+//!
+//! Unknown members are ignored, unknown enum values and union members are kept, `null` means absent,
+//! and a required member the service left out gets its zero value where one exists (Smithy's client
+//! error correction), so a lenient service never breaks a caller.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::common::{fn_suffix, ident, reachable};
+use super::types::default_expr;
+use crate::ir::{Field, Presence, Service, Ty, TyKind, TypeDefKind};
+use crate::model::TimestampFormat;
+
+/// The whole `de` module.
+pub fn emit(service: &Service) -> TokenStream {
+    let mut roots: Vec<String> = service.operations.iter().map(|op| op.output.clone()).collect();
+    roots.extend(service.operations.iter().flat_map(|op| op.errors.iter().cloned()));
+    let needed = reachable(service, roots);
+    let mut fns = Vec::new();
+    for op in &service.operations {
+        let output = ident(&op.output);
+        let entry = format_ident!("body_{}", op.fn_name.trim_start_matches("r#"));
+        let inner = format_ident!("de_{}", fn_suffix(&op.output));
+        let doc = format!(" Reads the body of a successful `{}` response.", op.name);
+        fns.push(quote! {
+            #[doc = #doc]
+            pub(crate) fn #entry(body: &[u8]) -> ::std::result::Result<crate::types::#output, crate::runtime::json::DeserializeError> {
+                let value = crate::runtime::json::parse(body)?;
+                #inner(&value)
+            }
+        });
+    }
+    for def in &service.types {
+        if !needed.contains(&def.name) {
+            continue;
+        }
+        let name = ident(&def.name);
+        let func = format_ident!("de_{}", fn_suffix(&def.name));
+        match &def.kind {
+            TypeDefKind::Structure(s) => {
+                let is_error = s.error.is_some();
+                let slots = s.fields.iter().map(|f| {
+                    let slot = slot_ident(f);
+                    let mut ty = super::common::rust_type(&f.ty);
+                    if f.boxed {
+                        ty = quote!(::std::boxed::Box<#ty>);
+                    }
+                    quote! { let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None; }
+                });
+                let arms = s.fields.iter().map(|f| {
+                    let slot = slot_ident(f);
+                    let wire = &f.wire_name;
+                    let read = boxed(f, read_value(&f.ty));
+                    // awsJson services spell an error's message member either way.
+                    let pattern = if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
+                    quote! {
+                        #pattern => #slot = crate::runtime::json::optional(value, |value| #read).map_err(|e| e.at(#wire))?,
+                    }
+                });
+                let inits = s.fields.iter().map(finish_field);
+                let body = if s.fields.is_empty() {
+                    quote! {
+                        crate::runtime::json::object(value)?;
+                        ::std::result::Result::Ok(crate::types::#name {})
+                    }
+                } else {
+                    quote! {
+                        #(#slots)*
+                        for (key, value) in crate::runtime::json::object(value)? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {}
+                            }
+                        }
+                        ::std::result::Result::Ok(crate::types::#name { #(#inits)* })
+                    }
+                };
+                fns.push(quote! {
+                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, crate::runtime::json::DeserializeError> {
+                        #body
+                    }
+                });
+            }
+            TypeDefKind::Union(fields) => {
+                let arms = fields.iter().map(|f| {
+                    let variant = ident(&f.rust_name);
+                    let wire = &f.wire_name;
+                    let read = boxed(f, read_value(&f.ty));
+                    quote! { #wire => crate::types::#name::#variant((#read).map_err(|e| e.at(#wire))?), }
+                });
+                fns.push(quote! {
+                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, crate::runtime::json::DeserializeError> {
+                        let mut found = ::std::option::Option::None;
+                        for (key, value) in crate::runtime::json::object(value)? {
+                            // `null` members are absent; `__type` is protocol metadata, not a member.
+                            if value.is_null() || key == "__type" {
+                                continue;
+                            }
+                            let member = match key.as_str() {
+                                #(#arms)*
+                                other => crate::types::#name::Unknown(other.to_owned()),
+                            };
+                            if found.replace(member).is_some() {
+                                return ::std::result::Result::Err(crate::runtime::json::DeserializeError::new("a union must have exactly one member set, found several"));
+                            }
+                        }
+                        found.ok_or_else(|| crate::runtime::json::DeserializeError::new("a union must have exactly one member set, found none"))
+                    }
+                });
+            }
+            TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
+        }
+    }
+    quote! {
+        //! awsJson response deserializers.
+        #(#fns)*
+    }
+}
+
+fn slot_ident(field: &Field) -> proc_macro2::Ident {
+    format_ident!("field_{}", crate::naming::unraw(&field.rust_name))
+}
+
+fn boxed(field: &Field, read: TokenStream) -> TokenStream {
+    if field.boxed {
+        quote!((#read).map(::std::boxed::Box::new))
+    } else {
+        read
+    }
+}
+
+fn finish_field(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let slot = slot_ident(field);
+    let wire = &field.wire_name;
+    let value = match &field.presence {
+        Presence::Optional => quote!(#slot),
+        Presence::Default(default) => {
+            let default = default_expr(field, default);
+            quote!(#slot.unwrap_or_else(|| #default))
+        }
+        Presence::Required => match zero_value(&field.ty) {
+            Some(zero) => {
+                let zero = if field.boxed { quote!(::std::boxed::Box::new(#zero)) } else { zero };
+                quote!(#slot.unwrap_or_else(|| #zero))
+            }
+            None => quote!(#slot.ok_or_else(|| crate::runtime::json::DeserializeError::missing(#wire))?),
+        },
+    };
+    quote! { #name: #value, }
+}
+
+/// The value Smithy's error correction fills in for a missing required member, if the type has one.
+fn zero_value(ty: &Ty) -> Option<TokenStream> {
+    Some(match &ty.kind {
+        TyKind::String
+        | TyKind::Bool
+        | TyKind::Byte
+        | TyKind::Short
+        | TyKind::Integer
+        | TyKind::Long
+        | TyKind::Float
+        | TyKind::Double
+        | TyKind::Blob
+        | TyKind::Document
+        | TyKind::BigInteger
+        | TyKind::BigDecimal
+        | TyKind::List { .. }
+        | TyKind::Map { .. } => quote!(::std::default::Default::default()),
+        TyKind::Timestamp(_) => quote!(crate::DateTime::from_secs(0)),
+        TyKind::Enum(name) => {
+            let name = ident(name);
+            quote!(crate::types::#name::from(""))
+        }
+        TyKind::IntEnum(name) => {
+            let name = ident(name);
+            quote!(crate::types::#name::from(0))
+        }
+        TyKind::Structure(_) | TyKind::Union(_) => return None,
+    })
+}
+
+/// An expression of type `Result<T, DeserializeError>` reading `value: &serde_json::Value`.
+fn read_value(ty: &Ty) -> TokenStream {
+    match &ty.kind {
+        TyKind::String => quote!(crate::runtime::json::string(value).map(::std::borrow::ToOwned::to_owned)),
+        TyKind::Bool => quote!(crate::runtime::json::boolean(value)),
+        TyKind::Byte => quote!(crate::runtime::json::integer::<i8>(value)),
+        TyKind::Short => quote!(crate::runtime::json::integer::<i16>(value)),
+        TyKind::Integer => quote!(crate::runtime::json::integer::<i32>(value)),
+        TyKind::Long => quote!(crate::runtime::json::integer::<i64>(value)),
+        TyKind::Float => quote!(crate::runtime::json::float(value).map(|v| v as f32)),
+        TyKind::Double => quote!(crate::runtime::json::float(value)),
+        TyKind::BigInteger => quote!(crate::runtime::json::number_text(value).map(crate::BigInteger::from_json_number)),
+        TyKind::BigDecimal => quote!(crate::runtime::json::number_text(value).map(crate::BigDecimal::from_json_number)),
+        TyKind::Timestamp(format) => {
+            let format = match format {
+                TimestampFormat::EpochSeconds => quote!(EpochSeconds),
+                TimestampFormat::DateTime => quote!(DateTime),
+                TimestampFormat::HttpDate => quote!(HttpDate),
+            };
+            quote!(crate::runtime::json_time::read(value, crate::runtime::json_time::Format::#format))
+        }
+        TyKind::Blob => quote!(crate::runtime::blob::read(value)),
+        TyKind::Document => quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(value.clone())),
+        TyKind::Enum(name) => {
+            let name = ident(name);
+            quote!(crate::runtime::json::string(value).map(crate::types::#name::from))
+        }
+        TyKind::IntEnum(name) => {
+            let name = ident(name);
+            quote!(crate::runtime::json::integer::<i64>(value).map(crate::types::#name::from))
+        }
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            let func = format_ident!("de_{}", fn_suffix(name));
+            quote!(#func(value))
+        }
+        TyKind::List { member, sparse } => {
+            let item = read_value(member);
+            if *sparse {
+                quote!(crate::runtime::json::sparse_list(value, |value| #item))
+            } else {
+                quote!(crate::runtime::json::list(value, |value| #item))
+            }
+        }
+        TyKind::Map { key, value: value_ty, sparse } => {
+            let item = read_value(value_ty);
+            let key = match &key.kind {
+                TyKind::Enum(name) => {
+                    let name = ident(name);
+                    quote!(crate::types::#name::from)
+                }
+                _ => quote!(::std::borrow::ToOwned::to_owned),
+            };
+            if *sparse {
+                quote!(crate::runtime::json::sparse_map(value, #key, |value| #item))
+            } else {
+                quote!(crate::runtime::json::map(value, #key, |value| #item))
+            }
+        }
+    }
+}

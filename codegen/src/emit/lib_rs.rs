@@ -1,0 +1,49 @@
+//! Emits `src/lib.rs`: the crate documentation, module tree and re-exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::inner_doc_lines;
+use crate::docs::html_to_markdown;
+use crate::ir::Service;
+
+/// The crate root.
+pub fn emit(service: &Service) -> TokenStream {
+    let title = service.title.clone().unwrap_or_else(|| service.sdk_id.clone());
+    let mut text = format!(
+        "A client for {title} (API version {}), generated from the service's Smithy model.\n\n\
+         Operations: {}.\n",
+        service.version,
+        service.operations.iter().map(|op| format!("`{}`", op.name)).collect::<Vec<_>>().join(", ")
+    );
+    if let Some(docs) = &service.docs {
+        let docs = html_to_markdown(docs);
+        if !docs.trim().is_empty() {
+            text.push_str("\n# About the service\n\n");
+            text.push_str(&docs);
+            text.push('\n');
+        }
+    }
+    let crate_docs = inner_doc_lines(&text);
+    let mut reexports = vec![quote! {
+        pub use runtime::validate::{Validate, ValidationError};
+    }];
+    if service.features.timestamps {
+        reexports.push(quote! { pub use runtime::datetime::{DateTime, DateTimeError}; });
+    }
+    quote! {
+        #crate_docs
+        #![deny(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        pub mod error;
+        pub mod runtime;
+        pub mod types;
+
+        mod de;
+        mod ser;
+        mod validate;
+
+        #(#reexports)*
+    }
+}

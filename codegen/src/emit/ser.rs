@@ -1,0 +1,182 @@
+//! Emits `src/ser.rs`: awsJson request bodies for every operation input and what it contains.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::common::{fn_suffix, ident, reachable};
+use crate::ir::{DefaultValue, Field, Presence, Service, Ty, TyKind, TypeDefKind};
+use crate::model::TimestampFormat;
+
+/// The whole `ser` module.
+pub fn emit(service: &Service) -> TokenStream {
+    let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
+    let needed = reachable(service, inputs.iter().cloned());
+    let mut fns = Vec::new();
+    for op in &service.operations {
+        let input = ident(&op.input);
+        let entry = format_ident!("body_{}", op.fn_name.trim_start_matches("r#"));
+        let inner = format_ident!("ser_{}", fn_suffix(&op.input));
+        let doc = format!(" The JSON body of a `{}` request.", op.name);
+        fns.push(quote! {
+            #[doc = #doc]
+            pub(crate) fn #entry(input: &crate::types::#input) -> ::std::string::String {
+                let mut out = ::std::string::String::with_capacity(256);
+                let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+                #inner(input, &mut object);
+                object.finish();
+                out
+            }
+        });
+    }
+    for def in &service.types {
+        if !needed.contains(&def.name) {
+            continue;
+        }
+        let name = ident(&def.name);
+        let func = format_ident!("ser_{}", fn_suffix(&def.name));
+        match &def.kind {
+            TypeDefKind::Structure(s) => {
+                let members: Vec<TokenStream> = s.fields.iter().map(structure_member).collect();
+                let value = if s.fields.is_empty() { quote!(_value) } else { quote!(value) };
+                let object = if s.fields.is_empty() { quote!(_object) } else { quote!(object) };
+                fns.push(quote! {
+                    pub(crate) fn #func(#value: &crate::types::#name, #object: &mut crate::runtime::json::JsonObjectWriter<'_>) {
+                        #(#members)*
+                    }
+                });
+            }
+            TypeDefKind::Union(fields) => {
+                let arms = fields.iter().map(|f| {
+                    let variant = ident(&f.rust_name);
+                    let wire = &f.wire_name;
+                    let write = write_value(&f.ty, quote!(value), quote!(object.key(#wire)));
+                    quote! { crate::types::#name::#variant(value) => { #write } }
+                });
+                fns.push(quote! {
+                    pub(crate) fn #func(value: &crate::types::#name, object: &mut crate::runtime::json::JsonObjectWriter<'_>) {
+                        match value {
+                            #(#arms)*
+                            // Validation rejects unknown members before a request is serialized.
+                            crate::types::#name::Unknown(_) => {}
+                        }
+                    }
+                });
+            }
+            TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
+        }
+    }
+    quote! {
+        //! awsJson request serializers: wire member names, absent optional members left out.
+        #(#fns)*
+    }
+}
+
+fn structure_member(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    match &field.presence {
+        Presence::Optional => {
+            let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
+            quote! { if let ::std::option::Option::Some(value) = &value.#name { #write } }
+        }
+        Presence::Required => {
+            let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
+            quote! { { let value = &value.#name; #write } }
+        }
+        Presence::Default(default) => {
+            let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
+            let write = quote! { { let value = &value.#name; #write } };
+            // Like the AWS SDKs, a member equal to its default is left out; the service applies it.
+            match skip_default_condition(&field.ty, default, quote!(value.#name)) {
+                Some(is_default) => quote! { if !(#is_default) { #write } },
+                None => write,
+            }
+        }
+    }
+}
+
+fn skip_default_condition(ty: &Ty, default: &DefaultValue, value: TokenStream) -> Option<TokenStream> {
+    Some(match (&ty.kind, default) {
+        (TyKind::Bool, DefaultValue::Bool(b)) => quote!(#value == #b),
+        (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long, DefaultValue::Int(i)) => {
+            let i = proc_macro2::Literal::i64_unsuffixed(*i);
+            quote!(#value == #i)
+        }
+        (TyKind::Float | TyKind::Double, DefaultValue::Float(f)) => {
+            let f = proc_macro2::Literal::f64_unsuffixed(*f);
+            quote!(#value == #f)
+        }
+        (TyKind::String, DefaultValue::String(s)) => quote!(#value == #s),
+        (TyKind::Enum(_), DefaultValue::String(s)) => quote!(#value.as_str() == #s),
+        (TyKind::IntEnum(_), DefaultValue::Int(i)) => quote!(#value.as_i64() == #i),
+        (TyKind::List { .. } | TyKind::Map { .. }, DefaultValue::Empty) => quote!(#value.is_empty()),
+        _ => return None,
+    })
+}
+
+/// Statements writing `value` (an expression of type `&T`) with `writer` (a `JsonValueWriter` expression).
+fn write_value(ty: &Ty, value: TokenStream, writer: TokenStream) -> TokenStream {
+    match &ty.kind {
+        TyKind::String => quote! { #writer.string(#value); },
+        TyKind::Bool => quote! { #writer.boolean(*#value); },
+        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => quote! { #writer.integer(i64::from(*#value)); },
+        TyKind::Float | TyKind::Double => quote! { #writer.float(f64::from(*#value)); },
+        TyKind::BigInteger | TyKind::BigDecimal => quote! { #writer.raw_number(#value.as_str()); },
+        TyKind::Timestamp(format) => {
+            let format = match format {
+                TimestampFormat::EpochSeconds => quote!(EpochSeconds),
+                TimestampFormat::DateTime => quote!(DateTime),
+                TimestampFormat::HttpDate => quote!(HttpDate),
+            };
+            quote! { crate::runtime::json_time::write(#value, crate::runtime::json_time::Format::#format, #writer); }
+        }
+        TyKind::Blob => quote! { crate::runtime::blob::write(#value, #writer); },
+        TyKind::Document => quote! { #writer.value(#value); },
+        TyKind::Enum(_) => quote! { #writer.string(#value.as_str()); },
+        TyKind::IntEnum(_) => quote! { #writer.integer(#value.as_i64()); },
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            let func = format_ident!("ser_{}", fn_suffix(name));
+            quote! {
+                let mut object = #writer.object();
+                #func(#value, &mut object);
+                object.finish();
+            }
+        }
+        TyKind::List { member, sparse } => {
+            let item = write_value(member, quote!(item), quote!(array.value()));
+            let item = if *sparse {
+                quote! {
+                    match item {
+                        ::std::option::Option::Some(item) => { #item }
+                        ::std::option::Option::None => array.value().null(),
+                    }
+                }
+            } else {
+                item
+            };
+            quote! {
+                let mut array = #writer.array();
+                for item in #value.iter() { #item }
+                array.finish();
+            }
+        }
+        TyKind::Map { value: value_ty, sparse, .. } => {
+            let item = write_value(value_ty, quote!(item), quote!(object.key(key.as_str())));
+            let item = if *sparse {
+                quote! {
+                    match item {
+                        ::std::option::Option::Some(item) => { #item }
+                        ::std::option::Option::None => object.key(key.as_str()).null(),
+                    }
+                }
+            } else {
+                item
+            };
+            quote! {
+                let mut object = #writer.object();
+                for (key, item) in #value.iter() { #item }
+                object.finish();
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Emits `src/validate.rs`: `Validate` for every structure, union and enum, and the compiled patterns.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::ident;
+use crate::ir::{Constraints, Field, Presence, Service, Ty, TyKind, TypeDefKind};
+
+/// The whole `validate` module.
+pub fn emit(service: &Service) -> TokenStream {
+    let mut impls = Vec::new();
+    for def in &service.types {
+        let name = ident(&def.name);
+        let body = match &def.kind {
+            TypeDefKind::Structure(s) if s.error.is_some() => continue,
+            TypeDefKind::Structure(s) => {
+                let checks: Vec<TokenStream> = s.fields.iter().filter_map(field_check).collect();
+                if checks.is_empty() {
+                    quote! { let _ = (at, out); }
+                } else {
+                    quote! { #(#checks)* }
+                }
+            }
+            TypeDefKind::Union(fields) => {
+                let wire: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+                let arms = fields.iter().map(|f| {
+                    let variant = ident(&f.rust_name);
+                    let wire = &f.wire_name;
+                    let path = quote!(&at.member(#wire));
+                    let check = value_check(&f.ty, quote!(value), path);
+                    if check.is_empty() {
+                        quote! { crate::types::#name::#variant(_) => {} }
+                    } else {
+                        quote! { crate::types::#name::#variant(value) => { #check } }
+                    }
+                });
+                quote! {
+                    match self {
+                        #(#arms)*
+                        crate::types::#name::Unknown(member) => {
+                            crate::runtime::validate::unknown_value(member, &[#(#wire),*], false, at, out)
+                        }
+                    }
+                }
+            }
+            TypeDefKind::Enum(_) => quote! {
+                if let crate::types::#name::Unknown(value) = self {
+                    crate::runtime::validate::unknown_value(value, crate::types::#name::values(), false, at, out);
+                }
+            },
+            TypeDefKind::IntEnum(_) => quote! {
+                if let crate::types::#name::Unknown(value) = self {
+                    out.push(crate::runtime::validate::Violation::new(
+                        at.to_text(),
+                        crate::runtime::validate::ViolationKind::Range { min: ::std::option::Option::None, max: ::std::option::Option::None, actual: *value as f64 },
+                    ));
+                }
+            },
+        };
+        impls.push(quote! {
+            impl crate::runtime::validate::Validate for crate::types::#name {
+                fn validate_at(&self, at: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+                    #body
+                }
+            }
+        });
+    }
+    let patterns = service.patterns.iter().map(|p| {
+        let name = ident(&p.name);
+        let ecma = &p.ecma;
+        let regex = &p.regex;
+        let doc = format!(" The model's pattern `{}`.", ecma.replace('`', "'"));
+        quote! {
+            #[doc = #doc]
+            pub(crate) static #name: crate::runtime::pattern::Pattern = crate::runtime::pattern::Pattern::new(#ecma, #regex);
+        }
+    });
+    quote! {
+        //! Constraint checks for every shape: required members, lengths, ranges, patterns and enum values.
+        //!
+        //! The client runs them before sending; call [`Validate::validate`](crate::Validate::validate) to run them yourself.
+        #(#patterns)*
+        #(#impls)*
+    }
+}
+
+fn field_check(field: &Field) -> Option<TokenStream> {
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let path = quote!(&at.member(#wire));
+    match field.presence {
+        Presence::Optional => {
+            let check = value_check(&field.ty, quote!(value), path);
+            (!check.is_empty()).then(|| quote! { if let ::std::option::Option::Some(value) = &self.#name { #check } })
+        }
+        Presence::Required | Presence::Default(_) => {
+            let check = value_check(&field.ty, quote!(value), path);
+            (!check.is_empty()).then(|| quote! { { let value = &self.#name; #check } })
+        }
+    }
+}
+
+/// Statements checking `value` (an expression of type `&T`) at `path` (an expression of type `&Path`).
+fn value_check(ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
+    let Constraints { length, range, pattern } = &ty.constraints;
+    let opt = |v: Option<u64>| match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
+    let optf = |v: Option<f64>| match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
+    let mut checks = Vec::new();
+    if let Some(bounds) = length {
+        let (min, max) = (opt(bounds.min), opt(bounds.max));
+        checks.push(match &ty.kind {
+            TyKind::String => quote! { crate::runtime::validate::string_length(#value, #min, #max, #path, out); },
+            TyKind::Blob => quote! {
+                crate::runtime::validate::length(#value.as_ref().len(), #min, #max, crate::runtime::validate::LengthUnit::Bytes, #path, out);
+            },
+            TyKind::List { .. } => quote! {
+                crate::runtime::validate::length(#value.len(), #min, #max, crate::runtime::validate::LengthUnit::Elements, #path, out);
+            },
+            TyKind::Map { .. } => quote! {
+                crate::runtime::validate::length(#value.len(), #min, #max, crate::runtime::validate::LengthUnit::Entries, #path, out);
+            },
+            _ => TokenStream::new(),
+        });
+    }
+    if let Some(bounds) = range {
+        let (min, max) = (optf(bounds.min), optf(bounds.max));
+        let as_f64 = match &ty.kind {
+            TyKind::BigInteger | TyKind::BigDecimal => quote!(#value.as_f64()),
+            _ => quote!(*#value as f64),
+        };
+        checks.push(quote! { crate::runtime::validate::range(#as_f64, #min, #max, #path, out); });
+    }
+    if let Some(name) = pattern {
+        let name = ident(name);
+        checks.push(quote! { crate::validate::#name.check(#value, #path, out); });
+    }
+    match &ty.kind {
+        TyKind::Enum(name) if ty.sensitive => {
+            let name = ident(name);
+            checks.push(quote! {
+                if let crate::types::#name::Unknown(unknown) = #value {
+                    crate::runtime::validate::unknown_value(unknown, crate::types::#name::values(), true, #path, out);
+                }
+            });
+        }
+        TyKind::Enum(_) | TyKind::IntEnum(_) | TyKind::Structure(_) | TyKind::Union(_) => {
+            checks.push(quote! { crate::runtime::validate::Validate::validate_at(#value, #path, out); });
+        }
+        TyKind::List { member, sparse } => {
+            let inner = value_check(member, quote!(item), quote!(&at.index(index)));
+            if !inner.is_empty() {
+                let item = if *sparse {
+                    quote! { if let ::std::option::Option::Some(item) = item { #inner } }
+                } else {
+                    inner
+                };
+                checks.push(quote! {
+                    {
+                        let at = #path;
+                        for (index, item) in #value.iter().enumerate() { #item }
+                    }
+                });
+            }
+        }
+        TyKind::Map { key, value: value_ty, sparse } => {
+            let key_check = value_check(key, quote!(key), quote!(&at.key(key.as_str())));
+            let value_check_inner = value_check(value_ty, quote!(item), quote!(&at.key(key.as_str())));
+            let value_check_inner = if *sparse && !value_check_inner.is_empty() {
+                quote! { if let ::std::option::Option::Some(item) = item { #value_check_inner } }
+            } else {
+                value_check_inner
+            };
+            if !key_check.is_empty() || !value_check_inner.is_empty() {
+                checks.push(quote! {
+                    {
+                        let at = #path;
+                        for (key, item) in #value.iter() {
+                            let _ = &item;
+                            #key_check
+                            #value_check_inner
+                        }
+                    }
+                });
+            }
+        }
+        _ => {}
+    }
+    quote! { #(#checks)* }
+}

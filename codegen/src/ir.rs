@@ -1,0 +1,982 @@
+//! Stage 2, lower and analyse: the closure of the chosen operations as Rust-ready, sorted type definitions.
+//!
+//! Everything the emitters need is decided here (names, optionality, boxing, constraints, translated
+//! patterns), so each emitter is a plain walk over sorted lists and the output is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::model::{
+    Bounds, EnumValue, ErrorFault, Member, Model, Protocol, Shape, ShapeId, ShapeKind, TimestampFormat, Traits,
+};
+use crate::{naming, pattern};
+
+/// What to generate: which service, which operations, and the crate's name.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The service shape; may be left out when the model defines exactly one service.
+    pub service: Option<String>,
+    /// Operation names (`AcknowledgeThirdPartyJob`) or shape IDs; empty means every operation of the service.
+    pub operations: Vec<String>,
+    /// The generated crate's package name (`codepipeline-jobs`).
+    pub crate_name: String,
+}
+
+/// A model that loads but cannot be turned into a crate: what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IrError {
+    /// The model file.
+    pub file: String,
+    /// The JSON path of the offending shape, member or trait.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for IrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: at {}: {}", self.file, self.location, self.message)
+        }
+    }
+}
+
+impl std::error::Error for IrError {}
+
+/// The whole crate to generate.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Package name of the generated crate.
+    pub crate_name: String,
+    /// The service shape ID.
+    pub shape_id: String,
+    /// The service shape's name, which awsJson uses as the `X-Amz-Target` prefix (`CodePipeline_20150709`).
+    pub target_prefix: String,
+    /// The model's `sdkId` (`CodePipeline`), or the service name.
+    pub sdk_id: String,
+    /// The SigV4 signing name (`codepipeline`).
+    pub signing_name: String,
+    /// The endpoint prefix (`codepipeline` in `codepipeline.us-east-1.amazonaws.com`).
+    pub endpoint_prefix: String,
+    /// The API version.
+    pub version: String,
+    /// The title, if the model gives one.
+    pub title: Option<String>,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// Service documentation (raw HTML).
+    pub docs: Option<String>,
+    /// Operations sorted by name.
+    pub operations: Vec<Operation>,
+    /// Type definitions sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Distinct patterns the validators use, sorted by constant name.
+    pub patterns: Vec<PatternConst>,
+    /// Which optional runtime pieces the crate needs.
+    pub features: Features,
+}
+
+/// Optional runtime pieces, so a crate only depends on what its model uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Some member has a `@pattern` (needs a regex crate).
+    pub patterns: bool,
+    /// Some pattern uses Unicode property classes (needs `regex` rather than `regex-lite`).
+    pub unicode_patterns: bool,
+    /// Some member is a blob (needs base64).
+    pub blobs: bool,
+    /// Some member is an idempotency token (needs UUIDs).
+    pub idempotency_tokens: bool,
+    /// Some member is a document.
+    pub documents: bool,
+    /// Some member is a timestamp.
+    pub timestamps: bool,
+    /// Some member is a bigInteger or bigDecimal.
+    pub big_numbers: bool,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The shape name, which is also the wire name (`AcknowledgeThirdPartyJob`).
+    pub name: String,
+    /// The Rust method name (`acknowledge_third_party_job`).
+    pub fn_name: String,
+    /// The Rust name of its error enum (`AcknowledgeThirdPartyJobError`).
+    pub error_name: String,
+    /// The input structure's Rust name.
+    pub input: String,
+    /// The output structure's Rust name.
+    pub output: String,
+    /// Rust names of the error structures it may return, sorted.
+    pub errors: Vec<String>,
+    /// Documentation (raw HTML).
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
+}
+
+/// A named type of the generated crate.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// The shape it comes from.
+    pub shape_id: String,
+    /// Documentation (raw HTML).
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
+    /// What kind of type.
+    pub kind: TypeDefKind,
+}
+
+/// The kinds of named type.
+#[derive(Debug, Clone)]
+pub enum TypeDefKind {
+    /// A structure (also operation inputs, outputs and errors).
+    Structure(Structure),
+    /// A string enum.
+    Enum(Vec<EnumVariant>),
+    /// An intEnum.
+    IntEnum(Vec<IntEnumVariant>),
+    /// A tagged union.
+    Union(Vec<Field>),
+}
+
+/// A structure's members and role.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    /// Members in model order.
+    pub fields: Vec<Field>,
+    /// Set for structures with `@error`.
+    pub error: Option<ErrorInfo>,
+    /// Whether this is an operation input (it gets a fluent builder on the client).
+    pub is_input: bool,
+    /// Whether this is an operation output.
+    pub is_output: bool,
+    /// `@sensitive` on the structure: Debug prints nothing of it.
+    pub sensitive: bool,
+}
+
+/// What an error structure says about the error.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The code on the wire (the shape name).
+    pub code: String,
+    /// Client or server fault.
+    pub fault: ErrorFault,
+    /// `@httpError`, if given.
+    pub http_status: Option<u16>,
+    /// `@retryable`, if given.
+    pub retryable: Option<crate::model::Retryable>,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value.
+    pub value: String,
+    /// Documentation (raw HTML).
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
+}
+
+/// An intEnum value.
+#[derive(Debug, Clone)]
+pub struct IntEnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value.
+    pub value: i64,
+    /// Documentation (raw HTML).
+    pub docs: Option<String>,
+}
+
+/// A structure member or union variant.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The model's member name.
+    pub member_name: String,
+    /// The JSON key (`@jsonName` or the member name).
+    pub wire_name: String,
+    /// The Rust field name (snake case; for union variants, the PascalCase variant name).
+    pub rust_name: String,
+    /// The value type.
+    pub ty: Ty,
+    /// How presence is represented.
+    pub presence: Presence,
+    /// Whether the value is boxed to break a recursive cycle.
+    pub boxed: bool,
+    /// Documentation (raw HTML): the member's own, else the target's.
+    pub docs: Option<String>,
+    /// `@deprecated` on the member.
+    pub deprecated: Option<crate::model::Deprecated>,
+    /// `@idempotencyToken`: filled with a fresh UUID when the caller leaves it out.
+    pub idempotency_token: bool,
+}
+
+/// How a field's presence is modelled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence {
+    /// `Option<T>`.
+    Optional,
+    /// `T`, and the builder fails when it is not set.
+    Required,
+    /// `T`, and the builder uses this default when it is not set.
+    Default(DefaultValue),
+}
+
+/// A `@default` value the generator can express.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// A boolean.
+    Bool(bool),
+    /// An integer of any width.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string (also an enum's wire value).
+    String(String),
+    /// An empty list or map.
+    Empty,
+    /// A timestamp in epoch seconds.
+    Timestamp(f64),
+}
+
+/// A value type together with the constraints that apply to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ty {
+    /// The type.
+    pub kind: TyKind,
+    /// Constraint traits that apply at this level.
+    pub constraints: Constraints,
+    /// `@sensitive` on the target: values are redacted in Debug and never echoed in errors.
+    pub sensitive: bool,
+}
+
+/// The value types.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub enum TyKind {
+    String,
+    Bool,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp(TimestampFormat),
+    Blob,
+    Document,
+    /// A named enum.
+    Enum(String),
+    /// A named intEnum.
+    IntEnum(String),
+    /// A named structure.
+    Structure(String),
+    /// A named union.
+    Union(String),
+    /// A list; `sparse` lists hold `Option`s.
+    List { member: Box<Ty>, sparse: bool },
+    /// A map with string (or enum) keys.
+    Map { key: Box<Ty>, value: Box<Ty>, sparse: bool },
+}
+
+/// Constraint traits, resolved (member traits override the target's).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `@length`.
+    pub length: Option<Bounds<u64>>,
+    /// `@range`, as f64 (exact for every bound real models use).
+    pub range: Option<Bounds<f64>>,
+    /// `@pattern`: the constant holding its compiled form.
+    pub pattern: Option<String>,
+}
+
+/// A distinct pattern the validators compile once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternConst {
+    /// The constant's name.
+    pub name: String,
+    /// The pattern as the model wrote it (shown in violations).
+    pub ecma: String,
+    /// Its Rust regex translation.
+    pub regex: String,
+}
+
+/// Lowers a loaded model to the IR for the selected operations.
+pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
+    Lowerer::new(model).lower(selection)
+}
+
+struct Lowerer<'m> {
+    model: &'m Model,
+    /// Rust names for every named shape in the closure.
+    names: BTreeMap<ShapeId, String>,
+    /// Patterns by ECMA source -> (const name, regex, needs_unicode).
+    patterns: BTreeMap<String, (String, String, bool)>,
+    features: Features,
+}
+
+impl<'m> Lowerer<'m> {
+    fn new(model: &'m Model) -> Self {
+        Lowerer { model, names: BTreeMap::new(), patterns: BTreeMap::new(), features: Features::default() }
+    }
+
+    fn error(&self, location: impl Into<String>, message: impl Into<String>) -> IrError {
+        IrError { file: self.model.file.clone(), location: location.into(), message: message.into() }
+    }
+
+    fn shape(&self, id: &ShapeId) -> &'m Shape {
+        // The loader checked every reference, so a missing shape here is a generator bug.
+        &self.model.shapes[id]
+    }
+
+    fn shape_path(id: &ShapeId) -> String {
+        format!("shapes.{:?}", id.as_str())
+    }
+
+    fn find_service(&self, wanted: Option<&str>) -> Result<&'m Shape, IrError> {
+        let services: Vec<&Shape> =
+            self.model.shapes.values().filter(|s| matches!(s.kind, ShapeKind::Service { .. })).collect();
+        match wanted {
+            Some(wanted) => services
+                .iter()
+                .find(|s| s.id.as_str() == wanted || s.id.name() == wanted)
+                .copied()
+                .ok_or_else(|| {
+                    let known: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
+                    self.error("shapes", format!("no service `{wanted}` in the model (it has: {})", known.join(", ")))
+                }),
+            None => match services.as_slice() {
+                [one] => Ok(one),
+                [] => Err(self.error("shapes", "the model defines no service shape")),
+                many => {
+                    let known: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
+                    Err(self.error("shapes", format!("the model defines several services; choose one of: {}", known.join(", "))))
+                }
+            },
+        }
+    }
+
+    fn service_operations(&self, service: &Shape) -> Vec<ShapeId> {
+        let ShapeKind::Service { operations, resources, .. } = &service.kind else { return Vec::new() };
+        let mut all: BTreeSet<ShapeId> = operations.iter().cloned().collect();
+        let mut pending: Vec<ShapeId> = resources.clone();
+        let mut seen = BTreeSet::new();
+        while let Some(resource) = pending.pop() {
+            if !seen.insert(resource.clone()) {
+                continue;
+            }
+            if let ShapeKind::Resource { operations, resources } = &self.shape(&resource).kind {
+                all.extend(operations.iter().cloned());
+                pending.extend(resources.iter().cloned());
+            }
+        }
+        all.into_iter().collect()
+    }
+
+    fn lower(mut self, selection: &Selection) -> Result<Service, IrError> {
+        let service = self.find_service(selection.service.as_deref())?;
+        let service_path = Self::shape_path(&service.id);
+        let ShapeKind::Service { version, errors: common_errors, .. } = &service.kind else { unreachable!() };
+        let protocol = match service.traits.protocols.as_slice() {
+            [protocol, ..] => *protocol,
+            [] => {
+                let what = match service.traits.unsupported_protocols.first() {
+                    Some(other) => format!("unsupported protocol `{other}`: only awsJson1_0 and awsJson1_1 are supported"),
+                    None => "the service declares no protocol trait (expected aws.protocols#awsJson1_0 or awsJson1_1)".to_string(),
+                };
+                return Err(self.error(format!("{service_path}.traits"), format!("service `{}`: {what}", service.id)));
+            }
+        };
+        let available = self.service_operations(service);
+        let chosen: Vec<ShapeId> = if selection.operations.is_empty() {
+            available.clone()
+        } else {
+            let mut chosen = BTreeSet::new();
+            for wanted in &selection.operations {
+                let found = available.iter().find(|id| id.as_str() == wanted || id.name() == wanted).ok_or_else(|| {
+                    self.error(
+                        format!("{service_path}.operations"),
+                        format!("service `{}` has no operation `{wanted}`", service.id),
+                    )
+                })?;
+                chosen.insert(found.clone());
+            }
+            chosen.into_iter().collect()
+        };
+
+        // The closure: every named data shape reachable from the chosen operations.
+        let mut closure = BTreeSet::new();
+        let mut pending = Vec::new();
+        let mut op_errors: BTreeMap<ShapeId, Vec<ShapeId>> = BTreeMap::new();
+        for op_id in &chosen {
+            let ShapeKind::Operation { input, output, errors } = &self.shape(op_id).kind else { unreachable!() };
+            let mut errs: BTreeSet<ShapeId> = errors.iter().cloned().collect();
+            errs.extend(common_errors.iter().cloned());
+            pending.push(input.clone());
+            pending.push(output.clone());
+            pending.extend(errs.iter().cloned());
+            op_errors.insert(op_id.clone(), errs.into_iter().collect());
+        }
+        while let Some(id) = pending.pop() {
+            if id.as_str() == "smithy.api#Unit" || !closure.insert(id.clone()) {
+                continue;
+            }
+            let shape = self.shape(&id);
+            match &shape.kind {
+                ShapeKind::Structure { members } | ShapeKind::Union { members } => {
+                    pending.extend(members.iter().map(|m| m.target.clone()))
+                }
+                ShapeKind::List { member } => pending.push(member.target.clone()),
+                ShapeKind::Map { key, value } => {
+                    pending.push(key.target.clone());
+                    pending.push(value.target.clone());
+                }
+                _ => {}
+            }
+        }
+        for id in &closure {
+            let shape = self.shape(id);
+            if shape.traits.streaming {
+                return Err(self.error(
+                    format!("{}.traits", Self::shape_path(id)),
+                    format!("unsupported: `{id}` is a streaming {} (event streams and streaming blobs are not supported)", shape.kind.type_name()),
+                ));
+            }
+        }
+
+        // Names for named types: structures, unions, enums. Inputs/outputs of Unit get synthesised names.
+        let named: Vec<&ShapeId> = closure
+            .iter()
+            .filter(|id| {
+                matches!(
+                    self.shape(id).kind,
+                    ShapeKind::Structure { .. } | ShapeKind::Union { .. } | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. }
+                )
+            })
+            .collect();
+        self.assign_type_names(&named, service.id.namespace());
+
+        let mut synthetic = Vec::new();
+        let mut taken: BTreeSet<String> = self.names.values().cloned().collect();
+        let mut operations = Vec::new();
+        for op_id in &chosen {
+            let op = self.shape(op_id);
+            let ShapeKind::Operation { input, output, .. } = &op.kind else { unreachable!() };
+            let op_name = naming::pascal(op_id.name());
+            let mut io_name = |id: &ShapeId, suffix: &str, synthetic: &mut Vec<(String, bool)>| -> String {
+                if id.as_str() == "smithy.api#Unit" {
+                    let mut name = format!("{op_name}{suffix}");
+                    while taken.contains(&name) {
+                        name.push('_');
+                    }
+                    taken.insert(name.clone());
+                    synthetic.push((name.clone(), suffix == "Input"));
+                    name
+                } else {
+                    self.names[id].clone()
+                }
+            };
+            let input_name = io_name(input, "Input", &mut synthetic);
+            let output_name = io_name(output, "Output", &mut synthetic);
+            let mut errors: Vec<String> = op_errors[op_id].iter().map(|e| self.names[e].clone()).collect();
+            errors.sort();
+            let mut error_name = format!("{op_name}Error");
+            while taken.contains(&error_name) {
+                error_name.push('_');
+            }
+            taken.insert(error_name.clone());
+            operations.push(Operation {
+                name: op_id.name().to_string(),
+                fn_name: naming::snake(op_id.name()),
+                error_name,
+                input: input_name,
+                output: output_name,
+                errors,
+                docs: op.traits.documentation.clone(),
+                deprecated: op.traits.deprecated.clone(),
+            });
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+
+        let inputs: BTreeSet<ShapeId> = chosen
+            .iter()
+            .filter_map(|op| match &self.shape(op).kind {
+                ShapeKind::Operation { input, .. } => Some(input.clone()),
+                _ => None,
+            })
+            .collect();
+        let outputs: BTreeSet<ShapeId> = chosen
+            .iter()
+            .filter_map(|op| match &self.shape(op).kind {
+                ShapeKind::Operation { output, .. } => Some(output.clone()),
+                _ => None,
+            })
+            .collect();
+
+        self.check_required_cycles(&named)?;
+        let boxed_edges = self.recursive_edges(&named);
+
+        let mut types = Vec::new();
+        for id in &named {
+            let shape = self.shape(id);
+            let name = self.names[*id].clone();
+            let kind = match &shape.kind {
+                ShapeKind::Structure { members } => {
+                    let fields = self.fields(id, members, &boxed_edges, false)?;
+                    let error = shape.traits.error.map(|fault| ErrorInfo {
+                        code: id.name().to_string(),
+                        fault,
+                        http_status: shape.traits.http_error,
+                        retryable: shape.traits.retryable,
+                    });
+                    TypeDefKind::Structure(Structure {
+                        fields,
+                        error,
+                        is_input: inputs.contains(*id),
+                        is_output: outputs.contains(*id),
+                        sensitive: shape.traits.sensitive,
+                    })
+                }
+                ShapeKind::Union { members } => {
+                    if members.is_empty() {
+                        return Err(self.error(Self::shape_path(id), format!("union `{id}` has no members")));
+                    }
+                    TypeDefKind::Union(self.fields(id, members, &boxed_edges, true)?)
+                }
+                ShapeKind::Enum { members } => TypeDefKind::Enum(self.enum_variants(id, members)?),
+                ShapeKind::IntEnum { members } => TypeDefKind::IntEnum(self.int_enum_variants(id, members)?),
+                _ => unreachable!("only named kinds are in `named`"),
+            };
+            types.push(TypeDef {
+                name,
+                shape_id: id.to_string(),
+                docs: shape.traits.documentation.clone(),
+                deprecated: shape.traits.deprecated.clone(),
+                kind,
+            });
+        }
+        for (name, is_input) in synthetic {
+            types.push(TypeDef {
+                name,
+                shape_id: "smithy.api#Unit".to_string(),
+                docs: None,
+                deprecated: None,
+                kind: TypeDefKind::Structure(Structure {
+                    fields: Vec::new(),
+                    error: None,
+                    is_input,
+                    is_output: !is_input,
+                    sensitive: false,
+                }),
+            });
+        }
+        types.sort_by(|a, b| a.name.cmp(&b.name));
+
+        let mut patterns: Vec<PatternConst> = self
+            .patterns
+            .iter()
+            .map(|(ecma, (name, regex, _))| PatternConst { name: name.clone(), ecma: ecma.clone(), regex: regex.clone() })
+            .collect();
+        patterns.sort_by(|a, b| a.name.cmp(&b.name));
+
+        Ok(Service {
+            crate_name: selection.crate_name.clone(),
+            shape_id: service.id.to_string(),
+            target_prefix: service.id.name().to_string(),
+            sdk_id: service.traits.sdk_id.clone().unwrap_or_else(|| service.id.name().to_string()),
+            signing_name: service
+                .traits
+                .sigv4_name
+                .clone()
+                .or_else(|| service.traits.endpoint_prefix.clone())
+                .unwrap_or_else(|| service.id.name().to_ascii_lowercase()),
+            endpoint_prefix: service
+                .traits
+                .endpoint_prefix
+                .clone()
+                .or_else(|| service.traits.sigv4_name.clone())
+                .unwrap_or_else(|| service.id.name().to_ascii_lowercase()),
+            version: version.clone(),
+            title: service.traits.title.clone(),
+            protocol,
+            docs: service.traits.documentation.clone(),
+            operations,
+            types,
+            patterns,
+            features: self.features,
+        })
+    }
+
+    /// Gives every named shape a distinct Rust type name. Shapes of the service's own namespace keep
+    /// their plain name; a clash from another namespace is prefixed with that namespace's last part.
+    fn assign_type_names(&mut self, named: &[&ShapeId], home: &str) {
+        let mut ordered: Vec<&ShapeId> = named.to_vec();
+        // Home namespace first so it wins clashes, then by ID for a stable order.
+        ordered.sort_by_key(|id| (id.namespace() != home, id.as_str().to_string()));
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        for id in ordered {
+            let mut name = naming::pascal(id.name());
+            if taken.contains(&name) || naming::is_reserved_type_name(&name) {
+                let prefix = naming::pascal(id.namespace().rsplit('.').next().unwrap_or("Other"));
+                name = format!("{prefix}{name}");
+            }
+            let base = name.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            taken.insert(name.clone());
+            self.names.insert(id.clone(), name);
+        }
+    }
+
+    fn fields(
+        &mut self,
+        owner: &ShapeId,
+        members: &[Member],
+        boxed_edges: &BTreeSet<(ShapeId, String)>,
+        is_union: bool,
+    ) -> Result<Vec<Field>, IrError> {
+        let mut fields = Vec::with_capacity(members.len());
+        for member in members {
+            let target = self.shape(&member.target);
+            let ty = self.ty(&member.target, &member.traits, &member.json_path)?;
+            let presence = if is_union {
+                Presence::Required
+            } else {
+                self.presence(member, target, &ty)?
+            };
+            if member.traits.idempotency_token {
+                self.features.idempotency_tokens = true;
+            }
+            let wire_name = member.traits.json_name.clone().unwrap_or_else(|| member.name.clone());
+            fields.push(Field {
+                member_name: member.name.clone(),
+                wire_name,
+                rust_name: if is_union { naming::pascal(&member.name) } else { naming::snake(&member.name) },
+                boxed: boxed_edges.contains(&(owner.clone(), member.name.clone())),
+                ty,
+                presence,
+                docs: member.traits.documentation.clone().or_else(|| target.traits.documentation.clone()),
+                deprecated: member.traits.deprecated.clone(),
+                idempotency_token: member.traits.idempotency_token,
+            });
+        }
+        let mut names: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
+        if is_union {
+            // `Unknown` is the variant that keeps values this crate does not know.
+            for name in &mut names {
+                if name == "Unknown" {
+                    *name = "UnknownValue".to_string();
+                }
+            }
+        }
+        naming::dedupe(&mut names);
+        for (field, name) in fields.iter_mut().zip(names) {
+            field.rust_name = name;
+        }
+        Ok(fields)
+    }
+
+    fn presence(&self, member: &Member, target: &Shape, ty: &Ty) -> Result<Presence, IrError> {
+        if member.traits.client_optional {
+            return Ok(Presence::Optional);
+        }
+        let default = member.traits.default.as_ref().or(target.traits.default.as_ref());
+        if let Some(value) = default {
+            if !value.is_null() {
+                if let Some(default) = self.default_value(value, ty, &member.json_path)? {
+                    return Ok(Presence::Default(default));
+                }
+            }
+        }
+        Ok(if member.traits.required { Presence::Required } else { Presence::Optional })
+    }
+
+    fn default_value(&self, value: &serde_json::Value, ty: &Ty, path: &str) -> Result<Option<DefaultValue>, IrError> {
+        use serde_json::Value as V;
+        let wrong = || self.error(format!("{path}.traits.\"smithy.api#default\""), format!("default value {value} does not fit the member's type"));
+        Ok(Some(match (&ty.kind, value) {
+            (TyKind::Bool, V::Bool(b)) => DefaultValue::Bool(*b),
+            (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::IntEnum(_), V::Number(n)) => {
+                DefaultValue::Int(n.as_i64().ok_or_else(wrong)?)
+            }
+            (TyKind::Float | TyKind::Double, V::Number(n)) => DefaultValue::Float(n.as_f64().ok_or_else(wrong)?),
+            (TyKind::String | TyKind::Enum(_), V::String(s)) => DefaultValue::String(s.clone()),
+            (TyKind::List { .. }, V::Array(a)) if a.is_empty() => DefaultValue::Empty,
+            (TyKind::Map { .. }, V::Object(o)) if o.is_empty() => DefaultValue::Empty,
+            (TyKind::Timestamp(_), V::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(wrong)?),
+            // Defaults the generator cannot express as a Rust literal leave the member optional.
+            (TyKind::Document | TyKind::Blob | TyKind::BigInteger | TyKind::BigDecimal | TyKind::Timestamp(_), _) => {
+                return Ok(None)
+            }
+            _ => return Err(wrong()),
+        }))
+    }
+
+    /// The type of a member targeting `target`, with member traits overriding the target's constraints.
+    fn ty(&mut self, target_id: &ShapeId, member_traits: &Traits, path: &str) -> Result<Ty, IrError> {
+        let target = self.shape(target_id);
+        let traits = &target.traits;
+        let pick_length = member_traits.length.or(traits.length);
+        let range = member_traits.range.clone().or_else(|| traits.range.clone());
+        let pattern = member_traits.pattern.clone().or_else(|| traits.pattern.clone());
+        let kind = match &target.kind {
+            ShapeKind::String => TyKind::String,
+            ShapeKind::Boolean => TyKind::Bool,
+            ShapeKind::Byte => TyKind::Byte,
+            ShapeKind::Short => TyKind::Short,
+            ShapeKind::Integer => TyKind::Integer,
+            ShapeKind::Long => TyKind::Long,
+            ShapeKind::Float => TyKind::Float,
+            ShapeKind::Double => TyKind::Double,
+            ShapeKind::BigInteger => {
+                self.features.big_numbers = true;
+                TyKind::BigInteger
+            }
+            ShapeKind::BigDecimal => {
+                self.features.big_numbers = true;
+                TyKind::BigDecimal
+            }
+            ShapeKind::Timestamp => {
+                self.features.timestamps = true;
+                TyKind::Timestamp(
+                    member_traits.timestamp_format.or(traits.timestamp_format).unwrap_or(TimestampFormat::EpochSeconds),
+                )
+            }
+            ShapeKind::Blob => {
+                self.features.blobs = true;
+                TyKind::Blob
+            }
+            ShapeKind::Document => {
+                self.features.documents = true;
+                TyKind::Document
+            }
+            ShapeKind::Enum { .. } => TyKind::Enum(self.names[target_id].clone()),
+            ShapeKind::IntEnum { .. } => TyKind::IntEnum(self.names[target_id].clone()),
+            ShapeKind::Structure { .. } => TyKind::Structure(self.names[target_id].clone()),
+            ShapeKind::Union { .. } => TyKind::Union(self.names[target_id].clone()),
+            ShapeKind::List { member } => TyKind::List {
+                member: Box::new(self.ty(&member.target, &member.traits, &member.json_path)?),
+                sparse: traits.sparse,
+            },
+            ShapeKind::Map { key, value } => TyKind::Map {
+                key: Box::new(self.ty(&key.target, &key.traits, &key.json_path)?),
+                value: Box::new(self.ty(&value.target, &value.traits, &value.json_path)?),
+                sparse: traits.sparse,
+            },
+            ShapeKind::Operation { .. } | ShapeKind::Service { .. } | ShapeKind::Resource { .. } => {
+                unreachable!("the loader rejects members targeting non-data shapes")
+            }
+        };
+        let sized = matches!(kind, TyKind::String | TyKind::Blob | TyKind::List { .. } | TyKind::Map { .. });
+        let numeric = matches!(
+            kind,
+            TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::Float | TyKind::Double | TyKind::BigInteger | TyKind::BigDecimal
+        );
+        let length = if sized { pick_length } else { None };
+        let range = if numeric {
+            range.map(|b| Bounds { min: b.min.and_then(|n| n.as_f64()), max: b.max.and_then(|n| n.as_f64()) })
+        } else {
+            None
+        };
+        let pattern = match (&kind, pattern) {
+            (TyKind::String, Some(ecma)) => Some(self.pattern_const(&ecma, target_id, path)?),
+            _ => None,
+        };
+        Ok(Ty {
+            kind,
+            constraints: Constraints { length, range, pattern },
+            sensitive: traits.sensitive || member_traits.sensitive,
+        })
+    }
+
+    fn pattern_const(&mut self, ecma: &str, owner: &ShapeId, path: &str) -> Result<String, IrError> {
+        if let Some((name, _, _)) = self.patterns.get(ecma) {
+            return Ok(name.clone());
+        }
+        let translated = pattern::translate(ecma).map_err(|e| {
+            self.error(format!("{path}.traits.\"smithy.api#pattern\""), format!("pattern `{ecma}` of `{owner}`: {e}"))
+        })?;
+        self.features.patterns = true;
+        self.features.unicode_patterns |= translated.needs_unicode;
+        let base = format!("{}_PATTERN", naming::screaming(owner.name()));
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.patterns.values().any(|(existing, _, _)| *existing == name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.patterns.insert(ecma.to_string(), (name.clone(), translated.regex, translated.needs_unicode));
+        Ok(name)
+    }
+
+    fn enum_variants(&self, id: &ShapeId, members: &[Member]) -> Result<Vec<EnumVariant>, IrError> {
+        let mut variants = Vec::new();
+        for member in members {
+            let value = match &member.traits.enum_value {
+                Some(EnumValue::String(s)) => s.clone(),
+                None => member.name.clone(),
+                Some(EnumValue::Int(_)) => {
+                    return Err(self.error(
+                        format!("{}.traits.\"smithy.api#enumValue\"", member.json_path),
+                        format!("enum `{id}` member `{}` has an integer value; string enums need string values", member.name),
+                    ))
+                }
+            };
+            let mut name = naming::pascal(&member.name);
+            if name == "Unknown" {
+                name = "UnknownValue".to_string();
+            }
+            variants.push(EnumVariant {
+                name,
+                value,
+                docs: member.traits.documentation.clone(),
+                deprecated: member.traits.deprecated.clone(),
+            });
+        }
+        let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+        naming::dedupe_pascal(&mut names);
+        for (variant, name) in variants.iter_mut().zip(names) {
+            variant.name = name;
+        }
+        Ok(variants)
+    }
+
+    fn int_enum_variants(&self, id: &ShapeId, members: &[Member]) -> Result<Vec<IntEnumVariant>, IrError> {
+        let mut variants = Vec::new();
+        for member in members {
+            let Some(EnumValue::Int(value)) = member.traits.enum_value else {
+                return Err(self.error(
+                    format!("{}.traits", member.json_path),
+                    format!("intEnum `{id}` member `{}` needs an integer @enumValue", member.name),
+                ));
+            };
+            let mut name = naming::pascal(&member.name);
+            if name == "Unknown" {
+                name = "UnknownValue".to_string();
+            }
+            variants.push(IntEnumVariant { name, value, docs: member.traits.documentation.clone() });
+        }
+        let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+        naming::dedupe_pascal(&mut names);
+        for (variant, name) in variants.iter_mut().zip(names) {
+            variant.name = name;
+        }
+        Ok(variants)
+    }
+
+    /// Direct containment edges: a structure or union member whose value is stored inline
+    /// (not behind a list or map, which already live on the heap).
+    fn direct_edges(&self, named: &[&ShapeId]) -> BTreeMap<ShapeId, Vec<(String, ShapeId, bool)>> {
+        let mut edges = BTreeMap::new();
+        for id in named {
+            let shape = self.shape(id);
+            let (members, is_union) = match &shape.kind {
+                ShapeKind::Structure { members } => (members, false),
+                ShapeKind::Union { members } => (members, true),
+                _ => continue,
+            };
+            let mut out = Vec::new();
+            for member in members {
+                if matches!(self.shape(&member.target).kind, ShapeKind::Structure { .. } | ShapeKind::Union { .. }) {
+                    let mandatory = !is_union && member.traits.required && !member.traits.client_optional;
+                    out.push((member.name.clone(), member.target.clone(), mandatory));
+                }
+            }
+            edges.insert((*id).clone(), out);
+        }
+        edges
+    }
+
+    /// Members that close a cycle of inline values; boxing them gives the types a finite size.
+    fn recursive_edges(&self, named: &[&ShapeId]) -> BTreeSet<(ShapeId, String)> {
+        let edges = self.direct_edges(named);
+        let mut boxed = BTreeSet::new();
+        for (from, out) in &edges {
+            for (member, to, _) in out {
+                if reaches(&edges, to, from, false) {
+                    boxed.insert((from.clone(), member.clone()));
+                }
+            }
+        }
+        boxed
+    }
+
+    /// A cycle through required structure members has no finite value at all: no boxing helps.
+    fn check_required_cycles(&self, named: &[&ShapeId]) -> Result<(), IrError> {
+        let edges = self.direct_edges(named);
+        for (from, out) in &edges {
+            for (member, to, mandatory) in out {
+                if *mandatory && reaches(&edges, to, from, true) {
+                    return Err(self.error(
+                        format!("{}.members.{}", Self::shape_path(from), member),
+                        format!(
+                            "`{from}` contains itself through required members (via `{member}`), so no value of it can exist; make a member of the cycle optional"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `goal` is reachable from `start` over direct edges (only mandatory ones when asked).
+fn reaches(
+    edges: &BTreeMap<ShapeId, Vec<(String, ShapeId, bool)>>,
+    start: &ShapeId,
+    goal: &ShapeId,
+    mandatory_only: bool,
+) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![start];
+    while let Some(id) = pending.pop() {
+        if id == goal {
+            return true;
+        }
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(out) = edges.get(id) {
+            pending.extend(out.iter().filter(|(_, _, m)| *m || !mandatory_only).map(|(_, to, _)| to));
+        }
+    }
+    false
+}
+
+impl Service {
+    /// The type definition with this Rust name.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+
+    /// The structure with this Rust name; panics if it is not a structure (a generator bug).
+    pub fn structure(&self, name: &str) -> &Structure {
+        match self.type_def(name).map(|t| &t.kind) {
+            Some(TypeDefKind::Structure(s)) => s,
+            _ => panic!("generator bug: `{name}` is not a structure of this service"),
+        }
+    }
+
+    /// The awsJson content type.
+    pub fn content_type(&self) -> &'static str {
+        match self.protocol {
+            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Turns a Smithy 2.0 JSON AST service model into a small Rust client crate.
+//!
+//! The pipeline has four visible stages, one module each:
+//! [`model`] (load and check the JSON AST) -> [`ir`] (the closure of the chosen operations, named,
+//! sorted and analysed) -> [`emit`] (one emitter per concern, formatted with prettyplease) ->
+//! [`write`] (all-or-nothing output, or a check against what is on disk).
+
+pub mod docs;
+pub mod emit;
+pub mod ir;
+pub mod model;
+pub mod naming;
+pub mod pattern;
+pub mod write;
+
+use std::fmt;
+use std::path::Path;
+
+pub use emit::GeneratedFile;
+pub use ir::Selection;
+
+/// Why code generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The model file could not be read or is malformed.
+    Load(model::LoadError),
+    /// The model is well formed but cannot be turned into a crate.
+    Model(ir::IrError),
+    /// The generator produced invalid Rust (a bug in the generator).
+    Emit(emit::EmitError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Load(e) => e.fmt(f),
+            Error::Model(e) => e.fmt(f),
+            Error::Emit(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Generates the crate for `selection` from the model file at `model_path`.
+pub fn generate(model_path: &Path, selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
+    let model = model::load_file(model_path).map_err(Error::Load)?;
+    generate_from_model(&model, selection)
+}
+
+/// Generates the crate from model bytes already in memory; `file` names them in errors.
+pub fn generate_from_slice(file: &str, bytes: &[u8], selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
+    let model = model::load_slice(file, bytes).map_err(Error::Load)?;
+    generate_from_model(&model, selection)
+}
+
+fn generate_from_model(model: &model::Model, selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
+    let service = ir::lower(model, selection).map_err(Error::Model)?;
+    // Generated files name the model by file name only, so output does not depend on where it lives.
+    let file_name = Path::new(&model.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    emit::emit(&service, &file_name).map_err(Error::Emit)
+}

@@ -1,0 +1,924 @@
+//! Stage 1, load: reads a Smithy 2.0 JSON AST into typed shapes, with every error naming the file and JSON path.
+//!
+//! The loader checks structure only (kinds, trait value types, targets resolving, lengths that make sense);
+//! what is reachable from the chosen operations, naming and recursion are decided by [`crate::ir`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+/// The largest model file the loader reads; the biggest AWS models are a few megabytes.
+///
+/// Nesting depth needs no limit of ours: serde_json refuses input nested deeper than 128 levels,
+/// which keeps hostile files from overflowing the stack.
+const MAX_MODEL_BYTES: usize = 256 * 1024 * 1024;
+
+/// A model that could not be loaded: which file, where in it, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file as the user named it.
+    pub file: String,
+    /// The JSON path inside the file (`shapes."com.example#Foo".members.bar.target`), or a line and
+    /// column when the file is not valid JSON.
+    pub location: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: at {}: {}", self.file, self.location, self.message)
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// An absolute shape ID such as `com.amazonaws.codepipeline#JobStatus`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ShapeId(String);
+
+impl ShapeId {
+    /// Wraps an absolute shape ID; the loader checks the `namespace#Name` form before calling this.
+    pub fn new(id: impl Into<String>) -> Self {
+        ShapeId(id.into())
+    }
+    /// The whole ID.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The part before `#`.
+    pub fn namespace(&self) -> &str {
+        self.0.split_once('#').map_or("", |(ns, _)| ns)
+    }
+    /// The part after `#`.
+    pub fn name(&self) -> &str {
+        self.0.split_once('#').map_or(&self.0, |(_, name)| name)
+    }
+    /// Whether this ID names a shape of the Smithy prelude (`smithy.api#String` and friends).
+    pub fn is_prelude(&self) -> bool {
+        self.namespace() == "smithy.api"
+    }
+}
+
+impl fmt::Display for ShapeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A loaded model: every shape by ID, in ID order.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The file the model came from, as the user named it; used in later error messages.
+    pub file: String,
+    /// Shapes by ID, prelude shapes included.
+    pub shapes: BTreeMap<ShapeId, Shape>,
+}
+
+/// One shape of the model.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// Its absolute ID.
+    pub id: ShapeId,
+    /// What kind of shape it is, with the parts that kind has.
+    pub kind: ShapeKind,
+    /// Its traits.
+    pub traits: Traits,
+}
+
+/// The kinds of shape Smithy 2.0 defines, with the parts each one has.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub enum ShapeKind {
+    Blob,
+    Boolean,
+    String,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp,
+    Document,
+    Enum { members: Vec<Member> },
+    IntEnum { members: Vec<Member> },
+    List { member: Member },
+    Map { key: Member, value: Member },
+    Structure { members: Vec<Member> },
+    Union { members: Vec<Member> },
+    Operation { input: ShapeId, output: ShapeId, errors: Vec<ShapeId> },
+    Service { version: String, operations: Vec<ShapeId>, resources: Vec<ShapeId>, errors: Vec<ShapeId> },
+    Resource { operations: Vec<ShapeId>, resources: Vec<ShapeId> },
+}
+
+impl ShapeKind {
+    /// The name Smithy uses for this kind in the JSON AST.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ShapeKind::Blob => "blob",
+            ShapeKind::Boolean => "boolean",
+            ShapeKind::String => "string",
+            ShapeKind::Byte => "byte",
+            ShapeKind::Short => "short",
+            ShapeKind::Integer => "integer",
+            ShapeKind::Long => "long",
+            ShapeKind::Float => "float",
+            ShapeKind::Double => "double",
+            ShapeKind::BigInteger => "bigInteger",
+            ShapeKind::BigDecimal => "bigDecimal",
+            ShapeKind::Timestamp => "timestamp",
+            ShapeKind::Document => "document",
+            ShapeKind::Enum { .. } => "enum",
+            ShapeKind::IntEnum { .. } => "intEnum",
+            ShapeKind::List { .. } => "list",
+            ShapeKind::Map { .. } => "map",
+            ShapeKind::Structure { .. } => "structure",
+            ShapeKind::Union { .. } => "union",
+            ShapeKind::Operation { .. } => "operation",
+            ShapeKind::Service { .. } => "service",
+            ShapeKind::Resource { .. } => "resource",
+        }
+    }
+
+    /// Whether values of this kind can be the target of a structure, union, list or map member.
+    pub fn is_data(&self) -> bool {
+        !matches!(self, ShapeKind::Operation { .. } | ShapeKind::Service { .. } | ShapeKind::Resource { .. })
+    }
+}
+
+/// A member of a structure, union, enum, list or map.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// The member name as written in the model (`jobId`, `member`, `key`).
+    pub name: String,
+    /// The shape it targets.
+    pub target: ShapeId,
+    /// Traits applied to the member itself.
+    pub traits: Traits,
+    /// Where the member sits in the model file, for later error messages.
+    pub json_path: String,
+}
+
+/// An inclusive bound pair; either side may be absent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds<T> {
+    /// The smallest allowed value, if any.
+    pub min: Option<T>,
+    /// The largest allowed value, if any.
+    pub max: Option<T>,
+}
+
+/// How a timestamp is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TimestampFormat {
+    /// Seconds since the Unix epoch as a JSON number (the awsJson default).
+    EpochSeconds,
+    /// RFC 3339 text.
+    DateTime,
+    /// IMF-fixdate text.
+    HttpDate,
+}
+
+/// The value an enum or intEnum member stands for on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumValue {
+    /// A string enum value.
+    String(String),
+    /// An intEnum value.
+    Int(i64),
+}
+
+/// `@retryable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retryable {
+    /// Whether the error means the caller was throttled.
+    pub throttling: bool,
+}
+
+/// `@deprecated`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deprecated {
+    /// Why, and what to use instead.
+    pub message: Option<String>,
+    /// Since when.
+    pub since: Option<String>,
+}
+
+/// Whether an error is the caller's fault or the service's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFault {
+    /// `@error("client")`.
+    Client,
+    /// `@error("server")`.
+    Server,
+}
+
+/// The wire protocols a service may declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `aws.protocols#awsJson1_0`.
+    AwsJson1_0,
+    /// `aws.protocols#awsJson1_1`.
+    AwsJson1_1,
+}
+
+/// The traits the generator understands, parsed and type-checked; others are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct Traits {
+    /// `@documentation`, raw (HTML).
+    pub documentation: Option<String>,
+    /// `@required`.
+    pub required: bool,
+    /// `@clientOptional`.
+    pub client_optional: bool,
+    /// `@default`, as given (`null` resets a default).
+    pub default: Option<Value>,
+    /// `@length`.
+    pub length: Option<Bounds<u64>>,
+    /// `@range`; bounds are kept as JSON numbers so big ones keep their precision.
+    pub range: Option<Bounds<serde_json::Number>>,
+    /// `@pattern`, an ECMA-262 regular expression.
+    pub pattern: Option<String>,
+    /// `@sensitive`.
+    pub sensitive: bool,
+    /// `@deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// `@idempotencyToken`.
+    pub idempotency_token: bool,
+    /// `@jsonName`.
+    pub json_name: Option<String>,
+    /// `@timestampFormat`.
+    pub timestamp_format: Option<TimestampFormat>,
+    /// `@error`.
+    pub error: Option<ErrorFault>,
+    /// `@httpError`.
+    pub http_error: Option<u16>,
+    /// `@retryable`.
+    pub retryable: Option<Retryable>,
+    /// `@enumValue`.
+    pub enum_value: Option<EnumValue>,
+    /// `@streaming`.
+    pub streaming: bool,
+    /// `@sparse`.
+    pub sparse: bool,
+    /// `@input`.
+    pub input: bool,
+    /// `@output`.
+    pub output: bool,
+    /// `@title`.
+    pub title: Option<String>,
+    /// Protocol traits on a service.
+    pub protocols: Vec<Protocol>,
+    /// Protocol traits the generator does not support (their IDs), kept so the error can name them.
+    pub unsupported_protocols: Vec<String>,
+    /// `aws.auth#sigv4` signing name.
+    pub sigv4_name: Option<String>,
+    /// `aws.api#service` `sdkId`.
+    pub sdk_id: Option<String>,
+    /// `aws.api#service` `endpointPrefix`.
+    pub endpoint_prefix: Option<String>,
+    /// Where the `traits` object sits in the file.
+    pub json_path: String,
+}
+
+/// A JSON path being walked, rendered the way error messages show it.
+#[derive(Clone)]
+struct JsonPath(String);
+
+impl JsonPath {
+    fn root() -> Self {
+        JsonPath(String::new())
+    }
+    fn key(&self, key: &str) -> Self {
+        let simple = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let segment = if simple { key.to_string() } else { format!("{key:?}") };
+        if self.0.is_empty() {
+            JsonPath(segment)
+        } else {
+            JsonPath(format!("{}.{}", self.0, segment))
+        }
+    }
+    fn index(&self, index: usize) -> Self {
+        JsonPath(format!("{}[{index}]", self.0))
+    }
+}
+
+struct Loader<'a> {
+    file: &'a str,
+}
+
+impl Loader<'_> {
+    fn error(&self, path: &JsonPath, message: impl Into<String>) -> LoadError {
+        LoadError { file: self.file.to_string(), location: path.0.clone(), message: message.into() }
+    }
+
+    fn object<'v>(&self, value: &'v Value, path: &JsonPath) -> Result<&'v Map<String, Value>, LoadError> {
+        value.as_object().ok_or_else(|| self.error(path, format!("expected an object, found {}", kind_of(value))))
+    }
+
+    fn string<'v>(&self, value: &'v Value, path: &JsonPath) -> Result<&'v str, LoadError> {
+        value.as_str().ok_or_else(|| self.error(path, format!("expected a string, found {}", kind_of(value))))
+    }
+
+    fn shape_id(&self, value: &Value, path: &JsonPath) -> Result<ShapeId, LoadError> {
+        let text = self.string(value, path)?;
+        match text.split_once('#') {
+            Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('$') => Ok(ShapeId::new(text)),
+            _ => Err(self.error(path, format!("`{text}` is not an absolute shape ID (namespace#Name)"))),
+        }
+    }
+
+    fn reference(&self, parent: &Map<String, Value>, key: &str, path: &JsonPath) -> Result<Option<ShapeId>, LoadError> {
+        match parent.get(key) {
+            None => Ok(None),
+            Some(value) => {
+                let path = path.key(key);
+                let target = self.object(value, &path)?;
+                let target_value =
+                    target.get("target").ok_or_else(|| self.error(&path, "missing required key `target`"))?;
+                Ok(Some(self.shape_id(target_value, &path.key("target"))?))
+            }
+        }
+    }
+
+    fn references(&self, parent: &Map<String, Value>, key: &str, path: &JsonPath) -> Result<Vec<ShapeId>, LoadError> {
+        let Some(value) = parent.get(key) else { return Ok(Vec::new()) };
+        let path = path.key(key);
+        let items = value
+            .as_array()
+            .ok_or_else(|| self.error(&path, format!("expected an array, found {}", kind_of(value))))?;
+        let mut ids = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let item_path = path.index(i);
+            let item = self.object(item, &item_path)?;
+            let target = item.get("target").ok_or_else(|| self.error(&item_path, "missing required key `target`"))?;
+            ids.push(self.shape_id(target, &item_path.key("target"))?);
+        }
+        Ok(ids)
+    }
+
+    fn member(&self, name: &str, value: &Value, path: &JsonPath) -> Result<Member, LoadError> {
+        let body = self.object(value, path)?;
+        let target = body.get("target").ok_or_else(|| self.error(path, "missing required key `target`"))?;
+        let target = self.shape_id(target, &path.key("target"))?;
+        let traits = self.traits(body, path)?;
+        Ok(Member { name: name.to_string(), target, traits, json_path: path.0.clone() })
+    }
+
+    fn members(&self, body: &Map<String, Value>, path: &JsonPath) -> Result<Vec<Member>, LoadError> {
+        let Some(value) = body.get("members") else { return Ok(Vec::new()) };
+        let path = path.key("members");
+        let members = self.object(value, &path)?;
+        members.iter().map(|(name, value)| self.member(name, value, &path.key(name))).collect()
+    }
+
+    fn single_member(&self, body: &Map<String, Value>, key: &str, path: &JsonPath) -> Result<Member, LoadError> {
+        let value = body.get(key).ok_or_else(|| self.error(path, format!("missing required key `{key}`")))?;
+        self.member(key, value, &path.key(key))
+    }
+
+    fn bound_u64(&self, body: &Map<String, Value>, key: &str, path: &JsonPath) -> Result<Option<u64>, LoadError> {
+        match body.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => value
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| self.error(&path.key(key), format!("expected a non-negative integer, found {value}"))),
+        }
+    }
+
+    fn bound_number(
+        &self,
+        body: &Map<String, Value>,
+        key: &str,
+        path: &JsonPath,
+    ) -> Result<Option<serde_json::Number>, LoadError> {
+        match body.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => Ok(Some(n.clone())),
+            Some(other) => Err(self.error(&path.key(key), format!("expected a number, found {}", kind_of(other)))),
+        }
+    }
+
+    fn traits(&self, body: &Map<String, Value>, parent: &JsonPath) -> Result<Traits, LoadError> {
+        let path = parent.key("traits");
+        let mut traits = Traits { json_path: path.0.clone(), ..Traits::default() };
+        let Some(value) = body.get("traits") else { return Ok(traits) };
+        let map = self.object(value, &path)?;
+        for (id, value) in map {
+            let at = path.key(id);
+            match id.as_str() {
+                "smithy.api#documentation" => traits.documentation = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#required" => traits.required = self.annotation(value, &at)?,
+                "smithy.api#clientOptional" => traits.client_optional = self.annotation(value, &at)?,
+                "smithy.api#sensitive" => traits.sensitive = self.annotation(value, &at)?,
+                "smithy.api#idempotencyToken" => traits.idempotency_token = self.annotation(value, &at)?,
+                "smithy.api#streaming" => traits.streaming = self.annotation(value, &at)?,
+                "smithy.api#sparse" => traits.sparse = self.annotation(value, &at)?,
+                "smithy.api#input" => traits.input = self.annotation(value, &at)?,
+                "smithy.api#output" => traits.output = self.annotation(value, &at)?,
+                "smithy.api#default" => traits.default = Some(value.clone()),
+                "smithy.api#title" => traits.title = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#jsonName" => traits.json_name = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#length" => {
+                    let body = self.object(value, &at)?;
+                    let bounds = Bounds { min: self.bound_u64(body, "min", &at)?, max: self.bound_u64(body, "max", &at)? };
+                    if let (Some(min), Some(max)) = (bounds.min, bounds.max) {
+                        if min > max {
+                            return Err(self.error(&at, format!("length min {min} is greater than max {max}")));
+                        }
+                    }
+                    traits.length = Some(bounds);
+                }
+                "smithy.api#range" => {
+                    let body = self.object(value, &at)?;
+                    let bounds =
+                        Bounds { min: self.bound_number(body, "min", &at)?, max: self.bound_number(body, "max", &at)? };
+                    if let (Some(min), Some(max)) = (&bounds.min, &bounds.max) {
+                        if min.as_f64() > max.as_f64() {
+                            return Err(self.error(&at, format!("range min {min} is greater than max {max}")));
+                        }
+                    }
+                    traits.range = Some(bounds);
+                }
+                "smithy.api#deprecated" => {
+                    let body = self.object(value, &at)?;
+                    let text = |key: &str| -> Result<Option<String>, LoadError> {
+                        body.get(key).map(|v| self.string(v, &at.key(key)).map(str::to_string)).transpose()
+                    };
+                    traits.deprecated = Some(Deprecated { message: text("message")?, since: text("since")? });
+                }
+                "smithy.api#timestampFormat" => {
+                    traits.timestamp_format = Some(match self.string(value, &at)? {
+                        "epoch-seconds" => TimestampFormat::EpochSeconds,
+                        "date-time" => TimestampFormat::DateTime,
+                        "http-date" => TimestampFormat::HttpDate,
+                        other => {
+                            return Err(self.error(
+                                &at,
+                                format!("unknown timestamp format `{other}` (expected epoch-seconds, date-time or http-date)"),
+                            ))
+                        }
+                    });
+                }
+                "smithy.api#error" => {
+                    traits.error = Some(match self.string(value, &at)? {
+                        "client" => ErrorFault::Client,
+                        "server" => ErrorFault::Server,
+                        other => {
+                            return Err(self.error(&at, format!("expected \"client\" or \"server\", found \"{other}\"")))
+                        }
+                    });
+                }
+                "smithy.api#httpError" => {
+                    let code = value
+                        .as_u64()
+                        .filter(|c| (100..=599).contains(c))
+                        .ok_or_else(|| self.error(&at, format!("expected an HTTP status code, found {value}")))?;
+                    traits.http_error = Some(code as u16);
+                }
+                "smithy.api#retryable" => {
+                    let body = self.object(value, &at)?;
+                    let throttling = match body.get("throttling") {
+                        None => false,
+                        Some(v) => v.as_bool().ok_or_else(|| {
+                            self.error(&at.key("throttling"), format!("expected a boolean, found {}", kind_of(v)))
+                        })?,
+                    };
+                    traits.retryable = Some(Retryable { throttling });
+                }
+                "smithy.api#enumValue" => {
+                    traits.enum_value = Some(match value {
+                        Value::String(s) => EnumValue::String(s.clone()),
+                        Value::Number(n) => EnumValue::Int(
+                            n.as_i64().ok_or_else(|| self.error(&at, format!("expected an integer, found {n}")))?,
+                        ),
+                        other => {
+                            return Err(self.error(&at, format!("expected a string or integer, found {}", kind_of(other))))
+                        }
+                    });
+                }
+                "aws.protocols#awsJson1_0" => traits.protocols.push(Protocol::AwsJson1_0),
+                "aws.protocols#awsJson1_1" => traits.protocols.push(Protocol::AwsJson1_1),
+                "aws.protocols#restJson1"
+                | "aws.protocols#restXml"
+                | "aws.protocols#awsQuery"
+                | "aws.protocols#ec2Query"
+                | "smithy.protocols#rpcv2Cbor" => traits.unsupported_protocols.push(id.clone()),
+                "aws.auth#sigv4" => {
+                    let body = self.object(value, &at)?;
+                    let name = body.get("name").ok_or_else(|| self.error(&at, "missing required key `name`"))?;
+                    traits.sigv4_name = Some(self.string(name, &at.key("name"))?.to_string());
+                }
+                "aws.api#service" => {
+                    let body = self.object(value, &at)?;
+                    if let Some(v) = body.get("sdkId") {
+                        traits.sdk_id = Some(self.string(v, &at.key("sdkId"))?.to_string());
+                    }
+                    if let Some(v) = body.get("endpointPrefix") {
+                        traits.endpoint_prefix = Some(self.string(v, &at.key("endpointPrefix"))?.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(traits)
+    }
+
+    /// Annotation traits are `{}` in the JSON AST; `true` is accepted as older tools wrote it.
+    fn annotation(&self, value: &Value, path: &JsonPath) -> Result<bool, LoadError> {
+        match value {
+            Value::Object(map) if map.is_empty() => Ok(true),
+            Value::Bool(true) => Ok(true),
+            other => Err(self.error(path, format!("expected an empty object for this annotation trait, found {other}"))),
+        }
+    }
+
+    fn shape(&self, id: &str, value: &Value, path: &JsonPath) -> Result<Shape, LoadError> {
+        let shape_id = self.shape_id(&Value::String(id.to_string()), path)?;
+        let body = self.object(value, path)?;
+        let ty = body.get("type").ok_or_else(|| self.error(path, "missing required key `type`"))?;
+        let ty = self.string(ty, &path.key("type"))?;
+        let traits = self.traits(body, path)?;
+        let kind = match ty {
+            "blob" => ShapeKind::Blob,
+            "boolean" => ShapeKind::Boolean,
+            "string" => ShapeKind::String,
+            "byte" => ShapeKind::Byte,
+            "short" => ShapeKind::Short,
+            "integer" => ShapeKind::Integer,
+            "long" => ShapeKind::Long,
+            "float" => ShapeKind::Float,
+            "double" => ShapeKind::Double,
+            "bigInteger" => ShapeKind::BigInteger,
+            "bigDecimal" => ShapeKind::BigDecimal,
+            "timestamp" => ShapeKind::Timestamp,
+            "document" => ShapeKind::Document,
+            "enum" => ShapeKind::Enum { members: self.members(body, path)? },
+            "intEnum" => ShapeKind::IntEnum { members: self.members(body, path)? },
+            "list" | "set" => ShapeKind::List { member: self.single_member(body, "member", path)? },
+            "map" => ShapeKind::Map {
+                key: self.single_member(body, "key", path)?,
+                value: self.single_member(body, "value", path)?,
+            },
+            "structure" => ShapeKind::Structure { members: self.members(body, path)? },
+            "union" => ShapeKind::Union { members: self.members(body, path)? },
+            "operation" => ShapeKind::Operation {
+                input: self.reference(body, "input", path)?.unwrap_or_else(unit),
+                output: self.reference(body, "output", path)?.unwrap_or_else(unit),
+                errors: self.references(body, "errors", path)?,
+            },
+            "service" => ShapeKind::Service {
+                version: match body.get("version") {
+                    Some(v) => self.string(v, &path.key("version"))?.to_string(),
+                    None => String::new(),
+                },
+                operations: self.references(body, "operations", path)?,
+                resources: self.references(body, "resources", path)?,
+                errors: self.references(body, "errors", path)?,
+            },
+            "resource" => {
+                let mut operations = Vec::new();
+                for key in ["create", "put", "read", "update", "delete", "list"] {
+                    operations.extend(self.reference(body, key, path)?);
+                }
+                operations.extend(self.references(body, "operations", path)?);
+                operations.extend(self.references(body, "collectionOperations", path)?);
+                ShapeKind::Resource { operations, resources: self.references(body, "resources", path)? }
+            }
+            other => {
+                return Err(self.error(
+                    &path.key("type"),
+                    format!("unknown shape type `{other}` (expected one of the Smithy 2.0 shape types)"),
+                ))
+            }
+        };
+        if let Some(mixins) = body.get("mixins") {
+            let is_empty = mixins.as_array().is_some_and(Vec::is_empty);
+            if !is_empty {
+                return Err(self.error(
+                    &path.key("mixins"),
+                    "unsupported: mixins must be flattened before code generation (the JSON AST that AWS publishes is)",
+                ));
+            }
+        }
+        Ok(Shape { id: shape_id, kind, traits })
+    }
+}
+
+fn unit() -> ShapeId {
+    ShapeId::new("smithy.api#Unit")
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads and loads a model file; `display_name` is how errors name the file.
+pub fn load_file(path: &Path) -> Result<Model, LoadError> {
+    let display_name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError {
+        file: display_name.clone(),
+        location: String::new(),
+        message: format!("cannot read the model: {e}"),
+    })?;
+    load_slice(&display_name, &bytes)
+}
+
+/// Loads a model from bytes already in memory; `file` is how errors name it.
+pub fn load_slice(file: &str, bytes: &[u8]) -> Result<Model, LoadError> {
+    let loader = Loader { file };
+    let root = JsonPath::root();
+    if bytes.len() > MAX_MODEL_BYTES {
+        return Err(loader.error(&root, format!("the model is larger than {MAX_MODEL_BYTES} bytes")));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(loader.error(&root, "the file is empty; expected a Smithy JSON AST object"));
+    }
+    let document: Value = serde_json::from_slice(bytes).map_err(|e| LoadError {
+        file: file.to_string(),
+        location: format!("line {}, column {}", e.line(), e.column()),
+        message: format!("not valid JSON: {}", strip_position(&e.to_string())),
+    })?;
+    let top = loader.object(&document, &root)?;
+    match top.get("smithy") {
+        Some(Value::String(version)) if version == "2.0" || version == "2" || version.starts_with("1.") => {}
+        Some(Value::String(version)) => {
+            return Err(loader.error(&root.key("smithy"), format!("unsupported Smithy version `{version}` (expected 2.0)")))
+        }
+        Some(other) => {
+            return Err(loader.error(&root.key("smithy"), format!("expected a version string, found {}", kind_of(other))))
+        }
+        None => return Err(loader.error(&root, "missing required key `smithy` (the IDL version, \"2.0\")")),
+    }
+    let mut shapes = BTreeMap::new();
+    for shape in prelude() {
+        shapes.insert(shape.id.clone(), shape);
+    }
+    let mut applied = Vec::new();
+    if let Some(value) = top.get("shapes") {
+        let shapes_path = root.key("shapes");
+        let map = loader.object(value, &shapes_path)?;
+        for (id, body) in map {
+            let path = shapes_path.key(id);
+            if body.get("type").and_then(Value::as_str) == Some("apply") {
+                let traits = loader.traits(loader.object(body, &path)?, &path)?;
+                applied.push((ShapeId::new(id.clone()), traits, path));
+                continue;
+            }
+            let shape = loader.shape(id, body, &path)?;
+            shapes.insert(shape.id.clone(), shape);
+        }
+    }
+    for (id, traits, path) in applied {
+        let shape = shapes
+            .get_mut(&id)
+            .ok_or_else(|| loader.error(&path, format!("`apply` names shape `{id}`, which the model does not define")))?;
+        merge_traits(&mut shape.traits, traits);
+    }
+    let model = Model { file: file.to_string(), shapes };
+    check_targets(&model)?;
+    Ok(model)
+}
+
+/// serde_json appends " at line L column C" itself; the location already says it.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn merge_traits(into: &mut Traits, from: Traits) {
+    macro_rules! take {
+        ($($field:ident),*) => { $( if from.$field.is_some() { into.$field = from.$field; } )* };
+    }
+    take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
+    take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix);
+    into.required |= from.required;
+    into.client_optional |= from.client_optional;
+    into.sensitive |= from.sensitive;
+    into.idempotency_token |= from.idempotency_token;
+    into.streaming |= from.streaming;
+    into.sparse |= from.sparse;
+    into.protocols.extend(from.protocols);
+    into.unsupported_protocols.extend(from.unsupported_protocols);
+}
+
+/// Checks that every member and reference targets a defined shape of a fitting kind.
+fn check_targets(model: &Model) -> Result<(), LoadError> {
+    let error = |location: &str, message: String| LoadError {
+        file: model.file.clone(),
+        location: location.to_string(),
+        message,
+    };
+    let lookup = |target: &ShapeId, location: &str| {
+        model.shapes.get(target).ok_or_else(|| error(location, format!("target `{target}` is not defined in the model")))
+    };
+    for shape in model.shapes.values() {
+        let shape_path = JsonPath::root().key("shapes").key(shape.id.as_str());
+        let data_members: Vec<&Member> = match &shape.kind {
+            ShapeKind::Structure { members } | ShapeKind::Union { members } => members.iter().collect(),
+            ShapeKind::List { member } => vec![member],
+            ShapeKind::Map { key, value } => vec![key, value],
+            _ => Vec::new(),
+        };
+        for member in data_members {
+            let location = format!("{}.target", member.json_path);
+            let target = lookup(&member.target, &location)?;
+            if !target.kind.is_data() {
+                return Err(error(
+                    &location,
+                    format!(
+                        "`{}` is {} {}, which cannot be the target of a member",
+                        member.target,
+                        article(target.kind.type_name()),
+                        target.kind.type_name()
+                    ),
+                ));
+            }
+        }
+        if let ShapeKind::Map { key, .. } = &shape.kind {
+            let target = &model.shapes[&key.target];
+            if !matches!(target.kind, ShapeKind::String | ShapeKind::Enum { .. }) {
+                return Err(error(
+                    &format!("{}.target", key.json_path),
+                    format!("a map key must target a string or enum shape, not {} `{}`", target.kind.type_name(), key.target),
+                ));
+            }
+        }
+        match &shape.kind {
+            ShapeKind::Enum { members } | ShapeKind::IntEnum { members } => {
+                for member in members {
+                    if member.target.as_str() != "smithy.api#Unit" {
+                        return Err(error(
+                            &format!("{}.target", member.json_path),
+                            "an enum member must target smithy.api#Unit".to_string(),
+                        ));
+                    }
+                }
+            }
+            ShapeKind::Operation { input, output, errors } => {
+                for (key, id) in [("input", input), ("output", output)] {
+                    let location = shape_path.key(key).key("target").0;
+                    let target = lookup(id, &location)?;
+                    if !matches!(target.kind, ShapeKind::Structure { .. }) {
+                        return Err(error(
+                            &location,
+                            format!("an operation {key} must be a structure, but `{id}` is {} {}", article(target.kind.type_name()), target.kind.type_name()),
+                        ));
+                    }
+                }
+                for (i, id) in errors.iter().enumerate() {
+                    let location = shape_path.key("errors").index(i).key("target").0;
+                    let target = lookup(id, &location)?;
+                    if !matches!(target.kind, ShapeKind::Structure { .. }) || target.traits.error.is_none() {
+                        return Err(error(&location, format!("`{id}` is listed as an error but is not a structure with the @error trait")));
+                    }
+                }
+            }
+            ShapeKind::Service { operations, resources, errors, .. } => {
+                check_references(model, &shape_path, "operations", operations, "operation", &error)?;
+                check_references(model, &shape_path, "resources", resources, "resource", &error)?;
+                check_references(model, &shape_path, "errors", errors, "structure", &error)?;
+            }
+            ShapeKind::Resource { operations, resources } => {
+                for id in operations {
+                    lookup(id, &shape_path.0)?;
+                }
+                check_references(model, &shape_path, "resources", resources, "resource", &error)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_references(
+    model: &Model,
+    shape_path: &JsonPath,
+    key: &str,
+    ids: &[ShapeId],
+    expected: &str,
+    error: &dyn Fn(&str, String) -> LoadError,
+) -> Result<(), LoadError> {
+    for (i, id) in ids.iter().enumerate() {
+        let location = shape_path.key(key).index(i).key("target").0;
+        let target =
+            model.shapes.get(id).ok_or_else(|| error(&location, format!("target `{id}` is not defined in the model")))?;
+        if target.kind.type_name() != expected {
+            return Err(error(&location, format!("expected {} {expected}, but `{id}` is {} {}", article(expected), article(target.kind.type_name()), target.kind.type_name())));
+        }
+    }
+    Ok(())
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The prelude shapes models may target without defining them.
+fn prelude() -> Vec<Shape> {
+    let simple = [
+        ("String", ShapeKind::String),
+        ("Blob", ShapeKind::Blob),
+        ("BigInteger", ShapeKind::BigInteger),
+        ("BigDecimal", ShapeKind::BigDecimal),
+        ("Timestamp", ShapeKind::Timestamp),
+        ("Document", ShapeKind::Document),
+        ("Boolean", ShapeKind::Boolean),
+        ("PrimitiveBoolean", ShapeKind::Boolean),
+        ("Byte", ShapeKind::Byte),
+        ("PrimitiveByte", ShapeKind::Byte),
+        ("Short", ShapeKind::Short),
+        ("PrimitiveShort", ShapeKind::Short),
+        ("Integer", ShapeKind::Integer),
+        ("PrimitiveInteger", ShapeKind::Integer),
+        ("Long", ShapeKind::Long),
+        ("PrimitiveLong", ShapeKind::Long),
+        ("Float", ShapeKind::Float),
+        ("PrimitiveFloat", ShapeKind::Float),
+        ("Double", ShapeKind::Double),
+        ("PrimitiveDouble", ShapeKind::Double),
+        ("Unit", ShapeKind::Structure { members: Vec::new() }),
+    ];
+    simple
+        .into_iter()
+        .map(|(name, kind)| {
+            let mut traits = Traits::default();
+            if name.starts_with("Primitive") {
+                traits.default = Some(if name == "PrimitiveBoolean" { Value::Bool(false) } else { Value::from(0) });
+            }
+            Shape { id: ShapeId::new(format!("smithy.api#{name}")), kind, traits }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Model, LoadError> {
+        load_slice("test.json", text.as_bytes())
+    }
+
+    #[test]
+    fn loads_a_small_model_with_traits() {
+        let model = load(
+            r#"{"smithy":"2.0","shapes":{
+                "ex#S":{"type":"string","traits":{"smithy.api#length":{"min":1,"max":5},"smithy.api#pattern":"^a"}},
+                "ex#T":{"type":"structure","members":{"a":{"target":"ex#S","traits":{"smithy.api#required":{}}}}}
+            }}"#,
+        )
+        .unwrap();
+        let s = &model.shapes[&ShapeId::new("ex#S")];
+        assert_eq!(s.traits.length, Some(Bounds { min: Some(1), max: Some(5) }));
+        assert_eq!(s.traits.pattern.as_deref(), Some("^a"));
+        let ShapeKind::Structure { members } = &model.shapes[&ShapeId::new("ex#T")].kind else { panic!() };
+        assert!(members[0].traits.required);
+        assert_eq!(members[0].json_path, "shapes.\"ex#T\".members.a");
+    }
+
+    #[test]
+    fn missing_target_names_the_json_path() {
+        let err = load(r#"{"smithy":"2.0","shapes":{"ex#T":{"type":"structure","members":{"bar":{"target":"ex#Nope"}}}}}"#)
+            .unwrap_err();
+        assert_eq!(err.location, "shapes.\"ex#T\".members.bar.target");
+        assert!(err.message.contains("ex#Nope"), "{err}");
+    }
+
+    #[test]
+    fn invalid_json_names_line_and_column() {
+        let err = load("{\"smithy\": \"2.0\",\n \"shapes\": {").unwrap_err();
+        assert!(err.location.starts_with("line 2"), "{err}");
+        assert!(err.to_string().starts_with("test.json: at line 2"), "{err}");
+    }
+
+    #[test]
+    fn length_min_above_max_is_rejected() {
+        let err = load(r#"{"smithy":"2.0","shapes":{"ex#S":{"type":"string","traits":{"smithy.api#length":{"min":9,"max":2}}}}}"#)
+            .unwrap_err();
+        assert_eq!(err.location, "shapes.\"ex#S\".traits.\"smithy.api#length\"");
+    }
+}

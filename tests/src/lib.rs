@@ -1,0 +1,26 @@
+//! Shared helpers for the workspace's integration tests (which live in `tests/tests/`).
+
+use std::path::PathBuf;
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+}
+
+/// Where the real AWS models live, from `SMITHY_MODELS_DIR`.
+///
+/// `None` (and a note on stderr) when the variable is unset, so tests that need them skip visibly;
+/// a panic when it is set but a named file is missing, so CI cannot pass without them.
+pub fn real_model(file: &str) -> Option<PathBuf> {
+    match std::env::var_os("SMITHY_MODELS_DIR") {
+        None => {
+            eprintln!("SKIPPED: SMITHY_MODELS_DIR is not set, so the real-model test for {file} did not run");
+            None
+        }
+        Some(dir) => {
+            let path = PathBuf::from(dir).join(file);
+            assert!(path.is_file(), "SMITHY_MODELS_DIR is set but {} does not exist", path.display());
+            Some(path)
+        }
+    }
+}

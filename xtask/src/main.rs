@@ -1,0 +1,154 @@
+//! Project automation, run as `cargo xtask <command>`: code generation and its check.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Deserialize;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the crate from the model (settings from model/codegen.toml; flags override them).
+    Codegen(CodegenArgs),
+}
+
+#[derive(clap::Args)]
+struct CodegenArgs {
+    /// Don't write: exit non-zero with a diff if the output is not what the model generates.
+    #[arg(long)]
+    check: bool,
+    /// The settings file.
+    #[arg(long, default_value = "model/codegen.toml")]
+    config: PathBuf,
+    /// The Smithy JSON AST model.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The service shape ID or name.
+    #[arg(long)]
+    service: Option<String>,
+    /// Comma-separated operation names; `all` for the whole service.
+    #[arg(long, value_delimiter = ',')]
+    operations: Option<Vec<String>>,
+    /// The output directory.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The generated crate's package name.
+    #[arg(long)]
+    crate_name: Option<String>,
+}
+
+/// The checked-in settings file.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Config {
+    model: Option<PathBuf>,
+    service: Option<String>,
+    operations: Option<Vec<String>>,
+    crate_name: Option<String>,
+    out: Option<PathBuf>,
+    examples: Option<PathBuf>,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Codegen(args) => match codegen(args) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Shows a path relative to the workspace root when it is inside it, so messages stay short.
+fn shown(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
+fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let config_path = cwd.join(&args.config);
+    let config: Config = if config_path.exists() {
+        let text = std::fs::read_to_string(&config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", shown(&config_path, &root)))?
+    } else if args.config.as_os_str() == "model/codegen.toml" && args.model.is_some() {
+        Config::default()
+    } else {
+        return Err(format!("{}: settings file not found", config_path.display()));
+    };
+    let from_config = |p: &PathBuf| root.join(p);
+    let from_flag = |p: &PathBuf| cwd.join(p);
+    let model = args.model.as_ref().map(from_flag).or(config.model.as_ref().map(from_config)).ok_or("no model: pass --model or set `model` in the settings file")?;
+    // A model named on the command line starts from a clean slate: the config's service and
+    // operation list belong to the config's model.
+    let flag_model = args.model.is_some();
+    let service = args.service.or(if flag_model { None } else { config.service });
+    let operations = match args.operations.or(if flag_model { None } else { config.operations }) {
+        Some(ops) if ops.iter().any(|o| o == "all") => Vec::new(),
+        Some(ops) => ops,
+        None => Vec::new(),
+    };
+    let out = args.out.as_ref().map(from_flag).or(config.out.as_ref().map(from_config)).ok_or("no output directory: pass --out or set `out`")?;
+    let crate_name = args.crate_name.or(config.crate_name).unwrap_or_else(|| {
+        model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "service".into())
+    });
+    let selection = codegen::Selection { service, operations, crate_name };
+    let mut files = codegen::generate(&model, &selection).map_err(|e| e.to_string())?;
+    if !flag_model {
+        if let Some(dir) = &config.examples {
+            files.extend(examples(&root.join(dir), &root)?);
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+    }
+    let out_shown = shown(&out, &root);
+    if args.check {
+        let changes = codegen::write::changes(&out, &files).map_err(|e| e.to_string())?;
+        if changes.is_empty() {
+            println!("{out_shown} is up to date");
+            return Ok(ExitCode::SUCCESS);
+        }
+        print!("{}", codegen::write::diff(&out, &files).map_err(|e| e.to_string())?);
+        eprintln!("error: {out_shown} is stale ({} files differ): run `cargo xtask codegen`", changes.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    let changes = codegen::write::write(&out, &files).map_err(|e| e.to_string())?;
+    if changes.is_empty() {
+        println!("{out_shown} is up to date");
+    } else {
+        for change in &changes {
+            println!("{change}");
+        }
+        println!("{out_shown}: {} files changed", changes.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Hand-written examples that ship inside the generated crate, with a header naming their source.
+fn examples(dir: &Path, root: &Path) -> Result<Vec<codegen::GeneratedFile>, String> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(files) };
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let header = format!("// @generated by `cargo xtask codegen`: a copy of {}. Do not edit here.\n", shown(&path, root));
+            files.push(codegen::GeneratedFile { path: format!("examples/{name}"), contents: format!("{header}{text}") });
+        }
+    }
+    Ok(files)
+}
