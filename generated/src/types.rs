@@ -178,7 +178,7 @@ impl ::std::fmt::Display for InvalidClientTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
             ::std::option::Option::Some(message) => {
-                write!(f, "{}: {}", "InvalidClientTokenException", message)
+                write!(f, "InvalidClientTokenException: {}", message)
             }
             ::std::option::Option::None => f.write_str("InvalidClientTokenException"),
         }
@@ -206,7 +206,7 @@ impl ::std::fmt::Display for InvalidJobStateException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
             ::std::option::Option::Some(message) => {
-                write!(f, "{}: {}", "InvalidJobStateException", message)
+                write!(f, "InvalidJobStateException: {}", message)
             }
             ::std::option::Option::None => f.write_str("InvalidJobStateException"),
         }
@@ -234,7 +234,7 @@ impl ::std::fmt::Display for InvalidNonceException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
             ::std::option::Option::Some(message) => {
-                write!(f, "{}: {}", "InvalidNonceException", message)
+                write!(f, "InvalidNonceException: {}", message)
             }
             ::std::option::Option::None => f.write_str("InvalidNonceException"),
         }
@@ -262,7 +262,7 @@ impl ::std::fmt::Display for JobNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
             ::std::option::Option::Some(message) => {
-                write!(f, "{}: {}", "JobNotFoundException", message)
+                write!(f, "JobNotFoundException: {}", message)
             }
             ::std::option::Option::None => f.write_str("JobNotFoundException"),
         }
@@ -427,7 +427,7 @@ impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
             ::std::option::Option::Some(message) => {
-                write!(f, "{}: {}", "ValidationException", message)
+                write!(f, "ValidationException: {}", message)
             }
             ::std::option::Option::None => f.write_str("ValidationException"),
         }

@@ -20,7 +20,7 @@ pub fn emit(service: &Service, header: &str) -> String {
         r#"http-body-util = { version = "0.1", optional = true }"#.to_string(),
         r#"hyper-rustls = { version = "0.27", default-features = false, features = ["http1", "ring", "webpki-roots", "tls12"], optional = true }"#.to_string(),
         r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#.to_string(),
-        r#"tokio = { version = "1", default-features = false, features = ["rt", "net", "time"], optional = true }"#.to_string(),
+        r#"tokio = { version = "1", default-features = false, features = ["time"] }"#.to_string(),
     ];
     if service.features.patterns {
         deps.push(if service.features.unicode_patterns {
@@ -42,8 +42,9 @@ publish = false
 
 [features]
 default = ["default-https-client"]
-# The built-in HTTPS transport: hyper, rustls (ring) and tokio. Turn it off to bring your own `HttpClient`.
-default-https-client = ["dep:hyper", "dep:hyper-util", "dep:http-body-util", "dep:hyper-rustls", "dep:rustls", "dep:tokio"]
+# The built-in HTTPS transport: hyper and rustls (ring) on tokio. Turn it off to bring your own `HttpClient`.
+# Timeouts and retry backoff use tokio's timer either way, so calls must run inside a tokio runtime.
+default-https-client = ["dep:hyper", "dep:hyper-util", "dep:http-body-util", "dep:hyper-rustls", "dep:rustls", "tokio/rt", "tokio/net"]
 
 [dependencies]
 {deps}

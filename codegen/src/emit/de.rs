@@ -114,6 +114,8 @@ pub fn emit(service: &Service) -> TokenStream {
     }
     quote! {
         //! awsJson response deserializers.
+        // Every structure is read with the same `match` over its keys, even when it has one member.
+        #![allow(clippy::single_match)]
         #(#fns)*
     }
 }

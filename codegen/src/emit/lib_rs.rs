@@ -26,6 +26,7 @@ pub fn emit(service: &Service) -> TokenStream {
     }
     let crate_docs = inner_doc_lines(&text);
     let mut reexports = vec![quote! {
+        pub use client::{Client, Config};
         pub use runtime::validate::{Validate, ValidationError};
     }];
     if service.features.timestamps {
@@ -36,6 +37,7 @@ pub fn emit(service: &Service) -> TokenStream {
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
+        pub mod client;
         pub mod error;
         pub mod runtime;
         pub mod types;

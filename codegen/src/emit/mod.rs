@@ -1,6 +1,7 @@
 //! Stage 3, emit and format: turns the IR into the generated crate's files, one emitter per concern.
 
 mod cargo;
+mod client;
 pub(crate) mod common;
 mod de;
 mod errors;
@@ -50,6 +51,7 @@ const fn runtime(name: &'static str, source: &'static str) -> RuntimeModule {
 }
 
 const CORE_RUNTIME: &[RuntimeModule] = &[
+    runtime("client", include_str!("../../runtime/client.rs")),
     runtime("credentials", include_str!("../../runtime/credentials.rs")),
     runtime("error", include_str!("../../runtime/error.rs")),
     runtime("http", include_str!("../../runtime/http.rs")),
@@ -77,6 +79,7 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
     let mut files = Vec::new();
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo::emit(service, &header) });
     let rust_files: Vec<(&str, TokenStream)> = vec![
+        ("src/client.rs", client::emit(service)),
         ("src/lib.rs", lib_rs::emit(service)),
         ("src/types.rs", types::emit(service)),
         ("src/error.rs", errors::emit(service)),

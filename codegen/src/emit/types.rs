@@ -80,14 +80,15 @@ fn error_impls(def: &TypeDef, s: &Structure) -> TokenStream {
     let display = match message {
         Some(f) if !contains_sensitive_ty(&f.ty) => {
             let field = ident(&f.rust_name);
+            let with_message = format!("{}: {{}}", code.replace('{', "{{").replace('}', "}}"));
             match f.presence {
                 Presence::Optional => quote! {
                     match &self.#field {
-                        ::std::option::Option::Some(message) => write!(f, "{}: {}", #code, message),
+                        ::std::option::Option::Some(message) => write!(f, #with_message, message),
                         ::std::option::Option::None => f.write_str(#code),
                     }
                 },
-                _ => quote! { write!(f, "{}: {}", #code, self.#field) },
+                _ => quote! { write!(f, #with_message, self.#field) },
             }
         }
         _ => quote! { f.write_str(#code) },

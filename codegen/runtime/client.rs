@@ -1,0 +1,489 @@
+//! The client's configuration and the call pipeline every operation shares: sign, send, retry, time out.
+//!
+//! Generated operation methods validate and serialize their input, hand the body to
+//! [`Runtime::invoke`], and parse what comes back; everything protocol-level lives here once.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use super::credentials::{DefaultCredentialsChain, Environment, ProvideCredentials};
+use super::error::{error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
+use super::http::{HttpClient, TransportError};
+use super::retry::{classify, random_backoff_delay, RetryConfig};
+use super::sigv4::{Signer, SigningParams};
+
+/// Facts about the service that the generator fills in.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceInfo {
+    /// The endpoint prefix (`codepipeline` in `codepipeline.us-east-1.amazonaws.com`).
+    pub endpoint_prefix: &'static str,
+    /// The SigV4 signing name.
+    pub signing_name: &'static str,
+    /// The `X-Amz-Target` prefix (the service shape name).
+    pub target_prefix: &'static str,
+    /// The awsJson content type.
+    pub content_type: &'static str,
+    /// The service part of `AWS_ENDPOINT_URL_<SERVICE>` (the SDK ID, upper snake case).
+    pub endpoint_env_suffix: &'static str,
+    /// `User-Agent` value naming the crate and version.
+    pub user_agent: &'static str,
+}
+
+/// Which constraint checks run before a request is sent.
+///
+/// Smithy advises clients not to enforce constraint traits, because services relax them over time (a
+/// longer maximum length, a new enum value) and a strict client would then reject valid calls until it
+/// is regenerated. Checking locally, on the other hand, fails fast with a precise message and never
+/// sends a request the service would reject anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ValidationMode {
+    /// Check lengths, ranges, patterns and enum values before sending (the default).
+    #[default]
+    Full,
+    /// Check only that required members are present (which the types guarantee anyway) and leave
+    /// constraints to the service.
+    RequiredOnly,
+}
+
+/// The default cap on a response body; larger responses are refused rather than buffered.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+
+/// How a client reaches and authenticates with the service.
+#[derive(Clone)]
+pub struct Config {
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    http_client: Option<Arc<dyn HttpClient>>,
+    retry: RetryConfig,
+    attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    connect_timeout: Duration,
+    max_response_bytes: usize,
+    validation: ValidationMode,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials providers redact their own secrets; only whether one is set is shown here.
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials.as_ref().map(|_| "** set **"))
+            .field("http_client", &self.http_client)
+            .field("retry", &self.retry)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("validation", &self.validation)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            region: None,
+            endpoint: None,
+            credentials: None,
+            http_client: None,
+            retry: RetryConfig::standard(),
+            attempt_timeout: Some(Duration::from_secs(30)),
+            call_timeout: None,
+            connect_timeout: Duration::from_secs(10),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            validation: ValidationMode::Full,
+        }
+    }
+}
+
+impl Config {
+    /// An empty configuration: set a region and credentials, or use [`Config::from_env`].
+    pub fn builder() -> Self {
+        Config::default()
+    }
+
+    /// Region, endpoint and credentials from the process environment, as the AWS SDKs read them.
+    ///
+    /// Region: `AWS_REGION`, then `AWS_DEFAULT_REGION`. Endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, then
+    /// `AWS_ENDPOINT_URL`, else the service's public endpoint for the region. Credentials: the
+    /// environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), then the shared
+    /// credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`, profile `AWS_PROFILE`).
+    pub fn from_env(service: &ServiceInfo) -> Self {
+        Config::from_environment(service, Environment::process())
+    }
+
+    /// [`Config::from_env`] reading an explicit environment (for tests, or to layer your own values).
+    pub fn from_environment(service: &ServiceInfo, env: Environment) -> Self {
+        let region = env.get("AWS_REGION").or_else(|| env.get("AWS_DEFAULT_REGION"));
+        let endpoint = env
+            .get(&format!("AWS_ENDPOINT_URL_{}", service.endpoint_env_suffix))
+            .or_else(|| env.get("AWS_ENDPOINT_URL"));
+        Config {
+            region,
+            endpoint,
+            credentials: Some(Arc::new(DefaultCredentialsChain::with_env(env))),
+            ..Config::default()
+        }
+    }
+
+    /// Sets the region (`us-east-1`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sends requests to this URL instead of the region's public endpoint.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Uses these credentials: static [`Credentials`](super::credentials::Credentials) or any provider.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sends requests through this HTTP client instead of the built-in one.
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// Sets the retry behaviour (3 attempts with exponential backoff and jitter by default).
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Limits each attempt (connect, send, receive); `None` for no limit. 30 seconds by default.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Limits the whole call, retries and backoff included; `None` (the default) for no limit.
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// Limits connecting with the built-in HTTP client (10 seconds by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Refuses response bodies larger than this (10 MiB by default).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Chooses which checks run before sending; see [`ValidationMode`].
+    pub fn validation(mut self, mode: ValidationMode) -> Self {
+        self.validation = mode;
+        self
+    }
+
+    /// The configured region, if any.
+    pub fn get_region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The configured endpoint override, if any.
+    pub fn get_endpoint_url(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+}
+
+/// The public endpoint of a service in a region (`https://codepipeline.us-east-1.amazonaws.com`).
+pub fn default_endpoint(endpoint_prefix: &str, region: &str) -> String {
+    let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
+    format!("https://{endpoint_prefix}.{region}.{suffix}")
+}
+
+/// A successful response, for the generated code to parse.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The request ID, if the service sent one.
+    pub request_id: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// A [`ResponseError`] for a body that could not be parsed.
+    pub fn unreadable(&self, error: impl std::error::Error + Send + Sync + 'static) -> ResponseError {
+        ResponseError::new(
+            self.status,
+            self.request_id.clone(),
+            "the body does not match the model",
+            Some(Box::new(error)),
+        )
+    }
+}
+
+/// A configured client's shared state: everything resolved once, at construction.
+pub struct Runtime {
+    service: ServiceInfo,
+    region: String,
+    endpoint: http::Uri,
+    credentials: Arc<dyn ProvideCredentials>,
+    http: Arc<dyn HttpClient>,
+    signer: Signer,
+    retry: RetryConfig,
+    attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    max_response_bytes: usize,
+    validation: ValidationMode,
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("retry", &self.retry)
+            .field("validation", &self.validation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    /// Resolves a configuration: region, endpoint, credentials provider and HTTP client must all be known.
+    pub fn new(service: ServiceInfo, config: Config) -> Result<Self, ConfigError> {
+        let region = config.region.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+            ConfigError::new("no region: set one on the config, or AWS_REGION / AWS_DEFAULT_REGION in the environment")
+        })?;
+        if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
+        }
+        let endpoint_text = config.endpoint.unwrap_or_else(|| default_endpoint(service.endpoint_prefix, &region));
+        let endpoint: http::Uri = endpoint_text
+            .parse()
+            .map_err(|e| ConfigError::new(format!("the endpoint `{endpoint_text}` is not a valid URL: {e}")))?;
+        if !matches!(endpoint.scheme_str(), Some("https" | "http")) || endpoint.host().is_none() {
+            return Err(ConfigError::new(format!("the endpoint `{endpoint_text}` must be an http:// or https:// URL with a host")));
+        }
+        let credentials = config.credentials.ok_or_else(|| {
+            ConfigError::new("no credentials provider: set one on the config or use Config::from_env")
+        })?;
+        let http = match config.http_client {
+            Some(client) => client,
+            None => default_http_client(config.connect_timeout)?,
+        };
+        Ok(Runtime {
+            service,
+            region,
+            endpoint,
+            credentials,
+            http,
+            signer: Signer::new(),
+            retry: config.retry,
+            attempt_timeout: config.attempt_timeout,
+            call_timeout: config.call_timeout,
+            max_response_bytes: config.max_response_bytes,
+            validation: config.validation,
+        })
+    }
+
+    /// Whether inputs get their constraints checked before sending.
+    pub fn checks_constraints(&self) -> bool {
+        self.validation == ValidationMode::Full
+    }
+
+    /// The region requests are signed for.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &http::Uri {
+        &self.endpoint
+    }
+
+    /// Sends one operation's request body, retrying as configured, and returns the successful response.
+    ///
+    /// `parse_error` turns an error response into the operation's error type; `is_retryable` says
+    /// whether a modeled error carries `@retryable`.
+    pub async fn invoke<E>(
+        &self,
+        operation: &'static str,
+        body: String,
+        parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
+        is_retryable: fn(&E) -> bool,
+    ) -> Result<RawResponse, SdkError<E>> {
+        let attempts = self.attempts(operation, body.into_bytes(), parse_error, is_retryable);
+        match self.call_timeout {
+            None => attempts.await,
+            Some(limit) => match tokio::time::timeout(limit, attempts).await {
+                Ok(result) => result,
+                Err(_) => Err(SdkError::Timeout(TimeoutError::new("call", limit))),
+            },
+        }
+    }
+
+    async fn attempts<E>(
+        &self,
+        operation: &'static str,
+        body: Vec<u8>,
+        parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
+        is_retryable: fn(&E) -> bool,
+    ) -> Result<RawResponse, SdkError<E>> {
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
+        let target = format!("{}.{operation}", self.service.target_prefix);
+        let max_attempts = self.retry.max_attempts().max(1);
+        let mut attempt = 1;
+        loop {
+            let request = self.signed_request(&target, &body, &credentials)?;
+            let outcome = self.send_once(request).await;
+            // Each arm returns unless the attempt failed in a way worth retrying.
+            match outcome {
+                Err(AttemptError::Transport(e)) => {
+                    if !e.is_retryable() || attempt >= max_attempts {
+                        return Err(SdkError::Transport(Box::new(e)));
+                    }
+                }
+                Err(AttemptError::Timeout(limit)) => {
+                    if attempt >= max_attempts {
+                        return Err(SdkError::Timeout(TimeoutError::new("attempt", limit)));
+                    }
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let request_id = response
+                        .headers()
+                        .get("x-amzn-requestid")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    if (200..300).contains(&status) {
+                        return Ok(RawResponse { status, request_id, body: response.into_body() });
+                    }
+                    let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
+                    let meta = error_metadata(status, response.headers(), parsed.as_ref());
+                    let empty = serde_json::Value::Object(serde_json::Map::new());
+                    let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                    let kind = classify(status, meta.code(), is_retryable(&error));
+                    if !kind.is_retryable() || attempt >= max_attempts {
+                        return Err(SdkError::Service(ServiceError::new(error, meta)));
+                    }
+                }
+            }
+            tokio::time::sleep(random_backoff_delay(&self.retry, attempt)).await;
+            attempt += 1;
+        }
+    }
+
+    fn signed_request<E>(
+        &self,
+        target: &str,
+        body: &[u8],
+        credentials: &super::credentials::Credentials,
+    ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
+        let mut request = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(self.endpoint.clone())
+            .header(http::header::CONTENT_TYPE, self.service.content_type)
+            .header("x-amz-target", target)
+            .header(http::header::USER_AGENT, self.service.user_agent)
+            .header(http::header::CONTENT_LENGTH, body.len())
+            .body(body.to_vec())
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot build the request: {e}"))))?;
+        let params = SigningParams {
+            credentials,
+            region: &self.region,
+            service: self.service.signing_name,
+            time: SystemTime::now(),
+        };
+        let (parts, body) = request.into_parts();
+        let mut headers = parts.headers.clone();
+        self.signer
+            .sign(&parts.method, &parts.uri, &mut headers, &body, &params)
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
+        request = http::Request::from_parts(parts, body);
+        *request.headers_mut() = headers;
+        Ok(request)
+    }
+
+    async fn send_once(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, AttemptError> {
+        let send = self.http.send(request, self.max_response_bytes);
+        match self.attempt_timeout {
+            None => send.await.map_err(AttemptError::Transport),
+            Some(limit) => match tokio::time::timeout(limit, send).await {
+                Ok(result) => result.map_err(AttemptError::Transport),
+                Err(_) => Err(AttemptError::Timeout(limit)),
+            },
+        }
+    }
+}
+
+enum AttemptError {
+    Transport(TransportError),
+    Timeout(Duration),
+}
+
+#[cfg(feature = "default-https-client")]
+fn default_http_client(connect_timeout: Duration) -> Result<Arc<dyn HttpClient>, ConfigError> {
+    Ok(Arc::new(super::http::HyperClient::builder().connect_timeout(connect_timeout).build()))
+}
+
+#[cfg(not(feature = "default-https-client"))]
+fn default_http_client(_connect_timeout: Duration) -> Result<Arc<dyn HttpClient>, ConfigError> {
+    Err(ConfigError::new(
+        "no HTTP client: enable the `default-https-client` feature or set one with Config::http_client",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_follow_the_partition() {
+        assert_eq!(default_endpoint("codepipeline", "us-east-1"), "https://codepipeline.us-east-1.amazonaws.com");
+        assert_eq!(default_endpoint("codepipeline", "cn-north-1"), "https://codepipeline.cn-north-1.amazonaws.com.cn");
+    }
+
+    const INFO: ServiceInfo = ServiceInfo {
+        endpoint_prefix: "svc",
+        signing_name: "svc",
+        target_prefix: "Svc_1",
+        content_type: "application/x-amz-json-1.1",
+        endpoint_env_suffix: "SVC",
+        user_agent: "test/0",
+    };
+
+    #[test]
+    fn environment_supplies_region_and_endpoint_overrides() {
+        let env = Environment::from_pairs([
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+            ("AWS_ENDPOINT_URL", "http://general.example"),
+            ("AWS_ENDPOINT_URL_SVC", "http://specific.example"),
+        ]);
+        let config = Config::from_environment(&INFO, env);
+        assert_eq!(config.get_region(), Some("eu-west-1"));
+        assert_eq!(config.get_endpoint_url(), Some("http://specific.example"));
+        let env = Environment::from_pairs([("AWS_REGION", "us-west-2"), ("AWS_DEFAULT_REGION", "eu-west-1")]);
+        assert_eq!(Config::from_environment(&INFO, env).get_region(), Some("us-west-2"));
+    }
+
+    #[test]
+    fn missing_region_or_credentials_is_a_clear_error() {
+        let err = Runtime::new(INFO, Config::builder()).unwrap_err();
+        assert!(err.to_string().contains("no region"), "{err}");
+        let err = Runtime::new(INFO, Config::builder().region("us-east-1")).unwrap_err();
+        assert!(err.to_string().contains("no credentials"), "{err}");
+        let err = Runtime::new(INFO, Config::builder().region("us-east-1").endpoint_url("ftp://x")).unwrap_err();
+        assert!(err.to_string().contains("http"), "{err}");
+    }
+}

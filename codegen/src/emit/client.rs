@@ -1,0 +1,188 @@
+//! Emits `src/client.rs`: the `Client`, one async method per operation, and fluent builders.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::common::{deprecated_attr, doc_attrs, ident, rust_type};
+use crate::ir::{Field, Operation, Service, TyKind};
+
+/// The whole `client` module.
+pub fn emit(service: &Service) -> TokenStream {
+    let endpoint_prefix = &service.endpoint_prefix;
+    let signing_name = &service.signing_name;
+    let target_prefix = &service.target_prefix;
+    let content_type = service.content_type();
+    let env_suffix = crate::naming::screaming(&service.sdk_id.replace(' ', "_"));
+    let methods = service.operations.iter().map(|op| operation_methods(op));
+    let fluent = service.operations.iter().map(|op| fluent_builder(service, op));
+    let sdk_id = &service.sdk_id;
+    let client_doc = format!(
+        " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration."
+    );
+    quote! {
+        //! The client: configuration, one async method per operation, and fluent builders.
+        pub use crate::runtime::client::{Config, ValidationMode};
+        pub use crate::runtime::credentials::{Credentials, ProvideCredentials};
+        pub use crate::runtime::http::HttpClient;
+        pub use crate::runtime::retry::RetryConfig;
+
+        /// Facts about the service that every request needs.
+        pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client::ServiceInfo {
+            endpoint_prefix: #endpoint_prefix,
+            signing_name: #signing_name,
+            target_prefix: #target_prefix,
+            content_type: #content_type,
+            endpoint_env_suffix: #env_suffix,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        };
+
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            runtime: ::std::sync::Arc<crate::runtime::client::Runtime>,
+        }
+
+        impl Client {
+            /// A client from an explicit configuration; fails if the region, endpoint or credentials
+            /// provider is missing or invalid.
+            pub fn from_conf(config: Config) -> ::std::result::Result<Self, crate::error::ConfigError> {
+                let runtime = crate::runtime::client::Runtime::new(SERVICE, config)?;
+                ::std::result::Result::Ok(Client { runtime: ::std::sync::Arc::new(runtime) })
+            }
+
+            /// A client configured from the environment (see [`Config::from_env`]).
+            pub fn from_env() -> ::std::result::Result<Self, crate::error::ConfigError> {
+                Client::from_conf(Config::from_env(&SERVICE))
+            }
+
+            /// A configuration read from the environment, to adjust before [`Client::from_conf`].
+            pub fn config_from_env() -> Config {
+                Config::from_env(&SERVICE)
+            }
+
+            /// The region requests are signed for.
+            pub fn region(&self) -> &str {
+                self.runtime.region()
+            }
+
+            #(#methods)*
+        }
+
+        /// Fluent builders returned by the [`Client`]'s operation methods.
+        pub mod fluent {
+            #(#fluent)*
+        }
+    }
+}
+
+fn operation_methods(op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let call_name = format_ident!("call_{}", crate::naming::unraw(&op.fn_name));
+    let input = ident(&op.input);
+    let output = ident(&op.output);
+    let error = ident(&op.error_name);
+    let fluent = format_ident!("{}Fluent", crate::naming::unraw(&op.name));
+    let wire = &op.name;
+    let ser = format_ident!("body_{}", crate::naming::unraw(&op.fn_name));
+    let docs = doc_attrs(op.docs.as_deref(), &format!("Calls `{}`.", op.name));
+    let deprecated = deprecated_attr(op.deprecated.as_ref());
+    let call_doc = format!(
+        " Calls `{}` with a complete input.\n\n The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.",
+        op.name
+    );
+    quote! {
+        #docs
+        ///
+        /// Set the input's members on the returned builder, then `.send().await`.
+        #deprecated
+        pub fn #fn_name(&self) -> fluent::#fluent {
+            fluent::#fluent::new(self.clone())
+        }
+
+        #[doc = #call_doc]
+        #deprecated
+        pub async fn #call_name(
+            &self,
+            input: crate::types::#input,
+        ) -> ::std::result::Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
+            if self.runtime.checks_constraints() {
+                crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
+            }
+            let body = crate::ser::#ser(&input);
+            let response = self
+                .runtime
+                .invoke(#wire, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
+                .await?;
+            crate::de::#ser(&response.body)
+                .map_err(|e| crate::error::SdkError::Response(response.unreadable(e)))
+        }
+    }
+}
+
+fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
+    let fluent = format_ident!("{}Fluent", crate::naming::unraw(&op.name));
+    let input = ident(&op.input);
+    let output = ident(&op.output);
+    let error = ident(&op.error_name);
+    let builder = format_ident!("{}Builder", crate::naming::unraw(&op.input));
+    let call_name = format_ident!("call_{}", crate::naming::unraw(&op.fn_name));
+    let fields = &service.structure(&op.input).fields;
+    let setters = fields.iter().map(fluent_setter);
+    let doc = format!(" Builds and sends a `{}` request; see [`Client::{}`](crate::client::Client::{}).", op.name, crate::naming::unraw(&op.fn_name), crate::naming::unraw(&op.fn_name));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #fluent {
+            client: super::Client,
+            inner: crate::types::builders::#builder,
+        }
+
+        impl #fluent {
+            pub(crate) fn new(client: super::Client) -> Self {
+                #fluent { client, inner: ::std::default::Default::default() }
+            }
+
+            #(#setters)*
+
+            /// The input as set so far.
+            pub fn as_input(&self) -> &crate::types::builders::#builder {
+                &self.inner
+            }
+
+            /// Builds the input and sends the request. A missing required member fails with
+            /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
+            pub async fn send(self) -> ::std::result::Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
+                let input: crate::types::#input = self.inner.build().map_err(crate::error::SdkError::Validation)?;
+                self.client.#call_name(input).await
+            }
+        }
+    }
+}
+
+fn fluent_setter(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let set_name = format_ident!("set_{}", crate::naming::unraw(&field.rust_name));
+    let ty = rust_type(&field.ty);
+    let docs = doc_attrs(field.docs.as_deref(), &format!("Sets `{}`.", field.wire_name));
+    let set_doc = format!(" Sets or clears `{}`.", field.wire_name);
+    let param = match &field.ty.kind {
+        TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),
+        _ => ty.clone(),
+    };
+    let deprecated = deprecated_attr(field.deprecated.as_ref());
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(mut self, value: #param) -> Self {
+            self.inner = self.inner.#name(value);
+            self
+        }
+
+        #[doc = #set_doc]
+        #deprecated
+        pub fn #set_name(mut self, value: ::std::option::Option<#ty>) -> Self {
+            self.inner = self.inner.#set_name(value);
+            self
+        }
+    }
+}
