@@ -11,6 +11,7 @@ pub(crate) fn body_acknowledge_third_party_job(
     let value = crate::runtime::json::parse(body)?;
     de_acknowledge_third_party_job_output(&value)
 }
+
 /// Reads the body of a successful `PutThirdPartyJobFailureResult` response.
 pub(crate) fn body_put_third_party_job_failure_result(
     body: &[u8],
@@ -21,6 +22,7 @@ pub(crate) fn body_put_third_party_job_failure_result(
     let value = crate::runtime::json::parse(body)?;
     de_put_third_party_job_failure_result_output(&value)
 }
+
 /// Reads the body of a successful `PutThirdPartyJobSuccessResult` response.
 pub(crate) fn body_put_third_party_job_success_result(
     body: &[u8],
@@ -31,6 +33,7 @@ pub(crate) fn body_put_third_party_job_success_result(
     let value = crate::runtime::json::parse(body)?;
     de_put_third_party_job_success_result_output(&value)
 }
+
 pub(crate) fn de_acknowledge_third_party_job_output(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<
@@ -57,6 +60,7 @@ pub(crate) fn de_acknowledge_third_party_job_output(
         status: field_status,
     })
 }
+
 pub(crate) fn de_invalid_client_token_exception(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<
@@ -83,6 +87,7 @@ pub(crate) fn de_invalid_client_token_exception(
         message: field_message,
     })
 }
+
 pub(crate) fn de_invalid_job_state_exception(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<
@@ -109,6 +114,7 @@ pub(crate) fn de_invalid_job_state_exception(
         message: field_message,
     })
 }
+
 pub(crate) fn de_invalid_nonce_exception(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<
@@ -135,6 +141,7 @@ pub(crate) fn de_invalid_nonce_exception(
         message: field_message,
     })
 }
+
 pub(crate) fn de_job_not_found_exception(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<
@@ -161,6 +168,7 @@ pub(crate) fn de_job_not_found_exception(
         message: field_message,
     })
 }
+
 pub(crate) fn de_put_third_party_job_failure_result_output(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<
@@ -171,6 +179,7 @@ pub(crate) fn de_put_third_party_job_failure_result_output(
     ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultOutput {
     })
 }
+
 pub(crate) fn de_put_third_party_job_success_result_output(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<
@@ -181,6 +190,7 @@ pub(crate) fn de_put_third_party_job_success_result_output(
     ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultOutput {
     })
 }
+
 pub(crate) fn de_validation_exception(
     value: &::serde_json::Value,
 ) -> ::std::result::Result<

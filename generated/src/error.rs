@@ -8,7 +8,8 @@ pub use crate::runtime::json::DeserializeError;
 pub use crate::runtime::validate::{
     LengthUnit, ValidationError, Violation, ViolationKind,
 };
-/// Errors the service may answer a `AcknowledgeThirdPartyJob` call with.
+
+/// Errors the service may answer a call to `AcknowledgeThirdPartyJob` with.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AcknowledgeThirdPartyJobError {
@@ -23,6 +24,7 @@ pub enum AcknowledgeThirdPartyJobError {
     /// An error the model does not list for this operation; its code and message are kept.
     Unhandled(crate::runtime::error::UnhandledError),
 }
+
 impl AcknowledgeThirdPartyJobError {
     /// The error code (`JobNotFoundException`), if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
@@ -42,6 +44,7 @@ impl AcknowledgeThirdPartyJobError {
             AcknowledgeThirdPartyJobError::Unhandled(e) => e.meta().code(),
         }
     }
+
     /// Whether the model marks this error `@retryable`.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -52,6 +55,7 @@ impl AcknowledgeThirdPartyJobError {
             AcknowledgeThirdPartyJobError::Unhandled(_) => false,
         }
     }
+
     /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
     pub(crate) fn from_response(
         meta: &crate::runtime::error::ErrorMetadata,
@@ -114,6 +118,7 @@ impl AcknowledgeThirdPartyJobError {
         }
     }
 }
+
 impl ::std::fmt::Display for AcknowledgeThirdPartyJobError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -133,6 +138,7 @@ impl ::std::fmt::Display for AcknowledgeThirdPartyJobError {
         }
     }
 }
+
 impl ::std::error::Error for AcknowledgeThirdPartyJobError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
@@ -152,7 +158,8 @@ impl ::std::error::Error for AcknowledgeThirdPartyJobError {
         }
     }
 }
-/// Errors the service may answer a `PutThirdPartyJobFailureResult` call with.
+
+/// Errors the service may answer a call to `PutThirdPartyJobFailureResult` with.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PutThirdPartyJobFailureResultError {
@@ -167,6 +174,7 @@ pub enum PutThirdPartyJobFailureResultError {
     /// An error the model does not list for this operation; its code and message are kept.
     Unhandled(crate::runtime::error::UnhandledError),
 }
+
 impl PutThirdPartyJobFailureResultError {
     /// The error code (`JobNotFoundException`), if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
@@ -186,6 +194,7 @@ impl PutThirdPartyJobFailureResultError {
             PutThirdPartyJobFailureResultError::Unhandled(e) => e.meta().code(),
         }
     }
+
     /// Whether the model marks this error `@retryable`.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -196,6 +205,7 @@ impl PutThirdPartyJobFailureResultError {
             PutThirdPartyJobFailureResultError::Unhandled(_) => false,
         }
     }
+
     /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
     pub(crate) fn from_response(
         meta: &crate::runtime::error::ErrorMetadata,
@@ -262,6 +272,7 @@ impl PutThirdPartyJobFailureResultError {
         }
     }
 }
+
 impl ::std::fmt::Display for PutThirdPartyJobFailureResultError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -283,6 +294,7 @@ impl ::std::fmt::Display for PutThirdPartyJobFailureResultError {
         }
     }
 }
+
 impl ::std::error::Error for PutThirdPartyJobFailureResultError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
@@ -304,7 +316,8 @@ impl ::std::error::Error for PutThirdPartyJobFailureResultError {
         }
     }
 }
-/// Errors the service may answer a `PutThirdPartyJobSuccessResult` call with.
+
+/// Errors the service may answer a call to `PutThirdPartyJobSuccessResult` with.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PutThirdPartyJobSuccessResultError {
@@ -319,6 +332,7 @@ pub enum PutThirdPartyJobSuccessResultError {
     /// An error the model does not list for this operation; its code and message are kept.
     Unhandled(crate::runtime::error::UnhandledError),
 }
+
 impl PutThirdPartyJobSuccessResultError {
     /// The error code (`JobNotFoundException`), if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
@@ -338,6 +352,7 @@ impl PutThirdPartyJobSuccessResultError {
             PutThirdPartyJobSuccessResultError::Unhandled(e) => e.meta().code(),
         }
     }
+
     /// Whether the model marks this error `@retryable`.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -348,6 +363,7 @@ impl PutThirdPartyJobSuccessResultError {
             PutThirdPartyJobSuccessResultError::Unhandled(_) => false,
         }
     }
+
     /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
     pub(crate) fn from_response(
         meta: &crate::runtime::error::ErrorMetadata,
@@ -414,6 +430,7 @@ impl PutThirdPartyJobSuccessResultError {
         }
     }
 }
+
 impl ::std::fmt::Display for PutThirdPartyJobSuccessResultError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -435,6 +452,7 @@ impl ::std::fmt::Display for PutThirdPartyJobSuccessResultError {
         }
     }
 }
+
 impl ::std::error::Error for PutThirdPartyJobSuccessResultError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {

@@ -10,6 +10,7 @@ pub(crate) fn body_acknowledge_third_party_job(
     object.finish();
     out
 }
+
 /// The JSON body of a `PutThirdPartyJobFailureResult` request.
 pub(crate) fn body_put_third_party_job_failure_result(
     input: &crate::types::PutThirdPartyJobFailureResultInput,
@@ -20,6 +21,7 @@ pub(crate) fn body_put_third_party_job_failure_result(
     object.finish();
     out
 }
+
 /// The JSON body of a `PutThirdPartyJobSuccessResult` request.
 pub(crate) fn body_put_third_party_job_success_result(
     input: &crate::types::PutThirdPartyJobSuccessResultInput,
@@ -30,6 +32,7 @@ pub(crate) fn body_put_third_party_job_success_result(
     object.finish();
     out
 }
+
 pub(crate) fn ser_acknowledge_third_party_job_input(
     value: &crate::types::AcknowledgeThirdPartyJobInput,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
@@ -47,6 +50,7 @@ pub(crate) fn ser_acknowledge_third_party_job_input(
         object.key("clientToken").string(value);
     }
 }
+
 pub(crate) fn ser_current_revision(
     value: &crate::types::CurrentRevision,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
@@ -70,6 +74,7 @@ pub(crate) fn ser_current_revision(
         object.key("revisionSummary").string(value);
     }
 }
+
 pub(crate) fn ser_execution_details(
     value: &crate::types::ExecutionDetails,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
@@ -84,6 +89,7 @@ pub(crate) fn ser_execution_details(
         object.key("percentComplete").integer(i64::from(*value));
     }
 }
+
 pub(crate) fn ser_failure_details(
     value: &crate::types::FailureDetails,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
@@ -100,6 +106,7 @@ pub(crate) fn ser_failure_details(
         object.key("externalExecutionId").string(value);
     }
 }
+
 pub(crate) fn ser_put_third_party_job_failure_result_input(
     value: &crate::types::PutThirdPartyJobFailureResultInput,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
@@ -119,6 +126,7 @@ pub(crate) fn ser_put_third_party_job_failure_result_input(
         object.finish();
     }
 }
+
 pub(crate) fn ser_put_third_party_job_success_result_input(
     value: &crate::types::PutThirdPartyJobSuccessResultInput,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,

@@ -11,12 +11,14 @@ pub struct AcknowledgeThirdPartyJobInput {
     /// Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.
     pub client_token: ::std::string::String,
 }
+
 impl AcknowledgeThirdPartyJobInput {
     /// A builder for [`AcknowledgeThirdPartyJobInput`].
     pub fn builder() -> builders::AcknowledgeThirdPartyJobInputBuilder {
         builders::AcknowledgeThirdPartyJobInputBuilder::default()
     }
 }
+
 /// Response returned by `AcknowledgeThirdPartyJob`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -24,12 +26,14 @@ pub struct AcknowledgeThirdPartyJobOutput {
     /// Current state of the acknowledged job, when CodePipeline reports one.
     pub status: ::std::option::Option<crate::types::JobStatus>,
 }
+
 impl AcknowledgeThirdPartyJobOutput {
     /// A builder for [`AcknowledgeThirdPartyJobOutput`].
     pub fn builder() -> builders::AcknowledgeThirdPartyJobOutputBuilder {
         builders::AcknowledgeThirdPartyJobOutputBuilder::default()
     }
 }
+
 /// Describes the latest revision of an artifact.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -43,12 +47,14 @@ pub struct CurrentRevision {
     /// Short summary of the artifact's latest revision.
     pub revision_summary: ::std::option::Option<::std::string::String>,
 }
+
 impl CurrentRevision {
     /// A builder for [`CurrentRevision`].
     pub fn builder() -> builders::CurrentRevisionBuilder {
         builders::CurrentRevisionBuilder::default()
     }
 }
+
 /// Reports what a job worker did and produced for an artifact on its way through the pipeline's stages.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -60,12 +66,14 @@ pub struct ExecutionDetails {
     /// How much of the action's work is done, from 0 to 100.
     pub percent_complete: ::std::option::Option<i32>,
 }
+
 impl ExecutionDetails {
     /// A builder for [`ExecutionDetails`].
     pub fn builder() -> builders::ExecutionDetailsBuilder {
         builders::ExecutionDetailsBuilder::default()
     }
 }
+
 /// Describes a job failure.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -77,12 +85,14 @@ pub struct FailureDetails {
     /// ID of the failed action run in the external system, if any.
     pub external_execution_id: ::std::option::Option<::std::string::String>,
 }
+
 impl FailureDetails {
     /// A builder for [`FailureDetails`].
     pub fn builder() -> builders::FailureDetailsBuilder {
         builders::FailureDetailsBuilder::default()
     }
 }
+
 /// Category of a job failure.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -104,6 +114,7 @@ pub enum FailureType {
     /// Received values are never rejected; sending one fails validation.
     Unknown(::std::string::String),
 }
+
 impl FailureType {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -117,6 +128,7 @@ impl FailureType {
             FailureType::Unknown(value) => value.as_str(),
         }
     }
+
     /// Every value the model defines, in model order.
     pub const fn values() -> &'static [&'static str] {
         &[
@@ -128,11 +140,13 @@ impl FailureType {
             "SystemUnavailable",
         ]
     }
+
     /// Whether this is a value the model does not define.
     pub fn is_unknown(&self) -> bool {
         matches!(self, FailureType::Unknown(_))
     }
 }
+
 impl ::std::convert::From<&str> for FailureType {
     fn from(value: &str) -> Self {
         match value {
@@ -146,17 +160,20 @@ impl ::std::convert::From<&str> for FailureType {
         }
     }
 }
+
 impl ::std::str::FromStr for FailureType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(FailureType::from(value))
     }
 }
+
 impl ::std::fmt::Display for FailureType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The request's client token is not in a valid format.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -164,16 +181,19 @@ pub struct InvalidClientTokenException {
     /// Human-readable explanation of the error.
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 impl InvalidClientTokenException {
     /// A builder for [`InvalidClientTokenException`].
     pub fn builder() -> builders::InvalidClientTokenExceptionBuilder {
         builders::InvalidClientTokenExceptionBuilder::default()
     }
 }
+
 impl InvalidClientTokenException {
     /// The error code on the wire, `InvalidClientTokenException`.
     pub const CODE: &'static str = "InvalidClientTokenException";
 }
+
 impl ::std::fmt::Display for InvalidClientTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
@@ -184,6 +204,7 @@ impl ::std::fmt::Display for InvalidClientTokenException {
         }
     }
 }
+
 impl ::std::error::Error for InvalidClientTokenException {}
 /// The job's state is not valid for this request.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,16 +213,19 @@ pub struct InvalidJobStateException {
     /// Human-readable explanation of the error.
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 impl InvalidJobStateException {
     /// A builder for [`InvalidJobStateException`].
     pub fn builder() -> builders::InvalidJobStateExceptionBuilder {
         builders::InvalidJobStateExceptionBuilder::default()
     }
 }
+
 impl InvalidJobStateException {
     /// The error code on the wire, `InvalidJobStateException`.
     pub const CODE: &'static str = "InvalidJobStateException";
 }
+
 impl ::std::fmt::Display for InvalidJobStateException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
@@ -212,6 +236,7 @@ impl ::std::fmt::Display for InvalidJobStateException {
         }
     }
 }
+
 impl ::std::error::Error for InvalidJobStateException {}
 /// The request's nonce is not in a valid format.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,16 +245,19 @@ pub struct InvalidNonceException {
     /// Human-readable explanation of the error.
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 impl InvalidNonceException {
     /// A builder for [`InvalidNonceException`].
     pub fn builder() -> builders::InvalidNonceExceptionBuilder {
         builders::InvalidNonceExceptionBuilder::default()
     }
 }
+
 impl InvalidNonceException {
     /// The error code on the wire, `InvalidNonceException`.
     pub const CODE: &'static str = "InvalidNonceException";
 }
+
 impl ::std::fmt::Display for InvalidNonceException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
@@ -240,6 +268,7 @@ impl ::std::fmt::Display for InvalidNonceException {
         }
     }
 }
+
 impl ::std::error::Error for InvalidNonceException {}
 /// No job matches the given job ID, or the ID is not in a valid format.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,16 +277,19 @@ pub struct JobNotFoundException {
     /// Human-readable explanation of the error.
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 impl JobNotFoundException {
     /// A builder for [`JobNotFoundException`].
     pub fn builder() -> builders::JobNotFoundExceptionBuilder {
         builders::JobNotFoundExceptionBuilder::default()
     }
 }
+
 impl JobNotFoundException {
     /// The error code on the wire, `JobNotFoundException`.
     pub const CODE: &'static str = "JobNotFoundException";
 }
+
 impl ::std::fmt::Display for JobNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
@@ -268,6 +300,7 @@ impl ::std::fmt::Display for JobNotFoundException {
         }
     }
 }
+
 impl ::std::error::Error for JobNotFoundException {}
 /// Lifecycle state of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -292,6 +325,7 @@ pub enum JobStatus {
     /// Received values are never rejected; sending one fails validation.
     Unknown(::std::string::String),
 }
+
 impl JobStatus {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -306,6 +340,7 @@ impl JobStatus {
             JobStatus::Unknown(value) => value.as_str(),
         }
     }
+
     /// Every value the model defines, in model order.
     pub const fn values() -> &'static [&'static str] {
         &[
@@ -318,11 +353,13 @@ impl JobStatus {
             "Failed",
         ]
     }
+
     /// Whether this is a value the model does not define.
     pub fn is_unknown(&self) -> bool {
         matches!(self, JobStatus::Unknown(_))
     }
 }
+
 impl ::std::convert::From<&str> for JobStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -337,17 +374,20 @@ impl ::std::convert::From<&str> for JobStatus {
         }
     }
 }
+
 impl ::std::str::FromStr for JobStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(JobStatus::from(value))
     }
 }
+
 impl ::std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Request parameters for `PutThirdPartyJobFailureResult`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -359,12 +399,14 @@ pub struct PutThirdPartyJobFailureResultInput {
     /// Why and how the job failed.
     pub failure_details: crate::types::FailureDetails,
 }
+
 impl PutThirdPartyJobFailureResultInput {
     /// A builder for [`PutThirdPartyJobFailureResultInput`].
     pub fn builder() -> builders::PutThirdPartyJobFailureResultInputBuilder {
         builders::PutThirdPartyJobFailureResultInputBuilder::default()
     }
 }
+
 /// The `PutThirdPartyJobFailureResultOutput` structure of the service model.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -375,6 +417,7 @@ impl PutThirdPartyJobFailureResultOutput {
         builders::PutThirdPartyJobFailureResultOutputBuilder::default()
     }
 }
+
 /// Request parameters for `PutThirdPartyJobSuccessResult`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -390,12 +433,14 @@ pub struct PutThirdPartyJobSuccessResultInput {
     /// What the job worker did and what it produced while the artifact moved through the pipeline.
     pub execution_details: ::std::option::Option<crate::types::ExecutionDetails>,
 }
+
 impl PutThirdPartyJobSuccessResultInput {
     /// A builder for [`PutThirdPartyJobSuccessResultInput`].
     pub fn builder() -> builders::PutThirdPartyJobSuccessResultInputBuilder {
         builders::PutThirdPartyJobSuccessResultInputBuilder::default()
     }
 }
+
 /// The `PutThirdPartyJobSuccessResultOutput` structure of the service model.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -406,6 +451,7 @@ impl PutThirdPartyJobSuccessResultOutput {
         builders::PutThirdPartyJobSuccessResultOutputBuilder::default()
     }
 }
+
 /// One or more request parameters failed validation.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -413,16 +459,19 @@ pub struct ValidationException {
     /// Human-readable explanation of the error.
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 impl ValidationException {
     /// A builder for [`ValidationException`].
     pub fn builder() -> builders::ValidationExceptionBuilder {
         builders::ValidationExceptionBuilder::default()
     }
 }
+
 impl ValidationException {
     /// The error code on the wire, `ValidationException`.
     pub const CODE: &'static str = "ValidationException";
 }
+
 impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
@@ -433,6 +482,7 @@ impl ::std::fmt::Display for ValidationException {
         }
     }
 }
+
 impl ::std::error::Error for ValidationException {}
 /// Builders for the structures in [`crate::types`].
 pub mod builders {
@@ -443,6 +493,7 @@ pub mod builders {
         nonce: ::std::option::Option<::std::string::String>,
         client_token: ::std::option::Option<::std::string::String>,
     }
+
     impl AcknowledgeThirdPartyJobInputBuilder {
         /// Sets `jobId`.
         pub fn job_id(
@@ -452,6 +503,7 @@ pub mod builders {
             self.job_id = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `jobId`.
         pub fn set_job_id(
             mut self,
@@ -460,6 +512,7 @@ pub mod builders {
             self.job_id = value;
             self
         }
+
         /// Sets `nonce`.
         pub fn nonce(
             mut self,
@@ -468,6 +521,7 @@ pub mod builders {
             self.nonce = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `nonce`.
         pub fn set_nonce(
             mut self,
@@ -476,6 +530,7 @@ pub mod builders {
             self.nonce = value;
             self
         }
+
         /// Sets `clientToken`.
         pub fn client_token(
             mut self,
@@ -484,6 +539,7 @@ pub mod builders {
             self.client_token = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `clientToken`.
         pub fn set_client_token(
             mut self,
@@ -492,6 +548,7 @@ pub mod builders {
             self.client_token = value;
             self
         }
+
         /// Builds the [`AcknowledgeThirdPartyJobInput`](crate::types::AcknowledgeThirdPartyJobInput), or fails naming every required member that was not set.
         pub fn build(
             self,
@@ -520,17 +577,20 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`AcknowledgeThirdPartyJobOutput`](crate::types::AcknowledgeThirdPartyJobOutput).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct AcknowledgeThirdPartyJobOutputBuilder {
         status: ::std::option::Option<crate::types::JobStatus>,
     }
+
     impl AcknowledgeThirdPartyJobOutputBuilder {
         /// Sets `status`.
         pub fn status(mut self, value: crate::types::JobStatus) -> Self {
             self.status = ::std::option::Option::Some(value);
             self
         }
+
         /// Sets or clears `status`.
         pub fn set_status(
             mut self,
@@ -539,6 +599,7 @@ pub mod builders {
             self.status = value;
             self
         }
+
         /// Builds the [`AcknowledgeThirdPartyJobOutput`](crate::types::AcknowledgeThirdPartyJobOutput); it has no required members, so this cannot fail.
         pub fn build(
             self,
@@ -551,6 +612,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`CurrentRevision`](crate::types::CurrentRevision).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct CurrentRevisionBuilder {
@@ -559,6 +621,7 @@ pub mod builders {
         created: ::std::option::Option<crate::DateTime>,
         revision_summary: ::std::option::Option<::std::string::String>,
     }
+
     impl CurrentRevisionBuilder {
         /// Sets `revision`.
         pub fn revision(
@@ -568,6 +631,7 @@ pub mod builders {
             self.revision = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `revision`.
         pub fn set_revision(
             mut self,
@@ -576,6 +640,7 @@ pub mod builders {
             self.revision = value;
             self
         }
+
         /// Sets `changeIdentifier`.
         pub fn change_identifier(
             mut self,
@@ -584,6 +649,7 @@ pub mod builders {
             self.change_identifier = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `changeIdentifier`.
         pub fn set_change_identifier(
             mut self,
@@ -592,11 +658,13 @@ pub mod builders {
             self.change_identifier = value;
             self
         }
+
         /// Sets `created`.
         pub fn created(mut self, value: crate::DateTime) -> Self {
             self.created = ::std::option::Option::Some(value);
             self
         }
+
         /// Sets or clears `created`.
         pub fn set_created(
             mut self,
@@ -605,6 +673,7 @@ pub mod builders {
             self.created = value;
             self
         }
+
         /// Sets `revisionSummary`.
         pub fn revision_summary(
             mut self,
@@ -613,6 +682,7 @@ pub mod builders {
             self.revision_summary = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `revisionSummary`.
         pub fn set_revision_summary(
             mut self,
@@ -621,6 +691,7 @@ pub mod builders {
             self.revision_summary = value;
             self
         }
+
         /// Builds the [`CurrentRevision`](crate::types::CurrentRevision), or fails naming every required member that was not set.
         pub fn build(
             self,
@@ -649,6 +720,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`ExecutionDetails`](crate::types::ExecutionDetails).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ExecutionDetailsBuilder {
@@ -656,6 +728,7 @@ pub mod builders {
         external_execution_id: ::std::option::Option<::std::string::String>,
         percent_complete: ::std::option::Option<i32>,
     }
+
     impl ExecutionDetailsBuilder {
         /// Sets `summary`.
         pub fn summary(
@@ -665,6 +738,7 @@ pub mod builders {
             self.summary = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `summary`.
         pub fn set_summary(
             mut self,
@@ -673,6 +747,7 @@ pub mod builders {
             self.summary = value;
             self
         }
+
         /// Sets `externalExecutionId`.
         pub fn external_execution_id(
             mut self,
@@ -681,6 +756,7 @@ pub mod builders {
             self.external_execution_id = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `externalExecutionId`.
         pub fn set_external_execution_id(
             mut self,
@@ -689,11 +765,13 @@ pub mod builders {
             self.external_execution_id = value;
             self
         }
+
         /// Sets `percentComplete`.
         pub fn percent_complete(mut self, value: i32) -> Self {
             self.percent_complete = ::std::option::Option::Some(value);
             self
         }
+
         /// Sets or clears `percentComplete`.
         pub fn set_percent_complete(
             mut self,
@@ -702,6 +780,7 @@ pub mod builders {
             self.percent_complete = value;
             self
         }
+
         /// Builds the [`ExecutionDetails`](crate::types::ExecutionDetails); it has no required members, so this cannot fail.
         pub fn build(
             self,
@@ -716,6 +795,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`FailureDetails`](crate::types::FailureDetails).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct FailureDetailsBuilder {
@@ -723,12 +803,14 @@ pub mod builders {
         message: ::std::option::Option<::std::string::String>,
         external_execution_id: ::std::option::Option<::std::string::String>,
     }
+
     impl FailureDetailsBuilder {
         /// Sets `type`.
         pub fn r#type(mut self, value: crate::types::FailureType) -> Self {
             self.r#type = ::std::option::Option::Some(value);
             self
         }
+
         /// Sets or clears `type`.
         pub fn set_type(
             mut self,
@@ -737,6 +819,7 @@ pub mod builders {
             self.r#type = value;
             self
         }
+
         /// Sets `message`.
         pub fn message(
             mut self,
@@ -745,6 +828,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `message`.
         pub fn set_message(
             mut self,
@@ -753,6 +837,7 @@ pub mod builders {
             self.message = value;
             self
         }
+
         /// Sets `externalExecutionId`.
         pub fn external_execution_id(
             mut self,
@@ -761,6 +846,7 @@ pub mod builders {
             self.external_execution_id = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `externalExecutionId`.
         pub fn set_external_execution_id(
             mut self,
@@ -769,6 +855,7 @@ pub mod builders {
             self.external_execution_id = value;
             self
         }
+
         /// Builds the [`FailureDetails`](crate::types::FailureDetails), or fails naming every required member that was not set.
         pub fn build(
             self,
@@ -793,11 +880,13 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`InvalidClientTokenException`](crate::types::InvalidClientTokenException).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct InvalidClientTokenExceptionBuilder {
         message: ::std::option::Option<::std::string::String>,
     }
+
     impl InvalidClientTokenExceptionBuilder {
         /// Sets `message`.
         pub fn message(
@@ -807,6 +896,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `message`.
         pub fn set_message(
             mut self,
@@ -815,6 +905,7 @@ pub mod builders {
             self.message = value;
             self
         }
+
         /// Builds the [`InvalidClientTokenException`](crate::types::InvalidClientTokenException); it has no required members, so this cannot fail.
         pub fn build(
             self,
@@ -827,11 +918,13 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`InvalidJobStateException`](crate::types::InvalidJobStateException).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct InvalidJobStateExceptionBuilder {
         message: ::std::option::Option<::std::string::String>,
     }
+
     impl InvalidJobStateExceptionBuilder {
         /// Sets `message`.
         pub fn message(
@@ -841,6 +934,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `message`.
         pub fn set_message(
             mut self,
@@ -849,6 +943,7 @@ pub mod builders {
             self.message = value;
             self
         }
+
         /// Builds the [`InvalidJobStateException`](crate::types::InvalidJobStateException); it has no required members, so this cannot fail.
         pub fn build(
             self,
@@ -861,11 +956,13 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`InvalidNonceException`](crate::types::InvalidNonceException).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct InvalidNonceExceptionBuilder {
         message: ::std::option::Option<::std::string::String>,
     }
+
     impl InvalidNonceExceptionBuilder {
         /// Sets `message`.
         pub fn message(
@@ -875,6 +972,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `message`.
         pub fn set_message(
             mut self,
@@ -883,6 +981,7 @@ pub mod builders {
             self.message = value;
             self
         }
+
         /// Builds the [`InvalidNonceException`](crate::types::InvalidNonceException); it has no required members, so this cannot fail.
         pub fn build(
             self,
@@ -895,11 +994,13 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`JobNotFoundException`](crate::types::JobNotFoundException).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct JobNotFoundExceptionBuilder {
         message: ::std::option::Option<::std::string::String>,
     }
+
     impl JobNotFoundExceptionBuilder {
         /// Sets `message`.
         pub fn message(
@@ -909,6 +1010,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `message`.
         pub fn set_message(
             mut self,
@@ -917,6 +1019,7 @@ pub mod builders {
             self.message = value;
             self
         }
+
         /// Builds the [`JobNotFoundException`](crate::types::JobNotFoundException); it has no required members, so this cannot fail.
         pub fn build(
             self,
@@ -929,6 +1032,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`PutThirdPartyJobFailureResultInput`](crate::types::PutThirdPartyJobFailureResultInput).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PutThirdPartyJobFailureResultInputBuilder {
@@ -936,6 +1040,7 @@ pub mod builders {
         client_token: ::std::option::Option<::std::string::String>,
         failure_details: ::std::option::Option<crate::types::FailureDetails>,
     }
+
     impl PutThirdPartyJobFailureResultInputBuilder {
         /// Sets `jobId`.
         pub fn job_id(
@@ -945,6 +1050,7 @@ pub mod builders {
             self.job_id = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `jobId`.
         pub fn set_job_id(
             mut self,
@@ -953,6 +1059,7 @@ pub mod builders {
             self.job_id = value;
             self
         }
+
         /// Sets `clientToken`.
         pub fn client_token(
             mut self,
@@ -961,6 +1068,7 @@ pub mod builders {
             self.client_token = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `clientToken`.
         pub fn set_client_token(
             mut self,
@@ -969,11 +1077,13 @@ pub mod builders {
             self.client_token = value;
             self
         }
+
         /// Sets `failureDetails`.
         pub fn failure_details(mut self, value: crate::types::FailureDetails) -> Self {
             self.failure_details = ::std::option::Option::Some(value);
             self
         }
+
         /// Sets or clears `failureDetails`.
         pub fn set_failure_details(
             mut self,
@@ -982,6 +1092,7 @@ pub mod builders {
             self.failure_details = value;
             self
         }
+
         /// Builds the [`PutThirdPartyJobFailureResultInput`](crate::types::PutThirdPartyJobFailureResultInput), or fails naming every required member that was not set.
         pub fn build(
             self,
@@ -1013,6 +1124,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`PutThirdPartyJobFailureResultOutput`](crate::types::PutThirdPartyJobFailureResultOutput).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PutThirdPartyJobFailureResultOutputBuilder {}
@@ -1028,6 +1140,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`PutThirdPartyJobSuccessResultInput`](crate::types::PutThirdPartyJobSuccessResultInput).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PutThirdPartyJobSuccessResultInputBuilder {
@@ -1037,6 +1150,7 @@ pub mod builders {
         continuation_token: ::std::option::Option<::std::string::String>,
         execution_details: ::std::option::Option<crate::types::ExecutionDetails>,
     }
+
     impl PutThirdPartyJobSuccessResultInputBuilder {
         /// Sets `jobId`.
         pub fn job_id(
@@ -1046,6 +1160,7 @@ pub mod builders {
             self.job_id = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `jobId`.
         pub fn set_job_id(
             mut self,
@@ -1054,6 +1169,7 @@ pub mod builders {
             self.job_id = value;
             self
         }
+
         /// Sets `clientToken`.
         pub fn client_token(
             mut self,
@@ -1062,6 +1178,7 @@ pub mod builders {
             self.client_token = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `clientToken`.
         pub fn set_client_token(
             mut self,
@@ -1070,11 +1187,13 @@ pub mod builders {
             self.client_token = value;
             self
         }
+
         /// Sets `currentRevision`.
         pub fn current_revision(mut self, value: crate::types::CurrentRevision) -> Self {
             self.current_revision = ::std::option::Option::Some(value);
             self
         }
+
         /// Sets or clears `currentRevision`.
         pub fn set_current_revision(
             mut self,
@@ -1083,6 +1202,7 @@ pub mod builders {
             self.current_revision = value;
             self
         }
+
         /// Sets `continuationToken`.
         pub fn continuation_token(
             mut self,
@@ -1091,6 +1211,7 @@ pub mod builders {
             self.continuation_token = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `continuationToken`.
         pub fn set_continuation_token(
             mut self,
@@ -1099,6 +1220,7 @@ pub mod builders {
             self.continuation_token = value;
             self
         }
+
         /// Sets `executionDetails`.
         pub fn execution_details(
             mut self,
@@ -1107,6 +1229,7 @@ pub mod builders {
             self.execution_details = ::std::option::Option::Some(value);
             self
         }
+
         /// Sets or clears `executionDetails`.
         pub fn set_execution_details(
             mut self,
@@ -1115,6 +1238,7 @@ pub mod builders {
             self.execution_details = value;
             self
         }
+
         /// Builds the [`PutThirdPartyJobSuccessResultInput`](crate::types::PutThirdPartyJobSuccessResultInput), or fails naming every required member that was not set.
         pub fn build(
             self,
@@ -1142,6 +1266,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`PutThirdPartyJobSuccessResultOutput`](crate::types::PutThirdPartyJobSuccessResultOutput).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PutThirdPartyJobSuccessResultOutputBuilder {}
@@ -1157,11 +1282,13 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`ValidationException`](crate::types::ValidationException).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ValidationExceptionBuilder {
         message: ::std::option::Option<::std::string::String>,
     }
+
     impl ValidationExceptionBuilder {
         /// Sets `message`.
         pub fn message(
@@ -1171,6 +1298,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
+
         /// Sets or clears `message`.
         pub fn set_message(
             mut self,
@@ -1179,6 +1307,7 @@ pub mod builders {
             self.message = value;
             self
         }
+
         /// Builds the [`ValidationException`](crate::types::ValidationException); it has no required members, so this cannot fail.
         pub fn build(
             self,

@@ -40,6 +40,7 @@ impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJ
         }
     }
 }
+
 impl crate::runtime::validate::Validate
 for crate::types::AcknowledgeThirdPartyJobOutput {
     fn validate_at(
@@ -56,6 +57,7 @@ for crate::types::AcknowledgeThirdPartyJobOutput {
         }
     }
 }
+
 impl crate::runtime::validate::Validate for crate::types::CurrentRevision {
     fn validate_at(
         &self,
@@ -93,6 +95,7 @@ impl crate::runtime::validate::Validate for crate::types::CurrentRevision {
         }
     }
 }
+
 impl crate::runtime::validate::Validate for crate::types::ExecutionDetails {
     fn validate_at(
         &self,
@@ -128,6 +131,7 @@ impl crate::runtime::validate::Validate for crate::types::ExecutionDetails {
         }
     }
 }
+
 impl crate::runtime::validate::Validate for crate::types::FailureDetails {
     fn validate_at(
         &self,
@@ -163,6 +167,7 @@ impl crate::runtime::validate::Validate for crate::types::FailureDetails {
         }
     }
 }
+
 impl crate::runtime::validate::Validate for crate::types::FailureType {
     fn validate_at(
         &self,
@@ -180,6 +185,7 @@ impl crate::runtime::validate::Validate for crate::types::FailureType {
         }
     }
 }
+
 impl crate::runtime::validate::Validate for crate::types::JobStatus {
     fn validate_at(
         &self,
@@ -197,6 +203,7 @@ impl crate::runtime::validate::Validate for crate::types::JobStatus {
         }
     }
 }
+
 impl crate::runtime::validate::Validate
 for crate::types::PutThirdPartyJobFailureResultInput {
     fn validate_at(
@@ -234,6 +241,7 @@ for crate::types::PutThirdPartyJobFailureResultInput {
         }
     }
 }
+
 impl crate::runtime::validate::Validate
 for crate::types::PutThirdPartyJobFailureResultOutput {
     fn validate_at(
@@ -244,6 +252,7 @@ for crate::types::PutThirdPartyJobFailureResultOutput {
         let _ = (at, out);
     }
 }
+
 impl crate::runtime::validate::Validate
 for crate::types::PutThirdPartyJobSuccessResultInput {
     fn validate_at(
@@ -296,6 +305,7 @@ for crate::types::PutThirdPartyJobSuccessResultInput {
         }
     }
 }
+
 impl crate::runtime::validate::Validate
 for crate::types::PutThirdPartyJobSuccessResultOutput {
     fn validate_at(

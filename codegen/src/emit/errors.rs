@@ -20,7 +20,7 @@ pub fn emit(service: &Service) -> TokenStream {
 
 fn operation_error(service: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.error_name);
-    let doc = format!(" Errors the service may answer a `{}` call with.", op.name);
+    let doc = format!(" Errors the service may answer a call to `{}` with.", op.name);
     let mut variants = Vec::new();
     let mut displays = Vec::new();
     let mut sources = Vec::new();

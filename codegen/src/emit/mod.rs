@@ -134,5 +134,35 @@ fn runtime_mod(service: &Service) -> TokenStream {
 fn format(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// How lines that begin an item (or its docs and attributes) start.
+const ITEM_STARTS: &[&str] = &[
+    "///", "#[", "pub ", "pub(crate) ", "impl", "fn ", "async fn ", "mod ", "static ", "const ", "enum ", "struct ",
+    "type ", "use ", "trait ",
+];
+
+/// Puts a blank line between consecutive items, which prettyplease leaves out, so the output reads like
+/// hand-written code: after a closing brace, before the next item's docs, attributes or keyword.
+fn space_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(prev) = previous {
+            let indent = line.len() - line.trim_start().len();
+            let prev_indent = prev.len() - prev.trim_start().len();
+            let closes_item = matches!(prev.trim(), "}" | "};") || (prev.trim_end().ends_with(';') && prev.trim_start().starts_with("pub use"));
+            let starts_item = ITEM_STARTS.iter().any(|start| line.trim_start().starts_with(start))
+                && !line.trim_start().starts_with("pub use");
+            let ends_uses = prev.trim_start().starts_with("pub use") && !line.trim_start().starts_with("pub use");
+            if indent == prev_indent && starts_item && (closes_item || ends_uses) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
