@@ -95,6 +95,8 @@ pub struct Shape {
 /// The kinds of shape Smithy 2.0 defines, with the parts each one has.
 #[derive(Debug, Clone)]
 #[allow(missing_docs)]
+// A model is loaded once and its shapes are never moved around in bulk, so variant size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum ShapeKind {
     Blob,
     Boolean,
@@ -694,7 +696,11 @@ pub fn load_slice(file: &str, bytes: &[u8]) -> Result<Model, LoadError> {
         merge_traits(&mut shape.traits, traits);
     }
     let model = Model { file: file.to_string(), shapes };
+    if let Some(Value::Object(raw)) = top.get("shapes") {
+        check_resources(&loader, raw, &model.shapes)?;
+    }
     check_targets(&model)?;
+    check_collection_nesting(&model)?;
     Ok(model)
 }
 
@@ -798,6 +804,12 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
                 check_references(model, &shape_path, "operations", operations, "operation", &error)?;
                 check_references(model, &shape_path, "resources", resources, "resource", &error)?;
                 check_references(model, &shape_path, "errors", errors, "structure", &error)?;
+                for (i, id) in errors.iter().enumerate() {
+                    if model.shapes.get(id).is_some_and(|s| s.traits.error.is_none()) {
+                        let location = shape_path.key("errors").index(i).key("target").0;
+                        return Err(error(&location, format!("`{id}` is listed as an error but is not a structure with the @error trait")));
+                    }
+                }
             }
             ShapeKind::Resource { operations, resources } => {
                 for id in operations {
@@ -806,6 +818,104 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
                 check_references(model, &shape_path, "resources", resources, "resource", &error)?;
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Resource lifecycle keys and operation lists must name operations, `resources` must name resources.
+/// [`ShapeKind::Resource`] flattens them into one list, so this reads the raw JSON to name the exact key.
+fn check_resources(loader: &Loader, raw: &Map<String, Value>, shapes: &BTreeMap<ShapeId, Shape>) -> Result<(), LoadError> {
+    let shapes_path = JsonPath::root().key("shapes");
+    for (id, body) in raw {
+        if body.get("type").and_then(Value::as_str) != Some("resource") {
+            continue;
+        }
+        let path = shapes_path.key(id);
+        let mut references: Vec<(JsonPath, &Value, &str)> = Vec::new();
+        for key in ["create", "put", "read", "update", "delete", "list"] {
+            if let Some(reference) = body.get(key) {
+                references.push((path.key(key).key("target"), &reference["target"], "operation"));
+            }
+        }
+        for (key, expected) in [("operations", "operation"), ("collectionOperations", "operation"), ("resources", "resource")] {
+            if let Some(Value::Array(items)) = body.get(key) {
+                for (i, item) in items.iter().enumerate() {
+                    references.push((path.key(key).index(i).key("target"), &item["target"], expected));
+                }
+            }
+        }
+        for (at, target, expected) in references {
+            // The shape itself loaded, so every target is a valid ID string.
+            let Some(target) = target.as_str().map(ShapeId::new) else { continue };
+            let found = shapes
+                .get(&target)
+                .ok_or_else(|| loader.error(&at, format!("target `{target}` is not defined in the model")))?;
+            let kind = found.kind.type_name();
+            if kind != expected {
+                return Err(loader.error(
+                    &at,
+                    format!("expected {} {expected}, but `{target}` is {} {kind}", article(expected), article(kind)),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How deeply lists and maps may nest inside each other; real models use two or three levels.
+const MAX_COLLECTION_DEPTH: usize = 32;
+
+/// Lists and maps hold their values inline, so a cycle among them alone (no structure or union on the
+/// way) is an infinitely nested type, and a very long chain would exhaust the stack of the recursive
+/// walks in later stages. The walk here keeps its own stack on the heap.
+fn check_collection_nesting(model: &Model) -> Result<(), LoadError> {
+    fn elements(shape: &Shape) -> Vec<&Member> {
+        match &shape.kind {
+            ShapeKind::List { member } => vec![member],
+            ShapeKind::Map { key, value } => vec![key, value],
+            _ => Vec::new(),
+        }
+    }
+    let error = |location: String, message: String| LoadError { file: model.file.clone(), location, message };
+    let mut depths: BTreeMap<&ShapeId, usize> = BTreeMap::new();
+    for start in model.shapes.values() {
+        if elements(start).is_empty() || depths.contains_key(&start.id) {
+            continue;
+        }
+        // Each entry is a collection being walked and the index of its next element to visit.
+        let mut stack: Vec<(&Shape, usize)> = vec![(start, 0)];
+        while let Some(&(shape, next)) = stack.last() {
+            let members = elements(shape);
+            if let Some(member) = members.get(next) {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                let Some(target) = model.shapes.get(&member.target) else { continue };
+                if elements(target).is_empty() || depths.contains_key(&target.id) {
+                    continue;
+                }
+                if stack.iter().any(|(s, _)| s.id == target.id) {
+                    return Err(error(
+                        format!("{}.target", member.json_path),
+                        format!(
+                            "`{}` contains itself through lists and maps alone, an infinitely nested type; recursion must pass through a structure or union",
+                            target.id
+                        ),
+                    ));
+                }
+                stack.push((target, 0));
+            } else {
+                let depth = 1 + members.iter().filter_map(|m| depths.get(&m.target)).max().unwrap_or(&0);
+                if depth > MAX_COLLECTION_DEPTH {
+                    return Err(error(
+                        JsonPath::root().key("shapes").key(shape.id.as_str()).0,
+                        format!("lists and maps nest {depth} levels deep here; the generator supports at most {MAX_COLLECTION_DEPTH}"),
+                    ));
+                }
+                depths.insert(&shape.id, depth);
+                stack.pop();
+            }
         }
     }
     Ok(())

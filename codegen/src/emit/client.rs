@@ -13,7 +13,7 @@ pub fn emit(service: &Service) -> TokenStream {
     let target_prefix = &service.target_prefix;
     let content_type = service.content_type();
     let env_suffix = crate::naming::screaming(&service.sdk_id.replace(' ', "_"));
-    let methods = service.operations.iter().map(|op| operation_methods(op));
+    let methods = service.operations.iter().map(operation_methods);
     let fluent = service.operations.iter().map(|op| fluent_builder(service, op));
     let sdk_id = &service.sdk_id;
     let client_doc = format!(

@@ -201,7 +201,7 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
         }
         quote! { #field_name: ::std::option::Option<#ty>, }
     });
-    let setters = s.fields.iter().map(|f| setter(f));
+    let setters = s.fields.iter().map(setter);
     let mut checks = Vec::new();
     let inits = s.fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
