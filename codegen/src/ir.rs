@@ -396,7 +396,11 @@ impl<'m> Lowerer<'m> {
                     Some(other) => format!("unsupported protocol `{other}`: only awsJson1_0 and awsJson1_1 are supported"),
                     None => "the service declares no protocol trait (expected aws.protocols#awsJson1_0 or awsJson1_1)".to_string(),
                 };
-                return Err(self.error(format!("{service_path}.traits"), format!("service `{}`: {what}", service.id)));
+                let at = match service.traits.unsupported_protocols.first() {
+                    Some(other) => format!("{service_path}.traits.{other:?}"),
+                    None => format!("{service_path}.traits"),
+                };
+                return Err(self.error(at, format!("service `{}`: {what}", service.id)));
             }
         };
         let available = self.service_operations(service);
@@ -698,7 +702,10 @@ impl<'m> Lowerer<'m> {
         let default = member.traits.default.as_ref().or(target.traits.default.as_ref());
         if let Some(value) = default {
             if !value.is_null() {
-                if let Some(default) = self.default_value(value, ty, &member.json_path)? {
+                // Point at whichever traits object holds the default: the member's own, else the target's.
+                let at =
+                    if member.traits.default.is_some() { &member.traits.json_path } else { &target.traits.json_path };
+                if let Some(default) = self.default_value(value, ty, at)? {
                     return Ok(Presence::Default(default));
                 }
             }
@@ -708,7 +715,7 @@ impl<'m> Lowerer<'m> {
 
     fn default_value(&self, value: &serde_json::Value, ty: &Ty, path: &str) -> Result<Option<DefaultValue>, IrError> {
         use serde_json::Value as V;
-        let wrong = || self.error(format!("{path}.traits.\"smithy.api#default\""), format!("default value {value} does not fit the member's type"));
+        let wrong = || self.error(format!("{path}.\"smithy.api#default\""), format!("default value {value} does not fit the member's type"));
         Ok(Some(match (&ty.kind, value) {
             (TyKind::Bool, V::Bool(b)) => DefaultValue::Bool(*b),
             (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::IntEnum(_), V::Number(n)) => {
@@ -794,7 +801,12 @@ impl<'m> Lowerer<'m> {
             None
         };
         let pattern = match (&kind, pattern) {
-            (TyKind::String, Some(ecma)) => Some(self.pattern_const(&ecma, target_id, path)?),
+            (TyKind::String, Some(ecma)) => {
+                // Point at whichever traits object holds the pattern: the member's own, else the target's.
+                let at =
+                    if member_traits.pattern.is_some() { format!("{path}.traits") } else { traits.json_path.clone() };
+                Some(self.pattern_const(&ecma, target_id, &at)?)
+            }
             _ => None,
         };
         Ok(Ty {
@@ -809,7 +821,7 @@ impl<'m> Lowerer<'m> {
             return Ok(name.clone());
         }
         let translated = pattern::translate(ecma).map_err(|e| {
-            self.error(format!("{path}.traits.\"smithy.api#pattern\""), format!("pattern `{ecma}` of `{owner}`: {e}"))
+            self.error(format!("{path}.\"smithy.api#pattern\""), format!("pattern `{ecma}` of `{owner}`: {e}"))
         })?;
         self.features.patterns = true;
         self.features.unicode_patterns |= translated.needs_unicode;
@@ -860,10 +872,13 @@ impl<'m> Lowerer<'m> {
         let mut variants = Vec::new();
         for member in members {
             let Some(EnumValue::Int(value)) = member.traits.enum_value else {
-                return Err(self.error(
-                    format!("{}.traits", member.json_path),
-                    format!("intEnum `{id}` member `{}` needs an integer @enumValue", member.name),
-                ));
+                let at = match member.traits.enum_value {
+                    Some(_) => format!("{}.traits.\"smithy.api#enumValue\"", member.json_path),
+                    None => format!("{}.traits", member.json_path),
+                };
+                return Err(
+                    self.error(at, format!("intEnum `{id}` member `{}` needs an integer @enumValue", member.name))
+                );
             };
             let mut name = naming::pascal(&member.name);
             if name == "Unknown" {

@@ -807,7 +807,10 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
                 for (i, id) in errors.iter().enumerate() {
                     if model.shapes.get(id).is_some_and(|s| s.traits.error.is_none()) {
                         let location = shape_path.key("errors").index(i).key("target").0;
-                        return Err(error(&location, format!("`{id}` is listed as an error but is not a structure with the @error trait")));
+                        return Err(error(
+                            &location,
+                            format!("`{id}` is listed as an error but is not a structure with the @error trait"),
+                        ));
                     }
                 }
             }
@@ -825,7 +828,11 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
 
 /// Resource lifecycle keys and operation lists must name operations, `resources` must name resources.
 /// [`ShapeKind::Resource`] flattens them into one list, so this reads the raw JSON to name the exact key.
-fn check_resources(loader: &Loader, raw: &Map<String, Value>, shapes: &BTreeMap<ShapeId, Shape>) -> Result<(), LoadError> {
+fn check_resources(
+    loader: &Loader,
+    raw: &Map<String, Value>,
+    shapes: &BTreeMap<ShapeId, Shape>,
+) -> Result<(), LoadError> {
     let shapes_path = JsonPath::root().key("shapes");
     for (id, body) in raw {
         if body.get("type").and_then(Value::as_str) != Some("resource") {
@@ -838,7 +845,9 @@ fn check_resources(loader: &Loader, raw: &Map<String, Value>, shapes: &BTreeMap<
                 references.push((path.key(key).key("target"), &reference["target"], "operation"));
             }
         }
-        for (key, expected) in [("operations", "operation"), ("collectionOperations", "operation"), ("resources", "resource")] {
+        for (key, expected) in
+            [("operations", "operation"), ("collectionOperations", "operation"), ("resources", "resource")]
+        {
             if let Some(Value::Array(items)) = body.get(key) {
                 for (i, item) in items.iter().enumerate() {
                     references.push((path.key(key).index(i).key("target"), &item["target"], expected));
