@@ -1,0 +1,561 @@
+//! Broken models must fail with one clear error naming the file and the JSON path, never a panic
+//! and never partial output (issue 5). The corpus lives in `tests/models/broken/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use codegen::Selection;
+use tests::workspace_root;
+
+/// One broken model: the file, where the error must point, and a fragment of the explanation.
+struct Case {
+    file: &'static str,
+    /// The exact JSON path (or `line N, column M` for JSON syntax errors); empty for whole-file faults.
+    location: &'static str,
+    explanation: &'static str,
+}
+
+const fn case(file: &'static str, location: &'static str, explanation: &'static str) -> Case {
+    Case {
+        file,
+        location,
+        explanation,
+    }
+}
+
+const CASES: &[Case] = &[
+    // Not JSON at all.
+    case(
+        "truncated.json",
+        "line 1, column 56",
+        "EOF while parsing a string",
+    ),
+    case("trailing_comma.json", "line 1, column 32", "trailing comma"),
+    case("bare_text.json", "line 1, column 2", "expected ident"),
+    case("empty.json", "", "the file is empty"),
+    case("whitespace_only.json", "", "the file is empty"),
+    case(
+        "top_level_array.json",
+        "",
+        "expected an object, found an array",
+    ),
+    // The document's frame.
+    case(
+        "smithy_version_3.json",
+        "smithy",
+        "unsupported Smithy version `3.0`",
+    ),
+    case(
+        "shapes_not_object.json",
+        "shapes",
+        "expected an object, found an array",
+    ),
+    case(
+        "shape_id_without_namespace.json",
+        "shapes.Foo",
+        "`Foo` is not an absolute shape ID",
+    ),
+    case(
+        "unknown_shape_type.json",
+        r#"shapes."com.example#Foo".type"#,
+        "unknown shape type `struct`",
+    ),
+    case(
+        "missing_type.json",
+        r#"shapes."com.example#Foo""#,
+        "missing required key `type`",
+    ),
+    // Targets.
+    case(
+        "missing_target.json",
+        r#"shapes."com.example#In".members.bar.target"#,
+        "target `com.example#Nope` is not defined",
+    ),
+    case(
+        "target_is_number.json",
+        r#"shapes."com.example#In".members.bar.target"#,
+        "expected a string, found a number",
+    ),
+    case(
+        "member_targets_operation.json",
+        r#"shapes."com.example#In".members.bar.target"#,
+        "`com.example#Op` is an operation, which cannot be the target of a member",
+    ),
+    case(
+        "member_targets_service.json",
+        r#"shapes."com.example#In".members.bar.target"#,
+        "`com.example#Svc` is a service, which cannot be the target of a member",
+    ),
+    case(
+        "map_key_not_string.json",
+        r#"shapes."com.example#Counts".key.target"#,
+        "a map key must target a string or enum shape",
+    ),
+    case(
+        "list_cycle.json",
+        r#"shapes."com.example#Tree".member.target"#,
+        "contains itself",
+    ),
+    // Trait values of the wrong type or shape.
+    case(
+        "length_min_string.json",
+        r#"shapes."com.example#Name".traits."smithy.api#length".min"#,
+        "expected a non-negative integer",
+    ),
+    case(
+        "required_string.json",
+        r#"shapes."com.example#In".members.bar.traits."smithy.api#required""#,
+        "expected an empty object",
+    ),
+    case(
+        "documentation_number.json",
+        r#"shapes."com.example#Name".traits."smithy.api#documentation""#,
+        "expected a string, found a number",
+    ),
+    case(
+        "enum_value_object.json",
+        r#"shapes."com.example#Color".members.RED.traits."smithy.api#enumValue""#,
+        "expected a string or integer, found an object",
+    ),
+    case(
+        "error_oops.json",
+        r#"shapes."com.example#Oops".traits."smithy.api#error""#,
+        r#"found "oops""#,
+    ),
+    case(
+        "length_min_above_max.json",
+        r#"shapes."com.example#Name".traits."smithy.api#length""#,
+        "length min 10 is greater than max 2",
+    ),
+    case(
+        "range_min_above_max.json",
+        r#"shapes."com.example#Count".traits."smithy.api#range""#,
+        "range min 5 is greater than max -5",
+    ),
+    case(
+        "default_wrong_type.json",
+        r#"shapes."com.example#In".members.count.traits."smithy.api#default""#,
+        "does not fit the member's type",
+    ),
+    case(
+        "pattern_lookahead.json",
+        r#"shapes."com.example#Code".traits."smithy.api#pattern""#,
+        "pattern `^(?=x)[a-z]+$`",
+    ),
+    case(
+        "enum_integer_value.json",
+        r#"shapes."com.example#Color".members.RED.traits."smithy.api#enumValue""#,
+        "string enums need string values",
+    ),
+    case(
+        "int_enum_string_value.json",
+        r#"shapes."com.example#Level".members.LOW.traits."smithy.api#enumValue""#,
+        "needs an integer @enumValue",
+    ),
+    // Operations and services.
+    case(
+        "operation_input_not_structure.json",
+        r#"shapes."com.example#Op".input.target"#,
+        "an operation input must be a structure",
+    ),
+    case(
+        "operation_error_not_error.json",
+        r#"shapes."com.example#Op".errors[0].target"#,
+        "not a structure with the @error trait",
+    ),
+    case(
+        "service_error_not_error.json",
+        r#"shapes."com.example#Svc".errors[0].target"#,
+        "not a structure with the @error trait",
+    ),
+    case(
+        "service_missing_operation.json",
+        r#"shapes."com.example#Svc".operations[0].target"#,
+        "target `com.example#Gone` is not defined",
+    ),
+    case(
+        "resource_read_not_operation.json",
+        r#"shapes."com.example#Thing".read.target"#,
+        "expected an operation, but `com.example#In` is a structure",
+    ),
+    case(
+        "no_service.json",
+        "shapes",
+        "the model defines no service shape",
+    ),
+    case(
+        "two_services.json",
+        "shapes",
+        "several services; choose one of: com.example#Other, com.example#Svc",
+    ),
+    case(
+        "service_without_protocol.json",
+        r#"shapes."com.example#Svc".traits"#,
+        "declares no protocol trait",
+    ),
+    case(
+        "service_rest_json.json",
+        r#"shapes."com.example#Svc".traits."aws.protocols#restJson1""#,
+        "unsupported protocol",
+    ),
+    case(
+        "streaming_member.json",
+        r#"shapes."com.example#Stream".traits."smithy.api#streaming""#,
+        "streaming blob",
+    ),
+    // Shapes the generator cannot express.
+    case(
+        "required_cycle.json",
+        r#"shapes."com.example#A".members.b"#,
+        "contains itself through required members",
+    ),
+    case(
+        "union_no_members.json",
+        r#"shapes."com.example#Choice""#,
+        "has no members",
+    ),
+];
+
+fn broken_dir() -> PathBuf {
+    workspace_root().join("tests/models/broken")
+}
+
+fn selection() -> Selection {
+    Selection {
+        service: None,
+        operations: Vec::new(),
+        crate_name: "broken".into(),
+    }
+}
+
+/// The error the generator gives for `path`, which must be an error (the test fails on success).
+fn generate_error(path: &Path) -> String {
+    match codegen::generate(path, &selection()) {
+        Ok(files) => panic!(
+            "{} generated {} files instead of failing",
+            path.display(),
+            files.len()
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Checks that `message` names the file and the exact location, and explains the fault.
+fn check_message(
+    message: &str,
+    file: &str,
+    location: &str,
+    explanation: &str,
+) -> Result<(), String> {
+    let mut problems = Vec::new();
+    if !message.contains(file) {
+        problems.push(format!("does not name the file `{file}`"));
+    }
+    if !location.is_empty() && !message.contains(&format!("at {location}: ")) {
+        problems.push(format!("does not point at `{location}`"));
+    }
+    if !message.contains(explanation) {
+        problems.push(format!("does not explain `{explanation}`"));
+    }
+    if message.contains('\n') {
+        problems.push("is not a single line".to_string());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{file}: message {message:?} {}",
+            problems.join(", ")
+        ))
+    }
+}
+
+#[test]
+fn every_broken_model_fails_with_file_path_and_reason() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let path = broken_dir().join(case.file);
+        assert!(
+            path.is_file(),
+            "{} is missing from the corpus",
+            path.display()
+        );
+        // A panic would abort the whole table, so catch it and report it with the file name.
+        let outcome = std::panic::catch_unwind(|| generate_error(&path));
+        match outcome {
+            Ok(message) => {
+                if let Err(problem) =
+                    check_message(&message, case.file, case.location, case.explanation)
+                {
+                    failures.push(problem);
+                }
+            }
+            Err(_) => failures.push(format!("{}: the generator panicked", case.file)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} broken models are not reported well:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_corpus_file_has_a_case() {
+    let listed: Vec<&str> = CASES.iter().map(|c| c.file).collect();
+    let mut unlisted = Vec::new();
+    for entry in std::fs::read_dir(broken_dir()).expect("the corpus directory exists") {
+        let name = entry
+            .expect("readable corpus entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !listed.contains(&name.as_str()) {
+            unlisted.push(name);
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "corpus files without a case in CASES: {unlisted:?}"
+    );
+    assert!(
+        CASES.len() >= 30,
+        "the corpus should cover at least 30 faults"
+    );
+}
+
+/// Arrays nested 10,000 deep inside a trait value: made here rather than checked in.
+#[test]
+fn deeply_nested_trait_value_is_refused_without_overflowing_the_stack() {
+    let depth = 10_000;
+    let prefix = r#"{"smithy":"2.0","shapes":{"com.example#Foo":{"type":"string","traits":{"com.example#deep":"#;
+    let text = format!("{prefix}{}{}}}}}}}}}", "[".repeat(depth), "]".repeat(depth));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("deep_nesting.json");
+    std::fs::write(&path, text).expect("write model");
+    let message = generate_error(&path);
+    // serde_json stops at 128 levels; the model's own objects take the first four.
+    let column = format!("line 1, column {}", prefix.len() + 128 - 4);
+    check_message(
+        &message,
+        "deep_nesting.json",
+        &column,
+        "recursion limit exceeded",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The same streaming model is fine when the streaming operation is not selected: the check is
+/// about what the crate would contain, not about the whole model.
+#[test]
+fn streaming_shapes_outside_the_selection_are_not_an_error() {
+    let model = std::fs::read(broken_dir().join("streaming_member.json")).expect("read model");
+    let mut value: serde_json::Value = serde_json::from_slice(&model).expect("valid JSON");
+    value["shapes"]["com.example#Plain"] = serde_json::json!({"type": "operation"});
+    value["shapes"]["com.example#Svc"]["operations"] =
+        serde_json::json!([{"target": "com.example#Op"}, {"target": "com.example#Plain"}]);
+    let bytes = serde_json::to_vec(&value).expect("serialise");
+    let plain = Selection {
+        operations: vec!["Plain".into()],
+        ..selection()
+    };
+    let files = codegen::generate_from_slice("streaming_member.json", &bytes, &plain);
+    assert!(
+        files.is_ok(),
+        "{}",
+        files.err().map(|e| e.to_string()).unwrap_or_default()
+    );
+    let streaming = Selection {
+        operations: vec!["Op".into()],
+        ..selection()
+    };
+    let err = codegen::generate_from_slice("streaming_member.json", &bytes, &streaming)
+        .expect_err("streaming is refused");
+    assert!(err.to_string().contains("smithy.api#streaming"), "{err}");
+}
+
+// ---- The real `cargo xtask codegen` binary, end to end. ----
+
+/// Builds xtask once and returns its executable, so each run's stderr holds only the tool's own output.
+fn xtask() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(cargo)
+            .args(["build", "-q", "-p", "xtask", "--message-format=json"])
+            .current_dir(workspace_root())
+            .output()
+            .expect("run cargo build");
+        assert!(
+            output.status.success(),
+            "building xtask failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "xtask")
+            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+            .expect("cargo reported the xtask executable")
+    })
+}
+
+fn run_codegen(model: &Path, out: &Path) -> Output {
+    Command::new(xtask())
+        .arg("codegen")
+        .arg("--model")
+        .arg(model)
+        .arg("--out")
+        .arg(out)
+        .current_dir(workspace_root())
+        .output()
+        .expect("run xtask")
+}
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).expect("read dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(
+                    path.strip_prefix(dir).expect("under dir").to_path_buf(),
+                    std::fs::read(&path).expect("read"),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// The run failed with exactly one `error:` line that names the file and location, and no panic.
+fn assert_clean_failure(output: &Output, file: &str, location: &str, explanation: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "xtask succeeded on {file}; stderr: {stderr}"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit status for {file}; stderr: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "xtask panicked on {file}: {stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one line on stderr for {file}, got: {stderr}"
+    );
+    let message = lines[0]
+        .strip_prefix("error: ")
+        .unwrap_or_else(|| panic!("not an `error:` line: {stderr}"));
+    check_message(message, file, location, explanation).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output.stdout.is_empty(),
+        "xtask printed on stdout for {file}: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn xtask_reports_broken_models_and_leaves_existing_output_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("src")).expect("mkdir");
+    std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"keep-me\"\n").expect("write");
+    std::fs::write(out.join("src/lib.rs"), "// hand-made, must survive\n").expect("write");
+    let before = snapshot(&out);
+    for file in [
+        "missing_target.json",
+        "trailing_comma.json",
+        "required_cycle.json",
+        "service_rest_json.json",
+    ] {
+        let case = CASES
+            .iter()
+            .find(|c| c.file == file)
+            .expect("case in the table");
+        let output = run_codegen(&broken_dir().join(file), &out);
+        assert_clean_failure(&output, case.file, case.location, case.explanation);
+        assert_eq!(
+            snapshot(&out),
+            before,
+            "{file} changed the output directory"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("read")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![std::ffi::OsString::from("out")],
+        "staging directories were left behind"
+    );
+}
+
+#[test]
+fn xtask_creates_no_output_directory_for_a_broken_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let case = CASES
+        .iter()
+        .find(|c| c.file == "map_key_not_string.json")
+        .expect("case in the table");
+    let output = run_codegen(&broken_dir().join(case.file), &out);
+    assert_clean_failure(&output, case.file, case.location, case.explanation);
+    assert!(
+        std::fs::read_dir(dir.path())
+            .expect("read")
+            .next()
+            .is_none(),
+        "xtask created files for a broken model"
+    );
+}
+
+/// The issue's own example: the real model cut off mid-file must leave the generated crate alone.
+#[test]
+fn truncated_real_model_leaves_the_generated_crate_untouched() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let full = std::fs::read(workspace_root().join("model/codepipeline.json"))
+        .expect("read the real model");
+    let model = dir.path().join("codepipeline.json");
+    std::fs::write(&model, &full[..full.len() / 2]).expect("write truncated model");
+    // A stand-in for `generated/`: the real crate's files, copied so the test never touches the tree.
+    let out = dir.path().join("generated");
+    for name in ["Cargo.toml", "src/lib.rs", "src/types.rs"] {
+        let from = workspace_root().join("generated").join(name);
+        let to = out.join(name);
+        std::fs::create_dir_all(to.parent().expect("has parent")).expect("mkdir");
+        std::fs::copy(&from, &to).expect("copy generated file");
+    }
+    let before = snapshot(&out);
+    let output = run_codegen(&model, &out);
+    // The parser gives up at the cut: the last line of what is left, after its last byte.
+    let kept = &full[..full.len() / 2];
+    let line = kept.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = kept.len() - kept.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    assert_clean_failure(
+        &output,
+        "codepipeline.json",
+        &format!("line {line}, column {column}"),
+        "EOF while parsing",
+    );
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the truncated model changed the output directory"
+    );
+}
