@@ -10,13 +10,19 @@
 //! This model covers only the calls a third-party job worker makes while handling a partner action: acknowledging a job it has picked up, then reporting whether that job succeeded or failed. Finding jobs (`PollForThirdPartyJobs`) and reading their details (`GetThirdPartyJobDetails`) are outside this model. See the [CodePipeline API Reference](https://docs.aws.amazon.com/codepipeline/latest/APIReference/Welcome.html) for the full API.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod client;
+#[rustfmt::skip]
 pub mod error;
 pub mod runtime;
+#[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
 mod de;
+#[rustfmt::skip]
 mod ser;
+#[rustfmt::skip]
 mod validate;
 pub use client::{Client, Config};
-pub use runtime::validate::{Validate, ValidationError};
 pub use runtime::datetime::{DateTime, DateTimeError};
+pub use runtime::validate::{Validate, ValidationError};

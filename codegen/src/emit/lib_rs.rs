@@ -25,25 +25,46 @@ pub fn emit(service: &Service) -> TokenStream {
         }
     }
     let crate_docs = inner_doc_lines(&text);
-    let mut reexports = vec![quote! {
-        pub use client::{Client, Config};
-        pub use runtime::validate::{Validate, ValidationError};
-    }];
+    let mut reexports = vec![
+        quote! { pub use client::{Client, Config}; },
+        quote! { pub use runtime::validate::{Validate, ValidationError}; },
+    ];
     if service.features.timestamps {
         reexports.push(quote! { pub use runtime::datetime::{DateTime, DateTimeError}; });
     }
+    if service.features.blobs {
+        reexports.push(quote! { pub use runtime::blob::Blob; });
+    }
+    if service.features.big_numbers {
+        reexports.push(quote! { pub use runtime::big_number::{BigDecimal, BigInteger, BigNumberError}; });
+    }
+    if service.features.documents {
+        reexports.push(quote! {
+            /// A `document` value: untyped JSON, sent and received as is.
+            pub type Document = ::serde_json::Value;
+        });
+    }
+    // rustfmt keeps `use` items sorted; so does the generator, so the crate root passes `cargo fmt --check`.
+    reexports.sort_by_key(|tokens| tokens.to_string());
     quote! {
         #crate_docs
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
+        // The generator formats these files with prettyplease; rustfmt would only reflow them.
+        #[rustfmt::skip]
         pub mod client;
+        #[rustfmt::skip]
         pub mod error;
         pub mod runtime;
+        #[rustfmt::skip]
         pub mod types;
 
+        #[rustfmt::skip]
         mod de;
+        #[rustfmt::skip]
         mod ser;
+        #[rustfmt::skip]
         mod validate;
 
         #(#reexports)*
