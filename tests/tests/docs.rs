@@ -1,9 +1,11 @@
-//! The generated crate's documentation builds without a single rustdoc warning (broken intra-doc
-//! links, bare URLs, invalid HTML left over from the model's docs, ...).
+//! The generated crate's documentation: it builds without a single rustdoc warning (broken
+//! intra-doc links, bare URLs, unbalanced HTML, ...) and none of the model's HTML is left in it.
 
 use std::process::Command;
 
 use tests::workspace_root;
+
+mod common;
 
 #[test]
 fn generated_crate_docs_are_warning_free() {
@@ -28,4 +30,55 @@ fn generated_crate_docs_are_warning_free() {
         !stderr.contains("warning"),
         "cargo doc printed warnings:\n{stderr}"
     );
+}
+
+/// Tags the model's HTML documentation uses; none may survive into the generated rustdoc.
+const HTML_TAGS: &[&str] = &[
+    "p",
+    "code",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "br",
+    "pre",
+    "note",
+    "important",
+    "dl",
+    "dt",
+    "dd",
+    "fullname",
+    "para",
+];
+
+#[test]
+fn no_html_tags_are_left_in_generated_docs() {
+    let settings = common::settings();
+    // Runtime modules are hand-written, not converted from the model.
+    for file in common::generate(&settings)
+        .iter()
+        .filter(|f| !f.path.starts_with("src/runtime/"))
+    {
+        let text = file.contents.to_ascii_lowercase();
+        for tag in HTML_TAGS {
+            for needle in [
+                format!("<{tag}>"),
+                format!("<{tag} "),
+                format!("</{tag}>"),
+                format!("<{tag}/>"),
+            ] {
+                if let Some(at) = text.find(&needle) {
+                    let line = text[..at].lines().count();
+                    panic!(
+                        "{}: line {line} still has the HTML tag `{needle}`",
+                        file.path
+                    );
+                }
+            }
+        }
+    }
 }
