@@ -116,7 +116,10 @@ impl fmt::Display for UnhandledError {
 
 impl Error for UnhandledError {}
 
-/// A response that could not be read: not JSON, not the promised shape, or too large.
+/// A response that could not be read: not JSON, or not the promised shape.
+///
+/// (A body over the size limit is refused while it is read, as [`SdkError::Transport`] with a
+/// `TransportErrorKind::ResponseTooLarge` source.)
 #[derive(Debug)]
 pub struct ResponseError {
     status: u16,

@@ -11,12 +11,40 @@ pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client:
     signing_name: "codepipeline",
     target_prefix: "CodePipeline_20150709",
     content_type: "application/x-amz-json-1.1",
-    endpoint_env_suffix: "CODE_PIPELINE",
+    endpoint_env_suffix: "CODEPIPELINE",
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
 /** A client for CodePipeline.
 
- Cheap to clone: clones share one connection pool and configuration.*/
+ Cheap to clone: clones share one connection pool and configuration.
+
+ # Examples
+
+ ```no_run
+ use codepipeline_jobs::client::{Client, Config, Credentials, RetryConfig};
+
+ # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+ // Region, endpoint and credentials from the environment, as the AWS CLI reads them:
+ let client = Client::from_env()?;
+
+ // Or set explicitly:
+ let config = Config::builder()
+     .region("us-east-1")
+     .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None))
+     .retry_config(RetryConfig::standard().with_max_attempts(5));
+ let client = Client::from_conf(config)?;
+
+ let output = client
+     .acknowledge_third_party_job()
+     .job_id("example")
+     .nonce("example")
+     .client_token("example")
+     .send()
+     .await?;
+ println!("{output:?}");
+ # Ok(())
+ # }
+ ```*/
 #[derive(Debug, Clone)]
 pub struct Client {
     runtime: ::std::sync::Arc<crate::runtime::client::Runtime>,

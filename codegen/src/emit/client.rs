@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{deprecated_attr, doc_attrs, ident, rust_type};
-use crate::ir::{Field, Operation, Service, TyKind};
+use crate::ir::{Field, Operation, Presence, Service, TyKind};
 
 /// The whole `client` module.
 pub fn emit(service: &Service) -> TokenStream {
@@ -12,12 +12,18 @@ pub fn emit(service: &Service) -> TokenStream {
     let signing_name = &service.signing_name;
     let target_prefix = &service.target_prefix;
     let content_type = service.content_type();
-    let env_suffix = crate::naming::screaming(&service.sdk_id.replace(' ', "_"));
+    // The AWS SDKs' rule: the SDK ID with spaces as underscores, upper-cased, and no other word
+    // splitting (`CodePipeline` is `CODEPIPELINE`, not `CODE_PIPELINE`).
+    let env_suffix = service.sdk_id.replace(' ', "_").to_ascii_uppercase();
     let methods = service.operations.iter().map(operation_methods);
-    let fluent = service.operations.iter().map(|op| fluent_builder(service, op));
+    let fluent = service
+        .operations
+        .iter()
+        .map(|op| fluent_builder(service, op));
     let sdk_id = &service.sdk_id;
     let client_doc = format!(
-        " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration."
+        " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration.\n\n{}",
+        client_example(service)
     );
     quote! {
         //! The client: configuration, one async method per operation, and fluent builders.
@@ -75,6 +81,43 @@ pub fn emit(service: &Service) -> TokenStream {
     }
 }
 
+/// The `# Examples` section of the `Client` docs: configuration, then a fluent call of the first
+/// operation with its required string members set, as a doc test that compiles but does not run.
+fn client_example(service: &Service) -> String {
+    let krate = service.crate_name.replace('-', "_");
+    let mut call = String::new();
+    if let Some(op) = service.operations.first() {
+        call.push_str(&format!(
+            " let output = client\n     .{}()\n",
+            crate::naming::unraw(&op.fn_name)
+        ));
+        for field in &service.structure(&op.input).fields {
+            if field.presence == Presence::Required && matches!(field.ty.kind, TyKind::String) {
+                call.push_str(&format!("     .{}(\"example\")\n", field.rust_name));
+            }
+        }
+        call.push_str("     .send()\n     .await?;\n println!(\"{output:?}\");\n");
+    }
+    format!(
+        " # Examples\n\n\
+         \x20```no_run\n\
+         \x20use {krate}::client::{{Client, Config, Credentials, RetryConfig}};\n\n\
+         \x20# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         \x20// Region, endpoint and credentials from the environment, as the AWS CLI reads them:\n\
+         \x20let client = Client::from_env()?;\n\n\
+         \x20// Or set explicitly:\n\
+         \x20let config = Config::builder()\n\
+         \x20    .region(\"us-east-1\")\n\
+         \x20    .credentials_provider(Credentials::new(\"AKIDEXAMPLE\", \"SECRET\", None))\n\
+         \x20    .retry_config(RetryConfig::standard().with_max_attempts(5));\n\
+         \x20let client = Client::from_conf(config)?;\n\n\
+         {call}\
+         \x20# Ok(())\n\
+         \x20# }}\n\
+         \x20```"
+    )
+}
+
 fn operation_methods(op: &Operation) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let call_name = format_ident!("call_{}", crate::naming::unraw(&op.fn_name));
@@ -128,7 +171,12 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     let call_name = format_ident!("call_{}", crate::naming::unraw(&op.fn_name));
     let fields = &service.structure(&op.input).fields;
     let setters = fields.iter().map(fluent_setter);
-    let doc = format!(" Builds and sends a `{}` request; see [`Client::{}`](crate::client::Client::{}).", op.name, crate::naming::unraw(&op.fn_name), crate::naming::unraw(&op.fn_name));
+    let doc = format!(
+        " Builds and sends a `{}` request; see [`Client::{}`](crate::client::Client::{}).",
+        op.name,
+        crate::naming::unraw(&op.fn_name),
+        crate::naming::unraw(&op.fn_name)
+    );
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -163,7 +211,10 @@ fn fluent_setter(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let set_name = format_ident!("set_{}", crate::naming::unraw(&field.rust_name));
     let ty = rust_type(&field.ty);
-    let docs = doc_attrs(field.docs.as_deref(), &format!("Sets `{}`.", field.wire_name));
+    let docs = doc_attrs(
+        field.docs.as_deref(),
+        &format!("Sets `{}`.", field.wire_name),
+    );
     let set_doc = format!(" Sets or clears `{}`.", field.wire_name);
     let param = match &field.ty.kind {
         TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),
