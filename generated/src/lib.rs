@@ -12,6 +12,9 @@
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub mod client;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
 #[rustfmt::skip]
 pub mod error;
 pub mod runtime;

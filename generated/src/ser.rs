@@ -11,6 +11,18 @@ pub(crate) fn body_acknowledge_third_party_job(
     out
 }
 
+#[cfg(feature = "cli")]
+/// The JSON the command-line tool prints for a `AcknowledgeThirdPartyJob` response.
+pub(crate) fn output_acknowledge_third_party_job(
+    output: &crate::types::AcknowledgeThirdPartyJobOutput,
+) -> ::std::string::String {
+    let mut out = ::std::string::String::with_capacity(64);
+    let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+    ser_acknowledge_third_party_job_output(output, &mut object);
+    object.finish();
+    out
+}
+
 /// The JSON body of a `PutThirdPartyJobFailureResult` request.
 pub(crate) fn body_put_third_party_job_failure_result(
     input: &crate::types::PutThirdPartyJobFailureResultInput,
@@ -22,6 +34,18 @@ pub(crate) fn body_put_third_party_job_failure_result(
     out
 }
 
+#[cfg(feature = "cli")]
+/// The JSON the command-line tool prints for a `PutThirdPartyJobFailureResult` response.
+pub(crate) fn output_put_third_party_job_failure_result(
+    output: &crate::types::PutThirdPartyJobFailureResultOutput,
+) -> ::std::string::String {
+    let mut out = ::std::string::String::with_capacity(64);
+    let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+    ser_put_third_party_job_failure_result_output(output, &mut object);
+    object.finish();
+    out
+}
+
 /// The JSON body of a `PutThirdPartyJobSuccessResult` request.
 pub(crate) fn body_put_third_party_job_success_result(
     input: &crate::types::PutThirdPartyJobSuccessResultInput,
@@ -29,6 +53,18 @@ pub(crate) fn body_put_third_party_job_success_result(
     let mut out = ::std::string::String::with_capacity(256);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_success_result_input(input, &mut object);
+    object.finish();
+    out
+}
+
+#[cfg(feature = "cli")]
+/// The JSON the command-line tool prints for a `PutThirdPartyJobSuccessResult` response.
+pub(crate) fn output_put_third_party_job_success_result(
+    output: &crate::types::PutThirdPartyJobSuccessResultOutput,
+) -> ::std::string::String {
+    let mut out = ::std::string::String::with_capacity(64);
+    let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+    ser_put_third_party_job_success_result_output(output, &mut object);
     object.finish();
     out
 }
@@ -48,6 +84,16 @@ pub(crate) fn ser_acknowledge_third_party_job_input(
     {
         let value = &value.client_token;
         object.key("clientToken").string(value);
+    }
+}
+
+#[cfg(feature = "cli")]
+pub(crate) fn ser_acknowledge_third_party_job_output(
+    value: &crate::types::AcknowledgeThirdPartyJobOutput,
+    object: &mut crate::runtime::json::JsonObjectWriter<'_>,
+) {
+    if let ::std::option::Option::Some(value) = &value.status {
+        object.key("status").string(value.as_str());
     }
 }
 
@@ -127,6 +173,11 @@ pub(crate) fn ser_put_third_party_job_failure_result_input(
     }
 }
 
+#[cfg(feature = "cli")]
+pub(crate) fn ser_put_third_party_job_failure_result_output(
+    _value: &crate::types::PutThirdPartyJobFailureResultOutput,
+    _object: &mut crate::runtime::json::JsonObjectWriter<'_>,
+) {}
 pub(crate) fn ser_put_third_party_job_success_result_input(
     value: &crate::types::PutThirdPartyJobSuccessResultInput,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
@@ -153,3 +204,9 @@ pub(crate) fn ser_put_third_party_job_success_result_input(
         object.finish();
     }
 }
+
+#[cfg(feature = "cli")]
+pub(crate) fn ser_put_third_party_job_success_result_output(
+    _value: &crate::types::PutThirdPartyJobSuccessResultOutput,
+    _object: &mut crate::runtime::json::JsonObjectWriter<'_>,
+) {}

@@ -29,6 +29,9 @@ pub fn emit(service: &Service, header: &str) -> String {
             r#"regex-lite = "0.1""#.to_string()
         });
     }
+    // The command-line tool's own dependencies, optional so library users never build them.
+    deps.push(r#"clap = { version = "4.5", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }"#.to_string());
+    deps.push(r#"serde_norway = { version = "0.9", optional = true }"#.to_string());
     deps.sort();
     format!(
         r#"{header}[package]
@@ -45,6 +48,13 @@ default = ["default-https-client"]
 # The built-in HTTPS transport: hyper and rustls (ring) on tokio. Turn it off to bring your own `HttpClient`.
 # Timeouts and retry backoff use tokio's timer either way, so calls must run inside a tokio runtime.
 default-https-client = ["dep:hyper", "dep:hyper-util", "dep:http-body-util", "dep:hyper-rustls", "dep:rustls", "tokio/rt", "tokio/net"]
+# The command-line tool (`cargo run --features cli -- --help`): clap parses arguments, serde_norway reads --cli-input-yaml.
+cli = ["default-https-client", "dep:clap", "dep:serde_norway"]
+
+[[bin]]
+name = "{name}"
+path = "src/main.rs"
+required-features = ["cli"]
 
 [dependencies]
 {deps}

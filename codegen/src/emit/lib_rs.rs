@@ -54,6 +54,9 @@ pub fn emit(service: &Service) -> TokenStream {
         // The generator formats these files with prettyplease; rustfmt would only reflow them.
         #[rustfmt::skip]
         pub mod client;
+        #[cfg(feature = "cli")]
+        #[rustfmt::skip]
+        pub mod cli;
         #[rustfmt::skip]
         pub mod error;
         pub mod runtime;

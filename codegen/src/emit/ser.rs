@@ -11,6 +11,9 @@ use crate::model::TimestampFormat;
 pub fn emit(service: &Service) -> TokenStream {
     let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
     let needed = reachable(service, inputs.iter().cloned());
+    // The command-line tool (feature `cli`) also prints outputs; what only it needs is compiled only with it.
+    let outputs = service.operations.iter().map(|op| op.output.clone());
+    let cli_only: std::collections::BTreeSet<String> = reachable(service, outputs).difference(&needed).cloned().collect();
     let mut fns = Vec::new();
     for op in &service.operations {
         let input = ident(&op.input);
@@ -27,11 +30,30 @@ pub fn emit(service: &Service) -> TokenStream {
                 out
             }
         });
+        let output = ident(&op.output);
+        let print = format_ident!("output_{}", op.fn_name.trim_start_matches("r#"));
+        let inner_output = format_ident!("ser_{}", fn_suffix(&op.output));
+        let doc = format!(" The JSON the command-line tool prints for a `{}` response.", op.name);
+        fns.push(quote! {
+            #[cfg(feature = "cli")]
+            #[doc = #doc]
+            pub(crate) fn #print(output: &crate::types::#output) -> ::std::string::String {
+                let mut out = ::std::string::String::with_capacity(64);
+                let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+                #inner_output(output, &mut object);
+                object.finish();
+                out
+            }
+        });
     }
     for def in &service.types {
-        if !needed.contains(&def.name) {
+        let gate = if needed.contains(&def.name) {
+            TokenStream::new()
+        } else if cli_only.contains(&def.name) {
+            quote!(#[cfg(feature = "cli")])
+        } else {
             continue;
-        }
+        };
         let name = ident(&def.name);
         let func = format_ident!("ser_{}", fn_suffix(&def.name));
         match &def.kind {
@@ -40,6 +62,7 @@ pub fn emit(service: &Service) -> TokenStream {
                 let value = if s.fields.is_empty() { quote!(_value) } else { quote!(value) };
                 let object = if s.fields.is_empty() { quote!(_object) } else { quote!(object) };
                 fns.push(quote! {
+                    #gate
                     pub(crate) fn #func(#value: &crate::types::#name, #object: &mut crate::runtime::json::JsonObjectWriter<'_>) {
                         #(#members)*
                     }
@@ -53,6 +76,7 @@ pub fn emit(service: &Service) -> TokenStream {
                     quote! { crate::types::#name::#variant(value) => { #write } }
                 });
                 fns.push(quote! {
+                    #gate
                     pub(crate) fn #func(value: &crate::types::#name, object: &mut crate::runtime::json::JsonObjectWriter<'_>) {
                         match value {
                             #(#arms)*

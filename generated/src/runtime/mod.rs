@@ -13,3 +13,9 @@ pub mod json_time;
 pub mod retry;
 pub mod sigv4;
 pub mod validate;
+#[cfg(feature = "cli")]
+pub mod cli_app;
+#[cfg(feature = "cli")]
+pub mod cli_input;
+#[cfg(feature = "cli")]
+pub mod cli_shorthand;

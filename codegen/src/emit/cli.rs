@@ -1,0 +1,1156 @@
+//! Emits the command-line tool behind the generated crate's `cli` feature: `src/cli.rs`, one
+//! subcommand per operation shaped like the AWS CLI's, and `src/main.rs`, the binary that runs it.
+//!
+//! Everything model-specific is decided here: command and option names (kebab case), help text
+//! from the model's documentation, input and output skeletons, and strict readers that turn JSON,
+//! YAML or shorthand values into the input types through their builders. The model-independent
+//! parts (shorthand parser, exit codes, documents, printing) are the runtime's `cli_*` modules.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{Map, Value};
+
+use super::common::{fn_suffix, ident, named_in, reachable, rust_type};
+use crate::docs::{first_sentence, html_to_markdown};
+use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
+use crate::naming;
+
+/// Option names the tool itself defines; a member whose kebab-case name is one of these gets a
+/// `-member` suffix instead.
+const RESERVED_OPTIONS: &[&str] = &[
+    "region",
+    "endpoint-url",
+    "profile",
+    "cli-input-json",
+    "cli-input-yaml",
+    "generate-cli-skeleton",
+    "help",
+    "version",
+];
+
+/// Recursive shapes are expanded this deep in help text and skeletons.
+const MAX_DEPTH: usize = 6;
+
+/// `src/main.rs`: the binary, a one-line call into the library's `cli` module.
+pub fn emit_main(service: &Service) -> TokenStream {
+    let krate = ident(&service.crate_name.replace('-', "_"));
+    let doc = format!(
+        " The `{}` command-line tool (built with `--features cli`); see the library's `cli` module.",
+        service.crate_name
+    );
+    quote! {
+        #![doc = #doc]
+
+        fn main() -> ::std::process::ExitCode {
+            ::#krate::cli::main()
+        }
+    }
+}
+
+/// One command-line option for a top-level input member.
+struct OptionSpec<'a> {
+    field: &'a Field,
+    /// `job-id`.
+    name: String,
+    /// For booleans, the `--no-...` option that sets `false`.
+    negated: Option<String>,
+}
+
+/// Options for an input's members: kebab-case member names, kept clear of the tool's own options
+/// and of each other.
+fn option_specs(fields: &[Field]) -> Vec<OptionSpec<'_>> {
+    let mut taken: BTreeSet<String> = RESERVED_OPTIONS.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    for field in fields {
+        let mut name = naming::kebab(&field.member_name);
+        let is_flag = matches!(field.ty.kind, TyKind::Bool);
+        while taken.contains(&name) || (is_flag && taken.contains(&format!("no-{name}"))) {
+            name.push_str("-member");
+        }
+        taken.insert(name.clone());
+        let negated = is_flag.then(|| format!("no-{name}"));
+        if let Some(negated) = &negated {
+            taken.insert(negated.clone());
+        }
+        out.push(OptionSpec {
+            field,
+            name,
+            negated,
+        });
+    }
+    out
+}
+
+/// How a member's option takes its value.
+enum ArgShape {
+    /// `--flag` / `--no-flag`.
+    Flag,
+    /// One text value.
+    Scalar,
+    /// One JSON or shorthand value.
+    Composite,
+    /// Several values, or one JSON array.
+    List { composite: bool },
+}
+
+fn arg_shape(ty: &Ty) -> ArgShape {
+    match &ty.kind {
+        TyKind::Bool => ArgShape::Flag,
+        TyKind::Structure(_) | TyKind::Union(_) | TyKind::Map { .. } | TyKind::Document => {
+            ArgShape::Composite
+        }
+        TyKind::List { member, .. } => ArgShape::List {
+            composite: is_composite(member),
+        },
+        _ => ArgShape::Scalar,
+    }
+}
+
+fn is_composite(ty: &Ty) -> bool {
+    matches!(
+        ty.kind,
+        TyKind::Structure(_)
+            | TyKind::Union(_)
+            | TyKind::Map { .. }
+            | TyKind::List { .. }
+            | TyKind::Document
+    )
+}
+
+/// Whether reading a value of this type looks at its [`Source`] (scalars read from text do).
+fn uses_source(ty: &Ty) -> bool {
+    match &ty.kind {
+        TyKind::String
+        | TyKind::Enum(_)
+        | TyKind::Timestamp(_)
+        | TyKind::Blob
+        | TyKind::Document
+        | TyKind::BigInteger
+        | TyKind::BigDecimal => false,
+        TyKind::Map { value, .. } => uses_source(value),
+        _ => true,
+    }
+}
+
+/// The whole `cli` module.
+pub fn emit(service: &Service) -> TokenStream {
+    let inputs: Vec<String> = service
+        .operations
+        .iter()
+        .map(|op| op.input.clone())
+        .collect();
+    let needed = reachable(service, inputs.iter().cloned());
+    // `read_` functions are needed for the types that appear inside another type.
+    let mut nested = Vec::new();
+    for def in &service.types {
+        if !needed.contains(&def.name) {
+            continue;
+        }
+        let fields: &[Field] = match &def.kind {
+            TypeDefKind::Structure(s) => &s.fields,
+            TypeDefKind::Union(fields) => fields,
+            _ => &[],
+        };
+        for field in fields {
+            named_in(&field.ty, &mut nested);
+        }
+    }
+    let nested: BTreeSet<String> = nested.into_iter().collect();
+
+    let mut readers = Vec::new();
+    for def in &service.types {
+        if !needed.contains(&def.name) {
+            continue;
+        }
+        match &def.kind {
+            TypeDefKind::Structure(s) => {
+                readers.push(fill_fn(&def.name, &s.fields));
+                if nested.contains(&def.name) {
+                    readers.push(read_structure_fn(&def.name, &s.fields));
+                }
+            }
+            TypeDefKind::Union(fields) => readers.push(read_union_fn(&def.name, fields)),
+            TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
+        }
+    }
+
+    let commands: Vec<TokenStream> = service
+        .operations
+        .iter()
+        .map(|op| command_fn(service, op))
+        .collect();
+    let runners: Vec<TokenStream> = service
+        .operations
+        .iter()
+        .map(|op| run_fn(service, op))
+        .collect();
+    let arms = service.operations.iter().map(|op| {
+        let name = naming::kebab(&op.name);
+        let run = format_ident!("run_{}", naming::unraw(&op.fn_name));
+        quote! { #name => #run(matches), }
+    });
+    let subcommands = service.operations.iter().map(|op| {
+        let command = format_ident!("command_{}", naming::unraw(&op.fn_name));
+        quote! { .subcommand(#command()) }
+    });
+
+    let bin = &service.crate_name;
+    let title = service
+        .title
+        .clone()
+        .unwrap_or_else(|| service.sdk_id.clone());
+    // The AWS CLI names a service's command group by its SDK ID, lower case, spaces as hyphens.
+    let group = service.sdk_id.to_lowercase().replace(' ', "-");
+    let about =
+        format!("Calls {title} from the command line, as the AWS CLI's `aws {group}` commands do");
+    let long_about = format!(
+        "{about}.\n\nEach command takes one option per input member (structures as JSON or shorthand \
+         `key=value,...`), or the whole input from --cli-input-json / --cli-input-yaml."
+    );
+    let after_help = "Configuration:\n  \
+         Region: --region, else AWS_REGION or AWS_DEFAULT_REGION.\n  \
+         Endpoint: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, else the region's public endpoint.\n  \
+         Credentials: --profile (shared credentials file only), else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / \
+         AWS_SESSION_TOKEN, else the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, \
+         profile AWS_PROFILE or default).\n\n\
+         Exit codes:\n  \
+         0    success\n  \
+         252  invalid command line or parameters (nothing was sent)\n  \
+         253  configuration problem (no region, no credentials, bad endpoint)\n  \
+         254  the service returned an error\n  \
+         255  any other failure (network, timeout, unreadable response)";
+
+    let module_doc = format!(
+        "The `{bin}` command-line tool: one command per operation, with the options, input files, \
+         skeletons and exit codes of the AWS CLI.\n\n\
+         Compiled only with the `cli` feature (`cargo run --features cli -- --help`). Commands: {}.\n\n\
+         Exit codes: 0 success, 252 invalid command line or parameters, 253 configuration (no region or \
+         credentials), 254 a service error, 255 anything else.",
+        service.operations.iter().map(|op| format!("`{}`", naming::kebab(&op.name))).collect::<Vec<_>>().join(", ")
+    );
+    let module_doc = super::common::inner_doc_lines(&module_doc);
+
+    quote! {
+        #module_doc
+        // The CLI exposes every member the model has, deprecated or not.
+        #![allow(deprecated)]
+        // Readers are generated uniformly: every member read is a closure, even a plain function call.
+        #![allow(clippy::redundant_closure)]
+
+        use crate::runtime::cli_app::{Failure, Outcome, Skeleton};
+        use crate::runtime::cli_input::{InputError, Source};
+
+        /// Runs the tool on the process's arguments and returns its exit code.
+        pub fn main() -> ::std::process::ExitCode {
+            run(::std::env::args_os())
+        }
+
+        /// Runs the tool on `args` (the first is the program name): prints the result on stdout or
+        /// the error on stderr, and returns the AWS CLI's exit code for the outcome.
+        pub fn run(args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>) -> ::std::process::ExitCode {
+            crate::runtime::cli_app::run(command(), args, |name, matches| match name {
+                #(#arms)*
+                other => ::std::result::Result::Err(Failure::Usage(::std::format!("unknown command `{other}`"))),
+            })
+        }
+
+        /// The tool's command tree: global options and one subcommand per operation.
+        pub fn command() -> ::clap::Command {
+            let command = ::clap::Command::new(#bin)
+                .version(env!("CARGO_PKG_VERSION"))
+                .about(#about)
+                .long_about(#long_about)
+                .after_long_help(#after_help)
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                #(#subcommands)*;
+            crate::runtime::cli_app::with_global_options(command)
+        }
+
+        #(#commands)*
+        #(#runners)*
+        #(#readers)*
+    }
+}
+
+fn docs_markdown(docs: Option<&str>) -> String {
+    docs.map(html_to_markdown).unwrap_or_default()
+}
+
+/// The subcommand for one operation: its help and an option per input member.
+fn command_fn(service: &Service, op: &Operation) -> TokenStream {
+    let func = format_ident!("command_{}", naming::unraw(&op.fn_name));
+    let name = naming::kebab(&op.name);
+    let docs = docs_markdown(op.docs.as_deref());
+    let about = if docs.is_empty() {
+        format!("Calls {}", op.name)
+    } else {
+        first_sentence(&docs)
+    };
+    let long_about = if docs.is_empty() { about.clone() } else { docs };
+    let input = service.structure(&op.input);
+    let output = service.structure(&op.output);
+    let mut after = String::from("Output:\n");
+    if output.fields.is_empty() {
+        after.push_str("  None: prints nothing when the call succeeds.\n");
+    } else {
+        describe_fields(service, &output.fields, 2, &mut Vec::new(), &mut after);
+    }
+    let args = option_specs(&input.fields).into_iter().map(|spec| {
+        let field = spec.field;
+        let name = &spec.name;
+        let (help, long_help) = option_help(service, field);
+        let required = matches!(field.presence, Presence::Required);
+        match arg_shape(&field.ty) {
+            ArgShape::Flag => {
+                let negated = spec.negated.clone().unwrap_or_default();
+                let negated_help = format!("Sets `{}` to false", field.member_name);
+                quote! {
+                    .arg(::clap::Arg::new(#name).long(#name).action(::clap::ArgAction::SetTrue).help(#help).long_help(#long_help))
+                    .arg(::clap::Arg::new(#negated).long(#negated).action(::clap::ArgAction::SetTrue).conflicts_with(#name).help(#negated_help))
+                }
+            }
+            shape => {
+                let many = if matches!(shape, ArgShape::List { .. }) { quote!(.num_args(1..)) } else { TokenStream::new() };
+                let required = if required {
+                    quote!(.required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS))
+                } else {
+                    TokenStream::new()
+                };
+                quote! {
+                    .arg(::clap::Arg::new(#name).long(#name).value_name("value") #many #required .help(#help).long_help(#long_help))
+                }
+            }
+        }
+    });
+    let doc = format!(" The `{name}` command.");
+    quote! {
+        #[doc = #doc]
+        fn #func() -> ::clap::Command {
+            let command = ::clap::Command::new(#name)
+                .about(#about)
+                .long_about(#long_about)
+                .after_long_help(#after)
+                #(#args)*;
+            crate::runtime::cli_app::with_input_options(command)
+        }
+    }
+}
+
+/// Short and long help for a member's option.
+fn option_help(service: &Service, field: &Field) -> (String, String) {
+    let docs = docs_markdown(field.docs.as_deref());
+    let short = if docs.is_empty() {
+        format!("Sets `{}`", field.member_name)
+    } else {
+        first_sentence(&docs)
+    };
+    let mut long = if docs.is_empty() { short.clone() } else { docs };
+    let required = if matches!(field.presence, Presence::Required) {
+        ", required"
+    } else {
+        ""
+    };
+    let _ = write!(long, "\n\nType: {}{required}", type_label(&field.ty));
+    let details = value_details(service, &field.ty);
+    if !details.is_empty() {
+        let _ = write!(long, "; {details}");
+    }
+    match &field.ty.kind {
+        TyKind::Timestamp(_) => {
+            long.push_str("\nGive epoch seconds (1700000000) or ISO 8601 (2023-11-14T22:13:20Z).")
+        }
+        TyKind::Bool => {
+            let _ = write!(
+                long,
+                "\nGive the option to set true; --no-{} sets false.",
+                naming::kebab(&field.member_name)
+            );
+        }
+        _ => {}
+    }
+    if let Some(fields) = structure_fields(service, &field.ty) {
+        long.push_str("\n\nMembers:\n");
+        describe_fields(service, fields, 2, &mut Vec::new(), &mut long);
+    }
+    if is_composite(&field.ty) {
+        let shorthand = match &field.ty.kind {
+            TyKind::List { member, .. } => {
+                let one = shorthand_value(service, member, &mut Vec::new());
+                format!("{one} {one} ...")
+            }
+            TyKind::Document => String::new(),
+            _ => shorthand_members(service, &field.ty, &mut Vec::new()),
+        };
+        if !shorthand.is_empty() {
+            let _ = write!(long, "\nShorthand syntax:\n  {shorthand}\n");
+        }
+        let _ = write!(
+            long,
+            "\nJSON syntax:\n  {}",
+            json_syntax(service, &field.ty, 2, &mut Vec::new())
+        );
+    } else if matches!(field.ty.kind, TyKind::List { .. }) {
+        let _ = write!(
+            long,
+            "\nGive several values (--{} a b c) or one JSON array.",
+            naming::kebab(&field.member_name)
+        );
+    }
+    (short, long.trim_end().to_string())
+}
+
+/// The fields of a structure type (also through a list), for member listings.
+fn structure_fields<'s>(service: &'s Service, ty: &Ty) -> Option<&'s [Field]> {
+    match &ty.kind {
+        TyKind::Structure(name) | TyKind::Union(name) => match &service.type_def(name)?.kind {
+            TypeDefKind::Structure(s) => Some(&s.fields),
+            TypeDefKind::Union(fields) => Some(fields),
+            _ => None,
+        },
+        TyKind::List { member, .. } => structure_fields(service, member),
+        _ => None,
+    }
+}
+
+fn type_label(ty: &Ty) -> String {
+    match &ty.kind {
+        TyKind::String | TyKind::Enum(_) => "string".into(),
+        TyKind::Bool => "boolean".into(),
+        TyKind::Byte => "byte".into(),
+        TyKind::Short => "short".into(),
+        TyKind::Integer | TyKind::IntEnum(_) => "integer".into(),
+        TyKind::Long => "long".into(),
+        TyKind::Float => "float".into(),
+        TyKind::Double => "double".into(),
+        TyKind::BigInteger => "big integer".into(),
+        TyKind::BigDecimal => "big decimal".into(),
+        TyKind::Timestamp(_) => "timestamp".into(),
+        TyKind::Blob => "blob (base64)".into(),
+        TyKind::Document => "document (any JSON)".into(),
+        TyKind::Structure(_) => "structure".into(),
+        TyKind::Union(_) => "union (exactly one member)".into(),
+        TyKind::List { member, .. } => format!("list of {}", type_label(member)),
+        TyKind::Map { value, .. } => format!("map of string to {}", type_label(value)),
+    }
+}
+
+/// Allowed values and constraints, as one line.
+fn value_details(service: &Service, ty: &Ty) -> String {
+    let mut parts = Vec::new();
+    match &ty.kind {
+        TyKind::Enum(name) => {
+            if let Some(TypeDefKind::Enum(variants)) = service.type_def(name).map(|d| &d.kind) {
+                let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+                parts.push(format!("one of: {}", values.join(" | ")));
+            }
+        }
+        TyKind::IntEnum(name) => {
+            if let Some(TypeDefKind::IntEnum(variants)) = service.type_def(name).map(|d| &d.kind) {
+                let values: Vec<String> = variants.iter().map(|v| v.value.to_string()).collect();
+                parts.push(format!("one of: {}", values.join(" | ")));
+            }
+        }
+        _ => {}
+    }
+    let unit = match ty.kind {
+        TyKind::String => " characters",
+        TyKind::Blob => " bytes",
+        TyKind::List { .. } => " items",
+        TyKind::Map { .. } => " entries",
+        _ => "",
+    };
+    if let Some(length) = &ty.constraints.length {
+        parts.push(format!(
+            "length {}{unit}",
+            bounds_text(
+                length.min.map(|n| n.to_string()),
+                length.max.map(|n| n.to_string())
+            )
+        ));
+    }
+    if let Some(range) = &ty.constraints.range {
+        parts.push(format!(
+            "value {}",
+            bounds_text(
+                range.min.map(|n| n.to_string()),
+                range.max.map(|n| n.to_string())
+            )
+        ));
+    }
+    if let Some(name) = &ty.constraints.pattern {
+        if let Some(pattern) = service.patterns.iter().find(|p| &p.name == name) {
+            parts.push(format!("pattern {}", pattern.ecma));
+        }
+    }
+    parts.join("; ")
+}
+
+fn bounds_text(min: Option<String>, max: Option<String>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("{min} to {max}"),
+        (Some(min), None) => format!("at least {min}"),
+        (None, Some(max)) => format!("at most {max}"),
+        (None, None) => "unconstrained".into(),
+    }
+}
+
+/// `name -> (type, required)` lines with the member's first sentence, nested members indented.
+fn describe_fields(
+    service: &Service,
+    fields: &[Field],
+    indent: usize,
+    stack: &mut Vec<String>,
+    out: &mut String,
+) {
+    let pad = " ".repeat(indent);
+    for field in fields {
+        let required = if matches!(field.presence, Presence::Required) {
+            ", required"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{pad}{} -> ({}{required})",
+            field.member_name,
+            type_label(&field.ty)
+        );
+        let summary = field
+            .docs
+            .as_deref()
+            .map(|d| first_sentence(&html_to_markdown(d)))
+            .unwrap_or_default();
+        if !summary.is_empty() {
+            let _ = writeln!(out, "{pad}    {summary}");
+        }
+        let details = value_details(service, &field.ty);
+        if !details.is_empty() {
+            let _ = writeln!(out, "{pad}    {details}");
+        }
+        let named = match &field.ty.kind {
+            TyKind::Structure(name) | TyKind::Union(name) => Some(name),
+            TyKind::List { member, .. } => match &member.kind {
+                TyKind::Structure(name) | TyKind::Union(name) => Some(name),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(name), Some(inner)) = (named, structure_fields(service, &field.ty)) {
+            if stack.len() < MAX_DEPTH && !stack.contains(name) {
+                stack.push(name.clone());
+                describe_fields(service, inner, indent + 4, stack, out);
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// The shorthand for one value: a type word for scalars, braces for structures and maps.
+fn shorthand_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> String {
+    match &ty.kind {
+        TyKind::Structure(_) | TyKind::Union(_) | TyKind::Map { .. } => {
+            format!("{{{}}}", shorthand_members(service, ty, stack))
+        }
+        TyKind::List { member, .. } if is_composite(member) => {
+            let one = shorthand_value(service, member, stack);
+            format!("[{one},{one}]")
+        }
+        TyKind::List { member, .. } => {
+            let one = shorthand_value(service, member, stack);
+            format!("{one},{one}")
+        }
+        TyKind::Document => "{...}".into(),
+        _ => type_label(ty)
+            .split(' ')
+            .next()
+            .unwrap_or("string")
+            .to_string(),
+    }
+}
+
+/// `key=value,...` for a structure, union or map.
+fn shorthand_members(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> String {
+    match &ty.kind {
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            if stack.len() >= MAX_DEPTH || stack.contains(name) {
+                return "...".into();
+            }
+            let Some(fields) = structure_fields(service, ty) else {
+                return String::new();
+            };
+            stack.push(name.clone());
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}={}",
+                        f.member_name,
+                        shorthand_value(service, &f.ty, stack)
+                    )
+                })
+                .collect();
+            stack.pop();
+            parts.join(",")
+        }
+        TyKind::Map { value, .. } => {
+            let value = shorthand_value(service, value, stack);
+            format!("KeyName1={value},KeyName2={value}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// The JSON shape of a value, with type words in place of values (`"string"`, `integer`).
+fn json_syntax(service: &Service, ty: &Ty, indent: usize, stack: &mut Vec<String>) -> String {
+    let pad = " ".repeat(indent);
+    match &ty.kind {
+        TyKind::String => "\"string\"".into(),
+        TyKind::Enum(name) => match service.type_def(name).map(|d| &d.kind) {
+            Some(TypeDefKind::Enum(variants)) if !variants.is_empty() => variants
+                .iter()
+                .map(|v| Value::String(v.value.clone()).to_string())
+                .collect::<Vec<_>>()
+                .join("|"),
+            _ => "\"string\"".into(),
+        },
+        TyKind::Bool => "true|false".into(),
+        TyKind::Document => "{...}".into(),
+        TyKind::Blob => "\"base64\"".into(),
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            if stack.len() >= MAX_DEPTH || stack.contains(name) {
+                return "{...}".into();
+            }
+            let Some(fields) = structure_fields(service, ty) else {
+                return "{}".into();
+            };
+            if fields.is_empty() {
+                return "{}".into();
+            }
+            stack.push(name.clone());
+            let members: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{pad}  \"{}\": {}",
+                        f.member_name,
+                        json_syntax(service, &f.ty, indent + 2, stack)
+                    )
+                })
+                .collect();
+            stack.pop();
+            format!("{{\n{}\n{pad}}}", members.join(",\n"))
+        }
+        TyKind::List { member, .. } => {
+            format!("[{}, ...]", json_syntax(service, member, indent, stack))
+        }
+        TyKind::Map { value, .. } => format!(
+            "{{\"string\": {}, ...}}",
+            json_syntax(service, value, indent, stack)
+        ),
+        _ => type_label(ty).replace(' ', "-"),
+    }
+}
+
+/// A placeholder value for skeletons: empty strings, zeros, the first enum value.
+fn skeleton_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Value {
+    match &ty.kind {
+        TyKind::String | TyKind::Blob => Value::String(String::new()),
+        TyKind::Bool => Value::Bool(true),
+        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::BigInteger => {
+            Value::from(0)
+        }
+        TyKind::Float | TyKind::Double | TyKind::BigDecimal => Value::from(0.0),
+        TyKind::Timestamp(_) => Value::String("1970-01-01T00:00:00Z".into()),
+        TyKind::Document => Value::Object(Map::new()),
+        TyKind::Enum(name) => match service.type_def(name).map(|d| &d.kind) {
+            Some(TypeDefKind::Enum(variants)) => Value::String(
+                variants
+                    .first()
+                    .map(|v| v.value.clone())
+                    .unwrap_or_default(),
+            ),
+            _ => Value::String(String::new()),
+        },
+        TyKind::IntEnum(name) => match service.type_def(name).map(|d| &d.kind) {
+            Some(TypeDefKind::IntEnum(variants)) => {
+                Value::from(variants.first().map(|v| v.value).unwrap_or_default())
+            }
+            _ => Value::from(0),
+        },
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            let mut object = Map::new();
+            if stack.len() < MAX_DEPTH && !stack.contains(name) {
+                let is_union = matches!(ty.kind, TyKind::Union(_));
+                let fields = structure_fields(service, ty).unwrap_or_default();
+                stack.push(name.clone());
+                // A union holds exactly one member, so its skeleton shows the first.
+                for field in fields.iter().take(if is_union { 1 } else { usize::MAX }) {
+                    object.insert(
+                        field.member_name.clone(),
+                        skeleton_value(service, &field.ty, stack),
+                    );
+                }
+                stack.pop();
+            }
+            Value::Object(object)
+        }
+        TyKind::List { member, .. } => Value::Array(vec![skeleton_value(service, member, stack)]),
+        TyKind::Map { value, .. } => {
+            let mut object = Map::new();
+            object.insert("KeyName".into(), skeleton_value(service, value, stack));
+            Value::Object(object)
+        }
+    }
+}
+
+/// A structure's skeleton as JSON indented by four spaces (the AWS CLI's layout), in model order.
+fn json_skeleton(service: &Service, structure: &str) -> String {
+    let fields = &service.structure(structure).fields;
+    let mut object = Map::new();
+    let mut stack = vec![structure.to_string()];
+    for field in fields {
+        object.insert(
+            field.member_name.clone(),
+            skeleton_value(service, &field.ty, &mut stack),
+        );
+    }
+    let mut out = String::new();
+    write_json(&Value::Object(object), 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn write_json(value: &Value, depth: usize, out: &mut String) {
+    let pad = |depth: usize| "    ".repeat(depth);
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(&pad(depth + 1));
+                write_json(item, depth + 1, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            let _ = write!(out, "{}]", pad(depth));
+        }
+        Value::Object(members) if !members.is_empty() => {
+            out.push_str("{\n");
+            for (i, (key, item)) in members.iter().enumerate() {
+                let _ = write!(out, "{}{}: ", pad(depth + 1), Value::String(key.clone()));
+                write_json(item, depth + 1, out);
+                out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
+            }
+            let _ = write!(out, "{}}}", pad(depth));
+        }
+        leaf => out.push_str(&leaf.to_string()),
+    }
+}
+
+/// A YAML input skeleton with a comment per member: `[REQUIRED]`, its summary and allowed values.
+fn yaml_skeleton(service: &Service, structure: &str) -> String {
+    let mut out = String::new();
+    let mut stack = vec![structure.to_string()];
+    yaml_fields(
+        service,
+        &service.structure(structure).fields,
+        0,
+        &mut stack,
+        &mut out,
+    );
+    if out.is_empty() {
+        out.push_str("{}\n");
+    }
+    out
+}
+
+fn yaml_comment(service: &Service, field: &Field) -> String {
+    let mut parts = Vec::new();
+    if matches!(field.presence, Presence::Required) {
+        parts.push("[REQUIRED]".to_string());
+    }
+    let summary = field
+        .docs
+        .as_deref()
+        .map(|d| first_sentence(&html_to_markdown(d)))
+        .unwrap_or_default();
+    if !summary.is_empty() {
+        parts.push(summary);
+    }
+    let details = value_details(service, &field.ty);
+    if !details.is_empty() {
+        parts.push(format!("({details})"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("  # {}", parts.join(" ").replace(['\n', '\r'], " "))
+    }
+}
+
+fn yaml_scalar(value: &Value) -> String {
+    match value {
+        // Single quotes keep every value a string (`true`, `1.0`, `a: b` would not be).
+        Value::String(s) => format!("'{}'", s.replace('\'', "''")),
+        other => other.to_string(),
+    }
+}
+
+fn yaml_fields(
+    service: &Service,
+    fields: &[Field],
+    indent: usize,
+    stack: &mut Vec<String>,
+    out: &mut String,
+) {
+    let pad = " ".repeat(indent);
+    for field in fields {
+        let comment = yaml_comment(service, field);
+        let key = yaml_key(&field.member_name);
+        yaml_entry(
+            service,
+            &field.ty,
+            &format!("{pad}{key}:"),
+            &comment,
+            indent,
+            stack,
+            out,
+        );
+    }
+}
+
+fn yaml_key(name: &str) -> String {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !name.is_empty()
+    {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "''"))
+    }
+}
+
+/// Writes `head` (`key:` or `-`) followed by the value of type `ty`, nested values indented.
+fn yaml_entry(
+    service: &Service,
+    ty: &Ty,
+    head: &str,
+    comment: &str,
+    indent: usize,
+    stack: &mut Vec<String>,
+    out: &mut String,
+) {
+    let pad = " ".repeat(indent + 2);
+    match &ty.kind {
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            let fields = structure_fields(service, ty).unwrap_or_default();
+            if fields.is_empty() || stack.len() >= MAX_DEPTH || stack.contains(name) {
+                let _ = writeln!(out, "{head} {{}}{comment}");
+                return;
+            }
+            let _ = writeln!(out, "{head}{comment}");
+            let take = if matches!(ty.kind, TyKind::Union(_)) {
+                1
+            } else {
+                fields.len()
+            };
+            stack.push(name.clone());
+            yaml_fields(service, &fields[..take], indent + 2, stack, out);
+            stack.pop();
+        }
+        TyKind::List { member, .. } => {
+            let _ = writeln!(out, "{head}{comment}");
+            yaml_entry(
+                service,
+                member,
+                &format!("{pad}-"),
+                "",
+                indent + 2,
+                stack,
+                out,
+            );
+        }
+        TyKind::Map { value, .. } => {
+            let _ = writeln!(out, "{head}{comment}");
+            yaml_entry(
+                service,
+                value,
+                &format!("{pad}KeyName:"),
+                "",
+                indent + 2,
+                stack,
+                out,
+            );
+        }
+        TyKind::Document => {
+            let _ = writeln!(out, "{head} {{}}{comment}");
+        }
+        _ => {
+            let value = skeleton_value(service, ty, stack);
+            let _ = writeln!(out, "{head} {}{comment}", yaml_scalar(&value));
+        }
+    }
+}
+
+/// The function that runs one command: skeletons, input, validation, the call, the output.
+fn run_fn(service: &Service, op: &Operation) -> TokenStream {
+    let func = format_ident!("run_{}", naming::unraw(&op.fn_name));
+    let call = format_ident!("call_{}", naming::unraw(&op.fn_name));
+    let print = format_ident!("output_{}", naming::unraw(&op.fn_name));
+    let input_name = ident(&op.input);
+    let fill = format_ident!("fill_{}", fn_suffix(&op.input));
+    let op_name = &op.name;
+    let input = service.structure(&op.input);
+    let output = service.structure(&op.output);
+    let json = json_skeleton(service, &op.input);
+    let yaml = yaml_skeleton(service, &op.input);
+    let sample_output = if output.fields.is_empty() {
+        quote!(Outcome::Output(::std::string::String::from("{}")))
+    } else {
+        let text = json_skeleton(service, &op.output);
+        quote!(Outcome::Text(#text))
+    };
+    let specs = option_specs(&input.fields);
+    let option_map = specs.iter().map(|spec| {
+        let wire = &spec.field.wire_name;
+        let name = &spec.name;
+        quote!((#wire, #name))
+    });
+    let sets = specs.iter().map(option_read);
+    let doc = format!(" Runs `{}`.", naming::kebab(&op.name));
+    quote! {
+        #[doc = #doc]
+        fn #func(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
+            const OPTIONS: &[(&str, &str)] = &[#(#option_map),*];
+            let skeleton = crate::runtime::cli_app::skeleton(matches);
+            match skeleton {
+                ::std::option::Option::Some(Skeleton::Input) => return ::std::result::Result::Ok(Outcome::Text(#json)),
+                ::std::option::Option::Some(Skeleton::YamlInput) => return ::std::result::Result::Ok(Outcome::Text(#yaml)),
+                _ => {}
+            }
+            let mut builder = crate::types::#input_name::builder();
+            if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(matches)? {
+                builder = #fill(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
+            }
+            #(#sets)*
+            let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
+            crate::runtime::validate::Validate::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
+            if skeleton == ::std::option::Option::Some(Skeleton::Output) {
+                return ::std::result::Result::Ok(#sample_output);
+            }
+            let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
+            let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
+            let output = crate::runtime::cli_app::block_on(client.#call(input))?
+                .map_err(|e| Failure::from_sdk(#op_name, e))?;
+            ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
+        }
+    }
+}
+
+/// Statements that apply one member's option, if given, over what the input document set.
+fn option_read(spec: &OptionSpec<'_>) -> TokenStream {
+    let field = spec.field;
+    let name = &spec.name;
+    let member = &field.member_name;
+    let setter = format_ident!("set_{}", naming::unraw(&field.rust_name));
+    let kind = match arg_shape(&field.ty) {
+        ArgShape::Flag => {
+            let negated = spec.negated.clone().unwrap_or_default();
+            return quote! {
+                if let ::std::option::Option::Some(value) = crate::runtime::cli_app::flag(matches, #name, #negated) {
+                    builder = builder.#setter(::std::option::Option::Some(value));
+                }
+            };
+        }
+        ArgShape::Scalar => quote!(crate::runtime::cli_app::OptionKind::Text),
+        ArgShape::Composite => quote!(crate::runtime::cli_app::OptionKind::Structured),
+        ArgShape::List { composite } => {
+            quote!(crate::runtime::cli_app::OptionKind::List { structured: #composite })
+        }
+    };
+    let read = read_expr(&field.ty);
+    let source = if uses_source(&field.ty) {
+        quote!(source)
+    } else {
+        quote!(_source)
+    };
+    quote! {
+        if let ::std::option::Option::Some(value) =
+            crate::runtime::cli_app::option(matches, #name, #member, #kind, |value, #source| #read)?
+        {
+            builder = builder.#setter(::std::option::Option::Some(value));
+        }
+    }
+}
+
+/// `fill_<type>`: sets a builder's members from a structure value, rejecting unknown members.
+fn fill_fn(name: &str, fields: &[Field]) -> TokenStream {
+    let func = format_ident!("fill_{}", fn_suffix(name));
+    let builder = format_ident!("{}Builder", naming::unraw(name));
+    let members: Vec<&str> = fields.iter().map(|f| f.member_name.as_str()).collect();
+    let source = if fields.iter().any(|f| uses_source(&f.ty)) {
+        quote!(source)
+    } else {
+        quote!(_source)
+    };
+    let body = if fields.is_empty() {
+        quote! {
+            if let ::std::option::Option::Some(key) = crate::runtime::cli_input::object(value)?.keys().next() {
+                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(key, &[]));
+            }
+            ::std::result::Result::Ok(builder)
+        }
+    } else {
+        let arms = fields.iter().map(|f| {
+            let member = &f.member_name;
+            let setter = format_ident!("set_{}", naming::unraw(&f.rust_name));
+            let read = read_expr(&f.ty);
+            quote! {
+                #member => builder.#setter(
+                    crate::runtime::cli_input::optional(value, |value| #read).map_err(|e| e.at(#member))?,
+                ),
+            }
+        });
+        quote! {
+            let mut builder = builder;
+            for (key, value) in crate::runtime::cli_input::object(value)? {
+                builder = match key.as_str() {
+                    #(#arms)*
+                    other => return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*])),
+                };
+            }
+            ::std::result::Result::Ok(builder)
+        }
+    };
+    quote! {
+        fn #func(
+            builder: crate::types::builders::#builder,
+            value: &::serde_json::Value,
+            #source: Source,
+        ) -> ::std::result::Result<crate::types::builders::#builder, InputError> {
+            #body
+        }
+    }
+}
+
+/// `read_<type>`: a nested structure, built (so its missing required members are reported).
+fn read_structure_fn(name: &str, fields: &[Field]) -> TokenStream {
+    let func = format_ident!("read_{}", fn_suffix(name));
+    let fill = format_ident!("fill_{}", fn_suffix(name));
+    let ty = ident(name);
+    let source = if fields.iter().any(|f| uses_source(&f.ty)) {
+        quote!(source)
+    } else {
+        quote!(_source)
+    };
+    quote! {
+        fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
+            #fill(crate::types::#ty::builder(), value, #source)?
+                .build()
+                .map_err(crate::runtime::cli_input::missing_members)
+        }
+    }
+}
+
+/// `read_<union>`: exactly one known member.
+fn read_union_fn(name: &str, fields: &[Field]) -> TokenStream {
+    let func = format_ident!("read_{}", fn_suffix(name));
+    let ty = ident(name);
+    let members: Vec<&str> = fields.iter().map(|f| f.member_name.as_str()).collect();
+    let source = if fields.iter().any(|f| uses_source(&f.ty)) {
+        quote!(source)
+    } else {
+        quote!(_source)
+    };
+    let arms = fields.iter().map(|f| {
+        let member = &f.member_name;
+        let variant = ident(&f.rust_name);
+        let read = read_expr(&f.ty);
+        let wrap = if f.boxed {
+            quote!(|v| crate::types::#ty::#variant(::std::boxed::Box::new(v)))
+        } else {
+            quote!(crate::types::#ty::#variant)
+        };
+        quote! { #member => (#read).map(#wrap).map_err(|e| e.at(#member)), }
+    });
+    quote! {
+        fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
+            let (key, value) = crate::runtime::cli_input::union_member(value)?;
+            match key {
+                #(#arms)*
+                other => ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*])),
+            }
+        }
+    }
+}
+
+/// An expression of type `Result<T, InputError>` reading `value: &Value` (with `source: Source`).
+fn read_expr(ty: &Ty) -> TokenStream {
+    let input = quote!(crate::runtime::cli_input);
+    match &ty.kind {
+        TyKind::String => quote!(#input::string(value)),
+        TyKind::Bool => quote!(#input::boolean(value, source)),
+        TyKind::Byte => quote!(#input::integer::<i8>(value, source)),
+        TyKind::Short => quote!(#input::integer::<i16>(value, source)),
+        TyKind::Integer => quote!(#input::integer::<i32>(value, source)),
+        TyKind::Long => quote!(#input::integer::<i64>(value, source)),
+        TyKind::Float => quote!(#input::float(value, source).map(|v| v as f32)),
+        TyKind::Double => quote!(#input::float(value, source)),
+        TyKind::BigInteger | TyKind::BigDecimal => {
+            let rust = rust_type(ty);
+            quote! {
+                #input::text_or_number(value).and_then(|text| {
+                    text.parse::<#rust>().map_err(|e| InputError::new(e.to_string()))
+                })
+            }
+        }
+        TyKind::Timestamp(_) => quote!(#input::timestamp(value, crate::DateTime::parse_cli)),
+        TyKind::Blob => {
+            quote!(crate::runtime::blob::read(value).map_err(|e| InputError::new(e.to_string())))
+        }
+        TyKind::Document => quote!(::std::result::Result::<_, InputError>::Ok(value.clone())),
+        TyKind::Enum(name) => {
+            let name = ident(name);
+            // Unknown values are kept here and rejected by validation, which lists the allowed ones.
+            quote!(#input::string(value).map(|text| crate::types::#name::from(text.as_str())))
+        }
+        TyKind::IntEnum(name) => {
+            let name = ident(name);
+            quote!(#input::integer::<i64>(value, source).map(crate::types::#name::from))
+        }
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            let func = format_ident!("read_{}", fn_suffix(name));
+            quote!(#func(value, source))
+        }
+        TyKind::List { member, sparse } => {
+            let item = read_expr(member);
+            if *sparse {
+                quote!(#input::sparse_list(value, source, |value| #item))
+            } else {
+                quote!(#input::list(value, source, |value| #item))
+            }
+        }
+        TyKind::Map {
+            key,
+            value: value_ty,
+            sparse,
+        } => {
+            let item = read_expr(value_ty);
+            let key = match &key.kind {
+                TyKind::Enum(name) => {
+                    let name = ident(name);
+                    quote!(|key: &str| crate::types::#name::from(key))
+                }
+                _ => quote!(|key: &str| key.to_owned()),
+            };
+            if *sparse {
+                quote!(#input::sparse_map(value, #key, |value| #item))
+            } else {
+                quote!(#input::map(value, #key, |value| #item))
+            }
+        }
+    }
+}
