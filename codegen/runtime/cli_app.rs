@@ -402,47 +402,65 @@ fn print_outcome(outcome: Outcome) -> Result<(), Failure> {
 }
 
 /// Compact output JSON indented by four spaces, or `None` for an output without members.
+///
+/// The text is re-indented as it is rather than parsed into a map, so members stay in the order
+/// the serializer wrote them (the model's order), as the AWS CLI prints them.
 pub fn pretty_output(json: &str) -> Result<Option<String>, Failure> {
     let value: Value = serde_json::from_str(json)
         .map_err(|e| Failure::Other(format!("cannot format the output: {e}")))?;
     if value.as_object().is_some_and(|o| o.is_empty()) {
         return Ok(None);
     }
-    let mut out = String::new();
-    write_indented(&value, 0, &mut out);
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = json.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"    ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // An empty object or array stays on one line.
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
     out.push('\n');
     Ok(Some(out))
-}
-
-/// JSON indented by four spaces per level, as the AWS CLI prints it (serde_json's pretty printer
-/// would need the `serde` crate for a custom indent, which this saves).
-fn write_indented(value: &Value, depth: usize, out: &mut String) {
-    let pad = |out: &mut String, depth: usize| out.push_str(&"    ".repeat(depth));
-    match value {
-        Value::Array(items) if !items.is_empty() => {
-            out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
-                pad(out, depth + 1);
-                write_indented(item, depth + 1, out);
-                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-            }
-            pad(out, depth);
-            out.push(']');
-        }
-        Value::Object(members) if !members.is_empty() => {
-            out.push_str("{\n");
-            for (i, (key, item)) in members.iter().enumerate() {
-                pad(out, depth + 1);
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push_str(": ");
-                write_indented(item, depth + 1, out);
-                out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
-            }
-            pad(out, depth);
-            out.push('}');
-        }
-        leaf => out.push_str(&leaf.to_string()),
-    }
 }
 
 #[cfg(test)]
@@ -486,9 +504,13 @@ mod tests {
             pretty_output(r#"{"status":"InProgress"}"#),
             Ok(Some("{\n    \"status\": \"InProgress\"\n}\n".to_string()))
         );
-        let nested = pretty_output(r#"{"a":[1,{"b":[]}],"c":{}}"#)
+        // Members keep their order, and punctuation inside strings is left alone.
+        let nested = pretty_output(r#"{"z":"x,{\":","a":[1,{"b":[]}],"c":{}}"#)
             .unwrap()
             .unwrap();
-        assert_eq!(nested, "{\n    \"a\": [\n        1,\n        {\n            \"b\": []\n        }\n    ],\n    \"c\": {}\n}\n");
+        assert_eq!(
+            nested,
+            "{\n    \"z\": \"x,{\\\":\",\n    \"a\": [\n        1,\n        {\n            \"b\": []\n        }\n    ],\n    \"c\": {}\n}\n"
+        );
     }
 }

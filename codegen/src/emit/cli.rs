@@ -822,11 +822,17 @@ fn yaml_fields(
 }
 
 fn yaml_key(name: &str) -> String {
-    if name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !name.is_empty()
-    {
+    // Plain keys must read back as strings: YAML would take `null`, `true`, `on` or `12` as other types.
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+        && !matches!(
+            name.to_ascii_lowercase().as_str(),
+            "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
+    if plain {
         name.to_string()
     } else {
         format!("'{}'", name.replace('\'', "''"))
