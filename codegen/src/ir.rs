@@ -76,6 +76,17 @@ pub struct Service {
     pub patterns: Vec<PatternConst>,
     /// Which optional runtime pieces the crate needs.
     pub features: Features,
+    /// Operations left out of a whole-service selection because they use streaming shapes, by name.
+    pub skipped: Vec<SkippedOperation>,
+}
+
+/// An operation the generator left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedOperation {
+    /// The operation's name (`StartLiveTail`).
+    pub operation: String,
+    /// The streaming shape it uses (`com.amazonaws.cloudwatchlogs#StartLiveTailResponseStream`).
+    pub shape: String,
 }
 
 /// Optional runtime pieces, so a crate only depends on what its model uses.
@@ -368,6 +379,45 @@ impl<'m> Lowerer<'m> {
         }
     }
 
+    /// The first streaming shape, in ID order, that an operation's input, output or errors reach.
+    fn streaming_shape(&self, op_id: &ShapeId, common_errors: &[ShapeId]) -> Option<ShapeId> {
+        let ShapeKind::Operation { input, output, errors } = &self.shape(op_id).kind else { return None };
+        let mut pending: Vec<&ShapeId> = vec![input, output];
+        pending.extend(errors.iter().chain(common_errors));
+        let mut seen = BTreeSet::new();
+        let mut streaming = BTreeSet::new();
+        while let Some(id) = pending.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            let shape = self.shape(id);
+            if shape.traits.streaming {
+                streaming.insert(id);
+            }
+            match &shape.kind {
+                ShapeKind::Structure { members } | ShapeKind::Union { members } => {
+                    pending.extend(members.iter().map(|m| &m.target))
+                }
+                ShapeKind::List { member } => pending.push(&member.target),
+                ShapeKind::Map { key, value } => pending.extend([&key.target, &value.target]),
+                _ => {}
+            }
+        }
+        streaming.first().map(|id| (*id).clone())
+    }
+
+    fn streaming_error(&self, op_id: &ShapeId, shape_id: &ShapeId) -> IrError {
+        let kind = self.shape(shape_id).kind.type_name();
+        let what = if kind == "union" { "event streams" } else { "streaming bodies" };
+        self.error(
+            format!("{}.traits.\"smithy.api#streaming\"", Self::shape_path(shape_id)),
+            format!(
+                "unsupported: operation `{}` uses `{shape_id}`, a streaming {kind} (smithy.api#streaming); {what} are not supported, so leave the operation out of the selection",
+                op_id.name()
+            ),
+        )
+    }
+
     fn service_operations(&self, service: &Shape) -> Vec<ShapeId> {
         let ShapeKind::Service { operations, resources, .. } = &service.kind else { return Vec::new() };
         let mut all: BTreeSet<ShapeId> = operations.iter().cloned().collect();
@@ -419,6 +469,28 @@ impl<'m> Lowerer<'m> {
             }
             chosen.into_iter().collect()
         };
+        // Streaming shapes need an event-stream or streaming-body transport this generator does not
+        // have. Asked for by name, such an operation is an error; when the whole service is wanted it is
+        // left out and reported, so the rest of the service is still usable.
+        let mut skipped = Vec::new();
+        let mut kept = Vec::with_capacity(chosen.len());
+        for op_id in chosen {
+            match self.streaming_shape(&op_id, common_errors) {
+                None => kept.push(op_id),
+                Some(shape) if selection.operations.is_empty() => skipped.push((op_id, shape)),
+                Some(shape) => return Err(self.streaming_error(&op_id, &shape)),
+            }
+        }
+        if kept.is_empty() {
+            if let Some((op_id, shape)) = skipped.first() {
+                return Err(self.streaming_error(op_id, shape));
+            }
+        }
+        let chosen = kept;
+        let skipped: Vec<SkippedOperation> = skipped
+            .into_iter()
+            .map(|(op, shape)| SkippedOperation { operation: op.name().to_string(), shape: shape.to_string() })
+            .collect();
 
         // The closure: every named data shape reachable from the chosen operations.
         let mut closure = BTreeSet::new();
@@ -450,16 +522,6 @@ impl<'m> Lowerer<'m> {
                 _ => {}
             }
         }
-        for id in &closure {
-            let shape = self.shape(id);
-            if shape.traits.streaming {
-                return Err(self.error(
-                    format!("{}.traits", Self::shape_path(id)),
-                    format!("unsupported: `{id}` is a streaming {} (event streams and streaming blobs are not supported)", shape.kind.type_name()),
-                ));
-            }
-        }
-
         // Names for named types: structures, unions, enums. Inputs/outputs of Unit get synthesised names.
         let named: Vec<&ShapeId> = closure
             .iter()
@@ -497,7 +559,7 @@ impl<'m> Lowerer<'m> {
             let mut errors: Vec<String> = op_errors[op_id].iter().map(|e| self.names[e].clone()).collect();
             errors.sort();
             let mut error_name = format!("{op_name}Error");
-            while taken.contains(&error_name) {
+            while taken.contains(&error_name) || naming::is_reserved_error_name(&error_name) {
                 error_name.push('_');
             }
             taken.insert(error_name.clone());
@@ -620,6 +682,7 @@ impl<'m> Lowerer<'m> {
             types,
             patterns,
             features: self.features,
+            skipped,
         })
     }
 
@@ -666,11 +729,12 @@ impl<'m> Lowerer<'m> {
             if member.traits.idempotency_token {
                 self.features.idempotency_tokens = true;
             }
-            let wire_name = member.traits.json_name.clone().unwrap_or_else(|| member.name.clone());
             fields.push(Field {
                 member_name: member.name.clone(),
-                wire_name,
-                rust_name: if is_union { naming::pascal(&member.name) } else { naming::snake(&member.name) },
+                // The awsJson protocols always use member names on the wire: `@jsonName` belongs to
+                // restJson1 and is not part of their definition.
+                wire_name: member.name.clone(),
+                rust_name: String::new(),
                 boxed: boxed_edges.contains(&(owner.clone(), member.name.clone())),
                 ty,
                 presence,
@@ -679,16 +743,8 @@ impl<'m> Lowerer<'m> {
                 idempotency_token: member.traits.idempotency_token,
             });
         }
-        let mut names: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
-        if is_union {
-            // `Unknown` is the variant that keeps values this crate does not know.
-            for name in &mut names {
-                if name == "Unknown" {
-                    *name = "UnknownValue".to_string();
-                }
-            }
-        }
-        naming::dedupe(&mut names);
+        let member_names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        let names = if is_union { naming::variant_names(&member_names) } else { naming::field_names(&member_names) };
         for (field, name) in fields.iter_mut().zip(names) {
             field.rust_name = name;
         }
@@ -736,6 +792,12 @@ impl<'m> Lowerer<'m> {
 
     /// The type of a member targeting `target`, with member traits overriding the target's constraints.
     fn ty(&mut self, target_id: &ShapeId, member_traits: &Traits, path: &str) -> Result<Ty, IrError> {
+        if target_id.as_str() == "smithy.api#Unit" {
+            return Err(self.error(
+                format!("{path}.target"),
+                "unsupported: a member targeting smithy.api#Unit (a union member without a value) cannot be generated yet",
+            ));
+        }
         let target = self.shape(target_id);
         let traits = &target.traits;
         let pick_length = member_traits.length.or(traits.length);
@@ -985,6 +1047,21 @@ impl Service {
             Some(TypeDefKind::Structure(s)) => s,
             _ => panic!("generator bug: `{name}` is not a structure of this service"),
         }
+    }
+
+    /// Whether any generated item is `#[deprecated]`: the modules that use such items then allow it,
+    /// so the crate builds without warnings while its users still see them.
+    pub fn uses_deprecated(&self) -> bool {
+        self.operations.iter().any(|op| op.deprecated.is_some())
+            || self.types.iter().any(|def| {
+                def.deprecated.is_some()
+                    || match &def.kind {
+                        TypeDefKind::Structure(s) => s.fields.iter().any(|f| f.deprecated.is_some()),
+                        TypeDefKind::Union(fields) => fields.iter().any(|f| f.deprecated.is_some()),
+                        TypeDefKind::Enum(variants) => variants.iter().any(|v| v.deprecated.is_some()),
+                        TypeDefKind::IntEnum(_) => false,
+                    }
+            })
     }
 
     /// The awsJson content type.

@@ -42,8 +42,25 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A generated crate, and what the generator left out of it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file of the crate, in path order.
+    pub files: Vec<GeneratedFile>,
+    /// Operations of a whole-service selection that were left out (they use streaming shapes), by name.
+    pub skipped: Vec<ir::SkippedOperation>,
+}
+
 /// Generates the crate for `selection` from the model file at `model_path`.
+///
+/// Operations left out of a whole-service selection are not reported here; use [`generate_crate`]
+/// to learn about them.
 pub fn generate(model_path: &Path, selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
+    generate_crate(model_path, selection).map(|generated| generated.files)
+}
+
+/// Generates the crate for `selection` from the model file at `model_path`, with the operations it left out.
+pub fn generate_crate(model_path: &Path, selection: &Selection) -> Result<Generated, Error> {
     let model = model::load_file(model_path).map_err(Error::Load)?;
     generate_from_model(&model, selection)
 }
@@ -51,12 +68,13 @@ pub fn generate(model_path: &Path, selection: &Selection) -> Result<Vec<Generate
 /// Generates the crate from model bytes already in memory; `file` names them in errors.
 pub fn generate_from_slice(file: &str, bytes: &[u8], selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
     let model = model::load_slice(file, bytes).map_err(Error::Load)?;
-    generate_from_model(&model, selection)
+    generate_from_model(&model, selection).map(|generated| generated.files)
 }
 
-fn generate_from_model(model: &model::Model, selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
+fn generate_from_model(model: &model::Model, selection: &Selection) -> Result<Generated, Error> {
     let service = ir::lower(model, selection).map_err(Error::Model)?;
     // Generated files name the model by file name only, so output does not depend on where it lives.
     let file_name = Path::new(&model.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    emit::emit(&service, &file_name).map_err(Error::Emit)
+    let files = emit::emit(&service, &file_name).map_err(Error::Emit)?;
+    Ok(Generated { files, skipped: service.skipped })
 }

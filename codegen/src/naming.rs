@@ -34,12 +34,16 @@ pub fn snake(name: &str) -> String {
 ///
 /// `job-status` -> `JobStatus`, `US_EAST_1` -> `UsEast1`, `Self` -> `Self_`, `3DES` -> `V3Des`.
 pub fn pascal(name: &str) -> String {
-    let mut pascal = name.to_upper_camel_case();
+    // heck keeps a leading number and the word after it together (`3DES` -> `3des`); split them so
+    // the word keeps its capital.
+    let digits = name.len() - name.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let (number, rest) = name.split_at(digits);
+    let mut pascal = rest.to_upper_camel_case();
+    if !number.is_empty() {
+        pascal = format!("V{number}{pascal}");
+    }
     if pascal.is_empty() {
         pascal.push_str("Unnamed");
-    }
-    if pascal.starts_with(|c: char| c.is_ascii_digit()) {
-        pascal.insert(0, 'V');
     }
     escape_keyword(pascal)
 }
@@ -73,6 +77,87 @@ fn escape_keyword(name: String) -> String {
 /// The identifier text without a raw prefix, for building derived names (`r#type` -> `type`).
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Methods the generated builders and the client's fluent builders have besides their setters, which a
+/// member's setter must not take. (`default` would also hide `Default::default` from
+/// `XBuilder::default()` calls.)
+const BUILDER_METHODS: &[&str] = &["as_input", "build", "clone", "default", "new", "send"];
+
+/// Names the `error` module re-exports beside the per-operation error enums.
+const ERROR_MODULE_NAMES: &[&str] = &[
+    "ConfigError",
+    "DeserializeError",
+    "ErrorMetadata",
+    "LengthUnit",
+    "ResponseError",
+    "SdkError",
+    "ServiceError",
+    "TimeoutError",
+    "UnhandledError",
+    "ValidationError",
+    "Violation",
+    "ViolationKind",
+];
+
+/// Whether an operation's error enum name would clash with a name the `error` module re-exports.
+pub fn is_reserved_error_name(name: &str) -> bool {
+    ERROR_MODULE_NAMES.contains(&name)
+}
+
+/// The builder method that sets or clears a field (`job_id` -> `set_job_id`, `r#type` -> `set_type`).
+pub fn setter_name(field: &str) -> String {
+    format!("set_{}", unraw(field))
+}
+
+/// Rust field names for a structure's members, in member order: snake_case, distinct, and clear of
+/// the builder's own methods.
+///
+/// `fooBar` and `FooBar` give `foo_bar` and `foo_bar_2`; `build` gives `build_value`; a member
+/// `setFoo` next to a member `foo` (whose setters are `foo` and `set_foo`) gives `set_foo_value`.
+pub fn field_names(members: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = members.iter().map(|m| snake(m)).collect();
+    for name in &mut names {
+        if BUILDER_METHODS.contains(&name.as_str()) {
+            name.push_str("_value");
+        }
+    }
+    dedupe(&mut names);
+    // Renaming can only lengthen names, so this settles after a few rounds at most.
+    loop {
+        let setters: std::collections::BTreeSet<String> = names.iter().map(|n| setter_name(n)).collect();
+        let mut changed = false;
+        for name in &mut names {
+            if setters.contains(name.as_str()) {
+                *name = format!("{}_value", unraw(name));
+                changed = true;
+            }
+        }
+        if !changed {
+            return names;
+        }
+        dedupe(&mut names);
+    }
+}
+
+/// Rust variant names for enum values or union members, in member order: UpperCamelCase, distinct,
+/// and never `Unknown`, the variant that keeps values the model does not define.
+///
+/// `fooBar` and `FooBar` give `FooBar` and `FooBar2`; `UNKNOWN` gives `UnknownValue`.
+pub fn variant_names(members: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = members
+        .iter()
+        .map(|m| {
+            let name = pascal(m);
+            if name == "Unknown" {
+                "UnknownValue".to_string()
+            } else {
+                name
+            }
+        })
+        .collect();
+    dedupe_pascal(&mut names);
+    names
 }
 
 /// Makes every snake_case name in `names` distinct, keeping the first of each clash and numbering the rest.
@@ -155,6 +240,15 @@ mod tests {
     }
 
     #[test]
+    fn leading_numbers_keep_the_next_words_capital() {
+        assert_eq!(pascal("2FA"), "V2Fa");
+        assert_eq!(pascal("10Gbps"), "V10Gbps");
+        assert_eq!(pascal("1_day"), "V1Day");
+        assert_eq!(pascal("42"), "V42");
+        assert_eq!(pascal("v2"), "V2");
+    }
+
+    #[test]
     fn leading_digits_get_a_prefix() {
         assert_eq!(snake("2xx"), "_2xx");
         assert_eq!(pascal("1Day"), "V1Day");
@@ -205,5 +299,98 @@ mod tests {
     fn reserved_type_names() {
         assert!(is_reserved_type_name("Client"));
         assert!(!is_reserved_type_name("JobStatus"));
+    }
+
+    fn fields(members: &[&str]) -> Vec<String> {
+        field_names(members)
+    }
+
+    #[test]
+    fn field_names_escape_keywords() {
+        assert_eq!(fields(&["type", "self", "match", "Self", "super", "crate"]), ["r#type", "self_", "r#match", "self_2", "super_", "crate_"]);
+        assert_eq!(fields(&["async", "await", "dyn", "gen", "try", "yield"]), ["r#async", "r#await", "r#dyn", "r#gen", "r#try", "r#yield"]);
+    }
+
+    #[test]
+    fn field_names_keep_prelude_names_as_they_are() {
+        // Fields live in their own namespace, so prelude type names are harmless there.
+        assert_eq!(fields(&["Result", "Option", "Box", "String", "Vec", "Error"]), ["result", "option", "r#box", "string", "vec", "error"]);
+    }
+
+    #[test]
+    fn field_names_that_differ_only_in_case_are_numbered_in_member_order() {
+        assert_eq!(fields(&["fooBar", "FooBar"]), ["foo_bar", "foo_bar_2"]);
+        assert_eq!(fields(&["FooBar", "fooBar"]), ["foo_bar", "foo_bar_2"]);
+        assert_eq!(fields(&["ARN", "Arn", "arn"]), ["arn", "arn_2", "arn_3"]);
+        assert_eq!(fields(&["foo_bar", "fooBar", "foo_bar_2"]), ["foo_bar", "foo_bar_2", "foo_bar_2_2"]);
+        assert_eq!(fields(&["type", "Type", "TYPE"]), ["r#type", "type_2", "type_3"]);
+    }
+
+    #[test]
+    fn field_names_avoid_the_builders_own_methods() {
+        assert_eq!(fields(&["build"]), ["build_value"]);
+        assert_eq!(fields(&["Default", "clone", "send", "new", "asInput"]), ["default_value", "clone_value", "send_value", "new_value", "as_input_value"]);
+        assert_eq!(fields(&["build", "buildValue"]), ["build_value", "build_value_2"]);
+        // `builder` and `set` are not methods of the builder.
+        assert_eq!(fields(&["builder", "set"]), ["builder", "set"]);
+    }
+
+    #[test]
+    fn field_names_avoid_another_members_setter() {
+        // `name` has the setters `name` and `set_name`; the member `setName` must not take the second.
+        assert_eq!(fields(&["name", "setName"]), ["name", "set_name_value"]);
+        assert_eq!(fields(&["setName", "name"]), ["set_name_value", "name"]);
+        assert_eq!(fields(&["type", "setType"]), ["r#type", "set_type_value"]);
+        // Without `name` there is no clash to avoid.
+        assert_eq!(fields(&["setName"]), ["set_name"]);
+        // Renaming can create a new clash, which is resolved too.
+        assert_eq!(fields(&["name", "setName", "setNameValue"]), ["name", "set_name_value", "set_name_value_2"]);
+        let names = fields(&["a", "setA", "setSetA", "setSetSetA"]);
+        let setters: Vec<String> = names.iter().map(|n| setter_name(n)).collect();
+        assert!(names.iter().all(|n| !setters.contains(n)), "{names:?}");
+    }
+
+    #[test]
+    fn field_names_are_always_distinct() {
+        let members = ["x", "X", "x_2", "x2", "build", "build_value", "setX", "set_x", "type", "r#type", "", "2", "_2"];
+        let names = fields(&members);
+        let unique: std::collections::BTreeSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), members.len(), "{names:?}");
+    }
+
+    #[test]
+    fn setter_names_strip_raw_prefixes() {
+        assert_eq!(setter_name("job_id"), "set_job_id");
+        assert_eq!(setter_name("r#type"), "set_type");
+        assert_eq!(setter_name("self_"), "set_self_");
+    }
+
+    #[test]
+    fn variant_names_are_upper_camel_case_and_distinct() {
+        assert_eq!(variant_names(&["S", "N", "B", "SS", "NULL", "BOOL"]), ["S", "N", "B", "Ss", "Null", "Bool"]);
+        assert_eq!(variant_names(&["fooBar", "FooBar", "FOO_BAR"]), ["FooBar", "FooBar2", "FooBar3"]);
+        assert_eq!(variant_names(&["self", "Self", "type"]), ["Self_", "Self2", "Type"]);
+        assert_eq!(variant_names(&["1Day", "3DES"]), ["V1Day", "V3Des"]);
+    }
+
+    #[test]
+    fn variant_names_never_take_unknown() {
+        assert_eq!(variant_names(&["UNKNOWN"]), ["UnknownValue"]);
+        assert_eq!(variant_names(&["unknown", "Unknown"]), ["UnknownValue", "UnknownValue2"]);
+        assert_eq!(variant_names(&["UnknownValue", "UNKNOWN"]), ["UnknownValue", "UnknownValue2"]);
+    }
+
+    #[test]
+    fn variant_names_keep_prelude_names() {
+        // Variants are always written as `Enum::Variant`, so these cannot be confused with the prelude.
+        assert_eq!(variant_names(&["NONE", "SOME", "OK", "ERR"]), ["None", "Some", "Ok", "Err"]);
+    }
+
+    #[test]
+    fn error_enum_names_avoid_the_error_modules_reexports() {
+        for name in ["SdkError", "ServiceError", "ValidationError", "ConfigError", "TimeoutError", "ResponseError"] {
+            assert!(is_reserved_error_name(name), "{name}");
+        }
+        assert!(!is_reserved_error_name("PutItemError"));
     }
 }

@@ -107,7 +107,14 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
         model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "service".into())
     });
     let selection = codegen::Selection { service, operations, crate_name };
-    let mut files = codegen::generate(&model, &selection).map_err(|e| e.to_string())?;
+    let generated = codegen::generate_crate(&model, &selection).map_err(|e| e.to_string())?;
+    for skipped in &generated.skipped {
+        eprintln!(
+            "warning: skipped operation `{}`: it uses `{}`, a streaming shape, which is not supported",
+            skipped.operation, skipped.shape
+        );
+    }
+    let mut files = generated.files;
     if !flag_model {
         if let Some(dir) = &config.examples {
             files.extend(examples(&root.join(dir), &root)?);

@@ -29,6 +29,12 @@ pub fn emit(service: &Service, header: &str) -> String {
             r#"regex-lite = "0.1""#.to_string()
         });
     }
+    if service.features.blobs {
+        deps.push(r#"base64 = { version = "0.23", default-features = false, features = ["std"] }"#.to_string());
+    }
+    if service.features.idempotency_tokens {
+        deps.push(r#"uuid = { version = "1", default-features = false, features = ["std", "v4"] }"#.to_string());
+    }
     // The command-line tool's own dependencies, optional so library users never build them.
     deps.push(r#"clap = { version = "4.5", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }"#.to_string());
     deps.push(r#"serde_norway = { version = "0.9", optional = true }"#.to_string());

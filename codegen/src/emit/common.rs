@@ -51,6 +51,16 @@ pub fn deprecated_attr(deprecated: Option<&Deprecated>) -> TokenStream {
     }
 }
 
+/// `#![allow(deprecated)]` for a generated module when the model deprecates something: the crate's own
+/// code still has to build and serialize those items, while its users keep getting the warnings.
+pub fn allow_deprecated(service: &Service) -> TokenStream {
+    if service.uses_deprecated() {
+        quote!(#![allow(deprecated)])
+    } else {
+        TokenStream::new()
+    }
+}
+
 /// The Rust type of a value (without `Option`/`Box` for presence).
 pub fn rust_type(ty: &Ty) -> TokenStream {
     match &ty.kind {

@@ -112,8 +112,10 @@ pub fn emit(service: &Service) -> TokenStream {
             TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
         }
     }
+    let allow_deprecated = super::common::allow_deprecated(service);
     quote! {
         //! awsJson response deserializers.
+        #allow_deprecated
         // Every structure is read with the same `match` over its keys, even when it has one member.
         #![allow(clippy::single_match)]
         #(#fns)*
@@ -194,8 +196,8 @@ fn read_value(ty: &Ty) -> TokenStream {
         TyKind::Long => quote!(crate::runtime::json::integer::<i64>(value)),
         TyKind::Float => quote!(crate::runtime::json::float(value).map(|v| v as f32)),
         TyKind::Double => quote!(crate::runtime::json::float(value)),
-        TyKind::BigInteger => quote!(crate::runtime::json::number_text(value).map(crate::BigInteger::from_json_number)),
-        TyKind::BigDecimal => quote!(crate::runtime::json::number_text(value).map(crate::BigDecimal::from_json_number)),
+        TyKind::BigInteger => quote!(crate::runtime::big_number::read_integer(value)),
+        TyKind::BigDecimal => quote!(crate::runtime::big_number::read_decimal(value)),
         TyKind::Timestamp(format) => {
             let format = match format {
                 TimestampFormat::EpochSeconds => quote!(EpochSeconds),

@@ -9,8 +9,10 @@ use crate::ir::{Operation, Service, TypeDefKind};
 /// The whole `error` module.
 pub fn emit(service: &Service) -> TokenStream {
     let enums = service.operations.iter().map(|op| operation_error(service, op));
+    let allow_deprecated = super::common::allow_deprecated(service);
     quote! {
         //! Errors: one enum per operation, plus what every call can fail with.
+        #allow_deprecated
         pub use crate::runtime::error::{ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError, UnhandledError};
         pub use crate::runtime::json::DeserializeError;
         pub use crate::runtime::validate::{LengthUnit, ValidationError, Violation, ViolationKind};

@@ -25,6 +25,9 @@ pub fn emit(service: &Service) -> TokenStream {
         }
     }
     let crate_docs = inner_doc_lines(&text);
+    // The client calls deprecated operations and setters on the caller's behalf; the other generated
+    // modules allow deprecated use inside themselves.
+    let client_allow = if service.uses_deprecated() { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
     let mut reexports = vec![
         quote! { pub use client::{Client, Config}; },
         quote! { pub use runtime::validate::{Validate, ValidationError}; },
@@ -53,6 +56,7 @@ pub fn emit(service: &Service) -> TokenStream {
 
         // The generator formats these files with prettyplease; rustfmt would only reflow them.
         #[rustfmt::skip]
+        #client_allow
         pub mod client;
         #[cfg(feature = "cli")]
         #[rustfmt::skip]

@@ -69,6 +69,10 @@ const TIMESTAMP_RUNTIME: &[RuntimeModule] = &[
 
 const PATTERN_RUNTIME: RuntimeModule = runtime("pattern", include_str!("../../runtime/pattern.rs"));
 
+const BLOB_RUNTIME: RuntimeModule = runtime("blob", include_str!("../../runtime/blob.rs"));
+
+const BIG_NUMBER_RUNTIME: RuntimeModule = runtime("big_number", include_str!("../../runtime/big_number.rs"));
+
 /// The command-line tool's support, compiled only with the generated crate's `cli` feature.
 const CLI_RUNTIME: &[RuntimeModule] = &[
     runtime("cli_app", include_str!("../../runtime/cli_app.rs")),
@@ -124,6 +128,12 @@ fn runtime_modules(service: &Service) -> Vec<&'static RuntimeModule> {
     }
     if service.features.patterns {
         modules.push(&PATTERN_RUNTIME);
+    }
+    if service.features.blobs {
+        modules.push(&BLOB_RUNTIME);
+    }
+    if service.features.big_numbers {
+        modules.push(&BIG_NUMBER_RUNTIME);
     }
     modules.sort_by_key(|m| m.name);
     modules

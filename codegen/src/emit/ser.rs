@@ -89,8 +89,10 @@ pub fn emit(service: &Service) -> TokenStream {
             TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
         }
     }
+    let allow_deprecated = super::common::allow_deprecated(service);
     quote! {
         //! awsJson request serializers: wire member names, absent optional members left out.
+        #allow_deprecated
         #(#fns)*
     }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::common::{contains_sensitive_ty, deprecated_attr, doc_attrs, field_type, ident, rust_type};
+use super::common::{allow_deprecated, contains_sensitive_ty, deprecated_attr, doc_attrs, field_type, ident, rust_type};
 use crate::ir::{
     DefaultValue, EnumVariant, Field, IntEnumVariant, Presence, Service, Structure, TyKind, TypeDef, TypeDefKind,
 };
@@ -26,8 +26,10 @@ pub fn emit(service: &Service) -> TokenStream {
             TypeDefKind::Union(fields) => items.push(union(def, fields)),
         }
     }
+    let allow_deprecated = allow_deprecated(service);
     quote! {
         //! Shapes of the service model: structures, enums, unions, and their builders.
+        #allow_deprecated
         #(#items)*
 
         /// Builders for the structures in [`crate::types`].
@@ -206,7 +208,16 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
     let inits = s.fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
         let wire = &f.wire_name;
+        let token = f.idempotency_token && matches!(f.ty.kind, TyKind::String);
         match &f.presence {
+            // Smithy asks clients to fill an idempotency token the caller left out, so retries of one
+            // logical request share it.
+            Presence::Optional if token => quote! {
+                #field_name: ::std::option::Option::Some(self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),
+            },
+            Presence::Required if token => quote! {
+                #field_name: self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string()),
+            },
             Presence::Optional => quote! { #field_name: self.#field_name, },
             Presence::Default(value) => {
                 let default = default_expr(f, value);
@@ -265,24 +276,32 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
 
 fn setter(f: &Field) -> TokenStream {
     let field_name = ident(&f.rust_name);
-    let set_name = format_ident!("set_{}", crate::naming::unraw(&f.rust_name));
+    let set_name = ident(&crate::naming::setter_name(&f.rust_name));
     let ty = rust_type(&f.ty);
-    let doc = format!(" Sets `{}`.", f.wire_name);
+    let doc = if f.idempotency_token {
+        format!(" Sets `{}`; when left unset, `build` fills in a fresh UUID v4.", f.wire_name)
+    } else {
+        format!(" Sets `{}`.", f.wire_name)
+    };
     let set_doc = format!(" Sets or clears `{}`.", f.wire_name);
+    let deprecated = deprecated_attr(f.deprecated.as_ref());
     let (param, convert) = match &f.ty.kind {
         TyKind::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into())),
+        TyKind::Blob => (quote!(impl ::std::convert::Into<crate::Blob>), quote!(value.into())),
         _ => (ty.clone(), quote!(value)),
     };
     let wrap = if f.boxed { quote!(::std::boxed::Box::new(#convert)) } else { convert };
     let wrap_opt = if f.boxed { quote!(value.map(::std::boxed::Box::new)) } else { quote!(value) };
     quote! {
         #[doc = #doc]
+        #deprecated
         pub fn #field_name(mut self, value: #param) -> Self {
             self.#field_name = ::std::option::Option::Some(#wrap);
             self
         }
 
         #[doc = #set_doc]
+        #deprecated
         pub fn #set_name(mut self, value: ::std::option::Option<#ty>) -> Self {
             self.#field_name = #wrap_opt;
             self

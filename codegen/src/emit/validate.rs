@@ -75,10 +75,12 @@ pub fn emit(service: &Service) -> TokenStream {
             pub(crate) static #name: crate::runtime::pattern::Pattern = crate::runtime::pattern::Pattern::new(#ecma, #regex);
         }
     });
+    let allow_deprecated = super::common::allow_deprecated(service);
     quote! {
         //! Constraint checks for every shape: required members, lengths, ranges, patterns and enum values.
         //!
         //! The client runs them before sending; call [`Validate::validate`](crate::Validate::validate) to run them yourself.
+        #allow_deprecated
         #(#patterns)*
         #(#impls)*
     }

@@ -1,0 +1,182 @@
+//! Sample test for the crate generated from the whole DynamoDB model (awsJson 1.0): the recursive
+//! `AttributeValue` union with blobs, maps and lists, idempotency tokens, and typed errors.
+//!
+//! Copied into the generated crate by `tests/tests/real_models.rs`; not compiled in this workspace.
+
+use dynamodb as sdk;
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Recorder;
+use sdk::error::PutItemError;
+use sdk::types::{
+    AttributeValue, GetItemInput, Put, PutItemInput, ReturnValue, TransactWriteItem,
+    TransactWriteItemsInput,
+};
+use sdk::{Blob, Validate};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn item() -> BTreeMap<String, AttributeValue> {
+    BTreeMap::from([
+        ("pk".to_string(), AttributeValue::S("user#1".into())),
+        ("age".to_string(), AttributeValue::N("42".into())),
+        (
+            "avatar".to_string(),
+            AttributeValue::B(Blob::from([0_u8, 1, 2])),
+        ),
+        (
+            "tags".to_string(),
+            AttributeValue::L(vec![
+                AttributeValue::S("x".into()),
+                AttributeValue::Null(true),
+            ]),
+        ),
+        (
+            "nested".to_string(),
+            AttributeValue::M(BTreeMap::from([
+                ("flag".to_string(), AttributeValue::Bool(true)),
+                (
+                    "names".to_string(),
+                    AttributeValue::Ss(vec!["a".into(), "b".into()]),
+                ),
+                (
+                    "raw".to_string(),
+                    AttributeValue::Bs(vec![Blob::from(*b"hi")]),
+                ),
+            ])),
+        ),
+    ])
+}
+
+#[tokio::test]
+async fn put_item_sends_nested_attribute_values() -> TestResult {
+    let input = PutItemInput::builder()
+        .table_name("users")
+        .item(item())
+        .return_values(ReturnValue::AllOld)
+        .condition_expression("attribute_not_exists(#pk)")
+        .expression_attribute_names(BTreeMap::from([("#pk".to_string(), "pk".to_string())]))
+        .build()?;
+    input.validate()?;
+    let recorder = Recorder::replying(
+        200,
+        r#"{"Attributes":{"pk":{"S":"user#1"},"avatar":{"B":"AAEC"}},"ConsumedCapacity":{"TableName":"users","CapacityUnits":1.0}}"#,
+    );
+    let output = recorder.client().call_put_item(input).await?;
+    let request = recorder.only();
+    assert_eq!(request.target, "DynamoDB_20120810.PutItem");
+    assert_eq!(request.content_type, "application/x-amz-json-1.0");
+    let expected = concat!(
+        r#"{"TableName":"users","Item":{"age":{"N":"42"},"avatar":{"B":"AAEC"},"#,
+        r#""nested":{"M":{"flag":{"BOOL":true},"names":{"SS":["a","b"]},"raw":{"BS":["aGk="]}}},"#,
+        r#""pk":{"S":"user#1"},"tags":{"L":[{"S":"x"},{"NULL":true}]}},"#,
+        r##""ReturnValues":"ALL_OLD","ConditionExpression":"attribute_not_exists(#pk)","##,
+        r##""ExpressionAttributeNames":{"#pk":"pk"}}"##,
+    );
+    assert_eq!(request.body, expected);
+
+    let attributes = output.attributes.expect("old attributes");
+    assert_eq!(
+        attributes["avatar"],
+        AttributeValue::B(Blob::from([0_u8, 1, 2]))
+    );
+    let capacity = output.consumed_capacity.expect("consumed capacity");
+    assert_eq!(
+        (capacity.table_name.as_deref(), capacity.capacity_units),
+        (Some("users"), Some(1.0))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn transactions_get_an_idempotency_token() -> TestResult {
+    let put = Put::builder().table_name("users").item(item()).build()?;
+    let input = TransactWriteItemsInput::builder()
+        .transact_items(vec![TransactWriteItem::builder().put(put).build()?])
+        .build()?;
+    let recorder = Recorder::replying(200, "{}");
+    recorder.client().call_transact_write_items(input).await?;
+    let body: serde_json::Value = serde_json::from_str(&recorder.only().body)?;
+    let token = body["ClientRequestToken"]
+        .as_str()
+        .expect("a token was sent");
+    assert_eq!(
+        (token.len(), token.as_bytes()[14]),
+        (36, b'4'),
+        "a UUID v4: {token}"
+    );
+    assert_eq!(
+        body["TransactItems"][0]["Put"]["Item"]["pk"],
+        serde_json::json!({"S": "user#1"})
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_attribute_types_are_kept() -> TestResult {
+    let recorder = Recorder::replying(
+        200,
+        r#"{"Item":{"pk":{"S":"user#1"},"v":{"VECTOR":[1,2]},"gone":{"NULL":true}}}"#,
+    );
+    let input = GetItemInput::builder()
+        .table_name("users")
+        .key(BTreeMap::from([(
+            "pk".to_string(),
+            AttributeValue::S("user#1".into()),
+        )]))
+        .build()?;
+    let output = recorder.client().call_get_item(input).await?;
+    let item = output.item.expect("an item");
+    assert_eq!(item["v"], AttributeValue::Unknown("VECTOR".into()));
+    assert_eq!(item["gone"], AttributeValue::Null(true));
+    assert_eq!(
+        recorder.only().body,
+        r#"{"TableName":"users","Key":{"pk":{"S":"user#1"}}}"#
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn constraint_violations_are_caught_before_sending() -> TestResult {
+    let input = PutItemInput::builder()
+        .table_name("")
+        .item(BTreeMap::new())
+        .build()?;
+    let error = input
+        .validate()
+        .expect_err("an empty table name is too short");
+    assert_eq!(error.violations()[0].path(), "TableName");
+    let missing = PutItemInput::builder()
+        .build()
+        .expect_err("table and item are required");
+    let paths: Vec<&str> = missing.violations().iter().map(|v| v.path()).collect();
+    assert_eq!(paths, ["TableName", "Item"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn conditional_check_failures_carry_the_item() -> TestResult {
+    let reply = r#"{"__type":"com.amazonaws.dynamodb#ConditionalCheckFailedException","message":"The conditional request failed","Item":{"pk":{"S":"user#1"}}}"#;
+    let recorder = Recorder::replying(400, reply);
+    let input = PutItemInput::builder()
+        .table_name("users")
+        .item(item())
+        .build()?;
+    let error = recorder
+        .client()
+        .call_put_item(input)
+        .await
+        .expect_err("the condition failed");
+    match error.as_service_error() {
+        Some(PutItemError::ConditionalCheckFailedException(e)) => {
+            assert_eq!(e.message.as_deref(), Some("The conditional request failed"));
+            let item = e.item.as_ref().expect("the item");
+            assert_eq!(item["pk"], AttributeValue::S("user#1".into()));
+        }
+        other => panic!("expected ConditionalCheckFailedException, got {other:?}"),
+    }
+    Ok(())
+}

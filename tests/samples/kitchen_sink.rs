@@ -1,0 +1,364 @@
+//! Sample test for the crate generated from `tests/models/kitchen_sink.json`: every shape type and
+//! trait on the wire in both directions, validation, redaction, and names that are awkward in Rust.
+//!
+//! Copied into the generated crate by `tests/tests/real_models.rs`; not compiled in this workspace.
+
+use kitchen_sink as sdk;
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Recorder;
+use sdk::error::{GetItemError, PutEverythingError};
+use sdk::types::{Choice, Color, Item, Level, Login, Node, OtherItem, PutEverythingInput};
+use sdk::{types, BigDecimal, BigInteger, Blob, DateTime, Validate};
+
+type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+/// 2023-11-14T22:13:20Z.
+const SECS: i64 = 1_700_000_000;
+
+#[allow(deprecated)] // `oldField` is deprecated in the model; it must still be sent.
+fn everything() -> std::result::Result<PutEverythingInput, Box<dyn std::error::Error>> {
+    Ok(PutEverythingInput::builder()
+        .r#type("t")
+        .self_("me")
+        .r#match(3)
+        .foo_bar("lower")
+        .foo_bar_2(2)
+        .build_value("b")
+        .name("n")
+        .set_name_value("sn")
+        .byte(-5)
+        .short(300)
+        .integer(10)
+        .long(-9_007_199_254_740_993)
+        .float(1.5)
+        .double(f64::NAN)
+        .count(0)
+        .enabled(false)
+        .big_int("123456789012345678901234567890".parse::<BigInteger>()?)
+        .big_dec("-1.5e-300".parse::<BigDecimal>()?)
+        .epoch(DateTime::from_secs(SECS))
+        .date_time(DateTime::from_secs(SECS))
+        .http_date(DateTime::from_secs(SECS))
+        .data([1_u8, 2, 3])
+        .doc(serde_json::json!({"a": [1, null, true]}))
+        .color(Color::UnknownValue)
+        .level(Level::High)
+        .choice(Choice::Inner(Box::new(Choice::List(vec![
+            Choice::Text("x".into()),
+            Choice::Number(2),
+        ]))))
+        .tree(
+            Node::builder()
+                .value(1)
+                .next(Node::builder().value(2).build()?)
+                .children(vec![Node::builder().value(3).build()?])
+                .build()?,
+        )
+        .sparse_list(vec![Some("a".into()), None])
+        .sparse_map(BTreeMap::from([("a".into(), None), ("b".into(), Some(1))]))
+        .tags(BTreeMap::from([("k".into(), "v".into())]))
+        .color_counts(BTreeMap::from([(Color::Red, 1)]))
+        .token("tok")
+        .secret("hunter2")
+        .login(Login::builder().user("u").password("p4ss").build()?)
+        .old_field("old")
+        .renamed("r")
+        .client_optional("co")
+        .code("ABC")
+        .label("Ünïcode")
+        .result(types::Result::builder().ok(true).build()?)
+        .option(types::Option::None)
+        .string(types::String::builder().value("v").build()?)
+        .r#box(types::Box::Boxed("b".into()))
+        .vec(types::Vec::Two)
+        .item(Item::builder().id("i").size(7).build()?)
+        .other_item(OtherItem::builder().name("o").build()?)
+        .build()?)
+}
+
+#[tokio::test]
+async fn every_shape_type_is_written_as_the_protocol_says() -> TestResult {
+    let input = everything()?;
+    input.validate()?;
+    let recorder = Recorder::replying(200, "{}");
+    recorder.client().call_put_everything(input).await?;
+    let request = recorder.only();
+    assert_eq!(request.target, "KitchenSink.PutEverything");
+    assert_eq!(request.content_type, "application/x-amz-json-1.0");
+    // Members in model order; `count`, `greeting` and `names` equal their defaults and are left out;
+    // `@jsonName` does not apply to awsJson, so `renamed` keeps its member name.
+    let expected = concat!(
+        r#"{"type":"t","self":"me","match":3,"fooBar":"lower","FooBar":2,"build":"b","name":"n","setName":"sn","#,
+        r#""byte":-5,"short":300,"integer":10,"long":-9007199254740993,"float":1.5,"double":"NaN","enabled":false,"#,
+        r#""bigInt":123456789012345678901234567890,"bigDec":-1.5e-300,"#,
+        r#""epoch":1700000000,"dateTime":"2023-11-14T22:13:20Z","httpDate":"Tue, 14 Nov 2023 22:13:20 GMT","#,
+        r#""data":"AQID","doc":{"a":[1,null,true]},"color":"unknown","level":10,"#,
+        r#""choice":{"inner":{"list":[{"text":"x"},{"number":2}]}},"#,
+        r#""tree":{"value":1,"next":{"value":2},"children":[{"value":3}]},"#,
+        r#""sparseList":["a",null],"sparseMap":{"a":null,"b":1},"tags":{"k":"v"},"colorCounts":{"red":1},"#,
+        r#""token":"tok","secret":"hunter2","login":{"user":"u","password":"p4ss"},"oldField":"old","renamed":"r","#,
+        r#""clientOptional":"co","code":"ABC","label":"Ünïcode","result":{"ok":true},"option":"none","#,
+        r#""string":{"value":"v"},"box":{"boxed":"b"},"vec":2,"item":{"id":"i","size":7},"otherItem":{"name":"o"}}"#,
+    );
+    assert_eq!(request.body, expected);
+    Ok(())
+}
+
+#[tokio::test]
+async fn non_finite_floats_are_strings() -> TestResult {
+    let input = PutEverythingInput::builder()
+        .r#type("t")
+        .token("tok")
+        .float(f32::NEG_INFINITY)
+        .double(f64::INFINITY)
+        .build()?;
+    let recorder = Recorder::replying(200, "{}");
+    recorder.client().call_put_everything(input).await?;
+    assert_eq!(
+        recorder.only().body,
+        r#"{"type":"t","float":"-Infinity","double":"Infinity","token":"tok"}"#
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_broken_constraint_is_reported_and_nothing_is_sent() -> TestResult {
+    let input = PutEverythingInput::builder()
+        .r#type("t")
+        .byte(101)
+        .integer(0)
+        .data(vec![0_u8; 9])
+        .color(Color::Unknown("purple".into()))
+        .choice(Choice::Unknown("future".into()))
+        .tags((0..4).map(|i| (format!("k{i}"), String::new())).collect())
+        .code("abc")
+        .label("abc1")
+        .build()?;
+    let error = input
+        .validate()
+        .expect_err("the input breaks its constraints");
+    let paths: Vec<&str> = error.violations().iter().map(|v| v.path()).collect();
+    assert_eq!(
+        paths,
+        ["byte", "integer", "data", "color", "choice", "tags", "code", "label"]
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("data: length must be at most 8 bytes, but is 9"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`purple` is not one of the allowed values (red, green, unknown, blue)"),
+        "{text}"
+    );
+
+    let recorder = Recorder::replying(200, "{}");
+    let sent = recorder.client().call_put_everything(input).await;
+    assert!(
+        matches!(sent, Err(sdk::error::SdkError::Validation(_))),
+        "{sent:?}"
+    );
+    assert!(recorder.requests().is_empty());
+    Ok(())
+}
+
+#[test]
+fn builders_name_missing_required_members() {
+    let error = PutEverythingInput::builder()
+        .build()
+        .expect_err("`type` is required");
+    let paths: Vec<&str> = error.violations().iter().map(|v| v.path()).collect();
+    // `clientOptional` is required in the model but optional for clients.
+    assert_eq!(paths, ["type"]);
+    let error = Node::builder().build().expect_err("`value` is required");
+    assert_eq!(error.violations()[0].path(), "value");
+}
+
+#[test]
+fn defaults_and_idempotency_tokens_are_filled_in() -> TestResult {
+    let first = PutEverythingInput::builder().r#type("t").build()?;
+    assert_eq!(
+        (first.count, first.enabled, first.greeting.as_str()),
+        (0, true, "hello")
+    );
+    assert!(first.names.is_empty());
+    let token = first.token.clone().expect("a token was generated");
+    let bytes = token.as_bytes();
+    assert_eq!(token.len(), 36, "{token}");
+    assert!([8, 13, 18, 23].iter().all(|&i| bytes[i] == b'-'), "{token}");
+    assert_eq!(bytes[14], b'4', "a version 4 UUID: {token}");
+    let second = PutEverythingInput::builder().r#type("t").build()?;
+    assert_ne!(second.token, first.token, "each input gets a fresh token");
+    let chosen = PutEverythingInput::builder()
+        .r#type("t")
+        .token("mine")
+        .build()?;
+    assert_eq!(chosen.token.as_deref(), Some("mine"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_shape_type_is_read_leniently() -> TestResult {
+    let reply = concat!(
+        r#"{"choice":{"inner":{"text":"deep"}},"color":"purple","level":7,"epoch":1700000000.5,"#,
+        r#""dateTime":"2023-11-14T22:13:20.250Z","httpDate":"Tue, 14 Nov 2023 22:13:20 GMT","data":"AQID","#,
+        r#""double":"-Infinity","float":"NaN","bigInt":18446744073709551615,"bigDec":0.25,"doc":{"x":null},"#,
+        r#""sparseList":[null,"b"],"sparseMap":{"k":null},"#,
+        r#""tree":{"value":1,"children":[{"value":2,"next":{"value":3}}]},"#,
+        r#""secret":"s3cr3t","box":{"futureMember":1},"vec":2,"unexpected":{"ignored":true}}"#,
+    );
+    let recorder = Recorder::replying(200, reply);
+    let input = PutEverythingInput::builder().r#type("t").build()?;
+    let output = recorder.client().call_put_everything(input).await?;
+    assert_eq!(
+        output.choice,
+        Some(Choice::Inner(Box::new(Choice::Text("deep".into()))))
+    );
+    assert_eq!(output.color, Some(Color::Unknown("purple".into())));
+    assert_eq!(output.level, Some(Level::Unknown(7)));
+    assert_eq!(
+        output.epoch,
+        Some(DateTime::from_secs_and_nanos(SECS, 500_000_000))
+    );
+    assert_eq!(
+        output.date_time,
+        Some(DateTime::from_secs_and_nanos(SECS, 250_000_000))
+    );
+    assert_eq!(output.http_date, Some(DateTime::from_secs(SECS)));
+    assert_eq!(output.data, Some(Blob::from([1_u8, 2, 3])));
+    assert_eq!(output.double, Some(f64::NEG_INFINITY));
+    assert!(output.float.is_some_and(f32::is_nan));
+    assert_eq!(
+        output.big_int.as_ref().map(BigInteger::as_str),
+        Some("18446744073709551615")
+    );
+    assert_eq!(output.big_dec.as_ref().map(BigDecimal::as_f64), Some(0.25));
+    assert_eq!(output.doc, Some(serde_json::json!({"x": null})));
+    assert_eq!(output.sparse_list, Some(vec![None, Some("b".into())]));
+    assert_eq!(
+        output.sparse_map,
+        Some(BTreeMap::from([("k".into(), None)]))
+    );
+    let tree = output.tree.as_ref().expect("a tree");
+    let child = &tree.children.as_ref().expect("children")[0];
+    assert_eq!(
+        (
+            tree.value,
+            child.value,
+            child.next.as_ref().map(|n| n.value)
+        ),
+        (1, 2, Some(3))
+    );
+    assert_eq!(output.count, 0, "a missing member with a default gets it");
+    assert_eq!(
+        output.r#box,
+        Some(types::Box::Unknown("futureMember".into()))
+    );
+    assert_eq!(output.vec, Some(types::Vec::Two));
+    let debug = format!("{output:?}");
+    assert!(!debug.contains("s3cr3t"), "{debug}");
+    assert!(debug.contains("Blob(3 bytes)"), "{debug}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn modeled_errors_are_typed() -> TestResult {
+    let recorder = Recorder::replying(
+        503,
+        r#"{"__type":"example.kitchen#Oops","message":"try later","reason":"busy"}"#,
+    );
+    let input = PutEverythingInput::builder().r#type("t").build()?;
+    let error = recorder
+        .client()
+        .call_put_everything(input)
+        .await
+        .expect_err("the service failed");
+    match error.as_service_error() {
+        Some(PutEverythingError::Oops(oops)) => {
+            assert_eq!(oops.reason.as_deref(), Some("busy"));
+            assert_eq!(oops.to_string(), "Oops: try later");
+        }
+        other => panic!("expected Oops, got {other:?}"),
+    }
+    assert!(error
+        .as_service_error()
+        .is_some_and(PutEverythingError::is_retryable));
+
+    // `Error` is a service-wide error, so every operation can return it.
+    let recorder = Recorder::replying(
+        400,
+        r#"{"__type":"example.kitchen#Error","message":"bad id"}"#,
+    );
+    let error = recorder
+        .client()
+        .get_item()
+        .id("x")
+        .send()
+        .await
+        .expect_err("the service refused");
+    match error.as_service_error() {
+        Some(GetItemError::Error(e)) => assert_eq!(e.to_string(), "Error: bad id"),
+        other => panic!("expected Error, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn keyword_and_deprecated_operations_can_be_called() -> TestResult {
+    let recorder = Recorder::replying(200, "{}");
+    let client = recorder.client();
+    client.r#match().send().await?;
+    #[allow(deprecated)]
+    client.old_thing().note("n").send().await?;
+    let sent: Vec<(String, String)> = recorder
+        .requests()
+        .into_iter()
+        .map(|r| (r.target, r.body))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("KitchenSink.Match".to_string(), "{}".to_string()),
+            (
+                "KitchenSink.OldThing".to_string(),
+                r#"{"note":"n"}"#.to_string()
+            )
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn sensitive_values_stay_out_of_debug_output() -> TestResult {
+    let input = everything()?;
+    let debug = format!("{input:?}");
+    assert!(
+        !debug.contains("hunter2") && !debug.contains("p4ss"),
+        "{debug}"
+    );
+    assert!(
+        debug.contains(r#"secret: "*** Sensitive Data Redacted ***""#),
+        "{debug}"
+    );
+    assert!(debug.contains("Blob(3 bytes)"), "{debug}");
+    let login = input.login.expect("a login");
+    assert_eq!(
+        format!("{login:?}"),
+        "Login { *** Sensitive Data Redacted *** }"
+    );
+    Ok(())
+}
+
+#[test]
+fn enums_keep_model_values_and_unknown_ones() {
+    assert_eq!(Color::values(), ["red", "green", "unknown", "blue"]);
+    assert_eq!(Color::from("unknown"), Color::UnknownValue);
+    assert_eq!(Color::from("mauve"), Color::Unknown("mauve".into()));
+    assert_eq!(Level::from(10), Level::High);
+    assert_eq!(types::Vec::values(), [1, 2]);
+    assert_eq!(types::Option::from("some").as_str(), "some");
+}
