@@ -207,6 +207,8 @@ pub struct IntEnumVariant {
     pub value: i64,
     /// Documentation (raw HTML).
     pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
 }
 
 /// A structure member or union variant.
@@ -946,7 +948,12 @@ impl<'m> Lowerer<'m> {
             if name == "Unknown" {
                 name = "UnknownValue".to_string();
             }
-            variants.push(IntEnumVariant { name, value, docs: member.traits.documentation.clone() });
+            variants.push(IntEnumVariant {
+                name,
+                value,
+                docs: member.traits.documentation.clone(),
+                deprecated: member.traits.deprecated.clone(),
+            });
         }
         let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
         naming::dedupe_pascal(&mut names);
@@ -1059,7 +1066,7 @@ impl Service {
                         TypeDefKind::Structure(s) => s.fields.iter().any(|f| f.deprecated.is_some()),
                         TypeDefKind::Union(fields) => fields.iter().any(|f| f.deprecated.is_some()),
                         TypeDefKind::Enum(variants) => variants.iter().any(|v| v.deprecated.is_some()),
-                        TypeDefKind::IntEnum(_) => false,
+                        TypeDefKind::IntEnum(variants) => variants.iter().any(|v| v.deprecated.is_some()),
                     }
             })
     }

@@ -359,6 +359,12 @@ fn enums_keep_model_values_and_unknown_ones() {
     assert_eq!(Color::from("unknown"), Color::UnknownValue);
     assert_eq!(Color::from("mauve"), Color::Unknown("mauve".into()));
     assert_eq!(Level::from(10), Level::High);
+    #[allow(deprecated)] // `MEDIUM` is deprecated in the model; it is still read.
+    let medium = Level::Medium;
+    assert_eq!(
+        (Level::from(5), Level::values()),
+        (medium, &[1_i64, 5, 10][..])
+    );
     assert_eq!(types::Vec::values(), [1, 2]);
     assert_eq!(types::Option::from("some").as_str(), "some");
 }

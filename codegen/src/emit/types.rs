@@ -395,10 +395,12 @@ fn string_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
 fn int_enum(def: &TypeDef, variants: &[IntEnumVariant]) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref(), &format!("The `{}` enum of the service model.", def.name));
+    let deprecated = deprecated_attr(def.deprecated.as_ref());
     let variant_defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let docs = doc_attrs(v.docs.as_deref(), &format!("`{}`", v.value));
-        quote! { #docs #variant, }
+        let deprecated = deprecated_attr(v.deprecated.as_ref());
+        quote! { #docs #deprecated #variant, }
     });
     let to_int = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -413,6 +415,7 @@ fn int_enum(def: &TypeDef, variants: &[IntEnumVariant]) -> TokenStream {
     let values = variants.iter().map(|v| v.value);
     quote! {
         #docs
+        #deprecated
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
