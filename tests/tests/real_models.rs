@@ -200,11 +200,23 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
             members.join(", ")
         ),
     );
-    // Start from the repository's lock file: its versions are the ones already downloaded, which
-    // `--offline` needs; cargo adds what the generated crates need beyond it.
+    // Start from the repository's lock file, so the versions are the ones the workspace already
+    // builds with; cargo adds what the generated crates need beyond it (base64, uuid).
     let lock = scratch.join("Cargo.lock");
     if !lock.exists() {
         std::fs::copy(root.join("Cargo.lock"), &lock).expect("copy Cargo.lock");
+    }
+    // Download what a fresh machine does not have yet; a no-op when everything is cached. A failure
+    // (no network) is left for the offline build below to report with the missing crate's name.
+    let fetch = cargo_in(&scratch)
+        .arg("fetch")
+        .output()
+        .expect("run cargo fetch");
+    if !fetch.status.success() {
+        eprintln!(
+            "cargo fetch failed:\n{}",
+            String::from_utf8_lossy(&fetch.stderr)
+        );
     }
 
     let started = std::time::Instant::now();
