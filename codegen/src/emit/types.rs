@@ -221,7 +221,17 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
             Presence::Optional => quote! { #field_name: self.#field_name, },
             Presence::Default(value) => {
                 let default = default_expr(f, value);
-                quote! { #field_name: self.#field_name.unwrap_or_else(|| #default), }
+                // Literals and empty collections need no closure (and clippy flags one).
+                match value {
+                    _ if f.boxed => quote! { #field_name: self.#field_name.unwrap_or_else(|| #default), },
+                    DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_)
+                        if !matches!(f.ty.kind, TyKind::IntEnum(_)) =>
+                    {
+                        quote! { #field_name: self.#field_name.unwrap_or(#default), }
+                    }
+                    DefaultValue::Empty => quote! { #field_name: self.#field_name.unwrap_or_default(), },
+                    _ => quote! { #field_name: self.#field_name.unwrap_or_else(|| #default), },
+                }
             }
             Presence::Required => {
                 checks.push(quote! {
