@@ -12,6 +12,18 @@ pub(crate) fn body_acknowledge_third_party_job(
     de_acknowledge_third_party_job_output(&value)
 }
 
+impl crate::types::AcknowledgeThirdPartyJobOutput {
+    /// Reads the awsJson body of a successful (2xx) response, as the client does.
+    ///
+    /// For tests, or for responses received through an HTTP stack of your own. Unknown
+    /// members are ignored; the error says which member did not match the model.
+    pub fn from_json_body(
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+        body_acknowledge_third_party_job(body)
+    }
+}
+
 /// Reads the body of a successful `PutThirdPartyJobFailureResult` response.
 pub(crate) fn body_put_third_party_job_failure_result(
     body: &[u8],
@@ -23,6 +35,18 @@ pub(crate) fn body_put_third_party_job_failure_result(
     de_put_third_party_job_failure_result_output(&value)
 }
 
+impl crate::types::PutThirdPartyJobFailureResultOutput {
+    /// Reads the awsJson body of a successful (2xx) response, as the client does.
+    ///
+    /// For tests, or for responses received through an HTTP stack of your own. Unknown
+    /// members are ignored; the error says which member did not match the model.
+    pub fn from_json_body(
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+        body_put_third_party_job_failure_result(body)
+    }
+}
+
 /// Reads the body of a successful `PutThirdPartyJobSuccessResult` response.
 pub(crate) fn body_put_third_party_job_success_result(
     body: &[u8],
@@ -32,6 +56,18 @@ pub(crate) fn body_put_third_party_job_success_result(
 > {
     let value = crate::runtime::json::parse(body)?;
     de_put_third_party_job_success_result_output(&value)
+}
+
+impl crate::types::PutThirdPartyJobSuccessResultOutput {
+    /// Reads the awsJson body of a successful (2xx) response, as the client does.
+    ///
+    /// For tests, or for responses received through an HTTP stack of your own. Unknown
+    /// members are ignored; the error says which member did not match the model.
+    pub fn from_json_body(
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+        body_put_third_party_job_success_result(body)
+    }
 }
 
 pub(crate) fn de_acknowledge_third_party_job_output(

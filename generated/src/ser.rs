@@ -11,6 +11,17 @@ pub(crate) fn body_acknowledge_third_party_job(
     out
 }
 
+impl crate::types::AcknowledgeThirdPartyJobInput {
+    /// The awsJson request body the client sends for this input, exactly as signed.
+    ///
+    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
+    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
+    /// was not built by a builder.
+    pub fn to_json_body(&self) -> ::std::string::String {
+        body_acknowledge_third_party_job(self)
+    }
+}
+
 #[cfg(feature = "cli")]
 /// The JSON the command-line tool prints for a `AcknowledgeThirdPartyJob` response.
 pub(crate) fn output_acknowledge_third_party_job(
@@ -34,6 +45,17 @@ pub(crate) fn body_put_third_party_job_failure_result(
     out
 }
 
+impl crate::types::PutThirdPartyJobFailureResultInput {
+    /// The awsJson request body the client sends for this input, exactly as signed.
+    ///
+    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
+    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
+    /// was not built by a builder.
+    pub fn to_json_body(&self) -> ::std::string::String {
+        body_put_third_party_job_failure_result(self)
+    }
+}
+
 #[cfg(feature = "cli")]
 /// The JSON the command-line tool prints for a `PutThirdPartyJobFailureResult` response.
 pub(crate) fn output_put_third_party_job_failure_result(
@@ -55,6 +77,17 @@ pub(crate) fn body_put_third_party_job_success_result(
     ser_put_third_party_job_success_result_input(input, &mut object);
     object.finish();
     out
+}
+
+impl crate::types::PutThirdPartyJobSuccessResultInput {
+    /// The awsJson request body the client sends for this input, exactly as signed.
+    ///
+    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
+    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
+    /// was not built by a builder.
+    pub fn to_json_body(&self) -> ::std::string::String {
+        body_put_third_party_job_success_result(self)
+    }
 }
 
 #[cfg(feature = "cli")]

@@ -1,5 +1,7 @@
 //! Project automation, run as `cargo xtask <command>`: code generation and its check.
 
+mod bench_compare;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,6 +19,8 @@ struct Cli {
 enum Command {
     /// Generate the crate from the model (settings from model/codegen.toml; flags override them).
     Codegen(CodegenArgs),
+    /// Compare the generated client with aws-sdk-codepipeline: per-call cost, build time, binary size, codegen time.
+    BenchCompare(bench_compare::Args),
 }
 
 #[derive(clap::Args)]
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::BenchCompare(args) => bench_compare::run(args),
     }
 }
 

@@ -18,6 +18,8 @@ pub fn emit(service: &Service) -> TokenStream {
     roots.extend(service.operations.iter().flat_map(|op| op.errors.iter().cloned()));
     let needed = reachable(service, roots);
     let mut fns = Vec::new();
+    // Models may share one output structure between operations; it gets one `from_json_body`.
+    let mut with_method = std::collections::BTreeSet::new();
     for op in &service.operations {
         let output = ident(&op.output);
         let entry = format_ident!("body_{}", op.fn_name.trim_start_matches("r#"));
@@ -30,6 +32,19 @@ pub fn emit(service: &Service) -> TokenStream {
                 #inner(&value)
             }
         });
+        if with_method.insert(&op.output) {
+            fns.push(quote! {
+                impl crate::types::#output {
+                    /// Reads the awsJson body of a successful (2xx) response, as the client does.
+                    ///
+                    /// For tests, or for responses received through an HTTP stack of your own. Unknown
+                    /// members are ignored; the error says which member did not match the model.
+                    pub fn from_json_body(body: &[u8]) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+                        #entry(body)
+                    }
+                }
+            });
+        }
     }
     for def in &service.types {
         if !needed.contains(&def.name) {

@@ -15,6 +15,8 @@ pub fn emit(service: &Service) -> TokenStream {
     let outputs = service.operations.iter().map(|op| op.output.clone());
     let cli_only: std::collections::BTreeSet<String> = reachable(service, outputs).difference(&needed).cloned().collect();
     let mut fns = Vec::new();
+    // Models may share one input structure between operations; it gets one `to_json_body`.
+    let mut with_method = std::collections::BTreeSet::new();
     for op in &service.operations {
         let input = ident(&op.input);
         let entry = format_ident!("body_{}", op.fn_name.trim_start_matches("r#"));
@@ -30,6 +32,20 @@ pub fn emit(service: &Service) -> TokenStream {
                 out
             }
         });
+        if with_method.insert(&op.input) {
+            fns.push(quote! {
+                impl crate::types::#input {
+                    /// The awsJson request body the client sends for this input, exactly as signed.
+                    ///
+                    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
+                    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
+                    /// was not built by a builder.
+                    pub fn to_json_body(&self) -> ::std::string::String {
+                        #entry(self)
+                    }
+                }
+            });
+        }
         let output = ident(&op.output);
         let print = format_ident!("output_{}", op.fn_name.trim_start_matches("r#"));
         let inner_output = format_ident!("ser_{}", fn_suffix(&op.output));
