@@ -11,17 +11,6 @@ pub(crate) fn body_acknowledge_third_party_job(
     out
 }
 
-impl crate::types::AcknowledgeThirdPartyJobInput {
-    /// The awsJson request body the client sends for this input, exactly as signed.
-    ///
-    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
-    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
-    /// was not built by a builder.
-    pub fn to_json_body(&self) -> ::std::string::String {
-        body_acknowledge_third_party_job(self)
-    }
-}
-
 #[cfg(feature = "cli")]
 /// The JSON the command-line tool prints for a `AcknowledgeThirdPartyJob` response.
 pub(crate) fn output_acknowledge_third_party_job(
@@ -34,6 +23,17 @@ pub(crate) fn output_acknowledge_third_party_job(
     out
 }
 
+impl crate::types::AcknowledgeThirdPartyJobInput {
+    /// The awsJson request body the client sends for this input, exactly as signed.
+    ///
+    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
+    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
+    /// was not built by a builder.
+    pub fn to_json_body(&self) -> ::std::string::String {
+        body_acknowledge_third_party_job(self)
+    }
+}
+
 /// The JSON body of a `PutThirdPartyJobFailureResult` request.
 pub(crate) fn body_put_third_party_job_failure_result(
     input: &crate::types::PutThirdPartyJobFailureResultInput,
@@ -41,6 +41,18 @@ pub(crate) fn body_put_third_party_job_failure_result(
     let mut out = ::std::string::String::with_capacity(256);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_failure_result_input(input, &mut object);
+    object.finish();
+    out
+}
+
+#[cfg(feature = "cli")]
+/// The JSON the command-line tool prints for a `PutThirdPartyJobFailureResult` response.
+pub(crate) fn output_put_third_party_job_failure_result(
+    output: &crate::types::PutThirdPartyJobFailureResultOutput,
+) -> ::std::string::String {
+    let mut out = ::std::string::String::with_capacity(64);
+    let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+    ser_put_third_party_job_failure_result_output(output, &mut object);
     object.finish();
     out
 }
@@ -56,18 +68,6 @@ impl crate::types::PutThirdPartyJobFailureResultInput {
     }
 }
 
-#[cfg(feature = "cli")]
-/// The JSON the command-line tool prints for a `PutThirdPartyJobFailureResult` response.
-pub(crate) fn output_put_third_party_job_failure_result(
-    output: &crate::types::PutThirdPartyJobFailureResultOutput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(64);
-    let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
-    ser_put_third_party_job_failure_result_output(output, &mut object);
-    object.finish();
-    out
-}
-
 /// The JSON body of a `PutThirdPartyJobSuccessResult` request.
 pub(crate) fn body_put_third_party_job_success_result(
     input: &crate::types::PutThirdPartyJobSuccessResultInput,
@@ -75,6 +75,18 @@ pub(crate) fn body_put_third_party_job_success_result(
     let mut out = ::std::string::String::with_capacity(256);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_success_result_input(input, &mut object);
+    object.finish();
+    out
+}
+
+#[cfg(feature = "cli")]
+/// The JSON the command-line tool prints for a `PutThirdPartyJobSuccessResult` response.
+pub(crate) fn output_put_third_party_job_success_result(
+    output: &crate::types::PutThirdPartyJobSuccessResultOutput,
+) -> ::std::string::String {
+    let mut out = ::std::string::String::with_capacity(64);
+    let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+    ser_put_third_party_job_success_result_output(output, &mut object);
     object.finish();
     out
 }
@@ -88,18 +100,6 @@ impl crate::types::PutThirdPartyJobSuccessResultInput {
     pub fn to_json_body(&self) -> ::std::string::String {
         body_put_third_party_job_success_result(self)
     }
-}
-
-#[cfg(feature = "cli")]
-/// The JSON the command-line tool prints for a `PutThirdPartyJobSuccessResult` response.
-pub(crate) fn output_put_third_party_job_success_result(
-    output: &crate::types::PutThirdPartyJobSuccessResultOutput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(64);
-    let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
-    ser_put_third_party_job_success_result_output(output, &mut object);
-    object.finish();
-    out
 }
 
 pub(crate) fn ser_acknowledge_third_party_job_input(

@@ -32,20 +32,6 @@ pub fn emit(service: &Service) -> TokenStream {
                 out
             }
         });
-        if with_method.insert(&op.input) {
-            fns.push(quote! {
-                impl crate::types::#input {
-                    /// The awsJson request body the client sends for this input, exactly as signed.
-                    ///
-                    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
-                    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
-                    /// was not built by a builder.
-                    pub fn to_json_body(&self) -> ::std::string::String {
-                        #entry(self)
-                    }
-                }
-            });
-        }
         let output = ident(&op.output);
         let print = format_ident!("output_{}", op.fn_name.trim_start_matches("r#"));
         let inner_output = format_ident!("ser_{}", fn_suffix(&op.output));
@@ -61,6 +47,20 @@ pub fn emit(service: &Service) -> TokenStream {
                 out
             }
         });
+        if with_method.insert(&op.input) {
+            fns.push(quote! {
+                impl crate::types::#input {
+                    /// The awsJson request body the client sends for this input, exactly as signed.
+                    ///
+                    /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
+                    /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
+                    /// was not built by a builder.
+                    pub fn to_json_body(&self) -> ::std::string::String {
+                        #entry(self)
+                    }
+                }
+            });
+        }
     }
     for def in &service.types {
         let gate = if needed.contains(&def.name) {
