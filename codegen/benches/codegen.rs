@@ -11,10 +11,7 @@ use codegen::Selection;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// The model path and selection the project's `cargo xtask codegen` uses.
@@ -22,25 +19,14 @@ fn project_selection(root: &Path) -> (PathBuf, Selection) {
     let settings_path = root.join("model").join("codegen.toml");
     let text = std::fs::read_to_string(&settings_path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", settings_path.display()));
-    let settings: toml::Table = toml::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", settings_path.display()));
-    let text_of = |key: &str| {
-        settings
-            .get(key)
-            .and_then(toml::Value::as_str)
-            .map(str::to_owned)
-    };
-    let model =
-        text_of("model").unwrap_or_else(|| panic!("{} has no `model`", settings_path.display()));
+    let settings: toml::Table =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", settings_path.display()));
+    let text_of = |key: &str| settings.get(key).and_then(toml::Value::as_str).map(str::to_owned);
+    let model = text_of("model").unwrap_or_else(|| panic!("{} has no `model`", settings_path.display()));
     let operations = settings
         .get("operations")
         .and_then(toml::Value::as_array)
-        .map(|ops| {
-            ops.iter()
-                .filter_map(toml::Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|ops| ops.iter().filter_map(toml::Value::as_str).map(str::to_owned).collect())
         .unwrap_or_default();
     let selection = Selection {
         service: text_of("service"),
@@ -52,23 +38,14 @@ fn project_selection(root: &Path) -> (PathBuf, Selection) {
 
 fn project_model(c: &mut Criterion) {
     let (path, selection) = project_selection(&workspace_root());
-    let bytes =
-        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Err(e) = codegen::generate(&path, &selection) {
         panic!("the project's model must generate: {e}");
     }
-    let mut group = c.benchmark_group(format!(
-        "codegen/{name} ({} operations)",
-        selection.operations.len()
-    ));
+    let mut group = c.benchmark_group(format!("codegen/{name} ({} operations)", selection.operations.len()));
     group.throughput(Throughput::Bytes(bytes.len() as u64));
-    group.bench_function("from file", |b| {
-        b.iter(|| codegen::generate(black_box(&path), &selection))
-    });
+    group.bench_function("from file", |b| b.iter(|| codegen::generate(black_box(&path), &selection)));
     group.bench_function("from bytes", |b| {
         b.iter(|| codegen::generate_from_slice(&name, black_box(&bytes), &selection))
     });
@@ -90,19 +67,9 @@ fn real_models(c: &mut Criterion) {
     // A whole service takes tens of milliseconds; ten samples keep a run short and are plenty.
     group.sample_size(10);
     for path in &models {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let crate_name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let selection = Selection {
-            service: None,
-            operations: Vec::new(),
-            crate_name,
-        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let crate_name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let selection = Selection { service: None, operations: Vec::new(), crate_name };
         // A model the generator cannot handle yet is a finding of its own tests, not of this bench.
         if let Err(e) = codegen::generate(path, &selection) {
             eprintln!("SKIPPED: {name} does not generate: {e}");
@@ -110,9 +77,7 @@ fn real_models(c: &mut Criterion) {
         }
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         group.throughput(Throughput::Bytes(size));
-        group.bench_function(&name, |b| {
-            b.iter(|| codegen::generate(black_box(path), &selection))
-        });
+        group.bench_function(&name, |b| b.iter(|| codegen::generate(black_box(path), &selection)));
     }
     group.finish();
 }

@@ -84,16 +84,12 @@ impl BigInteger {
         if is_number(&text, true) {
             return Ok(BigInteger(text));
         }
-        let error = BigNumberError {
-            expected: "an integer",
-        };
+        let error = BigNumberError { expected: "an integer" };
         if !is_number(&text, false) {
             return Err(error);
         }
         match text.parse::<f64>() {
-            Ok(value) if value.is_finite() && value.fract() == 0.0 => {
-                Ok(BigInteger(format!("{value:.0}")))
-            }
+            Ok(value) if value.is_finite() && value.fract() == 0.0 => Ok(BigInteger(format!("{value:.0}"))),
             _ => Err(error),
         }
     }
@@ -107,9 +103,7 @@ impl FromStr for BigInteger {
         if is_number(text, true) {
             Ok(BigInteger(text.to_string()))
         } else {
-            Err(BigNumberError {
-                expected: "an integer",
-            })
+            Err(BigNumberError { expected: "an integer" })
         }
     }
 }
@@ -152,9 +146,7 @@ impl BigDecimal {
         if is_number(&text, false) {
             Ok(BigDecimal(text))
         } else {
-            Err(BigNumberError {
-                expected: "a decimal number",
-            })
+            Err(BigNumberError { expected: "a decimal number" })
         }
     }
 }
@@ -183,9 +175,7 @@ impl TryFrom<f64> for BigDecimal {
             // serde_json writes the shortest text that reads back as the same f64.
             Ok(BigDecimal(Value::from(value).to_string()))
         } else {
-            Err(BigNumberError {
-                expected: "a finite number",
-            })
+            Err(BigNumberError { expected: "a finite number" })
         }
     }
 }
@@ -198,14 +188,12 @@ impl fmt::Display for BigDecimal {
 
 /// Reads a `bigInteger` member.
 pub fn read_integer(value: &Value) -> Result<BigInteger, DeserializeError> {
-    BigInteger::from_json_number(number_text(value)?)
-        .map_err(|e| DeserializeError::new(e.to_string()))
+    BigInteger::from_json_number(number_text(value)?).map_err(|e| DeserializeError::new(e.to_string()))
 }
 
 /// Reads a `bigDecimal` member.
 pub fn read_decimal(value: &Value) -> Result<BigDecimal, DeserializeError> {
-    BigDecimal::from_json_number(number_text(value)?)
-        .map_err(|e| DeserializeError::new(e.to_string()))
+    BigDecimal::from_json_number(number_text(value)?).map_err(|e| DeserializeError::new(e.to_string()))
 }
 
 #[cfg(test)]
@@ -224,18 +212,10 @@ mod tests {
 
     #[test]
     fn decimals_follow_the_json_grammar() {
-        for good in [
-            "0",
-            "-0.5",
-            "1.25e-3",
-            "6E+10",
-            "12345678901234567890.123456789",
-        ] {
+        for good in ["0", "-0.5", "1.25e-3", "6E+10", "12345678901234567890.123456789"] {
             assert_eq!(good.parse::<BigDecimal>().unwrap().as_str(), good);
         }
-        for bad in [
-            "", ".5", "5.", "1e", "1e+", "NaN", "Infinity", "--1", "00.1",
-        ] {
+        for bad in ["", ".5", "5.", "1e", "1e+", "NaN", "Infinity", "--1", "00.1"] {
             assert!(bad.parse::<BigDecimal>().is_err(), "{bad:?}");
         }
     }
@@ -248,15 +228,9 @@ mod tests {
 
     #[test]
     fn reading_keeps_digits_and_spells_out_exponents() {
-        assert_eq!(
-            read_integer(&Value::from(u64::MAX)).unwrap().as_str(),
-            "18446744073709551615"
-        );
+        assert_eq!(read_integer(&Value::from(u64::MAX)).unwrap().as_str(), "18446744073709551615");
         let huge: Value = serde_json::from_str("1e25").unwrap();
-        assert_eq!(
-            read_integer(&huge).unwrap().as_str(),
-            "10000000000000000905969664"
-        );
+        assert_eq!(read_integer(&huge).unwrap().as_str(), "10000000000000000905969664");
         assert!(read_integer(&Value::from(1.5)).is_err());
         assert!(read_integer(&Value::from("12")).is_err());
         assert_eq!(read_decimal(&Value::from(0.25)).unwrap().as_str(), "0.25");

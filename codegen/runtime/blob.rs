@@ -86,9 +86,7 @@ pub fn write(value: &Blob, writer: JsonValueWriter<'_>) {
 ///
 /// Padding may be left out: some services trim it, and it carries no information.
 pub fn read(value: &Value) -> Result<Blob, DeserializeError> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| DeserializeError::new("expected a base64 string for a blob"))?;
+    let text = value.as_str().ok_or_else(|| DeserializeError::new("expected a base64 string for a blob"))?;
     base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
         .decode(text)
         .map(Blob)

@@ -80,11 +80,7 @@ impl Failure {
     pub fn invalid(error: ValidationError, options: &[(&str, &str)]) -> Self {
         let mut text = String::from("invalid parameters:");
         for violation in error.violations() {
-            let top = violation
-                .path()
-                .split(['.', '['])
-                .next()
-                .unwrap_or_default();
+            let top = violation.path().split(['.', '[']).next().unwrap_or_default();
             match options.iter().find(|(wire, _)| *wire == top) {
                 Some((_, option)) => text.push_str(&format!("\n  --{option}: {violation}")),
                 None => text.push_str(&format!("\n  {violation}")),
@@ -104,11 +100,7 @@ impl Failure {
                     Some(message) => message.to_string(),
                     None => e.err().to_string(),
                 };
-                Failure::Service {
-                    operation,
-                    code,
-                    message,
-                }
+                Failure::Service { operation, code, message }
             }
             other => Failure::Other(other.to_string()),
         }
@@ -119,15 +111,8 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(m) | Failure::Config(m) | Failure::Other(m) => f.write_str(m),
-            Failure::Service {
-                operation,
-                code,
-                message,
-            } => {
-                write!(
-                    f,
-                    "An error occurred ({code}) when calling the {operation} operation: {message}"
-                )
+            Failure::Service { operation, code, message } => {
+                write!(f, "An error occurred ({code}) when calling the {operation} operation: {message}")
             }
         }
     }
@@ -266,15 +251,13 @@ pub fn option<T>(
     read: impl FnOnce(&Value, Source) -> Result<T, InputError>,
 ) -> Result<Option<T>, Failure> {
     let given = match kind {
-        OptionKind::List { structured } => {
-            match matches.try_get_many::<String>(name).ok().flatten() {
-                None => return Ok(None),
-                Some(raws) => {
-                    let raws: Vec<&str> = raws.map(String::as_str).collect();
-                    option_list(&raws, structured)
-                }
+        OptionKind::List { structured } => match matches.try_get_many::<String>(name).ok().flatten() {
+            None => return Ok(None),
+            Some(raws) => {
+                let raws: Vec<&str> = raws.map(String::as_str).collect();
+                option_list(&raws, structured)
             }
-        }
+        },
         OptionKind::Text => match text(matches, name) {
             None => return Ok(None),
             Some(raw) => option_text(raw).map(|text| (Value::String(text), Source::Text)),
@@ -284,22 +267,12 @@ pub fn option<T>(
             Some(raw) => option_value(raw),
         },
     };
-    given
-        .and_then(|(value, source)| read(&value, source))
-        .map(Some)
-        .map_err(|e| Failure::option(name, e.at(member)))
+    given.and_then(|(value, source)| read(&value, source)).map(Some).map_err(|e| Failure::option(name, e.at(member)))
 }
 
 /// A boolean member's option pair: `Some(true)` for `--name`, `Some(false)` for `--no-name`.
 pub fn flag(matches: &ArgMatches, name: &str, negated: &str) -> Option<bool> {
-    let given = |id: &str| {
-        matches
-            .try_get_one::<bool>(id)
-            .ok()
-            .flatten()
-            .copied()
-            .unwrap_or(false)
-    };
+    let given = |id: &str| matches.try_get_one::<bool>(id).ok().flatten().copied().unwrap_or(false);
     if given(name) {
         Some(true)
     } else if given(negated) {
@@ -333,8 +306,7 @@ pub fn config(matches: &ArgMatches, service: &ServiceInfo) -> Config {
         config = config.endpoint_url(url.as_str());
     }
     if let Some(profile) = text(matches, "profile") {
-        config =
-            config.credentials_provider(ProfileFileCredentials::new().profile(profile.as_str()));
+        config = config.credentials_provider(ProfileFileCredentials::new().profile(profile.as_str()));
     }
     config
 }
@@ -359,11 +331,7 @@ pub fn run(
         Ok(matches) => matches,
         Err(e) => {
             // Help and version go to stdout and succeed; every other parse error is a usage error.
-            let code = if e.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_SUCCESS
-            };
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_SUCCESS };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -406,8 +374,8 @@ fn print_outcome(outcome: Outcome) -> Result<(), Failure> {
 /// The text is re-indented as it is rather than parsed into a map, so members stay in the order
 /// the serializer wrote them (the model's order), as the AWS CLI prints them.
 pub fn pretty_output(json: &str) -> Result<Option<String>, Failure> {
-    let value: Value = serde_json::from_str(json)
-        .map_err(|e| Failure::Other(format!("cannot format the output: {e}")))?;
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| Failure::Other(format!("cannot format the output: {e}")))?;
     if value.as_object().is_some_and(|o| o.is_empty()) {
         return Ok(None);
     }
@@ -472,29 +440,20 @@ mod tests {
     fn each_failure_has_its_exit_code() {
         assert_eq!(Failure::Usage(String::new()).exit_code(), 252);
         assert_eq!(Failure::Config(String::new()).exit_code(), 253);
-        let service = Failure::Service {
-            operation: "Op",
-            code: "NotFound".into(),
-            message: "gone".into(),
-        };
+        let service = Failure::Service { operation: "Op", code: "NotFound".into(), message: "gone".into() };
         assert_eq!(service.exit_code(), 254);
-        assert_eq!(
-            service.to_string(),
-            "An error occurred (NotFound) when calling the Op operation: gone"
-        );
+        assert_eq!(service.to_string(), "An error occurred (NotFound) when calling the Op operation: gone");
         assert_eq!(Failure::Other(String::new()).exit_code(), 255);
     }
 
     #[test]
     fn violations_name_the_option_and_the_member() {
-        let error = ValidationError::new(vec![
-            Violation::missing("jobId"),
-            Violation::missing("other.x"),
-        ]);
-        let Failure::Usage(text) = Failure::invalid(error, &[("jobId", "job-id")]) else {
-            panic!("not a usage error")
-        };
-        assert_eq!(text, "invalid parameters:\n  --job-id: jobId: required member is missing\n  other.x: required member is missing");
+        let error = ValidationError::new(vec![Violation::missing("jobId"), Violation::missing("other.x")]);
+        let Failure::Usage(text) = Failure::invalid(error, &[("jobId", "job-id")]) else { panic!("not a usage error") };
+        assert_eq!(
+            text,
+            "invalid parameters:\n  --job-id: jobId: required member is missing\n  other.x: required member is missing"
+        );
     }
 
     #[test]
@@ -505,9 +464,7 @@ mod tests {
             Ok(Some("{\n    \"status\": \"InProgress\"\n}\n".to_string()))
         );
         // Members keep their order, and punctuation inside strings is left alone.
-        let nested = pretty_output(r#"{"z":"x,{\":","a":[1,{"b":[]}],"c":{}}"#)
-            .unwrap()
-            .unwrap();
+        let nested = pretty_output(r#"{"z":"x,{\":","a":[1,{"b":[]}],"c":{}}"#).unwrap().unwrap();
         assert_eq!(
             nested,
             "{\n    \"z\": \"x,{\\\":\",\n    \"a\": [\n        1,\n        {\n            \"b\": []\n        }\n    ],\n    \"c\": {}\n}\n"

@@ -33,10 +33,7 @@ pub struct InputError {
 impl InputError {
     /// An error at the current position.
     pub fn new(message: impl Into<String>) -> Self {
-        InputError {
-            path: Vec::new(),
-            message: message.into(),
-        }
+        InputError { path: Vec::new(), message: message.into() }
     }
 
     /// The same error, one member further in (`segment` is the member's wire name).
@@ -96,94 +93,59 @@ fn describe(value: &Value) -> &'static str {
 fn wrong_type(expected: &str, value: &Value) -> InputError {
     let hint = match value {
         // `message=a,b` reads as a list; that is the usual way to end up here.
-        Value::Array(_) if expected.contains("string") => {
-            " (quote a shorthand value that contains commas)"
-        }
+        Value::Array(_) if expected.contains("string") => " (quote a shorthand value that contains commas)",
         _ => "",
     };
-    InputError::new(format!(
-        "expected {expected}, got {}{hint}",
-        describe(value)
-    ))
+    InputError::new(format!("expected {expected}, got {}{hint}", describe(value)))
 }
 
 /// The members of a structure value.
 pub fn object(value: &Value) -> Result<&Map<String, Value>, InputError> {
     match value {
         Value::Object(map) => Ok(map),
-        other => Err(wrong_type(
-            "a structure (a JSON object, or shorthand `key=value,...`)",
-            other,
-        )),
+        other => Err(wrong_type("a structure (a JSON object, or shorthand `key=value,...`)", other)),
     }
 }
 
 /// The error for a member the structure does not have, listing the ones it has.
 pub fn unknown_member(key: &str, expected: &[&str]) -> InputError {
     if expected.is_empty() {
-        InputError::new(format!(
-            "unknown member `{key}`: this structure has no members"
-        ))
+        InputError::new(format!("unknown member `{key}`: this structure has no members"))
     } else {
-        InputError::new(format!(
-            "unknown member `{key}`; the members are: {}",
-            expected.join(", ")
-        ))
+        InputError::new(format!("unknown member `{key}`; the members are: {}", expected.join(", ")))
     }
 }
 
 /// Turns a builder's missing-member error into one naming the members.
 pub fn missing_members(error: ValidationError) -> InputError {
-    let names: Vec<&str> = error
-        .violations()
-        .iter()
-        .filter(|v| matches!(v.kind(), ViolationKind::Missing))
-        .map(|v| v.path())
-        .collect();
+    let names: Vec<&str> =
+        error.violations().iter().filter(|v| matches!(v.kind(), ViolationKind::Missing)).map(|v| v.path()).collect();
     match names.as_slice() {
         [] => InputError::new(error.to_string()),
         [one] => InputError::new(format!("the required member `{one}` is missing")),
-        many => InputError::new(format!(
-            "the required members {} are missing",
-            quoted_list(many)
-        )),
+        many => InputError::new(format!("the required members {} are missing", quoted_list(many))),
     }
 }
 
 fn quoted_list(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// A union value: its single member's name and value, or an error when it has none or several.
 pub fn union_member(value: &Value) -> Result<(&str, &Value), InputError> {
-    let set: Vec<(&String, &Value)> = object(value)?
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .collect();
+    let set: Vec<(&String, &Value)> = object(value)?.iter().filter(|(_, v)| !v.is_null()).collect();
     match set.as_slice() {
         [(key, value)] => Ok((key.as_str(), value)),
-        [] => Err(InputError::new(
-            "a union takes exactly one member, got none",
-        )),
+        [] => Err(InputError::new("a union takes exactly one member, got none")),
         many => {
             let names: Vec<&str> = many.iter().map(|(k, _)| k.as_str()).collect();
-            Err(InputError::new(format!(
-                "a union takes exactly one member, got {}",
-                quoted_list(&names)
-            )))
+            Err(InputError::new(format!("a union takes exactly one member, got {}", quoted_list(&names))))
         }
     }
 }
 
 /// `None` for JSON `null` (an absent member), else what `read` makes of the value.
-pub fn optional<T>(
-    value: &Value,
-    read: impl FnOnce(&Value) -> Result<T, InputError>,
-) -> Result<Option<T>, InputError> {
+pub fn optional<T>(value: &Value, read: impl FnOnce(&Value) -> Result<T, InputError>) -> Result<Option<T>, InputError> {
     if value.is_null() {
         Ok(None)
     } else {
@@ -230,29 +192,16 @@ integer_widths!(i8, i16, i32, i64);
 
 /// An integer of type `T`: a JSON number, or (from text) decimal digits.
 pub fn integer<T: Integer>(value: &Value, source: Source) -> Result<T, InputError> {
-    let out_of_range = || {
-        InputError::new(format!(
-            "expected a whole number from {} to {}",
-            T::MIN,
-            T::MAX
-        ))
-    };
+    let out_of_range = || InputError::new(format!("expected a whole number from {} to {}", T::MIN, T::MAX));
     let wide = match (value, source) {
         (Value::Number(n), _) => match n.as_i64() {
             Some(n) => n,
-            None if n.is_f64() => {
-                return Err(InputError::new("expected a whole number, got a fraction"))
-            }
+            None if n.is_f64() => return Err(InputError::new("expected a whole number, got a fraction")),
             None => return Err(out_of_range()),
         },
         (Value::String(s), Source::Text) => {
             let text = s.trim();
-            if text.is_empty()
-                || !text
-                    .trim_start_matches(['-', '+'])
-                    .bytes()
-                    .all(|b| b.is_ascii_digit())
-            {
+            if text.is_empty() || !text.trim_start_matches(['-', '+']).bytes().all(|b| b.is_ascii_digit()) {
                 return Err(InputError::new("expected a whole number (like 42)"));
             }
             text.parse::<i64>().map_err(|_| out_of_range())?
@@ -266,9 +215,7 @@ pub fn integer<T: Integer>(value: &Value, source: Source) -> Result<T, InputErro
 /// decimal number.
 pub fn float(value: &Value, source: Source) -> Result<f64, InputError> {
     match value {
-        Value::Number(n) => n
-            .as_f64()
-            .ok_or_else(|| InputError::new("the number is out of range")),
+        Value::Number(n) => n.as_f64().ok_or_else(|| InputError::new("the number is out of range")),
         Value::String(s) => match (s.as_str(), source) {
             ("NaN", _) => Ok(f64::NAN),
             ("Infinity", _) => Ok(f64::INFINITY),
@@ -295,10 +242,7 @@ pub fn text_or_number(value: &Value) -> Result<String, InputError> {
 }
 
 /// A timestamp from epoch seconds (a number or text) or ISO 8601 text, parsed by `parse`.
-pub fn timestamp<T, E: fmt::Display>(
-    value: &Value,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-) -> Result<T, InputError> {
+pub fn timestamp<T, E: fmt::Display>(value: &Value, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T, InputError> {
     let text = text_or_number(value)?;
     // The parser's own message already says which forms it takes and where the text went wrong.
     parse(&text).map_err(|e| InputError::new(e.to_string()))
@@ -311,11 +255,9 @@ pub fn list<T>(
     mut read: impl FnMut(&Value) -> Result<T, InputError>,
 ) -> Result<Vec<T>, InputError> {
     match value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| read(item).map_err(|e| e.at_index(i)))
-            .collect(),
+        Value::Array(items) => {
+            items.iter().enumerate().map(|(i, item)| read(item).map_err(|e| e.at_index(i))).collect()
+        }
         Value::String(_) | Value::Object(_) if source == Source::Text => Ok(vec![read(value)?]),
         other => Err(wrong_type("a list", other)),
     }
@@ -357,8 +299,9 @@ pub fn sparse_map<K: Ord, V>(
 pub fn option_text(raw: &str) -> Result<String, InputError> {
     match raw.strip_prefix("file://") {
         None => Ok(raw.to_string()),
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| InputError::new(format!("cannot read the file `{path}`: {e}"))),
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|e| InputError::new(format!("cannot read the file `{path}`: {e}")))
+        }
     }
 }
 
@@ -367,12 +310,10 @@ pub fn option_value(raw: &str) -> Result<(Value, Source), InputError> {
     let text = option_text(raw)?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let value = serde_json::from_str(trimmed)
-            .map_err(|e| InputError::new(format!("invalid JSON: {e}")))?;
+        let value = serde_json::from_str(trimmed).map_err(|e| InputError::new(format!("invalid JSON: {e}")))?;
         Ok((value, Source::Json))
     } else {
-        let value =
-            super::cli_shorthand::parse(&text).map_err(|e| InputError::new(e.to_string()))?;
+        let value = super::cli_shorthand::parse(&text).map_err(|e| InputError::new(e.to_string()))?;
         Ok((value, Source::Text))
     }
 }
@@ -383,19 +324,15 @@ pub fn option_list(raws: &[&str], composite: bool) -> Result<(Value, Source), In
     if let [one] = raws {
         let text = option_text(one)?;
         if text.trim_start().starts_with('[') {
-            let value = serde_json::from_str(text.trim_start())
-                .map_err(|e| InputError::new(format!("invalid JSON: {e}")))?;
+            let value =
+                serde_json::from_str(text.trim_start()).map_err(|e| InputError::new(format!("invalid JSON: {e}")))?;
             return Ok((value, Source::Json));
         }
     }
     let mut items = Vec::with_capacity(raws.len());
     for (i, raw) in raws.iter().enumerate() {
         // Elements are read leniently (Text), which also accepts the JSON ones as they are.
-        let item = if composite {
-            option_value(raw).map(|(v, _)| v)
-        } else {
-            option_text(raw).map(Value::String)
-        };
+        let item = if composite { option_value(raw).map(|(v, _)| v) } else { option_text(raw).map(Value::String) };
         items.push(item.map_err(|e| e.at_index(i))?);
     }
     Ok((Value::Array(items), Source::Text))
@@ -426,11 +363,7 @@ mod tests {
 
     #[test]
     fn errors_carry_the_member_path() {
-        let err = InputError::new("bad")
-            .at("name")
-            .at_index(2)
-            .at("items")
-            .at("outer");
+        let err = InputError::new("bad").at("name").at_index(2).at("items").at("outer");
         assert_eq!(err.path(), "outer.items[2].name");
         assert_eq!(err.to_string(), "outer.items[2].name: bad");
         assert_eq!(InputError::new("bad").to_string(), "bad");
@@ -439,40 +372,22 @@ mod tests {
     #[test]
     fn scalars_from_json_must_have_their_json_type() {
         assert_eq!(integer::<i32>(&json!(42), Source::Json), Ok(42));
-        assert!(integer::<i32>(&json!("42"), Source::Json)
-            .unwrap_err()
-            .message()
-            .contains("got a string"));
+        assert!(integer::<i32>(&json!("42"), Source::Json).unwrap_err().message().contains("got a string"));
         assert_eq!(integer::<i32>(&json!("42"), Source::Text), Ok(42));
-        assert!(integer::<i8>(&json!(300), Source::Json)
-            .unwrap_err()
-            .message()
-            .contains("from -128 to 127"));
-        assert!(integer::<i32>(&json!("4x"), Source::Text)
-            .unwrap_err()
-            .message()
-            .contains("whole number"));
-        assert!(integer::<i32>(&json!(1.5), Source::Json)
-            .unwrap_err()
-            .message()
-            .contains("fraction"));
+        assert!(integer::<i8>(&json!(300), Source::Json).unwrap_err().message().contains("from -128 to 127"));
+        assert!(integer::<i32>(&json!("4x"), Source::Text).unwrap_err().message().contains("whole number"));
+        assert!(integer::<i32>(&json!(1.5), Source::Json).unwrap_err().message().contains("fraction"));
         assert_eq!(boolean(&json!("TRUE"), Source::Text), Ok(true));
         assert!(boolean(&json!("true"), Source::Json).is_err());
         assert_eq!(float(&json!("1.5"), Source::Text), Ok(1.5));
         assert!(float(&json!("1.5"), Source::Json).is_err());
-        assert!(string(&json!(["a", "b"]))
-            .unwrap_err()
-            .message()
-            .contains("quote"));
+        assert!(string(&json!(["a", "b"])).unwrap_err().message().contains("quote"));
     }
 
     #[test]
     fn text_lists_accept_a_single_value() {
         let read = |v: &Value| string(v);
-        assert_eq!(
-            list(&json!("a"), Source::Text, read),
-            Ok(vec!["a".to_string()])
-        );
+        assert_eq!(list(&json!("a"), Source::Text, read), Ok(vec!["a".to_string()]));
         assert!(list(&json!("a"), Source::Json, read).is_err());
         let err = list(&json!(["a", 1]), Source::Json, read).unwrap_err();
         assert_eq!(err.path(), "[1]");
@@ -480,60 +395,27 @@ mod tests {
 
     #[test]
     fn option_values_are_json_or_shorthand() {
-        assert_eq!(
-            option_value(r#" {"a": 1}"#),
-            Ok((json!({"a": 1}), Source::Json))
-        );
+        assert_eq!(option_value(r#" {"a": 1}"#), Ok((json!({"a": 1}), Source::Json)));
         assert_eq!(option_value("a=1"), Ok((json!({"a": "1"}), Source::Text)));
-        assert!(option_value("{\"a\": ")
-            .unwrap_err()
-            .message()
-            .starts_with("invalid JSON"));
-        assert_eq!(
-            option_list(&["a", "b"], false),
-            Ok((json!(["a", "b"]), Source::Text))
-        );
-        assert_eq!(
-            option_list(&["[1, 2]"], false),
-            Ok((json!([1, 2]), Source::Json))
-        );
+        assert!(option_value("{\"a\": ").unwrap_err().message().starts_with("invalid JSON"));
+        assert_eq!(option_list(&["a", "b"], false), Ok((json!(["a", "b"]), Source::Text)));
+        assert_eq!(option_list(&["[1, 2]"], false), Ok((json!([1, 2]), Source::Json)));
     }
 
     #[test]
     fn documents_must_be_objects() {
-        assert_eq!(
-            document(r#"{"jobId": "j"}"#, false),
-            Ok(json!({"jobId": "j"}))
-        );
-        assert_eq!(
-            document("jobId: j\nn: 3\n", true),
-            Ok(json!({"jobId": "j", "n": 3}))
-        );
-        assert!(document("[1]", false)
-            .unwrap_err()
-            .message()
-            .contains("got a list"));
-        assert!(document("jobId: [", true)
-            .unwrap_err()
-            .message()
-            .starts_with("invalid YAML"));
+        assert_eq!(document(r#"{"jobId": "j"}"#, false), Ok(json!({"jobId": "j"})));
+        assert_eq!(document("jobId: j\nn: 3\n", true), Ok(json!({"jobId": "j", "n": 3})));
+        assert!(document("[1]", false).unwrap_err().message().contains("got a list"));
+        assert!(document("jobId: [", true).unwrap_err().message().starts_with("invalid YAML"));
         let missing = document("file:///nonexistent/input.json", false).unwrap_err();
-        assert!(
-            missing.message().contains("cannot read the file"),
-            "{missing}"
-        );
+        assert!(missing.message().contains("cannot read the file"), "{missing}");
     }
 
     #[test]
     fn unions_take_exactly_one_member() {
         assert_eq!(union_member(&json!({"a": 1, "b": null})).unwrap().0, "a");
-        assert!(union_member(&json!({}))
-            .unwrap_err()
-            .message()
-            .contains("none"));
-        assert!(union_member(&json!({"a": 1, "b": 2}))
-            .unwrap_err()
-            .message()
-            .contains("`a`, `b`"));
+        assert!(union_member(&json!({})).unwrap_err().message().contains("none"));
+        assert!(union_member(&json!({"a": 1, "b": 2})).unwrap_err().message().contains("`a`, `b`"));
     }
 }

@@ -40,11 +40,7 @@ impl ShorthandError {
 
 impl fmt::Display for ShorthandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid shorthand syntax at character {}: {}",
-            self.position, self.message
-        )
+        write!(f, "invalid shorthand syntax at character {}: {}", self.position, self.message)
     }
 }
 
@@ -52,10 +48,7 @@ impl std::error::Error for ShorthandError {}
 
 /// Parses `key=value,...` into a JSON object whose scalar values are strings.
 pub fn parse(text: &str) -> Result<Value, ShorthandError> {
-    let mut parser = Parser {
-        chars: text.chars().collect(),
-        pos: 0,
-    };
+    let mut parser = Parser { chars: text.chars().collect(), pos: 0 };
     let object = parser.key_values(None)?;
     parser.skip_whitespace();
     if let Some(c) = parser.peek() {
@@ -79,10 +72,7 @@ impl Parser {
     }
 
     fn error(&self, message: impl Into<String>) -> ShorthandError {
-        ShorthandError {
-            position: self.pos + 1,
-            message: message.into(),
-        }
+        ShorthandError { position: self.pos + 1, message: message.into() }
     }
 
     fn skip_whitespace(&mut self) {
@@ -126,9 +116,7 @@ impl Parser {
             if self.pos == start {
                 return Err(match self.peek() {
                     None => self.error("expected a key, found the end of the value"),
-                    Some(c) => self.error(format!(
-                        "expected a key (letters, digits, `-_.#/:`), found {c:?}"
-                    )),
+                    Some(c) => self.error(format!("expected a key (letters, digits, `-_.#/:`), found {c:?}")),
                 });
             }
             let key: String = self.chars[start..self.pos].iter().collect();
@@ -147,14 +135,11 @@ impl Parser {
                 None if close.is_none() => return Ok(object),
                 Some(c) if Some(c) == close => return Ok(object),
                 None => {
-                    return Err(self.error(format!(
-                        "expected `,` or `{}`, found the end of the value",
-                        close.unwrap_or('}')
-                    )))
+                    return Err(
+                        self.error(format!("expected `,` or `{}`, found the end of the value", close.unwrap_or('}')))
+                    )
                 }
-                Some(c) => {
-                    return Err(self.error(format!("expected `,` between pairs, found {c:?}")))
-                }
+                Some(c) => return Err(self.error(format!("expected `,` between pairs, found {c:?}"))),
             }
         }
     }
@@ -178,11 +163,7 @@ impl Parser {
             }
             items.push(Value::String(self.scalar(close)?));
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Value::Array(items)
-        })
+        Ok(if items.len() == 1 { items.remove(0) } else { Value::Array(items) })
     }
 
     fn hash(&mut self) -> Result<Value, ShorthandError> {
@@ -217,9 +198,7 @@ impl Parser {
                     return Ok(Value::Array(items));
                 }
                 None => return Err(self.error("expected `,` or `]`, found the end of the value")),
-                Some(c) => {
-                    return Err(self.error(format!("expected `,` or `]` in the list, found {c:?}")))
-                }
+                Some(c) => return Err(self.error(format!("expected `,` or `]` in the list, found {c:?}"))),
             }
         }
     }
@@ -236,12 +215,9 @@ impl Parser {
                     match self.peek() {
                         None => {
                             self.pos = opened_at;
-                            return Err(self.error(format!(
-                                "the quote {quote:?} opened here is never closed"
-                            )));
+                            return Err(self.error(format!("the quote {quote:?} opened here is never closed")));
                         }
-                        Some('\\') if matches!(self.chars.get(self.pos + 1), Some(&c) if c == quote || c == '\\') =>
-                        {
+                        Some('\\') if matches!(self.chars.get(self.pos + 1), Some(&c) if c == quote || c == '\\') => {
                             out.push(self.chars[self.pos + 1]);
                             self.pos += 2;
                         }
@@ -274,10 +250,7 @@ impl Parser {
                                 self.pos += 1;
                                 keep = out.len();
                             }
-                            None => {
-                                return Err(self
-                                    .error("a backslash at the end of the value escapes nothing"))
-                            }
+                            None => return Err(self.error("a backslash at the end of the value escapes nothing")),
                         }
                     } else {
                         out.push(c);
@@ -301,45 +274,24 @@ mod tests {
     #[test]
     fn pairs_become_an_object_of_strings() {
         let value = parse("type=JobFailed,message=oops,externalExecutionId=run-1").unwrap();
-        assert_eq!(
-            value,
-            json!({"type": "JobFailed", "message": "oops", "externalExecutionId": "run-1"})
-        );
-        assert_eq!(
-            parse(" a = 1 , b=  two words  ").unwrap(),
-            json!({"a": "1", "b": "two words"})
-        );
+        assert_eq!(value, json!({"type": "JobFailed", "message": "oops", "externalExecutionId": "run-1"}));
+        assert_eq!(parse(" a = 1 , b=  two words  ").unwrap(), json!({"a": "1", "b": "two words"}));
         assert_eq!(parse("a=").unwrap(), json!({"a": ""}));
     }
 
     #[test]
     fn quotes_and_escapes_keep_special_characters() {
         assert!(parse(r#"message="a, b",x='it''s'"#).is_err());
-        assert_eq!(
-            parse(r#"message="a, b",x='it\'s'"#).unwrap(),
-            json!({"message": "a, b", "x": "it's"})
-        );
-        assert_eq!(
-            parse(r"message=a\,b\ ").unwrap(),
-            json!({"message": "a,b "})
-        );
-        assert_eq!(
-            parse(r#"m="say \"hi\" \\ ok""#).unwrap(),
-            json!({"m": r#"say "hi" \ ok"#})
-        );
+        assert_eq!(parse(r#"message="a, b",x='it\'s'"#).unwrap(), json!({"message": "a, b", "x": "it's"}));
+        assert_eq!(parse(r"message=a\,b\ ").unwrap(), json!({"message": "a,b "}));
+        assert_eq!(parse(r#"m="say \"hi\" \\ ok""#).unwrap(), json!({"m": r#"say "hi" \ ok"#}));
         assert_eq!(parse("m=x=y").unwrap(), json!({"m": "x=y"}));
     }
 
     #[test]
     fn lists_and_nested_structures() {
-        assert_eq!(
-            parse("tags=a,b,c,name=x").unwrap(),
-            json!({"tags": ["a", "b", "c"], "name": "x"})
-        );
-        assert_eq!(
-            parse("tags=[a, b],empty=[]").unwrap(),
-            json!({"tags": ["a", "b"], "empty": []})
-        );
+        assert_eq!(parse("tags=a,b,c,name=x").unwrap(), json!({"tags": ["a", "b", "c"], "name": "x"}));
+        assert_eq!(parse("tags=[a, b],empty=[]").unwrap(), json!({"tags": ["a", "b"], "empty": []}));
         assert_eq!(
             parse("rev={revision=r1,created=1700000000},list=[{k=v},{k=w}]").unwrap(),
             json!({"rev": {"revision": "r1", "created": "1700000000"}, "list": [{"k": "v"}, {"k": "w"}]})
@@ -350,26 +302,17 @@ mod tests {
     #[test]
     fn errors_say_where_and_what() {
         let err = parse("type").unwrap_err();
-        assert_eq!(
-            (err.position(), err.message()),
-            (5, "expected `=` after the key `type`")
-        );
+        assert_eq!((err.position(), err.message()), (5, "expected `=` after the key `type`"));
         let err = parse("a={=2}").unwrap_err();
         assert_eq!(err.position(), 4);
         assert!(err.message().contains("expected a key"), "{err}");
-        assert!(parse("a={b=1")
-            .unwrap_err()
-            .message()
-            .contains("end of the value"));
+        assert!(parse("a={b=1").unwrap_err().message().contains("end of the value"));
         assert!(parse("a=[1,2").unwrap_err().message().contains("`]`"));
         assert!(parse("a=1,a=2").unwrap_err().message().contains("twice"));
         let err = parse("a=\"secret-value").unwrap_err();
         assert_eq!(err.position(), 3);
         assert!(!err.to_string().contains("secret"), "{err}");
-        assert!(parse("a={b=1}x")
-            .unwrap_err()
-            .message()
-            .contains("between pairs"));
+        assert!(parse("a={b=1}x").unwrap_err().message().contains("between pairs"));
         assert!(parse("").unwrap_err().message().contains("expected a key"));
     }
 }

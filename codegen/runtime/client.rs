@@ -8,9 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::credentials::{DefaultCredentialsChain, Environment, ProvideCredentials};
-use super::error::{
-    error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
-};
+use super::error::{error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
 use super::http::{HttpClient, TransportError};
 use super::retry::{classify, random_backoff_delay, RetryConfig};
 use super::sigv4::{Signer, SigningParams};
@@ -77,10 +75,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
-            .field(
-                "credentials",
-                &self.credentials.as_ref().map(|_| "** set **"),
-            )
+            .field("credentials", &self.credentials.as_ref().map(|_| "** set **"))
             .field("http_client", &self.http_client)
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
@@ -88,13 +83,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("validation", &self.validation)
-            .field(
-                "time_source",
-                &self
-                    .time_source
-                    .as_ref()
-                    .map_or("system clock", |_| "custom"),
-            )
+            .field("time_source", &self.time_source.as_ref().map_or("system clock", |_| "custom"))
             .finish()
     }
 }
@@ -135,9 +124,7 @@ impl Config {
 
     /// [`Config::from_env`] reading an explicit environment (for tests, or to layer your own values).
     pub fn from_environment(service: &ServiceInfo, env: Environment) -> Self {
-        let region = env
-            .get("AWS_REGION")
-            .or_else(|| env.get("AWS_DEFAULT_REGION"));
+        let region = env.get("AWS_REGION").or_else(|| env.get("AWS_DEFAULT_REGION"));
         let endpoint = env
             .get(&format!("AWS_ENDPOINT_URL_{}", service.endpoint_env_suffix))
             .or_else(|| env.get("AWS_ENDPOINT_URL"));
@@ -232,11 +219,7 @@ impl Config {
 
 /// The public endpoint of a service in a region (`https://codepipeline.us-east-1.amazonaws.com`).
 pub fn default_endpoint(endpoint_prefix: &str, region: &str) -> String {
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
+    let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
     format!("https://{endpoint_prefix}.{region}.{suffix}")
 }
 
@@ -253,10 +236,7 @@ pub struct RawResponse {
 
 impl RawResponse {
     /// A [`ResponseError`] for a body that could not be parsed.
-    pub fn unreadable(
-        &self,
-        error: impl std::error::Error + Send + Sync + 'static,
-    ) -> ResponseError {
+    pub fn unreadable(&self, error: impl std::error::Error + Send + Sync + 'static) -> ResponseError {
         ResponseError::new(
             self.status,
             self.request_id.clone(),
@@ -299,31 +279,20 @@ impl Runtime {
         let region = config.region.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
             ConfigError::new("no region: set one on the config, or AWS_REGION / AWS_DEFAULT_REGION in the environment")
         })?;
-        if !region
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return Err(ConfigError::new(format!(
-                "`{region}` is not a valid region name"
-            )));
+        if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
         }
-        let endpoint_text = config
-            .endpoint
-            .unwrap_or_else(|| default_endpoint(service.endpoint_prefix, &region));
-        let endpoint: http::Uri = endpoint_text.parse().map_err(|e| {
-            ConfigError::new(format!(
-                "the endpoint `{endpoint_text}` is not a valid URL: {e}"
-            ))
-        })?;
+        let endpoint_text = config.endpoint.unwrap_or_else(|| default_endpoint(service.endpoint_prefix, &region));
+        let endpoint: http::Uri = endpoint_text
+            .parse()
+            .map_err(|e| ConfigError::new(format!("the endpoint `{endpoint_text}` is not a valid URL: {e}")))?;
         if !matches!(endpoint.scheme_str(), Some("https" | "http")) || endpoint.host().is_none() {
             return Err(ConfigError::new(format!(
                 "the endpoint `{endpoint_text}` must be an http:// or https:// URL with a host"
             )));
         }
         let credentials = config.credentials.ok_or_else(|| {
-            ConfigError::new(
-                "no credentials provider: set one on the config or use Config::from_env",
-            )
+            ConfigError::new("no credentials provider: set one on the config or use Config::from_env")
         })?;
         let http = match config.http_client {
             Some(client) => client,
@@ -388,9 +357,11 @@ impl Runtime {
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let credentials = self.credentials.provide_credentials().await.map_err(|e| {
-            SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}")))
-        })?;
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
         let target = format!("{}.{operation}", self.service.target_prefix);
         let max_attempts = self.retry.max_attempts().max(1);
         let mut attempt = 1;
@@ -419,11 +390,7 @@ impl Runtime {
                             .or_else(|| response.headers().get("x-amz-request-id"))
                             .and_then(|v| v.to_str().ok())
                             .map(str::to_owned);
-                        return Ok(RawResponse {
-                            status,
-                            request_id,
-                            body: response.into_body(),
-                        });
+                        return Ok(RawResponse { status, request_id, body: response.into_body() });
                     }
                     let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
                     let meta = error_metadata(status, response.headers(), parsed.as_ref());
@@ -454,35 +421,25 @@ impl Runtime {
             .header(http::header::USER_AGENT, self.service.user_agent)
             .header(http::header::CONTENT_LENGTH, body.len())
             .body(body.to_vec())
-            .map_err(|e| {
-                SdkError::Config(ConfigError::new(format!("cannot build the request: {e}")))
-            })?;
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot build the request: {e}"))))?;
         let params = SigningParams {
             credentials,
             region: &self.region,
             service: self.service.signing_name,
             // Read per attempt, so every retry is signed afresh at its own time.
-            time: self
-                .time_source
-                .as_ref()
-                .map_or_else(SystemTime::now, |now| now()),
+            time: self.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
         };
         let (parts, body) = request.into_parts();
         let mut headers = parts.headers.clone();
         self.signer
             .sign(&parts.method, &parts.uri, &mut headers, &body, &params)
-            .map_err(|e| {
-                SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}")))
-            })?;
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
         request = http::Request::from_parts(parts, body);
         *request.headers_mut() = headers;
         Ok(request)
     }
 
-    async fn send_once(
-        &self,
-        request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, AttemptError> {
+    async fn send_once(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, AttemptError> {
         let send = self.http.send(request, self.max_response_bytes);
         match self.attempt_timeout {
             None => send.await.map_err(AttemptError::Transport),
@@ -501,11 +458,7 @@ enum AttemptError {
 
 #[cfg(feature = "default-https-client")]
 fn default_http_client(connect_timeout: Duration) -> Result<Arc<dyn HttpClient>, ConfigError> {
-    Ok(Arc::new(
-        super::http::HyperClient::builder()
-            .connect_timeout(connect_timeout)
-            .build(),
-    ))
+    Ok(Arc::new(super::http::HyperClient::builder().connect_timeout(connect_timeout).build()))
 }
 
 #[cfg(not(feature = "default-https-client"))]
@@ -521,14 +474,8 @@ mod tests {
 
     #[test]
     fn endpoints_follow_the_partition() {
-        assert_eq!(
-            default_endpoint("codepipeline", "us-east-1"),
-            "https://codepipeline.us-east-1.amazonaws.com"
-        );
-        assert_eq!(
-            default_endpoint("codepipeline", "cn-north-1"),
-            "https://codepipeline.cn-north-1.amazonaws.com.cn"
-        );
+        assert_eq!(default_endpoint("codepipeline", "us-east-1"), "https://codepipeline.us-east-1.amazonaws.com");
+        assert_eq!(default_endpoint("codepipeline", "cn-north-1"), "https://codepipeline.cn-north-1.amazonaws.com.cn");
     }
 
     const INFO: ServiceInfo = ServiceInfo {
@@ -550,14 +497,8 @@ mod tests {
         let config = Config::from_environment(&INFO, env);
         assert_eq!(config.get_region(), Some("eu-west-1"));
         assert_eq!(config.get_endpoint_url(), Some("http://specific.example"));
-        let env = Environment::from_pairs([
-            ("AWS_REGION", "us-west-2"),
-            ("AWS_DEFAULT_REGION", "eu-west-1"),
-        ]);
-        assert_eq!(
-            Config::from_environment(&INFO, env).get_region(),
-            Some("us-west-2")
-        );
+        let env = Environment::from_pairs([("AWS_REGION", "us-west-2"), ("AWS_DEFAULT_REGION", "eu-west-1")]);
+        assert_eq!(Config::from_environment(&INFO, env).get_region(), Some("us-west-2"));
     }
 
     #[test]
@@ -566,13 +507,7 @@ mod tests {
         assert!(err.to_string().contains("no region"), "{err}");
         let err = Runtime::new(INFO, Config::builder().region("us-east-1")).unwrap_err();
         assert!(err.to_string().contains("no credentials"), "{err}");
-        let err = Runtime::new(
-            INFO,
-            Config::builder()
-                .region("us-east-1")
-                .endpoint_url("ftp://x"),
-        )
-        .unwrap_err();
+        let err = Runtime::new(INFO, Config::builder().region("us-east-1").endpoint_url("ftp://x")).unwrap_err();
         assert!(err.to_string().contains("http"), "{err}");
     }
 }

@@ -50,9 +50,7 @@ const YEAR_RANGE: std::ops::RangeInclusive<i64> = 0..=9999;
 const EXPONENT_CAP: i64 = 100_000;
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// An instant on the UTC timeline: whole seconds since 1970-01-01T00:00:00Z plus a fraction
 /// in nanoseconds.
@@ -68,23 +66,14 @@ pub struct DateTime {
 
 impl DateTime {
     /// The earliest representable instant: `i64::MIN` seconds before the epoch.
-    pub const MIN: DateTime = DateTime {
-        seconds: i64::MIN,
-        subsec_nanos: 0,
-    };
+    pub const MIN: DateTime = DateTime { seconds: i64::MIN, subsec_nanos: 0 };
 
     /// The latest representable instant: `i64::MAX` seconds and 999 999 999 ns after the epoch.
-    pub const MAX: DateTime = DateTime {
-        seconds: i64::MAX,
-        subsec_nanos: NANOS_PER_SEC - 1,
-    };
+    pub const MAX: DateTime = DateTime { seconds: i64::MAX, subsec_nanos: NANOS_PER_SEC - 1 };
 
     /// The instant `secs` whole seconds after 1970-01-01T00:00:00Z (before it if negative).
     pub const fn from_secs(secs: i64) -> Self {
-        DateTime {
-            seconds: secs,
-            subsec_nanos: 0,
-        }
+        DateTime { seconds: secs, subsec_nanos: 0 }
     }
 
     /// The instant `secs` seconds plus `nanos` nanoseconds after the epoch.
@@ -94,10 +83,7 @@ impl DateTime {
     pub const fn from_secs_and_nanos(secs: i64, nanos: u32) -> Self {
         let carry = (nanos / NANOS_PER_SEC) as i64;
         match secs.checked_add(carry) {
-            Some(seconds) => DateTime {
-                seconds,
-                subsec_nanos: nanos % NANOS_PER_SEC,
-            },
+            Some(seconds) => DateTime { seconds, subsec_nanos: nanos % NANOS_PER_SEC },
             None => DateTime::MAX,
         }
     }
@@ -119,10 +105,7 @@ impl DateTime {
             return Err(DateTimeError::plain(CONTEXT, "value is infinite"));
         }
         if !(-LIMIT..LIMIT).contains(&value) {
-            return Err(DateTimeError::plain(
-                CONTEXT,
-                "value is outside the range of i64 seconds",
-            ));
+            return Err(DateTimeError::plain(CONTEXT, "value is outside the range of i64 seconds"));
         }
         if value.fract() == 0.0 {
             // Integral and inside the range checked above, so the cast is exact.
@@ -148,18 +131,8 @@ impl DateTime {
         second: u32,
         nanos: u32,
     ) -> Result<Self, DateTimeError> {
-        let civil = Civil {
-            year: i64::from(year),
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            nanos,
-        };
-        civil
-            .to_date_time(false)
-            .map_err(|(_, problem)| DateTimeError::plain("invalid calendar date-time", problem))
+        let civil = Civil { year: i64::from(year), month, day, hour, minute, second, nanos };
+        civil.to_date_time(false).map_err(|(_, problem)| DateTimeError::plain("invalid calendar date-time", problem))
     }
 
     /// The current time from the system clock.
@@ -249,25 +222,20 @@ impl DateTime {
         let start = end - text[..end].trim_start().len();
         let body = &text.as_bytes()[start..end];
         let mut cursor = Cursor::new(text, start, end, "invalid timestamp");
-        let looks_like_date =
-            body.len() > 4 && body[..4].iter().all(u8::is_ascii_digit) && body[4] == b'-';
+        let looks_like_date = body.len() > 4 && body[..4].iter().all(u8::is_ascii_digit) && body[4] == b'-';
         if looks_like_date {
             parse_rfc3339(&mut cursor, true)
         } else if matches!(body.first(), Some(b'0'..=b'9' | b'-' | b'+')) {
             parse_decimal_seconds(&mut cursor)
         } else {
-            Err(cursor.syntax_error(
-                "expected epoch seconds (1700000000) or an ISO 8601 date-time (2023-11-14T22:13:20Z)",
-            ))
+            Err(cursor
+                .syntax_error("expected epoch seconds (1700000000) or an ISO 8601 date-time (2023-11-14T22:13:20Z)"))
         }
     }
 
     /// Days since the epoch and seconds into that day.
     fn split_days(&self) -> (i64, i64) {
-        (
-            self.seconds.div_euclid(SECS_PER_DAY),
-            self.seconds.rem_euclid(SECS_PER_DAY),
-        )
+        (self.seconds.div_euclid(SECS_PER_DAY), self.seconds.rem_euclid(SECS_PER_DAY))
     }
 
     fn write_epoch(&self, out: &mut dyn fmt::Write) -> fmt::Result {
@@ -288,13 +256,7 @@ impl DateTime {
         let (days, day_secs) = self.split_days();
         let (year, month, day) = civil_from_days(days);
         write_year(out, year)?;
-        write!(
-            out,
-            "-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-            day_secs / 3600,
-            day_secs / 60 % 60,
-            day_secs % 60
-        )?;
+        write!(out, "-{month:02}-{day:02}T{:02}:{:02}:{:02}", day_secs / 3600, day_secs / 60 % 60, day_secs % 60)?;
         write_fraction(out, self.subsec_nanos)?;
         out.write_char('Z')
     }
@@ -302,20 +264,9 @@ impl DateTime {
     fn write_http_date(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         let (days, day_secs) = self.split_days();
         let (year, month, day) = civil_from_days(days);
-        write!(
-            out,
-            "{}, {day:02} {} ",
-            WEEKDAYS[weekday_index(days)],
-            MONTHS[month as usize - 1]
-        )?;
+        write!(out, "{}, {day:02} {} ", WEEKDAYS[weekday_index(days)], MONTHS[month as usize - 1])?;
         write_year(out, year)?;
-        write!(
-            out,
-            " {:02}:{:02}:{:02} GMT",
-            day_secs / 3600,
-            day_secs / 60 % 60,
-            day_secs % 60
-        )
+        write!(out, " {:02}:{:02}:{:02} GMT", day_secs / 3600, day_secs / 60 % 60, day_secs % 60)
     }
 }
 
@@ -337,10 +288,9 @@ impl From<SystemTime> for DateTime {
         // Every platform's SystemTime fits in i64 seconds; saturating only guards the type-level
         // possibility of a u64 overflow.
         match time.duration_since(UNIX_EPOCH) {
-            Ok(after) => DateTime::from_secs_and_nanos(
-                i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-                after.subsec_nanos(),
-            ),
+            Ok(after) => {
+                DateTime::from_secs_and_nanos(i64::try_from(after.as_secs()).unwrap_or(i64::MAX), after.subsec_nanos())
+            }
             Err(before) => {
                 // Negate in i128: 2^63 seconds before the epoch is i64::MIN, yet 2^63 itself
                 // does not fit in i64.
@@ -351,10 +301,7 @@ impl From<SystemTime> for DateTime {
                     nanos => (secs - 1, NANOS_PER_SEC - nanos),
                 };
                 match i64::try_from(secs) {
-                    Ok(seconds) => DateTime {
-                        seconds,
-                        subsec_nanos: nanos,
-                    },
+                    Ok(seconds) => DateTime { seconds, subsec_nanos: nanos },
                     Err(_) => DateTime::MIN,
                 }
             }
@@ -372,15 +319,10 @@ impl TryFrom<DateTime> for SystemTime {
         let converted = if time.seconds >= 0 {
             UNIX_EPOCH.checked_add(whole + fraction)
         } else {
-            UNIX_EPOCH
-                .checked_sub(whole)
-                .and_then(|t| t.checked_add(fraction))
+            UNIX_EPOCH.checked_sub(whole).and_then(|t| t.checked_add(fraction))
         };
         converted.ok_or_else(|| {
-            DateTimeError::plain(
-                "cannot convert to SystemTime",
-                "instant is outside the range this platform supports",
-            )
+            DateTimeError::plain("cannot convert to SystemTime", "instant is outside the range this platform supports")
         })
     }
 }
@@ -405,12 +347,7 @@ enum Found {
 
 impl DateTimeError {
     fn plain(context: &'static str, problem: &'static str) -> Self {
-        DateTimeError {
-            context,
-            problem,
-            position: None,
-            found: Found::Unreported,
-        }
+        DateTimeError { context, problem, position: None, found: Found::Unreported }
     }
 
     /// Byte offset into the input where the problem was found, or `None` if it was not in
@@ -503,16 +440,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let day_of_era = shifted.rem_euclid(DAYS_PER_ERA);
     // Subtract the leap days so far in this era (one per 4 years, none per 100, one more for the
     // era's last day). Then whole 365-day years can be counted.
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
     let year = era * 400 + year_of_era + i64::from(month <= 2);
     (year, month as u32, day as u32)
 }
@@ -564,21 +496,13 @@ impl Civil {
         let (second, nanos) = match self.second {
             0..=59 => (self.second, self.nanos),
             60 if allow_leap_second && self.minute == 59 => (59, NANOS_PER_SEC - 1),
-            60 if allow_leap_second => {
-                return Err((Field::Second, "leap second 60 is only valid at minute 59"))
-            }
-            _ if allow_leap_second => {
-                return Err((Field::Second, "second must be between 00 and 60"))
-            }
+            60 if allow_leap_second => return Err((Field::Second, "leap second 60 is only valid at minute 59")),
+            _ if allow_leap_second => return Err((Field::Second, "second must be between 00 and 60")),
             _ => return Err((Field::Second, "second must be between 00 and 59")),
         };
         let days = days_from_civil(self.year, self.month, self.day);
-        let day_secs =
-            i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(second);
-        Ok(DateTime {
-            seconds: days * SECS_PER_DAY + day_secs,
-            subsec_nanos: nanos,
-        })
+        let day_secs = i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(second);
+        Ok(DateTime { seconds: days * SECS_PER_DAY + day_secs, subsec_nanos: nanos })
     }
 }
 
@@ -592,11 +516,7 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(input: &'a str, start: usize, end: usize, context: &'static str) -> Self {
-        Cursor {
-            text: input.get(..end).unwrap_or(input),
-            pos: start,
-            context,
-        }
+        Cursor { text: input.get(..end).unwrap_or(input), pos: start, context }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -604,9 +524,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn peek_digit(&self) -> Option<u32> {
-        self.peek()
-            .filter(u8::is_ascii_digit)
-            .map(|b| u32::from(b - b'0'))
+        self.peek().filter(u8::is_ascii_digit).map(|b| u32::from(b - b'0'))
     }
 
     fn at_end(&self) -> bool {
@@ -631,9 +549,7 @@ impl<'a> Cursor<'a> {
     fn fixed_digits(&mut self, count: usize, problem: &'static str) -> Result<u32, DateTimeError> {
         let mut value = 0;
         for _ in 0..count {
-            let digit = self
-                .peek_digit()
-                .ok_or_else(|| self.syntax_error(problem))?;
+            let digit = self.peek_digit().ok_or_else(|| self.syntax_error(problem))?;
             value = value * 10 + digit;
             self.pos += 1;
         }
@@ -681,30 +597,16 @@ impl<'a> Cursor<'a> {
 
     /// An error about the character at the current position (or the missing one).
     fn syntax_error(&self, problem: &'static str) -> DateTimeError {
-        let found = match self
-            .text
-            .get(self.pos..)
-            .and_then(|rest| rest.chars().next())
-        {
+        let found = match self.text.get(self.pos..).and_then(|rest| rest.chars().next()) {
             Some(c) => Found::Char(c),
             None => Found::EndOfInput,
         };
-        DateTimeError {
-            context: self.context,
-            problem,
-            position: Some(self.pos),
-            found,
-        }
+        DateTimeError { context: self.context, problem, position: Some(self.pos), found }
     }
 
     /// An error about a well-formed value that is out of range, starting at `position`.
     fn value_error(&self, position: usize, problem: &'static str) -> DateTimeError {
-        DateTimeError {
-            context: self.context,
-            problem,
-            position: Some(position),
-            found: Found::Unreported,
-        }
+        DateTimeError { context: self.context, problem, position: Some(position), found: Found::Unreported }
     }
 }
 
@@ -766,15 +668,7 @@ fn parse_rfc3339(cursor: &mut Cursor<'_>, cli: bool) -> Result<DateTime, DateTim
     cursor.expect(b'-', "expected '-' after the month")?;
     starts[Field::Day as usize] = cursor.pos;
     let day = cursor.fixed_digits(2, "expected a two-digit day")?;
-    let mut civil = Civil {
-        year: i64::from(year),
-        month,
-        day,
-        hour: 0,
-        minute: 0,
-        second: 0,
-        nanos: 0,
-    };
+    let mut civil = Civil { year: i64::from(year), month, day, hour: 0, minute: 0, second: 0, nanos: 0 };
     let mut offset = 0;
     if !(cli && cursor.at_end()) {
         let separators: &[u8] = if cli { b"Tt " } else { b"Tt" };
@@ -785,13 +679,9 @@ fn parse_rfc3339(cursor: &mut Cursor<'_>, cli: bool) -> Result<DateTime, DateTim
         offset = parse_utc_offset(cursor)?;
     }
     cursor.finish()?;
-    let local = civil
-        .to_date_time(true)
-        .map_err(|(field, problem)| cursor.value_error(starts[field as usize], problem))?;
-    Ok(DateTime {
-        seconds: local.seconds - offset,
-        ..local
-    })
+    let local =
+        civil.to_date_time(true).map_err(|(field, problem)| cursor.value_error(starts[field as usize], problem))?;
+    Ok(DateTime { seconds: local.seconds - offset, ..local })
 }
 
 /// IMF-fixdate, `Tue, 14 Nov 2023 22:13:20 GMT`, with an optional fraction of a second.
@@ -810,22 +700,13 @@ fn parse_imf_fixdate(cursor: &mut Cursor<'_>) -> Result<DateTime, DateTimeError>
     starts[Field::Year as usize] = cursor.pos;
     let year = cursor.fixed_digits(4, "expected a four-digit year")?;
     cursor.expect(b' ', "expected a space after the year")?;
-    let mut civil = Civil {
-        year: i64::from(year),
-        month,
-        day,
-        hour: 0,
-        minute: 0,
-        second: 0,
-        nanos: 0,
-    };
+    let mut civil = Civil { year: i64::from(year), month, day, hour: 0, minute: 0, second: 0, nanos: 0 };
     parse_time_of_day(cursor, &mut civil, &mut starts, false)?;
     cursor.expect(b' ', "expected a space before GMT")?;
     cursor.name(&["GMT"], "expected GMT")?;
     cursor.finish()?;
-    let time = civil
-        .to_date_time(true)
-        .map_err(|(field, problem)| cursor.value_error(starts[field as usize], problem))?;
+    let time =
+        civil.to_date_time(true).map_err(|(field, problem)| cursor.value_error(starts[field as usize], problem))?;
     if weekday_index(time.split_days().0) != weekday {
         return Err(cursor.value_error(weekday_at, "day name does not match the date"));
     }
@@ -850,18 +731,12 @@ fn parse_decimal_seconds(cursor: &mut Cursor<'_>) -> Result<DateTime, DateTimeEr
     }
     let mut exponent = 0;
     if cursor.eat_any(b"eE").is_some() {
-        let exponent_sign = if cursor.eat_any(b"+-") == Some(b'-') {
-            -1
-        } else {
-            1
-        };
+        let exponent_sign = if cursor.eat_any(b"+-") == Some(b'-') { -1 } else { 1 };
         let digits = digit_run(cursor);
         if digits.is_empty() {
             return Err(cursor.syntax_error("expected a digit in the exponent"));
         }
-        let magnitude = digits.iter().fold(0, |acc: i64, d| {
-            (acc * 10 + i64::from(d - b'0')).min(EXPONENT_CAP)
-        });
+        let magnitude = digits.iter().fold(0, |acc: i64, d| (acc * 10 + i64::from(d - b'0')).min(EXPONENT_CAP));
         exponent = exponent_sign * magnitude;
     }
     cursor.finish()?;
@@ -877,16 +752,13 @@ fn parse_decimal_seconds(cursor: &mut Cursor<'_>) -> Result<DateTime, DateTimeEr
         };
         byte - b'0'
     };
-    let out_of_range =
-        || cursor.value_error(number_at, "value is outside the range of i64 seconds");
+    let out_of_range = || cursor.value_error(number_at, "value is outside the range of i64 seconds");
     // Number of mantissa digits before the decimal point once the exponent is applied.
     let point = integer.len() as i64 + exponent;
     let mut whole: u64 = 0;
     for index in 0..point {
-        whole = whole
-            .checked_mul(10)
-            .and_then(|w| w.checked_add(u64::from(digit_at(index))))
-            .ok_or_else(out_of_range)?;
+        whole =
+            whole.checked_mul(10).and_then(|w| w.checked_add(u64::from(digit_at(index)))).ok_or_else(out_of_range)?;
     }
     let mut nanos = 0;
     for index in point..point + 9 {
@@ -900,10 +772,7 @@ fn parse_decimal_seconds(cursor: &mut Cursor<'_>) -> Result<DateTime, DateTimeEr
         (true, _) => (-whole - 1, NANOS_PER_SEC - nanos),
     };
     let seconds = i64::try_from(seconds).map_err(|_| out_of_range())?;
-    Ok(DateTime {
-        seconds,
-        subsec_nanos: nanos,
-    })
+    Ok(DateTime { seconds, subsec_nanos: nanos })
 }
 
 /// Consumes a run of ASCII digits (possibly empty) and returns it.
@@ -960,16 +829,10 @@ mod tests {
         // Year 0 is a leap year (proleptic Gregorian), so it starts 366 days before 0001-01-01.
         let year_zero = DateTime::from_secs(-62_167_219_200);
         assert_eq!(year_zero.fmt_date_time(), "0000-01-01T00:00:00Z");
-        assert_eq!(
-            DateTime::parse_date_time("0000-01-01T00:00:00Z"),
-            Ok(year_zero)
-        );
+        assert_eq!(DateTime::parse_date_time("0000-01-01T00:00:00Z"), Ok(year_zero));
         let after_9999 = DateTime::from_secs(253_402_300_800);
         assert_eq!(after_9999.fmt_date_time(), "+10000-01-01T00:00:00Z");
-        assert_eq!(
-            after_9999.fmt_http_date(),
-            "Sat, 01 Jan +10000 00:00:00 GMT"
-        );
+        assert_eq!(after_9999.fmt_http_date(), "Sat, 01 Jan +10000 00:00:00 GMT");
         let before_zero = DateTime::from_secs(-62_167_219_201);
         assert_eq!(before_zero.fmt_date_time(), "-0001-12-31T23:59:59Z");
         // An offset may move a parsed time just outside 0000-9999; that is still representable.
@@ -984,20 +847,11 @@ mod tests {
         assert!(DateTime::MAX.fmt_date_time().starts_with('+'));
         assert!(DateTime::MIN.fmt_date_time().starts_with('-'));
         assert!(DateTime::MAX.fmt_http_date().ends_with(" GMT"));
-        assert_eq!(
-            DateTime::MAX.fmt_epoch_seconds(),
-            "9223372036854775807.999999999"
-        );
+        assert_eq!(DateTime::MAX.fmt_epoch_seconds(), "9223372036854775807.999999999");
         assert_eq!(DateTime::MIN.fmt_epoch_seconds(), "-9223372036854775808");
-        assert_eq!(
-            dt(i64::MIN, 1).fmt_epoch_seconds(),
-            "-9223372036854775807.999999999"
-        );
+        assert_eq!(dt(i64::MIN, 1).fmt_epoch_seconds(), "-9223372036854775807.999999999");
         for time in [DateTime::MAX, DateTime::MIN, dt(i64::MIN, 1)] {
-            assert_eq!(
-                DateTime::parse_epoch_seconds(&time.fmt_epoch_seconds()),
-                Ok(time)
-            );
+            assert_eq!(DateTime::parse_epoch_seconds(&time.fmt_epoch_seconds()), Ok(time));
             assert!(DateTime::parse_date_time(&time.fmt_date_time()).is_err());
         }
     }
@@ -1035,19 +889,10 @@ mod tests {
         assert!(is_leap_year(0));
         assert!(DateTime::parse_date_time("1900-02-29T00:00:00Z").is_err());
         assert!(DateTime::parse_date_time("2100-02-29T00:00:00Z").is_err());
-        assert_eq!(
-            DateTime::parse_date_time("2000-02-29T00:00:00Z"),
-            Ok(DateTime::from_secs(951_782_400))
-        );
+        assert_eq!(DateTime::parse_date_time("2000-02-29T00:00:00Z"), Ok(DateTime::from_secs(951_782_400)));
         // 1900-02-28 is followed directly by 1900-03-01.
-        assert_eq!(
-            DateTime::from_secs(-2_203_977_600 + 86_400).fmt_date_time(),
-            "1900-03-01T00:00:00Z"
-        );
-        assert_eq!(
-            DateTime::from_secs(951_696_000 + 86_400).fmt_date_time(),
-            "2000-02-29T00:00:00Z"
-        );
+        assert_eq!(DateTime::from_secs(-2_203_977_600 + 86_400).fmt_date_time(), "1900-03-01T00:00:00Z");
+        assert_eq!(DateTime::from_secs(951_696_000 + 86_400).fmt_date_time(), "2000-02-29T00:00:00Z");
     }
 
     #[test]
@@ -1060,18 +905,13 @@ mod tests {
         assert_eq!(dt(i64::MAX, NANOS_PER_SEC), DateTime::MAX);
         assert_eq!(DateTime::from_secs(7).subsec_nanos(), 0);
         assert_eq!(dt(-2, 500_000_000).as_secs_f64(), -1.5);
-        assert_eq!(
-            dt(1_700_000_000, 250_000_000).as_secs_f64(),
-            1_700_000_000.25
-        );
+        assert_eq!(dt(1_700_000_000, 250_000_000).as_secs_f64(), 1_700_000_000.25);
     }
 
     #[test]
     fn ordering_is_chronological() {
-        let times: Vec<DateTime> = [-1.5, -1.0, -0.5, 0.0, 0.25, 1.0]
-            .iter()
-            .map(|&v| DateTime::from_fractional_secs(v).unwrap())
-            .collect();
+        let times: Vec<DateTime> =
+            [-1.5, -1.0, -0.5, 0.0, 0.25, 1.0].iter().map(|&v| DateTime::from_fractional_secs(v).unwrap()).collect();
         assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
         assert_eq!(times[0], dt(-2, 500_000_000));
     }
@@ -1100,11 +940,7 @@ mod tests {
             (-9_223_372_036_854_775_808.0, i64::MIN, 0),
         ];
         for (value, secs, nanos) in cases {
-            assert_eq!(
-                DateTime::from_fractional_secs(value),
-                Ok(dt(secs, nanos)),
-                "{value}"
-            );
+            assert_eq!(DateTime::from_fractional_secs(value), Ok(dt(secs, nanos)), "{value}");
         }
     }
 
@@ -1211,10 +1047,7 @@ mod tests {
         let cases = [
             (dt(1_700_000_000, 500_000_000), "2023-11-14T22:13:20.5Z"),
             (dt(1_700_000_000, 123_000_000), "2023-11-14T22:13:20.123Z"),
-            (
-                dt(1_700_000_000, 123_456_000),
-                "2023-11-14T22:13:20.123456Z",
-            ),
+            (dt(1_700_000_000, 123_456_000), "2023-11-14T22:13:20.123456Z"),
             (dt(1_700_000_000, 1), "2023-11-14T22:13:20.000000001Z"),
             (dt(-2, 500_000_000), "1969-12-31T23:59:58.5Z"),
             (dt(1_234_567_890, 123_000_000), "2009-02-13T23:31:30.123Z"),
@@ -1234,10 +1067,7 @@ mod tests {
             ("2023-11-14T22:13:20-00:00", dt(1_700_000_000, 0)),
             ("2023-11-15T00:13:20+02:00", dt(1_700_000_000, 0)),
             ("1985-04-12T23:20:50.52Z", dt(482_196_050, 520_000_000)),
-            (
-                "2023-11-14T22:13:20.1234567891234Z",
-                dt(1_700_000_000, 123_456_789),
-            ),
+            ("2023-11-14T22:13:20.1234567891234Z", dt(1_700_000_000, 123_456_789)),
             ("2023-11-14T22:13:20.000Z", dt(1_700_000_000, 0)),
             ("2016-12-31T23:59:60Z", dt(1_483_228_799, 999_999_999)),
             ("2016-12-31T23:59:60.5Z", dt(1_483_228_799, 999_999_999)),
@@ -1282,10 +1112,7 @@ mod tests {
             let message = error.to_string();
             assert!(message.contains(needle), "{text}: {message}");
             assert!(message.starts_with("invalid date-time: "), "{message}");
-            assert!(
-                message.contains(&format!("at byte {position}")),
-                "{message}"
-            );
+            assert!(message.contains(&format!("at byte {position}")), "{message}");
         }
     }
 
@@ -1303,42 +1130,24 @@ mod tests {
             "invalid date-time: expected '-' after the month (at byte 7, found end of input)"
         );
         let error = DateTime::parse_date_time("2023-13-01T00:00:00Z").unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "invalid date-time: month must be between 01 and 12 (at byte 5)"
-        );
+        assert_eq!(error.to_string(), "invalid date-time: month must be between 01 and 12 (at byte 5)");
         let error = DateTime::from_civil(2023, 2, 29, 0, 0, 0, 0).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "invalid calendar date-time: day does not exist in that month"
-        );
+        assert_eq!(error.to_string(), "invalid calendar date-time: day does not exist in that month");
     }
 
     #[test]
     fn http_date_output_drops_the_fraction() {
-        assert_eq!(
-            dt(1_700_000_000, 999_999_999).fmt_http_date(),
-            "Tue, 14 Nov 2023 22:13:20 GMT"
-        );
-        assert_eq!(
-            dt(-2, 500_000_000).fmt_http_date(),
-            "Wed, 31 Dec 1969 23:59:58 GMT"
-        );
+        assert_eq!(dt(1_700_000_000, 999_999_999).fmt_http_date(), "Tue, 14 Nov 2023 22:13:20 GMT");
+        assert_eq!(dt(-2, 500_000_000).fmt_http_date(), "Wed, 31 Dec 1969 23:59:58 GMT");
     }
 
     #[test]
     fn http_date_parsing_variants() {
         let cases = [
-            (
-                "Tue, 14 Nov 2023 22:13:20.123 GMT",
-                dt(1_700_000_000, 123_000_000),
-            ),
+            ("Tue, 14 Nov 2023 22:13:20.123 GMT", dt(1_700_000_000, 123_000_000)),
             ("tue, 14 NOV 2023 22:13:20 gmt", dt(1_700_000_000, 0)),
             ("Tue, 29 Apr 2014 18:30:38 GMT", dt(1_398_796_238, 0)),
-            (
-                "Sat, 31 Dec 2016 23:59:60 GMT",
-                dt(1_483_228_799, 999_999_999),
-            ),
+            ("Sat, 31 Dec 2016 23:59:60 GMT", dt(1_483_228_799, 999_999_999)),
         ];
         for (text, expected) in cases {
             assert_eq!(DateTime::parse_http_date(text), Ok(expected), "{text}");
@@ -1357,19 +1166,11 @@ mod tests {
             ("Tue, 14 Now 2023 22:13:20 GMT", 8, "month name"),
             ("Tue, 14 Nov 23 22:13:20 GMT", 14, "four-digit year"),
             ("Tue, 14 Nov 2023 24:13:20 GMT", 17, "hour must be"),
-            (
-                "Tue, 14 Nov 2023 22:13:20 GMT ",
-                29,
-                "unexpected characters",
-            ),
+            ("Tue, 14 Nov 2023 22:13:20 GMT ", 29, "unexpected characters"),
             ("Tue, 14 Nov 2023 22:13:20", 25, "space before GMT"),
             ("Tuesday, 14-Nov-23 22:13:20 GMT", 3, "','"),
             ("Tue Nov 14 22:13:20 2023", 3, "','"),
-            (
-                "Tue, 14 Nov 2023 22:13:20.GMT",
-                26,
-                "after the decimal point",
-            ),
+            ("Tue, 14 Nov 2023 22:13:20.GMT", 26, "after the decimal point"),
         ];
         for (text, position, needle) in cases {
             let error = DateTime::parse_http_date(text).unwrap_err();
@@ -1386,9 +1187,7 @@ mod tests {
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut out: Vec<DateTime> = KNOWN.iter().map(|k| DateTime::from_secs(k.0)).collect();
         for i in 0..2000 {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             let secs = low + (state >> 11) as i64 % span;
             let nanos = match i % 4 {
                 0 => 0,
@@ -1418,14 +1217,8 @@ mod tests {
 
     #[test]
     fn from_civil_matches_parsing_and_validates() {
-        assert_eq!(
-            DateTime::from_civil(2023, 11, 14, 22, 13, 20, 5),
-            Ok(dt(1_700_000_000, 5))
-        );
-        assert_eq!(
-            DateTime::from_civil(9999, 12, 31, 23, 59, 59, 999_999_999),
-            Ok(dt(253_402_300_799, 999_999_999))
-        );
+        assert_eq!(DateTime::from_civil(2023, 11, 14, 22, 13, 20, 5), Ok(dt(1_700_000_000, 5)));
+        assert_eq!(DateTime::from_civil(9999, 12, 31, 23, 59, 59, 999_999_999), Ok(dt(253_402_300_799, 999_999_999)));
         let bad = [
             (-1, 1, 1, 0, 0, 0, 0, "year"),
             (10_000, 1, 1, 0, 0, 0, 0, "year"),
@@ -1450,10 +1243,7 @@ mod tests {
         let before = UNIX_EPOCH - Duration::new(1, 500_000_000);
         assert_eq!(DateTime::from(after), dt(1, 500_000_000));
         assert_eq!(DateTime::from(before), dt(-2, 500_000_000));
-        assert_eq!(
-            DateTime::from(UNIX_EPOCH - Duration::from_secs(3)),
-            dt(-3, 0)
-        );
+        assert_eq!(DateTime::from(UNIX_EPOCH - Duration::from_secs(3)), dt(-3, 0));
         for time in sample_instants() {
             let system = SystemTime::try_from(time).unwrap();
             assert_eq!(DateTime::from(system), time);
@@ -1559,9 +1349,7 @@ mod tests {
             "-1700000000.25e-3",
             " 2023-11-14 22:13Z ",
         ];
-        let replacements = [
-            '0', '9', '-', '+', ':', '.', 'T', 'Z', 'e', ' ', 'é', '\u{0}',
-        ];
+        let replacements = ['0', '9', '-', '+', ':', '.', 'T', 'Z', 'e', ' ', 'é', '\u{0}'];
         for text in valid {
             let chars: Vec<char> = text.chars().collect();
             for cut in 0..=chars.len() {
@@ -1576,12 +1364,8 @@ mod tests {
             }
         }
         type Parser = fn(&str) -> Result<DateTime, DateTimeError>;
-        let parsers: [Parser; 4] = [
-            DateTime::parse_date_time,
-            DateTime::parse_http_date,
-            DateTime::parse_epoch_seconds,
-            DateTime::parse_cli,
-        ];
+        let parsers: [Parser; 4] =
+            [DateTime::parse_date_time, DateTime::parse_http_date, DateTime::parse_epoch_seconds, DateTime::parse_cli];
         for input in &inputs {
             for parse in parsers {
                 match parse(input) {

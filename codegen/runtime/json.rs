@@ -281,7 +281,10 @@ pub fn optional<T>(
 }
 
 /// A list whose elements are read by `read`; `null` elements are skipped unless the list is sparse.
-pub fn list<T>(value: &Value, mut read: impl FnMut(&Value) -> Result<T, DeserializeError>) -> Result<Vec<T>, DeserializeError> {
+pub fn list<T>(
+    value: &Value,
+    mut read: impl FnMut(&Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<T>, DeserializeError> {
     let items = array(value)?;
     let mut out = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {

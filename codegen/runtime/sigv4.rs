@@ -113,10 +113,7 @@ pub struct SigningError {
 
 impl SigningError {
     fn new(kind: SigningErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
+        Self { kind, message: message.into() }
     }
 
     /// What kind of failure this is.
@@ -191,10 +188,7 @@ impl Signer {
         signed.insert(
             HeaderName::from_static(X_AMZ_DATE),
             HeaderValue::from_str(&amz_date).map_err(|_| {
-                SigningError::new(
-                    SigningErrorKind::InvalidTime,
-                    "the formatted time is not a valid header value",
-                )
+                SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
             })?,
         );
         match params.credentials.session_token() {
@@ -245,10 +239,7 @@ impl Signer {
         let secret_digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         // A poisoned lock only means another thread panicked mid-update; the entry is
         // either complete or replaced below, so keep using it.
-        let mut cache = self
-            .cache
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(hit) = cache.as_ref().filter(|c| {
             c.date == date
                 && c.region == params.region
@@ -272,22 +263,16 @@ impl Signer {
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cached_scope = match self.cache.try_lock() {
-            Ok(cache) => cache
-                .as_ref()
-                .map(|c| format!("{}/{}/{}", c.date, c.region, c.service)),
+            Ok(cache) => cache.as_ref().map(|c| format!("{}/{}/{}", c.date, c.region, c.service)),
             Err(_) => Some("<busy>".to_owned()),
         };
-        f.debug_struct("Signer")
-            .field("cached_scope", &cached_scope)
-            .finish()
+        f.debug_struct("Signer").field("cached_scope", &cached_scope).finish()
     }
 }
 
 fn check_scope_part(what: &str, value: &str) -> Result<(), SigningError> {
-    let ok = !value.is_empty()
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    let ok =
+        !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
     if ok {
         Ok(())
     } else {
@@ -301,20 +286,14 @@ fn check_scope_part(what: &str, value: &str) -> Result<(), SigningError> {
 /// `host[:port]` from the URI authority, without any `user:password@`.
 fn host_from_uri(uri: &Uri) -> Result<HeaderValue, SigningError> {
     let authority = uri.authority().ok_or_else(|| {
-        SigningError::new(
-            SigningErrorKind::MissingHost,
-            "the request has no host header and its URI has no authority",
-        )
+        SigningError::new(SigningErrorKind::MissingHost, "the request has no host header and its URI has no authority")
     })?;
     let host = match authority.port() {
         Some(port) => format!("{}:{}", authority.host(), port.as_str()),
         None => authority.host().to_owned(),
     };
     HeaderValue::from_str(&host).map_err(|_| {
-        SigningError::new(
-            SigningErrorKind::InvalidHeaderValue,
-            "the URI host is not a valid header value",
-        )
+        SigningError::new(SigningErrorKind::InvalidHeaderValue, "the URI host is not a valid header value")
     })
 }
 
@@ -354,15 +333,9 @@ pub fn canonical_request(
     service: &str,
 ) -> Result<CanonicalRequest, SigningError> {
     if !headers.contains_key(HOST) {
-        return Err(SigningError::new(
-            SigningErrorKind::MissingHost,
-            "the canonical request needs a host header",
-        ));
+        return Err(SigningError::new(SigningErrorKind::MissingHost, "the canonical request needs a host header"));
     }
-    let mut names: Vec<&HeaderName> = headers
-        .keys()
-        .filter(|name| is_signed_header(name.as_str()))
-        .collect();
+    let mut names: Vec<&HeaderName> = headers.keys().filter(|name| is_signed_header(name.as_str())).collect();
     names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
 
     let mut text = String::with_capacity(256);
@@ -384,31 +357,17 @@ pub fn canonical_request(
         text.push('\n');
     }
     text.push('\n');
-    let signed_headers = names
-        .iter()
-        .map(|n| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
+    let signed_headers = names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(";");
     text.push_str(&signed_headers);
     text.push('\n');
     text.push_str(payload_hash);
-    Ok(CanonicalRequest {
-        text,
-        signed_headers,
-    })
+    Ok(CanonicalRequest { text, signed_headers })
 }
 
 /// Appends a header value trimmed, with runs of spaces and tabs collapsed to one space.
-fn push_canonical_header_value(
-    out: &mut String,
-    name: &str,
-    value: &HeaderValue,
-) -> Result<(), SigningError> {
+fn push_canonical_header_value(out: &mut String, name: &str, value: &HeaderValue) -> Result<(), SigningError> {
     let bytes = value.as_bytes();
-    if let Some(bad) = bytes
-        .iter()
-        .position(|&b| !(b == b'\t' || (0x20..=0x7e).contains(&b)))
-    {
+    if let Some(bad) = bytes.iter().position(|&b| !(b == b'\t' || (0x20..=0x7e).contains(&b))) {
         return Err(SigningError::new(
             SigningErrorKind::InvalidHeaderValue,
             format!(
@@ -508,10 +467,7 @@ pub fn canonical_query_string(query: &str) -> String {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                uri_encode(&percent_decode(name)),
-                uri_encode(&percent_decode(value)),
-            )
+            (uri_encode(&percent_decode(name)), uri_encode(&percent_decode(value)))
         })
         .collect();
     pairs.sort();
@@ -552,9 +508,7 @@ fn percent_decode(input: &str) -> Vec<u8> {
 }
 
 fn hex_value(digit: u8) -> Option<u8> {
-    char::from(digit)
-        .to_digit(16)
-        .and_then(|v| u8::try_from(v).ok())
+    char::from(digit).to_digit(16).and_then(|v| u8::try_from(v).ok())
 }
 
 /// Percent-encodes every byte except the unreserved set `A-Z a-z 0-9 - _ . ~`.
@@ -589,10 +543,7 @@ pub fn credential_scope(date: &str, region: &str, service: &str) -> String {
 /// The string to sign: algorithm, `YYYYMMDDTHHMMSSZ` time, credential scope and the hex
 /// SHA-256 of the canonical request, one per line.
 pub fn string_to_sign(amz_date: &str, credential_scope: &str, canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{amz_date}\n{credential_scope}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    )
+    format!("{ALGORITHM}\n{amz_date}\n{credential_scope}\n{}", sha256_hex(canonical_request.as_bytes()))
 }
 
 /// Derives the signing key: HMAC chain of `"AWS4" + secret` over the date (`YYYYMMDD`),
@@ -616,8 +567,7 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     // HMAC is defined for keys of every length (long keys are hashed, short ones padded),
     // and the hmac crate documents `new_from_slice` as never failing for it, so this
     // `expect` cannot fire whatever the input.
-    let mut mac =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
@@ -649,22 +599,14 @@ pub fn format_amz_date(time: SystemTime) -> Result<String, SigningError> {
             "the signing time must be between 1970-01-01 and 9999-12-31 UTC",
         )
     };
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| invalid())?
-        .as_secs();
+    let secs = time.duration_since(UNIX_EPOCH).map_err(|_| invalid())?.as_secs();
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (year, month, day) = civil_from_days(days);
     if year > 9999 {
         return Err(invalid());
     }
-    Ok(format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    ))
+    Ok(format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60))
 }
 
 /// Converts days since 1970-01-01 to a proleptic Gregorian (year, month, day).
@@ -679,16 +621,11 @@ fn civil_from_days(days_since_epoch: u64) -> (u64, u64, u64) {
     let era = days / 146_097;
     let day_of_era = days % 146_097;
     // Subtracting the leap days seen so far turns the era into 365-day years.
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153; // 0 = March ... 11 = February
     let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
     let year = era * 400 + year_of_era + u64::from(month <= 2);
     (year, month, day)
 }
@@ -709,21 +646,13 @@ mod tests {
     }
 
     fn suite_params(credentials: &Credentials) -> SigningParams<'_> {
-        SigningParams {
-            credentials,
-            region: "us-east-1",
-            service: "service",
-            time: at(SUITE_TIME),
-        }
+        SigningParams { credentials, region: "us-east-1", service: "service", time: at(SUITE_TIME) }
     }
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (name, value) in pairs {
-            map.append(
-                HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                HeaderValue::from_str(value).unwrap(),
-            );
+            map.append(HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
         }
         map
     }
@@ -737,15 +666,7 @@ mod tests {
         credentials: &Credentials,
     ) -> HeaderMap {
         let mut map = headers(pairs);
-        Signer::new()
-            .sign(
-                &method,
-                &uri.parse().unwrap(),
-                &mut map,
-                body,
-                &suite_params(credentials),
-            )
-            .unwrap();
+        Signer::new().sign(&method, &uri.parse().unwrap(), &mut map, body, &suite_params(credentials)).unwrap();
         map
     }
 
@@ -765,31 +686,19 @@ mod tests {
     #[test]
     fn suite_get_vanilla() {
         let creds = Credentials::new(AKID, SECRET, None);
-        let map = sign_suite(
-            Method::GET,
-            "https://example.amazonaws.com/",
-            &[],
-            b"",
-            &creds,
-        );
+        let map = sign_suite(Method::GET, "https://example.amazonaws.com/", &[], b"", &creds);
         assert_eq!(map["host"], "example.amazonaws.com");
         assert_eq!(map["x-amz-date"], "20150830T123600Z");
         assert_eq!(
             authorization(&map),
-            suite_authorization(
-                "host;x-amz-date",
-                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
-            )
+            suite_authorization("host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
         );
 
         // The intermediate pieces, as published with the case.
         let creq = canonical_request(
             &Method::GET,
             &"https://example.amazonaws.com/".parse().unwrap(),
-            &map.iter()
-                .filter(|(n, _)| *n != AUTHORIZATION)
-                .map(|(n, v)| (n.clone(), v.clone()))
-                .collect(),
+            &map.iter().filter(|(n, _)| *n != AUTHORIZATION).map(|(n, v)| (n.clone(), v.clone())).collect(),
             EMPTY_SHA256,
             "service",
         )
@@ -808,10 +717,7 @@ mod tests {
              bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63"
         );
         let key = signing_key(SECRET, "20150830", "us-east-1", "service");
-        assert_eq!(
-            signature(&key, &sts),
-            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
-        );
+        assert_eq!(signature(&key, &sts), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
     }
 
     #[test]
@@ -835,8 +741,7 @@ mod tests {
         );
         let mut unsigned = map.clone();
         unsigned.remove(AUTHORIZATION);
-        let creq = canonical_request(&Method::POST, &uri, &unsigned, &sha256_hex(body), "service")
-            .unwrap();
+        let creq = canonical_request(&Method::POST, &uri, &unsigned, &sha256_hex(body), "service").unwrap();
         assert_eq!(
             creq.text,
             "POST\n/\n\ncontent-type:application/x-www-form-urlencoded\n\
@@ -844,11 +749,7 @@ mod tests {
              content-type;host;x-amz-date\n\
              9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e"
         );
-        let sts = string_to_sign(
-            "20150830T123600Z",
-            "20150830/us-east-1/service/aws4_request",
-            &creq.text,
-        );
+        let sts = string_to_sign("20150830T123600Z", "20150830/us-east-1/service/aws4_request", &creq.text);
         assert!(sts.ends_with("\n42a5e5bb34198acb3e84da4f085bb7927f2bc277ca766e6d19c73c2154021281"));
     }
 
@@ -871,17 +772,8 @@ mod tests {
         );
         let mut unsigned = map.clone();
         unsigned.remove(AUTHORIZATION);
-        let creq = canonical_request(
-            &Method::GET,
-            &"/".parse().unwrap(),
-            &unsigned,
-            EMPTY_SHA256,
-            "service",
-        )
-        .unwrap();
-        assert!(creq
-            .text
-            .contains("\nmy-header1:value1\nmy-header2:\"a b c\"\n"));
+        let creq = canonical_request(&Method::GET, &"/".parse().unwrap(), &unsigned, EMPTY_SHA256, "service").unwrap();
+        assert!(creq.text.contains("\nmy-header1:value1\nmy-header2:\"a b c\"\n"));
     }
 
     #[test]
@@ -892,17 +784,8 @@ mod tests {
             SECRET,
             Some("6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267".to_owned()),
         );
-        let map = sign_suite(
-            Method::GET,
-            "https://example.amazonaws.com/",
-            &[],
-            b"",
-            &creds,
-        );
-        assert_eq!(
-            map[X_AMZ_SECURITY_TOKEN],
-            "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267"
-        );
+        let map = sign_suite(Method::GET, "https://example.amazonaws.com/", &[], b"", &creds);
+        assert_eq!(map[X_AMZ_SECURITY_TOKEN], "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267");
         assert_eq!(
             authorization(&map),
             suite_authorization(
@@ -914,13 +797,7 @@ mod tests {
         // post-sts-header-before: the STS-shaped token is signed.
         let token = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
         let creds = Credentials::new(AKID, SECRET, Some(token.to_owned()));
-        let map = sign_suite(
-            Method::POST,
-            "https://example.amazonaws.com/",
-            &[],
-            b"",
-            &creds,
-        );
+        let map = sign_suite(Method::POST, "https://example.amazonaws.com/", &[], b"", &creds);
         assert_eq!(
             authorization(&map),
             suite_authorization(
@@ -996,11 +873,7 @@ mod tests {
         for (case, target, sig) in cases {
             let uri = format!("https://example.amazonaws.com{target}");
             let map = sign_suite(Method::GET, &uri, &[], b"", &creds);
-            assert_eq!(
-                authorization(&map),
-                suite_authorization("host;x-amz-date", sig),
-                "{case}"
-            );
+            assert_eq!(authorization(&map), suite_authorization("host;x-amz-date", sig), "{case}");
         }
     }
 
@@ -1026,28 +899,14 @@ mod tests {
         let creds = Credentials::new(AKID, SECRET, None);
         let mut map = headers(&[
             ("content-type", "application/x-amz-json-1.1"),
-            (
-                "x-amz-target",
-                "CodePipeline_20150709.AcknowledgeThirdPartyJob",
-            ),
+            ("x-amz-target", "CodePipeline_20150709.AcknowledgeThirdPartyJob"),
             ("user-agent", "generated-client/0.1"),
-            (
-                "x-amzn-trace-id",
-                "Root=1-00000000-000000000000000000000000",
-            ),
+            ("x-amzn-trace-id", "Root=1-00000000-000000000000000000000000"),
         ]);
-        let params = SigningParams {
-            credentials: &creds,
-            region: "us-east-1",
-            service: "codepipeline",
-            time: at(SUITE_TIME),
-        };
-        let uri: Uri = "https://codepipeline.us-east-1.amazonaws.com/"
-            .parse()
-            .unwrap();
-        Signer::new()
-            .sign(&Method::POST, &uri, &mut map, body, &params)
-            .unwrap();
+        let params =
+            SigningParams { credentials: &creds, region: "us-east-1", service: "codepipeline", time: at(SUITE_TIME) };
+        let uri: Uri = "https://codepipeline.us-east-1.amazonaws.com/".parse().unwrap();
+        Signer::new().sign(&Method::POST, &uri, &mut map, body, &params).unwrap();
         assert_eq!(map["host"], "codepipeline.us-east-1.amazonaws.com");
         assert_eq!(
             authorization(&map),
@@ -1060,13 +919,8 @@ mod tests {
 
         // Same request with a session token.
         let creds = Credentials::new(AKID, SECRET, Some("session-token-example".to_owned()));
-        let params = SigningParams {
-            credentials: &creds,
-            ..params
-        };
-        Signer::new()
-            .sign(&Method::POST, &uri, &mut map, body, &params)
-            .unwrap();
+        let params = SigningParams { credentials: &creds, ..params };
+        Signer::new().sign(&Method::POST, &uri, &mut map, body, &params).unwrap();
         assert_eq!(
             authorization(&map),
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/codepipeline/aws4_request, \
@@ -1080,30 +934,15 @@ mod tests {
     #[test]
     fn sign_keeps_existing_host_and_derives_missing_one_with_port() {
         let creds = Credentials::new(AKID, SECRET, None);
-        let with_host = sign_suite(
-            Method::GET,
-            "https://10.0.0.1/",
-            &[("host", "example.amazonaws.com")],
-            b"",
-            &creds,
-        );
+        let with_host = sign_suite(Method::GET, "https://10.0.0.1/", &[("host", "example.amazonaws.com")], b"", &creds);
         assert_eq!(with_host["host"], "example.amazonaws.com");
         // Signed as the vanilla case: the host header, not the URI, is what counts.
         assert_eq!(
             authorization(&with_host),
-            suite_authorization(
-                "host;x-amz-date",
-                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
-            )
+            suite_authorization("host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
         );
 
-        let derived = sign_suite(
-            Method::GET,
-            "http://user:pw@localhost:8443/x",
-            &[],
-            b"",
-            &creds,
-        );
+        let derived = sign_suite(Method::GET, "http://user:pw@localhost:8443/x", &[], b"", &creds);
         assert_eq!(derived["host"], "localhost:8443");
     }
 
@@ -1113,13 +952,7 @@ mod tests {
         let mut map = headers(&[("content-type", "application/json")]);
         let before = map.clone();
         let err = Signer::new()
-            .sign(
-                &Method::GET,
-                &"/relative".parse().unwrap(),
-                &mut map,
-                b"",
-                &suite_params(&creds),
-            )
+            .sign(&Method::GET, &"/relative".parse().unwrap(), &mut map, b"", &suite_params(&creds))
             .unwrap_err();
         assert_eq!(err.kind(), SigningErrorKind::MissingHost);
         assert_eq!(map, before);
@@ -1129,10 +962,7 @@ mod tests {
     fn non_ascii_header_value_is_an_error_naming_the_header() {
         let creds = Credentials::new(AKID, SECRET, Some("tok".to_owned()));
         let mut map = HeaderMap::new();
-        map.insert(
-            HeaderName::from_static("x-custom"),
-            HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
-        );
+        map.insert(HeaderName::from_static("x-custom"), HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap());
         let before = map.clone();
         let err = Signer::new()
             .sign(
@@ -1168,18 +998,9 @@ mod tests {
 
         let creds = Credentials::new(AKID, SECRET, None);
         for region in ["", "us-east-1/x", "us east"] {
-            let params = SigningParams {
-                region,
-                ..suite_params(&creds)
-            };
+            let params = SigningParams { region, ..suite_params(&creds) };
             let err = Signer::new()
-                .sign(
-                    &Method::GET,
-                    &"https://example.amazonaws.com/".parse().unwrap(),
-                    &mut map,
-                    b"",
-                    &params,
-                )
+                .sign(&Method::GET, &"https://example.amazonaws.com/".parse().unwrap(), &mut map, b"", &params)
                 .unwrap_err();
             assert_eq!(err.kind(), SigningErrorKind::InvalidScope, "{region:?}");
             assert!(err.message().contains("region"));
@@ -1193,27 +1014,14 @@ mod tests {
         let uri: Uri = "https://example.amazonaws.com/".parse().unwrap();
         let signer = Signer::new();
         let mut map = HeaderMap::new();
-        signer
-            .sign(
-                &Method::GET,
-                &uri,
-                &mut map,
-                b"",
-                &suite_params(&with_token),
-            )
-            .unwrap();
+        signer.sign(&Method::GET, &uri, &mut map, b"", &suite_params(&with_token)).unwrap();
         assert!(map.contains_key(X_AMZ_SECURITY_TOKEN));
-        signer
-            .sign(&Method::GET, &uri, &mut map, b"", &suite_params(&plain))
-            .unwrap();
+        signer.sign(&Method::GET, &uri, &mut map, b"", &suite_params(&plain)).unwrap();
         assert!(!map.contains_key(X_AMZ_SECURITY_TOKEN));
         assert_eq!(map.get_all(AUTHORIZATION).iter().count(), 1);
         assert_eq!(
             authorization(&map),
-            suite_authorization(
-                "host;x-amz-date",
-                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
-            )
+            suite_authorization("host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
         );
     }
 
@@ -1223,29 +1031,16 @@ mod tests {
         let uri: Uri = "https://example.amazonaws.com/".parse().unwrap();
         let sign = |creds: &Credentials, region: &str, service: &str, secs: u64| {
             let mut map = HeaderMap::new();
-            let params = SigningParams {
-                credentials: creds,
-                region,
-                service,
-                time: at(secs),
-            };
-            signer
-                .sign(&Method::GET, &uri, &mut map, b"", &params)
-                .unwrap();
-            let expected_key = signing_key(
-                creds.secret_access_key(),
-                &format_amz_date(at(secs)).unwrap()[..8],
-                region,
-                service,
-            );
+            let params = SigningParams { credentials: creds, region, service, time: at(secs) };
+            signer.sign(&Method::GET, &uri, &mut map, b"", &params).unwrap();
+            let expected_key =
+                signing_key(creds.secret_access_key(), &format_amz_date(at(secs)).unwrap()[..8], region, service);
             (authorization(&map).to_owned(), expected_key)
         };
         let a = Credentials::new(AKID, SECRET, None);
         let b = Credentials::new(AKID, "another-secret", None);
-        let vanilla = suite_authorization(
-            "host;x-amz-date",
-            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
-        );
+        let vanilla =
+            suite_authorization("host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
         assert_eq!(sign(&a, "us-east-1", "service", SUITE_TIME).0, vanilla);
         // Each change must derive a fresh key, and coming back must not reuse a stale one.
         let changes = [
@@ -1264,10 +1059,7 @@ mod tests {
         // Later the same day hits the cache and still signs correctly.
         let (auth, key) = sign(&a, "us-east-1", "service", SUITE_TIME + 60);
         assert!(auth.contains("/20150830/us-east-1/service/"));
-        assert_eq!(
-            signer.cache.lock().unwrap().as_ref().map(|c| c.key),
-            Some(key)
-        );
+        assert_eq!(signer.cache.lock().unwrap().as_ref().map(|c| c.key), Some(key));
     }
 
     #[test]
@@ -1277,30 +1069,14 @@ mod tests {
         let params = suite_params(&creds);
         let signer = Signer::new();
         let mut map = HeaderMap::new();
-        signer
-            .sign(
-                &Method::GET,
-                &"https://example.amazonaws.com/".parse().unwrap(),
-                &mut map,
-                b"",
-                &params,
-            )
-            .unwrap();
+        signer.sign(&Method::GET, &"https://example.amazonaws.com/".parse().unwrap(), &mut map, b"", &params).unwrap();
         let key_hex = hex_encode(&signing_key(SECRET, "20150830", "us-east-1", "service"));
-        for text in [
-            format!("{params:?}"),
-            format!("{params:#?}"),
-            format!("{signer:?}"),
-            format!("{map:?}"),
-        ] {
+        for text in [format!("{params:?}"), format!("{params:#?}"), format!("{signer:?}"), format!("{map:?}")] {
             assert!(!text.contains(SECRET), "{text}");
             assert!(!text.contains(token), "{text}");
             assert!(!text.contains(&key_hex), "{text}");
         }
-        assert_eq!(
-            format!("{signer:?}"),
-            "Signer { cached_scope: Some(\"20150830/us-east-1/service\") }"
-        );
+        assert_eq!(format!("{signer:?}"), "Signer { cached_scope: Some(\"20150830/us-east-1/service\") }");
     }
 
     // ----- canonicalization pieces -----
@@ -1319,14 +1095,7 @@ mod tests {
             ("x-multi", "  a\t\tz"),
             ("content-length", "0"),
         ]);
-        let creq = canonical_request(
-            &Method::PUT,
-            &"/".parse().unwrap(),
-            &map,
-            EMPTY_SHA256,
-            "service",
-        )
-        .unwrap();
+        let creq = canonical_request(&Method::PUT, &"/".parse().unwrap(), &map, EMPTY_SHA256, "service").unwrap();
         assert_eq!(creq.signed_headers, "content-length;host;x-multi");
         assert!(creq.text.contains("\nx-multi:b,a z\n"), "{}", creq.text);
         assert!(creq.text.starts_with("PUT\n"));
@@ -1342,20 +1111,14 @@ mod tests {
     fn canonical_uri_double_encodes_except_for_s3() {
         assert_eq!(canonical_uri("", "service"), "/");
         assert_eq!(canonical_uri("/", "service"), "/");
-        assert_eq!(
-            canonical_uri("/example%20space/", "service"),
-            "/example%2520space/"
-        );
+        assert_eq!(canonical_uri("/example%20space/", "service"), "/example%2520space/");
         assert_eq!(canonical_uri("/a/b/..", "service"), "/a/");
         assert_eq!(canonical_uri("/a/./b/../../c", "service"), "/c");
         assert_eq!(canonical_uri("/../..", "service"), "/");
         assert_eq!(canonical_uri("/a:b$c", "service"), "/a%3Ab%24c");
         assert_eq!(canonical_uri("/ሴ", "service"), "/%E1%88%B4");
         // S3: no normalization, existing escapes kept, the rest encoded once.
-        assert_eq!(
-            canonical_uri("/bucket//a%20b/./c:d%2", "s3"),
-            "/bucket//a%20b/./c%3Ad%252"
-        );
+        assert_eq!(canonical_uri("/bucket//a%20b/./c:d%2", "s3"), "/bucket//a%20b/./c%3Ad%252");
     }
 
     #[test]
@@ -1365,26 +1128,17 @@ mod tests {
         assert_eq!(canonical_query_string("flag&x="), "flag=&x=");
         assert_eq!(canonical_query_string("k=a+b%2Bc"), "k=a%20b%2Bc");
         assert_eq!(canonical_query_string("k=%7e%41/"), "k=~A%2F");
-        assert_eq!(
-            canonical_query_string("bad=%zz&tail=%4"),
-            "bad=%25zz&tail=%254"
-        );
+        assert_eq!(canonical_query_string("bad=%zz&tail=%4"), "bad=%25zz&tail=%254");
         assert_eq!(canonical_query_string("k=v=w"), "k=v%3Dw");
         // Sorted by encoded name: `%` (0x25) sorts before letters.
-        assert_eq!(
-            canonical_query_string("b=1&%C3%A9=2&B=3"),
-            "%C3%A9=2&B=3&b=1"
-        );
+        assert_eq!(canonical_query_string("b=1&%C3%A9=2&B=3"), "%C3%A9=2&B=3&b=1");
     }
 
     #[test]
     fn hex_helpers() {
         assert_eq!(hex_encode(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
         assert_eq!(sha256_hex(b""), EMPTY_SHA256);
-        assert_eq!(
-            sha256_hex(b"Param1=value1"),
-            "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e"
-        );
+        assert_eq!(sha256_hex(b"Param1=value1"), "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e");
         assert_eq!(uri_encode("a b/ü~".as_bytes()), "a%20b%2F%C3%BC~");
     }
 
@@ -1423,13 +1177,7 @@ mod tests {
     #[test]
     fn amz_date_out_of_range_is_an_error() {
         let before_epoch = UNIX_EPOCH - Duration::from_secs(1);
-        assert_eq!(
-            format_amz_date(before_epoch).unwrap_err().kind(),
-            SigningErrorKind::InvalidTime
-        );
-        assert_eq!(
-            format_amz_date(at(253_402_300_800)).unwrap_err().kind(),
-            SigningErrorKind::InvalidTime
-        );
+        assert_eq!(format_amz_date(before_epoch).unwrap_err().kind(), SigningErrorKind::InvalidTime);
+        assert_eq!(format_amz_date(at(253_402_300_800)).unwrap_err().kind(), SigningErrorKind::InvalidTime);
     }
 }

@@ -43,9 +43,7 @@ pub fn first_sentence(md: &str) -> String {
         }
         // Closing quotes and brackets belong to the sentence they end.
         let mut j = i + 1;
-        while j < plain.len()
-            && matches!(plain[j].0, '"' | '\'' | ')' | ']' | '\u{201D}' | '\u{2019}')
-        {
+        while j < plain.len() && matches!(plain[j].0, '"' | '\'' | ')' | ']' | '\u{201D}' | '\u{2019}') {
             j += 1;
         }
         if j == plain.len() {
@@ -54,13 +52,8 @@ pub fn first_sentence(md: &str) -> String {
         if !plain[j].0.is_whitespace() {
             continue;
         }
-        let next_word = plain[j..]
-            .iter()
-            .map(|&(c, _)| c)
-            .find(|c| !c.is_whitespace());
-        if next_word.is_some_and(char::is_lowercase)
-            || (c == '.' && ends_with_abbreviation(&plain[..=i]))
-        {
+        let next_word = plain[j..].iter().map(|&(c, _)| c).find(|c| !c.is_whitespace());
+        if next_word.is_some_and(char::is_lowercase) || (c == '.' && ends_with_abbreviation(&plain[..=i])) {
             continue;
         }
         end = j;
@@ -73,10 +66,7 @@ pub fn first_sentence(md: &str) -> String {
 /// Abbreviations whose period does not end a sentence even before a capital.
 fn ends_with_abbreviation(text: &[(char, bool)]) -> bool {
     let text: String = text.iter().map(|&(c, _)| c).collect();
-    let word = text
-        .rsplit(|c: char| c.is_whitespace() || c == '(')
-        .next()
-        .unwrap_or("");
+    let word = text.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
     matches!(word.to_ascii_lowercase().as_str(), "e.g." | "i.e." | "vs.")
 }
 
@@ -142,8 +132,7 @@ fn plain_text(md: &str) -> Vec<(char, bool)> {
                 let run = chars[i..].iter().take_while(|&&c| c == '`').count();
                 let content_start = i + run;
                 let close = (content_start..chars.len()).find(|&k| {
-                    chars[k..].iter().take_while(|&&c| c == '`').count() == run
-                        && (k == 0 || chars[k - 1] != '`')
+                    chars[k..].iter().take_while(|&&c| c == '`').count() == run && (k == 0 || chars[k - 1] != '`')
                 });
                 match close {
                     Some(k) => {
@@ -160,9 +149,7 @@ fn plain_text(md: &str) -> Vec<(char, bool)> {
             '*' | '[' => i += 1,
             ']' if chars.get(i + 1) == Some(&'(') => {
                 // Skip the link destination; ours never contain `)`.
-                i = (i + 2..chars.len())
-                    .find(|&k| chars[k] == ')')
-                    .map_or(chars.len(), |k| k + 1);
+                i = (i + 2..chars.len()).find(|&k| chars[k] == ')').map_or(chars.len(), |k| k + 1);
             }
             '<' => match (i + 1..chars.len()).find(|&k| chars[k] == '>') {
                 Some(k) => {
@@ -176,14 +163,9 @@ fn plain_text(md: &str) -> Vec<(char, bool)> {
             },
             '&' => {
                 let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
-                let decoded = [
-                    ("&lt;", '<'),
-                    ("&gt;", '>'),
-                    ("&amp;", '&'),
-                    ("&quot;", '"'),
-                ]
-                .iter()
-                .find(|(name, _)| rest.starts_with(name));
+                let decoded = [("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&'), ("&quot;", '"')]
+                    .iter()
+                    .find(|(name, _)| rest.starts_with(name));
                 match decoded {
                     Some((name, ch)) => {
                         out.push((*ch, false));
@@ -209,11 +191,7 @@ fn plain_text(md: &str) -> Vec<(char, bool)> {
 
 enum Token {
     Text(String),
-    Start {
-        name: String,
-        href: Option<String>,
-        self_closing: bool,
-    },
+    Start { name: String, href: Option<String>, self_closing: bool },
     End(String),
 }
 
@@ -265,9 +243,8 @@ fn read_markup(s: &str) -> Option<(Option<Token>, usize)> {
     if !name_start.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
-    let name_len = name_start
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
-        .unwrap_or(name_start.len());
+    let name_len =
+        name_start.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':')).unwrap_or(name_start.len());
     let name = name_start[..name_len].to_ascii_lowercase();
     let attrs_start = s.len() - name_start.len() + name_len;
     let (attrs, end) = read_attributes(&s[attrs_start..])?;
@@ -277,14 +254,7 @@ fn read_markup(s: &str) -> Option<(Option<Token>, usize)> {
     }
     let self_closing = s[..len - 1].trim_end().ends_with('/');
     let href = attrs.into_iter().find(|(k, _)| k == "href").map(|(_, v)| v);
-    Some((
-        Some(Token::Start {
-            name,
-            href,
-            self_closing,
-        }),
-        len,
-    ))
+    Some((Some(Token::Start { name, href, self_closing }), len))
 }
 
 /// Reads attributes up to the closing `>`; returns them (names lower-cased,
@@ -324,9 +294,7 @@ fn read_attributes(s: &str) -> Option<(Vec<(String, String)>, usize)> {
                     i = close + 1;
                 }
                 _ => {
-                    let end = s[i..]
-                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                        .map_or(s.len(), |n| i + n);
+                    let end = s[i..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(s.len(), |n| i + n);
                     value = decode_entities(&s[i..end]);
                     i = end;
                 }
@@ -376,11 +344,7 @@ fn entity(name: &str) -> Option<char> {
             return None;
         }
         let value = u32::from_str_radix(digits, radix).unwrap_or(u32::MAX);
-        return Some(
-            char::from_u32(value)
-                .filter(|&c| c != '\0')
-                .unwrap_or('\u{FFFD}'),
-        );
+        return Some(char::from_u32(value).filter(|&c| c != '\0').unwrap_or('\u{FFFD}'));
     }
     Some(match name {
         "lt" => '<',
@@ -426,44 +390,20 @@ struct Elem {
 const MAX_DEPTH: usize = 48;
 
 fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "br" | "hr"
-            | "img"
-            | "wbr"
-            | "input"
-            | "meta"
-            | "link"
-            | "col"
-            | "area"
-            | "base"
-            | "source"
-    )
+    matches!(name, "br" | "hr" | "img" | "wbr" | "input" | "meta" | "link" | "col" | "area" | "base" | "source")
 }
 
 fn build_tree(tokens: Vec<Token>) -> Vec<Node> {
-    let root = Elem {
-        name: String::new(),
-        href: None,
-        children: Vec::new(),
-    };
+    let root = Elem { name: String::new(), href: None, children: Vec::new() };
     let mut stack = vec![root];
     // Names of start tags dropped for depth, so their end tags are dropped too.
     let mut ignored: Vec<String> = Vec::new();
     for token in tokens {
         match token {
             Token::Text(t) => push_child(&mut stack, Node::Text(t)),
-            Token::Start {
-                name,
-                href,
-                self_closing,
-            } => {
+            Token::Start { name, href, self_closing } => {
                 if is_void(&name) || self_closing {
-                    let elem = Elem {
-                        name,
-                        href,
-                        children: Vec::new(),
-                    };
+                    let elem = Elem { name, href, children: Vec::new() };
                     push_child(&mut stack, Node::Elem(elem));
                     continue;
                 }
@@ -472,11 +412,7 @@ fn build_tree(tokens: Vec<Token>) -> Vec<Node> {
                     ignored.push(name);
                     continue;
                 }
-                stack.push(Elem {
-                    name,
-                    href,
-                    children: Vec::new(),
-                });
+                stack.push(Elem { name, href, children: Vec::new() });
             }
             Token::End(name) => {
                 if ignored.last() == Some(&name) {
@@ -523,9 +459,8 @@ fn close_implied(stack: &mut Vec<Elem>, name: &str) {
         }
         _ => return,
     };
-    let found = stack.iter().rposition(|e| {
-        siblings.contains(&e.name.as_str()) || boundaries.contains(&e.name.as_str())
-    });
+    let found =
+        stack.iter().rposition(|e| siblings.contains(&e.name.as_str()) || boundaries.contains(&e.name.as_str()));
     if let Some(at) = found {
         if at > 0 && siblings.contains(&stack[at].name.as_str()) {
             while stack.len() > at {
@@ -542,10 +477,7 @@ enum Block {
     Para(Vec<String>),
     Heading(usize, String),
     Code(String),
-    List {
-        ordered: bool,
-        items: Vec<Vec<Block>>,
-    },
+    List { ordered: bool, items: Vec<Vec<Block>> },
 }
 
 fn is_block(name: &str) -> bool {
@@ -603,13 +535,8 @@ impl BlockBuilder {
     /// Ends the paragraph being written, if it has any content.
     fn flush(&mut self) {
         let inline = std::mem::take(&mut self.inline);
-        let lines: Vec<String> = inline
-            .buf
-            .split('\n')
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(escape_line_start)
-            .collect();
+        let lines: Vec<String> =
+            inline.buf.split('\n').map(str::trim).filter(|l| !l.is_empty()).map(escape_line_start).collect();
         if !lines.is_empty() {
             self.blocks.push(Block::Para(lines));
         }
@@ -685,11 +612,7 @@ fn render_node(node: &Node, b: &mut BlockBuilder) {
             let mut sub = BlockBuilder::default();
             render_children(&e.children, &mut sub);
             let mut blocks = sub.finish();
-            let label = if e.name == "note" {
-                "**Note:**"
-            } else {
-                "**Important:**"
-            };
+            let label = if e.name == "note" { "**Note:**" } else { "**Important:**" };
             match blocks.first_mut() {
                 Some(Block::Para(lines)) => lines[0] = format!("{label} {}", lines[0]),
                 _ => blocks.insert(0, Block::Para(vec![label.to_string()])),
@@ -735,10 +658,7 @@ fn render_list(e: &Elem, b: &mut BlockBuilder) {
         }
     }
     if !items.is_empty() {
-        b.blocks.push(Block::List {
-            ordered: e.name == "ol",
-            items,
-        });
+        b.blocks.push(Block::List { ordered: e.name == "ol", items });
     }
 }
 
@@ -787,9 +707,7 @@ fn render_definitions(e: &Elem, b: &mut BlockBuilder) {
         }
         match items.last_mut() {
             Some(item) if term_only => {
-                if let (Some(Block::Para(term)), Block::Para(def)) =
-                    (item.last_mut(), &mut blocks[0])
-                {
+                if let (Some(Block::Para(term)), Block::Para(def)) = (item.last_mut(), &mut blocks[0]) {
                     let merged = format!("{}: {}", term[0], def[0]);
                     def[0] = merged;
                     item.clear();
@@ -803,10 +721,7 @@ fn render_definitions(e: &Elem, b: &mut BlockBuilder) {
     }
     items.retain(|item| !item.is_empty());
     if !items.is_empty() {
-        b.blocks.push(Block::List {
-            ordered: false,
-            items,
-        });
+        b.blocks.push(Block::List { ordered: false, items });
     }
 }
 
@@ -831,10 +746,7 @@ fn collect_text(e: &Elem, out: &mut String, breaks: bool) {
 /// follows `<pre>`, trailing whitespace, surrounding blank lines and the
 /// indentation every line shares (AWS sources indent their HTML).
 fn tidy_code(raw: &str) -> String {
-    let text = raw
-        .replace("\r\n", "\n")
-        .replace(['\r'], "\n")
-        .replace('\u{A0}', " ");
+    let text = raw.replace("\r\n", "\n").replace(['\r'], "\n").replace('\u{A0}', " ");
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     let first = lines.iter().position(|l| !l.is_empty());
     let last = lines.iter().rposition(|l| !l.is_empty());
@@ -848,11 +760,7 @@ fn tidy_code(raw: &str) -> String {
         .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| if l.is_empty() { "" } else { &l[indent..] })
-        .collect::<Vec<_>>()
-        .join("\n")
+    lines.iter().map(|l| if l.is_empty() { "" } else { &l[indent..] }).collect::<Vec<_>>().join("\n")
 }
 
 fn render_inline(e: &Elem, w: &mut Inline) {
@@ -885,13 +793,7 @@ fn render_inline_node(node: &Node, w: &mut Inline) {
 /// Renders `e` into a child writer and surrounds the result with `marker`,
 /// keeping whitespace outside the markers (`** x **` is not emphasis) and
 /// skipping markers when an enclosing element already applies them.
-fn wrap(
-    e: &Elem,
-    w: &mut Inline,
-    marker: &'static str,
-    set: fn(&mut Inline),
-    active: fn(&Inline) -> bool,
-) {
+fn wrap(e: &Elem, w: &mut Inline, marker: &'static str, set: fn(&mut Inline), active: fn(&Inline) -> bool) {
     if active(w) {
         for child in &e.children {
             render_inline_node(child, w);
@@ -918,34 +820,21 @@ fn wrap(
             .as_ref()
             .filter(|prev| prev.marker == marker && prev.end == w.buf.len() && !w.pending_space)
             .map(|prev| prev.open);
-        let prev_char = if w.pending_space {
-            None
-        } else {
-            w.buf.chars().last()
-        };
+        let prev_char = if w.pending_space { None } else { w.buf.chars().last() };
         if let Some(open) = touching {
             // `**a****b**` is not two bold words: extend the previous run.
             w.buf.truncate(w.buf.len() - marker.len());
             w.buf.push_str(text);
             w.buf.push_str(marker);
-            w.last_emphasis = Some(Emphasis {
-                marker,
-                open,
-                end: w.buf.len(),
-                ends_with_punct,
-            });
+            w.last_emphasis = Some(Emphasis { marker, open, end: w.buf.len(), ends_with_punct });
         } else if starts_with_punct && prev_char.is_some_and(is_word_char) {
             // `x**(y)**` cannot open emphasis in CommonMark; show the text plainly.
             w.push(text);
         } else {
             w.push(&format!("{marker}{text}{marker}"));
             let end = w.buf.len();
-            w.last_emphasis = Some(Emphasis {
-                marker,
-                open: end - text.len() - 2 * marker.len(),
-                end,
-                ends_with_punct,
-            });
+            w.last_emphasis =
+                Some(Emphasis { marker, open: end - text.len() - 2 * marker.len(), end, ends_with_punct });
         }
     }
     if sub.pending_space {
@@ -1014,9 +903,7 @@ fn encode_destination(href: &str) -> String {
     let mut out = String::with_capacity(href.len());
     for c in href.chars() {
         match c {
-            ' ' | '<' | '>' | '(' | ')' | '\\' | '`' | '"' => {
-                out.push_str(&format!("%{:02X}", c as u32))
-            }
+            ' ' | '<' | '>' | '(' | ')' | '\\' | '`' | '"' => out.push_str(&format!("%{:02X}", c as u32)),
             c if c.is_control() || c == '\u{A0}' => {
                 let mut buf = [0u8; 4];
                 for byte in c.encode_utf8(&mut buf).bytes() {
@@ -1040,11 +927,7 @@ fn code_span(text: &str) -> String {
         longest = longest.max(run);
     }
     let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
@@ -1053,10 +936,7 @@ fn is_html_space(c: char) -> bool {
 }
 
 fn collapse(s: &str) -> String {
-    s.split(is_html_space)
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.split(is_html_space).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// Where an emphasis run sits in [`Inline::buf`].
@@ -1090,12 +970,7 @@ struct Inline {
 
 impl Inline {
     fn child(&self) -> Inline {
-        Inline {
-            bold: self.bold,
-            italic: self.italic,
-            in_link: self.in_link,
-            ..Inline::default()
-        }
+        Inline { bold: self.bold, italic: self.italic, in_link: self.in_link, ..Inline::default() }
     }
 
     fn space(&mut self) {
@@ -1192,10 +1067,8 @@ fn escape_word(word: &str, in_link: bool) -> String {
     }
     let mut out = String::new();
     let mut rest = word;
-    while let Some((start, scheme)) = ["https://", "http://"]
-        .iter()
-        .filter_map(|scheme| rest.find(scheme).map(|at| (at, scheme.len())))
-        .min()
+    while let Some((start, scheme)) =
+        ["https://", "http://"].iter().filter_map(|scheme| rest.find(scheme).map(|at| (at, scheme.len()))).min()
     {
         let tail = &rest[start..];
         let url = url_prefix(tail);
@@ -1218,9 +1091,7 @@ fn escape_word(word: &str, in_link: bool) -> String {
 /// The URL at the start of `s`, without trailing punctuation that more
 /// likely belongs to the sentence (as GitHub's autolinking does).
 fn url_prefix(s: &str) -> &str {
-    let end = s
-        .find(|c: char| matches!(c, '<' | '>' | '"' | '`') || c.is_control())
-        .unwrap_or(s.len());
+    let end = s.find(|c: char| matches!(c, '<' | '>' | '"' | '`') || c.is_control()).unwrap_or(s.len());
     let mut url = &s[..end];
     while let Some(last) = url.chars().last() {
         let unbalanced = (last == ')' && url.matches('(').count() < url.matches(')').count())
@@ -1246,9 +1117,8 @@ fn escape_text(s: &str, in_link: bool) -> String {
             '_' => {
                 // Between letters or digits `_` cannot start emphasis, and
                 // leaving it bare keeps identifiers readable.
-                let inner = i > 0
-                    && chars[i - 1].is_alphanumeric()
-                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                let inner =
+                    i > 0 && chars[i - 1].is_alphanumeric() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
                 if !inner {
                     out.push('\\');
                 }
@@ -1262,9 +1132,7 @@ fn escape_text(s: &str, in_link: bool) -> String {
             // A scheme left as text (no host followed in this word) could
             // still meet one in the next text node; the escape keeps
             // rustdoc's bare_urls lint from seeing a URL there.
-            ':' if !in_link && (out.ends_with("http") || out.ends_with("https")) => {
-                out.push_str("\\:")
-            }
+            ':' if !in_link && (out.ends_with("http") || out.ends_with("https")) => out.push_str("\\:"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' if looks_like_reference(&chars[i + 1..]) => out.push_str("&amp;"),
@@ -1276,15 +1144,8 @@ fn escape_text(s: &str, in_link: bool) -> String {
 
 /// Whether `&` followed by `rest` would be read as a character reference.
 fn looks_like_reference(rest: &[char]) -> bool {
-    let body: Vec<char> = rest
-        .iter()
-        .copied()
-        .take_while(|&c| c != ';')
-        .take(33)
-        .collect();
-    !body.is_empty()
-        && body.len() < rest.len()
-        && body.iter().all(|c| c.is_ascii_alphanumeric() || *c == '#')
+    let body: Vec<char> = rest.iter().copied().take_while(|&c| c != ';').take(33).collect();
+    !body.is_empty() && body.len() < rest.len() && body.iter().all(|c| c.is_ascii_alphanumeric() || *c == '#')
 }
 
 /// Escapes what would turn the start of a line into a heading, list item,
@@ -1316,12 +1177,7 @@ fn block_lines(blocks: &[Block], in_item: bool) -> Vec<String> {
     for (i, block) in blocks.iter().enumerate() {
         // Inside a list item a sublist may follow the item's paragraph
         // directly, which keeps the outer list tight.
-        let tight = in_item
-            && i > 0
-            && matches!(
-                (&blocks[i - 1], block),
-                (Block::Para(_), Block::List { .. })
-            );
+        let tight = in_item && i > 0 && matches!((&blocks[i - 1], block), (Block::Para(_), Block::List { .. }));
         if i > 0 && !tight {
             lines.push(String::new());
         }
@@ -1330,11 +1186,7 @@ fn block_lines(blocks: &[Block], in_item: bool) -> Vec<String> {
                 let last = para.len() - 1;
                 for (k, line) in para.iter().enumerate() {
                     // A trailing backslash is a hard line break.
-                    lines.push(if k < last {
-                        format!("{line}\\")
-                    } else {
-                        line.clone()
-                    });
+                    lines.push(if k < last { format!("{line}\\") } else { line.clone() });
                 }
             }
             Block::Heading(level, text) => {
@@ -1345,31 +1197,21 @@ fn block_lines(blocks: &[Block], in_item: bool) -> Vec<String> {
                 lines.push(format!("{} {text}", "#".repeat(*level)));
             }
             Block::Code(code) => {
-                let longest = code
-                    .lines()
-                    .map(|l| l.trim_start().chars().take_while(|&c| c == '`').count())
-                    .max()
-                    .unwrap_or(0);
+                let longest =
+                    code.lines().map(|l| l.trim_start().chars().take_while(|&c| c == '`').count()).max().unwrap_or(0);
                 let fence = "`".repeat(longest.max(2) + 1);
                 lines.push(format!("{fence}text"));
                 lines.extend(code.lines().map(str::to_string));
                 lines.push(fence);
             }
             Block::List { ordered, items } => {
-                let rendered: Vec<Vec<String>> =
-                    items.iter().map(|item| block_lines(item, true)).collect();
-                let loose = rendered
-                    .iter()
-                    .any(|item| item.iter().any(String::is_empty));
+                let rendered: Vec<Vec<String>> = items.iter().map(|item| block_lines(item, true)).collect();
+                let loose = rendered.iter().any(|item| item.iter().any(String::is_empty));
                 for (n, item) in rendered.iter().enumerate() {
                     if n > 0 && loose {
                         lines.push(String::new());
                     }
-                    let marker = if *ordered {
-                        format!("{}. ", n + 1)
-                    } else {
-                        "- ".to_string()
-                    };
+                    let marker = if *ordered { format!("{}. ", n + 1) } else { "- ".to_string() };
                     let indent = " ".repeat(marker.len());
                     for (k, line) in item.iter().enumerate() {
                         lines.push(if k == 0 {
@@ -1457,16 +1299,9 @@ mod tests {
 
     /// Checks the properties rustdoc's lints rely on.
     fn assert_rustdoc_safe(html: &str, md: &str) {
-        assert!(
-            !md.starts_with('\n') && !md.ends_with('\n'),
-            "{html:?} -> {md:?}"
-        );
+        assert!(!md.starts_with('\n') && !md.ends_with('\n'), "{html:?} -> {md:?}");
         for line in md.lines() {
-            assert_eq!(
-                line,
-                line.trim_end(),
-                "trailing whitespace: {html:?} -> {md:?}"
-            );
+            assert_eq!(line, line.trim_end(), "trailing whitespace: {html:?} -> {md:?}");
         }
         let text = outside_code(md);
         assert!(!text.contains("\n\n\n"), "{html:?} -> {md:?}");
@@ -1486,26 +1321,18 @@ mod tests {
                         "raw tag in {html:?} -> {md:?}"
                     );
                     if is_tag_like {
-                        i += chars[i..]
-                            .iter()
-                            .position(|&c| c == '>')
-                            .expect("closed autolink");
+                        i += chars[i..].iter().position(|&c| c == '>').expect("closed autolink");
                     }
                 }
                 '[' => link_depth += 1,
                 ']' => {
                     // Every unescaped bracket pair is one of our absolute links.
                     assert!(
-                        ["](http", "](mailto:", "](ftp"]
-                            .iter()
-                            .any(|p| rest.starts_with(p)),
+                        ["](http", "](mailto:", "](ftp"].iter().any(|p| rest.starts_with(p)),
                         "bracket that is not a link in {html:?} -> {md:?}"
                     );
                     link_depth = link_depth.saturating_sub(1);
-                    i += chars[i..]
-                        .iter()
-                        .position(|&c| c == ')')
-                        .expect("closed destination");
+                    i += chars[i..].iter().position(|&c| c == ')').expect("closed destination");
                 }
                 // What rustdoc's bare_urls lint looks for: a scheme and a host.
                 ':' if rest.starts_with("://")
@@ -1524,14 +1351,8 @@ mod tests {
     #[test]
     fn paragraphs_are_separated_by_one_blank_line_and_whitespace_collapses() {
         assert_eq!(md("<p>One</p><p>Two</p>"), "One\n\nTwo");
-        assert_eq!(
-            md("\n  <p>\n    Lots   of\n\tspace\n  </p>\n\n\n  <p>  next  </p>  "),
-            "Lots of space\n\nnext"
-        );
-        assert_eq!(
-            md("loose text <p>para</p> tail"),
-            "loose text\n\npara\n\ntail"
-        );
+        assert_eq!(md("\n  <p>\n    Lots   of\n\tspace\n  </p>\n\n\n  <p>  next  </p>  "), "Lots of space\n\nnext");
+        assert_eq!(md("loose text <p>para</p> tail"), "loose text\n\npara\n\ntail");
         assert_eq!(md(""), "");
         assert_eq!(md("   \n\t "), "");
         assert_eq!(md("<p></p><p> </p>"), "");
@@ -1546,14 +1367,8 @@ mod tests {
 
     #[test]
     fn inline_formatting() {
-        assert_eq!(
-            md("<p>A <b>bold</b> and <strong>strong</strong> word</p>"),
-            "A **bold** and **strong** word"
-        );
-        assert_eq!(
-            md("<p>An <i>italic</i> and <em>em</em> word</p>"),
-            "An *italic* and *em* word"
-        );
+        assert_eq!(md("<p>A <b>bold</b> and <strong>strong</strong> word</p>"), "A **bold** and **strong** word");
+        assert_eq!(md("<p>An <i>italic</i> and <em>em</em> word</p>"), "An *italic* and *em* word");
         assert_eq!(md("<p>x <b> spaced </b> y</p>"), "x **spaced** y");
         assert_eq!(md("<p>x<b></b>y <b> </b>z</p>"), "xy z");
         assert_eq!(md("<p><b>outer <b>inner</b></b></p>"), "**outer inner**");
@@ -1569,25 +1384,13 @@ mod tests {
 
     #[test]
     fn code_spans_keep_their_text_verbatim() {
-        assert_eq!(
-            md("<p>Use <code>a &lt; b &amp;&amp; *c*</code>.</p>"),
-            "Use `a < b && *c*`."
-        );
+        assert_eq!(md("<p>Use <code>a &lt; b &amp;&amp; *c*</code>.</p>"), "Use `a < b && *c*`.");
         assert_eq!(md("<p><code>a`b</code></p>"), "``a`b``");
         assert_eq!(md("<p><code>`tick</code></p>"), "`` `tick ``");
-        assert_eq!(
-            md("<p><code>  spaced\n  out </code>x</p>"),
-            "`spaced out` x"
-        );
+        assert_eq!(md("<p><code>  spaced\n  out </code>x</p>"), "`spaced out` x");
         assert_eq!(md("<p>x<code></code>y</p>"), "xy");
-        assert_eq!(
-            md("<p><code>a</code><code>b</code> <code>c</code></p>"),
-            "`ab` `c`"
-        );
-        assert_eq!(
-            md("<p><a>Shape</a><code>.field</code></p>"),
-            "`Shape.field`"
-        );
+        assert_eq!(md("<p><code>a</code><code>b</code> <code>c</code></p>"), "`ab` `c`");
+        assert_eq!(md("<p><a>Shape</a><code>.field</code></p>"), "`Shape.field`");
         assert_eq!(md("<p><code><b>bold</b> code</code></p>"), "`bold code`");
     }
 
@@ -1597,32 +1400,17 @@ mod tests {
             md(r#"<p>See <a href="https://docs.aws.amazon.com/x.html">the guide</a>.</p>"#),
             "See [the guide](https://docs.aws.amazon.com/x.html)."
         );
-        assert_eq!(
-            md(r#"<a href=" https://x.io/a b(c)">t</a>"#),
-            "[t](https://x.io/a%20b%28c%29)"
-        );
-        assert_eq!(
-            md(r#"<a href="https://x.io">https://x.io</a>"#),
-            "<https://x.io>"
-        );
+        assert_eq!(md(r#"<a href=" https://x.io/a b(c)">t</a>"#), "[t](https://x.io/a%20b%28c%29)");
+        assert_eq!(md(r#"<a href="https://x.io">https://x.io</a>"#), "<https://x.io>");
         assert_eq!(md(r#"<a href="https://x.io"> </a>"#), "<https://x.io>");
-        assert_eq!(
-            md(r#"<a href='https://x.io'><b>bold</b> <code>c</code></a>"#),
-            "[**bold** `c`](https://x.io)"
-        );
-        assert_eq!(
-            md(r#"<a href="mailto:a@b.io">mail</a>"#),
-            "[mail](mailto:a@b.io)"
-        );
+        assert_eq!(md(r#"<a href='https://x.io'><b>bold</b> <code>c</code></a>"#), "[**bold** `c`](https://x.io)");
+        assert_eq!(md(r#"<a href="mailto:a@b.io">mail</a>"#), "[mail](mailto:a@b.io)");
         // AWS cross references and links rustdoc could not resolve.
         assert_eq!(
             md("<p>Call <a>PutThirdPartyJobSuccessResult</a> next.</p>"),
             "Call `PutThirdPartyJobSuccessResult` next."
         );
-        assert_eq!(
-            md(r##"<a href="Welcome.html">relative</a> <a href="#top">anchor</a>"##),
-            "relative anchor"
-        );
+        assert_eq!(md(r##"<a href="Welcome.html">relative</a> <a href="#top">anchor</a>"##), "relative anchor");
         assert_eq!(
             md(r#"<a href="https://a.io">outer <a href="https://b.io">inner</a></a>"#),
             "[outer inner](https://a.io)"
@@ -1640,10 +1428,7 @@ mod tests {
             md("<p>Visit https://aws.amazon.com/codepipeline/. Or (http://x.io/a_(b)), ok</p>"),
             "Visit <https://aws.amazon.com/codepipeline/>. Or (<http://x.io/a_(b)>), ok"
         );
-        assert_eq!(
-            md("<p>q https://a.io/?x=1&amp;y=*2*</p>"),
-            "q <https://a.io/?x=1&y=*2>\\*"
-        );
+        assert_eq!(md("<p>q https://a.io/?x=1&amp;y=*2*</p>"), "q <https://a.io/?x=1&y=*2>\\*");
         assert_eq!(md("<p>just http:// here</p>"), "just http\\:// here");
         // A URL split over text nodes is not linked, but must not read as bare.
         assert_eq!(md("<p>https://<span>x.io</span></p>"), "https\\://x.io");
@@ -1659,49 +1444,27 @@ mod tests {
             "- a\n  - b\n  - c\n    1. d\n- e"
         );
         assert_eq!(
-            md(
-                r#"<ul><li><p>Use <a href="https://x.io">this</a>.</p></li><li><a>Shape</a></li></ul>"#
-            ),
+            md(r#"<ul><li><p>Use <a href="https://x.io">this</a>.</p></li><li><a>Shape</a></li></ul>"#),
             "- Use [this](https://x.io).\n- `Shape`"
         );
         // Unclosed items, and a list written straight inside a list.
         assert_eq!(md("<ul><li>a<li>b</ul>"), "- a\n- b");
-        assert_eq!(
-            md("<ul><li>a</li><ul><li>b</li></ul><li>c</li></ul>"),
-            "- a\n  - b\n- c"
-        );
+        assert_eq!(md("<ul><li>a</li><ul><li>b</li></ul><li>c</li></ul>"), "- a\n  - b\n- c");
         // Items with several blocks make a loose list.
-        assert_eq!(
-            md("<ol><li><p>p1</p><p>p2</p></li><li>two</li></ol>"),
-            "1. p1\n\n   p2\n\n2. two"
-        );
-        assert_eq!(
-            md("<p>Intro</p><ul><li>x</li></ul><p>After</p>"),
-            "Intro\n\n- x\n\nAfter"
-        );
+        assert_eq!(md("<ol><li><p>p1</p><p>p2</p></li><li>two</li></ol>"), "1. p1\n\n   p2\n\n2. two");
+        assert_eq!(md("<p>Intro</p><ul><li>x</li></ul><p>After</p>"), "Intro\n\n- x\n\nAfter");
         assert_eq!(md("<ul><li></li><li> </li></ul>"), "");
-        let ten: String = (1..=10)
-            .map(|n| format!("<li>i{n}<br/>more</li>"))
-            .collect();
+        let ten: String = (1..=10).map(|n| format!("<li>i{n}<br/>more</li>")).collect();
         let out = md(&format!("<ol>{ten}</ol>"));
         assert!(out.ends_with("10. i10\\\n    more"), "{out}");
     }
 
     #[test]
     fn notes_and_important_become_labelled_paragraphs() {
-        assert_eq!(
-            md("<note><p>Be careful.</p><p>Really.</p></note>"),
-            "**Note:** Be careful.\n\nReally."
-        );
-        assert_eq!(
-            md("<important>Do not.</important>"),
-            "**Important:** Do not."
-        );
+        assert_eq!(md("<note><p>Be careful.</p><p>Really.</p></note>"), "**Note:** Be careful.\n\nReally.");
+        assert_eq!(md("<important>Do not.</important>"), "**Important:** Do not.");
         assert_eq!(md("<note><ul><li>x</li></ul></note>"), "**Note:**\n\n- x");
-        assert_eq!(
-            md("<p>Before</p><note>N</note><p>After</p>"),
-            "Before\n\n**Note:** N\n\nAfter"
-        );
+        assert_eq!(md("<p>Before</p><note>N</note><p>After</p>"), "Before\n\n**Note:** N\n\nAfter");
     }
 
     #[test]
@@ -1720,36 +1483,18 @@ mod tests {
         );
         assert_eq!(md("<dl><dt>Alone</dt></dl>"), "- **Alone**");
         assert_eq!(md("<dl><dd>No term</dd></dl>"), "- No term");
-        assert_eq!(
-            md("<dl><dt>A<dd>a<dt>B<dd>b</dl>"),
-            "- **A**: a\n- **B**: b"
-        );
+        assert_eq!(md("<dl><dt>A<dd>a<dt>B<dd>b</dl>"), "- **A**: a\n- **B**: b");
     }
 
     #[test]
     fn preformatted_text_is_fenced_as_text() {
-        assert_eq!(
-            md("<pre>\n    {\n      \"a\": 1\n    }\n</pre>"),
-            "```text\n{\n  \"a\": 1\n}\n```"
-        );
-        assert_eq!(
-            md("<pre><code>let x = &lt;T&gt;;</code></pre>"),
-            "```text\nlet x = <T>;\n```"
-        );
-        assert_eq!(
-            md("<pre>```\ninner\n```</pre>"),
-            "````text\n```\ninner\n```\n````"
-        );
+        assert_eq!(md("<pre>\n    {\n      \"a\": 1\n    }\n</pre>"), "```text\n{\n  \"a\": 1\n}\n```");
+        assert_eq!(md("<pre><code>let x = &lt;T&gt;;</code></pre>"), "```text\nlet x = <T>;\n```");
+        assert_eq!(md("<pre>```\ninner\n```</pre>"), "````text\n```\ninner\n```\n````");
         assert_eq!(md("<pre>a  \n\n\n b</pre>"), "```text\na\n\n\n b\n```");
         assert_eq!(md("<pre>  </pre>"), "");
-        assert_eq!(
-            md("<p><code>{\n  \"k\": 1\n}</code></p>"),
-            "```text\n{\n  \"k\": 1\n}\n```"
-        );
-        assert_eq!(
-            md("<ul><li>x<pre>y</pre></li></ul>"),
-            "- x\n\n  ```text\n  y\n  ```"
-        );
+        assert_eq!(md("<p><code>{\n  \"k\": 1\n}</code></p>"), "```text\n{\n  \"k\": 1\n}\n```");
+        assert_eq!(md("<ul><li>x<pre>y</pre></li></ul>"), "- x\n\n  ```text\n  y\n  ```");
     }
 
     #[test]
@@ -1762,10 +1507,7 @@ mod tests {
 
     #[test]
     fn unknown_tags_and_comments_are_dropped_but_text_stays() {
-        assert_eq!(
-            md("<p>a <span class=\"x\">b</span> <custom>c</custom></p>"),
-            "a b c"
-        );
+        assert_eq!(md("<p>a <span class=\"x\">b</span> <custom>c</custom></p>"), "a b c");
         assert_eq!(md("<p>a<!-- hidden <b>x</b> -->b</p>"), "ab");
         assert_eq!(md("<p>a<script>alert(1)</script>b</p>"), "ab");
         assert_eq!(md("<!DOCTYPE html><p>x</p><?xml ?>"), "x");
@@ -1783,77 +1525,46 @@ mod tests {
             md("<p>&unknown; &amp;lt; &#0; &#x110000; &#xZZ; &</p>"),
             "&amp;unknown; &amp;lt; \u{FFFD} \u{FFFD} &amp;#xZZ; &"
         );
-        assert_eq!(
-            md("<p>&mdash; &hellip; &copy;</p>"),
-            "\u{2014} \u{2026} \u{A9}"
-        );
+        assert_eq!(md("<p>&mdash; &hellip; &copy;</p>"), "\u{2014} \u{2026} \u{A9}");
     }
 
     #[test]
     fn text_that_markdown_would_misread_is_escaped() {
-        assert_eq!(
-            md("<p>[brackets] and [^1] and [a]: b</p>"),
-            "\\[brackets\\] and \\[^1\\] and \\[a\\]: b"
-        );
+        assert_eq!(md("<p>[brackets] and [^1] and [a]: b</p>"), "\\[brackets\\] and \\[^1\\] and \\[a\\]: b");
         assert_eq!(
             md("<p>*stars* `ticks` ~tilde~ back\\slash</p>"),
             "\\*stars\\* \\`ticks\\` \\~tilde\\~ back\\\\slash"
         );
-        assert_eq!(
-            md("<p>snake_case _under_ a_ _b</p>"),
-            "snake_case \\_under\\_ a\\_ \\_b"
-        );
-        assert_eq!(
-            md("<p>Vec&lt;String&gt; a&gt;b</p>"),
-            "Vec&lt;String&gt; a&gt;b"
-        );
-        assert_eq!(
-            md("<p>use --region or a -- b - c</p>"),
-            "use \\-\\-region or a \\-\\- b - c"
-        );
+        assert_eq!(md("<p>snake_case _under_ a_ _b</p>"), "snake_case \\_under\\_ a\\_ \\_b");
+        assert_eq!(md("<p>Vec&lt;String&gt; a&gt;b</p>"), "Vec&lt;String&gt; a&gt;b");
+        assert_eq!(md("<p>use --region or a -- b - c</p>"), "use \\-\\-region or a \\-\\- b - c");
         for (text, escaped) in [
             ("# not a heading", "\\# not a heading"),
             ("- not an item", "\\- not an item"),
             ("+ not an item", "\\+ not an item"),
             ("1. not an item", "1\\. not an item"),
             ("2023) year", "2023\\) year"),
-            (
-                "=== not a heading underline",
-                "\\=== not a heading underline",
-            ),
+            ("=== not a heading underline", "\\=== not a heading underline"),
             ("1234567890. long number", "1234567890. long number"),
             ("> not a quote", "&gt; not a quote"),
         ] {
             assert_eq!(md(&format!("<p>{text}</p>")), escaped);
-            assert_eq!(
-                md(&format!("<ul><li>{text}</li></ul>")),
-                format!("- {escaped}")
-            );
+            assert_eq!(md(&format!("<ul><li>{text}</li></ul>")), format!("- {escaped}"));
         }
     }
 
     #[test]
     fn malformed_html_never_leaves_tags_or_loses_text() {
-        assert_eq!(
-            md("<p>Unclosed <b>bold <i>both"),
-            "Unclosed **bold *both***"
-        );
+        assert_eq!(md("<p>Unclosed <b>bold <i>both"), "Unclosed **bold *both***");
         assert_eq!(md("a < b and c <3 and <"), "a &lt; b and c &lt;3 and &lt;");
         assert_eq!(md("<p>x</b></ul></p></p>y"), "x\n\ny");
         assert_eq!(md("<div<p>text"), "&lt;div\n\ntext");
-        assert_eq!(
-            md("<a href=\"https://x.io>never closed"),
-            "&lt;a href=\"<https://x.io>&gt;never closed"
-        );
+        assert_eq!(md("<a href=\"https://x.io>never closed"), "&lt;a href=\"<https://x.io>&gt;never closed");
         assert_eq!(md("<b unterminated"), "&lt;b unterminated");
         assert_eq!(md("</>"), "&lt;/&gt;");
         assert_eq!(md("<!-- never closed <b>x</b>"), "");
         assert_eq!(md("<p>one<p>two"), "one\n\ntwo");
-        let deep = format!(
-            "{}deep{}",
-            "<b><ul><li>".repeat(20_000),
-            "</li></ul></b>".repeat(3)
-        );
+        let deep = format!("{}deep{}", "<b><ul><li>".repeat(20_000), "</li></ul></b>".repeat(3));
         assert!(md(&deep).contains("deep"));
         let deep_inline = format!("{}x", "<i>".repeat(100_000));
         assert_eq!(md(&deep_inline), "*x*");
@@ -1880,12 +1591,8 @@ mod tests {
         "#;
         assert_eq!(md(compact), md(indented));
         // Plain prose is left alone, so converting twice changes nothing.
-        let prose =
-            "A sentence, with punctuation; and more.\n\nSecond paragraph (with parentheses).";
-        assert_eq!(
-            md(prose),
-            "A sentence, with punctuation; and more. Second paragraph (with parentheses)."
-        );
+        let prose = "A sentence, with punctuation; and more.\n\nSecond paragraph (with parentheses).";
+        assert_eq!(md(prose), "A sentence, with punctuation; and more. Second paragraph (with parentheses).");
         let once = md("<p>A sentence.</p><p>Another one.</p>");
         assert_eq!(md(&once.replace("\n\n", "<p>")), once);
     }
@@ -2009,9 +1716,7 @@ mod tests {
         };
         for _ in 0..2_000 {
             let len = (next() % 40) as usize;
-            let html: String = (0..len)
-                .map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize])
-                .collect();
+            let html: String = (0..len).map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize]).collect();
             let out = md(&html);
             let summary = first_sentence(&out);
             assert!(!summary.contains('\n'), "{html:?}");
@@ -2022,32 +1727,17 @@ mod tests {
     fn first_sentence_is_plain_text() {
         let cases = [
             ("Creates a pipeline. It has stages.", "Creates a pipeline."),
-            (
-                "Does **this** with `code.x` and [a link](https://x.io/a.b). More.",
-                "Does this with code.x and a link.",
-            ),
+            ("Does **this** with `code.x` and [a link](https://x.io/a.b). More.", "Does this with code.x and a link."),
             ("Uses e.g. Lambda. Then stops.", "Uses e.g. Lambda."),
             ("Version 1.2 is here. Next.", "Version 1.2 is here."),
-            (
-                "Stops at <https://x.io/a.html>. Next.",
-                "Stops at https://x.io/a.html.",
-            ),
+            ("Stops at <https://x.io/a.html>. Next.", "Stops at https://x.io/a.html."),
             ("Ends with a question? Yes.", "Ends with a question?"),
             ("Quoted \"end.\" Next.", "Quoted \"end.\""),
-            (
-                "It is fine. and lowercase continues. Then stops.",
-                "It is fine. and lowercase continues.",
-            ),
+            ("It is fine. and lowercase continues. Then stops.", "It is fine. and lowercase continues."),
             ("No terminator at all", "No terminator at all"),
-            (
-                "Escaped \\[x\\] \\*y\\* a &lt; b &amp; c. Next.",
-                "Escaped [x] *y* a < b & c.",
-            ),
+            ("Escaped \\[x\\] \\*y\\* a &lt; b &amp; c. Next.", "Escaped [x] *y* a < b & c."),
             ("Line one\\\nline two. Next.", "Line one line two."),
-            (
-                "First paragraph\nwraps.\n\nSecond paragraph.",
-                "First paragraph wraps.",
-            ),
+            ("First paragraph\nwraps.\n\nSecond paragraph.", "First paragraph wraps."),
             ("```text\ncode. Here.\n```\n\nProse. More.", "Prose."),
             ("- item one. Two.\n- item two.", "item one."),
             ("- no period\n- next item", "no period"),
@@ -2059,9 +1749,7 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(first_sentence(input), expected, "{input:?}");
         }
-        let converted = html_to_markdown(
-            "<p>Returns the <a>Job</a> for a <code>jobId</code>. Fails otherwise.</p>",
-        );
+        let converted = html_to_markdown("<p>Returns the <a>Job</a> for a <code>jobId</code>. Fails otherwise.</p>");
         assert_eq!(first_sentence(&converted), "Returns the Job for a jobId.");
     }
 }

@@ -299,9 +299,16 @@ pub enum TyKind {
     /// A named union.
     Union(String),
     /// A list; `sparse` lists hold `Option`s.
-    List { member: Box<Ty>, sparse: bool },
+    List {
+        member: Box<Ty>,
+        sparse: bool,
+    },
     /// A map with string (or enum) keys.
-    Map { key: Box<Ty>, value: Box<Ty>, sparse: bool },
+    Map {
+        key: Box<Ty>,
+        value: Box<Ty>,
+        sparse: bool,
+    },
 }
 
 /// Constraint traits, resolved (member traits override the target's).
@@ -362,20 +369,21 @@ impl<'m> Lowerer<'m> {
         let services: Vec<&Shape> =
             self.model.shapes.values().filter(|s| matches!(s.kind, ShapeKind::Service { .. })).collect();
         match wanted {
-            Some(wanted) => services
-                .iter()
-                .find(|s| s.id.as_str() == wanted || s.id.name() == wanted)
-                .copied()
-                .ok_or_else(|| {
+            Some(wanted) => {
+                services.iter().find(|s| s.id.as_str() == wanted || s.id.name() == wanted).copied().ok_or_else(|| {
                     let known: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
                     self.error("shapes", format!("no service `{wanted}` in the model (it has: {})", known.join(", ")))
-                }),
+                })
+            }
             None => match services.as_slice() {
                 [one] => Ok(one),
                 [] => Err(self.error("shapes", "the model defines no service shape")),
                 many => {
                     let known: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
-                    Err(self.error("shapes", format!("the model defines several services; choose one of: {}", known.join(", "))))
+                    Err(self.error(
+                        "shapes",
+                        format!("the model defines several services; choose one of: {}", known.join(", ")),
+                    ))
                 }
             },
         }
@@ -445,8 +453,11 @@ impl<'m> Lowerer<'m> {
             [protocol, ..] => *protocol,
             [] => {
                 let what = match service.traits.unsupported_protocols.first() {
-                    Some(other) => format!("unsupported protocol `{other}`: only awsJson1_0 and awsJson1_1 are supported"),
-                    None => "the service declares no protocol trait (expected aws.protocols#awsJson1_0 or awsJson1_1)".to_string(),
+                    Some(other) => {
+                        format!("unsupported protocol `{other}`: only awsJson1_0 and awsJson1_1 are supported")
+                    }
+                    None => "the service declares no protocol trait (expected aws.protocols#awsJson1_0 or awsJson1_1)"
+                        .to_string(),
                 };
                 let at = match service.traits.unsupported_protocols.first() {
                     Some(other) => format!("{service_path}.traits.{other:?}"),
@@ -461,12 +472,13 @@ impl<'m> Lowerer<'m> {
         } else {
             let mut chosen = BTreeSet::new();
             for wanted in &selection.operations {
-                let found = available.iter().find(|id| id.as_str() == wanted || id.name() == wanted).ok_or_else(|| {
-                    self.error(
-                        format!("{service_path}.operations"),
-                        format!("service `{}` has no operation `{wanted}`", service.id),
-                    )
-                })?;
+                let found =
+                    available.iter().find(|id| id.as_str() == wanted || id.name() == wanted).ok_or_else(|| {
+                        self.error(
+                            format!("{service_path}.operations"),
+                            format!("service `{}` has no operation `{wanted}`", service.id),
+                        )
+                    })?;
                 chosen.insert(found.clone());
             }
             chosen.into_iter().collect()
@@ -530,7 +542,10 @@ impl<'m> Lowerer<'m> {
             .filter(|id| {
                 matches!(
                     self.shape(id).kind,
-                    ShapeKind::Structure { .. } | ShapeKind::Union { .. } | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. }
+                    ShapeKind::Structure { .. }
+                        | ShapeKind::Union { .. }
+                        | ShapeKind::Enum { .. }
+                        | ShapeKind::IntEnum { .. }
                 )
             })
             .collect();
@@ -655,7 +670,11 @@ impl<'m> Lowerer<'m> {
         let mut patterns: Vec<PatternConst> = self
             .patterns
             .iter()
-            .map(|(ecma, (name, regex, _))| PatternConst { name: name.clone(), ecma: ecma.clone(), regex: regex.clone() })
+            .map(|(ecma, (name, regex, _))| PatternConst {
+                name: name.clone(),
+                ecma: ecma.clone(),
+                regex: regex.clone(),
+            })
             .collect();
         patterns.sort_by(|a, b| a.name.cmp(&b.name));
 
@@ -723,11 +742,7 @@ impl<'m> Lowerer<'m> {
         for member in members {
             let target = self.shape(&member.target);
             let ty = self.ty(&member.target, &member.traits, &member.json_path)?;
-            let presence = if is_union {
-                Presence::Required
-            } else {
-                self.presence(member, target, &ty)?
-            };
+            let presence = if is_union { Presence::Required } else { self.presence(member, target, &ty)? };
             if member.traits.idempotency_token {
                 self.features.idempotency_tokens = true;
             }
@@ -773,7 +788,12 @@ impl<'m> Lowerer<'m> {
 
     fn default_value(&self, value: &serde_json::Value, ty: &Ty, path: &str) -> Result<Option<DefaultValue>, IrError> {
         use serde_json::Value as V;
-        let wrong = || self.error(format!("{path}.\"smithy.api#default\""), format!("default value {value} does not fit the member's type"));
+        let wrong = || {
+            self.error(
+                format!("{path}.\"smithy.api#default\""),
+                format!("default value {value} does not fit the member's type"),
+            )
+        };
         Ok(Some(match (&ty.kind, value) {
             (TyKind::Bool, V::Bool(b)) => DefaultValue::Bool(*b),
             (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::IntEnum(_), V::Number(n)) => {
@@ -856,7 +876,14 @@ impl<'m> Lowerer<'m> {
         let sized = matches!(kind, TyKind::String | TyKind::Blob | TyKind::List { .. } | TyKind::Map { .. });
         let numeric = matches!(
             kind,
-            TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::Float | TyKind::Double | TyKind::BigInteger | TyKind::BigDecimal
+            TyKind::Byte
+                | TyKind::Short
+                | TyKind::Integer
+                | TyKind::Long
+                | TyKind::Float
+                | TyKind::Double
+                | TyKind::BigInteger
+                | TyKind::BigDecimal
         );
         let length = if sized { pick_length } else { None };
         let range = if numeric {
@@ -909,7 +936,10 @@ impl<'m> Lowerer<'m> {
                 Some(EnumValue::Int(_)) => {
                     return Err(self.error(
                         format!("{}.traits.\"smithy.api#enumValue\"", member.json_path),
-                        format!("enum `{id}` member `{}` has an integer value; string enums need string values", member.name),
+                        format!(
+                            "enum `{id}` member `{}` has an integer value; string enums need string values",
+                            member.name
+                        ),
                     ))
                 }
             };

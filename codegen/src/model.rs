@@ -434,7 +434,8 @@ impl Loader<'_> {
                 "smithy.api#jsonName" => traits.json_name = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#length" => {
                     let body = self.object(value, &at)?;
-                    let bounds = Bounds { min: self.bound_u64(body, "min", &at)?, max: self.bound_u64(body, "max", &at)? };
+                    let bounds =
+                        Bounds { min: self.bound_u64(body, "min", &at)?, max: self.bound_u64(body, "max", &at)? };
                     if let (Some(min), Some(max)) = (bounds.min, bounds.max) {
                         if min > max {
                             return Err(self.error(&at, format!("length min {min} is greater than max {max}")));
@@ -466,10 +467,8 @@ impl Loader<'_> {
                         "date-time" => TimestampFormat::DateTime,
                         "http-date" => TimestampFormat::HttpDate,
                         other => {
-                            return Err(self.error(
-                                &at,
-                                format!("unknown timestamp format `{other}` (expected epoch-seconds, date-time or http-date)"),
-                            ))
+                            let expected = "expected epoch-seconds, date-time or http-date";
+                            return Err(self.error(&at, format!("unknown timestamp format `{other}` ({expected})")));
                         }
                     });
                 }
@@ -506,7 +505,9 @@ impl Loader<'_> {
                             n.as_i64().ok_or_else(|| self.error(&at, format!("expected an integer, found {n}")))?,
                         ),
                         other => {
-                            return Err(self.error(&at, format!("expected a string or integer, found {}", kind_of(other))))
+                            return Err(
+                                self.error(&at, format!("expected a string or integer, found {}", kind_of(other)))
+                            )
                         }
                     });
                 }
@@ -542,7 +543,9 @@ impl Loader<'_> {
         match value {
             Value::Object(map) if map.is_empty() => Ok(true),
             Value::Bool(true) => Ok(true),
-            other => Err(self.error(path, format!("expected an empty object for this annotation trait, found {other}"))),
+            other => {
+                Err(self.error(path, format!("expected an empty object for this annotation trait, found {other}")))
+            }
         }
     }
 
@@ -663,10 +666,14 @@ pub fn load_slice(file: &str, bytes: &[u8]) -> Result<Model, LoadError> {
     match top.get("smithy") {
         Some(Value::String(version)) if version == "2.0" || version == "2" || version.starts_with("1.") => {}
         Some(Value::String(version)) => {
-            return Err(loader.error(&root.key("smithy"), format!("unsupported Smithy version `{version}` (expected 2.0)")))
+            return Err(
+                loader.error(&root.key("smithy"), format!("unsupported Smithy version `{version}` (expected 2.0)"))
+            )
         }
         Some(other) => {
-            return Err(loader.error(&root.key("smithy"), format!("expected a version string, found {}", kind_of(other))))
+            return Err(
+                loader.error(&root.key("smithy"), format!("expected a version string, found {}", kind_of(other)))
+            )
         }
         None => return Err(loader.error(&root, "missing required key `smithy` (the IDL version, \"2.0\")")),
     }
@@ -690,9 +697,9 @@ pub fn load_slice(file: &str, bytes: &[u8]) -> Result<Model, LoadError> {
         }
     }
     for (id, traits, path) in applied {
-        let shape = shapes
-            .get_mut(&id)
-            .ok_or_else(|| loader.error(&path, format!("`apply` names shape `{id}`, which the model does not define")))?;
+        let shape = shapes.get_mut(&id).ok_or_else(|| {
+            loader.error(&path, format!("`apply` names shape `{id}`, which the model does not define"))
+        })?;
         merge_traits(&mut shape.traits, traits);
     }
     let model = Model { file: file.to_string(), shapes };
@@ -736,7 +743,10 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
         message,
     };
     let lookup = |target: &ShapeId, location: &str| {
-        model.shapes.get(target).ok_or_else(|| error(location, format!("target `{target}` is not defined in the model")))
+        model
+            .shapes
+            .get(target)
+            .ok_or_else(|| error(location, format!("target `{target}` is not defined in the model")))
     };
     for shape in model.shapes.values() {
         let shape_path = JsonPath::root().key("shapes").key(shape.id.as_str());
@@ -766,7 +776,11 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
             if !matches!(target.kind, ShapeKind::String | ShapeKind::Enum { .. }) {
                 return Err(error(
                     &format!("{}.target", key.json_path),
-                    format!("a map key must target a string or enum shape, not {} `{}`", target.kind.type_name(), key.target),
+                    format!(
+                        "a map key must target a string or enum shape, not {} `{}`",
+                        target.kind.type_name(),
+                        key.target
+                    ),
                 ));
             }
         }
@@ -788,7 +802,11 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
                     if !matches!(target.kind, ShapeKind::Structure { .. }) {
                         return Err(error(
                             &location,
-                            format!("an operation {key} must be a structure, but `{id}` is {} {}", article(target.kind.type_name()), target.kind.type_name()),
+                            format!(
+                                "an operation {key} must be a structure, but `{id}` is {} {}",
+                                article(target.kind.type_name()),
+                                target.kind.type_name()
+                            ),
                         ));
                     }
                 }
@@ -796,7 +814,10 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
                     let location = shape_path.key("errors").index(i).key("target").0;
                     let target = lookup(id, &location)?;
                     if !matches!(target.kind, ShapeKind::Structure { .. }) || target.traits.error.is_none() {
-                        return Err(error(&location, format!("`{id}` is listed as an error but is not a structure with the @error trait")));
+                        return Err(error(
+                            &location,
+                            format!("`{id}` is listed as an error but is not a structure with the @error trait"),
+                        ));
                     }
                 }
             }
@@ -940,10 +961,20 @@ fn check_references(
 ) -> Result<(), LoadError> {
     for (i, id) in ids.iter().enumerate() {
         let location = shape_path.key(key).index(i).key("target").0;
-        let target =
-            model.shapes.get(id).ok_or_else(|| error(&location, format!("target `{id}` is not defined in the model")))?;
+        let target = model
+            .shapes
+            .get(id)
+            .ok_or_else(|| error(&location, format!("target `{id}` is not defined in the model")))?;
         if target.kind.type_name() != expected {
-            return Err(error(&location, format!("expected {} {expected}, but `{id}` is {} {}", article(expected), article(target.kind.type_name()), target.kind.type_name())));
+            return Err(error(
+                &location,
+                format!(
+                    "expected {} {expected}, but `{id}` is {} {}",
+                    article(expected),
+                    article(target.kind.type_name()),
+                    target.kind.type_name()
+                ),
+            ));
         }
     }
     Ok(())
@@ -1021,8 +1052,9 @@ mod tests {
 
     #[test]
     fn missing_target_names_the_json_path() {
-        let err = load(r#"{"smithy":"2.0","shapes":{"ex#T":{"type":"structure","members":{"bar":{"target":"ex#Nope"}}}}}"#)
-            .unwrap_err();
+        let err =
+            load(r#"{"smithy":"2.0","shapes":{"ex#T":{"type":"structure","members":{"bar":{"target":"ex#Nope"}}}}}"#)
+                .unwrap_err();
         assert_eq!(err.location, "shapes.\"ex#T\".members.bar.target");
         assert!(err.message.contains("ex#Nope"), "{err}");
     }
@@ -1036,8 +1068,10 @@ mod tests {
 
     #[test]
     fn length_min_above_max_is_rejected() {
-        let err = load(r#"{"smithy":"2.0","shapes":{"ex#S":{"type":"string","traits":{"smithy.api#length":{"min":9,"max":2}}}}}"#)
-            .unwrap_err();
+        let err = load(
+            r#"{"smithy":"2.0","shapes":{"ex#S":{"type":"string","traits":{"smithy.api#length":{"min":9,"max":2}}}}}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.location, "shapes.\"ex#S\".traits.\"smithy.api#length\"");
     }
 }

@@ -4,26 +4,18 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves; a name equal to one needs `r#` (or a suffix, for the few that cannot be raw).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that `r#` cannot escape; these get a trailing underscore instead.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
 /// Type names that generated modules define next to the model's types, so a model type must not take them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client",
-    "Config",
-    "SdkError",
-    "ValidationError",
-    "DateTime",
-    "Document",
-    "Blob",
-];
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["Client", "Config", "SdkError", "ValidationError", "DateTime", "Document", "Blob"];
 
 /// The snake_case name of a member, field or function, escaped if it is a keyword.
 ///
@@ -59,10 +51,7 @@ pub fn pascal(name: &str) -> String {
 
 /// The SCREAMING_SNAKE_CASE form, for constants.
 pub fn screaming(name: &str) -> String {
-    snake(name)
-        .trim_start_matches("r#")
-        .trim_end_matches('_')
-        .to_ascii_uppercase()
+    snake(name).trim_start_matches("r#").trim_end_matches('_').to_ascii_uppercase()
 }
 
 /// kebab-case, as the AWS CLI spells commands and options (`PutThirdPartyJobSuccessResult` ->
@@ -137,8 +126,7 @@ pub fn field_names(members: &[&str]) -> Vec<String> {
     dedupe(&mut names);
     // Renaming can only lengthen names, so this settles after a few rounds at most.
     loop {
-        let setters: std::collections::BTreeSet<String> =
-            names.iter().map(|n| setter_name(n)).collect();
+        let setters: std::collections::BTreeSet<String> = names.iter().map(|n| setter_name(n)).collect();
         let mut changed = false;
         for name in &mut names {
             if setters.contains(name.as_str()) {
@@ -269,14 +257,8 @@ mod tests {
 
     #[test]
     fn kebab_matches_the_aws_cli() {
-        assert_eq!(
-            kebab("PutThirdPartyJobSuccessResult"),
-            "put-third-party-job-success-result"
-        );
-        assert_eq!(
-            kebab("AcknowledgeThirdPartyJob"),
-            "acknowledge-third-party-job"
-        );
+        assert_eq!(kebab("PutThirdPartyJobSuccessResult"), "put-third-party-job-success-result");
+        assert_eq!(kebab("AcknowledgeThirdPartyJob"), "acknowledge-third-party-job");
         assert_eq!(kebab("jobId"), "job-id");
         assert_eq!(kebab("failureDetails"), "failure-details");
     }
@@ -296,12 +278,7 @@ mod tests {
 
     #[test]
     fn dedupe_numbers_later_clashes() {
-        let mut names = vec![
-            "foo_bar".to_string(),
-            "foo_bar".to_string(),
-            "baz".to_string(),
-            "foo_bar".to_string(),
-        ];
+        let mut names = vec!["foo_bar".to_string(), "foo_bar".to_string(), "baz".to_string(), "foo_bar".to_string()];
         dedupe(&mut names);
         assert_eq!(names, ["foo_bar", "foo_bar_2", "baz", "foo_bar_3"]);
         let mut raw = vec!["r#type".to_string(), "r#type".to_string()];
@@ -355,14 +332,8 @@ mod tests {
         assert_eq!(fields(&["fooBar", "FooBar"]), ["foo_bar", "foo_bar_2"]);
         assert_eq!(fields(&["FooBar", "fooBar"]), ["foo_bar", "foo_bar_2"]);
         assert_eq!(fields(&["ARN", "Arn", "arn"]), ["arn", "arn_2", "arn_3"]);
-        assert_eq!(
-            fields(&["foo_bar", "fooBar", "foo_bar_2"]),
-            ["foo_bar", "foo_bar_2", "foo_bar_2_2"]
-        );
-        assert_eq!(
-            fields(&["type", "Type", "TYPE"]),
-            ["r#type", "type_2", "type_3"]
-        );
+        assert_eq!(fields(&["foo_bar", "fooBar", "foo_bar_2"]), ["foo_bar", "foo_bar_2", "foo_bar_2_2"]);
+        assert_eq!(fields(&["type", "Type", "TYPE"]), ["r#type", "type_2", "type_3"]);
     }
 
     #[test]
@@ -370,18 +341,9 @@ mod tests {
         assert_eq!(fields(&["build"]), ["build_value"]);
         assert_eq!(
             fields(&["Default", "clone", "send", "new", "asInput"]),
-            [
-                "default_value",
-                "clone_value",
-                "send_value",
-                "new_value",
-                "as_input_value"
-            ]
+            ["default_value", "clone_value", "send_value", "new_value", "as_input_value"]
         );
-        assert_eq!(
-            fields(&["build", "buildValue"]),
-            ["build_value", "build_value_2"]
-        );
+        assert_eq!(fields(&["build", "buildValue"]), ["build_value", "build_value_2"]);
         // `builder` and `set` are not methods of the builder.
         assert_eq!(fields(&["builder", "set"]), ["builder", "set"]);
     }
@@ -395,10 +357,7 @@ mod tests {
         // Without `name` there is no clash to avoid.
         assert_eq!(fields(&["setName"]), ["set_name"]);
         // Renaming can create a new clash, which is resolved too.
-        assert_eq!(
-            fields(&["name", "setName", "setNameValue"]),
-            ["name", "set_name_value", "set_name_value_2"]
-        );
+        assert_eq!(fields(&["name", "setName", "setNameValue"]), ["name", "set_name_value", "set_name_value_2"]);
         let names = fields(&["a", "setA", "setSetA", "setSetSetA"]);
         let setters: Vec<String> = names.iter().map(|n| setter_name(n)).collect();
         assert!(names.iter().all(|n| !setters.contains(n)), "{names:?}");
@@ -406,21 +365,7 @@ mod tests {
 
     #[test]
     fn field_names_are_always_distinct() {
-        let members = [
-            "x",
-            "X",
-            "x_2",
-            "x2",
-            "build",
-            "build_value",
-            "setX",
-            "set_x",
-            "type",
-            "r#type",
-            "",
-            "2",
-            "_2",
-        ];
+        let members = ["x", "X", "x_2", "x2", "build", "build_value", "setX", "set_x", "type", "r#type", "", "2", "_2"];
         let names = fields(&members);
         let unique: std::collections::BTreeSet<&String> = names.iter().collect();
         assert_eq!(unique.len(), members.len(), "{names:?}");
@@ -435,53 +380,28 @@ mod tests {
 
     #[test]
     fn variant_names_are_upper_camel_case_and_distinct() {
-        assert_eq!(
-            variant_names(&["S", "N", "B", "SS", "NULL", "BOOL"]),
-            ["S", "N", "B", "Ss", "Null", "Bool"]
-        );
-        assert_eq!(
-            variant_names(&["fooBar", "FooBar", "FOO_BAR"]),
-            ["FooBar", "FooBar2", "FooBar3"]
-        );
-        assert_eq!(
-            variant_names(&["self", "Self", "type"]),
-            ["Self_", "Self2", "Type"]
-        );
+        assert_eq!(variant_names(&["S", "N", "B", "SS", "NULL", "BOOL"]), ["S", "N", "B", "Ss", "Null", "Bool"]);
+        assert_eq!(variant_names(&["fooBar", "FooBar", "FOO_BAR"]), ["FooBar", "FooBar2", "FooBar3"]);
+        assert_eq!(variant_names(&["self", "Self", "type"]), ["Self_", "Self2", "Type"]);
         assert_eq!(variant_names(&["1Day", "3DES"]), ["V1Day", "V3Des"]);
     }
 
     #[test]
     fn variant_names_never_take_unknown() {
         assert_eq!(variant_names(&["UNKNOWN"]), ["UnknownValue"]);
-        assert_eq!(
-            variant_names(&["unknown", "Unknown"]),
-            ["UnknownValue", "UnknownValue2"]
-        );
-        assert_eq!(
-            variant_names(&["UnknownValue", "UNKNOWN"]),
-            ["UnknownValue", "UnknownValue2"]
-        );
+        assert_eq!(variant_names(&["unknown", "Unknown"]), ["UnknownValue", "UnknownValue2"]);
+        assert_eq!(variant_names(&["UnknownValue", "UNKNOWN"]), ["UnknownValue", "UnknownValue2"]);
     }
 
     #[test]
     fn variant_names_keep_prelude_names() {
         // Variants are always written as `Enum::Variant`, so these cannot be confused with the prelude.
-        assert_eq!(
-            variant_names(&["NONE", "SOME", "OK", "ERR"]),
-            ["None", "Some", "Ok", "Err"]
-        );
+        assert_eq!(variant_names(&["NONE", "SOME", "OK", "ERR"]), ["None", "Some", "Ok", "Err"]);
     }
 
     #[test]
     fn error_enum_names_avoid_the_error_modules_reexports() {
-        for name in [
-            "SdkError",
-            "ServiceError",
-            "ValidationError",
-            "ConfigError",
-            "TimeoutError",
-            "ResponseError",
-        ] {
+        for name in ["SdkError", "ServiceError", "ValidationError", "ConfigError", "TimeoutError", "ResponseError"] {
             assert!(is_reserved_error_name(name), "{name}");
         }
         assert!(!is_reserved_error_name("PutItemError"));

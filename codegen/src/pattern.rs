@@ -103,10 +103,7 @@ pub fn translate(ecma: &str) -> Result<Translated, PatternError> {
         // parse_disjunction only stops early at a `)` it did not open.
         return Err(parser.error(parser.pos, "unmatched `)`"));
     }
-    Ok(Translated {
-        regex: parser.out,
-        needs_unicode: parser.needs_unicode,
-    })
+    Ok(Translated { regex: parser.out, needs_unicode: parser.needs_unicode })
 }
 
 /// Largest repetition count accepted. ECMA has no limit, but counts this big
@@ -196,10 +193,7 @@ struct ClassSet {
 
 impl ClassSet {
     fn from_ranges(ranges: &[(u32, u32)]) -> Self {
-        ClassSet {
-            ranges: ranges.to_vec(),
-            ..ClassSet::default()
-        }
+        ClassSet { ranges: ranges.to_vec(), ..ClassSet::default() }
     }
 
     fn add_char(&mut self, c: u32) {
@@ -213,8 +207,7 @@ impl ClassSet {
         self.had_surrogates |= other.had_surrogates;
         if negated {
             self.ranges.extend(complement(&other.ranges));
-            self.props
-                .extend(other.props.iter().map(|p| flip_property(p)));
+            self.props.extend(other.props.iter().map(|p| flip_property(p)));
         } else {
             self.ranges.extend(other.ranges);
             self.props.extend(other.props);
@@ -308,10 +301,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, offset: usize, message: impl Into<String>) -> PatternError {
-        PatternError {
-            offset,
-            message: message.into(),
-        }
+        PatternError { offset, message: message.into() }
     }
 
     fn peek(&self) -> Option<char> {
@@ -433,18 +423,14 @@ impl Parser<'_> {
         };
         for n in std::iter::once(min).chain(max) {
             if n > MAX_REPEAT {
-                return Err(self.error(
-                    start,
-                    format!("repetition count {n} exceeds the supported maximum of {MAX_REPEAT}"),
-                ));
+                return Err(
+                    self.error(start, format!("repetition count {n} exceeds the supported maximum of {MAX_REPEAT}"))
+                );
             }
         }
         if let Some(max) = max {
             if min > max {
-                return Err(self.error(
-                    start,
-                    format!("repetition range {{{min},{max}}} is out of order"),
-                ));
+                return Err(self.error(start, format!("repetition range {{{min},{max}}} is out of order")));
             }
         }
         self.pos = start + 1 + after_min + consumed;
@@ -474,10 +460,8 @@ impl Parser<'_> {
                     self.group_name(start)?;
                 }
                 _ => {
-                    return Err(self.error(
-                        start,
-                        "unsupported group syntax `(?`: inline flags and modifiers are not supported",
-                    ));
+                    return Err(self
+                        .error(start, "unsupported group syntax `(?`: inline flags and modifiers are not supported"));
                 }
             }
             self.out.push_str("(?:");
@@ -485,10 +469,7 @@ impl Parser<'_> {
             self.out.push('(');
         }
         if self.depth >= MAX_NESTING {
-            return Err(self.error(
-                start,
-                format!("groups are nested more than {MAX_NESTING} levels deep"),
-            ));
+            return Err(self.error(start, format!("groups are nested more than {MAX_NESTING} levels deep")));
         }
         self.depth += 1;
         self.parse_disjunction()?;
@@ -519,8 +500,7 @@ impl Parser<'_> {
         let start = self.pos;
         match self.escape(false)? {
             Escape::WordBoundary(negated) => {
-                self.out
-                    .push_str(if negated { r"(?-u:\B)" } else { r"(?-u:\b)" });
+                self.out.push_str(if negated { r"(?-u:\B)" } else { r"(?-u:\b)" });
                 Ok(Last::NotQuantifiable)
             }
             Escape::Char(c) if is_surrogate(c) => Err(self.error(
@@ -541,10 +521,9 @@ impl Parser<'_> {
                         self.out.push_str(ANY);
                         return Ok(Last::Atom);
                     }
-                    return Err(self.error(
-                        start,
-                        "class matches only lone surrogates, which can never occur in a Rust string",
-                    ));
+                    return Err(
+                        self.error(start, "class matches only lone surrogates, which can never occur in a Rust string")
+                    );
                 }
                 if set.ranges.is_empty() && set.props.len() == 1 && !negated {
                     self.out.push_str(&set.props[0]);
@@ -648,10 +627,7 @@ impl Parser<'_> {
             't' => Escape::Char(0x09),
             'v' => Escape::Char(0x0B),
             'c' => match self.peek() {
-                Some(l)
-                    if l.is_ascii_alphabetic()
-                        || (in_class && (l.is_ascii_digit() || l == '_')) =>
-                {
+                Some(l) if l.is_ascii_alphabetic() || (in_class && (l.is_ascii_digit() || l == '_')) => {
                     self.bump();
                     Escape::Char(l as u32 % 32)
                 }
@@ -673,10 +649,7 @@ impl Parser<'_> {
             '1'..='9' if in_class => Escape::Char(self.legacy_octal(c)),
             '1'..='9' if !in_class => {
                 let digits_start = start + 1;
-                let digits: String = self.src[digits_start..]
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
+                let digits: String = self.src[digits_start..].chars().take_while(char::is_ascii_digit).collect();
                 let n = digits.parse::<usize>().unwrap_or(usize::MAX);
                 if n <= self.capture_count {
                     return Err(self.error(start, "backreferences are not supported"));
@@ -736,10 +709,9 @@ impl Parser<'_> {
             let rest = &self.src[self.pos + 1..];
             let len = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
             if len > 0 && rest[len..].starts_with('}') {
-                let value = rest[..len].chars().fold(0u32, |acc, d| {
-                    acc.saturating_mul(16)
-                        .saturating_add(d.to_digit(16).unwrap_or(0))
-                });
+                let value = rest[..len]
+                    .chars()
+                    .fold(0u32, |acc, d| acc.saturating_mul(16).saturating_add(d.to_digit(16).unwrap_or(0)));
                 if value > MAX_CHAR {
                     return Err(self.error(start, "code point escape is above U+10FFFF"));
                 }
@@ -756,9 +728,7 @@ impl Parser<'_> {
             self.pos += 2;
             match self.hex_digits(4) {
                 Some(low) if (0xDC00..=0xDFFF).contains(&low) => {
-                    return Ok(Escape::Char(
-                        0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00),
-                    ));
+                    return Ok(Escape::Char(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)));
                 }
                 _ => self.pos = save,
             }
@@ -777,10 +747,7 @@ impl Parser<'_> {
         if let Some(ranges) = posix_class(name) {
             return Ok(Escape::Set(ClassSet::from_ranges(ranges), negated));
         }
-        let value = name
-            .strip_prefix("General_Category=")
-            .or_else(|| name.strip_prefix("gc="))
-            .unwrap_or(name);
+        let value = name.strip_prefix("General_Category=").or_else(|| name.strip_prefix("gc=")).unwrap_or(name);
         let Some(category) = general_category(value) else {
             return Err(self.error(
                 start,
@@ -793,18 +760,12 @@ impl Parser<'_> {
         };
         if category == "Cs" {
             // Rust strings hold no surrogates: \p{Cs} is empty, \P{Cs} is everything.
-            let set = ClassSet {
-                had_surrogates: true,
-                ..ClassSet::default()
-            };
+            let set = ClassSet { had_surrogates: true, ..ClassSet::default() };
             return Ok(Escape::Set(set, negated));
         }
         self.needs_unicode = true;
         let set = ClassSet {
-            props: vec![format!(
-                "\\{}{{{category}}}",
-                if negated { 'P' } else { 'p' }
-            )],
+            props: vec![format!("\\{}{{{category}}}", if negated { 'P' } else { 'p' })],
             ..ClassSet::default()
         };
         Ok(Escape::Set(set, false))
@@ -824,9 +785,7 @@ fn read_number(s: &str) -> Option<(u64, usize)> {
     if len == 0 {
         return None;
     }
-    let value = s[..len].bytes().fold(0u64, |acc, b| {
-        acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
-    });
+    let value = s[..len].bytes().fold(0u64, |acc, b| acc.saturating_mul(10).saturating_add(u64::from(b - b'0')));
     Some((value, len))
 }
 
@@ -896,10 +855,7 @@ fn general_category(name: &str) -> Option<&'static str> {
         ("Co", &["Private_Use"]),
         ("Cn", &["Unassigned"]),
     ];
-    CATEGORIES
-        .iter()
-        .find(|(short, long)| *short == name || long.contains(&name))
-        .map(|(short, _)| *short)
+    CATEGORIES.iter().find(|(short, long)| *short == name || long.contains(&name)).map(|(short, _)| *short)
 }
 
 fn emit_class(out: &mut String, set: &ClassSet, negated: bool) {
@@ -946,23 +902,7 @@ fn push_char(out: &mut String, c: u32) {
 fn is_meta(c: char) -> bool {
     matches!(
         c,
-        '\\' | '.'
-            | '+'
-            | '*'
-            | '?'
-            | '('
-            | ')'
-            | '|'
-            | '['
-            | ']'
-            | '{'
-            | '}'
-            | '^'
-            | '$'
-            | '#'
-            | '&'
-            | '-'
-            | '~'
+        '\\' | '.' | '+' | '*' | '?' | '(' | ')' | '|' | '[' | ']' | '{' | '}' | '^' | '$' | '#' | '&' | '-' | '~'
     )
 }
 
@@ -987,35 +927,25 @@ mod tests {
     fn check_table(table: &[(&str, &[(&str, bool)])]) {
         for &(pattern, samples) in table {
             let t = tr(pattern);
-            let full = regex::Regex::new(&t.regex)
-                .unwrap_or_else(|e| panic!("{pattern:?} -> {:?}: regex: {e}", t.regex));
-            let lite =
-                if t.needs_unicode {
-                    assert!(
-                        regex_lite::Regex::new(&t.regex).is_err(),
-                        "{pattern:?} -> {:?} claims to need Unicode but regex-lite accepts it",
-                        t.regex
-                    );
-                    None
-                } else {
-                    Some(regex_lite::Regex::new(&t.regex).unwrap_or_else(|e| {
-                        panic!("{pattern:?} -> {:?}: regex-lite: {e}", t.regex)
-                    }))
-                };
-            for &(input, expected) in samples {
-                assert_eq!(
-                    full.is_match(input),
-                    expected,
-                    "regex: {pattern:?} -> {:?} on {input:?}",
+            let full =
+                regex::Regex::new(&t.regex).unwrap_or_else(|e| panic!("{pattern:?} -> {:?}: regex: {e}", t.regex));
+            let lite = if t.needs_unicode {
+                assert!(
+                    regex_lite::Regex::new(&t.regex).is_err(),
+                    "{pattern:?} -> {:?} claims to need Unicode but regex-lite accepts it",
                     t.regex
                 );
+                None
+            } else {
+                Some(
+                    regex_lite::Regex::new(&t.regex)
+                        .unwrap_or_else(|e| panic!("{pattern:?} -> {:?}: regex-lite: {e}", t.regex)),
+                )
+            };
+            for &(input, expected) in samples {
+                assert_eq!(full.is_match(input), expected, "regex: {pattern:?} -> {:?} on {input:?}", t.regex);
                 if let Some(lite) = &lite {
-                    assert_eq!(
-                        lite.is_match(input),
-                        expected,
-                        "regex-lite: {pattern:?} -> {:?} on {input:?}",
-                        t.regex
-                    );
+                    assert_eq!(lite.is_match(input), expected, "regex-lite: {pattern:?} -> {:?} on {input:?}", t.regex);
                 }
             }
         }
@@ -1323,22 +1253,11 @@ mod tests {
         ),
         (
             r"^\S$", // flags "u"
-            &[
-                ("a", true),
-                (" ", false),
-                ("\u{85}", true),
-                ("\u{3000}", false),
-                ("\u{1F600}", true),
-            ],
+            &[("a", true), (" ", false), ("\u{85}", true), ("\u{3000}", false), ("\u{1F600}", true)],
         ),
         (
             r"^[^\s]$", // flags "u"
-            &[
-                ("a", true),
-                (" ", false),
-                ("\u{FEFF}", false),
-                ("\u{85}", true),
-            ],
+            &[("a", true), (" ", false), ("\u{FEFF}", false), ("\u{85}", true)],
         ),
         (
             r"^[\s\d]+$", // flags "u"
@@ -1379,20 +1298,11 @@ mod tests {
         ),
         (
             r"^\uD83D\uDE00+$", // flags "u"
-            &[
-                ("\u{1F600}", true),
-                ("\u{1F600}\u{1F600}", true),
-                ("a", false),
-            ],
+            &[("\u{1F600}", true), ("\u{1F600}\u{1F600}", true), ("a", false)],
         ),
         (
             r"^[\uD83D\uDE00-\uD83D\uDE4F]$", // flags "u"
-            &[
-                ("\u{1F600}", true),
-                ("\u{1F64F}", true),
-                ("\u{1F650}", false),
-                ("a", false),
-            ],
+            &[("\u{1F600}", true), ("\u{1F64F}", true), ("\u{1F650}", false), ("a", false)],
         ),
         (
             r"^[^\uD800-\uDFFF]+$", // flags "u"
@@ -1532,12 +1442,7 @@ mod tests {
         ),
         (
             r"\bfoo\b", // flags "u"
-            &[
-                ("a foo b", true),
-                ("afoob", false),
-                ("\u{E9}foo\u{E9}", true),
-                ("foo_", false),
-            ],
+            &[("a foo b", true), ("afoob", false), ("\u{E9}foo\u{E9}", true), ("foo_", false)],
         ),
         (
             r"\Bfoo", // flags "u"
@@ -1581,12 +1486,7 @@ mod tests {
         ),
         (
             r"^\p{N}$", // flags "u"
-            &[
-                ("\u{663}", true),
-                ("5", true),
-                ("\u{BD}", true),
-                ("a", false),
-            ],
+            &[("\u{663}", true), ("5", true), ("\u{BD}", true), ("a", false)],
         ),
         (
             r"^\p{Letter}\p{gc=Nd}\p{General_Category=Zs}$", // flags "u"
@@ -1635,14 +1535,8 @@ mod tests {
             (r"a.b", r"a[^\n\r\x{2028}\x{2029}]b"),
             (r"^\p{Print}+$", r"^[ -\~]+$"),
             (r"^\p{L}\P{Nd}$", r"^\p{L}\P{Nd}$"),
-            (
-                r"\s",
-                r"[\t-\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]",
-            ),
-            (
-                r"\S",
-                r"[^\t-\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]",
-            ),
+            (r"\s", r"[\t-\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]"),
+            (r"\S", r"[^\t-\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}]"),
             (r"[\D]", r"[\x{0}-/:-\x{D7FF}\x{E000}-\x{10FFFF}]"),
             (r"\bx\B", r"(?-u:\b)x(?-u:\B)"),
             (r"(?<name>a)(?:b)(c)", r"(?:a)(?:b)(c)"),
@@ -1718,30 +1612,22 @@ mod tests {
             "General_Category=Zs",
         ] {
             for escape in ["p", "P"] {
-                for pattern in [
-                    format!(r"\{escape}{{{name}}}"),
-                    format!(r"[a\{escape}{{{name}}}]"),
-                ] {
+                for pattern in [format!(r"\{escape}{{{name}}}"), format!(r"[a\{escape}{{{name}}}]")] {
                     let t = tr(&pattern);
                     assert!(t.needs_unicode, "{pattern}");
-                    regex::Regex::new(&t.regex)
-                        .unwrap_or_else(|e| panic!("{pattern} -> {}: {e}", t.regex));
+                    regex::Regex::new(&t.regex).unwrap_or_else(|e| panic!("{pattern} -> {}: {e}", t.regex));
                 }
             }
         }
         for name in [
-            "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print",
-            "Blank", "Cntrl", "XDigit", "Space",
+            "Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print", "Blank", "Cntrl",
+            "XDigit", "Space",
         ] {
             for escape in ["p", "P"] {
-                for pattern in [
-                    format!(r"\{escape}{{{name}}}"),
-                    format!(r"[a\{escape}{{{name}}}]"),
-                ] {
+                for pattern in [format!(r"\{escape}{{{name}}}"), format!(r"[a\{escape}{{{name}}}]")] {
                     let t = tr(&pattern);
                     assert!(!t.needs_unicode, "{pattern}");
-                    regex_lite::Regex::new(&t.regex)
-                        .unwrap_or_else(|e| panic!("{pattern} -> {}: {e}", t.regex));
+                    regex_lite::Regex::new(&t.regex).unwrap_or_else(|e| panic!("{pattern} -> {}: {e}", t.regex));
                 }
             }
         }
@@ -1794,16 +1680,9 @@ mod tests {
             let e = err(pattern);
             assert_eq!(e.offset, offset, "{pattern:?}: {e}");
             assert!(e.message.contains(needle), "{pattern:?}: {e}");
-            assert!(
-                e.to_string().starts_with(&format!("at byte {offset}: ")),
-                "{e}"
-            );
+            assert!(e.to_string().starts_with(&format!("at byte {offset}: ")), "{e}");
         }
-        let deep = format!(
-            "{}a{}",
-            "(".repeat(MAX_NESTING + 1),
-            ")".repeat(MAX_NESTING + 1)
-        );
+        let deep = format!("{}a{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
         assert_eq!(err(&deep).offset, MAX_NESTING);
         let ok = format!("{}a{}", "(?:".repeat(MAX_NESTING), ")+".repeat(MAX_NESTING));
         let t = tr(&ok);
@@ -1826,19 +1705,11 @@ mod tests {
     /// may reject it: anything else would be a syntax error we produced.
     fn assert_compiles(input: &str, t: &Translated) {
         if let Err(e) = regex::Regex::new(&t.regex) {
-            assert!(
-                matches!(e, regex::Error::CompiledTooBig(_)),
-                "{input:?} -> {:?}: regex: {e}",
-                t.regex
-            );
+            assert!(matches!(e, regex::Error::CompiledTooBig(_)), "{input:?} -> {:?}: regex: {e}", t.regex);
         }
         if !t.needs_unicode {
             if let Err(e) = regex_lite::Regex::new(&t.regex) {
-                assert!(
-                    e.to_string().contains("size limit"),
-                    "{input:?} -> {:?}: regex-lite: {e}",
-                    t.regex
-                );
+                assert!(e.to_string().contains("size limit"), "{input:?} -> {:?}: regex-lite: {e}", t.regex);
             }
         }
     }
@@ -1913,10 +1784,10 @@ mod tests {
 
         // A fixed xorshift generator keeps the corpus reproducible.
         const TOKENS: &[&str] = &[
-            "\\", "[", "]", "^", "(", ")", "(?:", "(?<n>", "(?=", "{", "}", "{2}", "{1,3}", ",",
-            "?", "*", "+", "|", "$", "-", ".", "a", "Z", "0", "9", "_", " ", "é", "😀", "\\d",
-            "\\W", "\\s", "\\b", "\\u", "\\uD83D", "\\uDE00", "\\x4", "\\x41", "\\c", "\\p{", "L",
-            "Print", "\\P{N}", "\\1", "\\k<n>", "\\0", "\\-", "<", ">", ":", "=", "!",
+            "\\", "[", "]", "^", "(", ")", "(?:", "(?<n>", "(?=", "{", "}", "{2}", "{1,3}", ",", "?", "*", "+", "|",
+            "$", "-", ".", "a", "Z", "0", "9", "_", " ", "é", "😀", "\\d", "\\W", "\\s", "\\b", "\\u", "\\uD83D",
+            "\\uDE00", "\\x4", "\\x41", "\\c", "\\p{", "L", "Print", "\\P{N}", "\\1", "\\k<n>", "\\0", "\\-", "<", ">",
+            ":", "=", "!",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
@@ -1927,9 +1798,7 @@ mod tests {
         };
         for _ in 0..600 {
             let len = (next() % 16) as usize;
-            let s: String = (0..len)
-                .map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize])
-                .collect();
+            let s: String = (0..len).map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize]).collect();
             inputs.push(s);
         }
 
@@ -1948,10 +1817,6 @@ mod tests {
             }
         }
         // The corpus must exercise both outcomes to mean anything.
-        assert!(
-            accepted > 50 && accepted < inputs.len() - 50,
-            "accepted {accepted} of {}",
-            inputs.len()
-        );
+        assert!(accepted > 50 && accepted < inputs.len() - 50, "accepted {accepted} of {}", inputs.len());
     }
 }

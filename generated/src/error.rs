@@ -26,7 +26,7 @@ pub enum AcknowledgeThirdPartyJobError {
 }
 
 impl AcknowledgeThirdPartyJobError {
-    /// The error code (`JobNotFoundException`), if known.
+    /// The error code on the wire (a modeled error's shape name), if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             AcknowledgeThirdPartyJobError::InvalidClientTokenException(_) => {
@@ -176,7 +176,7 @@ pub enum PutThirdPartyJobFailureResultError {
 }
 
 impl PutThirdPartyJobFailureResultError {
-    /// The error code (`JobNotFoundException`), if known.
+    /// The error code on the wire (a modeled error's shape name), if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             PutThirdPartyJobFailureResultError::InvalidClientTokenException(_) => {
@@ -334,7 +334,7 @@ pub enum PutThirdPartyJobSuccessResultError {
 }
 
 impl PutThirdPartyJobSuccessResultError {
-    /// The error code (`JobNotFoundException`), if known.
+    /// The error code on the wire (a modeled error's shape name), if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             PutThirdPartyJobSuccessResultError::InvalidClientTokenException(_) => {

@@ -17,6 +17,7 @@ pub mod client;
 pub mod cli;
 #[rustfmt::skip]
 pub mod error;
+#[rustfmt::skip]
 pub mod runtime;
 #[rustfmt::skip]
 pub mod types;

@@ -12,8 +12,8 @@ impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJ
             let value = &self.job_id;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(512u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(512),
                 &at.member("jobId"),
                 out,
             );
@@ -22,8 +22,8 @@ impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJ
             let value = &self.nonce;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(50u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(50),
                 &at.member("nonce"),
                 out,
             );
@@ -32,8 +32,8 @@ impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJ
             let value = &self.client_token;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(256u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(256),
                 &at.member("clientToken"),
                 out,
             );
@@ -68,8 +68,8 @@ impl crate::runtime::validate::Validate for crate::types::CurrentRevision {
             let value = &self.revision;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(1500u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(1500),
                 &at.member("revision"),
                 out,
             );
@@ -78,8 +78,8 @@ impl crate::runtime::validate::Validate for crate::types::CurrentRevision {
             let value = &self.change_identifier;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(100u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(100),
                 &at.member("changeIdentifier"),
                 out,
             );
@@ -87,8 +87,8 @@ impl crate::runtime::validate::Validate for crate::types::CurrentRevision {
         if let ::std::option::Option::Some(value) = &self.revision_summary {
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(2048u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(2048),
                 &at.member("revisionSummary"),
                 out,
             );
@@ -105,8 +105,8 @@ impl crate::runtime::validate::Validate for crate::types::ExecutionDetails {
         if let ::std::option::Option::Some(value) = &self.summary {
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(2048u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(2048),
                 &at.member("summary"),
                 out,
             );
@@ -114,8 +114,8 @@ impl crate::runtime::validate::Validate for crate::types::ExecutionDetails {
         if let ::std::option::Option::Some(value) = &self.external_execution_id {
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(1500u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(1500),
                 &at.member("externalExecutionId"),
                 out,
             );
@@ -123,8 +123,8 @@ impl crate::runtime::validate::Validate for crate::types::ExecutionDetails {
         if let ::std::option::Option::Some(value) = &self.percent_complete {
             crate::runtime::validate::range(
                 *value as f64,
-                ::std::option::Option::Some(0f64),
-                ::std::option::Option::Some(100f64),
+                ::std::option::Option::Some(0.0),
+                ::std::option::Option::Some(100.0),
                 &at.member("percentComplete"),
                 out,
             );
@@ -150,8 +150,8 @@ impl crate::runtime::validate::Validate for crate::types::FailureDetails {
             let value = &self.message;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(5000u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(5000),
                 &at.member("message"),
                 out,
             );
@@ -159,8 +159,8 @@ impl crate::runtime::validate::Validate for crate::types::FailureDetails {
         if let ::std::option::Option::Some(value) = &self.external_execution_id {
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(1500u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(1500),
                 &at.member("externalExecutionId"),
                 out,
             );
@@ -215,8 +215,8 @@ for crate::types::PutThirdPartyJobFailureResultInput {
             let value = &self.job_id;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(512u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(512),
                 &at.member("jobId"),
                 out,
             );
@@ -225,8 +225,8 @@ for crate::types::PutThirdPartyJobFailureResultInput {
             let value = &self.client_token;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(256u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(256),
                 &at.member("clientToken"),
                 out,
             );
@@ -264,8 +264,8 @@ for crate::types::PutThirdPartyJobSuccessResultInput {
             let value = &self.job_id;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(512u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(512),
                 &at.member("jobId"),
                 out,
             );
@@ -274,8 +274,8 @@ for crate::types::PutThirdPartyJobSuccessResultInput {
             let value = &self.client_token;
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(256u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(256),
                 &at.member("clientToken"),
                 out,
             );
@@ -290,8 +290,8 @@ for crate::types::PutThirdPartyJobSuccessResultInput {
         if let ::std::option::Option::Some(value) = &self.continuation_token {
             crate::runtime::validate::string_length(
                 value,
-                ::std::option::Option::Some(1u64),
-                ::std::option::Option::Some(2048u64),
+                ::std::option::Option::Some(1),
+                ::std::option::Option::Some(2048),
                 &at.member("continuationToken"),
                 out,
             );

@@ -38,11 +38,7 @@ impl Job {
             args.next()
                 .or_else(|| std::env::var(env_name).ok())
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| {
-                    format!(
-                        "missing {env_name}: pass it as an argument or set it in the environment"
-                    )
-                })
+                .ok_or_else(|| format!("missing {env_name}: pass it as an argument or set it in the environment"))
         };
         let id = value("JOB_ID")?;
         let nonce = value("JOB_NONCE")?;
@@ -50,18 +46,9 @@ impl Job {
         let succeed = match value("JOB_OUTCOME").as_deref() {
             Ok("succeed") | Err(_) => true,
             Ok("fail") => false,
-            Ok(other) => {
-                return Err(format!(
-                    "the outcome must be `succeed` or `fail`, not `{other}`"
-                ))
-            }
+            Ok(other) => return Err(format!("the outcome must be `succeed` or `fail`, not `{other}`")),
         };
-        Ok(Job {
-            id,
-            nonce,
-            client_token,
-            succeed,
-        })
+        Ok(Job { id, nonce, client_token, succeed })
     }
 }
 
@@ -98,9 +85,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let status = match acknowledged {
         Ok(output) => output.status,
         Err(error) => {
-            if let Some(AcknowledgeThirdPartyJobError::JobNotFoundException(_)) =
-                error.as_service_error()
-            {
+            if let Some(AcknowledgeThirdPartyJobError::JobNotFoundException(_)) = error.as_service_error() {
                 println!("job {} no longer exists; nothing to do", job.id);
                 return Ok(());
             }
@@ -109,10 +94,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     };
     if status != Some(JobStatus::InProgress) {
         let shown = status.as_ref().map_or("unknown", JobStatus::as_str);
-        println!(
-            "job {} is {shown}, not InProgress; leaving it alone",
-            job.id
-        );
+        println!("job {} is {shown}, not InProgress; leaving it alone", job.id);
         return Ok(());
     }
     println!("acknowledged job {}", job.id);

@@ -11,10 +11,9 @@ use codepipeline_jobs::client::{Config, Credentials};
 use codepipeline_jobs::runtime::http::{BoxFuture, HttpClient, TransportError, TransportErrorKind};
 use codepipeline_jobs::runtime::sigv4::{Signer, SigningParams};
 use codepipeline_jobs::types::{
-    AcknowledgeThirdPartyJobInput, AcknowledgeThirdPartyJobOutput, CurrentRevision,
-    ExecutionDetails, FailureDetails, FailureType, PutThirdPartyJobFailureResultInput,
-    PutThirdPartyJobFailureResultOutput, PutThirdPartyJobSuccessResultInput,
-    PutThirdPartyJobSuccessResultOutput,
+    AcknowledgeThirdPartyJobInput, AcknowledgeThirdPartyJobOutput, CurrentRevision, ExecutionDetails, FailureDetails,
+    FailureType, PutThirdPartyJobFailureResultInput, PutThirdPartyJobFailureResultOutput,
+    PutThirdPartyJobSuccessResultInput, PutThirdPartyJobSuccessResultOutput,
 };
 use codepipeline_jobs::{Client, DateTime, Validate};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -39,11 +38,7 @@ impl HttpClient for Canned {
             .headers()
             .get("x-amz-target")
             .is_some_and(|target| target.as_bytes().ends_with(b".AcknowledgeThirdPartyJob"));
-        let body = if acknowledge {
-            ACKNOWLEDGE_RESPONSE
-        } else {
-            EMPTY_RESPONSE
-        };
+        let body = if acknowledge { ACKNOWLEDGE_RESPONSE } else { EMPTY_RESPONSE };
         Box::pin(async move {
             http::Response::builder()
                 .status(200)
@@ -56,18 +51,11 @@ impl HttpClient for Canned {
 }
 
 fn credentials() -> Credentials {
-    Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        None,
-    )
+    Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)
 }
 
 fn client() -> Client {
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials_provider(credentials())
-        .http_client(Canned);
+    let config = Config::builder().region("us-east-1").credentials_provider(credentials()).http_client(Canned);
     Client::from_conf(config).expect("the bench's client configuration is complete")
 }
 
@@ -122,23 +110,14 @@ fn success_input() -> PutThirdPartyJobSuccessResultInput {
 
 /// Times signing a request shaped like the client's for `operation` with `body`.
 fn bench_sign(c: &mut Criterion, group: &str, operation: &str, body: &str) {
-    let uri: http::Uri = "https://codepipeline.us-east-1.amazonaws.com/"
-        .parse()
-        .expect("a valid endpoint");
+    let uri: http::Uri = "https://codepipeline.us-east-1.amazonaws.com/".parse().expect("a valid endpoint");
     let mut headers = http::HeaderMap::new();
-    headers.insert(
-        "content-type",
-        http::HeaderValue::from_static("application/x-amz-json-1.1"),
-    );
+    headers.insert("content-type", http::HeaderValue::from_static("application/x-amz-json-1.1"));
     headers.insert(
         "x-amz-target",
-        http::HeaderValue::from_str(&format!("CodePipeline_20150709.{operation}"))
-            .expect("a valid header"),
+        http::HeaderValue::from_str(&format!("CodePipeline_20150709.{operation}")).expect("a valid header"),
     );
-    headers.insert(
-        "user-agent",
-        http::HeaderValue::from_static("codepipeline-jobs/0.1.0"),
-    );
+    headers.insert("user-agent", http::HeaderValue::from_static("codepipeline-jobs/0.1.0"));
     headers.insert("content-length", http::HeaderValue::from(body.len()));
     let credentials = credentials();
     // One signer across iterations, as in the client: its signing key is cached per day.
@@ -160,17 +139,11 @@ fn bench_sign(c: &mut Criterion, group: &str, operation: &str, body: &str) {
 
 fn acknowledge(c: &mut Criterion) {
     let group = "AcknowledgeThirdPartyJob";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a tokio runtime");
     let client = client();
     let input = acknowledge_input();
     let output = runtime.block_on(client.call_acknowledge_third_party_job(input.clone()));
-    assert!(
-        output.is_ok_and(|o| o.status.is_some()),
-        "the in-process call must succeed and read the status"
-    );
+    assert!(output.is_ok_and(|o| o.status.is_some()), "the in-process call must succeed and read the status");
     c.bench_function(&format!("{group}/end_to_end"), |b| {
         b.to_async(&runtime).iter_batched(
             || input.clone(),
@@ -178,12 +151,8 @@ fn acknowledge(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    c.bench_function(&format!("{group}/validate"), |b| {
-        b.iter(|| black_box(&input).validate())
-    });
-    c.bench_function(&format!("{group}/serialize"), |b| {
-        b.iter(|| black_box(&input).to_json_body())
-    });
+    c.bench_function(&format!("{group}/validate"), |b| b.iter(|| black_box(&input).validate()));
+    c.bench_function(&format!("{group}/serialize"), |b| b.iter(|| black_box(&input).to_json_body()));
     bench_sign(c, group, "AcknowledgeThirdPartyJob", &input.to_json_body());
     c.bench_function(&format!("{group}/parse"), |b| {
         b.iter(|| AcknowledgeThirdPartyJobOutput::from_json_body(black_box(ACKNOWLEDGE_RESPONSE)))
@@ -192,15 +161,10 @@ fn acknowledge(c: &mut Criterion) {
 
 fn failure(c: &mut Criterion) {
     let group = "PutThirdPartyJobFailureResult";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a tokio runtime");
     let client = client();
     let input = failure_input();
-    assert!(runtime
-        .block_on(client.call_put_third_party_job_failure_result(input.clone()))
-        .is_ok());
+    assert!(runtime.block_on(client.call_put_third_party_job_failure_result(input.clone())).is_ok());
     c.bench_function(&format!("{group}/end_to_end"), |b| {
         b.to_async(&runtime).iter_batched(
             || input.clone(),
@@ -208,18 +172,9 @@ fn failure(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    c.bench_function(&format!("{group}/validate"), |b| {
-        b.iter(|| black_box(&input).validate())
-    });
-    c.bench_function(&format!("{group}/serialize"), |b| {
-        b.iter(|| black_box(&input).to_json_body())
-    });
-    bench_sign(
-        c,
-        group,
-        "PutThirdPartyJobFailureResult",
-        &input.to_json_body(),
-    );
+    c.bench_function(&format!("{group}/validate"), |b| b.iter(|| black_box(&input).validate()));
+    c.bench_function(&format!("{group}/serialize"), |b| b.iter(|| black_box(&input).to_json_body()));
+    bench_sign(c, group, "PutThirdPartyJobFailureResult", &input.to_json_body());
     c.bench_function(&format!("{group}/parse"), |b| {
         b.iter(|| PutThirdPartyJobFailureResultOutput::from_json_body(black_box(EMPTY_RESPONSE)))
     });
@@ -227,15 +182,10 @@ fn failure(c: &mut Criterion) {
 
 fn success(c: &mut Criterion) {
     let group = "PutThirdPartyJobSuccessResult";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a tokio runtime");
     let client = client();
     let input = success_input();
-    assert!(runtime
-        .block_on(client.call_put_third_party_job_success_result(input.clone()))
-        .is_ok());
+    assert!(runtime.block_on(client.call_put_third_party_job_success_result(input.clone())).is_ok());
     c.bench_function(&format!("{group}/end_to_end"), |b| {
         b.to_async(&runtime).iter_batched(
             || input.clone(),
@@ -243,18 +193,9 @@ fn success(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    c.bench_function(&format!("{group}/validate"), |b| {
-        b.iter(|| black_box(&input).validate())
-    });
-    c.bench_function(&format!("{group}/serialize"), |b| {
-        b.iter(|| black_box(&input).to_json_body())
-    });
-    bench_sign(
-        c,
-        group,
-        "PutThirdPartyJobSuccessResult",
-        &input.to_json_body(),
-    );
+    c.bench_function(&format!("{group}/validate"), |b| b.iter(|| black_box(&input).validate()));
+    c.bench_function(&format!("{group}/serialize"), |b| b.iter(|| black_box(&input).to_json_body()));
+    bench_sign(c, group, "PutThirdPartyJobSuccessResult", &input.to_json_body());
     c.bench_function(&format!("{group}/parse"), |b| {
         b.iter(|| PutThirdPartyJobSuccessResultOutput::from_json_body(black_box(EMPTY_RESPONSE)))
     });

@@ -18,66 +18,30 @@ struct Case {
 }
 
 const fn case(file: &'static str, location: &'static str, explanation: &'static str) -> Case {
-    Case {
-        file,
-        location,
-        explanation,
-    }
+    Case { file, location, explanation }
 }
 
 const CASES: &[Case] = &[
     // Not JSON at all.
-    case(
-        "truncated.json",
-        "line 1, column 56",
-        "EOF while parsing a string",
-    ),
+    case("truncated.json", "line 1, column 56", "EOF while parsing a string"),
     case("trailing_comma.json", "line 1, column 32", "trailing comma"),
     case("bare_text.json", "line 1, column 2", "expected ident"),
     case("empty.json", "", "the file is empty"),
     case("whitespace_only.json", "", "the file is empty"),
-    case(
-        "top_level_array.json",
-        "",
-        "expected an object, found an array",
-    ),
+    case("top_level_array.json", "", "expected an object, found an array"),
     // The document's frame.
-    case(
-        "smithy_version_3.json",
-        "smithy",
-        "unsupported Smithy version `3.0`",
-    ),
-    case(
-        "shapes_not_object.json",
-        "shapes",
-        "expected an object, found an array",
-    ),
-    case(
-        "shape_id_without_namespace.json",
-        "shapes.Foo",
-        "`Foo` is not an absolute shape ID",
-    ),
-    case(
-        "unknown_shape_type.json",
-        r#"shapes."com.example#Foo".type"#,
-        "unknown shape type `struct`",
-    ),
-    case(
-        "missing_type.json",
-        r#"shapes."com.example#Foo""#,
-        "missing required key `type`",
-    ),
+    case("smithy_version_3.json", "smithy", "unsupported Smithy version `3.0`"),
+    case("shapes_not_object.json", "shapes", "expected an object, found an array"),
+    case("shape_id_without_namespace.json", "shapes.Foo", "`Foo` is not an absolute shape ID"),
+    case("unknown_shape_type.json", r#"shapes."com.example#Foo".type"#, "unknown shape type `struct`"),
+    case("missing_type.json", r#"shapes."com.example#Foo""#, "missing required key `type`"),
     // Targets.
     case(
         "missing_target.json",
         r#"shapes."com.example#In".members.bar.target"#,
         "target `com.example#Nope` is not defined",
     ),
-    case(
-        "target_is_number.json",
-        r#"shapes."com.example#In".members.bar.target"#,
-        "expected a string, found a number",
-    ),
+    case("target_is_number.json", r#"shapes."com.example#In".members.bar.target"#, "expected a string, found a number"),
     case(
         "member_targets_operation.json",
         r#"shapes."com.example#In".members.bar.target"#,
@@ -93,11 +57,7 @@ const CASES: &[Case] = &[
         r#"shapes."com.example#Counts".key.target"#,
         "a map key must target a string or enum shape",
     ),
-    case(
-        "list_cycle.json",
-        r#"shapes."com.example#Tree".member.target"#,
-        "contains itself",
-    ),
+    case("list_cycle.json", r#"shapes."com.example#Tree".member.target"#, "contains itself"),
     // Trait values of the wrong type or shape.
     case(
         "length_min_string.json",
@@ -119,11 +79,7 @@ const CASES: &[Case] = &[
         r#"shapes."com.example#Color".members.RED.traits."smithy.api#enumValue""#,
         "expected a string or integer, found an object",
     ),
-    case(
-        "error_oops.json",
-        r#"shapes."com.example#Oops".traits."smithy.api#error""#,
-        r#"found "oops""#,
-    ),
+    case("error_oops.json", r#"shapes."com.example#Oops".traits."smithy.api#error""#, r#"found "oops""#),
     case(
         "length_min_above_max.json",
         r#"shapes."com.example#Name".traits."smithy.api#length""#,
@@ -180,42 +136,18 @@ const CASES: &[Case] = &[
         r#"shapes."com.example#Thing".read.target"#,
         "expected an operation, but `com.example#In` is a structure",
     ),
-    case(
-        "no_service.json",
-        "shapes",
-        "the model defines no service shape",
-    ),
-    case(
-        "two_services.json",
-        "shapes",
-        "several services; choose one of: com.example#Other, com.example#Svc",
-    ),
-    case(
-        "service_without_protocol.json",
-        r#"shapes."com.example#Svc".traits"#,
-        "declares no protocol trait",
-    ),
+    case("no_service.json", "shapes", "the model defines no service shape"),
+    case("two_services.json", "shapes", "several services; choose one of: com.example#Other, com.example#Svc"),
+    case("service_without_protocol.json", r#"shapes."com.example#Svc".traits"#, "declares no protocol trait"),
     case(
         "service_rest_json.json",
         r#"shapes."com.example#Svc".traits."aws.protocols#restJson1""#,
         "unsupported protocol",
     ),
-    case(
-        "streaming_member.json",
-        r#"shapes."com.example#Stream".traits."smithy.api#streaming""#,
-        "streaming blob",
-    ),
+    case("streaming_member.json", r#"shapes."com.example#Stream".traits."smithy.api#streaming""#, "streaming blob"),
     // Shapes the generator cannot express.
-    case(
-        "required_cycle.json",
-        r#"shapes."com.example#A".members.b"#,
-        "contains itself through required members",
-    ),
-    case(
-        "union_no_members.json",
-        r#"shapes."com.example#Choice""#,
-        "has no members",
-    ),
+    case("required_cycle.json", r#"shapes."com.example#A".members.b"#, "contains itself through required members"),
+    case("union_no_members.json", r#"shapes."com.example#Choice""#, "has no members"),
 ];
 
 fn broken_dir() -> PathBuf {
@@ -223,32 +155,19 @@ fn broken_dir() -> PathBuf {
 }
 
 fn selection() -> Selection {
-    Selection {
-        service: None,
-        operations: Vec::new(),
-        crate_name: "broken".into(),
-    }
+    Selection { service: None, operations: Vec::new(), crate_name: "broken".into() }
 }
 
 /// The error the generator gives for `path`, which must be an error (the test fails on success).
 fn generate_error(path: &Path) -> String {
     match codegen::generate(path, &selection()) {
-        Ok(files) => panic!(
-            "{} generated {} files instead of failing",
-            path.display(),
-            files.len()
-        ),
+        Ok(files) => panic!("{} generated {} files instead of failing", path.display(), files.len()),
         Err(e) => e.to_string(),
     }
 }
 
 /// Checks that `message` names the file and the exact location, and explains the fault.
-fn check_message(
-    message: &str,
-    file: &str,
-    location: &str,
-    explanation: &str,
-) -> Result<(), String> {
+fn check_message(message: &str, file: &str, location: &str, explanation: &str) -> Result<(), String> {
     let mut problems = Vec::new();
     if !message.contains(file) {
         problems.push(format!("does not name the file `{file}`"));
@@ -265,10 +184,7 @@ fn check_message(
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "{file}: message {message:?} {}",
-            problems.join(", ")
-        ))
+        Err(format!("{file}: message {message:?} {}", problems.join(", ")))
     }
 }
 
@@ -277,18 +193,12 @@ fn every_broken_model_fails_with_file_path_and_reason() {
     let mut failures = Vec::new();
     for case in CASES {
         let path = broken_dir().join(case.file);
-        assert!(
-            path.is_file(),
-            "{} is missing from the corpus",
-            path.display()
-        );
+        assert!(path.is_file(), "{} is missing from the corpus", path.display());
         // A panic would abort the whole table, so catch it and report it with the file name.
         let outcome = std::panic::catch_unwind(|| generate_error(&path));
         match outcome {
             Ok(message) => {
-                if let Err(problem) =
-                    check_message(&message, case.file, case.location, case.explanation)
-                {
+                if let Err(problem) = check_message(&message, case.file, case.location, case.explanation) {
                     failures.push(problem);
                 }
             }
@@ -309,23 +219,13 @@ fn every_corpus_file_has_a_case() {
     let listed: Vec<&str> = CASES.iter().map(|c| c.file).collect();
     let mut unlisted = Vec::new();
     for entry in std::fs::read_dir(broken_dir()).expect("the corpus directory exists") {
-        let name = entry
-            .expect("readable corpus entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+        let name = entry.expect("readable corpus entry").file_name().to_string_lossy().into_owned();
         if !listed.contains(&name.as_str()) {
             unlisted.push(name);
         }
     }
-    assert!(
-        unlisted.is_empty(),
-        "corpus files without a case in CASES: {unlisted:?}"
-    );
-    assert!(
-        CASES.len() >= 30,
-        "the corpus should cover at least 30 faults"
-    );
+    assert!(unlisted.is_empty(), "corpus files without a case in CASES: {unlisted:?}");
+    assert!(CASES.len() >= 30, "the corpus should cover at least 30 faults");
 }
 
 /// Arrays nested 10,000 deep inside a trait value: made here rather than checked in.
@@ -340,13 +240,7 @@ fn deeply_nested_trait_value_is_refused_without_overflowing_the_stack() {
     let message = generate_error(&path);
     // serde_json stops at 128 levels; the model's own objects take the first four.
     let column = format!("line 1, column {}", prefix.len() + 128 - 4);
-    check_message(
-        &message,
-        "deep_nesting.json",
-        &column,
-        "recursion limit exceeded",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    check_message(&message, "deep_nesting.json", &column, "recursion limit exceeded").unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// The same streaming model is fine when the streaming operation is not selected: the check is
@@ -359,22 +253,12 @@ fn streaming_shapes_outside_the_selection_are_not_an_error() {
     value["shapes"]["com.example#Svc"]["operations"] =
         serde_json::json!([{"target": "com.example#Op"}, {"target": "com.example#Plain"}]);
     let bytes = serde_json::to_vec(&value).expect("serialise");
-    let plain = Selection {
-        operations: vec!["Plain".into()],
-        ..selection()
-    };
+    let plain = Selection { operations: vec!["Plain".into()], ..selection() };
     let files = codegen::generate_from_slice("streaming_member.json", &bytes, &plain);
-    assert!(
-        files.is_ok(),
-        "{}",
-        files.err().map(|e| e.to_string()).unwrap_or_default()
-    );
-    let streaming = Selection {
-        operations: vec!["Op".into()],
-        ..selection()
-    };
-    let err = codegen::generate_from_slice("streaming_member.json", &bytes, &streaming)
-        .expect_err("streaming is refused");
+    assert!(files.is_ok(), "{}", files.err().map(|e| e.to_string()).unwrap_or_default());
+    let streaming = Selection { operations: vec!["Op".into()], ..selection() };
+    let err =
+        codegen::generate_from_slice("streaming_member.json", &bytes, &streaming).expect_err("streaming is refused");
     assert!(err.to_string().contains("smithy.api#streaming"), "{err}");
 }
 
@@ -390,11 +274,7 @@ fn xtask() -> &'static Path {
             .current_dir(workspace_root())
             .output()
             .expect("run cargo build");
-        assert!(
-            output.status.success(),
-            "building xtask failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "building xtask failed:\n{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout)
             .lines()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
@@ -439,28 +319,12 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// The run failed with exactly one `error:` line that names the file and location, and no panic.
 fn assert_clean_failure(output: &Output, file: &str, location: &str, explanation: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !output.status.success(),
-        "xtask succeeded on {file}; stderr: {stderr}"
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "exit status for {file}; stderr: {stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked"),
-        "xtask panicked on {file}: {stderr}"
-    );
+    assert!(!output.status.success(), "xtask succeeded on {file}; stderr: {stderr}");
+    assert_eq!(output.status.code(), Some(1), "exit status for {file}; stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "xtask panicked on {file}: {stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        1,
-        "expected one line on stderr for {file}, got: {stderr}"
-    );
-    let message = lines[0]
-        .strip_prefix("error: ")
-        .unwrap_or_else(|| panic!("not an `error:` line: {stderr}"));
+    assert_eq!(lines.len(), 1, "expected one line on stderr for {file}, got: {stderr}");
+    let message = lines[0].strip_prefix("error: ").unwrap_or_else(|| panic!("not an `error:` line: {stderr}"));
     check_message(message, file, location, explanation).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         output.stdout.is_empty(),
@@ -477,60 +341,32 @@ fn xtask_reports_broken_models_and_leaves_existing_output_untouched() {
     std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"keep-me\"\n").expect("write");
     std::fs::write(out.join("src/lib.rs"), "// hand-made, must survive\n").expect("write");
     let before = snapshot(&out);
-    for file in [
-        "missing_target.json",
-        "trailing_comma.json",
-        "required_cycle.json",
-        "service_rest_json.json",
-    ] {
-        let case = CASES
-            .iter()
-            .find(|c| c.file == file)
-            .expect("case in the table");
+    for file in ["missing_target.json", "trailing_comma.json", "required_cycle.json", "service_rest_json.json"] {
+        let case = CASES.iter().find(|c| c.file == file).expect("case in the table");
         let output = run_codegen(&broken_dir().join(file), &out);
         assert_clean_failure(&output, case.file, case.location, case.explanation);
-        assert_eq!(
-            snapshot(&out),
-            before,
-            "{file} changed the output directory"
-        );
+        assert_eq!(snapshot(&out), before, "{file} changed the output directory");
     }
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("read")
-        .map(|e| e.expect("entry").file_name())
-        .collect();
-    assert_eq!(
-        leftovers,
-        vec![std::ffi::OsString::from("out")],
-        "staging directories were left behind"
-    );
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).expect("read").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("out")], "staging directories were left behind");
 }
 
 #[test]
 fn xtask_creates_no_output_directory_for_a_broken_model() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    let case = CASES
-        .iter()
-        .find(|c| c.file == "map_key_not_string.json")
-        .expect("case in the table");
+    let case = CASES.iter().find(|c| c.file == "map_key_not_string.json").expect("case in the table");
     let output = run_codegen(&broken_dir().join(case.file), &out);
     assert_clean_failure(&output, case.file, case.location, case.explanation);
-    assert!(
-        std::fs::read_dir(dir.path())
-            .expect("read")
-            .next()
-            .is_none(),
-        "xtask created files for a broken model"
-    );
+    assert!(std::fs::read_dir(dir.path()).expect("read").next().is_none(), "xtask created files for a broken model");
 }
 
 /// The issue's own example: the real model cut off mid-file must leave the generated crate alone.
 #[test]
 fn truncated_real_model_leaves_the_generated_crate_untouched() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let full = std::fs::read(workspace_root().join("model/codepipeline.json"))
-        .expect("read the real model");
+    let full = std::fs::read(workspace_root().join("model/codepipeline.json")).expect("read the real model");
     let model = dir.path().join("codepipeline.json");
     std::fs::write(&model, &full[..full.len() / 2]).expect("write truncated model");
     // A stand-in for `generated/`: the real crate's files, copied so the test never touches the tree.
@@ -547,15 +383,6 @@ fn truncated_real_model_leaves_the_generated_crate_untouched() {
     let kept = &full[..full.len() / 2];
     let line = kept.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = kept.len() - kept.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    assert_clean_failure(
-        &output,
-        "codepipeline.json",
-        &format!("line {line}, column {column}"),
-        "EOF while parsing",
-    );
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "the truncated model changed the output directory"
-    );
+    assert_clean_failure(&output, "codepipeline.json", &format!("line {line}, column {column}"), "EOF while parsing");
+    assert_eq!(snapshot(&out), before, "the truncated model changed the output directory");
 }

@@ -23,24 +23,10 @@ fn binary() -> &'static Path {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let output = Command::new(cargo)
             .current_dir(tests::workspace_root())
-            .args([
-                "build",
-                "-q",
-                "-p",
-                BIN,
-                "--features",
-                "cli",
-                "--bin",
-                BIN,
-                "--message-format=json",
-            ])
+            .args(["build", "-q", "-p", BIN, "--features", "cli", "--bin", BIN, "--message-format=json"])
             .output()
             .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "building the CLI failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "building the CLI failed:\n{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout)
             .lines()
             .filter_map(|line| serde_json::from_str::<Value>(line).ok())
@@ -69,9 +55,7 @@ impl Server {
         // Build first, so the server's time limit does not run while cargo works.
         binary();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking listener");
+        listener.set_nonblocking(true).expect("non-blocking listener");
         let port = listener.local_addr().expect("local address").port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -90,11 +74,7 @@ impl Server {
                 }
             }
         });
-        Server {
-            port,
-            received,
-            stop,
-        }
+        Server { port, received, stop }
     }
 
     fn url(&self) -> String {
@@ -114,9 +94,7 @@ impl Drop for Server {
 
 fn handle(stream: TcpStream, respond: fn(&Received) -> (u16, String)) -> Option<Received> {
     stream.set_nonblocking(false).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
@@ -131,16 +109,10 @@ fn handle(stream: TcpStream, respond: fn(&Received) -> (u16, String)) -> Option<
         let (name, value) = trimmed.split_once(':')?;
         headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
     }
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
-    let request = Received {
-        headers,
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-    };
+    let request = Received { headers, body: serde_json::from_slice(&body).unwrap_or(Value::Null) };
     let (status, reply) = respond(&request);
     let mut stream = stream;
     let response = format!(
@@ -155,15 +127,10 @@ fn handle(stream: TcpStream, respond: fn(&Received) -> (u16, String)) -> Option<
 /// `JobNotFoundException` for the job ID `no-such-job`.
 fn codepipeline(request: &Received) -> (u16, String) {
     if request.body["jobId"] == "no-such-job" {
-        return (
-            400,
-            r#"{"__type":"JobNotFoundException","message":"The job was not found"}"#.to_string(),
-        );
+        return (400, r#"{"__type":"JobNotFoundException","message":"The job was not found"}"#.to_string());
     }
     match request.headers.get("x-amz-target").map(String::as_str) {
-        Some("CodePipeline_20150709.AcknowledgeThirdPartyJob") => {
-            (200, r#"{"status":"InProgress"}"#.to_string())
-        }
+        Some("CodePipeline_20150709.AcknowledgeThirdPartyJob") => (200, r#"{"status":"InProgress"}"#.to_string()),
         _ => (200, "{}".to_string()),
     }
 }
@@ -181,26 +148,17 @@ impl Env {
         env.set("AWS_ENDPOINT_URL", &server.url());
         env.set("AWS_REGION", "us-east-1");
         env.set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
-        env.set(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        );
+        env.set("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
         env
     }
 
     /// Only a home directory: no credentials, region or endpoint.
     fn bare() -> Env {
         let home = tempfile::tempdir().expect("temp dir");
-        let mut env = Env {
-            home,
-            vars: Vec::new(),
-        };
+        let mut env = Env { home, vars: Vec::new() };
         let home_path = env.home.path().display().to_string();
         env.set("HOME", &home_path);
-        env.set(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            &format!("{home_path}/no-credentials"),
-        );
+        env.set("AWS_SHARED_CREDENTIALS_FILE", &format!("{home_path}/no-credentials"));
         env.set("AWS_CONFIG_FILE", &format!("{home_path}/no-config"));
         env
     }
@@ -248,13 +206,7 @@ impl Run {
 
     #[track_caller]
     fn expect(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code(),
-            code,
-            "exit code; stdout:\n{}\nstderr:\n{}",
-            self.stdout(),
-            self.stderr()
-        );
+        assert_eq!(self.code(), code, "exit code; stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
         self
     }
 }
@@ -266,49 +218,19 @@ const ACK: &str = "acknowledge-third-party-job";
 #[test]
 fn acknowledge_sends_a_signed_request_and_prints_the_status() {
     let server = Server::start(codepipeline);
-    let run = Env::for_server(&server).run(&[
-        ACK,
-        "--job-id",
-        "job-1",
-        "--nonce",
-        "n-1",
-        "--client-token",
-        "tok-1",
-    ]);
+    let run = Env::for_server(&server).run(&[ACK, "--job-id", "job-1", "--nonce", "n-1", "--client-token", "tok-1"]);
     run.expect(0);
-    assert_eq!(
-        serde_json::from_str::<Value>(&run.stdout()).unwrap(),
-        json!({"status": "InProgress"})
-    );
-    assert!(
-        run.stdout().starts_with("{\n    \"status\""),
-        "indented like the AWS CLI: {}",
-        run.stdout()
-    );
+    assert_eq!(serde_json::from_str::<Value>(&run.stdout()).unwrap(), json!({"status": "InProgress"}));
+    assert!(run.stdout().starts_with("{\n    \"status\""), "indented like the AWS CLI: {}", run.stdout());
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
-    assert_eq!(
-        request.body,
-        json!({"jobId": "job-1", "nonce": "n-1", "clientToken": "tok-1"})
-    );
-    assert_eq!(
-        request.headers["x-amz-target"],
-        "CodePipeline_20150709.AcknowledgeThirdPartyJob"
-    );
-    assert_eq!(
-        request.headers["content-type"],
-        "application/x-amz-json-1.1"
-    );
+    assert_eq!(request.body, json!({"jobId": "job-1", "nonce": "n-1", "clientToken": "tok-1"}));
+    assert_eq!(request.headers["x-amz-target"], "CodePipeline_20150709.AcknowledgeThirdPartyJob");
+    assert_eq!(request.headers["content-type"], "application/x-amz-json-1.1");
     let auth = &request.headers["authorization"];
-    assert!(
-        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"),
-        "{auth}"
-    );
-    assert!(
-        auth.contains("/us-east-1/codepipeline/aws4_request"),
-        "{auth}"
-    );
+    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), "{auth}");
+    assert!(auth.contains("/us-east-1/codepipeline/aws4_request"), "{auth}");
 }
 
 #[test]
@@ -345,10 +267,7 @@ fn failure_result_from_shorthand_and_from_json_sends_the_same_body_and_prints_no
         json!({"jobId": "job-1", "clientToken": "tok-1",
                "failureDetails": {"type": "JobFailed", "message": "disk full, aborting", "externalExecutionId": "run-7"}})
     );
-    assert_eq!(
-        requests[0].headers["x-amz-target"],
-        "CodePipeline_20150709.PutThirdPartyJobFailureResult"
-    );
+    assert_eq!(requests[0].headers["x-amz-target"], "CodePipeline_20150709.PutThirdPartyJobFailureResult");
 }
 
 #[test]
@@ -382,10 +301,7 @@ fn success_result_reads_timestamps_and_integers_from_shorthand() {
                    "continuationToken": "deploy-42",
                    "executionDetails": {"summary": "done", "percentComplete": 100}})
         );
-        assert_eq!(
-            request.headers["x-amz-target"],
-            "CodePipeline_20150709.PutThirdPartyJobSuccessResult"
-        );
+        assert_eq!(request.headers["x-amz-target"], "CodePipeline_20150709.PutThirdPartyJobSuccessResult");
     }
 }
 
@@ -396,23 +312,10 @@ fn cli_input_json_supplies_the_input_and_options_override_it() {
     let input = json!({"jobId": "from-file", "clientToken": "file-token",
                        "failureDetails": {"type": "ConfigurationError", "message": "bad config"}});
     let path = env.file("input.json", &input.to_string());
-    env.run(&[
-        FAILURE,
-        "--cli-input-json",
-        &format!("file://{path}"),
-        "--client-token",
-        "flag-token",
-    ])
-    .expect(0);
+    env.run(&[FAILURE, "--cli-input-json", &format!("file://{path}"), "--client-token", "flag-token"]).expect(0);
     // Given inline too, and the override replaces a whole structure member.
-    env.run(&[
-        FAILURE,
-        "--cli-input-json",
-        &input.to_string(),
-        "--failure-details",
-        "type=JobFailed,message=late",
-    ])
-    .expect(0);
+    env.run(&[FAILURE, "--cli-input-json", &input.to_string(), "--failure-details", "type=JobFailed,message=late"])
+        .expect(0);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(
@@ -430,10 +333,7 @@ fn cli_input_json_supplies_the_input_and_options_override_it() {
 fn skeletons_describe_the_input_and_a_sample_output_without_sending() {
     let server = Server::start(codepipeline);
     let env = Env::for_server(&server);
-    for args in [
-        vec![FAILURE, "--generate-cli-skeleton"],
-        vec![FAILURE, "--generate-cli-skeleton", "input"],
-    ] {
+    for args in [vec![FAILURE, "--generate-cli-skeleton"], vec![FAILURE, "--generate-cli-skeleton", "input"]] {
         let run = env.run(&args);
         run.expect(0);
         let skeleton: Value = serde_json::from_str(&run.stdout()).expect("the skeleton is JSON");
@@ -442,20 +342,10 @@ fn skeletons_describe_the_input_and_a_sample_output_without_sending() {
             json!({"jobId": "", "clientToken": "", "failureDetails": {"type": "JobFailed", "message": "", "externalExecutionId": ""}})
         );
         let stdout = run.stdout();
-        let keys: Vec<&str> = stdout
-            .lines()
-            .filter_map(|l| l.trim().split('"').nth(1))
-            .collect();
+        let keys: Vec<&str> = stdout.lines().filter_map(|l| l.trim().split('"').nth(1)).collect();
         assert_eq!(
             keys,
-            [
-                "jobId",
-                "clientToken",
-                "failureDetails",
-                "type",
-                "message",
-                "externalExecutionId"
-            ],
+            ["jobId", "clientToken", "failureDetails", "type", "message", "externalExecutionId"],
             "model order"
         );
     }
@@ -464,50 +354,23 @@ fn skeletons_describe_the_input_and_a_sample_output_without_sending() {
     yaml.expect(0);
     let text = yaml.stdout();
     assert!(text.contains("jobId: ''  # [REQUIRED]"), "{text}");
-    assert!(
-        text.contains("percentComplete: 0  # How much of the action's work is done"),
-        "{text}"
-    );
+    assert!(text.contains("percentComplete: 0  # How much of the action's work is done"), "{text}");
     // Filled in, the YAML skeleton is a valid --cli-input-yaml input.
-    let filled = text
-        .replace("''", "'x'")
-        .replace("'1970-01-01T00:00:00Z'", "'2023-11-14T22:13:20Z'");
+    let filled = text.replace("''", "'x'").replace("'1970-01-01T00:00:00Z'", "'2023-11-14T22:13:20Z'");
     let path = env.file("input.yaml", &filled);
-    env.run(&[SUCCESS, "--cli-input-yaml", &format!("file://{path}")])
-        .expect(0);
+    env.run(&[SUCCESS, "--cli-input-yaml", &format!("file://{path}")]).expect(0);
     let sent = server.requests();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].body["currentRevision"]["created"], 1700000000);
     assert_eq!(sent[0].body["executionDetails"]["percentComplete"], 0);
 
-    let output = env.run(&[
-        ACK,
-        "--job-id",
-        "j",
-        "--nonce",
-        "n",
-        "--client-token",
-        "t",
-        "--generate-cli-skeleton",
-        "output",
-    ]);
+    let output =
+        env.run(&[ACK, "--job-id", "j", "--nonce", "n", "--client-token", "t", "--generate-cli-skeleton", "output"]);
     output.expect(0);
-    assert_eq!(
-        serde_json::from_str::<Value>(&output.stdout()).unwrap(),
-        json!({"status": "Created"})
-    );
+    assert_eq!(serde_json::from_str::<Value>(&output.stdout()).unwrap(), json!({"status": "Created"}));
     // `output` validates the input first.
-    let invalid = env.run(&[
-        ACK,
-        "--job-id",
-        "",
-        "--nonce",
-        "n",
-        "--client-token",
-        "t",
-        "--generate-cli-skeleton",
-        "output",
-    ]);
+    let invalid =
+        env.run(&[ACK, "--job-id", "", "--nonce", "n", "--client-token", "t", "--generate-cli-skeleton", "output"]);
     invalid.expect(252);
     assert!(invalid.stderr().contains("jobId"), "{}", invalid.stderr());
     assert_eq!(server.requests().len(), 1, "skeletons send nothing");
@@ -517,76 +380,31 @@ fn skeletons_describe_the_input_and_a_sample_output_without_sending() {
 fn invalid_parameters_exit_252_name_the_member_and_send_nothing() {
     let server = Server::start(codepipeline);
     let env = Env::for_server(&server);
-    let base = [
-        FAILURE,
-        "--job-id",
-        "job-1",
-        "--client-token",
-        "tok-1",
-        "--failure-details",
-    ];
+    let base = [FAILURE, "--job-id", "job-1", "--client-token", "tok-1", "--failure-details"];
     let cases: &[(&[&str], &[&str])] = &[
         (
             &[&base[..], &["type=JobFailed,message="]].concat(),
-            &[
-                "failureDetails.message",
-                "length must be between 1 and 5000",
-            ],
+            &["failureDetails.message", "length must be between 1 and 5000"],
         ),
         (
             &[&base[..], &["type=Broken,message=m"]].concat(),
-            &[
-                "failureDetails.type",
-                "not one of the allowed values",
-                "JobFailed",
-            ],
+            &["failureDetails.type", "not one of the allowed values", "JobFailed"],
         ),
-        (
-            &[&base[..], &["type=JobFailed,messag=m"]].concat(),
-            &["unknown member `messag`", "message"],
-        ),
-        (
-            &[&base[..], &["type=JobFailed"]].concat(),
-            &["--failure-details", "`message`", "missing"],
-        ),
+        (&[&base[..], &["type=JobFailed,messag=m"]].concat(), &["unknown member `messag`", "message"]),
+        (&[&base[..], &["type=JobFailed"]].concat(), &["--failure-details", "`message`", "missing"]),
         (
             &[&base[..], &[r#"{"type": "JobFailed", "message": 5}"#]].concat(),
             &["failureDetails.message", "expected a string"],
         ),
+        (&[&base[..], &["type=JobFailed,message=a,b"]].concat(), &["failureDetails.message", "quote"]),
+        (&[&base[..], &["type=JobFailed,message=\"unclosed"]].concat(), &["shorthand", "never closed"]),
+        (&[FAILURE, "--job-id", "job-1", "--client-token", "tok-1"], &["--failure-details"]),
         (
-            &[&base[..], &["type=JobFailed,message=a,b"]].concat(),
-            &["failureDetails.message", "quote"],
-        ),
-        (
-            &[&base[..], &["type=JobFailed,message=\"unclosed"]].concat(),
-            &["shorthand", "never closed"],
-        ),
-        (
-            &[FAILURE, "--job-id", "job-1", "--client-token", "tok-1"],
-            &["--failure-details"],
-        ),
-        (
-            &[
-                SUCCESS,
-                "--job-id",
-                "j",
-                "--client-token",
-                "t",
-                "--execution-details",
-                "percentComplete=101",
-            ],
+            &[SUCCESS, "--job-id", "j", "--client-token", "t", "--execution-details", "percentComplete=101"],
             &["executionDetails.percentComplete", "between 0 and 100"],
         ),
         (
-            &[
-                SUCCESS,
-                "--job-id",
-                "j",
-                "--client-token",
-                "t",
-                "--execution-details",
-                "percentComplete=lots",
-            ],
+            &[SUCCESS, "--job-id", "j", "--client-token", "t", "--execution-details", "percentComplete=lots"],
             &["executionDetails.percentComplete", "whole number"],
         ),
         (
@@ -602,29 +420,12 @@ fn invalid_parameters_exit_252_name_the_member_and_send_nothing() {
             &["currentRevision.created", "timestamp"],
         ),
         (
-            &[
-                ACK,
-                "--cli-input-json",
-                r#"{"jobId": "j", "nonce": "n", "clientToken": "t", "extra": 1}"#,
-            ],
+            &[ACK, "--cli-input-json", r#"{"jobId": "j", "nonce": "n", "clientToken": "t", "extra": 1}"#],
             &["--cli-input-json", "unknown member `extra`"],
         ),
+        (&[ACK, "--cli-input-json", r#"{"jobId": "j", "#], &["--cli-input-json", "invalid JSON"]),
         (
-            &[ACK, "--cli-input-json", r#"{"jobId": "j", "#],
-            &["--cli-input-json", "invalid JSON"],
-        ),
-        (
-            &[
-                ACK,
-                "--job-id",
-                "j",
-                "--nonce",
-                "n",
-                "--client-token",
-                "t",
-                "--no-such-option",
-                "x",
-            ],
+            &[ACK, "--job-id", "j", "--nonce", "n", "--client-token", "t", "--no-such-option", "x"],
             &["--no-such-option"],
         ),
         (&["no-such-command"], &["no-such-command"]),
@@ -634,10 +435,7 @@ fn invalid_parameters_exit_252_name_the_member_and_send_nothing() {
         run.expect(252);
         let stderr = run.stderr();
         for needle in *needles {
-            assert!(
-                stderr.contains(needle),
-                "{args:?}: stderr lacks {needle:?}:\n{stderr}"
-            );
+            assert!(stderr.contains(needle), "{args:?}: stderr lacks {needle:?}:\n{stderr}");
         }
         assert_eq!(run.stdout(), "", "{args:?}");
     }
@@ -647,15 +445,7 @@ fn invalid_parameters_exit_252_name_the_member_and_send_nothing() {
 #[test]
 fn service_errors_exit_254_with_code_and_message() {
     let server = Server::start(codepipeline);
-    let run = Env::for_server(&server).run(&[
-        ACK,
-        "--job-id",
-        "no-such-job",
-        "--nonce",
-        "n",
-        "--client-token",
-        "t",
-    ]);
+    let run = Env::for_server(&server).run(&[ACK, "--job-id", "no-such-job", "--nonce", "n", "--client-token", "t"]);
     run.expect(254);
     let stderr = run.stderr();
     assert!(stderr.contains("JobNotFoundException"), "{stderr}");
@@ -673,10 +463,7 @@ fn missing_credentials_or_region_exit_253_and_send_nothing() {
     let run = env.run(&[ACK, "--job-id", "j", "--nonce", "n", "--client-token", "t"]);
     run.expect(253);
     assert!(run.stderr().contains("credentials"), "{}", run.stderr());
-    assert!(
-        !run.stderr().contains("wJalrXUtnFEMI"),
-        "no secrets in errors"
-    );
+    assert!(!run.stderr().contains("wJalrXUtnFEMI"), "no secrets in errors");
 
     let mut env = Env::for_server(&server);
     env.remove("AWS_REGION");
@@ -695,10 +482,8 @@ fn global_options_override_the_environment() {
     env.set("AWS_REGION", "us-east-1");
     env.set("AWS_ACCESS_KEY_ID", "AKIDFROMENV");
     env.set("AWS_SECRET_ACCESS_KEY", "env-secret");
-    let credentials = env.file(
-        "credentials",
-        "[worker]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n",
-    );
+    let credentials =
+        env.file("credentials", "[worker]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n");
     env.set("AWS_SHARED_CREDENTIALS_FILE", &credentials);
     let url = server.url();
     env.run(&[
@@ -720,10 +505,7 @@ fn global_options_override_the_environment() {
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     let auth = &requests[0].headers["authorization"];
-    assert!(
-        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDPROFILE/"),
-        "{auth}"
-    );
+    assert!(auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDPROFILE/"), "{auth}");
     assert!(auth.contains("/eu-west-1/codepipeline/"), "{auth}");
 }
 

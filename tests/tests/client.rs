@@ -9,13 +9,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use codepipeline_jobs::client::{Config, Credentials, RetryConfig, ValidationMode, SERVICE};
 use codepipeline_jobs::error::{
-    AcknowledgeThirdPartyJobError, PutThirdPartyJobFailureResultError,
-    PutThirdPartyJobSuccessResultError, SdkError, ViolationKind,
+    AcknowledgeThirdPartyJobError, PutThirdPartyJobFailureResultError, PutThirdPartyJobSuccessResultError, SdkError,
+    ViolationKind,
 };
 use codepipeline_jobs::runtime::credentials::Environment;
-use codepipeline_jobs::runtime::http::{
-    BoxFuture, HttpClient, HyperClient, TransportError, TransportErrorKind,
-};
+use codepipeline_jobs::runtime::http::{BoxFuture, HttpClient, HyperClient, TransportError, TransportErrorKind};
 use codepipeline_jobs::types::{
     AcknowledgeThirdPartyJobInput, ExecutionDetails, FailureDetails, FailureType, JobStatus,
     PutThirdPartyJobSuccessResultInput,
@@ -44,15 +42,9 @@ fn client(config: Config) -> Client {
 
 /// The crate version the `user-agent` must name, read from the generated manifest.
 fn crate_version() -> String {
-    let manifest = std::fs::read_to_string(tests::workspace_root().join("generated/Cargo.toml"))
-        .expect("manifest");
-    let line = manifest
-        .lines()
-        .find(|l| l.starts_with("version = "))
-        .expect("a version line");
-    line.trim_start_matches("version = ")
-        .trim_matches('"')
-        .to_owned()
+    let manifest = std::fs::read_to_string(tests::workspace_root().join("generated/Cargo.toml")).expect("manifest");
+    let line = manifest.lines().find(|l| l.starts_with("version = ")).expect("a version line");
+    line.trim_start_matches("version = ").trim_matches('"').to_owned()
 }
 
 /// Asserts everything an awsJson 1.1 request to `operation` must carry, including a signature
@@ -61,26 +53,14 @@ fn assert_wire(request: &Request, server: &Server, operation: &str) {
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, "/");
     assert_eq!(request.header("content-type"), "application/x-amz-json-1.1");
-    assert_eq!(
-        request.header("x-amz-target"),
-        format!("CodePipeline_20150709.{operation}")
-    );
+    assert_eq!(request.header("x-amz-target"), format!("CodePipeline_20150709.{operation}"));
     assert_eq!(request.header("host"), server.host());
-    assert_eq!(
-        request.header("user-agent"),
-        format!("codepipeline-jobs/{}", crate_version())
-    );
-    assert_eq!(
-        request.header("content-length"),
-        request.body.len().to_string()
-    );
+    assert_eq!(request.header("user-agent"), format!("codepipeline-jobs/{}", crate_version()));
+    assert_eq!(request.header("content-length"), request.body.len().to_string());
     // Same-format timestamps compare correctly as strings.
     let amz_date = request.header("x-amz-date");
     let now = SystemTime::now();
-    let (earliest, latest) = (
-        amz_date_of(now - Duration::from_secs(300)),
-        amz_date_of(now),
-    );
+    let (earliest, latest) = (amz_date_of(now - Duration::from_secs(300)), amz_date_of(now));
     assert!(
         (earliest.as_str()..=latest.as_str()).contains(&amz_date),
         "x-amz-date `{amz_date}` is not a YYYYMMDDTHHMMSSZ time of the last minutes ({latest})"
@@ -91,10 +71,7 @@ fn assert_wire(request: &Request, server: &Server, operation: &str) {
 /// `YYYYMMDDTHHMMSSZ` for a time, computed here from the civil-calendar algorithm so the test does
 /// not trust the client's own formatter.
 fn amz_date_of(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64;
+    let secs = time.duration_since(UNIX_EPOCH).expect("after 1970").as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's days-to-civil.
     let z = days + 719_468;
@@ -106,12 +83,7 @@ fn amz_date_of(time: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 fn ack_input() -> AcknowledgeThirdPartyJobInput {
@@ -141,14 +113,8 @@ async fn acknowledge_sends_a_signed_awsjson_request_and_reads_the_status() {
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_wire(&requests[0], &server, "AcknowledgeThirdPartyJob");
-    assert!(
-        !requests[0].has_header("x-amz-security-token"),
-        "no token configured, none must be sent"
-    );
-    assert_eq!(
-        requests[0].json(),
-        json!({"jobId": "job-1", "nonce": "n-1", "clientToken": "ct-1"})
-    );
+    assert!(!requests[0].has_header("x-amz-security-token"), "no token configured, none must be sent");
+    assert_eq!(requests[0].json(), json!({"jobId": "job-1", "nonce": "n-1", "clientToken": "ct-1"}));
 }
 
 #[tokio::test]
@@ -217,15 +183,8 @@ async fn failure_result_sends_failure_details() {
 #[tokio::test]
 async fn session_token_is_sent_and_signed() {
     let server = Server::start(vec![Reply::json(200, "{}")]).await;
-    let config = config(&server).credentials_provider(Credentials::new(
-        AKID,
-        SECRET,
-        Some(TOKEN.to_owned()),
-    ));
-    client(config)
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect("success");
+    let config = config(&server).credentials_provider(Credentials::new(AKID, SECRET, Some(TOKEN.to_owned())));
+    client(config).call_acknowledge_third_party_job(ack_input()).await.expect("success");
     let request = &server.requests()[0];
     assert_eq!(request.header("x-amz-security-token"), TOKEN);
     // `verify` insists the token header is among the signed ones.
@@ -278,10 +237,7 @@ async fn signature_at_a_fixed_time_matches_an_independently_computed_vector() {
     let config = Config::builder()
         .region("us-east-1")
         .credentials_provider(Credentials::new(AKID, SECRET, Some(TOKEN.to_owned())))
-        .http_client(RedirectTo {
-            server: server.url(),
-            inner: HyperClient::new(),
-        })
+        .http_client(RedirectTo { server: server.url(), inner: HyperClient::new() })
         .time_source(move || fixed);
     let input = AcknowledgeThirdPartyJobInput::builder()
         .job_id("f4f4ff82-2d11-EXAMPLE")
@@ -289,10 +245,7 @@ async fn signature_at_a_fixed_time_matches_an_independently_computed_vector() {
         .client_token("ct-EXAMPLE")
         .build()
         .expect("complete");
-    client(config)
-        .call_acknowledge_third_party_job(input)
-        .await
-        .expect("success");
+    client(config).call_acknowledge_third_party_job(input).await.expect("success");
 
     let request = &server.requests()[0];
     let body = r#"{"jobId":"f4f4ff82-2d11-EXAMPLE","nonce":"3","clientToken":"ct-EXAMPLE"}"#;
@@ -308,10 +261,7 @@ async fn signature_at_a_fixed_time_matches_an_independently_computed_vector() {
         x-amz-target:CodePipeline_20150709.AcknowledgeThirdPartyJob\n\n\
         content-length;content-type;host;x-amz-date;x-amz-security-token;x-amz-target\n\
         67c96b8d74827e63c963fe37a77050e7b78e373177f7d0d76215dc971d35e9ec";
-    assert_eq!(
-        sigv4::verify(request, AKID, SECRET, "us-east-1", "codepipeline"),
-        expected_canonical
-    );
+    assert_eq!(sigv4::verify(request, AKID, SECRET, "us-east-1", "codepipeline"), expected_canonical);
     assert_eq!(
         request.header("authorization"),
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/codepipeline/aws4_request, \
@@ -328,44 +278,25 @@ async fn modeled_errors_map_to_their_variants_with_messages_and_are_not_retried(
     // The code from `__type` (namespaced), from `code`, and from the X-Amzn-ErrorType header;
     // the message from `message` and from `Message`.
     let cases = [
-        Reply::error(
-            400,
-            "com.amazonaws.codepipeline#JobNotFoundException",
-            "no such job",
-        ),
-        Reply::json(
-            400,
-            r#"{"code":"InvalidNonceException","Message":"stale nonce"}"#,
-        ),
-        Reply::json(400, r#"{"message":"token format"}"#).with_header(
-            "X-Amzn-ErrorType",
-            "InvalidClientTokenException:http://internal.amazon.com/coral/",
-        ),
-        Reply::json(
-            400,
-            r#"{"__type":"ValidationException","Message":"jobId too long"}"#,
-        ),
+        Reply::error(400, "com.amazonaws.codepipeline#JobNotFoundException", "no such job"),
+        Reply::json(400, r#"{"code":"InvalidNonceException","Message":"stale nonce"}"#),
+        Reply::json(400, r#"{"message":"token format"}"#)
+            .with_header("X-Amzn-ErrorType", "InvalidClientTokenException:http://internal.amazon.com/coral/"),
+        Reply::json(400, r#"{"__type":"ValidationException","Message":"jobId too long"}"#),
     ];
     for (i, reply) in cases.into_iter().enumerate() {
         let server = Server::start(vec![reply]).await;
-        let error =
-            client(config(&server).retry_config(RetryConfig::standard().with_max_attempts(5)))
-                .call_acknowledge_third_party_job(ack_input())
-                .await
-                .expect_err("an error");
+        let error = client(config(&server).retry_config(RetryConfig::standard().with_max_attempts(5)))
+            .call_acknowledge_third_party_job(ack_input())
+            .await
+            .expect_err("an error");
         let (variant, message) = match error.as_service_error() {
-            Some(AcknowledgeThirdPartyJobError::JobNotFoundException(e)) => {
-                ("JobNotFound", e.message.clone())
-            }
-            Some(AcknowledgeThirdPartyJobError::InvalidNonceException(e)) => {
-                ("InvalidNonce", e.message.clone())
-            }
+            Some(AcknowledgeThirdPartyJobError::JobNotFoundException(e)) => ("JobNotFound", e.message.clone()),
+            Some(AcknowledgeThirdPartyJobError::InvalidNonceException(e)) => ("InvalidNonce", e.message.clone()),
             Some(AcknowledgeThirdPartyJobError::InvalidClientTokenException(e)) => {
                 ("InvalidClientToken", e.message.clone())
             }
-            Some(AcknowledgeThirdPartyJobError::ValidationException(e)) => {
-                ("Validation", e.message.clone())
-            }
+            Some(AcknowledgeThirdPartyJobError::ValidationException(e)) => ("Validation", e.message.clone()),
             _ => panic!("case {i}: not a modeled error: {error:?}"),
         };
         let expected = [
@@ -374,28 +305,15 @@ async fn modeled_errors_map_to_their_variants_with_messages_and_are_not_retried(
             ("InvalidClientToken", "token format"),
             ("Validation", "jobId too long"),
         ][i];
-        assert_eq!(
-            (variant, message.as_deref()),
-            (expected.0, Some(expected.1)),
-            "case {i}"
-        );
+        assert_eq!((variant, message.as_deref()), (expected.0, Some(expected.1)), "case {i}");
         assert_eq!(error.meta().and_then(|m| m.status()), Some(400));
-        assert_eq!(
-            server.requests().len(),
-            1,
-            "case {i}: a modeled client error must not be retried"
-        );
+        assert_eq!(server.requests().len(), 1, "case {i}: a modeled client error must not be retried");
     }
 }
 
 #[tokio::test]
 async fn each_operation_maps_its_own_errors() {
-    let server = Server::start(vec![Reply::error(
-        400,
-        "InvalidJobStateException",
-        "already done",
-    )])
-    .await;
+    let server = Server::start(vec![Reply::error(400, "InvalidJobStateException", "already done")]).await;
     let error = client(config(&server))
         .put_third_party_job_success_result()
         .job_id("job-1")
@@ -409,17 +327,8 @@ async fn each_operation_maps_its_own_errors() {
         }
         other => panic!("expected InvalidJobStateException, got {other:?}"),
     }
-    let server = Server::start(vec![Reply::error(
-        400,
-        "ValidationException",
-        "bad details",
-    )])
-    .await;
-    let details = FailureDetails::builder()
-        .r#type(FailureType::JobFailed)
-        .message("m")
-        .build()
-        .expect("valid");
+    let server = Server::start(vec![Reply::error(400, "ValidationException", "bad details")]).await;
+    let details = FailureDetails::builder().r#type(FailureType::JobFailed).message("m").build().expect("valid");
     let error = client(config(&server))
         .put_third_party_job_failure_result()
         .job_id("job-1")
@@ -429,26 +338,17 @@ async fn each_operation_maps_its_own_errors() {
         .await
         .expect_err("an error");
     assert!(
-        matches!(
-            error.as_service_error(),
-            Some(PutThirdPartyJobFailureResultError::ValidationException(_))
-        ),
+        matches!(error.as_service_error(), Some(PutThirdPartyJobFailureResultError::ValidationException(_))),
         "{error:?}"
     );
 }
 
 #[tokio::test]
 async fn unmodeled_error_keeps_code_message_status_and_request_id() {
-    let reply = Reply::json(
-        403,
-        r#"{"__type":"AccessDeniedException","Message":"not authorized"}"#,
-    )
-    .with_header("x-amzn-RequestId", "req-1234");
+    let reply = Reply::json(403, r#"{"__type":"AccessDeniedException","Message":"not authorized"}"#)
+        .with_header("x-amzn-RequestId", "req-1234");
     let server = Server::start(vec![reply]).await;
-    let error = client(config(&server))
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("an error");
+    let error = client(config(&server)).call_acknowledge_third_party_job(ack_input()).await.expect_err("an error");
     let Some(AcknowledgeThirdPartyJobError::Unhandled(unhandled)) = error.as_service_error() else {
         panic!("expected an unhandled error, got {error:?}");
     };
@@ -458,20 +358,14 @@ async fn unmodeled_error_keeps_code_message_status_and_request_id() {
     assert_eq!(meta.status(), Some(403));
     assert_eq!(meta.request_id(), Some("req-1234"));
     let shown = error.to_string();
-    assert!(
-        shown.contains("AccessDeniedException") && shown.contains("req-1234"),
-        "{shown}"
-    );
+    assert!(shown.contains("AccessDeniedException") && shown.contains("req-1234"), "{shown}");
     assert_eq!(server.requests().len(), 1, "a 403 is not retried");
 }
 
 #[tokio::test]
 async fn non_json_error_body_keeps_the_status() {
     let server = Server::start(vec![Reply::json(400, "<html>Bad Request</html>")]).await;
-    let error = client(config(&server))
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("an error");
+    let error = client(config(&server)).call_acknowledge_third_party_job(ack_input()).await.expect_err("an error");
     let meta = error.meta().expect("a service error");
     assert_eq!((meta.code(), meta.status()), (None, Some(400)));
     assert_eq!(server.requests().len(), 1);
@@ -490,13 +384,9 @@ async fn throttling_is_retried_and_every_attempt_is_signed_afresh() {
     // A clock that moves a second per reading, so a re-signed attempt has a new date and signature.
     let seconds = Arc::new(AtomicU64::new(1_700_000_000));
     let clock = Arc::clone(&seconds);
-    let config = config(&server).time_source(move || {
-        UNIX_EPOCH + Duration::from_secs(clock.fetch_add(1, Ordering::SeqCst))
-    });
-    let output = client(config)
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect("success after a retry");
+    let config =
+        config(&server).time_source(move || UNIX_EPOCH + Duration::from_secs(clock.fetch_add(1, Ordering::SeqCst)));
+    let output = client(config).call_acknowledge_third_party_job(ack_input()).await.expect("success after a retry");
     assert_eq!(output.status, Some(JobStatus::InProgress));
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
@@ -504,36 +394,22 @@ async fn throttling_is_retried_and_every_attempt_is_signed_afresh() {
         sigv4::verify(request, AKID, SECRET, REGION, "codepipeline");
         assert_eq!(request.json(), requests[0].json());
     }
-    assert_ne!(
-        requests[0].header("x-amz-date"),
-        requests[1].header("x-amz-date")
-    );
-    assert_ne!(
-        requests[0].header("authorization"),
-        requests[1].header("authorization")
-    );
+    assert_ne!(requests[0].header("x-amz-date"), requests[1].header("x-amz-date"));
+    assert_ne!(requests[0].header("authorization"), requests[1].header("authorization"));
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_until_attempts_run_out() {
     let server = Server::start(vec![Reply::error(500, "InternalFailure", "oops")]).await;
-    let retry = RetryConfig::standard()
-        .with_max_attempts(4)
-        .with_initial_backoff(Duration::from_millis(1));
+    let retry = RetryConfig::standard().with_max_attempts(4).with_initial_backoff(Duration::from_millis(1));
     let error = client(config(&server).retry_config(retry))
         .call_acknowledge_third_party_job(ack_input())
         .await
         .expect_err("an error");
     assert_eq!(server.requests().len(), 4);
     let meta = error.meta().expect("the last response's error");
-    assert_eq!(
-        (meta.code(), meta.status()),
-        (Some("InternalFailure"), Some(500))
-    );
-    assert!(matches!(
-        error.as_service_error(),
-        Some(AcknowledgeThirdPartyJobError::Unhandled(_))
-    ));
+    assert_eq!((meta.code(), meta.status()), (Some("InternalFailure"), Some(500)));
+    assert!(matches!(error.as_service_error(), Some(AcknowledgeThirdPartyJobError::Unhandled(_))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,39 +418,21 @@ async fn server_errors_are_retried_until_attempts_run_out() {
 #[tokio::test]
 async fn malformed_success_body_is_a_response_error() {
     for body in ["<html>surprise</html>", r#"{"status": 42}"#, "[1, 2]"] {
-        let server = Server::start(vec![
-            Reply::json(200, body).with_header("x-amzn-RequestId", "req-9")
-        ])
-        .await;
-        let error = client(config(&server))
-            .call_acknowledge_third_party_job(ack_input())
-            .await
-            .expect_err(body);
-        let SdkError::Response(response) = &error else {
-            panic!("{body}: expected a response error, got {error:?}")
-        };
-        assert_eq!(
-            (response.status(), response.request_id()),
-            (200, Some("req-9")),
-            "{body}"
-        );
+        let server = Server::start(vec![Reply::json(200, body).with_header("x-amzn-RequestId", "req-9")]).await;
+        let error = client(config(&server)).call_acknowledge_third_party_job(ack_input()).await.expect_err(body);
+        let SdkError::Response(response) = &error else { panic!("{body}: expected a response error, got {error:?}") };
+        assert_eq!((response.status(), response.request_id()), (200, Some("req-9")), "{body}");
         assert_eq!(server.requests().len(), 1, "{body}: not retried");
     }
 }
 
 #[tokio::test]
 async fn oversized_body_is_refused() {
-    let big = format!(
-        r#"{{"status":"InProgress","padding":"{}"}}"#,
-        "x".repeat(1000)
-    );
+    let big = format!(r#"{{"status":"InProgress","padding":"{}"}}"#, "x".repeat(1000));
     let replies = [
         Reply::json(200, &big),
         // Without a Content-Length, the limit must hold while reading.
-        Reply::UntilClose {
-            status: 200,
-            body: big.clone().into_bytes(),
-        },
+        Reply::UntilClose { status: 200, body: big.clone().into_bytes() },
     ];
     for reply in replies {
         let server = Server::start(vec![reply.clone()]).await;
@@ -582,107 +440,57 @@ async fn oversized_body_is_refused() {
             .call_acknowledge_third_party_job(ack_input())
             .await
             .expect_err("too large");
-        let SdkError::Transport(source) = &error else {
-            panic!("expected a transport error, got {error:?}")
-        };
-        let kind = source
-            .downcast_ref::<TransportError>()
-            .map(TransportError::kind);
-        assert_eq!(
-            kind,
-            Some(TransportErrorKind::ResponseTooLarge { limit: 64 }),
-            "{reply:?}"
-        );
-        assert_eq!(
-            server.requests().len(),
-            1,
-            "a too-large body is not retried"
-        );
+        let SdkError::Transport(source) = &error else { panic!("expected a transport error, got {error:?}") };
+        let kind = source.downcast_ref::<TransportError>().map(TransportError::kind);
+        assert_eq!(kind, Some(TransportErrorKind::ResponseTooLarge { limit: 64 }), "{reply:?}");
+        assert_eq!(server.requests().len(), 1, "a too-large body is not retried");
     }
 }
 
 #[tokio::test]
 async fn stalled_server_times_out_each_attempt() {
     let server = Server::start(vec![Reply::Stall]).await;
-    let retry = RetryConfig::standard()
-        .with_max_attempts(2)
-        .with_initial_backoff(Duration::from_millis(1));
-    let config = config(&server)
-        .retry_config(retry)
-        .attempt_timeout(Some(Duration::from_millis(150)));
+    let retry = RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(1));
+    let config = config(&server).retry_config(retry).attempt_timeout(Some(Duration::from_millis(150)));
     let started = Instant::now();
-    let error = client(config)
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("timeout");
+    let error = client(config).call_acknowledge_third_party_job(ack_input()).await.expect_err("timeout");
     assert!(matches!(error, SdkError::Timeout(_)), "{error:?}");
     assert!(error.to_string().contains("attempt"), "{error}");
-    assert_eq!(
-        server.requests().len(),
-        2,
-        "each timed-out attempt is retried"
-    );
+    assert_eq!(server.requests().len(), 2, "each timed-out attempt is retried");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]
 async fn call_timeout_bounds_the_whole_call_including_retries() {
     let server = Server::start(vec![Reply::Stall]).await;
-    let retry = RetryConfig::standard()
-        .with_max_attempts(10)
-        .with_initial_backoff(Duration::from_millis(1));
+    let retry = RetryConfig::standard().with_max_attempts(10).with_initial_backoff(Duration::from_millis(1));
     let retrying = config(&server)
         .retry_config(retry)
         .attempt_timeout(Some(Duration::from_millis(100)))
         .call_timeout(Some(Duration::from_millis(250)));
     let started = Instant::now();
-    let error = client(retrying)
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("timeout");
+    let error = client(retrying).call_acknowledge_third_party_job(ack_input()).await.expect_err("timeout");
     let elapsed = started.elapsed();
     assert!(matches!(error, SdkError::Timeout(_)), "{error:?}");
     assert!(error.to_string().contains("call"), "{error}");
-    assert!(
-        elapsed >= Duration::from_millis(250) && elapsed < Duration::from_secs(2),
-        "{elapsed:?}"
-    );
+    assert!(elapsed >= Duration::from_millis(250) && elapsed < Duration::from_secs(2), "{elapsed:?}");
     let sent = server.requests().len();
-    assert!(
-        (2..=3).contains(&sent),
-        "{sent} attempts fit in 250 ms of 100 ms attempts"
-    );
+    assert!((2..=3).contains(&sent), "{sent} attempts fit in 250 ms of 100 ms attempts");
 
     // With no attempt timeout at all, the call deadline alone ends a stalled call.
     let server = Server::start(vec![Reply::Stall]).await;
-    let deadline_only = config(&server)
-        .attempt_timeout(None)
-        .call_timeout(Some(Duration::from_millis(200)));
-    let error = client(deadline_only)
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("timeout");
+    let deadline_only = config(&server).attempt_timeout(None).call_timeout(Some(Duration::from_millis(200)));
+    let error = client(deadline_only).call_acknowledge_third_party_job(ack_input()).await.expect_err("timeout");
     assert!(matches!(error, SdkError::Timeout(_)), "{error:?}");
     assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
 async fn connection_dropped_mid_response_is_a_transport_error_after_retries() {
-    let server = Server::start(vec![Reply::Truncate {
-        declared: 100,
-        sent: 10,
-    }])
-    .await;
-    let error = client(config(&server))
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("dropped");
-    let SdkError::Transport(source) = &error else {
-        panic!("expected a transport error, got {error:?}")
-    };
-    let kind = source
-        .downcast_ref::<TransportError>()
-        .map(TransportError::kind);
+    let server = Server::start(vec![Reply::Truncate { declared: 100, sent: 10 }]).await;
+    let error = client(config(&server)).call_acknowledge_third_party_job(ack_input()).await.expect_err("dropped");
+    let SdkError::Transport(source) = &error else { panic!("expected a transport error, got {error:?}") };
+    let kind = source.downcast_ref::<TransportError>().map(TransportError::kind);
     assert_eq!(kind, Some(TransportErrorKind::Io));
     assert_eq!(server.requests().len(), 3, "the default 3 attempts");
 }
@@ -695,78 +503,33 @@ async fn invalid_input_is_rejected_before_anything_is_sent() {
     let server = Server::start(vec![Reply::json(200, "{}")]).await;
     let client = client(config(&server));
 
-    let input = AcknowledgeThirdPartyJobInput::builder()
-        .job_id("")
-        .nonce("n")
-        .client_token("ct")
-        .build()
-        .expect("set");
-    let error = client
-        .call_acknowledge_third_party_job(input)
-        .await
-        .expect_err("invalid");
-    let SdkError::Validation(invalid) = &error else {
-        panic!("expected a validation error, got {error:?}")
-    };
+    let input = AcknowledgeThirdPartyJobInput::builder().job_id("").nonce("n").client_token("ct").build().expect("set");
+    let error = client.call_acknowledge_third_party_job(input).await.expect_err("invalid");
+    let SdkError::Validation(invalid) = &error else { panic!("expected a validation error, got {error:?}") };
     assert_eq!(invalid.violations().len(), 1);
     assert_eq!(invalid.violations()[0].path(), "jobId");
-    assert!(matches!(
-        invalid.violations()[0].kind(),
-        ViolationKind::Length {
-            min: Some(1),
-            actual: 0,
-            ..
-        }
-    ));
-    assert!(
-        error
-            .to_string()
-            .contains("jobId: length must be between 1 and 512"),
-        "{error}"
-    );
+    assert!(matches!(invalid.violations()[0].kind(), ViolationKind::Length { min: Some(1), actual: 0, .. }));
+    assert!(error.to_string().contains("jobId: length must be between 1 and 512"), "{error}");
 
-    let details = ExecutionDetails::builder()
-        .percent_complete(101)
-        .build()
-        .expect("no required members");
+    let details = ExecutionDetails::builder().percent_complete(101).build().expect("no required members");
     let input = PutThirdPartyJobSuccessResultInput::builder()
         .job_id("job-1")
         .client_token("ct")
         .execution_details(details)
         .build()
         .expect("set");
-    let error = client
-        .call_put_third_party_job_success_result(input)
-        .await
-        .expect_err("invalid");
-    assert!(
-        error
-            .to_string()
-            .contains("executionDetails.percentComplete: value must be between 0 and 100"),
-        "{error}"
-    );
+    let error = client.call_put_third_party_job_success_result(input).await.expect_err("invalid");
+    assert!(error.to_string().contains("executionDetails.percentComplete: value must be between 0 and 100"), "{error}");
 
     // The fluent form reports a missing required member the same way.
-    let error = client
-        .acknowledge_third_party_job()
-        .nonce("n")
-        .client_token("ct")
-        .send()
-        .await
-        .expect_err("missing");
-    let SdkError::Validation(invalid) = &error else {
-        panic!("expected a validation error, got {error:?}")
-    };
+    let error = client.acknowledge_third_party_job().nonce("n").client_token("ct").send().await.expect_err("missing");
+    let SdkError::Validation(invalid) = &error else { panic!("expected a validation error, got {error:?}") };
     assert_eq!(invalid.violations()[0].path(), "jobId");
     assert_eq!(invalid.violations()[0].kind(), &ViolationKind::Missing);
 
     // Give a request that slipped through time to arrive before concluding none did.
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(
-        server.requests().len(),
-        0,
-        "nothing may be sent for an invalid input"
-    );
+    assert_eq!(server.requests().len(), 0, "nothing may be sent for an invalid input");
 }
 
 #[tokio::test]
@@ -786,12 +549,7 @@ async fn required_only_mode_leaves_constraints_to_the_service() {
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].json()["nonce"], json!(long_nonce));
     // Required members are still enforced.
-    let error = client
-        .acknowledge_third_party_job()
-        .job_id("job-1")
-        .send()
-        .await
-        .expect_err("missing");
+    let error = client.acknowledge_third_party_job().job_id("job-1").send().await.expect_err("missing");
     assert!(matches!(error, SdkError::Validation(_)), "{error:?}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -801,29 +559,17 @@ async fn required_only_mode_leaves_constraints_to_the_service() {
 
 #[tokio::test]
 async fn missing_region_or_credentials_is_a_clear_configuration_error() {
-    let error = Client::from_conf(
-        Config::builder().credentials_provider(Credentials::new(AKID, SECRET, None)),
-    )
-    .expect_err("no region");
-    assert!(
-        error.to_string().contains("no region") && error.to_string().contains("AWS_REGION"),
-        "{error}"
-    );
+    let error = Client::from_conf(Config::builder().credentials_provider(Credentials::new(AKID, SECRET, None)))
+        .expect_err("no region");
+    assert!(error.to_string().contains("no region") && error.to_string().contains("AWS_REGION"), "{error}");
     let error = Client::from_conf(Config::builder().region(REGION)).expect_err("no credentials");
     assert!(error.to_string().contains("no credentials"), "{error}");
 
     // From an environment without credentials, the client builds but a call fails before sending.
     let server = Server::start(vec![Reply::json(200, "{}")]).await;
-    let env = Environment::from_pairs([
-        ("AWS_REGION", REGION),
-        ("AWS_ENDPOINT_URL", server.url().as_str()),
-    ]);
-    let client = Client::from_conf(Config::from_environment(&SERVICE, env))
-        .expect("region and endpoint are set");
-    let error = client
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("no credentials");
+    let env = Environment::from_pairs([("AWS_REGION", REGION), ("AWS_ENDPOINT_URL", server.url().as_str())]);
+    let client = Client::from_conf(Config::from_environment(&SERVICE, env)).expect("region and endpoint are set");
+    let error = client.call_acknowledge_third_party_job(ack_input()).await.expect_err("no credentials");
     assert!(matches!(error, SdkError::Config(_)), "{error:?}");
     assert!(error.to_string().contains("AWS_ACCESS_KEY_ID"), "{error}");
     assert_eq!(server.requests().len(), 0);
@@ -842,10 +588,7 @@ async fn environment_supplies_region_credentials_and_the_service_endpoint() {
         ("AWS_ENDPOINT_URL_CODEPIPELINE", server.url().as_str()),
     ]);
     let client = Client::from_conf(Config::from_environment(&SERVICE, env)).expect("configured");
-    client
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect("success");
+    client.call_acknowledge_third_party_job(ack_input()).await.expect("success");
     let request = &server.requests()[0];
     assert_wire(request, &server, "AcknowledgeThirdPartyJob");
     assert_eq!(request.header("x-amz-security-token"), TOKEN);
@@ -857,10 +600,7 @@ async fn secrets_never_appear_in_debug_or_error_messages() {
     let credentials = Credentials::new(AKID, SECRET, Some(TOKEN.to_owned()));
     let config = config(&server).credentials_provider(credentials.clone());
     let client = Client::from_conf(config.clone()).expect("configured");
-    let service_error = client
-        .call_acknowledge_third_party_job(ack_input())
-        .await
-        .expect_err("an error");
+    let service_error = client.call_acknowledge_third_party_job(ack_input()).await.expect_err("an error");
     // Half-configured environment credentials: the error must name the variable, not echo values.
     let env = Environment::from_pairs([
         ("AWS_REGION", REGION),
@@ -873,10 +613,7 @@ async fn secrets_never_appear_in_debug_or_error_messages() {
         .call_acknowledge_third_party_job(ack_input())
         .await
         .expect_err("no access key id");
-    assert!(
-        config_error.to_string().contains("AWS_ACCESS_KEY_ID"),
-        "{config_error}"
-    );
+    assert!(config_error.to_string().contains("AWS_ACCESS_KEY_ID"), "{config_error}");
 
     let shown = [
         format!("{credentials:?}"),
@@ -891,9 +628,6 @@ async fn secrets_never_appear_in_debug_or_error_messages() {
     for text in shown {
         assert!(!text.contains(SECRET), "secret key in: {text}");
         assert!(!text.contains(TOKEN), "session token in: {text}");
-        assert!(
-            !text.contains("wJalrXUtnFEMI"),
-            "part of the secret key in: {text}"
-        );
+        assert!(!text.contains("wJalrXUtnFEMI"), "part of the secret key in: {text}");
     }
 }

@@ -21,15 +21,9 @@ fn generated_crate_docs_are_warning_free() {
         .output()
         .expect("run cargo doc");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "`cargo doc -p codepipeline-jobs --no-deps` failed or warned:\n{stderr}"
-    );
+    assert!(output.status.success(), "`cargo doc -p codepipeline-jobs --no-deps` failed or warned:\n{stderr}");
     // `-D warnings` turns rustdoc warnings into errors, but cargo's own warnings would pass.
-    assert!(
-        !stderr.contains("warning"),
-        "cargo doc printed warnings:\n{stderr}"
-    );
+    assert!(!stderr.contains("warning"), "cargo doc printed warnings:\n{stderr}");
 }
 
 /// Tags the model's HTML documentation uses; none may survive into the generated rustdoc.
@@ -59,24 +53,13 @@ const HTML_TAGS: &[&str] = &[
 fn no_html_tags_are_left_in_generated_docs() {
     let settings = common::settings();
     // Runtime modules are hand-written, not converted from the model.
-    for file in common::generate(&settings)
-        .iter()
-        .filter(|f| !f.path.starts_with("src/runtime/"))
-    {
+    for file in common::generate(&settings).iter().filter(|f| !f.path.starts_with("src/runtime/")) {
         let text = file.contents.to_ascii_lowercase();
         for tag in HTML_TAGS {
-            for needle in [
-                format!("<{tag}>"),
-                format!("<{tag} "),
-                format!("</{tag}>"),
-                format!("<{tag}/>"),
-            ] {
+            for needle in [format!("<{tag}>"), format!("<{tag} "), format!("</{tag}>"), format!("<{tag}/>")] {
                 if let Some(at) = text.find(&needle) {
                     let line = text[..at].lines().count();
-                    panic!(
-                        "{}: line {line} still has the HTML tag `{needle}`",
-                        file.path
-                    );
+                    panic!("{}: line {line} still has the HTML tag `{needle}`", file.path);
                 }
             }
         }

@@ -43,21 +43,10 @@ fn example_binary() -> &'static PathBuf {
         }
         let output = command
             .current_dir(tests::workspace_root())
-            .args([
-                "build",
-                "-p",
-                "codepipeline-jobs",
-                "--example",
-                "job_worker",
-                "--message-format=json",
-            ])
+            .args(["build", "-p", "codepipeline-jobs", "--example", "job_worker", "--message-format=json"])
             .output()
             .expect("run cargo");
-        assert!(
-            output.status.success(),
-            "building the example failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "building the example failed:\n{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout)
             .lines()
             .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
@@ -89,9 +78,7 @@ fn worker(server: &Server, endpoint_variable: &str) -> Command {
 /// Runs the worker to completion.
 async fn run(mut command: Command) -> Output {
     // The server runs on this runtime, so wait for the child off it.
-    tokio::task::spawn_blocking(move || command.output().expect("run the example"))
-        .await
-        .expect("join")
+    tokio::task::spawn_blocking(move || command.output().expect("run the example")).await.expect("join")
 }
 
 /// Runs the worker with the job on its command line.
@@ -103,16 +90,11 @@ async fn run_worker(server: &Server, args: &[&str]) -> Output {
 
 /// The checks every request from the worker must pass; returns the JSON body.
 fn check(request: &Request, server: &Server, operation: &str) -> serde_json::Value {
-    assert_eq!(
-        (request.method.as_str(), request.path.as_str()),
-        ("POST", "/")
-    );
+    assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/"));
     assert_eq!(request.operation(), operation);
     assert_eq!(request.header("content-type"), "application/x-amz-json-1.1");
     assert_eq!(request.header("host"), server.host());
-    assert!(request
-        .header("user-agent")
-        .starts_with("codepipeline-jobs/"));
+    assert!(request.header("user-agent").starts_with("codepipeline-jobs/"));
     assert_eq!(request.header("x-amz-security-token"), TOKEN);
     sigv4::verify(request, AKID, SECRET, REGION, "codepipeline");
     request.json()
@@ -124,18 +106,9 @@ fn text(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worker_acknowledges_then_reports_success_with_a_continuation_token() {
-    let server = Server::start(vec![
-        Reply::json(200, r#"{"status":"InProgress"}"#),
-        Reply::json(200, ""),
-    ])
-    .await;
+    let server = Server::start(vec![Reply::json(200, r#"{"status":"InProgress"}"#), Reply::json(200, "")]).await;
     let output = run_worker(&server, &["job-42", "nonce-7", "token-9", "succeed"]).await;
-    assert!(
-        output.status.success(),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
+    assert!(output.status.success(), "stdout:\n{}\nstderr:\n{}", text(&output.stdout), text(&output.stderr));
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "{requests:?}");
     assert_eq!(
@@ -160,11 +133,7 @@ async fn worker_acknowledges_then_reports_success_with_a_continuation_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worker_reports_failure_with_failure_details() {
-    let server = Server::start(vec![
-        Reply::json(200, r#"{"status":"InProgress"}"#),
-        Reply::json(200, "{}"),
-    ])
-    .await;
+    let server = Server::start(vec![Reply::json(200, r#"{"status":"InProgress"}"#), Reply::json(200, "{}")]).await;
     // The job comes from the environment here, and the endpoint from the service-specific variable.
     let mut command = worker(&server, "AWS_ENDPOINT_URL_CODEPIPELINE");
     command.envs([
@@ -174,12 +143,7 @@ async fn worker_reports_failure_with_failure_details() {
         ("JOB_OUTCOME", "fail"),
     ]);
     let output = run(command).await;
-    assert!(
-        output.status.success(),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
+    assert!(output.status.success(), "stdout:\n{}\nstderr:\n{}", text(&output.stdout), text(&output.stderr));
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "{requests:?}");
     assert_eq!(
@@ -202,41 +166,17 @@ async fn worker_reports_failure_with_failure_details() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worker_stops_quietly_when_the_job_is_gone_and_fails_loudly_on_other_errors() {
-    let server = Server::start(vec![Reply::error(
-        400,
-        "JobNotFoundException",
-        "no such job",
-    )])
-    .await;
+    let server = Server::start(vec![Reply::error(400, "JobNotFoundException", "no such job")]).await;
     let output = run_worker(&server, &["job-44", "nonce-9", "token-11", "succeed"]).await;
     assert!(output.status.success(), "stderr:\n{}", text(&output.stderr));
-    assert!(
-        text(&output.stdout).contains("no longer exists"),
-        "{}",
-        text(&output.stdout)
-    );
-    assert_eq!(
-        server.requests().len(),
-        1,
-        "no result is reported for a job that is gone"
-    );
+    assert!(text(&output.stdout).contains("no longer exists"), "{}", text(&output.stdout));
+    assert_eq!(server.requests().len(), 1, "no result is reported for a job that is gone");
 
-    let server = Server::start(vec![Reply::error(
-        400,
-        "InvalidNonceException",
-        "stale nonce",
-    )])
-    .await;
+    let server = Server::start(vec![Reply::error(400, "InvalidNonceException", "stale nonce")]).await;
     let output = run_worker(&server, &["job-45", "nonce-10", "token-12"]).await;
     assert!(!output.status.success());
     let stderr = text(&output.stderr);
-    assert!(
-        stderr.contains("could not acknowledge job job-45") && stderr.contains("stale nonce"),
-        "{stderr}"
-    );
-    assert!(
-        !stderr.contains(SECRET) && !stderr.contains(TOKEN),
-        "{stderr}"
-    );
+    assert!(stderr.contains("could not acknowledge job job-45") && stderr.contains("stale nonce"), "{stderr}");
+    assert!(!stderr.contains(SECRET) && !stderr.contains(TOKEN), "{stderr}");
     assert_eq!(server.requests().len(), 1);
 }

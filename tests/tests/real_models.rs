@@ -48,10 +48,7 @@ const CASES: &[Case] = &[
         crate_name: "cloudwatch-logs",
         model: Model::Real("cloudwatch-logs-2014-03-28.json"),
         sample: "cloudwatch_logs.rs",
-        skipped: &[(
-            "StartLiveTail",
-            "com.amazonaws.cloudwatchlogs#StartLiveTailResponseStream",
-        )],
+        skipped: &[("StartLiveTail", "com.amazonaws.cloudwatchlogs#StartLiveTailResponseStream")],
     },
     Case {
         crate_name: "codepipeline",
@@ -71,11 +68,7 @@ fn model_path(case: &Case) -> Option<PathBuf> {
 }
 
 fn whole_service(crate_name: &str) -> Selection {
-    Selection {
-        service: None,
-        operations: Vec::new(),
-        crate_name: crate_name.to_string(),
-    }
+    Selection { service: None, operations: Vec::new(), crate_name: crate_name.to_string() }
 }
 
 /// Operations that stream are left out of a whole-service crate, each reported with its shape,
@@ -88,22 +81,12 @@ fn whole_service_generation_skips_exactly_the_streaming_operations() {
         };
         let generated = codegen::generate_crate(&model, &whole_service(case.crate_name))
             .unwrap_or_else(|e| panic!("{}: {e}", case.crate_name));
-        let skipped: Vec<(&str, &str)> = generated
-            .skipped
-            .iter()
-            .map(|s| (s.operation.as_str(), s.shape.as_str()))
-            .collect();
+        let skipped: Vec<(&str, &str)> =
+            generated.skipped.iter().map(|s| (s.operation.as_str(), s.shape.as_str())).collect();
         assert_eq!(skipped, case.skipped, "{}", case.crate_name);
-        let client = generated
-            .files
-            .iter()
-            .find(|f| f.path == "src/client.rs")
-            .expect("a client");
+        let client = generated.files.iter().find(|f| f.path == "src/client.rs").expect("a client");
         for (operation, _) in case.skipped {
-            assert!(
-                !client.contents.contains(&format!("\"{operation}\"")),
-                "{operation} was generated anyway"
-            );
+            assert!(!client.contents.contains(&format!("\"{operation}\"")), "{operation} was generated anyway");
         }
     }
 }
@@ -116,24 +99,13 @@ fn selecting_a_streaming_operation_is_a_clear_error() {
             continue;
         };
         for (operation, shape) in case.skipped {
-            let selection = Selection {
-                operations: vec![operation.to_string()],
-                ..whole_service(case.crate_name)
-            };
-            let error = codegen::generate(&model, &selection)
-                .expect_err("streaming is refused")
-                .to_string();
+            let selection = Selection { operations: vec![operation.to_string()], ..whole_service(case.crate_name) };
+            let error = codegen::generate(&model, &selection).expect_err("streaming is refused").to_string();
             for needed in ["unsupported", operation, shape, "smithy.api#streaming"] {
-                assert!(
-                    error.contains(needed),
-                    "{error:?} does not mention {needed:?}"
-                );
+                assert!(error.contains(needed), "{error:?} does not mention {needed:?}");
             }
             let shape_path = format!("at shapes.{shape:?}.traits.\"smithy.api#streaming\": ");
-            assert!(
-                error.contains(&shape_path),
-                "{error:?} does not point at the trait"
-            );
+            assert!(error.contains(&shape_path), "{error:?} does not point at the trait");
         }
     }
 }
@@ -176,17 +148,10 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
             .unwrap_or_else(|e| panic!("{}: {e}", case.crate_name));
         let mut files = generated.files;
         let sample_dir = root.join("tests/samples");
-        for (from, to) in [
-            (case.sample, "tests/samples.rs"),
-            ("common.rs", "tests/common/mod.rs"),
-        ] {
+        for (from, to) in [(case.sample, "tests/samples.rs"), ("common.rs", "tests/common/mod.rs")] {
             let path = sample_dir.join(from);
-            let contents = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            files.push(codegen::GeneratedFile {
-                path: to.to_string(),
-                contents,
-            });
+            let contents = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            files.push(codegen::GeneratedFile { path: to.to_string(), contents });
         }
         let dir = scratch.join(case.crate_name);
         codegen::write::write(&dir, &files).unwrap_or_else(|e| panic!("{e}"));
@@ -208,38 +173,21 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
     }
     // Download what a fresh machine does not have yet; a no-op when everything is cached. A failure
     // (no network) is left for the offline build below to report with the missing crate's name.
-    let fetch = cargo_in(&scratch)
-        .arg("fetch")
-        .output()
-        .expect("run cargo fetch");
+    let fetch = cargo_in(&scratch).arg("fetch").output().expect("run cargo fetch");
     if !fetch.status.success() {
-        eprintln!(
-            "cargo fetch failed:\n{}",
-            String::from_utf8_lossy(&fetch.stderr)
-        );
+        eprintln!("cargo fetch failed:\n{}", String::from_utf8_lossy(&fetch.stderr));
     }
 
     let started = std::time::Instant::now();
     let output = cargo_in(&scratch)
         // Only the samples: the runtime modules' own tests run in the `generated` crate already, and
         // model documentation is only ever emitted as `text` blocks, so there are no doctests to run.
-        .args([
-            "test",
-            "--workspace",
-            "--offline",
-            "--all-features",
-            "--test",
-            "samples",
-        ])
+        .args(["test", "--workspace", "--offline", "--all-features", "--test", "samples"])
         .output()
         .expect("run cargo");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    eprintln!(
-        "cargo test of {} generated crates took {:.0?}",
-        members.len(),
-        started.elapsed()
-    );
+    eprintln!("cargo test of {} generated crates took {:.0?}", members.len(), started.elapsed());
     assert!(
         output.status.success(),
         "cargo test failed in {}:\n{}\n{}",
@@ -247,40 +195,16 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
         tail(&stderr),
         tail(&stdout)
     );
-    let warnings: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.trim_start().starts_with("warning"))
-        .collect();
-    assert!(
-        warnings.is_empty(),
-        "cargo test warned:\n{}",
-        warnings.join("\n")
-    );
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.trim_start().starts_with("warning")).collect();
+    assert!(warnings.is_empty(), "cargo test warned:\n{}", warnings.join("\n"));
     // Every crate's sample test ran.
-    let sample_runs = stderr
-        .lines()
-        .filter(|l| l.trim_start().starts_with("Running tests/samples.rs"))
-        .count();
-    assert_eq!(
-        sample_runs,
-        members.len(),
-        "not every sample test ran:\n{}",
-        tail(&stderr)
-    );
+    let sample_runs = stderr.lines().filter(|l| l.trim_start().starts_with("Running tests/samples.rs")).count();
+    assert_eq!(sample_runs, members.len(), "not every sample test ran:\n{}", tail(&stderr));
 
     // The blob and big-number runtime modules are only copied into crates whose model uses them, so
     // their own tests run here, in the kitchen sink.
     let output = cargo_in(&scratch)
-        .args([
-            "test",
-            "--offline",
-            "-p",
-            "kitchen-sink",
-            "--lib",
-            "--",
-            "runtime::blob::",
-            "runtime::big_number::",
-        ])
+        .args(["test", "--offline", "-p", "kitchen-sink", "--lib", "--", "runtime::blob::", "runtime::big_number::"])
         .output()
         .expect("run cargo");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -290,12 +214,6 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
         tail(&String::from_utf8_lossy(&output.stderr)),
         tail(&stdout)
     );
-    let ran = stdout
-        .lines()
-        .filter(|l| l.starts_with("test runtime::"))
-        .count();
-    assert!(
-        ran >= 9,
-        "expected the blob and big-number tests to run:\n{stdout}"
-    );
+    let ran = stdout.lines().filter(|l| l.starts_with("test runtime::")).count();
+    assert!(ran >= 9, "expected the blob and big-number tests to run:\n{stdout}");
 }

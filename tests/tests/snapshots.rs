@@ -15,15 +15,7 @@ mod common;
 
 /// Turns `src/runtime/json.rs` into `src_runtime_json_rs`, a name that is safe on every filesystem.
 fn slug(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
 }
 
 /// One snapshot per file plus a listing of every path, so an added or removed file shows up too.
@@ -47,27 +39,16 @@ fn check_files(prefix: &str, files: &[GeneratedFile], skip: impl Fn(&str) -> boo
                 failed.push(name);
             }
         };
-        check(
-            format!("{prefix}__files"),
-            "every file the generator writes",
-            &listing,
-        );
+        check(format!("{prefix}__files"), "every file the generator writes", &listing);
         for file in files.iter().filter(|f| !skip(&f.path)) {
-            check(
-                format!("{prefix}__{}", slug(&file.path)),
-                &file.path,
-                &file.contents,
-            );
+            check(format!("{prefix}__{}", slug(&file.path)), &file.path, &file.contents);
         }
     });
     failed
 }
 
 fn assert_none_failed(failed: &[String]) {
-    assert!(
-        failed.is_empty(),
-        "snapshots differ or are missing: {failed:?} (review with `cargo insta review`)"
-    );
+    assert!(failed.is_empty(), "snapshots differ or are missing: {failed:?} (review with `cargo insta review`)");
 }
 
 #[test]
@@ -92,27 +73,15 @@ fn fixtures() -> Vec<PathBuf> {
 
 /// The operations a model's single service lists directly, sorted by shape ID.
 fn service_operations(model: &Path) -> Vec<String> {
-    let text =
-        std::fs::read_to_string(model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
-    let json: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
-    let shapes = json["shapes"]
-        .as_object()
-        .expect("the model has a shapes object");
+    let text = std::fs::read_to_string(model).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
+    let shapes = json["shapes"].as_object().expect("the model has a shapes object");
     let mut services = shapes.values().filter(|shape| shape["type"] == "service");
     let service = services.next().expect("the fixture defines a service");
-    assert!(
-        services.next().is_none(),
-        "{}: the matrix expects one service",
-        model.display()
-    );
+    assert!(services.next().is_none(), "{}: the matrix expects one service", model.display());
     let mut operations: Vec<String> = service["operations"]
         .as_array()
-        .map(|ops| {
-            ops.iter()
-                .filter_map(|op| op["target"].as_str().map(str::to_owned))
-                .collect()
-        })
+        .map(|ops| ops.iter().filter_map(|op| op["target"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
     operations.sort();
     operations
@@ -138,24 +107,16 @@ fn fixture_matrix() {
     let covered = runtime_covered_elsewhere();
     let mut failed = Vec::new();
     for model in fixtures {
-        let stem = model
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let mut cells = vec![("all", Vec::new())];
         // A single operation: the closure must shrink to what that operation reaches.
         if let Some(first) = service_operations(&model).into_iter().next() {
             cells.push(("one_operation", vec![first]));
         }
         for (setting, operations) in cells {
-            let selection = Selection {
-                service: None,
-                operations,
-                crate_name: stem.replace('_', "-"),
-            };
-            let files = codegen::generate(&model, &selection).unwrap_or_else(|e| {
-                panic!("{} with {setting}: codegen failed: {e}", model.display())
-            });
+            let selection = Selection { service: None, operations, crate_name: stem.replace('_', "-") };
+            let files = codegen::generate(&model, &selection)
+                .unwrap_or_else(|e| panic!("{} with {setting}: codegen failed: {e}", model.display()));
             let prefix = format!("{}__{setting}", slug(&stem));
             failed.extend(check_files(&prefix, &files, |path| covered.contains(path)));
         }

@@ -48,46 +48,36 @@ fn compare(args: &Args) -> Result<String, String> {
 
     eprintln!("bench-compare: building the harness (the first run compiles aws-sdk-codepipeline: minutes)");
     run_cargo(
-        Command::new(cargo())
-            .args(["build", "--release", "--manifest-path"])
-            .arg(&manifest),
+        Command::new(cargo()).args(["build", "--release", "--manifest-path"]).arg(&manifest),
         "building the harness",
         true,
     )?;
 
     let whole = whole_model(&root);
     if whole.is_none() {
-        eprintln!("bench-compare: SKIPPED whole-model codegen: set SMITHY_MODELS_DIR to the directory holding {WHOLE_MODEL}");
+        eprintln!(
+            "bench-compare: SKIPPED whole-model codegen: set SMITHY_MODELS_DIR to the directory holding {WHOLE_MODEL}"
+        );
     }
     eprintln!("bench-compare: timing calls and codegen");
-    let harness = dir
-        .join("target")
-        .join("release")
-        .join(format!("bench-compare{}", std::env::consts::EXE_SUFFIX));
+    let harness = dir.join("target").join("release").join(format!("bench-compare{}", std::env::consts::EXE_SUFFIX));
     let mut measure = Command::new(&harness);
     measure.arg(root.join("model").join("codepipeline.json"));
     if let Some(path) = &whole {
         measure.arg(path);
     }
-    let output = measure
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", harness.display()))?;
+    let output =
+        measure.stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run {}: {e}", harness.display()))?;
     if !output.status.success() {
         return Err(format!("the harness failed ({})", output.status));
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     let value = |key: &str| -> Result<Option<f64>, String> {
-        let Some(text) = stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
+        let Some(text) = stdout.lines().find_map(|l| l.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
         else {
             return Ok(None);
         };
-        text.trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("the harness printed `{key}={text}`, not a number"))
+        text.trim().parse().map(Some).map_err(|_| format!("the harness printed `{key}={text}`, not a number"))
     };
     let need = |key: &str| value(key)?.ok_or_else(|| format!("the harness did not report `{key}`"));
     let generated_us = need("generated_us")?;
@@ -100,9 +90,7 @@ fn compare(args: &Args) -> Result<String, String> {
     } else {
         // Downloads are not build time: fetch everything first so both builds run offline.
         run_cargo(
-            Command::new(cargo())
-                .args(["fetch", "--manifest-path"])
-                .arg(&manifest),
+            Command::new(cargo()).args(["fetch", "--manifest-path"]).arg(&manifest),
             "fetching dependencies",
             true,
         )?;
@@ -111,13 +99,7 @@ fn compare(args: &Args) -> Result<String, String> {
         Some((generated, sdk))
     };
 
-    Ok(table(
-        generated_us,
-        sdk_us,
-        builds.as_ref(),
-        codegen_whole_ms,
-        codegen_config_ms,
-    ))
+    Ok(table(generated_us, sdk_us, builds.as_ref(), codegen_whole_ms, codegen_config_ms))
 }
 
 fn cargo() -> String {
@@ -128,10 +110,7 @@ fn cargo() -> String {
 /// is shown unless it was already streaming to the terminal.
 fn run_cargo(command: &mut Command, what: &str, stream: bool) -> Result<(), String> {
     let mut niced = Command::new("nice");
-    niced
-        .args(["-n", "10"])
-        .arg(command.get_program())
-        .args(command.get_args());
+    niced.args(["-n", "10"]).arg(command.get_program()).args(command.get_args());
     for (key, value) in command.get_envs() {
         match value {
             Some(value) => niced.env(key, value),
@@ -139,13 +118,9 @@ fn run_cargo(command: &mut Command, what: &str, stream: bool) -> Result<(), Stri
         };
     }
     let status = if stream {
-        niced
-            .status()
-            .map_err(|e| format!("{what}: cannot run cargo: {e}"))?
+        niced.status().map_err(|e| format!("{what}: cannot run cargo: {e}"))?
     } else {
-        let output = niced
-            .output()
-            .map_err(|e| format!("{what}: cannot run cargo: {e}"))?;
+        let output = niced.output().map_err(|e| format!("{what}: cannot run cargo: {e}"))?;
         if !output.status.success() {
             eprint!("{}", String::from_utf8_lossy(&output.stderr));
         }
@@ -161,8 +136,7 @@ fn run_cargo(command: &mut Command, what: &str, stream: bool) -> Result<(), Stri
 /// Builds `worker` with `cargo build --release` in a fresh target directory, timing the wall
 /// clock, and measures the binary; the target directory is removed afterwards.
 fn clean_build(dir: &Path, worker: &str) -> Result<Build, String> {
-    let target =
-        std::env::temp_dir().join(format!("bench-compare-{worker}-{}", std::process::id()));
+    let target = std::env::temp_dir().join(format!("bench-compare-{worker}-{}", std::process::id()));
     remove_dir(&target)?;
     eprintln!("bench-compare: clean release build of {worker}");
     let mut command = Command::new(cargo());
@@ -176,19 +150,11 @@ fn clean_build(dir: &Path, worker: &str) -> Result<Build, String> {
     let start = Instant::now();
     let built = run_cargo(&mut command, &format!("building {worker}"), false);
     let seconds = start.elapsed().as_secs_f64();
-    let binary = target
-        .join("release")
-        .join(format!("{worker}{}", std::env::consts::EXE_SUFFIX));
-    let bytes = built.and_then(|()| {
-        std::fs::metadata(&binary)
-            .map(|m| m.len())
-            .map_err(|e| format!("{}: {e}", binary.display()))
-    });
+    let binary = target.join("release").join(format!("{worker}{}", std::env::consts::EXE_SUFFIX));
+    let bytes = built
+        .and_then(|()| std::fs::metadata(&binary).map(|m| m.len()).map_err(|e| format!("{}: {e}", binary.display())));
     remove_dir(&target)?;
-    Ok(Build {
-        seconds,
-        bytes: bytes?,
-    })
+    Ok(Build { seconds, bytes: bytes? })
 }
 
 fn remove_dir(path: &Path) -> Result<(), String> {
@@ -225,16 +191,8 @@ fn table(
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Generated client vs aws-sdk-codepipeline\n");
-    let _ = writeln!(
-        out,
-        "Measured {} on {}; `cargo xtask bench-compare` reproduces it.\n",
-        today(),
-        machine()
-    );
-    let _ = writeln!(
-        out,
-        "| Measure | generated | aws-sdk-codepipeline | ratio | target | result |"
-    );
+    let _ = writeln!(out, "Measured {} on {}; `cargo xtask bench-compare` reproduces it.\n", today(), machine());
+    let _ = writeln!(out, "| Measure | generated | aws-sdk-codepipeline | ratio | target | result |");
     let _ = writeln!(out, "|---|---:|---:|---:|---|---|");
     let speedup = sdk_us / generated_us;
     let _ = writeln!(
@@ -262,18 +220,22 @@ fn table(
             );
         }
         None => {
-            let _ = writeln!(
-                out,
-                "| Minimal job worker: build time and binary size | skipped | skipped | | | |"
-            );
+            let _ = writeln!(out, "| Minimal job worker: build time and binary size | skipped | skipped | | | |");
         }
     }
     match codegen_whole_ms {
         Some(ms) => {
-            let _ = writeln!(out, "| Codegen of the whole CodePipeline model (all operations), ms | {ms:.1} | | | < 50 ms | {} |", verdict(ms < 50.0));
+            let _ = writeln!(
+                out,
+                "| Codegen of the whole CodePipeline model (all operations), ms | {ms:.1} | | | < 50 ms | {} |",
+                verdict(ms < 50.0)
+            );
         }
         None => {
-            let _ = writeln!(out, "| Codegen of the whole CodePipeline model, ms | skipped: SMITHY_MODELS_DIR unset | | | < 50 ms | |");
+            let _ = writeln!(
+                out,
+                "| Codegen of the whole CodePipeline model, ms | skipped: SMITHY_MODELS_DIR unset | | | < 50 ms | |"
+            );
         }
     }
     let _ = writeln!(out, "| Codegen of model/codepipeline.json (3 operations), ms | {codegen_config_ms:.1} | | | | |");
@@ -286,10 +248,7 @@ fn table(
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
 fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm); hand-written because
     // pulling a date crate into xtask for one line of output is not worth it.
     let days = (secs / 86_400) as i64 + 719_468;
@@ -306,9 +265,7 @@ fn today() -> String {
 
 /// CPU count, CPU model and compiler, e.g. `2 CPUs (Intel(R) Xeon(R) Processor), rustc 1.95.0`.
 fn machine() -> String {
-    let cpus = std::thread::available_parallelism()
-        .map(|n| n.get().to_string())
-        .unwrap_or_else(|_| "?".into());
+    let cpus = std::thread::available_parallelism().map(|n| n.get().to_string()).unwrap_or_else(|_| "?".into());
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -323,13 +280,7 @@ fn machine() -> String {
         .arg("--version")
         .output()
         .ok()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .split_whitespace()
-                .take(2)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|| "rustc ?".into());
     format!("{cpus} CPUs ({model}), {rustc}")
 }

@@ -12,17 +12,11 @@ fuzz_target!(|data: &[u8]| {
     let model = match codegen::model::load_slice(FILE, data) {
         Ok(model) => model,
         Err(e) => {
-            assert!(
-                e.to_string().starts_with("fuzz.json: "),
-                "load error without the file name: {e}"
-            );
+            assert!(e.to_string().starts_with("fuzz.json: "), "load error without the file name: {e}");
             return;
         }
     };
     if let Err(e) = codegen::ir::lower(&model, &codegen::Selection::default()) {
-        assert!(
-            e.to_string().starts_with("fuzz.json: "),
-            "lowering error without the file name: {e}"
-        );
+        assert!(e.to_string().starts_with("fuzz.json: "), "lowering error without the file name: {e}");
     }
 });

@@ -75,11 +75,7 @@ fn option_specs(fields: &[Field]) -> Vec<OptionSpec<'_>> {
         if let Some(negated) = &negated {
             taken.insert(negated.clone());
         }
-        out.push(OptionSpec {
-            field,
-            name,
-            negated,
-        });
+        out.push(OptionSpec { field, name, negated });
     }
     out
 }
@@ -99,12 +95,8 @@ enum ArgShape {
 fn arg_shape(ty: &Ty) -> ArgShape {
     match &ty.kind {
         TyKind::Bool => ArgShape::Flag,
-        TyKind::Structure(_) | TyKind::Union(_) | TyKind::Map { .. } | TyKind::Document => {
-            ArgShape::Composite
-        }
-        TyKind::List { member, .. } => ArgShape::List {
-            composite: is_composite(member),
-        },
+        TyKind::Structure(_) | TyKind::Union(_) | TyKind::Map { .. } | TyKind::Document => ArgShape::Composite,
+        TyKind::List { member, .. } => ArgShape::List { composite: is_composite(member) },
         _ => ArgShape::Scalar,
     }
 }
@@ -112,11 +104,7 @@ fn arg_shape(ty: &Ty) -> ArgShape {
 fn is_composite(ty: &Ty) -> bool {
     matches!(
         ty.kind,
-        TyKind::Structure(_)
-            | TyKind::Union(_)
-            | TyKind::Map { .. }
-            | TyKind::List { .. }
-            | TyKind::Document
+        TyKind::Structure(_) | TyKind::Union(_) | TyKind::Map { .. } | TyKind::List { .. } | TyKind::Document
     )
 }
 
@@ -137,11 +125,7 @@ fn uses_source(ty: &Ty) -> bool {
 
 /// The whole `cli` module.
 pub fn emit(service: &Service) -> TokenStream {
-    let inputs: Vec<String> = service
-        .operations
-        .iter()
-        .map(|op| op.input.clone())
-        .collect();
+    let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
     let needed = reachable(service, inputs.iter().cloned());
     // `read_` functions are needed for the types that appear inside another type.
     let mut nested = Vec::new();
@@ -177,16 +161,8 @@ pub fn emit(service: &Service) -> TokenStream {
         }
     }
 
-    let commands: Vec<TokenStream> = service
-        .operations
-        .iter()
-        .map(|op| command_fn(service, op))
-        .collect();
-    let runners: Vec<TokenStream> = service
-        .operations
-        .iter()
-        .map(|op| run_fn(service, op))
-        .collect();
+    let commands: Vec<TokenStream> = service.operations.iter().map(|op| command_fn(service, op)).collect();
+    let runners: Vec<TokenStream> = service.operations.iter().map(|op| run_fn(service, op)).collect();
     let arms = service.operations.iter().map(|op| {
         let name = naming::kebab(&op.name);
         let run = format_ident!("run_{}", naming::unraw(&op.fn_name));
@@ -198,14 +174,10 @@ pub fn emit(service: &Service) -> TokenStream {
     });
 
     let bin = &service.crate_name;
-    let title = service
-        .title
-        .clone()
-        .unwrap_or_else(|| service.sdk_id.clone());
+    let title = service.title.clone().unwrap_or_else(|| service.sdk_id.clone());
     // The AWS CLI names a service's command group by its SDK ID, lower case, spaces as hyphens.
     let group = service.sdk_id.to_lowercase().replace(' ', "-");
-    let about =
-        format!("Calls {title} from the command line, as the AWS CLI's `aws {group}` commands do");
+    let about = format!("Calls {title} from the command line, as the AWS CLI's `aws {group}` commands do");
     let long_about = format!(
         "{about}.\n\nEach command takes one option per input member (structures as JSON or shorthand \
          `key=value,...`), or the whole input from --cli-input-json / --cli-input-yaml."
@@ -285,11 +257,7 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
     let func = format_ident!("command_{}", naming::unraw(&op.fn_name));
     let name = naming::kebab(&op.name);
     let docs = docs_markdown(op.docs.as_deref());
-    let about = if docs.is_empty() {
-        format!("Calls {}", op.name)
-    } else {
-        first_sentence(&docs)
-    };
+    let about = if docs.is_empty() { format!("Calls {}", op.name) } else { first_sentence(&docs) };
     let long_about = if docs.is_empty() { about.clone() } else { docs };
     let input = service.structure(&op.input);
     let output = service.structure(&op.output);
@@ -343,32 +311,19 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
 /// Short and long help for a member's option.
 fn option_help(service: &Service, field: &Field) -> (String, String) {
     let docs = docs_markdown(field.docs.as_deref());
-    let short = if docs.is_empty() {
-        format!("Sets `{}`", field.member_name)
-    } else {
-        first_sentence(&docs)
-    };
+    let short = if docs.is_empty() { format!("Sets `{}`", field.member_name) } else { first_sentence(&docs) };
     let mut long = if docs.is_empty() { short.clone() } else { docs };
-    let required = if matches!(field.presence, Presence::Required) {
-        ", required"
-    } else {
-        ""
-    };
+    let required = if matches!(field.presence, Presence::Required) { ", required" } else { "" };
     let _ = write!(long, "\n\nType: {}{required}", type_label(&field.ty));
     let details = value_details(service, &field.ty);
     if !details.is_empty() {
         let _ = write!(long, "; {details}");
     }
     match &field.ty.kind {
-        TyKind::Timestamp(_) => {
-            long.push_str("\nGive epoch seconds (1700000000) or ISO 8601 (2023-11-14T22:13:20Z).")
-        }
+        TyKind::Timestamp(_) => long.push_str("\nGive epoch seconds (1700000000) or ISO 8601 (2023-11-14T22:13:20Z)."),
         TyKind::Bool => {
-            let _ = write!(
-                long,
-                "\nGive the option to set true; --no-{} sets false.",
-                naming::kebab(&field.member_name)
-            );
+            let _ =
+                write!(long, "\nGive the option to set true; --no-{} sets false.", naming::kebab(&field.member_name));
         }
         _ => {}
     }
@@ -388,17 +343,10 @@ fn option_help(service: &Service, field: &Field) -> (String, String) {
         if !shorthand.is_empty() {
             let _ = write!(long, "\nShorthand syntax:\n  {shorthand}\n");
         }
-        let _ = write!(
-            long,
-            "\nJSON syntax:\n  {}",
-            json_syntax(service, &field.ty, 2, &mut Vec::new())
-        );
+        let _ = write!(long, "\nJSON syntax:\n  {}", json_syntax(service, &field.ty, 2, &mut Vec::new()));
     } else if matches!(field.ty.kind, TyKind::List { .. }) {
-        let _ = write!(
-            long,
-            "\nGive several values (--{} a b c) or one JSON array.",
-            naming::kebab(&field.member_name)
-        );
+        let _ =
+            write!(long, "\nGive several values (--{} a b c) or one JSON array.", naming::kebab(&field.member_name));
     }
     (short, long.trim_end().to_string())
 }
@@ -466,20 +414,12 @@ fn value_details(service: &Service, ty: &Ty) -> String {
     if let Some(length) = &ty.constraints.length {
         parts.push(format!(
             "length {}{unit}",
-            bounds_text(
-                length.min.map(|n| n.to_string()),
-                length.max.map(|n| n.to_string())
-            )
+            bounds_text(length.min.map(|n| n.to_string()), length.max.map(|n| n.to_string()))
         ));
     }
     if let Some(range) = &ty.constraints.range {
-        parts.push(format!(
-            "value {}",
-            bounds_text(
-                range.min.map(|n| n.to_string()),
-                range.max.map(|n| n.to_string())
-            )
-        ));
+        parts
+            .push(format!("value {}", bounds_text(range.min.map(|n| n.to_string()), range.max.map(|n| n.to_string()))));
     }
     if let Some(name) = &ty.constraints.pattern {
         if let Some(pattern) = service.patterns.iter().find(|p| &p.name == name) {
@@ -499,31 +439,12 @@ fn bounds_text(min: Option<String>, max: Option<String>) -> String {
 }
 
 /// `name -> (type, required)` lines with the member's first sentence, nested members indented.
-fn describe_fields(
-    service: &Service,
-    fields: &[Field],
-    indent: usize,
-    stack: &mut Vec<String>,
-    out: &mut String,
-) {
+fn describe_fields(service: &Service, fields: &[Field], indent: usize, stack: &mut Vec<String>, out: &mut String) {
     let pad = " ".repeat(indent);
     for field in fields {
-        let required = if matches!(field.presence, Presence::Required) {
-            ", required"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "{pad}{} -> ({}{required})",
-            field.member_name,
-            type_label(&field.ty)
-        );
-        let summary = field
-            .docs
-            .as_deref()
-            .map(|d| first_sentence(&html_to_markdown(d)))
-            .unwrap_or_default();
+        let required = if matches!(field.presence, Presence::Required) { ", required" } else { "" };
+        let _ = writeln!(out, "{pad}{} -> ({}{required})", field.member_name, type_label(&field.ty));
+        let summary = field.docs.as_deref().map(|d| first_sentence(&html_to_markdown(d))).unwrap_or_default();
         if !summary.is_empty() {
             let _ = writeln!(out, "{pad}    {summary}");
         }
@@ -564,11 +485,7 @@ fn shorthand_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Strin
             format!("{one},{one}")
         }
         TyKind::Document => "{...}".into(),
-        _ => type_label(ty)
-            .split(' ')
-            .next()
-            .unwrap_or("string")
-            .to_string(),
+        _ => type_label(ty).split(' ').next().unwrap_or("string").to_string(),
     }
 }
 
@@ -585,13 +502,7 @@ fn shorthand_members(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Str
             stack.push(name.clone());
             let parts: Vec<String> = fields
                 .iter()
-                .map(|f| {
-                    format!(
-                        "{}={}",
-                        f.member_name,
-                        shorthand_value(service, &f.ty, stack)
-                    )
-                })
+                .map(|f| format!("{}={}", f.member_name, shorthand_value(service, &f.ty, stack)))
                 .collect();
             stack.pop();
             parts.join(",")
@@ -610,11 +521,9 @@ fn json_syntax(service: &Service, ty: &Ty, indent: usize, stack: &mut Vec<String
     match &ty.kind {
         TyKind::String => "\"string\"".into(),
         TyKind::Enum(name) => match service.type_def(name).map(|d| &d.kind) {
-            Some(TypeDefKind::Enum(variants)) if !variants.is_empty() => variants
-                .iter()
-                .map(|v| Value::String(v.value.clone()).to_string())
-                .collect::<Vec<_>>()
-                .join("|"),
+            Some(TypeDefKind::Enum(variants)) if !variants.is_empty() => {
+                variants.iter().map(|v| Value::String(v.value.clone()).to_string()).collect::<Vec<_>>().join("|")
+            }
             _ => "\"string\"".into(),
         },
         TyKind::Bool => "true|false".into(),
@@ -633,13 +542,7 @@ fn json_syntax(service: &Service, ty: &Ty, indent: usize, stack: &mut Vec<String
             stack.push(name.clone());
             let members: Vec<String> = fields
                 .iter()
-                .map(|f| {
-                    format!(
-                        "{pad}  \"{}\": {}",
-                        f.member_name,
-                        json_syntax(service, &f.ty, indent + 2, stack)
-                    )
-                })
+                .map(|f| format!("{pad}  \"{}\": {}", f.member_name, json_syntax(service, &f.ty, indent + 2, stack)))
                 .collect();
             stack.pop();
             format!("{{\n{}\n{pad}}}", members.join(",\n"))
@@ -647,10 +550,7 @@ fn json_syntax(service: &Service, ty: &Ty, indent: usize, stack: &mut Vec<String
         TyKind::List { member, .. } => {
             format!("[{}, ...]", json_syntax(service, member, indent, stack))
         }
-        TyKind::Map { value, .. } => format!(
-            "{{\"string\": {}, ...}}",
-            json_syntax(service, value, indent, stack)
-        ),
+        TyKind::Map { value, .. } => format!("{{\"string\": {}, ...}}", json_syntax(service, value, indent, stack)),
         _ => type_label(ty).replace(' ', "-"),
     }
 }
@@ -660,25 +560,18 @@ fn skeleton_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Value 
     match &ty.kind {
         TyKind::String | TyKind::Blob => Value::String(String::new()),
         TyKind::Bool => Value::Bool(true),
-        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::BigInteger => {
-            Value::from(0)
-        }
+        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::BigInteger => Value::from(0),
         TyKind::Float | TyKind::Double | TyKind::BigDecimal => Value::from(0.0),
         TyKind::Timestamp(_) => Value::String("1970-01-01T00:00:00Z".into()),
         TyKind::Document => Value::Object(Map::new()),
         TyKind::Enum(name) => match service.type_def(name).map(|d| &d.kind) {
-            Some(TypeDefKind::Enum(variants)) => Value::String(
-                variants
-                    .first()
-                    .map(|v| v.value.clone())
-                    .unwrap_or_default(),
-            ),
+            Some(TypeDefKind::Enum(variants)) => {
+                Value::String(variants.first().map(|v| v.value.clone()).unwrap_or_default())
+            }
             _ => Value::String(String::new()),
         },
         TyKind::IntEnum(name) => match service.type_def(name).map(|d| &d.kind) {
-            Some(TypeDefKind::IntEnum(variants)) => {
-                Value::from(variants.first().map(|v| v.value).unwrap_or_default())
-            }
+            Some(TypeDefKind::IntEnum(variants)) => Value::from(variants.first().map(|v| v.value).unwrap_or_default()),
             _ => Value::from(0),
         },
         TyKind::Structure(name) | TyKind::Union(name) => {
@@ -689,10 +582,7 @@ fn skeleton_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Value 
                 stack.push(name.clone());
                 // A union holds exactly one member, so its skeleton shows the first.
                 for field in fields.iter().take(if is_union { 1 } else { usize::MAX }) {
-                    object.insert(
-                        field.member_name.clone(),
-                        skeleton_value(service, &field.ty, stack),
-                    );
+                    object.insert(field.member_name.clone(), skeleton_value(service, &field.ty, stack));
                 }
                 stack.pop();
             }
@@ -713,10 +603,7 @@ fn json_skeleton(service: &Service, structure: &str) -> String {
     let mut object = Map::new();
     let mut stack = vec![structure.to_string()];
     for field in fields {
-        object.insert(
-            field.member_name.clone(),
-            skeleton_value(service, &field.ty, &mut stack),
-        );
+        object.insert(field.member_name.clone(), skeleton_value(service, &field.ty, &mut stack));
     }
     let mut out = String::new();
     write_json(&Value::Object(object), 0, &mut out);
@@ -753,13 +640,7 @@ fn write_json(value: &Value, depth: usize, out: &mut String) {
 fn yaml_skeleton(service: &Service, structure: &str) -> String {
     let mut out = String::new();
     let mut stack = vec![structure.to_string()];
-    yaml_fields(
-        service,
-        &service.structure(structure).fields,
-        0,
-        &mut stack,
-        &mut out,
-    );
+    yaml_fields(service, &service.structure(structure).fields, 0, &mut stack, &mut out);
     if out.is_empty() {
         out.push_str("{}\n");
     }
@@ -771,11 +652,7 @@ fn yaml_comment(service: &Service, field: &Field) -> String {
     if matches!(field.presence, Presence::Required) {
         parts.push("[REQUIRED]".to_string());
     }
-    let summary = field
-        .docs
-        .as_deref()
-        .map(|d| first_sentence(&html_to_markdown(d)))
-        .unwrap_or_default();
+    let summary = field.docs.as_deref().map(|d| first_sentence(&html_to_markdown(d))).unwrap_or_default();
     if !summary.is_empty() {
         parts.push(summary);
     }
@@ -798,35 +675,19 @@ fn yaml_scalar(value: &Value) -> String {
     }
 }
 
-fn yaml_fields(
-    service: &Service,
-    fields: &[Field],
-    indent: usize,
-    stack: &mut Vec<String>,
-    out: &mut String,
-) {
+fn yaml_fields(service: &Service, fields: &[Field], indent: usize, stack: &mut Vec<String>, out: &mut String) {
     let pad = " ".repeat(indent);
     for field in fields {
         let comment = yaml_comment(service, field);
         let key = yaml_key(&field.member_name);
-        yaml_entry(
-            service,
-            &field.ty,
-            &format!("{pad}{key}:"),
-            &comment,
-            indent,
-            stack,
-            out,
-        );
+        yaml_entry(service, &field.ty, &format!("{pad}{key}:"), &comment, indent, stack, out);
     }
 }
 
 fn yaml_key(name: &str) -> String {
     // Plain keys must read back as strings: YAML would take `null`, `true`, `on` or `12` as other types.
     let plain = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-')
         && !matches!(
             name.to_ascii_lowercase().as_str(),
@@ -858,38 +719,18 @@ fn yaml_entry(
                 return;
             }
             let _ = writeln!(out, "{head}{comment}");
-            let take = if matches!(ty.kind, TyKind::Union(_)) {
-                1
-            } else {
-                fields.len()
-            };
+            let take = if matches!(ty.kind, TyKind::Union(_)) { 1 } else { fields.len() };
             stack.push(name.clone());
             yaml_fields(service, &fields[..take], indent + 2, stack, out);
             stack.pop();
         }
         TyKind::List { member, .. } => {
             let _ = writeln!(out, "{head}{comment}");
-            yaml_entry(
-                service,
-                member,
-                &format!("{pad}-"),
-                "",
-                indent + 2,
-                stack,
-                out,
-            );
+            yaml_entry(service, member, &format!("{pad}-"), "", indent + 2, stack, out);
         }
         TyKind::Map { value, .. } => {
             let _ = writeln!(out, "{head}{comment}");
-            yaml_entry(
-                service,
-                value,
-                &format!("{pad}KeyName:"),
-                "",
-                indent + 2,
-                stack,
-                out,
-            );
+            yaml_entry(service, value, &format!("{pad}KeyName:"), "", indent + 2, stack, out);
         }
         TyKind::Document => {
             let _ = writeln!(out, "{head} {{}}{comment}");
@@ -978,11 +819,7 @@ fn option_read(spec: &OptionSpec<'_>) -> TokenStream {
         }
     };
     let read = read_expr(&field.ty);
-    let source = if uses_source(&field.ty) {
-        quote!(source)
-    } else {
-        quote!(_source)
-    };
+    let source = if uses_source(&field.ty) { quote!(source) } else { quote!(_source) };
     quote! {
         if let ::std::option::Option::Some(value) =
             crate::runtime::cli_app::option(matches, #name, #member, #kind, |value, #source| #read)?
@@ -997,11 +834,7 @@ fn fill_fn(name: &str, fields: &[Field]) -> TokenStream {
     let func = format_ident!("fill_{}", fn_suffix(name));
     let builder = format_ident!("{}Builder", naming::unraw(name));
     let members: Vec<&str> = fields.iter().map(|f| f.member_name.as_str()).collect();
-    let source = if fields.iter().any(|f| uses_source(&f.ty)) {
-        quote!(source)
-    } else {
-        quote!(_source)
-    };
+    let source = if fields.iter().any(|f| uses_source(&f.ty)) { quote!(source) } else { quote!(_source) };
     let body = if fields.is_empty() {
         quote! {
             if let ::std::option::Option::Some(key) = crate::runtime::cli_input::object(value)?.keys().next() {
@@ -1047,11 +880,7 @@ fn read_structure_fn(name: &str, fields: &[Field]) -> TokenStream {
     let func = format_ident!("read_{}", fn_suffix(name));
     let fill = format_ident!("fill_{}", fn_suffix(name));
     let ty = ident(name);
-    let source = if fields.iter().any(|f| uses_source(&f.ty)) {
-        quote!(source)
-    } else {
-        quote!(_source)
-    };
+    let source = if fields.iter().any(|f| uses_source(&f.ty)) { quote!(source) } else { quote!(_source) };
     quote! {
         fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
             #fill(crate::types::#ty::builder(), value, #source)?
@@ -1066,11 +895,7 @@ fn read_union_fn(name: &str, fields: &[Field]) -> TokenStream {
     let func = format_ident!("read_{}", fn_suffix(name));
     let ty = ident(name);
     let members: Vec<&str> = fields.iter().map(|f| f.member_name.as_str()).collect();
-    let source = if fields.iter().any(|f| uses_source(&f.ty)) {
-        quote!(source)
-    } else {
-        quote!(_source)
-    };
+    let source = if fields.iter().any(|f| uses_source(&f.ty)) { quote!(source) } else { quote!(_source) };
     let arms = fields.iter().map(|f| {
         let member = &f.member_name;
         let variant = ident(&f.rust_name);
@@ -1139,11 +964,7 @@ fn read_expr(ty: &Ty) -> TokenStream {
                 quote!(#input::list(value, source, |value| #item))
             }
         }
-        TyKind::Map {
-            key,
-            value: value_ty,
-            sparse,
-        } => {
+        TyKind::Map { key, value: value_ty, sparse } => {
             let item = read_expr(value_ty);
             let key = match &key.kind {
                 TyKind::Enum(name) => {

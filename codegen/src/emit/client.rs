@@ -16,10 +16,7 @@ pub fn emit(service: &Service) -> TokenStream {
     // splitting (`CodePipeline` is `CODEPIPELINE`, not `CODE_PIPELINE`).
     let env_suffix = service.sdk_id.replace(' ', "_").to_ascii_uppercase();
     let methods = service.operations.iter().map(operation_methods);
-    let fluent = service
-        .operations
-        .iter()
-        .map(|op| fluent_builder(service, op));
+    let fluent = service.operations.iter().map(|op| fluent_builder(service, op));
     let sdk_id = &service.sdk_id;
     let client_doc = format!(
         " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration.\n\n{}",
@@ -87,10 +84,7 @@ fn client_example(service: &Service) -> String {
     let krate = service.crate_name.replace('-', "_");
     let mut call = String::new();
     if let Some(op) = service.operations.first() {
-        call.push_str(&format!(
-            " let output = client\n     .{}()\n",
-            crate::naming::unraw(&op.fn_name)
-        ));
+        call.push_str(&format!(" let output = client\n     .{}()\n", crate::naming::unraw(&op.fn_name)));
         for field in &service.structure(&op.input).fields {
             if field.presence == Presence::Required && matches!(field.ty.kind, TyKind::String) {
                 call.push_str(&format!("     .{}(\"example\")\n", field.rust_name));
@@ -211,10 +205,7 @@ fn fluent_setter(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let set_name = format_ident!("set_{}", crate::naming::unraw(&field.rust_name));
     let ty = rust_type(&field.ty);
-    let docs = doc_attrs(
-        field.docs.as_deref(),
-        &format!("Sets `{}`.", field.wire_name),
-    );
+    let docs = doc_attrs(field.docs.as_deref(), &format!("Sets `{}`.", field.wire_name));
     let set_doc = format!(" Sets or clears `{}`.", field.wire_name);
     let param = match &field.ty.kind {
         TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),

@@ -19,7 +19,8 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` lines for model documentation, converted from HTML; `fallback` when there is none.
 pub fn doc_attrs(docs: Option<&str>, fallback: &str) -> TokenStream {
-    let text = docs.map(docs::html_to_markdown).filter(|t| !t.trim().is_empty()).unwrap_or_else(|| fallback.to_string());
+    let text =
+        docs.map(docs::html_to_markdown).filter(|t| !t.trim().is_empty()).unwrap_or_else(|| fallback.to_string());
     doc_lines(&text)
 }
 

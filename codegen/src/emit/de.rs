@@ -222,7 +222,9 @@ fn read_value(ty: &Ty) -> TokenStream {
             quote!(crate::runtime::json_time::read(value, crate::runtime::json_time::Format::#format))
         }
         TyKind::Blob => quote!(crate::runtime::blob::read(value)),
-        TyKind::Document => quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(value.clone())),
+        TyKind::Document => {
+            quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(value.clone()))
+        }
         TyKind::Enum(name) => {
             let name = ident(name);
             quote!(crate::runtime::json::string(value).map(crate::types::#name::from))

@@ -75,7 +75,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         }
 
         impl #name {
-            /// The error code (`JobNotFoundException`), if known.
+            /// The error code on the wire (a modeled error's shape name), if known.
             pub fn code(&self) -> ::std::option::Option<&str> {
                 match self {
                     #(#codes)*

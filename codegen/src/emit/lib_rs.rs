@@ -63,6 +63,7 @@ pub fn emit(service: &Service) -> TokenStream {
         pub mod cli;
         #[rustfmt::skip]
         pub mod error;
+        #[rustfmt::skip]
         pub mod runtime;
         #[rustfmt::skip]
         pub mod types;

@@ -13,7 +13,8 @@ pub fn emit(service: &Service) -> TokenStream {
     let needed = reachable(service, inputs.iter().cloned());
     // The command-line tool (feature `cli`) also prints outputs; what only it needs is compiled only with it.
     let outputs = service.operations.iter().map(|op| op.output.clone());
-    let cli_only: std::collections::BTreeSet<String> = reachable(service, outputs).difference(&needed).cloned().collect();
+    let cli_only: std::collections::BTreeSet<String> =
+        reachable(service, outputs).difference(&needed).cloned().collect();
     let mut fns = Vec::new();
     // Models may share one input structure between operations; it gets one `to_json_body`.
     let mut with_method = std::collections::BTreeSet::new();
@@ -161,7 +162,9 @@ fn write_value(ty: &Ty, value: TokenStream, writer: TokenStream) -> TokenStream 
     match &ty.kind {
         TyKind::String => quote! { #writer.string(#value); },
         TyKind::Bool => quote! { #writer.boolean(*#value); },
-        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => quote! { #writer.integer(i64::from(*#value)); },
+        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => {
+            quote! { #writer.integer(i64::from(*#value)); }
+        }
         TyKind::Float | TyKind::Double => quote! { #writer.float(f64::from(*#value)); },
         TyKind::BigInteger | TyKind::BigDecimal => quote! { #writer.raw_number(#value.as_str()); },
         TyKind::Timestamp(format) => {

@@ -3,7 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::common::{allow_deprecated, contains_sensitive_ty, deprecated_attr, doc_attrs, field_type, ident, rust_type};
+use super::common::{
+    allow_deprecated, contains_sensitive_ty, deprecated_attr, doc_attrs, field_type, ident, rust_type,
+};
 use crate::ir::{
     DefaultValue, EnumVariant, Field, IntEnumVariant, Presence, Service, Structure, TyKind, TypeDef, TypeDefKind,
 };
@@ -78,7 +80,8 @@ fn structure(def: &TypeDef, s: &Structure) -> TokenStream {
 fn error_impls(def: &TypeDef, s: &Structure) -> TokenStream {
     let name = ident(&def.name);
     let code = s.error.as_ref().map(|e| e.code.as_str()).unwrap_or_default();
-    let message = s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message") && matches!(f.ty.kind, TyKind::String));
+    let message =
+        s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message") && matches!(f.ty.kind, TyKind::String));
     let display = match message {
         Some(f) if !contains_sensitive_ty(&f.ty) => {
             let field = ident(&f.rust_name);
@@ -244,7 +247,11 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
     let debug = debug_impl(&format!("{}Builder", crate::naming::unraw(&def.name)), &s.fields, s.sensitive);
     let derive_debug = if debug.is_empty() { quote!(Debug,) } else { TokenStream::new() };
     let build_doc = if checks.is_empty() {
-        format!(" Builds the [`{}`](crate::types::{}); it has no required members, so this cannot fail.", def.name, crate::naming::unraw(&def.name))
+        format!(
+            " Builds the [`{}`](crate::types::{}); it has no required members, so this cannot fail.",
+            def.name,
+            crate::naming::unraw(&def.name)
+        )
     } else {
         format!(
             " Builds the [`{}`](crate::types::{}), or fails naming every required member that was not set.",

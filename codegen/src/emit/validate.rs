@@ -105,11 +105,11 @@ fn field_check(field: &Field) -> Option<TokenStream> {
 /// Statements checking `value` (an expression of type `&T`) at `path` (an expression of type `&Path`).
 fn value_check(ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
     let Constraints { length, range, pattern } = &ty.constraints;
-    let opt = |v: Option<u64>| match v {
+    let opt = |v: Option<u64>| match v.map(proc_macro2::Literal::u64_unsuffixed) {
         Some(v) => quote!(::std::option::Option::Some(#v)),
         None => quote!(::std::option::Option::None),
     };
-    let optf = |v: Option<f64>| match v {
+    let optf = |v: Option<f64>| match v.map(proc_macro2::Literal::f64_unsuffixed) {
         Some(v) => quote!(::std::option::Option::Some(#v)),
         None => quote!(::std::option::Option::None),
     };

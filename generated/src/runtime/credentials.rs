@@ -101,10 +101,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &akid)
             .field("secret_access_key", &REDACTED)
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| REDACTED),
-            )
+            .field("session_token", &self.session_token.as_ref().map(|_| REDACTED))
             .field("expiry", &self.expiry)
             .finish()
     }
@@ -139,10 +136,7 @@ pub struct CredentialsError {
 impl CredentialsError {
     /// Creates an error of the given kind. `message` must not contain secret values.
     pub fn new(kind: CredentialsErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
+        Self { kind, message: message.into() }
     }
 
     /// The source has no credentials; see [`CredentialsErrorKind::NotFound`].
@@ -236,9 +230,7 @@ impl Environment {
 
     /// Variables come from `lookup`, which returns `None` for an unset variable.
     pub fn from_fn(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
-        Self {
-            lookup: Some(Arc::new(lookup)),
-        }
+        Self { lookup: Some(Arc::new(lookup)) }
     }
 
     /// Exactly these variables, and no others.
@@ -247,10 +239,7 @@ impl Environment {
         K: Into<String>,
         V: Into<String>,
     {
-        let map: HashMap<String, String> = pairs
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
+        let map: HashMap<String, String> = pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         Self::from_fn(move |name| map.get(name).cloned())
     }
 
@@ -305,20 +294,14 @@ impl EnvironmentCredentials {
         const AKID: &str = "AWS_ACCESS_KEY_ID";
         const SECRET: &str = "AWS_SECRET_ACCESS_KEY";
         match (self.env.get(AKID), self.env.get(SECRET)) {
-            (Some(akid), Some(secret)) => Ok(Credentials::new(
-                akid,
-                secret,
-                self.env.get("AWS_SESSION_TOKEN"),
-            )),
-            (None, None) => Err(CredentialsError::not_found(format!(
-                "environment: {AKID} is not set"
-            ))),
-            (Some(_), None) => Err(CredentialsError::invalid_configuration(format!(
-                "environment: {AKID} is set but {SECRET} is not"
-            ))),
-            (None, Some(_)) => Err(CredentialsError::invalid_configuration(format!(
-                "environment: {SECRET} is set but {AKID} is not"
-            ))),
+            (Some(akid), Some(secret)) => Ok(Credentials::new(akid, secret, self.env.get("AWS_SESSION_TOKEN"))),
+            (None, None) => Err(CredentialsError::not_found(format!("environment: {AKID} is not set"))),
+            (Some(_), None) => {
+                Err(CredentialsError::invalid_configuration(format!("environment: {AKID} is set but {SECRET} is not")))
+            }
+            (None, Some(_)) => {
+                Err(CredentialsError::invalid_configuration(format!("environment: {SECRET} is set but {AKID} is not")))
+            }
         }
     }
 }
@@ -358,11 +341,7 @@ impl ProfileFileCredentials {
 
     /// Locates the file and profile through `env` instead of the process environment.
     pub fn with_env(env: Environment) -> Self {
-        Self {
-            env,
-            path: None,
-            profile: None,
-        }
+        Self { env, path: None, profile: None }
     }
 
     /// Reads this file instead of the one the environment points to.
@@ -421,10 +400,7 @@ impl ProfileFileCredentials {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(CredentialsError::not_found(format!(
-                    "profile file: {} does not exist",
-                    path.display()
-                )))
+                return Err(CredentialsError::not_found(format!("profile file: {} does not exist", path.display())))
             }
             Err(e) => {
                 return Err(CredentialsError::new(
@@ -446,13 +422,8 @@ impl ProvideCredentials for ProfileFileCredentials {
 
 /// Keys of profiles that get credentials some other way, which this module does not
 /// implement; mentioning them turns "no aws_access_key_id" into an actionable message.
-const UNSUPPORTED_PROFILE_KEYS: &[&str] = &[
-    "role_arn",
-    "credential_process",
-    "sso_session",
-    "sso_start_url",
-    "web_identity_token_file",
-];
+const UNSUPPORTED_PROFILE_KEYS: &[&str] =
+    &["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"];
 
 /// Picks `profile` out of credentials-file `text` (read from `path`, named in errors).
 fn credentials_from_profile_text(
@@ -463,9 +434,7 @@ fn credentials_from_profile_text(
 ) -> Result<Credentials, CredentialsError> {
     let file = path.display();
     let profiles = parse_profiles(text).map_err(|(line, problem)| {
-        CredentialsError::invalid_configuration(format!(
-            "profile file: {file} line {line}: {problem}"
-        ))
+        CredentialsError::invalid_configuration(format!("profile file: {file} line {line}: {problem}"))
     })?;
     let Some(section) = profiles.get(profile) else {
         let message = format!("profile file: profile [{profile}] not found in {file}");
@@ -485,17 +454,9 @@ fn credentials_from_profile_text(
             "profile file: profile [{profile}] in {file} has no {key}{hint}"
         ))
     };
-    let akid = section
-        .get("aws_access_key_id")
-        .ok_or_else(|| missing("aws_access_key_id"))?;
-    let secret = section
-        .get("aws_secret_access_key")
-        .ok_or_else(|| missing("aws_secret_access_key"))?;
-    Ok(Credentials::new(
-        akid.clone(),
-        secret.clone(),
-        section.get("aws_session_token").cloned(),
-    ))
+    let akid = section.get("aws_access_key_id").ok_or_else(|| missing("aws_access_key_id"))?;
+    let secret = section.get("aws_secret_access_key").ok_or_else(|| missing("aws_secret_access_key"))?;
+    Ok(Credentials::new(akid.clone(), secret.clone(), section.get("aws_session_token").cloned()))
 }
 
 /// Sections of an INI file: profile name -> (lowercased key -> value).
@@ -612,10 +573,7 @@ impl DefaultCredentialsChain {
                 Err(e) => return Err(e),
             }
         }
-        Err(CredentialsError::not_found(format!(
-            "no credentials in any source; tried {}",
-            tried.join("; then ")
-        )))
+        Err(CredentialsError::not_found(format!("no credentials in any source; tried {}", tried.join("; then "))))
     }
 }
 
@@ -639,10 +597,7 @@ mod tests {
     /// The providers here finish on first poll, so one poll with a no-op waker is enough.
     fn ready<T>(future: impl Future<Output = T>) -> T {
         let mut future = std::pin::pin!(future);
-        match future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
+        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
             Poll::Ready(value) => value,
             Poll::Pending => panic!("provider future was not ready on first poll"),
         }
@@ -695,14 +650,8 @@ mod tests {
         let text = format!("{creds:?}");
         assert_no_secret(&text);
         assert!(text.contains("AKIA** redacted **"), "{text}");
-        assert!(
-            text.contains("secret_access_key: \"** redacted **\""),
-            "{text}"
-        );
-        assert!(
-            text.contains("session_token: Some(\"** redacted **\")"),
-            "{text}"
-        );
+        assert!(text.contains("secret_access_key: \"** redacted **\""), "{text}");
+        assert!(text.contains("session_token: Some(\"** redacted **\")"), "{text}");
         // Pretty form, and a short id that must be hidden entirely.
         let short = Credentials::new("AKID", SECRET, None);
         let text = format!("{short:#?}");
@@ -717,13 +666,9 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", SECRET),
             ("AWS_SESSION_TOKEN", TOKEN),
         ]);
-        let provider: Arc<dyn ProvideCredentials> =
-            Arc::new(Credentials::new(AKID, SECRET, Some(TOKEN.to_owned())));
+        let provider: Arc<dyn ProvideCredentials> = Arc::new(Credentials::new(AKID, SECRET, Some(TOKEN.to_owned())));
         assert_no_secret(&format!("{provider:?}"));
-        assert_no_secret(&format!(
-            "{:?}",
-            EnvironmentCredentials::with_env(env.clone())
-        ));
+        assert_no_secret(&format!("{:?}", EnvironmentCredentials::with_env(env.clone())));
         assert_no_secret(&format!("{:?}", DefaultCredentialsChain::with_env(env)));
         assert_no_secret(&format!("{:?}", Some(vec![provider])));
     }
@@ -740,10 +685,7 @@ mod tests {
 
     #[test]
     fn environment_provider_reads_keys_and_optional_token() {
-        let env = Environment::from_pairs([
-            ("AWS_ACCESS_KEY_ID", AKID),
-            ("AWS_SECRET_ACCESS_KEY", SECRET),
-        ]);
+        let env = Environment::from_pairs([("AWS_ACCESS_KEY_ID", AKID), ("AWS_SECRET_ACCESS_KEY", SECRET)]);
         let creds = ready(EnvironmentCredentials::with_env(env).provide_credentials()).unwrap();
         assert_eq!(creds, Credentials::new(AKID, SECRET, None));
 
@@ -758,11 +700,9 @@ mod tests {
 
     #[test]
     fn environment_provider_explains_missing_and_partial_configuration() {
-        let none = EnvironmentCredentials::with_env(Environment::from_pairs(
-            Vec::<(String, String)>::new(),
-        ))
-        .load()
-        .unwrap_err();
+        let none = EnvironmentCredentials::with_env(Environment::from_pairs(Vec::<(String, String)>::new()))
+            .load()
+            .unwrap_err();
         assert_eq!(none.kind(), CredentialsErrorKind::NotFound);
         assert!(none.message().contains("AWS_ACCESS_KEY_ID is not set"));
 
@@ -775,31 +715,19 @@ mod tests {
         .unwrap_err();
         assert_eq!(empty.kind(), CredentialsErrorKind::NotFound);
 
-        let only_akid = EnvironmentCredentials::with_env(Environment::from_pairs([(
-            "AWS_ACCESS_KEY_ID",
-            AKID,
-        )]))
-        .load()
-        .unwrap_err();
+        let only_akid = EnvironmentCredentials::with_env(Environment::from_pairs([("AWS_ACCESS_KEY_ID", AKID)]))
+            .load()
+            .unwrap_err();
         assert_eq!(only_akid.kind(), CredentialsErrorKind::InvalidConfiguration);
-        assert!(only_akid
-            .message()
-            .contains("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"));
+        assert!(only_akid.message().contains("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"));
         assert_no_secret(&only_akid.to_string());
 
-        let only_secret = EnvironmentCredentials::with_env(Environment::from_pairs([(
-            "AWS_SECRET_ACCESS_KEY",
-            SECRET,
-        )]))
-        .load()
-        .unwrap_err();
-        assert_eq!(
-            only_secret.kind(),
-            CredentialsErrorKind::InvalidConfiguration
-        );
-        assert!(only_secret
-            .message()
-            .contains("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"));
+        let only_secret =
+            EnvironmentCredentials::with_env(Environment::from_pairs([("AWS_SECRET_ACCESS_KEY", SECRET)]))
+                .load()
+                .unwrap_err();
+        assert_eq!(only_secret.kind(), CredentialsErrorKind::InvalidConfiguration);
+        assert!(only_secret.message().contains("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"));
         assert_no_secret(&format!("{only_secret} {only_secret:?}"));
     }
 
@@ -846,16 +774,8 @@ source_profile = default
     fn profile_parser_reports_line_numbers_without_content() {
         let cases = [
             ("[default\naws_access_key_id = x\n", 1, "closing ']'"),
-            (
-                "[default]\nwJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n",
-                2,
-                "expected",
-            ),
-            (
-                "aws_access_key_id = x\n[default]\n",
-                1,
-                "before any [profile]",
-            ),
+            ("[default]\nwJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n", 2, "expected"),
+            ("aws_access_key_id = x\n[default]\n", 1, "before any [profile]"),
             ("[default]\n\n = value\n", 3, "empty key"),
             ("[]\n", 1, "empty profile name"),
             ("[a] junk\n", 1, "after section header"),
@@ -885,39 +805,22 @@ source_profile = default
         let path = file.0.display().to_string();
 
         let env = Environment::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", path.clone())]);
-        let creds =
-            ready(ProfileFileCredentials::with_env(env.clone()).provide_credentials()).unwrap();
-        assert_eq!(
-            creds,
-            Credentials::new("AKIADEFAULTEXAMPLE01", "defaultsecret", None)
-        );
+        let creds = ready(ProfileFileCredentials::with_env(env.clone()).provide_credentials()).unwrap();
+        assert_eq!(creds, Credentials::new("AKIADEFAULTEXAMPLE01", "defaultsecret", None));
 
-        let env_work = Environment::from_pairs([
-            ("AWS_SHARED_CREDENTIALS_FILE", path),
-            ("AWS_PROFILE", "work".to_owned()),
-        ]);
+        let env_work =
+            Environment::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", path), ("AWS_PROFILE", "work".to_owned())]);
         let creds = ProfileFileCredentials::with_env(env_work).load().unwrap();
-        assert_eq!(
-            creds,
-            Credentials::new(
-                "AKIAWORKEXAMPLE00001",
-                "work/secret+key",
-                Some("worktoken==".to_owned())
-            )
-        );
+        assert_eq!(creds, Credentials::new("AKIAWORKEXAMPLE00001", "work/secret+key", Some("worktoken==".to_owned())));
 
         // The builder override beats AWS_PROFILE.
-        let creds = ProfileFileCredentials::with_env(env)
-            .profile("work")
-            .load()
-            .unwrap();
+        let creds = ProfileFileCredentials::with_env(env).profile("work").load().unwrap();
         assert_eq!(creds.access_key_id(), "AKIAWORKEXAMPLE00001");
     }
 
     #[test]
     fn profile_provider_finds_file_under_home() {
-        let home =
-            std::env::temp_dir().join(format!("runtime-credentials-home-{}", std::process::id()));
+        let home = std::env::temp_dir().join(format!("runtime-credentials-home-{}", std::process::id()));
         std::fs::create_dir_all(home.join(".aws")).unwrap();
         std::fs::write(
             home.join(".aws").join("credentials"),
@@ -925,20 +828,12 @@ source_profile = default
         )
         .unwrap();
         let home_str = home.display().to_string();
-        let via_home =
-            ProfileFileCredentials::with_env(Environment::from_pairs([("HOME", home_str.clone())]))
-                .load();
-        let via_userprofile = ProfileFileCredentials::with_env(Environment::from_pairs([(
-            "USERPROFILE",
-            home_str.clone(),
-        )]))
-        .load();
+        let via_home = ProfileFileCredentials::with_env(Environment::from_pairs([("HOME", home_str.clone())])).load();
+        let via_userprofile =
+            ProfileFileCredentials::with_env(Environment::from_pairs([("USERPROFILE", home_str.clone())])).load();
         let via_tilde = ProfileFileCredentials::with_env(Environment::from_pairs([
             ("HOME", home_str),
-            (
-                "AWS_SHARED_CREDENTIALS_FILE",
-                "~/.aws/credentials".to_owned(),
-            ),
+            ("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials".to_owned()),
         ]))
         .load();
         let _ = std::fs::remove_dir_all(&home);
@@ -952,11 +847,7 @@ source_profile = default
         let file = TempFile::new(MULTI_PROFILE);
         let path = file.0.display().to_string();
         let provider = |profile: &str| {
-            ProfileFileCredentials::with_env(Environment::process())
-                .path(&file.0)
-                .profile(profile)
-                .load()
-                .unwrap_err()
+            ProfileFileCredentials::with_env(Environment::process()).path(&file.0).profile(profile).load().unwrap_err()
         };
 
         let missing = provider("nope");
@@ -976,10 +867,7 @@ source_profile = default
         );
 
         let no_secret = TempFile::new("[default]\naws_access_key_id = AKIAONLYKEYEXAMPLE01\n");
-        let err = ProfileFileCredentials::with_env(Environment::process())
-            .path(&no_secret.0)
-            .load()
-            .unwrap_err();
+        let err = ProfileFileCredentials::with_env(Environment::process()).path(&no_secret.0).load().unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
         assert!(err.message().contains("profile [default]"));
         assert!(err.message().contains("has no aws_secret_access_key"));
@@ -991,26 +879,18 @@ source_profile = default
     fn profile_provider_not_found_cases() {
         // Implicit default profile missing: not found, so a chain can move on.
         let file = TempFile::new("[other]\naws_access_key_id = a\naws_secret_access_key = b\n");
-        let err = ProfileFileCredentials::with_env(Environment::process())
-            .path(&file.0)
-            .load()
-            .unwrap_err();
+        let err = ProfileFileCredentials::with_env(Environment::process()).path(&file.0).load().unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
         assert!(err.message().contains("profile [default] not found"));
 
         let absent = std::env::temp_dir().join("runtime-credentials-test-does-not-exist");
-        let err = ProfileFileCredentials::with_env(Environment::process())
-            .path(&absent)
-            .load()
-            .unwrap_err();
+        let err = ProfileFileCredentials::with_env(Environment::process()).path(&absent).load().unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
         assert!(err.message().contains("does not exist"));
 
-        let err = ProfileFileCredentials::with_env(Environment::from_pairs(
-            Vec::<(String, String)>::new(),
-        ))
-        .load()
-        .unwrap_err();
+        let err = ProfileFileCredentials::with_env(Environment::from_pairs(Vec::<(String, String)>::new()))
+            .load()
+            .unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
         assert!(err.message().contains("HOME"));
     }
@@ -1035,17 +915,11 @@ source_profile = default
     #[test]
     fn chain_reports_every_source_it_tried() {
         let absent = std::env::temp_dir().join("runtime-credentials-chain-does-not-exist");
-        let env = Environment::from_pairs([(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            absent.display().to_string(),
-        )]);
+        let env = Environment::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", absent.display().to_string())]);
         let err = DefaultCredentialsChain::with_env(env).load().unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
         let message = err.to_string();
-        assert!(
-            message.contains("environment: AWS_ACCESS_KEY_ID is not set"),
-            "{message}"
-        );
+        assert!(message.contains("environment: AWS_ACCESS_KEY_ID is not set"), "{message}");
         assert!(message.contains("profile file:"), "{message}");
         assert!(message.contains(&absent.display().to_string()), "{message}");
     }

@@ -19,7 +19,7 @@ impl ErrorMetadata {
         ErrorMetadata { code, message, status, request_id }
     }
 
-    /// The error code without namespace (`JobNotFoundException`).
+    /// The error code without its namespace (e.g. `ThrottlingException`).
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
@@ -333,7 +333,9 @@ mod tests {
         assert_eq!(sanitize_error_code("FooError"), "FooError");
         assert_eq!(sanitize_error_code("com.amazonaws.codepipeline#JobNotFoundException"), "JobNotFoundException");
         assert_eq!(
-            sanitize_error_code("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"),
+            sanitize_error_code(
+                "aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+            ),
             "FooError"
         );
         assert_eq!(sanitize_error_code("FooError:http://example.com"), "FooError");

@@ -125,14 +125,9 @@ impl fmt::Display for TransportErrorKind {
         match self {
             Self::Connect => f.write_str("could not connect to the endpoint"),
             Self::Timeout => f.write_str("the HTTP exchange timed out"),
-            Self::Io => {
-                f.write_str("the connection failed while the request or response was in flight")
-            }
+            Self::Io => f.write_str("the connection failed while the request or response was in flight"),
             Self::ResponseTooLarge { limit } => {
-                write!(
-                    f,
-                    "the response body is larger than the limit of {limit} bytes"
-                )
+                write!(f, "the response body is larger than the limit of {limit} bytes")
             }
             Self::Other => f.write_str("the HTTP client failed"),
         }
@@ -156,14 +151,8 @@ impl TransportError {
     }
 
     /// An error of `kind` caused by `source` (e.g. the HTTP stack's own error).
-    pub fn with_source(
-        kind: TransportErrorKind,
-        source: impl Into<Box<dyn Error + Send + Sync>>,
-    ) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
+    pub fn with_source(kind: TransportErrorKind, source: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        Self { kind, source: Some(source.into()) }
     }
 
     /// The body turned out longer than `limit` bytes.
@@ -228,9 +217,7 @@ mod hyper_client {
 
     impl fmt::Debug for HyperClient {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("HyperClient")
-                .field("connect_timeout", &self.connect_timeout)
-                .finish_non_exhaustive()
+            f.debug_struct("HyperClient").field("connect_timeout", &self.connect_timeout).finish_non_exhaustive()
         }
     }
 
@@ -242,9 +229,7 @@ mod hyper_client {
 
         /// A builder for a client with non-default settings.
         pub fn builder() -> HyperClientBuilder {
-            HyperClientBuilder {
-                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            }
+            HyperClientBuilder { connect_timeout: DEFAULT_CONNECT_TIMEOUT }
         }
     }
 
@@ -293,10 +278,7 @@ mod hyper_client {
                 // only noticing they are stale when it next hands them out.
                 .pool_timer(TokioTimer::new())
                 .build(tls);
-            HyperClient {
-                inner,
-                connect_timeout: self.connect_timeout,
-            }
+            HyperClient { inner, connect_timeout: self.connect_timeout }
         }
     }
 
@@ -339,13 +321,7 @@ mod hyper_client {
     /// The declared body length, if the header is present and a plain number. A malformed
     /// header is left for hyper, which rejects such responses while parsing them.
     fn content_length(headers: &http::HeaderMap) -> Option<u64> {
-        headers
-            .get(http::header::CONTENT_LENGTH)?
-            .to_str()
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
+        headers.get(http::header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
     }
 
     /// Classifies a failure that happened before the response head arrived.
@@ -446,27 +422,18 @@ mod tests {
 
     #[test]
     fn documented_example_client_works_through_a_trait_object() {
-        let client: Box<dyn HttpClient> = Box::new(CannedClient {
-            status: 404,
-            body: b"missing".to_vec(),
-        });
+        let client: Box<dyn HttpClient> = Box::new(CannedClient { status: 404, body: b"missing".to_vec() });
         let response = block_on(client.send(empty_request(), 7)).unwrap();
         assert_eq!(response.status(), 404);
         assert_eq!(response.body(), b"missing");
 
         let err = block_on(client.send(empty_request(), 6)).unwrap_err();
-        assert_eq!(
-            err.kind(),
-            TransportErrorKind::ResponseTooLarge { limit: 6 }
-        );
+        assert_eq!(err.kind(), TransportErrorKind::ResponseTooLarge { limit: 6 });
     }
 
     #[test]
     fn documented_example_client_reports_invalid_status_as_other() {
-        let client = CannedClient {
-            status: 1000,
-            body: Vec::new(),
-        };
+        let client = CannedClient { status: 1000, body: Vec::new() };
         let err = block_on(client.send(empty_request(), 0)).unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::Other);
         assert!(err.source().is_some());
@@ -485,17 +452,11 @@ mod tests {
     fn display_names_the_kind_and_source_carries_the_cause() {
         let cause = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "peer reset");
         let err = TransportError::with_source(TransportErrorKind::Io, cause);
-        assert_eq!(
-            err.to_string(),
-            "the connection failed while the request or response was in flight"
-        );
+        assert_eq!(err.to_string(), "the connection failed while the request or response was in flight");
         assert_eq!(err.source().unwrap().to_string(), "peer reset");
 
         let err = TransportError::response_too_large(1024);
-        assert_eq!(
-            err.to_string(),
-            "the response body is larger than the limit of 1024 bytes"
-        );
+        assert_eq!(err.to_string(), "the response body is larger than the limit of 1024 bytes");
         assert!(err.source().is_none());
     }
 
@@ -563,11 +524,7 @@ mod hyper_tests {
         drop(socket);
     }
 
-    async fn send(
-        client: &HyperClient,
-        url: &str,
-        limit: usize,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+    async fn send(client: &HyperClient, url: &str, limit: usize) -> Result<http::Response<Vec<u8>>, TransportError> {
         let request = http::Request::post(url)
             .header("content-type", "application/x-amz-json-1.1")
             .body(b"{\"jobId\":\"1\"}".to_vec())
@@ -590,19 +547,14 @@ mod hyper_tests {
         })
         .await;
 
-        let response = send(&HyperClient::new(), &format!("{url}/path"), 11)
-            .await
-            .unwrap();
+        let response = send(&HyperClient::new(), &format!("{url}/path"), 11).await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["x-amzn-requestid"], "abc");
         assert_eq!(response.body(), b"hello world");
 
         let request = rx.await.unwrap();
         assert!(request.starts_with("POST /path HTTP/1.1\r\n"), "{request}");
-        assert!(
-            request.contains("content-type: application/x-amz-json-1.1\r\n"),
-            "{request}"
-        );
+        assert!(request.contains("content-type: application/x-amz-json-1.1\r\n"), "{request}");
         assert!(request.ends_with("\r\n\r\n{\"jobId\":\"1\"}"), "{request}");
         server.await.unwrap();
     }
@@ -613,19 +565,13 @@ mod hyper_tests {
         // Content-Length up front finishes before the test deadline.
         let (url, _server) = serve_once(|mut socket| async move {
             read_request(&mut socket).await;
-            socket
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nabc")
-                .await
-                .unwrap();
+            socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nabc").await.unwrap();
             hold_open(socket).await;
         })
         .await;
 
         let err = send(&HyperClient::new(), &url, 1000).await.unwrap_err();
-        assert_eq!(
-            err.kind(),
-            TransportErrorKind::ResponseTooLarge { limit: 1000 }
-        );
+        assert_eq!(err.kind(), TransportErrorKind::ResponseTooLarge { limit: 1000 });
         assert!(!err.is_retryable());
     }
 
@@ -635,10 +581,7 @@ mod hyper_tests {
         // 10 bytes rather than wait for the end of the body.
         let (url, _server) = serve_once(|mut socket| async move {
             read_request(&mut socket).await;
-            socket
-                .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\naaaa\r\n")
-                .await
-                .unwrap();
+            socket.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\naaaa\r\n").await.unwrap();
             for _ in 0..2 {
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 socket.write_all(b"4\r\nbbbb\r\n").await.unwrap();
@@ -648,10 +591,7 @@ mod hyper_tests {
         .await;
 
         let err = send(&HyperClient::new(), &url, 10).await.unwrap_err();
-        assert_eq!(
-            err.kind(),
-            TransportErrorKind::ResponseTooLarge { limit: 10 }
-        );
+        assert_eq!(err.kind(), TransportErrorKind::ResponseTooLarge { limit: 10 });
     }
 
     #[tokio::test]
@@ -659,7 +599,9 @@ mod hyper_tests {
         let (url, _server) = serve_once(|mut socket| async move {
             read_request(&mut socket).await;
             socket
-                .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n")
+                .write_all(
+                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n",
+                )
                 .await
                 .unwrap();
             hold_open(socket).await;
@@ -674,10 +616,7 @@ mod hyper_tests {
     async fn connection_closed_mid_body_is_a_retryable_io_error() {
         let (url, server) = serve_once(|mut socket| async move {
             read_request(&mut socket).await;
-            socket
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it")
-                .await
-                .unwrap();
+            socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part of it").await.unwrap();
             // Dropping the socket closes the connection 85 bytes short.
         })
         .await;
@@ -695,12 +634,8 @@ mod hyper_tests {
         let addr = listener.local_addr().unwrap();
         drop(listener);
 
-        let client = HyperClient::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .build();
-        let err = send(&client, &format!("http://{addr}/"), 1000)
-            .await
-            .unwrap_err();
+        let client = HyperClient::builder().connect_timeout(Duration::from_secs(2)).build();
+        let err = send(&client, &format!("http://{addr}/"), 1000).await.unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::Connect);
         assert!(err.is_retryable());
     }
@@ -714,9 +649,7 @@ mod hyper_tests {
             let mut first = [0u8; 1];
             socket.read_exact(&mut first).await.unwrap();
             tx.send(first[0]).unwrap();
-            let _ = socket
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-                .await;
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").await;
         })
         .await;
         let url = url.replacen("http://", "https://", 1);
@@ -728,12 +661,7 @@ mod hyper_tests {
 
     #[test]
     fn debug_output_is_short() {
-        let client = HyperClient::builder()
-            .connect_timeout(Duration::from_millis(1500))
-            .build();
-        assert_eq!(
-            format!("{client:?}"),
-            "HyperClient { connect_timeout: 1.5s, .. }"
-        );
+        let client = HyperClient::builder().connect_timeout(Duration::from_millis(1500)).build();
+        assert_eq!(format!("{client:?}"), "HyperClient { connect_timeout: 1.5s, .. }");
     }
 }

@@ -107,16 +107,11 @@ impl Default for RetryConfig {
 /// reached. `attempt` 0 is treated as 1. A `random` outside `[0, 1]` (or NaN) is clamped into
 /// it rather than trusted, so the result never exceeds the cap.
 pub fn backoff_delay(config: &RetryConfig, attempt: u32, random: f64) -> Duration {
-    let random = if random.is_nan() {
-        0.0
-    } else {
-        random.clamp(0.0, 1.0)
-    };
+    let random = if random.is_nan() { 0.0 } else { random.clamp(0.0, 1.0) };
     let ceiling = backoff_ceiling(config, attempt);
     // `Duration::mul_f64` panics when the product does not fit (e.g. a `Duration::MAX` cap
     // rounded up in f64); the checked form falls back to the cap instead.
-    Duration::try_from_secs_f64(ceiling.as_secs_f64() * random)
-        .map_or(ceiling, |delay| delay.min(ceiling))
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * random).map_or(ceiling, |delay| delay.min(ceiling))
 }
 
 /// [`backoff_delay`] with a fresh random number from `fastrand`.
@@ -127,9 +122,7 @@ pub fn random_backoff_delay(config: &RetryConfig, attempt: u32) -> Duration {
 /// `min(max_backoff, initial_backoff × 2^(attempt-1))` without overflowing for any input.
 fn backoff_ceiling(config: &RetryConfig, attempt: u32) -> Duration {
     let doublings = attempt.saturating_sub(1);
-    let exponential = 1u32
-        .checked_shl(doublings)
-        .and_then(|factor| config.initial_backoff.checked_mul(factor));
+    let exponential = 1u32.checked_shl(doublings).and_then(|factor| config.initial_backoff.checked_mul(factor));
     match exponential {
         Some(delay) => delay.min(config.max_backoff),
         None => config.max_backoff,
@@ -235,9 +228,7 @@ mod tests {
     }
 
     fn config(initial_ms: u64, max_ms: u64) -> RetryConfig {
-        RetryConfig::standard()
-            .with_initial_backoff(ms(initial_ms))
-            .with_max_backoff(ms(max_ms))
+        RetryConfig::standard().with_initial_backoff(ms(initial_ms)).with_max_backoff(ms(max_ms))
     }
 
     #[test]
@@ -256,14 +247,8 @@ mod tests {
 
     #[test]
     fn setters_apply_and_zero_attempts_means_one() {
-        let c = RetryConfig::standard()
-            .with_max_attempts(5)
-            .with_initial_backoff(ms(50))
-            .with_max_backoff(ms(800));
-        assert_eq!(
-            (c.max_attempts(), c.initial_backoff(), c.max_backoff()),
-            (5, ms(50), ms(800))
-        );
+        let c = RetryConfig::standard().with_max_attempts(5).with_initial_backoff(ms(50)).with_max_backoff(ms(800));
+        assert_eq!((c.max_attempts(), c.initial_backoff(), c.max_backoff()), (5, ms(50), ms(800)));
         assert_eq!(c.with_max_attempts(0).max_attempts(), 1);
     }
 
@@ -271,11 +256,7 @@ mod tests {
     fn zero_random_never_waits() {
         let c = RetryConfig::standard();
         for attempt in [0, 1, 2, 3, 10, 40, u32::MAX] {
-            assert_eq!(
-                backoff_delay(&c, attempt, 0.0),
-                Duration::ZERO,
-                "attempt {attempt}"
-            );
+            assert_eq!(backoff_delay(&c, attempt, 0.0), Duration::ZERO, "attempt {attempt}");
         }
     }
 
@@ -283,10 +264,7 @@ mod tests {
     fn half_random_doubles_each_attempt_until_the_cap() {
         let c = config(100, 1000);
         let delays: Vec<_> = (1..=7).map(|a| backoff_delay(&c, a, 0.5)).collect();
-        assert_eq!(
-            delays,
-            [ms(50), ms(100), ms(200), ms(400), ms(500), ms(500), ms(500)]
-        );
+        assert_eq!(delays, [ms(50), ms(100), ms(200), ms(400), ms(500), ms(500), ms(500)]);
     }
 
     #[test]
@@ -305,18 +283,7 @@ mod tests {
         let c = RetryConfig::standard();
         let ceilings: Vec<_> = (1..=7).map(|a| backoff_delay(&c, a, 1.0)).collect();
         let secs = |s: u64| Duration::from_secs(s);
-        assert_eq!(
-            ceilings,
-            [
-                secs(1),
-                secs(2),
-                secs(4),
-                secs(8),
-                secs(16),
-                secs(20),
-                secs(20)
-            ]
-        );
+        assert_eq!(ceilings, [secs(1), secs(2), secs(4), secs(8), secs(16), secs(20), secs(20)]);
     }
 
     #[test]
@@ -331,14 +298,11 @@ mod tests {
         assert_eq!(backoff_delay(&c, 33, 0.5), ms(500));
         assert_eq!(backoff_delay(&c, u32::MAX, 0.5), ms(500));
 
-        let huge = RetryConfig::standard()
-            .with_initial_backoff(Duration::MAX)
-            .with_max_backoff(Duration::from_secs(20));
+        let huge =
+            RetryConfig::standard().with_initial_backoff(Duration::MAX).with_max_backoff(Duration::from_secs(20));
         assert_eq!(backoff_delay(&huge, 2, 0.5), Duration::from_secs(10));
 
-        let unbounded = RetryConfig::standard()
-            .with_initial_backoff(Duration::MAX)
-            .with_max_backoff(Duration::MAX);
+        let unbounded = RetryConfig::standard().with_initial_backoff(Duration::MAX).with_max_backoff(Duration::MAX);
         assert_eq!(backoff_delay(&unbounded, 1, 1.0), Duration::MAX);
         assert!(backoff_delay(&unbounded, 1, 0.5) > Duration::from_secs(u64::MAX / 4));
     }
@@ -395,9 +359,7 @@ mod tests {
 
     #[test]
     fn codes_are_matched_exactly_after_stripping_namespaces() {
-        assert!(is_throttling_error(
-            "com.amazonaws.codepipeline#ThrottlingException"
-        ));
+        assert!(is_throttling_error("com.amazonaws.codepipeline#ThrottlingException"));
         assert!(is_throttling_error(
             "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.availability/"
         ));
@@ -443,12 +405,7 @@ mod tests {
             (403, Some("AccessDeniedException"), false, NotRetryable),
             (400, Some("InvalidSignatureException"), false, NotRetryable),
             // A modeled `@retryable` error is retried whatever its status.
-            (
-                400,
-                Some("ConcurrentModificationException"),
-                true,
-                Transient,
-            ),
+            (400, Some("ConcurrentModificationException"), true, Transient),
             (409, None, true, Transient),
             (400, Some("ThrottlingException"), true, Throttling),
         ];

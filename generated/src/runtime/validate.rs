@@ -260,7 +260,14 @@ impl<T: Validate> Validate for Box<T> {
 }
 
 /// Checks a length in `unit`s against inclusive bounds.
-pub fn length(actual: usize, min: Option<u64>, max: Option<u64>, unit: LengthUnit, at: &Path<'_>, out: &mut Vec<Violation>) {
+pub fn length(
+    actual: usize,
+    min: Option<u64>,
+    max: Option<u64>,
+    unit: LengthUnit,
+    at: &Path<'_>,
+    out: &mut Vec<Violation>,
+) {
     let actual = actual as u64;
     if min.is_some_and(|min| actual < min) || max.is_some_and(|max| actual > max) {
         out.push(Violation::new(at.to_text(), ViolationKind::Length { min, max, actual, unit }));
@@ -279,13 +286,22 @@ pub fn string_length(value: &str, min: Option<u64>, max: Option<u64>, at: &Path<
 
 /// Checks a number against inclusive bounds.
 pub fn range(actual: f64, min: Option<f64>, max: Option<f64>, at: &Path<'_>, out: &mut Vec<Violation>) {
-    if min.is_some_and(|min| actual < min) || max.is_some_and(|max| actual > max) || actual.is_nan() && (min.is_some() || max.is_some()) {
+    if min.is_some_and(|min| actual < min)
+        || max.is_some_and(|max| actual > max)
+        || actual.is_nan() && (min.is_some() || max.is_some())
+    {
         out.push(Violation::new(at.to_text(), ViolationKind::Range { min, max, actual }));
     }
 }
 
 /// Records an enum value or union member the model does not define.
-pub fn unknown_value(value: &str, allowed: &'static [&'static str], sensitive: bool, at: &Path<'_>, out: &mut Vec<Violation>) {
+pub fn unknown_value(
+    value: &str,
+    allowed: &'static [&'static str],
+    sensitive: bool,
+    at: &Path<'_>,
+    out: &mut Vec<Violation>,
+) {
     let value = if sensitive { "*** Sensitive Data Redacted ***".to_string() } else { value.to_string() };
     out.push(Violation::new(at.to_text(), ViolationKind::UnknownValue { value, allowed }));
 }
@@ -316,7 +332,10 @@ mod tests {
         assert!(out.is_empty());
         string_length("日本語字x", Some(1), Some(4), &at, &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].kind(), &ViolationKind::Length { min: Some(1), max: Some(4), actual: 5, unit: LengthUnit::Characters });
+        assert_eq!(
+            out[0].kind(),
+            &ViolationKind::Length { min: Some(1), max: Some(4), actual: 5, unit: LengthUnit::Characters }
+        );
         out.clear();
         string_length("", Some(1), None, &at, &mut out);
         assert_eq!(out.len(), 1);

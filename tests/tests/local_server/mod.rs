@@ -32,14 +32,8 @@ pub struct Request {
 impl Request {
     /// The value of a header that must appear exactly once.
     pub fn header(&self, name: &str) -> &str {
-        let mut values = self
-            .headers
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str());
-        let value = values
-            .next()
-            .unwrap_or_else(|| panic!("no `{name}` header in {:?}", self.headers));
+        let mut values = self.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        let value = values.next().unwrap_or_else(|| panic!("no `{name}` header in {:?}", self.headers));
         assert!(values.next().is_none(), "more than one `{name}` header");
         value
     }
@@ -51,12 +45,8 @@ impl Request {
 
     /// The body parsed as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "the request body is not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("the request body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// The operation named by `x-amz-target` (`AcknowledgeThirdPartyJob`).
@@ -101,19 +91,12 @@ pub enum Reply {
 impl Reply {
     /// A JSON response.
     pub fn json(status: u16, body: &str) -> Reply {
-        Reply::Respond {
-            status,
-            headers: Vec::new(),
-            body: body.as_bytes().to_vec(),
-        }
+        Reply::Respond { status, headers: Vec::new(), body: body.as_bytes().to_vec() }
     }
 
     /// An awsJson error response: `__type` set to `code`, and `message`.
     pub fn error(status: u16, code: &str, message: &str) -> Reply {
-        Reply::json(
-            status,
-            &serde_json::json!({ "__type": code, "message": message }).to_string(),
-        )
+        Reply::json(status, &serde_json::json!({ "__type": code, "message": message }).to_string())
     }
 
     /// The same reply with one more header.
@@ -136,9 +119,7 @@ impl Server {
     /// last reply answers every further request.
     pub async fn start(script: Vec<Reply>) -> Server {
         assert!(!script.is_empty(), "a server needs at least one reply");
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let recorded = Arc::clone(&requests);
@@ -168,10 +149,7 @@ impl Server {
 
     /// Every complete request received so far, in arrival order.
     pub fn requests(&self) -> Vec<Request> {
-        self.requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.requests.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
@@ -187,16 +165,8 @@ async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Request>>>, script
     let reply = script[index.min(script.len() - 1)].clone();
     // Write errors are ignored: the client may legitimately have given up (a timeout).
     match reply {
-        Reply::Respond {
-            status,
-            headers,
-            body,
-        } => {
-            let mut head = format!(
-                "HTTP/1.1 {status} {}\r\ncontent-length: {}\r\n",
-                reason(status),
-                body.len()
-            );
+        Reply::Respond { status, headers, body } => {
+            let mut head = format!("HTTP/1.1 {status} {}\r\ncontent-length: {}\r\n", reason(status), body.len());
             for (name, value) in headers {
                 head.push_str(&format!("{name}: {value}\r\n"));
             }
@@ -205,10 +175,7 @@ async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Request>>>, script
             let _ = stream.write_all(&body).await;
         }
         Reply::UntilClose { status, body } => {
-            let head = format!(
-                "HTTP/1.1 {status} {}\r\nconnection: close\r\n\r\n",
-                reason(status)
-            );
+            let head = format!("HTTP/1.1 {status} {}\r\nconnection: close\r\n\r\n", reason(status));
             let _ = stream.write_all(head.as_bytes()).await;
             let _ = stream.write_all(&body).await;
         }
@@ -253,17 +220,14 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         }
         buffer.extend_from_slice(&chunk[..n]);
     };
-    let head =
-        String::from_utf8(buffer[..head_end].to_vec()).expect("the request head is not UTF-8");
+    let head = String::from_utf8(buffer[..head_end].to_vec()).expect("the request head is not UTF-8");
     let mut lines = head.split("\r\n");
     let mut request_line = lines.next()?.split(' ');
     let method = request_line.next()?.to_owned();
     let path = request_line.next()?.to_owned();
     let headers: Vec<(String, String)> = lines
         .map(|line| {
-            let (name, value) = line
-                .split_once(':')
-                .unwrap_or_else(|| panic!("malformed header line `{line}`"));
+            let (name, value) = line.split_once(':').unwrap_or_else(|| panic!("malformed header line `{line}`"));
             (name.to_ascii_lowercase(), value.trim().to_owned())
         })
         .collect();
@@ -280,12 +244,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<Request> {
         }
         body.extend_from_slice(&chunk[..n]);
     }
-    Some(Request {
-        method,
-        path,
-        headers,
-        body,
-    })
+    Some(Request { method, path, headers, body })
 }
 
 /// SigV4 recomputed from the AWS documentation's description, sharing no code with the client.
@@ -304,19 +263,11 @@ pub mod sigv4 {
     }
 
     /// The signature of `canonical_request` made at `amz_date` (`YYYYMMDDTHHMMSSZ`).
-    pub fn signature(
-        secret: &str,
-        amz_date: &str,
-        region: &str,
-        service: &str,
-        canonical_request: &str,
-    ) -> String {
+    pub fn signature(secret: &str, amz_date: &str, region: &str, service: &str, canonical_request: &str) -> String {
         let date = &amz_date[..8];
         let scope = format!("{date}/{region}/{service}/aws4_request");
-        let string_to_sign = format!(
-            "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-            hex(&Sha256::digest(canonical_request.as_bytes()))
-        );
+        let string_to_sign =
+            format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical_request.as_bytes())));
         let mut key = hmac(format!("AWS4{secret}").as_bytes(), date);
         for part in [region, service, "aws4_request"] {
             key = hmac(&key, part);
@@ -339,31 +290,17 @@ pub mod sigv4 {
 
     /// Parses `AWS4-HMAC-SHA256 Credential=.., SignedHeaders=.., Signature=..`.
     pub fn parse_authorization(value: &str) -> Authorization {
-        let rest = value
-            .strip_prefix("AWS4-HMAC-SHA256 ")
-            .unwrap_or_else(|| panic!("not SigV4: {value}"));
+        let rest = value.strip_prefix("AWS4-HMAC-SHA256 ").unwrap_or_else(|| panic!("not SigV4: {value}"));
         let mut parts = rest.split(", ");
         let mut field = |name: &str| {
-            let part = parts
-                .next()
-                .unwrap_or_else(|| panic!("no {name} in {value}"));
-            part.strip_prefix(&format!("{name}="))
-                .unwrap_or_else(|| panic!("expected {name}= in {value}"))
-                .to_owned()
+            let part = parts.next().unwrap_or_else(|| panic!("no {name} in {value}"));
+            part.strip_prefix(&format!("{name}=")).unwrap_or_else(|| panic!("expected {name}= in {value}")).to_owned()
         };
         let credential = field("Credential");
-        let signed_headers = field("SignedHeaders")
-            .split(';')
-            .map(str::to_owned)
-            .collect();
+        let signed_headers = field("SignedHeaders").split(';').map(str::to_owned).collect();
         let signature = field("Signature");
         let (access_key_id, scope) = credential.split_once('/').expect("credential has a scope");
-        Authorization {
-            access_key_id: access_key_id.to_owned(),
-            scope: scope.to_owned(),
-            signed_headers,
-            signature,
-        }
+        Authorization { access_key_id: access_key_id.to_owned(), scope: scope.to_owned(), signed_headers, signature }
     }
 
     /// Checks a received request's signature from scratch and returns its canonical request.
@@ -371,20 +308,11 @@ pub mod sigv4 {
     /// Panics unless: the scope names `amz_date`'s day, `region` and `service`; `host`,
     /// `x-amz-date`, `content-type`, `x-amz-target` and (when sent) `x-amz-security-token` are
     /// signed; the signed-header list is sorted; and the signature is right for `secret`.
-    pub fn verify(
-        request: &Request,
-        access_key_id: &str,
-        secret: &str,
-        region: &str,
-        service: &str,
-    ) -> String {
+    pub fn verify(request: &Request, access_key_id: &str, secret: &str, region: &str, service: &str) -> String {
         let auth = parse_authorization(request.header("authorization"));
         let amz_date = request.header("x-amz-date");
         assert_eq!(auth.access_key_id, access_key_id);
-        assert_eq!(
-            auth.scope,
-            format!("{}/{region}/{service}/aws4_request", &amz_date[..8])
-        );
+        assert_eq!(auth.scope, format!("{}/{region}/{service}/aws4_request", &amz_date[..8]));
         let mut sorted = auth.signed_headers.clone();
         sorted.sort();
         assert_eq!(auth.signed_headers, sorted, "SignedHeaders must be sorted");
@@ -393,11 +321,7 @@ pub mod sigv4 {
             required.push("x-amz-security-token");
         }
         for name in required {
-            assert!(
-                auth.signed_headers.iter().any(|h| h == name),
-                "`{name}` is not signed: {:?}",
-                auth.signed_headers
-            );
+            assert!(auth.signed_headers.iter().any(|h| h == name), "`{name}` is not signed: {:?}", auth.signed_headers);
         }
         let mut canonical = format!("{}\n{}\n\n", request.method, request.path);
         for name in &auth.signed_headers {
@@ -411,16 +335,9 @@ pub mod sigv4 {
             assert!(!values.is_empty(), "signed header `{name}` was not sent");
             canonical.push_str(&format!("{name}:{}\n", values.join(",")));
         }
-        canonical.push_str(&format!(
-            "\n{}\n{}",
-            auth.signed_headers.join(";"),
-            hex(&Sha256::digest(&request.body))
-        ));
+        canonical.push_str(&format!("\n{}\n{}", auth.signed_headers.join(";"), hex(&Sha256::digest(&request.body))));
         let expected = signature(secret, amz_date, region, service, &canonical);
-        assert_eq!(
-            auth.signature, expected,
-            "wrong signature for canonical request:\n{canonical}"
-        );
+        assert_eq!(auth.signature, expected, "wrong signature for canonical request:\n{canonical}");
         canonical
     }
 }

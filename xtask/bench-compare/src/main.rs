@@ -56,30 +56,21 @@ fn run(config_model: &Path, whole_model: Option<&Path>) -> Result<(), String> {
     runtime.block_on(call_generated(&generated))?;
     runtime.block_on(call_sdk(&sdk))?;
 
-    let [generated_us, sdk_us] =
-        compare_async(&runtime, || call_generated(&generated), || call_sdk(&sdk))?;
+    let [generated_us, sdk_us] = compare_async(&runtime, || call_generated(&generated), || call_sdk(&sdk))?;
     println!("generated_us={:.3}", generated_us.as_secs_f64() * 1e6);
     println!("sdk_us={:.3}", sdk_us.as_secs_f64() * 1e6);
 
     let jobs = codegen::Selection {
         service: None,
-        operations: [
-            "AcknowledgeThirdPartyJob",
-            "PutThirdPartyJobFailureResult",
-            "PutThirdPartyJobSuccessResult",
-        ]
-        .map(String::from)
-        .to_vec(),
+        operations: ["AcknowledgeThirdPartyJob", "PutThirdPartyJobFailureResult", "PutThirdPartyJobSuccessResult"]
+            .map(String::from)
+            .to_vec(),
         crate_name: "codepipeline-jobs".into(),
     };
     let config_ms = time_codegen(config_model, &jobs)?;
     println!("codegen_config_ms={:.3}", config_ms.as_secs_f64() * 1e3);
     if let Some(whole) = whole_model {
-        let all = codegen::Selection {
-            service: None,
-            operations: Vec::new(),
-            crate_name: "codepipeline".into(),
-        };
+        let all = codegen::Selection { service: None, operations: Vec::new(), crate_name: "codepipeline".into() };
         let whole_ms = time_codegen(whole, &all)?;
         println!("codegen_whole_ms={:.3}", whole_ms.as_secs_f64() * 1e3);
     }
@@ -88,10 +79,7 @@ fn run(config_model: &Path, whole_model: Option<&Path>) -> Result<(), String> {
 
 /// Median time of one `codegen::generate` (read, load, lower, emit, format; nothing written).
 fn time_codegen(model: &Path, selection: &codegen::Selection) -> Result<Duration, String> {
-    let once = || {
-        codegen::generate(model, selection)
-            .map_err(|e| format!("codegen of {}: {e}", model.display()))
-    };
+    let once = || codegen::generate(model, selection).map_err(|e| format!("codegen of {}: {e}", model.display()));
     black_box(once()?);
     let iterations = calibrate(|n| {
         let start = Instant::now();
@@ -113,11 +101,7 @@ fn time_codegen(model: &Path, selection: &codegen::Selection) -> Result<Duration
 
 /// Median per-call times of two async calls, sampled in alternation so that a burst of load
 /// from elsewhere on the machine hits both alike.
-fn compare_async<A, AF, B, BF>(
-    runtime: &tokio::runtime::Runtime,
-    a: A,
-    b: B,
-) -> Result<[Duration; 2], String>
+fn compare_async<A, AF, B, BF>(runtime: &tokio::runtime::Runtime, a: A, b: B) -> Result<[Duration; 2], String>
 where
     A: Fn() -> AF,
     AF: Future<Output = Result<(), String>>,
@@ -180,9 +164,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 mod generated {
     //! The generated client with an in-memory transport.
 
-    use codepipeline_jobs::runtime::http::{
-        BoxFuture, HttpClient, TransportError, TransportErrorKind,
-    };
+    use codepipeline_jobs::runtime::http::{BoxFuture, HttpClient, TransportError, TransportErrorKind};
 
     /// Answers every request the way CodePipeline answers a successful call: 200 and `{}`.
     #[derive(Debug)]
@@ -215,11 +197,7 @@ fn generated_client() -> Result<codepipeline_jobs::Client, String> {
     use codepipeline_jobs::client::{Config, Credentials};
     let config = Config::builder()
         .region("us-east-1")
-        .credentials_provider(Credentials::new(
-            "AKIDEXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            None,
-        ))
+        .credentials_provider(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None))
         .http_client(generated::Canned);
     codepipeline_jobs::Client::from_conf(config).map_err(|e| format!("generated client: {e}"))
 }
@@ -229,9 +207,7 @@ async fn call_generated(client: &codepipeline_jobs::Client) -> Result<(), String
     let revision = CurrentRevision::builder()
         .revision("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b")
         .change_identifier("build-1234")
-        .created(codepipeline_jobs::DateTime::from_secs(
-            CREATED_EPOCH_SECONDS,
-        ))
+        .created(codepipeline_jobs::DateTime::from_secs(CREATED_EPOCH_SECONDS))
         .revision_summary("Fix the flaky deploy step")
         .build()
         .map_err(|e| e.to_string())?;
@@ -281,9 +257,7 @@ async fn call_sdk(client: &aws_sdk_codepipeline::Client) -> Result<(), String> {
     let revision = CurrentRevision::builder()
         .revision("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b")
         .change_identifier("build-1234")
-        .created(aws_sdk_codepipeline::primitives::DateTime::from_secs(
-            CREATED_EPOCH_SECONDS,
-        ))
+        .created(aws_sdk_codepipeline::primitives::DateTime::from_secs(CREATED_EPOCH_SECONDS))
         .revision_summary("Fix the flaky deploy step")
         .build()
         .map_err(|e| e.to_string())?;
@@ -301,12 +275,7 @@ async fn call_sdk(client: &aws_sdk_codepipeline::Client) -> Result<(), String> {
         .execution_details(details)
         .send()
         .await
-        .map_err(|e| {
-            format!(
-                "SDK call failed: {}",
-                aws_sdk_codepipeline::error::DisplayErrorContext(e)
-            )
-        })?;
+        .map_err(|e| format!("SDK call failed: {}", aws_sdk_codepipeline::error::DisplayErrorContext(e)))?;
     black_box(output);
     Ok(())
 }

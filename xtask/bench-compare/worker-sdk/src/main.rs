@@ -25,19 +25,11 @@ async fn main() -> ExitCode {
 
 async fn run(job_id: &str, nonce: &str, client_token: &str) -> Result<(), String> {
     let client = Client::new(&aws_config::load_from_env().await);
-    let acknowledged = client
-        .acknowledge_third_party_job()
-        .job_id(job_id)
-        .nonce(nonce)
-        .client_token(client_token)
-        .send()
-        .await;
+    let acknowledged =
+        client.acknowledge_third_party_job().job_id(job_id).nonce(nonce).client_token(client_token).send().await;
     match acknowledged {
         Ok(_) => {
-            let details = ExecutionDetails::builder()
-                .summary("done")
-                .percent_complete(100)
-                .build();
+            let details = ExecutionDetails::builder().summary("done").percent_complete(100).build();
             client
                 .put_third_party_job_success_result()
                 .job_id(job_id)
