@@ -182,16 +182,11 @@ impl Signer {
         let amz_date = format_amz_date(params.time)?;
         let date = &amz_date[..8];
 
-        // Work on a copy so that a failure half-way leaves the caller's headers intact.
-        let mut signed = headers.clone();
-        signed.remove(AUTHORIZATION);
-        signed.insert(
-            HeaderName::from_static(X_AMZ_DATE),
-            HeaderValue::from_str(&amz_date).map_err(|_| {
-                SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
-            })?,
-        );
-        match params.credentials.session_token() {
+        // Everything that can fail on the caller's input is checked before `headers` changes...
+        let date_value = HeaderValue::from_str(&amz_date).map_err(|_| {
+            SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
+        })?;
+        let token_value = match params.credentials.session_token() {
             Some(token) => {
                 let mut value = HeaderValue::from_str(token).map_err(|_| {
                     SigningError::new(
@@ -200,18 +195,54 @@ impl Signer {
                     )
                 })?;
                 value.set_sensitive(true);
-                signed.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), value);
+                Some(value)
             }
-            None => {
-                signed.remove(X_AMZ_SECURITY_TOKEN);
+            None => None,
+        };
+        let host_value = if headers.contains_key(HOST) { None } else { Some(host_from_uri(uri)?) };
+
+        // ...and the headers the signer sets are remembered, so that a later failure (a caller's header
+        // that is not valid in a canonical request) restores them rather than leaving a half-signed map.
+        // Working in place avoids copying the whole map on every call.
+        let saved: [(HeaderName, Option<HeaderValue>); 4] = [
+            (AUTHORIZATION, headers.remove(AUTHORIZATION)),
+            (HeaderName::from_static(X_AMZ_DATE), headers.insert(HeaderName::from_static(X_AMZ_DATE), date_value)),
+            (
+                HeaderName::from_static(X_AMZ_SECURITY_TOKEN),
+                match token_value {
+                    Some(value) => headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), value),
+                    None => headers.remove(X_AMZ_SECURITY_TOKEN),
+                },
+            ),
+            (
+                HOST,
+                match host_value {
+                    Some(value) => headers.insert(HOST, value),
+                    None => headers.get(HOST).cloned(),
+                },
+            ),
+        ];
+        let restore = |headers: &mut HeaderMap, saved: [(HeaderName, Option<HeaderValue>); 4]| {
+            for (name, value) in saved {
+                match value {
+                    Some(value) => {
+                        headers.insert(name, value);
+                    }
+                    None => {
+                        headers.remove(name);
+                    }
+                }
             }
-        }
-        if !signed.contains_key(HOST) {
-            signed.insert(HOST, host_from_uri(uri)?);
-        }
+        };
 
         let payload_hash = sha256_hex(body);
-        let creq = canonical_request(method, uri, &signed, &payload_hash, params.service)?;
+        let creq = match canonical_request(method, uri, headers, &payload_hash, params.service) {
+            Ok(creq) => creq,
+            Err(e) => {
+                restore(headers, saved);
+                return Err(e);
+            }
+        };
         let scope = credential_scope(date, params.region, params.service);
         let to_sign = string_to_sign(&amz_date, &scope, &creq.text);
         let key = self.cached_signing_key(params, date);
@@ -222,15 +253,18 @@ impl Signer {
             params.credentials.access_key_id(),
             creq.signed_headers
         );
-        let mut value = HeaderValue::from_str(&authorization).map_err(|_| {
-            SigningError::new(
-                SigningErrorKind::InvalidHeaderValue,
-                "the access key id contains characters not allowed in a header value",
-            )
-        })?;
+        let mut value = match HeaderValue::from_str(&authorization) {
+            Ok(value) => value,
+            Err(_) => {
+                restore(headers, saved);
+                return Err(SigningError::new(
+                    SigningErrorKind::InvalidHeaderValue,
+                    "the access key id contains characters not allowed in a header value",
+                ));
+            }
+        };
         value.set_sensitive(true);
-        signed.insert(AUTHORIZATION, value);
-        *headers = signed;
+        headers.insert(AUTHORIZATION, value);
         Ok(())
     }
 

@@ -430,13 +430,11 @@ impl Runtime {
             // Read per attempt, so every retry is signed afresh at its own time.
             time: self.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
         };
-        let (parts, body) = request.into_parts();
-        let mut headers = parts.headers.clone();
+        let (mut parts, body) = request.into_parts();
         self.signer
-            .sign(&parts.method, &parts.uri, &mut headers, &body, &params)
+            .sign(&parts.method, &parts.uri, &mut parts.headers, &body, &params)
             .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
         request = http::Request::from_parts(parts, body);
-        *request.headers_mut() = headers;
         Ok(request)
     }
 
