@@ -122,7 +122,15 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
         model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "service".into())
     });
     let selection = codegen::Selection { service, operations, crate_name };
-    let generated = codegen::generate_crate(&model, &selection).map_err(|e| e.to_string())?;
+    // Errors name a model inside the workspace by its workspace path (`model/codepipeline.json`),
+    // whatever directory the command was run from; every other path is absolute by now.
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (model, root) = (canonical(&model), canonical(&root));
+    let model_arg = match model.strip_prefix(&root) {
+        Ok(relative) if std::env::set_current_dir(&root).is_ok() => relative.to_path_buf(),
+        _ => model.clone(),
+    };
+    let generated = codegen::generate_crate(&model_arg, &selection).map_err(|e| e.to_string())?;
     for skipped in &generated.skipped {
         eprintln!(
             "warning: skipped operation `{}`: it uses `{}`, a streaming shape, which is not supported",
