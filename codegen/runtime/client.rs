@@ -254,6 +254,10 @@ pub struct Runtime {
     credentials: Arc<dyn ProvideCredentials>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
+    // Header values that are the same on every request, built once.
+    host: http::HeaderValue,
+    content_type: http::HeaderValue,
+    user_agent: http::HeaderValue,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
@@ -298,6 +302,14 @@ impl Runtime {
             Some(client) => client,
             None => default_http_client(config.connect_timeout)?,
         };
+        let host = super::sigv4::host_from_uri(&endpoint)
+            .map_err(|e| ConfigError::new(format!("the endpoint `{endpoint_text}` has no usable host: {e}")))?;
+        let header = |what: &str, value: &str| {
+            http::HeaderValue::from_str(value)
+                .map_err(|_| ConfigError::new(format!("the service's {what} `{value}` is not a valid header value")))
+        };
+        let content_type = header("content type", service.content_type)?;
+        let user_agent = header("user agent", service.user_agent)?;
         Ok(Runtime {
             service,
             region,
@@ -305,6 +317,9 @@ impl Runtime {
             credentials,
             http,
             signer: Signer::new(),
+            host,
+            content_type,
+            user_agent,
             retry: config.retry,
             attempt_timeout: config.attempt_timeout,
             call_timeout: config.call_timeout,
@@ -362,7 +377,12 @@ impl Runtime {
             .provide_credentials()
             .await
             .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
-        let target = format!("{}.{operation}", self.service.target_prefix);
+        let target =
+            http::HeaderValue::try_from(format!("{}.{operation}", self.service.target_prefix)).map_err(|_| {
+                SdkError::Config(ConfigError::new(format!(
+                    "the operation name `{operation}` is not a valid header value"
+                )))
+            })?;
         let max_attempts = self.retry.max_attempts().max(1);
         let mut attempt = 1;
         loop {
@@ -409,19 +429,18 @@ impl Runtime {
 
     fn signed_request<E>(
         &self,
-        target: &str,
+        target: &http::HeaderValue,
         body: &[u8],
         credentials: &super::credentials::Credentials,
     ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
-        let mut request = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(self.endpoint.clone())
-            .header(http::header::CONTENT_TYPE, self.service.content_type)
-            .header("x-amz-target", target)
-            .header(http::header::USER_AGENT, self.service.user_agent)
-            .header(http::header::CONTENT_LENGTH, body.len())
-            .body(body.to_vec())
-            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot build the request: {e}"))))?;
+        // The header map is filled directly with values built once, rather than through
+        // `http::request::Builder`, which would parse and copy every name and value again.
+        let mut headers = http::HeaderMap::with_capacity(8);
+        headers.insert(http::header::CONTENT_TYPE, self.content_type.clone());
+        headers.insert(http::header::HeaderName::from_static("x-amz-target"), target.clone());
+        headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+        headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+        headers.insert(http::header::HOST, self.host.clone());
         let params = SigningParams {
             credentials,
             region: &self.region,
@@ -429,11 +448,13 @@ impl Runtime {
             // Read per attempt, so every retry is signed afresh at its own time.
             time: self.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
         };
-        let (mut parts, body) = request.into_parts();
         self.signer
-            .sign(&parts.method, &parts.uri, &mut parts.headers, &body, &params)
+            .sign(&http::Method::POST, &self.endpoint, &mut headers, body, &params)
             .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
-        request = http::Request::from_parts(parts, body);
+        let mut request = http::Request::new(body.to_vec());
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = self.endpoint.clone();
+        *request.headers_mut() = headers;
         Ok(request)
     }
 

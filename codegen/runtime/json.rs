@@ -132,13 +132,43 @@ impl<'a> JsonValueWriter<'a> {
     }
 }
 
+/// Writes `value` as a JSON string, escaping exactly as `serde_json` does: `"` and `\` with a backslash,
+/// the short forms `\b \f \n \r \t`, other control characters as `\u00xx`, and everything else
+/// (non-ASCII included) as is.
+///
+/// Written by hand rather than through `serde_json::to_writer` because that needs a byte buffer of its
+/// own per string; here runs of bytes that need no escaping are copied straight into `out`.
 fn write_string(out: &mut String, value: &str) {
-    // serde_json's escaping is well tested; writing into a Vec and appending keeps us off its Value type.
-    let mut buf = Vec::with_capacity(value.len() + 2);
-    if serde_json::to_writer(&mut buf, value).is_ok() {
-        // serde_json only ever writes UTF-8.
-        out.push_str(std::str::from_utf8(&buf).unwrap_or("\"\""));
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(value.len() + 2);
+    out.push('"');
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // Only ASCII bytes are escaped, so `start..i` always falls on character boundaries.
+        out.push_str(&value[start..i]);
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        } else {
+            out.push_str(short);
+        }
+        start = i + 1;
     }
+    out.push_str(&value[start..]);
+    out.push('"');
 }
 
 /// A response body that does not have the shape the model promises.
@@ -368,6 +398,15 @@ mod tests {
     #[test]
     fn strings_are_escaped() {
         assert_eq!(written(|w| w.string("a\"b\\c\n\u{1}é")), r#""a\"b\\c\n\u0001é""#);
+    }
+
+    #[test]
+    fn string_escaping_matches_serde_json_for_every_ascii_byte() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        for text in [every_ascii.as_str(), "", "plain", "\u{7f}é\u{1F600}\"", "x\u{1f}\u{0}y"] {
+            let expected = serde_json::to_string(text).unwrap();
+            assert_eq!(written(|w| w.string(text)), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -142,7 +142,11 @@ struct CachedKey {
     service: String,
     /// SHA-256 of the secret key, so a cache hit needs no copy of the secret itself.
     secret_digest: [u8; 32],
+    /// The derived key itself, which only the tests look at (signing uses `mac`).
+    #[cfg(test)]
     key: [u8; 32],
+    /// An HMAC already keyed with `key`.
+    mac: Hmac<Sha256>,
 }
 
 /// Signs requests, remembering the last derived signing key.
@@ -179,11 +183,12 @@ impl Signer {
     ) -> Result<(), SigningError> {
         check_scope_part("region", params.region)?;
         check_scope_part("service", params.service)?;
-        let amz_date = format_amz_date(params.time)?;
+        let amz_date_buf = amz_date_bytes(params.time)?;
+        let amz_date = std::str::from_utf8(&amz_date_buf).map_err(|_| invalid_time())?;
         let date = &amz_date[..8];
 
         // Everything that can fail on the caller's input is checked before `headers` changes...
-        let date_value = HeaderValue::from_str(&amz_date).map_err(|_| {
+        let date_value = HeaderValue::from_bytes(&amz_date_buf).map_err(|_| {
             SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
         })?;
         let token_value = match params.credentials.session_token() {
@@ -235,25 +240,66 @@ impl Signer {
             }
         };
 
-        let payload_hash = sha256_hex(body);
-        let creq = match canonical_request(method, uri, headers, &payload_hash, params.service) {
-            Ok(creq) => creq,
-            Err(e) => {
-                restore(headers, saved);
-                return Err(e);
-            }
-        };
-        let scope = credential_scope(date, params.region, params.service);
-        let to_sign = string_to_sign(&amz_date, &scope, &creq.text);
-        let key = self.cached_signing_key(params, date);
-        let sig = signature(&key, &to_sign);
+        // The canonical request and the string to sign are streamed into their hashes rather than built
+        // as strings: signing runs on every call, and the intermediate text is only needed when debugging
+        // (for which `canonical_request` and `string_to_sign` stay public).
+        let mut payload_hash = [0u8; 64];
+        hex_into(&Sha256::digest(body), &mut payload_hash);
+        let names = signed_header_names(headers);
+        let mut creq_hasher = Sha256::new();
+        if let Err(e) =
+            write_canonical_request(&mut creq_hasher, method, uri, headers, &names, &payload_hash, params.service)
+        {
+            restore(headers, saved);
+            return Err(e);
+        }
+        let mut creq_hash = [0u8; 64];
+        hex_into(&creq_hasher.finalize(), &mut creq_hash);
 
-        let authorization = format!(
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={}, Signature={sig}",
-            params.credentials.access_key_id(),
-            creq.signed_headers
+        let mut mac = self.cached_signing_mac(params, date);
+        for part in [
+            ALGORITHM.as_bytes(),
+            b"\n",
+            amz_date.as_bytes(),
+            b"\n",
+            date.as_bytes(),
+            b"/",
+            params.region.as_bytes(),
+            b"/",
+            params.service.as_bytes(),
+            b"/aws4_request\n",
+            &creq_hash,
+        ] {
+            mac.update(part);
+        }
+        let mut sig = [0u8; 64];
+        hex_into(&mac.finalize().into_bytes(), &mut sig);
+
+        let access_key_id = params.credentials.access_key_id();
+        let signed_len: usize = names.iter().map(|n| n.as_str().len() + 1).sum();
+        let mut authorization = Vec::with_capacity(
+            ALGORITHM.len() + access_key_id.len() + params.region.len() + params.service.len() + signed_len + 128,
         );
-        let mut value = match HeaderValue::from_str(&authorization) {
+        for part in [
+            ALGORITHM.as_bytes(),
+            b" Credential=",
+            access_key_id.as_bytes(),
+            b"/",
+            date.as_bytes(),
+            b"/",
+            params.region.as_bytes(),
+            b"/",
+            params.service.as_bytes(),
+            b"/aws4_request, SignedHeaders=",
+        ] {
+            authorization.extend_from_slice(part);
+        }
+        push_signed_headers(&mut authorization, &names);
+        authorization.extend_from_slice(b", Signature=");
+        authorization.extend_from_slice(&sig);
+        // `TryFrom<Vec<u8>>` takes the buffer over instead of copying it; it still checks every byte, which
+        // is what catches an access key id with characters a header cannot carry.
+        let mut value = match HeaderValue::try_from(authorization) {
             Ok(value) => value,
             Err(_) => {
                 restore(headers, saved);
@@ -268,7 +314,10 @@ impl Signer {
         Ok(())
     }
 
-    fn cached_signing_key(&self, params: &SigningParams<'_>, date: &str) -> [u8; 32] {
+    /// An HMAC-SHA256 keyed with the signing key for `date`, the region and the service, ready for the
+    /// string to sign. The keyed state is cached, not just the key, which also saves hashing the key
+    /// pads on every call.
+    fn cached_signing_mac(&self, params: &SigningParams<'_>, date: &str) -> Hmac<Sha256> {
         let secret = params.credentials.secret_access_key();
         let secret_digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         // A poisoned lock only means another thread panicked mid-update; the entry is
@@ -280,17 +329,20 @@ impl Signer {
                 && c.service == params.service
                 && c.secret_digest == secret_digest
         }) {
-            return hit.key;
+            return hit.mac.clone();
         }
         let key = signing_key(secret, date, params.region, params.service);
+        let mac = keyed_hmac(&key);
         *cache = Some(CachedKey {
             date: date.to_owned(),
             region: params.region.to_owned(),
             service: params.service.to_owned(),
             secret_digest,
+            #[cfg(test)]
             key,
+            mac: mac.clone(),
         });
-        key
+        mac
     }
 }
 
@@ -317,8 +369,9 @@ fn check_scope_part(what: &str, value: &str) -> Result<(), SigningError> {
     }
 }
 
-/// `host[:port]` from the URI authority, without any `user:password@`.
-fn host_from_uri(uri: &Uri) -> Result<HeaderValue, SigningError> {
+/// `host[:port]` from the URI authority, without any `user:password@`: the `host` header
+/// [`Signer::sign`] would add, for callers that set it once up front.
+pub(crate) fn host_from_uri(uri: &Uri) -> Result<HeaderValue, SigningError> {
     let authority = uri.authority().ok_or_else(|| {
         SigningError::new(SigningErrorKind::MissingHost, "the request has no host header and its URI has no authority")
     })?;
@@ -366,40 +419,116 @@ pub fn canonical_request(
     payload_hash: &str,
     service: &str,
 ) -> Result<CanonicalRequest, SigningError> {
-    if !headers.contains_key(HOST) {
-        return Err(SigningError::new(SigningErrorKind::MissingHost, "the canonical request needs a host header"));
-    }
-    let mut names: Vec<&HeaderName> = headers.keys().filter(|name| is_signed_header(name.as_str())).collect();
-    names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-
-    let mut text = String::with_capacity(256);
-    text.push_str(method.as_str());
-    text.push('\n');
-    text.push_str(&canonical_uri(uri.path(), service));
-    text.push('\n');
-    text.push_str(&canonical_query_string(uri.query().unwrap_or("")));
-    text.push('\n');
-    for name in &names {
-        text.push_str(name.as_str());
-        text.push(':');
-        for (i, value) in headers.get_all(*name).iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
-            push_canonical_header_value(&mut text, name.as_str(), value)?;
-        }
-        text.push('\n');
-    }
-    text.push('\n');
-    let signed_headers = names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(";");
-    text.push_str(&signed_headers);
-    text.push('\n');
-    text.push_str(payload_hash);
+    let names = signed_header_names(headers);
+    let mut text = Vec::with_capacity(256);
+    write_canonical_request(&mut text, method, uri, headers, &names, payload_hash.as_bytes(), service)?;
+    let mut signed_headers = Vec::with_capacity(64);
+    push_signed_headers(&mut signed_headers, &names);
+    // Every piece written is ASCII (header values were checked to be), so neither conversion fails.
+    let text = String::from_utf8(text).map_err(|_| non_ascii())?;
+    let signed_headers = String::from_utf8(signed_headers).map_err(|_| non_ascii())?;
     Ok(CanonicalRequest { text, signed_headers })
 }
 
-/// Appends a header value trimmed, with runs of spaces and tabs collapsed to one space.
-fn push_canonical_header_value(out: &mut String, name: &str, value: &HeaderValue) -> Result<(), SigningError> {
+fn non_ascii() -> SigningError {
+    SigningError::new(SigningErrorKind::InvalidHeaderValue, "the canonical request is not ASCII")
+}
+
+/// Where canonical-request text goes: a buffer for [`canonical_request`], straight into a hash for
+/// [`Signer::sign`].
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
+    }
+}
+
+/// The names of the headers to sign, sorted.
+fn signed_header_names(headers: &HeaderMap) -> Vec<&HeaderName> {
+    let mut names: Vec<&HeaderName> = Vec::with_capacity(headers.keys_len());
+    names.extend(headers.keys().filter(|name| is_signed_header(name.as_str())));
+    names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+    names
+}
+
+/// Appends the `;`-separated signed header names.
+fn push_signed_headers(out: &mut Vec<u8>, names: &[&HeaderName]) {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        out.extend_from_slice(name.as_str().as_bytes());
+    }
+}
+
+/// Writes the canonical request; `names` are the sorted signed header names of `headers`.
+fn write_canonical_request(
+    out: &mut impl Sink,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    names: &[&HeaderName],
+    payload_hash: &[u8],
+    service: &str,
+) -> Result<(), SigningError> {
+    if !headers.contains_key(HOST) {
+        return Err(SigningError::new(SigningErrorKind::MissingHost, "the canonical request needs a host header"));
+    }
+    out.put(method.as_str().as_bytes());
+    out.put(b"\n");
+    match uri.path() {
+        // The path of every awsJson request, which needs no normalizing or encoding.
+        "" | "/" => out.put(b"/"),
+        path => out.put(canonical_uri(path, service).as_bytes()),
+    }
+    out.put(b"\n");
+    match uri.query() {
+        None | Some("") => {}
+        Some(query) => out.put(canonical_query_string(query).as_bytes()),
+    }
+    out.put(b"\n");
+    let mut scratch = Vec::new();
+    for name in names {
+        out.put(name.as_str().as_bytes());
+        out.put(b":");
+        for (i, value) in headers.get_all(*name).iter().enumerate() {
+            if i > 0 {
+                out.put(b",");
+            }
+            put_canonical_header_value(out, &mut scratch, name.as_str(), value)?;
+        }
+        out.put(b"\n");
+    }
+    out.put(b"\n");
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.put(b";");
+        }
+        out.put(name.as_str().as_bytes());
+    }
+    out.put(b"\n");
+    out.put(payload_hash);
+    Ok(())
+}
+
+/// Writes a header value trimmed, with runs of spaces and tabs collapsed to one space.
+///
+/// Most values need no change and are written whole; the rest are rewritten through `scratch`.
+fn put_canonical_header_value(
+    out: &mut impl Sink,
+    scratch: &mut Vec<u8>,
+    name: &str,
+    value: &HeaderValue,
+) -> Result<(), SigningError> {
     let bytes = value.as_bytes();
     if let Some(bad) = bytes.iter().position(|&b| !(b == b'\t' || (0x20..=0x7e).contains(&b))) {
         return Err(SigningError::new(
@@ -410,6 +539,15 @@ fn push_canonical_header_value(out: &mut String, name: &str, value: &HeaderValue
             ),
         ));
     }
+    let already_canonical = !bytes.contains(&b'\t')
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|pair| pair == b"  ");
+    if already_canonical {
+        out.put(bytes);
+        return Ok(());
+    }
+    scratch.clear();
     let mut pending_space = false;
     let mut wrote = false;
     for &b in bytes {
@@ -417,13 +555,14 @@ fn push_canonical_header_value(out: &mut String, name: &str, value: &HeaderValue
             pending_space = wrote;
         } else {
             if pending_space {
-                out.push(' ');
+                scratch.push(b' ');
                 pending_space = false;
             }
-            out.push(char::from(b));
+            scratch.push(b);
             wrote = true;
         }
     }
+    out.put(scratch);
     Ok(())
 }
 
@@ -598,12 +737,16 @@ pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = keyed_hmac(key);
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+fn keyed_hmac(key: &[u8]) -> Hmac<Sha256> {
     // HMAC is defined for keys of every length (long keys are hashed, short ones padded),
     // and the hmac crate documents `new_from_slice` as never failing for it, so this
     // `expect` cannot fire whatever the input.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+    <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
 /// Lowercase hex SHA-256 of `data` (the payload hash of the canonical request).
@@ -611,9 +754,10 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex_encode(&Sha256::digest(data))
 }
 
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+
 /// Lowercase hex encoding.
 pub fn hex_encode(bytes: &[u8]) -> String {
-    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
         out.push(char::from(LOWER_HEX[usize::from(b >> 4)]));
@@ -622,25 +766,51 @@ pub fn hex_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Lowercase hex of a 32-byte digest into a stack buffer, for the hashes written on every call.
+fn hex_into(digest: &[u8], out: &mut [u8; 64]) {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = LOWER_HEX[usize::from(b >> 4)];
+        pair[1] = LOWER_HEX[usize::from(b & 0x0f)];
+    }
+}
+
 /// Formats a time as the SigV4 timestamp `YYYYMMDDTHHMMSSZ` (UTC, seconds truncated).
 ///
 /// Fails for times before 1970 or after year 9999, which the format cannot express and
 /// AWS would reject anyway.
 pub fn format_amz_date(time: SystemTime) -> Result<String, SigningError> {
-    let invalid = || {
-        SigningError::new(
-            SigningErrorKind::InvalidTime,
-            "the signing time must be between 1970-01-01 and 9999-12-31 UTC",
-        )
-    };
-    let secs = time.duration_since(UNIX_EPOCH).map_err(|_| invalid())?.as_secs();
+    let bytes = amz_date_bytes(time)?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| invalid_time())
+}
+
+fn invalid_time() -> SigningError {
+    SigningError::new(SigningErrorKind::InvalidTime, "the signing time must be between 1970-01-01 and 9999-12-31 UTC")
+}
+
+/// [`format_amz_date`] into a stack buffer (ASCII digits, `T` and `Z`).
+fn amz_date_bytes(time: SystemTime) -> Result<[u8; 16], SigningError> {
+    let secs = time.duration_since(UNIX_EPOCH).map_err(|_| invalid_time())?.as_secs();
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (year, month, day) = civil_from_days(days);
     if year > 9999 {
-        return Err(invalid());
+        return Err(invalid_time());
     }
-    Ok(format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60))
+    let mut out = *b"00000000T000000Z";
+    let mut put = |at: usize, width: usize, mut value: u64| {
+        for slot in out[at..at + width].iter_mut().rev() {
+            // `value % 10` is below 10, so the digit fits in a byte.
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(4, 2, month);
+    put(6, 2, day);
+    put(9, 2, rem / 3600);
+    put(11, 2, rem % 3600 / 60);
+    put(13, 2, rem % 60);
+    Ok(out)
 }
 
 /// Converts days since 1970-01-01 to a proleptic Gregorian (year, month, day).
