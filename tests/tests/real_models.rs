@@ -201,6 +201,17 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
     let sample_runs = stderr.lines().filter(|l| l.trim_start().starts_with("Running tests/samples.rs")).count();
     assert_eq!(sample_runs, members.len(), "not every sample test ran:\n{}", tail(&stderr));
 
+    // Users lint the code they depend on too: the generated libraries must be clippy-clean as well.
+    let output = cargo_in(&scratch)
+        .args(["clippy", "--workspace", "--offline", "--all-features", "--lib", "--", "-D", "warnings"])
+        .output()
+        .expect("run cargo clippy");
+    assert!(
+        output.status.success(),
+        "clippy found problems in the generated crates:\n{}",
+        tail(&String::from_utf8_lossy(&output.stderr))
+    );
+
     // The blob and big-number runtime modules are only copied into crates whose model uses them, so
     // their own tests run here, in the kitchen sink.
     let output = cargo_in(&scratch)

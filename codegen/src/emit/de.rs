@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::{fn_suffix, ident, reachable};
-use super::types::default_expr;
+use super::types::fill_default;
 use crate::ir::{Field, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::model::TimestampFormat;
 
@@ -66,11 +66,12 @@ pub fn emit(service: &Service) -> TokenStream {
                 let arms = s.fields.iter().map(|f| {
                     let slot = slot_ident(f);
                     let wire = &f.wire_name;
-                    let read = boxed(f, read_value(&f.ty));
+                    let read = field_reader(f);
                     // awsJson services spell an error's message member either way.
-                    let pattern = if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
+                    let pattern =
+                        if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
                     quote! {
-                        #pattern => #slot = crate::runtime::json::optional(value, |value| #read).map_err(|e| e.at(#wire))?,
+                        #pattern => #slot = crate::runtime::json::optional(value, #read).map_err(|e| e.at(#wire))?,
                     }
                 });
                 let inits = s.fields.iter().map(finish_field);
@@ -141,6 +142,47 @@ fn slot_ident(field: &Field) -> proc_macro2::Ident {
     format_ident!("field_{}", crate::naming::unraw(&field.rust_name))
 }
 
+/// A callable reading a field's value, boxed when the field is.
+fn field_reader(field: &Field) -> TokenStream {
+    if field.boxed {
+        let read = boxed(field, read_value(&field.ty));
+        quote!(|value| #read)
+    } else {
+        reader(&field.ty)
+    }
+}
+
+/// A callable reading one value: the reader function itself where one exists, else a closure.
+fn reader(ty: &Ty) -> TokenStream {
+    match direct_reader(ty) {
+        Some(function) => function,
+        None => {
+            let read = read_value(ty);
+            quote!(|value| #read)
+        }
+    }
+}
+
+/// The function that reads a value of this type from `&Value` on its own, if there is one.
+fn direct_reader(ty: &Ty) -> Option<TokenStream> {
+    Some(match &ty.kind {
+        TyKind::Bool => quote!(crate::runtime::json::boolean),
+        TyKind::Byte => quote!(crate::runtime::json::integer::<i8>),
+        TyKind::Short => quote!(crate::runtime::json::integer::<i16>),
+        TyKind::Integer => quote!(crate::runtime::json::integer::<i32>),
+        TyKind::Long => quote!(crate::runtime::json::integer::<i64>),
+        TyKind::Double => quote!(crate::runtime::json::float),
+        TyKind::BigInteger => quote!(crate::runtime::big_number::read_integer),
+        TyKind::BigDecimal => quote!(crate::runtime::big_number::read_decimal),
+        TyKind::Blob => quote!(crate::runtime::blob::read),
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            let function = format_ident!("de_{}", fn_suffix(name));
+            quote!(#function)
+        }
+        _ => return None,
+    })
+}
+
 fn boxed(field: &Field, read: TokenStream) -> TokenStream {
     if field.boxed {
         quote!((#read).map(::std::boxed::Box::new))
@@ -155,11 +197,9 @@ fn finish_field(field: &Field) -> TokenStream {
     let wire = &field.wire_name;
     let value = match &field.presence {
         Presence::Optional => quote!(#slot),
-        Presence::Default(default) => {
-            let default = default_expr(field, default);
-            quote!(#slot.unwrap_or_else(|| #default))
-        }
+        Presence::Default(default) => fill_default(field, default, quote!(#slot)),
         Presence::Required => match zero_value(&field.ty) {
+            Some(zero) if zero.is_empty() => quote!(#slot.unwrap_or_default()),
             Some(zero) => {
                 let zero = if field.boxed { quote!(::std::boxed::Box::new(#zero)) } else { zero };
                 quote!(#slot.unwrap_or_else(|| #zero))
@@ -170,7 +210,8 @@ fn finish_field(field: &Field) -> TokenStream {
     quote! { #name: #value, }
 }
 
-/// The value Smithy's error correction fills in for a missing required member, if the type has one.
+/// The value Smithy's error correction fills in for a missing required member, if the type has one;
+/// empty tokens mean the type's `Default`.
 fn zero_value(ty: &Ty) -> Option<TokenStream> {
     Some(match &ty.kind {
         TyKind::String
@@ -186,7 +227,7 @@ fn zero_value(ty: &Ty) -> Option<TokenStream> {
         | TyKind::BigInteger
         | TyKind::BigDecimal
         | TyKind::List { .. }
-        | TyKind::Map { .. } => quote!(::std::default::Default::default()),
+        | TyKind::Map { .. } => TokenStream::new(),
         TyKind::Timestamp(_) => quote!(crate::DateTime::from_secs(0)),
         TyKind::Enum(name) => {
             let name = ident(name);
@@ -202,6 +243,9 @@ fn zero_value(ty: &Ty) -> Option<TokenStream> {
 
 /// An expression of type `Result<T, DeserializeError>` reading `value: &serde_json::Value`.
 fn read_value(ty: &Ty) -> TokenStream {
+    if let Some(function) = direct_reader(ty) {
+        return quote!(#function(value));
+    }
     match &ty.kind {
         TyKind::String => quote!(crate::runtime::json::string(value).map(::std::borrow::ToOwned::to_owned)),
         TyKind::Bool => quote!(crate::runtime::json::boolean(value)),
@@ -238,15 +282,15 @@ fn read_value(ty: &Ty) -> TokenStream {
             quote!(#func(value))
         }
         TyKind::List { member, sparse } => {
-            let item = read_value(member);
+            let item = reader(member);
             if *sparse {
-                quote!(crate::runtime::json::sparse_list(value, |value| #item))
+                quote!(crate::runtime::json::sparse_list(value, #item))
             } else {
-                quote!(crate::runtime::json::list(value, |value| #item))
+                quote!(crate::runtime::json::list(value, #item))
             }
         }
         TyKind::Map { key, value: value_ty, sparse } => {
-            let item = read_value(value_ty);
+            let item = reader(value_ty);
             let key = match &key.kind {
                 TyKind::Enum(name) => {
                     let name = ident(name);
@@ -255,9 +299,9 @@ fn read_value(ty: &Ty) -> TokenStream {
                 _ => quote!(::std::borrow::ToOwned::to_owned),
             };
             if *sparse {
-                quote!(crate::runtime::json::sparse_map(value, #key, |value| #item))
+                quote!(crate::runtime::json::sparse_map(value, #key, #item))
             } else {
-                quote!(crate::runtime::json::map(value, #key, |value| #item))
+                quote!(crate::runtime::json::map(value, #key, #item))
             }
         }
     }

@@ -130,29 +130,31 @@ fn structure_member(field: &Field) -> TokenStream {
             let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
             let write = quote! { { let value = &value.#name; #write } };
             // Like the AWS SDKs, a member equal to its default is left out; the service applies it.
-            match skip_default_condition(&field.ty, default, quote!(value.#name)) {
-                Some(is_default) => quote! { if !(#is_default) { #write } },
+            match differs_from_default(&field.ty, default, quote!(value.#name)) {
+                Some(differs) => quote! { if #differs { #write } },
                 None => write,
             }
         }
     }
 }
 
-fn skip_default_condition(ty: &Ty, default: &DefaultValue, value: TokenStream) -> Option<TokenStream> {
+/// A condition that holds when `value` is not the member's default, or `None` when that cannot be told.
+fn differs_from_default(ty: &Ty, default: &DefaultValue, value: TokenStream) -> Option<TokenStream> {
     Some(match (&ty.kind, default) {
-        (TyKind::Bool, DefaultValue::Bool(b)) => quote!(#value == #b),
+        (TyKind::Bool, DefaultValue::Bool(true)) => quote!(!#value),
+        (TyKind::Bool, DefaultValue::Bool(false)) => quote!(#value),
         (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long, DefaultValue::Int(i)) => {
             let i = proc_macro2::Literal::i64_unsuffixed(*i);
-            quote!(#value == #i)
+            quote!(#value != #i)
         }
         (TyKind::Float | TyKind::Double, DefaultValue::Float(f)) => {
             let f = proc_macro2::Literal::f64_unsuffixed(*f);
-            quote!(#value == #f)
+            quote!(#value != #f)
         }
-        (TyKind::String, DefaultValue::String(s)) => quote!(#value == #s),
-        (TyKind::Enum(_), DefaultValue::String(s)) => quote!(#value.as_str() == #s),
-        (TyKind::IntEnum(_), DefaultValue::Int(i)) => quote!(#value.as_i64() == #i),
-        (TyKind::List { .. } | TyKind::Map { .. }, DefaultValue::Empty) => quote!(#value.is_empty()),
+        (TyKind::String, DefaultValue::String(s)) => quote!(#value != #s),
+        (TyKind::Enum(_), DefaultValue::String(s)) => quote!(#value.as_str() != #s),
+        (TyKind::IntEnum(_), DefaultValue::Int(i)) => quote!(#value.as_i64() != #i),
+        (TyKind::List { .. } | TyKind::Map { .. }, DefaultValue::Empty) => quote!(!#value.is_empty()),
         _ => return None,
     })
 }
@@ -162,10 +164,10 @@ fn write_value(ty: &Ty, value: TokenStream, writer: TokenStream) -> TokenStream 
     match &ty.kind {
         TyKind::String => quote! { #writer.string(#value); },
         TyKind::Bool => quote! { #writer.boolean(*#value); },
-        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => {
-            quote! { #writer.integer(i64::from(*#value)); }
-        }
-        TyKind::Float | TyKind::Double => quote! { #writer.float(f64::from(*#value)); },
+        TyKind::Byte | TyKind::Short | TyKind::Integer => quote! { #writer.integer(i64::from(*#value)); },
+        TyKind::Long => quote! { #writer.integer(*#value); },
+        TyKind::Float => quote! { #writer.float(f64::from(*#value)); },
+        TyKind::Double => quote! { #writer.float(*#value); },
         TyKind::BigInteger | TyKind::BigDecimal => quote! { #writer.raw_number(#value.as_str()); },
         TyKind::Timestamp(format) => {
             let format = match format {

@@ -194,6 +194,22 @@ pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
     }
 }
 
+/// `slot` (an `Option` of the field's type) with the field's `@default` filled in when it is `None`.
+pub fn fill_default(f: &Field, value: &DefaultValue, slot: TokenStream) -> TokenStream {
+    let default = default_expr(f, value);
+    // Literals and empty collections need no closure (and clippy flags one).
+    match value {
+        _ if f.boxed => quote! { #slot.unwrap_or_else(|| #default) },
+        DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_)
+            if !matches!(f.ty.kind, TyKind::IntEnum(_)) =>
+        {
+            quote! { #slot.unwrap_or(#default) }
+        }
+        DefaultValue::Empty => quote! { #slot.unwrap_or_default() },
+        _ => quote! { #slot.unwrap_or_else(|| #default) },
+    }
+}
+
 fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
     let name = ident(&def.name);
     let builder_name = format_ident!("{}Builder", crate::naming::unraw(&def.name));
@@ -223,18 +239,8 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
             },
             Presence::Optional => quote! { #field_name: self.#field_name, },
             Presence::Default(value) => {
-                let default = default_expr(f, value);
-                // Literals and empty collections need no closure (and clippy flags one).
-                match value {
-                    _ if f.boxed => quote! { #field_name: self.#field_name.unwrap_or_else(|| #default), },
-                    DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_)
-                        if !matches!(f.ty.kind, TyKind::IntEnum(_)) =>
-                    {
-                        quote! { #field_name: self.#field_name.unwrap_or(#default), }
-                    }
-                    DefaultValue::Empty => quote! { #field_name: self.#field_name.unwrap_or_default(), },
-                    _ => quote! { #field_name: self.#field_name.unwrap_or_else(|| #default), },
-                }
+                let filled = fill_default(f, value, quote!(self.#field_name));
+                quote! { #field_name: #filled, }
             }
             Presence::Required => {
                 checks.push(quote! {
@@ -513,6 +519,8 @@ fn union(def: &TypeDef, fields: &[Field]) -> TokenStream {
         #deprecated
         #[derive(#derive_debug Clone, PartialEq)]
         #[non_exhaustive]
+        // Variants mirror the wire shape; boxing the large ones would only make the type harder to use.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             /// A member this version of the crate does not know; holds its wire name.
