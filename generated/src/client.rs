@@ -14,37 +14,38 @@ pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client:
     endpoint_env_suffix: "CODEPIPELINE",
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
-/** A client for CodePipeline.
 
- Cheap to clone: clones share one connection pool and configuration.
-
- # Examples
-
- ```no_run
- use codepipeline_jobs::client::{Client, Config, Credentials, RetryConfig};
-
- # async fn example() -> Result<(), Box<dyn std::error::Error>> {
- // Region, endpoint and credentials from the environment, as the AWS CLI reads them:
- let client = Client::from_env()?;
-
- // Or set explicitly:
- let config = Config::builder()
-     .region("us-east-1")
-     .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None))
-     .retry_config(RetryConfig::standard().with_max_attempts(5));
- let client = Client::from_conf(config)?;
-
- let output = client
-     .acknowledge_third_party_job()
-     .job_id("example")
-     .nonce("example")
-     .client_token("example")
-     .send()
-     .await?;
- println!("{output:?}");
- # Ok(())
- # }
- ```*/
+/// A client for CodePipeline.
+///
+/// Cheap to clone: clones share one connection pool and configuration.
+///
+/// # Examples
+///
+/// ```no_run
+/// use codepipeline_jobs::client::{Client, Config, Credentials, RetryConfig};
+///
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// // Region, endpoint and credentials from the environment, as the AWS CLI reads them:
+/// let client = Client::from_env()?;
+///
+/// // Or set explicitly:
+/// let config = Config::builder()
+///     .region("us-east-1")
+///     .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None))
+///     .retry_config(RetryConfig::standard().with_max_attempts(5));
+/// let client = Client::from_conf(config)?;
+///
+/// let output = client
+///     .acknowledge_third_party_job()
+///     .job_id("example")
+///     .nonce("example")
+///     .client_token("example")
+///     .send()
+///     .await?;
+/// println!("{output:?}");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Client {
     runtime: ::std::sync::Arc<crate::runtime::client::Runtime>,
@@ -83,9 +84,10 @@ impl Client {
     pub fn acknowledge_third_party_job(&self) -> fluent::AcknowledgeThirdPartyJobFluent {
         fluent::AcknowledgeThirdPartyJobFluent::new(self.clone())
     }
-    /** Calls `AcknowledgeThirdPartyJob` with a complete input.
 
- The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.*/
+    /// Calls `AcknowledgeThirdPartyJob` with a complete input.
+    ///
+    /// The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.
     pub async fn call_acknowledge_third_party_job(
         &self,
         input: crate::types::AcknowledgeThirdPartyJobInput,
@@ -119,9 +121,10 @@ impl Client {
     ) -> fluent::PutThirdPartyJobFailureResultFluent {
         fluent::PutThirdPartyJobFailureResultFluent::new(self.clone())
     }
-    /** Calls `PutThirdPartyJobFailureResult` with a complete input.
 
- The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.*/
+    /// Calls `PutThirdPartyJobFailureResult` with a complete input.
+    ///
+    /// The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.
     pub async fn call_put_third_party_job_failure_result(
         &self,
         input: crate::types::PutThirdPartyJobFailureResultInput,
@@ -155,9 +158,10 @@ impl Client {
     ) -> fluent::PutThirdPartyJobSuccessResultFluent {
         fluent::PutThirdPartyJobSuccessResultFluent::new(self.clone())
     }
-    /** Calls `PutThirdPartyJobSuccessResult` with a complete input.
 
- The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.*/
+    /// Calls `PutThirdPartyJobSuccessResult` with a complete input.
+    ///
+    /// The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.
     pub async fn call_put_third_party_job_success_result(
         &self,
         input: crate::types::PutThirdPartyJobSuccessResultInput,

@@ -22,6 +22,7 @@ pub fn emit(service: &Service) -> TokenStream {
         " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration.\n\n{}",
         client_example(service)
     );
+    let client_doc = super::common::doc_block(&client_doc);
     quote! {
         //! The client: configuration, one async method per operation, and fluent builders.
         pub use crate::runtime::client::{Config, ValidationMode};
@@ -39,7 +40,7 @@ pub fn emit(service: &Service) -> TokenStream {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         };
 
-        #[doc = #client_doc]
+        #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
             runtime: ::std::sync::Arc<crate::runtime::client::Runtime>,
@@ -127,6 +128,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
         " Calls `{}` with a complete input.\n\n The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.",
         op.name
     );
+    let call_doc = super::common::doc_block(&call_doc);
     quote! {
         #docs
         ///
@@ -136,7 +138,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             fluent::#fluent::new(self.clone())
         }
 
-        #[doc = #call_doc]
+        #call_doc
         #deprecated
         pub async fn #call_name(
             &self,

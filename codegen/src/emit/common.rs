@@ -30,6 +30,13 @@ pub fn doc_lines(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `#[doc = "..."]` attributes, one per line of `text` (whose lines already start with a space), so
+/// prettyplease prints `///` lines rather than one `/** */` block.
+pub fn doc_block(text: &str) -> TokenStream {
+    let lines = text.lines();
+    quote! { #( #[doc = #lines] )* }
+}
+
 /// `#![doc = "..."]` lines (module and crate documentation) for Markdown text.
 pub fn inner_doc_lines(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
