@@ -530,19 +530,33 @@ fn put_canonical_header_value(
     value: &HeaderValue,
 ) -> Result<(), SigningError> {
     let bytes = value.as_bytes();
-    if let Some(bad) = bytes.iter().position(|&b| !(b == b'\t' || (0x20..=0x7e).contains(&b))) {
-        return Err(SigningError::new(
-            SigningErrorKind::InvalidHeaderValue,
-            format!(
-                "header `{name}` has a byte outside visible ASCII at offset {bad}; \
-                 SigV4 signs header values as ASCII text"
-            ),
-        ));
+    // One pass both checks the bytes and finds out whether any trimming or collapsing is needed
+    // (a tab, a leading or trailing space, or two spaces in a row).
+    let mut already_canonical = true;
+    let mut after_space = true;
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' => {
+                already_canonical &= !after_space;
+                after_space = true;
+            }
+            b'\t' => {
+                already_canonical = false;
+                after_space = true;
+            }
+            0x21..=0x7e => after_space = false,
+            _ => {
+                return Err(SigningError::new(
+                    SigningErrorKind::InvalidHeaderValue,
+                    format!(
+                        "header `{name}` has a byte outside visible ASCII at offset {at}; \
+                         SigV4 signs header values as ASCII text"
+                    ),
+                ))
+            }
+        }
     }
-    let already_canonical = !bytes.contains(&b'\t')
-        && bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !bytes.windows(2).any(|pair| pair == b"  ");
+    already_canonical &= bytes.is_empty() || !after_space;
     if already_canonical {
         out.put(bytes);
         return Ok(());

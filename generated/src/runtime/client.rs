@@ -259,6 +259,8 @@ pub struct Runtime {
     host: http::HeaderValue,
     content_type: http::HeaderValue,
     user_agent: http::HeaderValue,
+    /// `x-amz-target` values of the operations called so far; a handful at most, so a list.
+    targets: std::sync::Mutex<Vec<(&'static str, http::HeaderValue)>>,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
@@ -321,6 +323,7 @@ impl Runtime {
             host,
             content_type,
             user_agent,
+            targets: std::sync::Mutex::new(Vec::new()),
             retry: config.retry,
             attempt_timeout: config.attempt_timeout,
             call_timeout: config.call_timeout,
@@ -378,12 +381,7 @@ impl Runtime {
             .provide_credentials()
             .await
             .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
-        let target =
-            http::HeaderValue::try_from(format!("{}.{operation}", self.service.target_prefix)).map_err(|_| {
-                SdkError::Config(ConfigError::new(format!(
-                    "the operation name `{operation}` is not a valid header value"
-                )))
-            })?;
+        let target = self.target(operation).map_err(SdkError::Config)?;
         let max_attempts = self.retry.max_attempts().max(1);
         let mut attempt = 1;
         loop {
@@ -426,6 +424,19 @@ impl Runtime {
             tokio::time::sleep(random_backoff_delay(&self.retry, attempt)).await;
             attempt += 1;
         }
+    }
+
+    /// The `x-amz-target` value for `operation`, built on its first call.
+    fn target(&self, operation: &'static str) -> Result<http::HeaderValue, ConfigError> {
+        // A poisoned lock only means another thread panicked while pushing; the list is still valid.
+        let mut targets = self.targets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, value)) = targets.iter().find(|(name, _)| *name == operation) {
+            return Ok(value.clone());
+        }
+        let value = http::HeaderValue::try_from(format!("{}.{operation}", self.service.target_prefix))
+            .map_err(|_| ConfigError::new(format!("the operation name `{operation}` is not a valid header value")))?;
+        targets.push((operation, value.clone()));
+        Ok(value)
     }
 
     fn signed_request<E>(

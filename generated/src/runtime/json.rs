@@ -140,36 +140,38 @@ impl<'a> JsonValueWriter<'a> {
 /// Written by hand rather than through `serde_json::to_writer` because that needs a byte buffer of its
 /// own per string; here runs of bytes that need no escaping are copied straight into `out`.
 fn write_string(out: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(value.len() + 2);
     out.push('"');
     let bytes = value.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let short = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        // Only ASCII bytes are escaped, so `start..i` always falls on character boundaries.
-        out.push_str(&value[start..i]);
-        if short.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        } else {
-            out.push_str(short);
-        }
-        start = i + 1;
+    while let Some(offset) = bytes[start..].iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        let at = start + offset;
+        // Only ASCII bytes are escaped, so `start..at` always falls on character boundaries.
+        out.push_str(&value[start..at]);
+        push_escape(out, bytes[at]);
+        start = at + 1;
     }
     out.push_str(&value[start..]);
     out.push('"');
+}
+
+/// The escape for `"`, `\` or a control character.
+fn push_escape(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.push_str("\\\""),
+        b'\\' => out.push_str("\\\\"),
+        b'\n' => out.push_str("\\n"),
+        b'\r' => out.push_str("\\r"),
+        b'\t' => out.push_str("\\t"),
+        0x08 => out.push_str("\\b"),
+        0x0c => out.push_str("\\f"),
+        _ => {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+    }
 }
 
 /// A response body that does not have the shape the model promises.
