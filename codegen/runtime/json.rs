@@ -143,8 +143,7 @@ fn write_string(out: &mut String, value: &str) {
     out.push('"');
     let bytes = value.as_bytes();
     let mut start = 0;
-    while let Some(offset) = bytes[start..].iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\') {
-        let at = start + offset;
+    while let Some(at) = next_escape(bytes, start) {
         // Only ASCII bytes are escaped, so `start..at` always falls on character boundaries.
         out.push_str(&value[start..at]);
         push_escape(out, bytes[at]);
@@ -152,6 +151,31 @@ fn write_string(out: &mut String, value: &str) {
     }
     out.push_str(&value[start..]);
     out.push('"');
+}
+
+/// The index of the first byte at or after `from` that needs escaping.
+///
+/// Most strings need none, so eight bytes are tested at a time: a word is skipped when none of its
+/// bytes is below 0x20, `"` or `\` (the usual "has a zero byte" bit trick, applied to the word and
+/// to it XORed with each of the two characters). The trick can only err towards "maybe", and a maybe
+/// is settled byte by byte.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let below_space = word.wrapping_sub(ONES * 0x20);
+        let quote = (word ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+        let backslash = (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+        if (below_space | quote | backslash) & !word & HIGH_BITS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    bytes.get(at..)?.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').map(|offset| at + offset)
 }
 
 /// The escape for `"`, `\` or a control character.
@@ -405,9 +429,19 @@ mod tests {
     #[test]
     fn string_escaping_matches_serde_json_for_every_ascii_byte() {
         let every_ascii: String = (0u8..0x80).map(char::from).collect();
-        for text in [every_ascii.as_str(), "", "plain", "\u{7f}é\u{1F600}\"", "x\u{1f}\u{0}y"] {
+        let long = "a plain run of more than eight bytes, then \"quotes\" and \\ and \u{1f}, then \u{e9}\u{e9}\u{e9}\u{e9} more";
+        for text in
+            [every_ascii.as_str(), "", "plain", "\u{7f}é\u{1F600}\"", "x\u{1f}\u{0}y", long, &long[1..], &long[3..]]
+        {
             let expected = serde_json::to_string(text).unwrap();
             assert_eq!(written(|w| w.string(text)), expected, "{text:?}");
+        }
+        // Every character at every offset within and across the eight-byte words scanned at once.
+        for c in (0u8..0x80).map(char::from).chain(['\u{e9}', '\u{1F600}']) {
+            for offset in 0..17 {
+                let text = format!("{}{c}{}", "x".repeat(offset), "\u{e9}".repeat(5));
+                assert_eq!(written(|w| w.string(&text)), serde_json::to_string(&text).unwrap(), "{text:?}");
+            }
         }
     }
 
