@@ -4,7 +4,7 @@
 pub(crate) fn body_acknowledge_third_party_job(
     input: &crate::types::AcknowledgeThirdPartyJobInput,
 ) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(256);
+    let mut out = ::std::string::String::with_capacity(155);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_acknowledge_third_party_job_input(input, &mut object);
     object.finish();
@@ -38,7 +38,7 @@ impl crate::types::AcknowledgeThirdPartyJobInput {
 pub(crate) fn body_put_third_party_job_failure_result(
     input: &crate::types::PutThirdPartyJobFailureResultInput,
 ) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(256);
+    let mut out = ::std::string::String::with_capacity(288);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_failure_result_input(input, &mut object);
     object.finish();
@@ -72,7 +72,7 @@ impl crate::types::PutThirdPartyJobFailureResultInput {
 pub(crate) fn body_put_third_party_job_success_result(
     input: &crate::types::PutThirdPartyJobSuccessResultInput,
 ) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(256);
+    let mut out = ::std::string::String::with_capacity(563);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_success_result_input(input, &mut object);
     object.finish();

@@ -23,10 +23,11 @@ pub fn emit(service: &Service) -> TokenStream {
         let entry = format_ident!("body_{}", op.fn_name.trim_start_matches("r#"));
         let inner = format_ident!("ser_{}", fn_suffix(&op.input));
         let doc = format!(" The JSON body of a `{}` request.", op.name);
+        let capacity = proc_macro2::Literal::usize_unsuffixed(body_size_estimate(service, &op.input, 0));
         fns.push(quote! {
             #[doc = #doc]
             pub(crate) fn #entry(input: &crate::types::#input) -> ::std::string::String {
-                let mut out = ::std::string::String::with_capacity(256);
+                let mut out = ::std::string::String::with_capacity(#capacity);
                 let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
                 #inner(input, &mut object);
                 object.finish();
@@ -112,6 +113,27 @@ pub fn emit(service: &Service) -> TokenStream {
         #allow_deprecated
         #(#fns)*
     }
+}
+
+/// A rough size in bytes of a structure's JSON with every member set, so that a request body is
+/// usually written without growing its buffer (each growth copies what was written so far).
+/// Strings are guessed at 40 bytes and lists and maps at 64; nesting deeper than four levels is
+/// guessed at 64 too. The result stays between 64 bytes and 4 KiB.
+fn body_size_estimate(service: &crate::ir::Service, structure: &str, depth: usize) -> usize {
+    let Some(TypeDefKind::Structure(s)) = service.types.iter().find(|d| d.name == structure).map(|d| &d.kind) else {
+        return 64;
+    };
+    let value_size = |ty: &Ty| match &ty.kind {
+        TyKind::Bool => 5,
+        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::IntEnum(_) => 12,
+        TyKind::Float | TyKind::Double | TyKind::BigInteger | TyKind::BigDecimal => 24,
+        TyKind::Timestamp(_) => 26,
+        TyKind::String | TyKind::Enum(_) => 40,
+        TyKind::Structure(name) if depth < 4 => body_size_estimate(service, name, depth + 1),
+        _ => 64,
+    };
+    let members: usize = s.fields.iter().map(|f| f.wire_name.len() + 4 + value_size(&f.ty)).sum();
+    (members + 2).clamp(64, 4096)
 }
 
 fn structure_member(field: &Field) -> TokenStream {
