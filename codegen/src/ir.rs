@@ -4,7 +4,6 @@
 //! patterns), so each emitter is a plain walk over sorted lists and the output is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use crate::model::{
     Bounds, EnumValue, ErrorFault, Member, Model, Protocol, Shape, ShapeId, ShapeKind, TimestampFormat, Traits,
@@ -22,28 +21,9 @@ pub struct Selection {
     pub crate_name: String,
 }
 
-/// A model that loads but cannot be turned into a crate: what is wrong and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IrError {
-    /// The model file.
-    pub file: String,
-    /// The JSON path of the offending shape, member or trait.
-    pub location: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for IrError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.location.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: at {}: {}", self.file, self.location, self.message)
-        }
-    }
-}
-
-impl std::error::Error for IrError {}
+/// A model that loads but cannot be turned into a crate: the same parts as a load error (file,
+/// JSON path of the offending shape, member or trait, and what is wrong), found one stage later.
+pub type IrError = crate::model::LoadError;
 
 /// The whole crate to generate.
 #[derive(Debug, Clone)]

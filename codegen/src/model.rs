@@ -636,7 +636,7 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-/// Reads and loads a model file; `display_name` is how errors name the file.
+/// Reads and loads a model file; errors name it as `path` displays.
 pub fn load_file(path: &Path) -> Result<Model, LoadError> {
     let display_name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| LoadError {
