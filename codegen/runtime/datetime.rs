@@ -434,7 +434,9 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 
 /// The (year, month, day) of a day counted from 1970-01-01; the inverse of
 /// [`days_from_civil`]. Defined for every day an `i64` of seconds can reach.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+///
+/// The SigV4 signer formats its timestamps with it too, so the calendar lives in one place.
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let shifted = days + DAYS_FROM_0000_03_01_TO_EPOCH;
     let era = shifted.div_euclid(DAYS_PER_ERA);
     let day_of_era = shifted.rem_euclid(DAYS_PER_ERA);

@@ -810,10 +810,13 @@ fn amz_date_bytes(time: SystemTime) -> Result<[u8; 16], SigningError> {
     let secs = time.duration_since(UNIX_EPOCH).map_err(|_| invalid_time())?.as_secs();
     let days = secs / 86_400;
     let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
+    // Far-future times beyond what the date format can hold are refused below, before any overflow.
+    let days = i64::try_from(days).map_err(|_| invalid_time())?;
+    let (year, month, day) = super::datetime::civil_from_days(days);
     if year > 9999 {
         return Err(invalid_time());
     }
+    let (year, month, day) = (year as u64, u64::from(month), u64::from(day));
     let mut out = *b"00000000T000000Z";
     let mut put = |at: usize, width: usize, mut value: u64| {
         for slot in out[at..at + width].iter_mut().rev() {
@@ -829,27 +832,6 @@ fn amz_date_bytes(time: SystemTime) -> Result<[u8; 16], SigningError> {
     put(11, 2, rem % 3600 / 60);
     put(13, 2, rem % 60);
     Ok(out)
-}
-
-/// Converts days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-///
-/// The calendar repeats every 400 years (146 097 days). Counting from 0000-03-01 puts
-/// the leap day at the end of each shifted year, so within an era the year, then the day
-/// of that March-based year, then the month follow from integer division alone (the
-/// month lengths from March on follow a 153-days-per-5-months pattern).
-fn civil_from_days(days_since_epoch: u64) -> (u64, u64, u64) {
-    // 719 468 days separate 0000-03-01 from 1970-01-01.
-    let days = days_since_epoch + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days % 146_097;
-    // Subtracting the leap days seen so far turns the era into 365-day years.
-    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153; // 0 = March ... 11 = February
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

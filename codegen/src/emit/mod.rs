@@ -54,6 +54,8 @@ const fn runtime(name: &'static str, source: &'static str) -> RuntimeModule {
 const CORE_RUNTIME: &[RuntimeModule] = &[
     runtime("client", include_str!("../../runtime/client.rs")),
     runtime("credentials", include_str!("../../runtime/credentials.rs")),
+    // The signer's timestamps use its calendar, so every crate carries it.
+    runtime("datetime", include_str!("../../runtime/datetime.rs")),
     runtime("error", include_str!("../../runtime/error.rs")),
     runtime("http", include_str!("../../runtime/http.rs")),
     runtime("json", include_str!("../../runtime/json.rs")),
@@ -62,10 +64,7 @@ const CORE_RUNTIME: &[RuntimeModule] = &[
     runtime("validate", include_str!("../../runtime/validate.rs")),
 ];
 
-const TIMESTAMP_RUNTIME: &[RuntimeModule] = &[
-    runtime("datetime", include_str!("../../runtime/datetime.rs")),
-    runtime("json_time", include_str!("../../runtime/json_time.rs")),
-];
+const TIMESTAMP_RUNTIME: &[RuntimeModule] = &[runtime("json_time", include_str!("../../runtime/json_time.rs"))];
 
 const PATTERN_RUNTIME: RuntimeModule = runtime("pattern", include_str!("../../runtime/pattern.rs"));
 
