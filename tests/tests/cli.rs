@@ -66,9 +66,7 @@ impl Server {
             while !done.load(Ordering::Relaxed) && Instant::now() < deadline {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        if let Some(request) = handle(stream, respond) {
-                            log.lock().unwrap().push(request);
-                        }
+                        handle(stream, respond, &log);
                     }
                     Err(_) => thread::sleep(Duration::from_millis(5)),
                 }
@@ -92,7 +90,9 @@ impl Drop for Server {
     }
 }
 
-fn handle(stream: TcpStream, respond: fn(&Received) -> (u16, String)) -> Option<Received> {
+/// Reads one request, records it, then answers. Recording comes first: the client may exit, and the test
+/// read the log, as soon as the answer arrives.
+fn handle(stream: TcpStream, respond: fn(&Received) -> (u16, String), log: &Mutex<Vec<Received>>) -> Option<()> {
     stream.set_nonblocking(false).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let mut reader = BufReader::new(stream.try_clone().ok()?);
@@ -114,13 +114,14 @@ fn handle(stream: TcpStream, respond: fn(&Received) -> (u16, String)) -> Option<
     reader.read_exact(&mut body).ok()?;
     let request = Received { headers, body: serde_json::from_slice(&body).unwrap_or(Value::Null) };
     let (status, reply) = respond(&request);
+    log.lock().unwrap().push(request);
     let mut stream = stream;
     let response = format!(
         "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
         reply.len()
     );
     stream.write_all(response.as_bytes()).ok()?;
-    Some(request)
+    Some(())
 }
 
 /// Answers like CodePipeline: a status for acknowledgements, `{}` for results, and
