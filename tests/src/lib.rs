@@ -1,6 +1,7 @@
 //! Shared helpers for the workspace's integration tests (which live in `tests/tests/`).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -23,4 +24,23 @@ pub fn real_model(file: &str) -> Option<PathBuf> {
             Some(path)
         }
     }
+}
+
+/// Every file under `dir` with its bytes, keyed by its path relative to `dir`: a picture of a directory
+/// that tests compare before and after a run that must not touch it.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).expect("read dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).expect("inside dir").to_string_lossy().into_owned();
+                files.insert(relative, std::fs::read(&path).expect("read file"));
+            }
+        }
+    }
+    files
 }

@@ -1,13 +1,12 @@
 //! Broken models must fail with one clear error naming the file and the JSON path, never a panic
 //! and never partial output (issue 5). The corpus lives in `tests/models/broken/`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use codegen::Selection;
-use tests::workspace_root;
+use tests::{read_tree, workspace_root};
 
 /// One broken model: the file, where the error must point, and a fragment of the explanation.
 struct Case {
@@ -296,26 +295,6 @@ fn run_codegen(model: &Path, out: &Path) -> Output {
         .expect("run xtask")
 }
 
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).expect("read dir") {
-            let path = entry.expect("dir entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).expect("under dir").to_path_buf(),
-                    std::fs::read(&path).expect("read"),
-                );
-            }
-        }
-    }
-    files
-}
-
 /// The run failed with exactly one `error:` line that names the file and location, and no panic.
 fn assert_clean_failure(output: &Output, file: &str, location: &str, explanation: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -340,12 +319,12 @@ fn xtask_reports_broken_models_and_leaves_existing_output_untouched() {
     std::fs::create_dir_all(out.join("src")).expect("mkdir");
     std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"keep-me\"\n").expect("write");
     std::fs::write(out.join("src/lib.rs"), "// hand-made, must survive\n").expect("write");
-    let before = snapshot(&out);
+    let before = read_tree(&out);
     for file in ["missing_target.json", "trailing_comma.json", "required_cycle.json", "service_rest_json.json"] {
         let case = CASES.iter().find(|c| c.file == file).expect("case in the table");
         let output = run_codegen(&broken_dir().join(file), &out);
         assert_clean_failure(&output, case.file, case.location, case.explanation);
-        assert_eq!(snapshot(&out), before, "{file} changed the output directory");
+        assert_eq!(read_tree(&out), before, "{file} changed the output directory");
     }
     let leftovers: Vec<_> =
         std::fs::read_dir(dir.path()).expect("read").map(|e| e.expect("entry").file_name()).collect();
@@ -377,12 +356,12 @@ fn truncated_real_model_leaves_the_generated_crate_untouched() {
         std::fs::create_dir_all(to.parent().expect("has parent")).expect("mkdir");
         std::fs::copy(&from, &to).expect("copy generated file");
     }
-    let before = snapshot(&out);
+    let before = read_tree(&out);
     let output = run_codegen(&model, &out);
     // The parser gives up at the cut: the last line of what is left, after its last byte.
     let kept = &full[..full.len() / 2];
     let line = kept.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = kept.len() - kept.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     assert_clean_failure(&output, "codepipeline.json", &format!("line {line}, column {column}"), "EOF while parsing");
-    assert_eq!(snapshot(&out), before, "the truncated model changed the output directory");
+    assert_eq!(read_tree(&out), before, "the truncated model changed the output directory");
 }

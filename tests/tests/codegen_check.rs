@@ -2,9 +2,9 @@
 //! incidental ordering, a model edit reaches the generated code, and a broken model changes nothing.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use codegen::GeneratedFile;
+use tests::read_tree;
 
 mod common;
 
@@ -129,24 +129,6 @@ fn a_changed_length_bound_reaches_the_validators() {
     }
 }
 
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).expect("read dir") {
-            let path = entry.expect("dir entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path.strip_prefix(dir).expect("inside dir").to_string_lossy().into_owned();
-                out.insert(relative, std::fs::read(&path).expect("read file"));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn a_truncated_model_fails_clearly_and_leaves_the_output_untouched() {
     let settings = common::settings();
@@ -156,7 +138,7 @@ fn a_truncated_model_fails_clearly_and_leaves_the_output_untouched() {
     let changes = codegen::write::write(&out, &common::generate(&settings)).expect("pre-fill the output");
     assert!(!changes.is_empty());
     std::fs::write(out.join("src/stray.rs"), "// not generated\n").expect("write a stray file");
-    let before = tree(&out);
+    let before = read_tree(&out);
 
     let full = std::fs::read(&settings.model).expect("read the model");
     let model = dir.path().join("codepipeline.json");
@@ -172,5 +154,5 @@ fn a_truncated_model_fails_clearly_and_leaves_the_output_untouched() {
     assert!(error.contains("EOF"), "the error does not say the file ended early: {error}");
     assert!(error.contains("line "), "the error does not say where: {error}");
     assert_eq!(error.lines().count(), 1, "one error, one line: {error}");
-    assert!(tree(&out) == before, "the failed run changed the output directory");
+    assert!(read_tree(&out) == before, "the failed run changed the output directory");
 }
