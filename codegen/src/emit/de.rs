@@ -197,7 +197,9 @@ fn finish_field(field: &Field) -> TokenStream {
     let wire = &field.wire_name;
     let value = match &field.presence {
         Presence::Optional => quote!(#slot),
-        Presence::Default(default) => fill_default(field, default, quote!(#slot)),
+        Presence::Default(default) => {
+            fill_default(field, default, &quote!(#slot).to_string()).parse().expect("valid Rust")
+        }
         Presence::Required => match zero_value(&field.ty) {
             Some(zero) if zero.is_empty() => quote!(#slot.unwrap_or_default()),
             Some(zero) => {

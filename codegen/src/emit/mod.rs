@@ -8,6 +8,7 @@ mod de;
 mod errors;
 mod lib_rs;
 mod ser;
+pub(crate) mod text;
 mod types;
 mod validate;
 
@@ -79,21 +80,27 @@ const CLI_RUNTIME: &[RuntimeModule] = &[
     runtime("cli_shorthand", include_str!("../../runtime/cli_shorthand.rs")),
 ];
 
-/// Emits one generated Rust file's tokens.
-type Emitter = fn(&Service) -> TokenStream;
+/// Emits one generated Rust file.
+#[derive(Clone, Copy)]
+enum Emitter {
+    /// Token streams, formatted by prettyplease.
+    Tokens(fn(&Service) -> TokenStream),
+    /// Text, laid out by [`text::layout`].
+    Text(fn(&Service) -> String),
+}
 
 /// Every generated Rust file and its emitter, largest first so the longest job starts first.
 const RUST_FILES: &[(&str, Emitter)] = &[
-    ("src/types.rs", types::emit),
-    ("src/cli.rs", cli::emit),
-    ("src/de.rs", de::emit),
-    ("src/validate.rs", validate::emit),
-    ("src/error.rs", errors::emit),
-    ("src/ser.rs", ser::emit),
-    ("src/client.rs", client::emit),
-    ("src/lib.rs", lib_rs::emit),
-    ("src/runtime/mod.rs", runtime_mod),
-    ("src/main.rs", cli::emit_main),
+    ("src/types.rs", Emitter::Tokens(types::emit)),
+    ("src/cli.rs", Emitter::Tokens(cli::emit)),
+    ("src/de.rs", Emitter::Tokens(de::emit)),
+    ("src/validate.rs", Emitter::Tokens(validate::emit)),
+    ("src/error.rs", Emitter::Text(errors::emit)),
+    ("src/ser.rs", Emitter::Tokens(ser::emit)),
+    ("src/client.rs", Emitter::Tokens(client::emit)),
+    ("src/lib.rs", Emitter::Tokens(lib_rs::emit)),
+    ("src/runtime/mod.rs", Emitter::Tokens(runtime_mod)),
+    ("src/main.rs", Emitter::Tokens(cli::emit_main)),
 ];
 
 /// The first line of every generated Rust file.
@@ -116,7 +123,10 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
             .map(|&(path, emitter)| {
                 let header = &header;
                 let handle = scope.spawn(move || {
-                    let contents = format(path, emitter(service))?;
+                    let contents = match emitter {
+                        Emitter::Tokens(emit) => format(path, emit(service))?,
+                        Emitter::Text(emit) => text::layout(&emit(service)),
+                    };
                     Ok(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") })
                 });
                 (path, handle)

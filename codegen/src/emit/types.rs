@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 use super::common::{
     allow_deprecated, contains_sensitive_ty, deprecated_attr, doc_attrs, field_type, ident, rust_type,
 };
+use super::text::str_lit;
 use crate::ir::{
     DefaultValue, EnumVariant, Field, IntEnumVariant, Presence, Service, Structure, TyKind, TypeDef, TypeDefKind,
 };
@@ -149,64 +150,45 @@ pub fn debug_impl(type_name: &str, fields: &[Field], whole_is_sensitive: bool) -
     }
 }
 
-/// The Rust expression for a `@default` value of this field's type.
-pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
+/// The Rust expression for a `@default` value of this field's type (literals carry their type suffix).
+pub fn default_expr(field: &Field, value: &DefaultValue) -> String {
     let expr = match (&field.ty.kind, value) {
-        (TyKind::Bool, DefaultValue::Bool(b)) => quote!(#b),
-        (TyKind::Byte, DefaultValue::Int(i)) => {
-            let v = *i as i8;
-            quote!(#v)
-        }
-        (TyKind::Short, DefaultValue::Int(i)) => {
-            let v = *i as i16;
-            quote!(#v)
-        }
-        (TyKind::Integer, DefaultValue::Int(i)) => {
-            let v = *i as i32;
-            quote!(#v)
-        }
-        (TyKind::Long, DefaultValue::Int(i)) => quote!(#i),
-        (TyKind::Float, DefaultValue::Float(f)) => {
-            let v = *f as f32;
-            quote!(#v)
-        }
-        (TyKind::Double, DefaultValue::Float(f)) => quote!(#f),
-        (TyKind::String, DefaultValue::String(s)) => quote!(::std::string::String::from(#s)),
-        (TyKind::Enum(name), DefaultValue::String(s)) => {
-            let name = ident(name);
-            quote!(crate::types::#name::from(#s))
-        }
-        (TyKind::IntEnum(name), DefaultValue::Int(i)) => {
-            let name = ident(name);
-            quote!(crate::types::#name::from(#i))
-        }
-        (TyKind::Timestamp(_), DefaultValue::Timestamp(secs)) => {
-            quote!(crate::DateTime::from_fractional_secs(#secs).unwrap_or_else(|_| crate::DateTime::from_secs(0)))
-        }
-        (TyKind::List { .. } | TyKind::Map { .. }, DefaultValue::Empty) => quote!(::std::default::Default::default()),
-        // The IR only produces defaults matching the field type.
-        _ => quote!(::std::default::Default::default()),
+        (TyKind::Bool, DefaultValue::Bool(b)) => b.to_string(),
+        (TyKind::Byte, DefaultValue::Int(i)) => format!("{}i8", *i as i8),
+        (TyKind::Short, DefaultValue::Int(i)) => format!("{}i16", *i as i16),
+        (TyKind::Integer, DefaultValue::Int(i)) => format!("{}i32", *i as i32),
+        (TyKind::Long, DefaultValue::Int(i)) => format!("{i}i64"),
+        (TyKind::Float, DefaultValue::Float(f)) => format!("{}f32", *f as f32),
+        (TyKind::Double, DefaultValue::Float(f)) => format!("{f}f64"),
+        (TyKind::String, DefaultValue::String(s)) => format!("::std::string::String::from({})", str_lit(s)),
+        (TyKind::Enum(name), DefaultValue::String(s)) => format!("crate::types::{name}::from({})", str_lit(s)),
+        (TyKind::IntEnum(name), DefaultValue::Int(i)) => format!("crate::types::{name}::from({i}i64)"),
+        (TyKind::Timestamp(_), DefaultValue::Timestamp(secs)) => format!(
+            "crate::DateTime::from_fractional_secs({secs}f64).unwrap_or_else(|_| crate::DateTime::from_secs(0))"
+        ),
+        // Empty collections, and (the IR only produces defaults matching the field type) nothing else.
+        _ => "::std::default::Default::default()".to_string(),
     };
     if field.boxed {
-        quote!(::std::boxed::Box::new(#expr))
+        format!("::std::boxed::Box::new({expr})")
     } else {
         expr
     }
 }
 
 /// `slot` (an `Option` of the field's type) with the field's `@default` filled in when it is `None`.
-pub fn fill_default(f: &Field, value: &DefaultValue, slot: TokenStream) -> TokenStream {
+pub fn fill_default(f: &Field, value: &DefaultValue, slot: &str) -> String {
     let default = default_expr(f, value);
     // Literals and empty collections need no closure (and clippy flags one).
     match value {
-        _ if f.boxed => quote! { #slot.unwrap_or_else(|| #default) },
+        _ if f.boxed => format!("{slot}.unwrap_or_else(|| {default})"),
         DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_)
             if !matches!(f.ty.kind, TyKind::IntEnum(_)) =>
         {
-            quote! { #slot.unwrap_or(#default) }
+            format!("{slot}.unwrap_or({default})")
         }
-        DefaultValue::Empty => quote! { #slot.unwrap_or_default() },
-        _ => quote! { #slot.unwrap_or_else(|| #default) },
+        DefaultValue::Empty => format!("{slot}.unwrap_or_default()"),
+        _ => format!("{slot}.unwrap_or_else(|| {default})"),
     }
 }
 
@@ -239,7 +221,8 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
             },
             Presence::Optional => quote! { #field_name: self.#field_name, },
             Presence::Default(value) => {
-                let filled = fill_default(f, value, quote!(self.#field_name));
+                let filled: TokenStream =
+                    fill_default(f, value, &format!("self.{}", f.rust_name)).parse().expect("valid Rust");
                 quote! { #field_name: #filled, }
             }
             Presence::Required => {
