@@ -206,6 +206,15 @@ pub fn doc_lines(out: &mut String, text: &str) {
     comment_lines(out, "///", text);
 }
 
+/// `///` lines for text whose lines already start with the space that follows `///` (or are empty).
+pub fn doc_block(out: &mut String, text: &str) {
+    for line in text.lines() {
+        out.push_str("///");
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
 /// `//!` lines (module and crate documentation) for Markdown text.
 pub fn inner_doc_lines(out: &mut String, text: &str) {
     comment_lines(out, "//!", text);
