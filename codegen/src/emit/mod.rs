@@ -98,8 +98,8 @@ const RUST_FILES: &[(&str, Emitter)] = &[
     ("src/error.rs", Emitter::Text(errors::emit)),
     ("src/ser.rs", Emitter::Tokens(ser::emit)),
     ("src/client.rs", Emitter::Tokens(client::emit)),
-    ("src/lib.rs", Emitter::Tokens(lib_rs::emit)),
-    ("src/runtime/mod.rs", Emitter::Tokens(runtime_mod)),
+    ("src/lib.rs", Emitter::Text(lib_rs::emit)),
+    ("src/runtime/mod.rs", Emitter::Text(runtime_mod)),
     ("src/main.rs", Emitter::Tokens(cli::emit_main)),
 ];
 
@@ -181,17 +181,22 @@ fn runtime_modules(service: &Service) -> Vec<&'static RuntimeModule> {
     modules
 }
 
-fn runtime_mod(service: &Service) -> TokenStream {
-    let names = runtime_modules(service).into_iter().map(|m| common::ident(m.name));
-    let cli_names = CLI_RUNTIME.iter().map(|m| common::ident(m.name));
-    quote::quote! {
-        //! Hand-written support code the generated modules call: JSON, validation, signing, transport, retries.
+fn runtime_mod(service: &Service) -> String {
+    let mut out = String::with_capacity(1024);
+    text::code!(
+        out,
+        "//! Hand-written support code the generated modules call: JSON, validation, signing, transport, retries.
         //!
         //! Every crate the generator emits carries the same copy, so these APIs are deliberate and tested
-        //! on their own.
-        #(pub mod #names;)*
-        #(#[cfg(feature = "cli")] pub mod #cli_names;)*
+        //! on their own."
+    );
+    for module in runtime_modules(service) {
+        text::code!(out, "pub mod {};", module.name);
     }
+    for module in CLI_RUNTIME {
+        text::code!(out, "#[cfg(feature = \"cli\")]\npub mod {};", module.name);
+    }
+    out
 }
 
 /// Formats tokens as a Rust file with prettyplease.

@@ -43,58 +43,81 @@ const ITEM_STARTS: &[&str] = &[
     "trait ",
 ];
 
-/// Indents `code` by bracket depth and puts a blank line between consecutive items.
+/// The width lines are broken at, as rustfmt's default.
+const MAX_WIDTH: usize = 100;
+
+/// Indents `code` by bracket depth, breaks long lines, and puts a blank line between consecutive items.
 ///
 /// Each line is indented one level deeper than the line that opened its enclosing bracket (however
 /// many brackets that line opened, so `x.map(|v| {` indents its body once); a line that starts by
 /// closing goes back to its opener's level; a method-chain or boolean continuation line (`.call()`,
-/// `&& b`) goes one level deeper. A blank line goes after a closing `}` (or the last `pub use`) when
-/// the next line at the same level starts an item, which is how hand-written Rust reads.
+/// `&& b`) goes one level deeper. A line wider than [`MAX_WIDTH`] with a comma-separated list in
+/// brackets gets one element per line, as rustfmt would. A blank line goes after a closing `}` (or the
+/// last `pub use`) when the next line at the same level starts an item, which is how hand-written Rust
+/// reads.
 pub fn layout(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + code.len() / 2);
-    let mut level: usize = 0;
-    let mut previous: Option<(&str, usize)> = None;
-    for raw in code.lines() {
-        let line = raw.trim();
+    let mut layout = Layout { out: String::with_capacity(code.len() + code.len() / 2), level: 0, previous: None };
+    for line in code.lines() {
+        layout.place(line.trim());
+    }
+    layout.out
+}
+
+struct Layout {
+    out: String,
+    /// Brackets opened by earlier lines and not yet closed, counting at most one per line.
+    level: usize,
+    /// The last line placed: whether it closed an item, and its indentation level.
+    previous: Option<(bool, usize)>,
+}
+
+impl Layout {
+    fn place(&mut self, line: &str) {
         if line.is_empty() {
-            continue;
+            return;
         }
         let (net, starts_closed) = bracket_balance(line);
         let indent = if starts_closed {
-            level = level.saturating_sub(1);
-            level
+            self.level.saturating_sub(1)
         } else if is_continuation(line) {
-            level + 1
+            self.level + 1
         } else {
-            level
+            self.level
         };
-        if let Some((prev, prev_indent)) = previous {
-            let prev_is_use = prev.starts_with("pub use ") && prev.ends_with(';');
-            let is_use = line.starts_with("pub use ");
-            let closes_item = prev == "}" || prev == "};" || prev_is_use;
+        if indent * INDENT + line.len() > MAX_WIDTH {
+            if let Some(pieces) = split_match_arm(line).or_else(|| split_list(line)) {
+                for piece in pieces {
+                    self.place(&piece);
+                }
+                return;
+            }
+        }
+        let is_use = line.starts_with("pub use ");
+        if let Some((closed_item, prev_indent)) = self.previous {
             let starts_item = !is_use && ITEM_STARTS.iter().any(|start| line.starts_with(start));
-            if indent == prev_indent && starts_item && closes_item {
-                out.push('\n');
+            if indent == prev_indent && starts_item && closed_item {
+                self.out.push('\n');
             }
         }
         for _ in 0..indent * INDENT {
-            out.push(' ');
+            self.out.push(' ');
         }
-        out.push_str(line);
-        out.push('\n');
+        self.out.push_str(line);
+        self.out.push('\n');
         if starts_closed {
+            self.level = self.level.saturating_sub(1);
             // The closer is balanced by the opener's line; what is left opens at most one level.
             if net >= 0 {
-                level += 1;
+                self.level += 1;
             }
         } else if net > 0 {
-            level += 1;
+            self.level += 1;
         } else if net < 0 {
-            level = level.saturating_sub(1);
+            self.level = self.level.saturating_sub(1);
         }
-        previous = Some((line, indent));
+        let closed_item = line == "}" || line == "};" || (is_use && line.ends_with(';'));
+        self.previous = Some((closed_item, indent));
     }
-    out
 }
 
 /// Whether a line continues the expression of the line before (and so sits one level deeper).
@@ -102,32 +125,136 @@ fn is_continuation(line: &str) -> bool {
     (line.starts_with('.') && !line.starts_with("..")) || line.starts_with("&& ") || line.starts_with("|| ")
 }
 
-/// Opening minus closing brackets on a line, outside strings, character literals and comments; and
-/// whether the line starts with a closing bracket.
-fn bracket_balance(line: &str) -> (i32, bool) {
+/// Calls `visit` with the index and byte of every character of `line` that is code: not inside a
+/// string or character literal, and before any `//` comment.
+fn scan_code(line: &str, mut visit: impl FnMut(usize, u8)) {
     let bytes = line.as_bytes();
-    let starts_closed = matches!(bytes.first(), Some(b'}' | b')' | b']'));
-    if line.starts_with("//") {
-        return (0, false);
-    }
-    let mut net = 0;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'{' | b'(' | b'[' => net += 1,
-            b'}' | b')' | b']' => net -= 1,
-            b'/' if bytes.get(i + 1) == Some(&b'/') => break,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => return,
             b'"' => i = skip_string(bytes, i + 1, 0),
             b'r' if is_raw_string_start(bytes, i) => {
                 let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
                 i = skip_string(bytes, i + 2 + hashes, hashes);
             }
             b'\'' => i = skip_char_literal(bytes, i),
-            _ => {}
+            byte => visit(i, byte),
         }
         i += 1;
     }
+}
+
+/// Opening minus closing brackets on a line, outside strings, character literals and comments; and
+/// whether the line starts with a closing bracket.
+fn bracket_balance(line: &str) -> (i32, bool) {
+    let starts_closed = matches!(line.as_bytes().first(), Some(b'}' | b')' | b']'));
+    let mut net = 0;
+    scan_code(line, |_, byte| match byte {
+        b'{' | b'(' | b'[' => net += 1,
+        b'}' | b')' | b']' => net -= 1,
+        _ => {}
+    });
     (net, starts_closed)
+}
+
+/// Turns a long match arm `pattern => expression,` into a block, so the expression gets a line of its own.
+fn split_match_arm(line: &str) -> Option<Vec<String>> {
+    let expression_end = line.strip_suffix(',')?.len();
+    if matches!(line.as_bytes()[0], b'}' | b')' | b']') || line.starts_with("//") {
+        return None;
+    }
+    let bytes = line.as_bytes();
+    let mut depth = 0usize;
+    let mut arrow = None;
+    scan_code(line, |i, byte| match byte {
+        b'{' | b'(' | b'[' => depth += 1,
+        b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+        b'=' if depth == 0 && arrow.is_none() && bytes.get(i + 1) == Some(&b'>') => arrow = Some(i),
+        _ => {}
+    });
+    let arrow = arrow?;
+    let expression = line[arrow + 2..expression_end].trim();
+    if expression.is_empty() || expression.starts_with('{') {
+        return None;
+    }
+    Some(vec![format!("{} => {{", line[..arrow].trim_end()), expression.to_string(), "}".to_string()])
+}
+
+/// Breaks a line at its first bracketed, comma-separated list of two or more elements: the text up to
+/// the opening bracket, one element per line (each with a trailing comma), then the closing bracket and
+/// the rest. `None` when the line has no such list, or one whose commas cannot be told apart safely
+/// (closure parameters), so the line stays as it is.
+fn split_list(line: &str) -> Option<Vec<String>> {
+    if line.starts_with("//") || line.starts_with("#[doc") {
+        return None;
+    }
+    let bytes = line.as_bytes();
+    // (position, byte) of every bracket, comma, `|` and angle bracket that is code.
+    let mut marks = Vec::new();
+    scan_code(line, |i, byte| {
+        if matches!(byte, b'{' | b'(' | b'[' | b'}' | b')' | b']' | b',' | b'|' | b'<' | b'>') {
+            marks.push((i, byte));
+        }
+    });
+    for (start, &(open, open_byte)) in marks.iter().enumerate() {
+        if !matches!(open_byte, b'{' | b'(' | b'[') {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut angles = 0usize;
+        let mut commas = Vec::new();
+        let mut splittable = true;
+        let mut close = None;
+        for &(i, byte) in &marks[start + 1..] {
+            match byte {
+                b'{' | b'(' | b'[' => depth += 1,
+                b'}' | b')' | b']' if depth == 0 => {
+                    close = Some(i);
+                    break;
+                }
+                b'}' | b')' | b']' => depth -= 1,
+                // Generic arguments (`Map<K, V>`) hold commas too; a `<` right after a name or `::`
+                // opens them, where a comparison has a space before it.
+                b'<' if depth == 0 && i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b':') => {
+                    angles += 1
+                }
+                b'>' if depth == 0 && angles > 0 && !matches!(bytes[i - 1], b'-' | b'=') => angles -= 1,
+                b',' if depth == 0 && angles == 0 => commas.push(i),
+                b'|' if depth == 0 => splittable = false,
+                _ => {}
+            }
+        }
+        let Some(close) = close else { continue };
+        if !splittable || commas.is_empty() {
+            continue;
+        }
+        let mut elements = Vec::with_capacity(commas.len() + 1);
+        let mut from = open + 1;
+        for &comma in commas.iter().chain(std::iter::once(&close)) {
+            let element = line[from..comma].trim();
+            if !element.is_empty() {
+                elements.push(element);
+            }
+            from = comma + 1;
+        }
+        if elements.len() < 2 {
+            continue;
+        }
+        let mut pieces = Vec::with_capacity(elements.len() + 2);
+        pieces.push(line[..=open].to_string());
+        for element in elements {
+            // `..base` in a struct literal or `..` in a pattern must stay last and takes no comma.
+            if element.starts_with("..") {
+                pieces.push(element.to_string());
+            } else {
+                pieces.push(format!("{element},"));
+            }
+        }
+        pieces.push(line[close..].to_string());
+        return Some(pieces);
+    }
+    None
 }
 
 /// Whether `r` at `i` starts a raw string (`r"` or `r#"`), not an identifier ending or starting in `r`.
@@ -353,6 +480,53 @@ mod tests {
         );
         // Field docs after a field are not a new item after a closing brace.
         assert_eq!(layout("struct S {\na: A,\n/// b\nb: B,\n}\n"), "struct S {\n    a: A,\n    /// b\n    b: B,\n}\n");
+    }
+
+    #[test]
+    fn layout_breaks_a_long_line_at_its_first_list() {
+        let long = format!(
+            "pub fn f(first: ::std::collections::BTreeMap<K, V>, second: {}) -> Self {{\nx\n}}\n",
+            "T".repeat(60)
+        );
+        assert_eq!(
+            layout(&long),
+            format!(
+                "pub fn f(\n    first: ::std::collections::BTreeMap<K, V>,\n    second: {},\n) -> Self {{\n    x\n}}\n",
+                "T".repeat(60)
+            )
+        );
+        // A struct literal's base stays last without a comma; short lines are left alone.
+        let literal = format!("let x = Foo {{ a: {}, b: 2, ..Default::default() }};\n", "1".repeat(80));
+        assert_eq!(
+            layout(&literal),
+            format!("let x = Foo {{\n    a: {},\n    b: 2,\n    ..Default::default()\n}};\n", "1".repeat(80))
+        );
+        assert_eq!(layout("f(a, b)\n"), "f(a, b)\n");
+    }
+
+    #[test]
+    fn layout_puts_a_long_match_arm_in_a_block() {
+        let arm = format!("match x {{\nSome(\"a\") => Foo::{}(value),\n_ => 1,\n}}\n", "b".repeat(80));
+        assert_eq!(
+            layout(&arm),
+            format!(
+                "match x {{\n    Some(\"a\") => {{\n        Foo::{}(value)\n    }}\n    _ => 1,\n}}\n",
+                "b".repeat(80)
+            )
+        );
+    }
+
+    #[test]
+    fn layout_leaves_long_lines_it_cannot_split_safely() {
+        let closure = format!("x.map(|a, b| a + b + {})\n", "1".repeat(100));
+        assert_eq!(layout(&closure), closure);
+        let one_element = format!("f({})\n", "a".repeat(120));
+        assert_eq!(layout(&one_element), one_element);
+        let docs = format!("/// {}, {}\n", "a".repeat(60), "b".repeat(60));
+        assert_eq!(layout(&docs), docs);
+        // A comparison is not a generic argument list: its comma still splits.
+        let compare = format!("f(a < b, c > d, {})\n", "e".repeat(100));
+        assert_eq!(layout(&compare), format!("f(\n    a < b,\n    c > d,\n    {},\n)\n", "e".repeat(100)));
     }
 
     #[test]
