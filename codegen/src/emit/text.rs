@@ -56,7 +56,8 @@ const MAX_WIDTH: usize = 100;
 /// last `pub use`) when the next line at the same level starts an item, which is how hand-written Rust
 /// reads.
 pub fn layout(code: &str) -> String {
-    let mut layout = Layout { out: String::with_capacity(code.len() + code.len() / 2), level: 0, previous: None };
+    let mut layout =
+        Layout { out: String::with_capacity(code.len() + code.len() / 2), open: Vec::new(), previous: None };
     for line in code.lines() {
         layout.place(line.trim());
     }
@@ -65,8 +66,8 @@ pub fn layout(code: &str) -> String {
 
 struct Layout {
     out: String,
-    /// Brackets opened by earlier lines and not yet closed, counting at most one per line.
-    level: usize,
+    /// The indentation level of each line that opened a bracket not yet closed (at most one per line).
+    open: Vec<usize>,
     /// The last line placed: whether it closed an item, and its indentation level.
     previous: Option<(bool, usize)>,
 }
@@ -77,12 +78,14 @@ impl Layout {
             return;
         }
         let (net, starts_closed) = bracket_balance(line);
+        let inner = self.open.last().map_or(0, |&opener| opener + 1);
         let indent = if starts_closed {
-            self.level.saturating_sub(1)
+            // A closing line sits at its opener's level.
+            self.open.last().copied().unwrap_or(0)
         } else if is_continuation(line) {
-            self.level + 1
+            inner + 1
         } else {
-            self.level
+            inner
         };
         if indent * INDENT + line.len() > MAX_WIDTH {
             if let Some(pieces) = split_match_arm(line).or_else(|| split_list(line)) {
@@ -105,15 +108,15 @@ impl Layout {
         self.out.push_str(line);
         self.out.push('\n');
         if starts_closed {
-            self.level = self.level.saturating_sub(1);
+            self.open.pop();
             // The closer is balanced by the opener's line; what is left opens at most one level.
             if net >= 0 {
-                self.level += 1;
+                self.open.push(indent);
             }
         } else if net > 0 {
-            self.level += 1;
+            self.open.push(indent);
         } else if net < 0 {
-            self.level = self.level.saturating_sub(1);
+            self.open.pop();
         }
         let closed_item = line == "}" || line == "};" || (is_use && line.ends_with(';'));
         self.previous = Some((closed_item, indent));
@@ -502,6 +505,12 @@ mod tests {
             format!("let x = Foo {{\n    a: {},\n    b: 2,\n    ..Default::default()\n}};\n", "1".repeat(80))
         );
         assert_eq!(layout("f(a, b)\n"), "f(a, b)\n");
+    }
+
+    #[test]
+    fn layout_indents_inside_a_continuation_line_from_that_line() {
+        let code = "let r = self\n.invoke(\na,\nb,\n)\n.await?;\nnext();\n";
+        assert_eq!(layout(code), "let r = self\n    .invoke(\n        a,\n        b,\n    )\n    .await?;\nnext();\n");
     }
 
     #[test]
