@@ -91,7 +91,7 @@ enum Emitter {
 
 /// Every generated Rust file and its emitter, largest first so the longest job starts first.
 const RUST_FILES: &[(&str, Emitter)] = &[
-    ("src/types.rs", Emitter::Tokens(types::emit)),
+    ("src/types.rs", Emitter::Text(types::emit)),
     ("src/cli.rs", Emitter::Tokens(cli::emit)),
     ("src/de.rs", Emitter::Tokens(de::emit)),
     ("src/validate.rs", Emitter::Text(validate::emit)),
