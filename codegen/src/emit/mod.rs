@@ -93,10 +93,10 @@ enum Emitter {
 const RUST_FILES: &[(&str, Emitter)] = &[
     ("src/types.rs", Emitter::Tokens(types::emit)),
     ("src/cli.rs", Emitter::Tokens(cli::emit)),
-    ("src/de.rs", Emitter::Tokens(de::emit)),
+    ("src/de.rs", Emitter::Text(de::emit)),
     ("src/validate.rs", Emitter::Tokens(validate::emit)),
     ("src/error.rs", Emitter::Text(errors::emit)),
-    ("src/ser.rs", Emitter::Tokens(ser::emit)),
+    ("src/ser.rs", Emitter::Text(ser::emit)),
     ("src/client.rs", Emitter::Tokens(client::emit)),
     ("src/lib.rs", Emitter::Tokens(lib_rs::emit)),
     ("src/runtime/mod.rs", Emitter::Tokens(runtime_mod)),
