@@ -93,10 +93,10 @@ enum Emitter {
 const RUST_FILES: &[(&str, Emitter)] = &[
     ("src/types.rs", Emitter::Text(types::emit)),
     ("src/cli.rs", Emitter::Tokens(cli::emit)),
-    ("src/de.rs", Emitter::Tokens(de::emit)),
+    ("src/de.rs", Emitter::Text(de::emit)),
     ("src/validate.rs", Emitter::Text(validate::emit)),
     ("src/error.rs", Emitter::Text(errors::emit)),
-    ("src/ser.rs", Emitter::Tokens(ser::emit)),
+    ("src/ser.rs", Emitter::Text(ser::emit)),
     ("src/client.rs", Emitter::Text(client::emit)),
     ("src/lib.rs", Emitter::Text(lib_rs::emit)),
     ("src/runtime/mod.rs", Emitter::Text(runtime_mod)),
