@@ -9,11 +9,10 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use super::common::{fn_suffix, ident, named_in, reachable, rust_type};
+use super::common::{fn_suffix, named_in, reachable};
+use super::text::{code, inner_doc_lines, rust_type, str_lit};
 use crate::docs::{first_sentence, html_to_markdown};
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::naming;
@@ -35,19 +34,23 @@ const RESERVED_OPTIONS: &[&str] = &[
 const MAX_DEPTH: usize = 6;
 
 /// `src/main.rs`: the binary, a one-line call into the library's `cli` module.
-pub fn emit_main(service: &Service) -> TokenStream {
-    let krate = ident(&service.crate_name.replace('-', "_"));
-    let doc = format!(
-        " The `{}` command-line tool (built with `--features cli`); see the library's `cli` module.",
-        service.crate_name
+pub fn emit_main(service: &Service) -> String {
+    let mut out = String::with_capacity(512);
+    inner_doc_lines(
+        &mut out,
+        &format!(
+            "The `{}` command-line tool (built with `--features cli`); see the library's `cli` module.",
+            service.crate_name
+        ),
     );
-    quote! {
-        #![doc = #doc]
-
-        fn main() -> ::std::process::ExitCode {
-            ::#krate::cli::main()
-        }
-    }
+    code!(
+        out,
+        "fn main() -> ::std::process::ExitCode {{
+            ::{krate}::cli::main()
+        }}",
+        krate = service.crate_name.replace('-', "_"),
+    );
+    out
 }
 
 /// One command-line option for a top-level input member.
@@ -124,7 +127,7 @@ fn uses_source(ty: &Ty) -> bool {
 }
 
 /// The whole `cli` module.
-pub fn emit(service: &Service) -> TokenStream {
+pub fn emit(service: &Service) -> String {
     let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
     let needed = reachable(service, inputs.iter().cloned());
     // `read_` functions are needed for the types that appear inside another type.
@@ -144,34 +147,14 @@ pub fn emit(service: &Service) -> TokenStream {
     }
     let nested: BTreeSet<String> = nested.into_iter().collect();
 
-    let mut readers = Vec::new();
-    for def in &service.types {
-        if !needed.contains(&def.name) {
-            continue;
-        }
-        match &def.kind {
-            TypeDefKind::Structure(s) => {
-                readers.push(fill_fn(&def.name, &s.fields));
-                if nested.contains(&def.name) {
-                    readers.push(read_structure_fn(&def.name, &s.fields));
-                }
-            }
-            TypeDefKind::Union(fields) => readers.push(read_union_fn(&def.name, fields)),
-            TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
-        }
+    let mut arms = String::new();
+    // Each subcommand starts its own line of the builder chain, so none leaves the `;` alone on a line.
+    let mut subcommands = String::new();
+    for op in &service.operations {
+        let fn_name = naming::unraw(&op.fn_name);
+        code!(arms, "{} => run_{fn_name}(matches),", str_lit(&naming::kebab(&op.name)));
+        let _ = write!(subcommands, "\n.subcommand(command_{fn_name}())");
     }
-
-    let commands: Vec<TokenStream> = service.operations.iter().map(|op| command_fn(service, op)).collect();
-    let runners: Vec<TokenStream> = service.operations.iter().map(|op| run_fn(service, op)).collect();
-    let arms = service.operations.iter().map(|op| {
-        let name = naming::kebab(&op.name);
-        let run = format_ident!("run_{}", naming::unraw(&op.fn_name));
-        quote! { #name => #run(matches), }
-    });
-    let subcommands = service.operations.iter().map(|op| {
-        let command = format_ident!("command_{}", naming::unraw(&op.fn_name));
-        quote! { .subcommand(#command()) }
-    });
 
     let bin = &service.crate_name;
     let title = service.title.clone().unwrap_or_else(|| service.sdk_id.clone());
@@ -203,49 +186,72 @@ pub fn emit(service: &Service) -> TokenStream {
          credentials), 254 a service error, 255 anything else.",
         service.operations.iter().map(|op| format!("`{}`", naming::kebab(&op.name))).collect::<Vec<_>>().join(", ")
     );
-    let module_doc = super::common::inner_doc_lines(&module_doc);
 
-    quote! {
-        #module_doc
-        // The CLI exposes every member the model has, deprecated or not.
-        #![allow(deprecated)]
-        // Readers are generated uniformly: every member read is a closure, even a plain function call.
+    let mut out = String::with_capacity(256 * 1024);
+    inner_doc_lines(&mut out, &module_doc);
+    // The CLI exposes every member the model has, deprecated or not; and readers are generated
+    // uniformly: every member read is a closure, even a plain function call.
+    code!(
+        out,
+        "#![allow(deprecated)]
         #![allow(clippy::redundant_closure)]
 
-        use crate::runtime::cli_app::{Failure, Outcome, Skeleton};
-        use crate::runtime::cli_input::{InputError, Source};
+        use crate::runtime::cli_app::{{Failure, Outcome, Skeleton}};
+        use crate::runtime::cli_input::{{InputError, Source}};
 
         /// Runs the tool on the process's arguments and returns its exit code.
-        pub fn main() -> ::std::process::ExitCode {
+        pub fn main() -> ::std::process::ExitCode {{
             run(::std::env::args_os())
-        }
+        }}
 
         /// Runs the tool on `args` (the first is the program name): prints the result on stdout or
         /// the error on stderr, and returns the AWS CLI's exit code for the outcome.
-        pub fn run(args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>) -> ::std::process::ExitCode {
-            crate::runtime::cli_app::run(command(), args, |name, matches| match name {
-                #(#arms)*
-                other => ::std::result::Result::Err(Failure::Usage(::std::format!("unknown command `{other}`"))),
-            })
-        }
+        pub fn run(args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>) -> ::std::process::ExitCode {{
+            crate::runtime::cli_app::run(command(), args, |name, matches| match name {{
+                {arms}
+                other => ::std::result::Result::Err(Failure::Usage(::std::format!(\"unknown command `{{other}}`\"))),
+            }})
+        }}
 
         /// The tool's command tree: global options and one subcommand per operation.
-        pub fn command() -> ::clap::Command {
-            let command = ::clap::Command::new(#bin)
-                .version(env!("CARGO_PKG_VERSION"))
-                .about(#about)
-                .long_about(#long_about)
-                .after_long_help(#after_help)
+        pub fn command() -> ::clap::Command {{
+            let command = ::clap::Command::new({bin})
+                .version(env!(\"CARGO_PKG_VERSION\"))
+                .about({about})
+                .long_about({long_about})
+                .after_long_help({after_help})
                 .subcommand_required(true)
-                .arg_required_else_help(true)
-                #(#subcommands)*;
+                .arg_required_else_help(true){subcommands};
             crate::runtime::cli_app::with_global_options(command)
-        }
+        }}",
+        bin = str_lit(bin),
+        about = str_lit(&about),
+        long_about = str_lit(&long_about),
+        after_help = str_lit(after_help),
+    );
 
-        #(#commands)*
-        #(#runners)*
-        #(#readers)*
+    for op in &service.operations {
+        command_fn(&mut out, service, op);
     }
+    for op in &service.operations {
+        run_fn(&mut out, service, op);
+    }
+    for def in &service.types {
+        if !needed.contains(&def.name) {
+            continue;
+        }
+        match &def.kind {
+            TypeDefKind::Structure(s) => {
+                fill_fn(&mut out, &def.name, &s.fields);
+                if nested.contains(&def.name) {
+                    read_structure_fn(&mut out, &def.name, &s.fields);
+                }
+            }
+            TypeDefKind::Union(fields) => read_union_fn(&mut out, &def.name, fields),
+            TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
+        }
+    }
+    out
 }
 
 fn docs_markdown(docs: Option<&str>) -> String {
@@ -253,8 +259,7 @@ fn docs_markdown(docs: Option<&str>) -> String {
 }
 
 /// The subcommand for one operation: its help and an option per input member.
-fn command_fn(service: &Service, op: &Operation) -> TokenStream {
-    let func = format_ident!("command_{}", naming::unraw(&op.fn_name));
+fn command_fn(out: &mut String, service: &Service, op: &Operation) {
     let name = naming::kebab(&op.name);
     let docs = docs_markdown(op.docs.as_deref());
     let about = if docs.is_empty() { format!("Calls {}", op.name) } else { first_sentence(&docs) };
@@ -267,45 +272,53 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
     } else {
         describe_fields(service, &output.fields, 2, &mut Vec::new(), &mut after);
     }
-    let args = option_specs(&input.fields).into_iter().map(|spec| {
+    // Each option starts its own line of the builder chain, so none leaves the `;` alone on a line.
+    let mut args = String::new();
+    for spec in option_specs(&input.fields) {
         let field = spec.field;
-        let name = &spec.name;
+        let name = str_lit(&spec.name);
         let (help, long_help) = option_help(service, field);
-        let required = matches!(field.presence, Presence::Required);
+        let (help, long_help) = (str_lit(&help), str_lit(&long_help));
         match arg_shape(&field.ty) {
             ArgShape::Flag => {
-                let negated = spec.negated.clone().unwrap_or_default();
-                let negated_help = format!("Sets `{}` to false", field.member_name);
-                quote! {
-                    .arg(::clap::Arg::new(#name).long(#name).action(::clap::ArgAction::SetTrue).help(#help).long_help(#long_help))
-                    .arg(::clap::Arg::new(#negated).long(#negated).action(::clap::ArgAction::SetTrue).conflicts_with(#name).help(#negated_help))
-                }
+                let negated = str_lit(spec.negated.as_deref().unwrap_or_default());
+                let negated_help = str_lit(&format!("Sets `{}` to false", field.member_name));
+                let _ = write!(
+                    args,
+                    "\n.arg(::clap::Arg::new({name}).long({name}).action(::clap::ArgAction::SetTrue).help({help}).long_help({long_help}))\
+                     \n.arg(::clap::Arg::new({negated}).long({negated}).action(::clap::ArgAction::SetTrue).conflicts_with({name}).help({negated_help}))"
+                );
             }
             shape => {
-                let many = if matches!(shape, ArgShape::List { .. }) { quote!(.num_args(1..)) } else { TokenStream::new() };
-                let required = if required {
-                    quote!(.required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS))
+                let many = if matches!(shape, ArgShape::List { .. }) { ".num_args(1..)" } else { "" };
+                let required = if matches!(field.presence, Presence::Required) {
+                    ".required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)"
                 } else {
-                    TokenStream::new()
+                    ""
                 };
-                quote! {
-                    .arg(::clap::Arg::new(#name).long(#name).value_name("value") #many #required .help(#help).long_help(#long_help))
-                }
+                let _ = write!(
+                    args,
+                    "\n.arg(::clap::Arg::new({name}).long({name}).value_name(\"value\"){many}{required}.help({help}).long_help({long_help}))"
+                );
             }
         }
-    });
-    let doc = format!(" The `{name}` command.");
-    quote! {
-        #[doc = #doc]
-        fn #func() -> ::clap::Command {
-            let command = ::clap::Command::new(#name)
-                .about(#about)
-                .long_about(#long_about)
-                .after_long_help(#after)
-                #(#args)*;
-            crate::runtime::cli_app::with_input_options(command)
-        }
     }
+    code!(
+        out,
+        "/// The `{name}` command.
+        fn command_{func}() -> ::clap::Command {{
+            let command = ::clap::Command::new({name_lit})
+                .about({about})
+                .long_about({long_about})
+                .after_long_help({after}){args};
+            crate::runtime::cli_app::with_input_options(command)
+        }}",
+        func = naming::unraw(&op.fn_name),
+        name_lit = str_lit(&name),
+        about = str_lit(&about),
+        long_about = str_lit(&long_about),
+        after = str_lit(&after),
+    );
 }
 
 /// Short and long help for a member's option.
@@ -743,241 +756,283 @@ fn yaml_entry(
 }
 
 /// The function that runs one command: skeletons, input, validation, the call, the output.
-fn run_fn(service: &Service, op: &Operation) -> TokenStream {
-    let func = format_ident!("run_{}", naming::unraw(&op.fn_name));
-    let call = format_ident!("call_{}", naming::unraw(&op.fn_name));
-    let print = format_ident!("output_{}", naming::unraw(&op.fn_name));
-    let input_name = ident(&op.input);
-    let fill = format_ident!("fill_{}", fn_suffix(&op.input));
-    let op_name = &op.name;
+fn run_fn(out: &mut String, service: &Service, op: &Operation) {
+    let fn_name = naming::unraw(&op.fn_name);
     let input = service.structure(&op.input);
     let output = service.structure(&op.output);
-    let json = json_skeleton(service, &op.input);
-    let yaml = yaml_skeleton(service, &op.input);
     let sample_output = if output.fields.is_empty() {
-        quote!(Outcome::Output(::std::string::String::from("{}")))
+        "Outcome::Output(::std::string::String::from(\"{}\"))".to_string()
     } else {
-        let text = json_skeleton(service, &op.output);
-        quote!(Outcome::Text(#text))
+        format!("Outcome::Text({})", str_lit(&json_skeleton(service, &op.output)))
     };
     let specs = option_specs(&input.fields);
-    let option_map = specs.iter().map(|spec| {
-        let wire = &spec.field.wire_name;
-        let name = &spec.name;
-        quote!((#wire, #name))
-    });
-    let sets = specs.iter().map(option_read);
-    let doc = format!(" Runs `{}`.", naming::kebab(&op.name));
-    quote! {
-        #[doc = #doc]
-        fn #func(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
-            const OPTIONS: &[(&str, &str)] = &[#(#option_map),*];
+    let mut option_map = String::new();
+    for spec in &specs {
+        let _ = write!(option_map, "\n({}, {}),", str_lit(&spec.field.wire_name), str_lit(&spec.name));
+    }
+    if !option_map.is_empty() {
+        option_map.push('\n');
+    }
+    code!(
+        out,
+        "/// Runs `{kebab}`.
+        fn run_{fn_name}(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {{
+            const OPTIONS: &[(&str, &str)] = &[{option_map}];
             let skeleton = crate::runtime::cli_app::skeleton(matches);
-            match skeleton {
-                ::std::option::Option::Some(Skeleton::Input) => return ::std::result::Result::Ok(Outcome::Text(#json)),
-                ::std::option::Option::Some(Skeleton::YamlInput) => return ::std::result::Result::Ok(Outcome::Text(#yaml)),
-                _ => {}
-            }
-            let mut builder = crate::types::#input_name::builder();
-            if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(matches)? {
-                builder = #fill(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
-            }
-            #(#sets)*
-            let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
+            match skeleton {{
+                ::std::option::Option::Some(Skeleton::Input) => {{
+                    return ::std::result::Result::Ok(Outcome::Text({json}));
+                }}
+                ::std::option::Option::Some(Skeleton::YamlInput) => {{
+                    return ::std::result::Result::Ok(Outcome::Text({yaml}));
+                }}
+                _ => {{}}
+            }}
+            let mut builder = crate::types::{input_name}::builder();
+            if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(matches)? {{
+                builder = fill_{fill}(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
+            }}",
+        kebab = naming::kebab(&op.name),
+        json = str_lit(&json_skeleton(service, &op.input)),
+        yaml = str_lit(&yaml_skeleton(service, &op.input)),
+        input_name = op.input,
+        fill = fn_suffix(&op.input),
+    );
+    for spec in &specs {
+        option_read(out, spec);
+    }
+    code!(
+        out,
+        "    let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
             crate::runtime::validate::Validate::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
-            if skeleton == ::std::option::Option::Some(Skeleton::Output) {
-                return ::std::result::Result::Ok(#sample_output);
-            }
+            if skeleton == ::std::option::Option::Some(Skeleton::Output) {{
+                return ::std::result::Result::Ok({sample_output});
+            }}
             let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
             let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
-            let output = crate::runtime::cli_app::block_on(client.#call(input))?
-                .map_err(|e| Failure::from_sdk(#op_name, e))?;
-            ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
-        }
-    }
+            let output = crate::runtime::cli_app::block_on(client.call_{fn_name}(input))?
+                .map_err(|e| Failure::from_sdk({op_name}, e))?;
+            ::std::result::Result::Ok(Outcome::Output(crate::ser::output_{fn_name}(&output)))
+        }}",
+        op_name = str_lit(&op.name),
+    );
 }
 
 /// Statements that apply one member's option, if given, over what the input document set.
-fn option_read(spec: &OptionSpec<'_>) -> TokenStream {
+fn option_read(out: &mut String, spec: &OptionSpec<'_>) {
     let field = spec.field;
-    let name = &spec.name;
-    let member = &field.member_name;
-    let setter = format_ident!("set_{}", naming::unraw(&field.rust_name));
+    let name = str_lit(&spec.name);
+    let setter = naming::unraw(&field.rust_name);
     let kind = match arg_shape(&field.ty) {
         ArgShape::Flag => {
-            let negated = spec.negated.clone().unwrap_or_default();
-            return quote! {
-                if let ::std::option::Option::Some(value) = crate::runtime::cli_app::flag(matches, #name, #negated) {
-                    builder = builder.#setter(::std::option::Option::Some(value));
-                }
-            };
+            code!(
+                out,
+                "if let ::std::option::Option::Some(value) = crate::runtime::cli_app::flag(matches, {name}, {negated}) {{
+                    builder = builder.set_{setter}(::std::option::Option::Some(value));
+                }}",
+                negated = str_lit(spec.negated.as_deref().unwrap_or_default()),
+            );
+            return;
         }
-        ArgShape::Scalar => quote!(crate::runtime::cli_app::OptionKind::Text),
-        ArgShape::Composite => quote!(crate::runtime::cli_app::OptionKind::Structured),
+        ArgShape::Scalar => "crate::runtime::cli_app::OptionKind::Text".to_string(),
+        ArgShape::Composite => "crate::runtime::cli_app::OptionKind::Structured".to_string(),
         ArgShape::List { composite } => {
-            quote!(crate::runtime::cli_app::OptionKind::List { structured: #composite })
+            format!("crate::runtime::cli_app::OptionKind::List {{ structured: {composite} }}")
         }
     };
-    let read = read_expr(&field.ty);
-    let source = if uses_source(&field.ty) { quote!(source) } else { quote!(_source) };
-    quote! {
-        if let ::std::option::Option::Some(value) =
-            crate::runtime::cli_app::option(matches, #name, #member, #kind, |value, #source| #read)?
-        {
-            builder = builder.#setter(::std::option::Option::Some(value));
-        }
+    code!(
+        out,
+        "if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+            matches,
+            {name},
+            {member},
+            {kind},
+            |value, {source}| {read},
+        )? {{
+            builder = builder.set_{setter}(::std::option::Option::Some(value));
+        }}",
+        member = str_lit(&field.member_name),
+        source = source_param(uses_source(&field.ty)),
+        read = read_expr(&field.ty),
+    );
+}
+
+/// The name of a reader's `Source` parameter: `_source` when nothing reads it, so it draws no warning.
+fn source_param(used: bool) -> &'static str {
+    if used {
+        "source"
+    } else {
+        "_source"
     }
 }
 
 /// `fill_<type>`: sets a builder's members from a structure value, rejecting unknown members.
-fn fill_fn(name: &str, fields: &[Field]) -> TokenStream {
-    let func = format_ident!("fill_{}", fn_suffix(name));
-    let builder = format_ident!("{}Builder", naming::unraw(name));
-    let members: Vec<&str> = fields.iter().map(|f| f.member_name.as_str()).collect();
-    let source = if fields.iter().any(|f| uses_source(&f.ty)) { quote!(source) } else { quote!(_source) };
-    let body = if fields.is_empty() {
-        quote! {
-            if let ::std::option::Option::Some(key) = crate::runtime::cli_input::object(value)?.keys().next() {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(key, &[]));
-            }
-            ::std::result::Result::Ok(builder)
-        }
-    } else {
-        let arms = fields.iter().map(|f| {
-            let member = &f.member_name;
-            let setter = format_ident!("set_{}", naming::unraw(&f.rust_name));
-            let read = read_expr(&f.ty);
-            quote! {
-                #member => builder.#setter(
-                    crate::runtime::cli_input::optional(value, |value| #read).map_err(|e| e.at(#member))?,
-                ),
-            }
-        });
-        quote! {
-            let mut builder = builder;
-            for (key, value) in crate::runtime::cli_input::object(value)? {
-                builder = match key.as_str() {
-                    #(#arms)*
-                    other => return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*])),
-                };
-            }
-            ::std::result::Result::Ok(builder)
-        }
-    };
-    quote! {
-        fn #func(
-            builder: crate::types::builders::#builder,
+fn fill_fn(out: &mut String, name: &str, fields: &[Field]) {
+    code!(
+        out,
+        "fn fill_{suffix}(
+            builder: crate::types::builders::{builder},
             value: &::serde_json::Value,
-            #source: Source,
-        ) -> ::std::result::Result<crate::types::builders::#builder, InputError> {
-            #body
-        }
+            {source}: Source,
+        ) -> ::std::result::Result<crate::types::builders::{builder}, InputError> {{",
+        suffix = fn_suffix(name),
+        builder = format_args!("{}Builder", naming::unraw(name)),
+        source = source_param(fields.iter().any(|f| uses_source(&f.ty))),
+    );
+    if fields.is_empty() {
+        code!(
+            out,
+            "    if let ::std::option::Option::Some(key) = crate::runtime::cli_input::object(value)?.keys().next() {{
+                    return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(key, &[]));
+                }}
+                ::std::result::Result::Ok(builder)
+            }}"
+        );
+        return;
     }
+    code!(
+        out,
+        "    let mut builder = builder;
+            for (key, value) in crate::runtime::cli_input::object(value)? {{
+                builder = match key.as_str() {{"
+    );
+    for f in fields {
+        code!(
+            out,
+            "{member} => builder.set_{setter}(
+                crate::runtime::cli_input::optional(value, |value| {read})
+                    .map_err({at})?,
+            ),",
+            member = str_lit(&f.member_name),
+            at = at_member(&f.member_name, 28, "?,"),
+            setter = naming::unraw(&f.rust_name),
+            read = read_expr(&f.ty),
+        );
+    }
+    code!(
+        out,
+        "            other => {{
+                        return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[{members}]));
+                    }}
+                }};
+            }}
+            ::std::result::Result::Ok(builder)
+        }}",
+        members = member_names(fields),
+    );
+}
+
+/// `|e| e.at("member")`, which places a member's error in its structure.
+///
+/// The output stays token-identical to what the generator printed through prettyplease, which put a
+/// closure body in braces when `.map_err(|e| e.at("member"))` and what follows it on the line (`tail`)
+/// did not fit its 89 columns from `column`, where that layout always started the `.map_err(`.
+fn at_member(member: &str, column: usize, tail: &str) -> String {
+    let member = str_lit(member);
+    if column + ".map_err(|e| e.at(".len() + member.len() + "))".len() + tail.len() > 89 {
+        format!("|e| {{ e.at({member}) }}")
+    } else {
+        format!("|e| e.at({member})")
+    }
+}
+
+/// The model's member names as string literals, comma separated, for "unknown member" errors.
+fn member_names(fields: &[Field]) -> String {
+    let mut names = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            names.push_str(", ");
+        }
+        names.push_str(&str_lit(&f.member_name));
+    }
+    names
 }
 
 /// `read_<type>`: a nested structure, built (so its missing required members are reported).
-fn read_structure_fn(name: &str, fields: &[Field]) -> TokenStream {
-    let func = format_ident!("read_{}", fn_suffix(name));
-    let fill = format_ident!("fill_{}", fn_suffix(name));
-    let ty = ident(name);
-    let source = if fields.iter().any(|f| uses_source(&f.ty)) { quote!(source) } else { quote!(_source) };
-    quote! {
-        fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
-            #fill(crate::types::#ty::builder(), value, #source)?
+fn read_structure_fn(out: &mut String, name: &str, fields: &[Field]) {
+    code!(
+        out,
+        "fn read_{suffix}(value: &::serde_json::Value, {source}: Source) -> ::std::result::Result<crate::types::{name}, InputError> {{
+            fill_{suffix}(crate::types::{name}::builder(), value, {source})?
                 .build()
                 .map_err(crate::runtime::cli_input::missing_members)
-        }
-    }
+        }}",
+        suffix = fn_suffix(name),
+        source = source_param(fields.iter().any(|f| uses_source(&f.ty))),
+    );
 }
 
 /// `read_<union>`: exactly one known member.
-fn read_union_fn(name: &str, fields: &[Field]) -> TokenStream {
-    let func = format_ident!("read_{}", fn_suffix(name));
-    let ty = ident(name);
-    let members: Vec<&str> = fields.iter().map(|f| f.member_name.as_str()).collect();
-    let source = if fields.iter().any(|f| uses_source(&f.ty)) { quote!(source) } else { quote!(_source) };
-    let arms = fields.iter().map(|f| {
-        let member = &f.member_name;
-        let variant = ident(&f.rust_name);
-        let read = read_expr(&f.ty);
-        let wrap = if f.boxed {
-            quote!(|v| crate::types::#ty::#variant(::std::boxed::Box::new(v)))
-        } else {
-            quote!(crate::types::#ty::#variant)
-        };
-        quote! { #member => (#read).map(#wrap).map_err(|e| e.at(#member)), }
-    });
-    quote! {
-        fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
+fn read_union_fn(out: &mut String, name: &str, fields: &[Field]) {
+    code!(
+        out,
+        "fn read_{suffix}(value: &::serde_json::Value, {source}: Source) -> ::std::result::Result<crate::types::{name}, InputError> {{
             let (key, value) = crate::runtime::cli_input::union_member(value)?;
-            match key {
-                #(#arms)*
-                other => ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*])),
-            }
-        }
+            match key {{",
+        suffix = fn_suffix(name),
+        source = source_param(fields.iter().any(|f| uses_source(&f.ty))),
+    );
+    for f in fields {
+        let variant = &f.rust_name;
+        let wrap = if f.boxed {
+            format!("|v| crate::types::{name}::{variant}(::std::boxed::Box::new(v))")
+        } else {
+            format!("crate::types::{name}::{variant}")
+        };
+        code!(
+            out,
+            "{member} => ({read}).map({wrap}).map_err({at}),",
+            member = str_lit(&f.member_name),
+            at = at_member(&f.member_name, 16, ""),
+            read = read_expr(&f.ty),
+        );
     }
+    code!(
+        out,
+        "        other => ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[{members}])),
+            }}
+        }}",
+        members = member_names(fields),
+    );
 }
 
 /// An expression of type `Result<T, InputError>` reading `value: &Value` (with `source: Source`).
-fn read_expr(ty: &Ty) -> TokenStream {
-    let input = quote!(crate::runtime::cli_input);
+fn read_expr(ty: &Ty) -> String {
+    const INPUT: &str = "crate::runtime::cli_input";
     match &ty.kind {
-        TyKind::String => quote!(#input::string(value)),
-        TyKind::Bool => quote!(#input::boolean(value, source)),
-        TyKind::Byte => quote!(#input::integer::<i8>(value, source)),
-        TyKind::Short => quote!(#input::integer::<i16>(value, source)),
-        TyKind::Integer => quote!(#input::integer::<i32>(value, source)),
-        TyKind::Long => quote!(#input::integer::<i64>(value, source)),
-        TyKind::Float => quote!(#input::float(value, source).map(|v| v as f32)),
-        TyKind::Double => quote!(#input::float(value, source)),
-        TyKind::BigInteger | TyKind::BigDecimal => {
-            let rust = rust_type(ty);
-            quote! {
-                #input::text_or_number(value).and_then(|text| {
-                    text.parse::<#rust>().map_err(|e| InputError::new(e.to_string()))
-                })
-            }
-        }
-        TyKind::Timestamp(_) => quote!(#input::timestamp(value, crate::DateTime::parse_cli)),
-        TyKind::Blob => {
-            quote!(crate::runtime::blob::read(value).map_err(|e| InputError::new(e.to_string())))
-        }
-        TyKind::Document => quote!(::std::result::Result::<_, InputError>::Ok(value.clone())),
-        TyKind::Enum(name) => {
-            let name = ident(name);
-            // Unknown values are kept here and rejected by validation, which lists the allowed ones.
-            quote!(#input::string(value).map(|text| crate::types::#name::from(text.as_str())))
-        }
-        TyKind::IntEnum(name) => {
-            let name = ident(name);
-            quote!(#input::integer::<i64>(value, source).map(crate::types::#name::from))
-        }
-        TyKind::Structure(name) | TyKind::Union(name) => {
-            let func = format_ident!("read_{}", fn_suffix(name));
-            quote!(#func(value, source))
-        }
+        TyKind::String => format!("{INPUT}::string(value)"),
+        TyKind::Bool => format!("{INPUT}::boolean(value, source)"),
+        TyKind::Byte => format!("{INPUT}::integer::<i8>(value, source)"),
+        TyKind::Short => format!("{INPUT}::integer::<i16>(value, source)"),
+        TyKind::Integer => format!("{INPUT}::integer::<i32>(value, source)"),
+        TyKind::Long => format!("{INPUT}::integer::<i64>(value, source)"),
+        TyKind::Float => format!("{INPUT}::float(value, source).map(|v| v as f32)"),
+        TyKind::Double => format!("{INPUT}::float(value, source)"),
+        // The last line starts with the closing brace, so the expression can end any template line.
+        TyKind::BigInteger | TyKind::BigDecimal => format!(
+            "{INPUT}::text_or_number(value).and_then(|text| {{
+                text.parse::<{rust}>().map_err(|e| InputError::new(e.to_string()))
+            }})",
+            rust = rust_type(ty),
+        ),
+        TyKind::Timestamp(_) => format!("{INPUT}::timestamp(value, crate::DateTime::parse_cli)"),
+        TyKind::Blob => "crate::runtime::blob::read(value).map_err(|e| InputError::new(e.to_string()))".to_string(),
+        TyKind::Document => "::std::result::Result::<_, InputError>::Ok(value.clone())".to_string(),
+        // Unknown values are kept here and rejected by validation, which lists the allowed ones.
+        TyKind::Enum(name) => format!("{INPUT}::string(value).map(|text| crate::types::{name}::from(text.as_str()))"),
+        TyKind::IntEnum(name) => format!("{INPUT}::integer::<i64>(value, source).map(crate::types::{name}::from)"),
+        TyKind::Structure(name) | TyKind::Union(name) => format!("read_{}(value, source)", fn_suffix(name)),
         TyKind::List { member, sparse } => {
-            let item = read_expr(member);
-            if *sparse {
-                quote!(#input::sparse_list(value, source, |value| #item))
-            } else {
-                quote!(#input::list(value, source, |value| #item))
-            }
+            let list = if *sparse { "sparse_list" } else { "list" };
+            format!("{INPUT}::{list}(value, source, |value| {})", read_expr(member))
         }
         TyKind::Map { key, value: value_ty, sparse } => {
-            let item = read_expr(value_ty);
+            let map = if *sparse { "sparse_map" } else { "map" };
             let key = match &key.kind {
-                TyKind::Enum(name) => {
-                    let name = ident(name);
-                    quote!(|key: &str| crate::types::#name::from(key))
-                }
-                _ => quote!(|key: &str| key.to_owned()),
+                TyKind::Enum(name) => format!("|key: &str| crate::types::{name}::from(key)"),
+                _ => "|key: &str| key.to_owned()".to_string(),
             };
-            if *sparse {
-                quote!(#input::sparse_map(value, #key, |value| #item))
-            } else {
-                quote!(#input::map(value, #key, |value| #item))
-            }
+            format!("{INPUT}::{map}(value, {key}, |value| {})", read_expr(value_ty))
         }
     }
 }

@@ -92,7 +92,7 @@ enum Emitter {
 /// Every generated Rust file and its emitter, largest first so the longest job starts first.
 const RUST_FILES: &[(&str, Emitter)] = &[
     ("src/types.rs", Emitter::Text(types::emit)),
-    ("src/cli.rs", Emitter::Tokens(cli::emit)),
+    ("src/cli.rs", Emitter::Text(cli::emit)),
     ("src/de.rs", Emitter::Text(de::emit)),
     ("src/validate.rs", Emitter::Text(validate::emit)),
     ("src/error.rs", Emitter::Text(errors::emit)),
@@ -100,7 +100,7 @@ const RUST_FILES: &[(&str, Emitter)] = &[
     ("src/client.rs", Emitter::Text(client::emit)),
     ("src/lib.rs", Emitter::Text(lib_rs::emit)),
     ("src/runtime/mod.rs", Emitter::Text(runtime_mod)),
-    ("src/main.rs", Emitter::Tokens(cli::emit_main)),
+    ("src/main.rs", Emitter::Text(cli::emit_main)),
 ];
 
 /// The first line of every generated Rust file.
