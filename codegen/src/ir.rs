@@ -46,7 +46,7 @@ pub struct Service {
     pub title: Option<String>,
     /// The protocol.
     pub protocol: Protocol,
-    /// Service documentation (raw HTML).
+    /// Service documentation, converted to Markdown.
     pub docs: Option<String>,
     /// Operations sorted by name.
     pub operations: Vec<Operation>,
@@ -103,7 +103,7 @@ pub struct Operation {
     pub output: String,
     /// Rust names of the error structures it may return, sorted.
     pub errors: Vec<String>,
-    /// Documentation (raw HTML).
+    /// Documentation, converted to Markdown.
     pub docs: Option<String>,
     /// `@deprecated`.
     pub deprecated: Option<crate::model::Deprecated>,
@@ -116,7 +116,7 @@ pub struct TypeDef {
     pub name: String,
     /// The shape it comes from.
     pub shape_id: String,
-    /// Documentation (raw HTML).
+    /// Documentation, converted to Markdown.
     pub docs: Option<String>,
     /// `@deprecated`.
     pub deprecated: Option<crate::model::Deprecated>,
@@ -172,7 +172,7 @@ pub struct EnumVariant {
     pub name: String,
     /// The wire value.
     pub value: String,
-    /// Documentation (raw HTML).
+    /// Documentation, converted to Markdown.
     pub docs: Option<String>,
     /// `@deprecated`.
     pub deprecated: Option<crate::model::Deprecated>,
@@ -185,7 +185,7 @@ pub struct IntEnumVariant {
     pub name: String,
     /// The wire value.
     pub value: i64,
-    /// Documentation (raw HTML).
+    /// Documentation, converted to Markdown.
     pub docs: Option<String>,
     /// `@deprecated`.
     pub deprecated: Option<crate::model::Deprecated>,
@@ -206,7 +206,7 @@ pub struct Field {
     pub presence: Presence,
     /// Whether the value is boxed to break a recursive cycle.
     pub boxed: bool,
-    /// Documentation (raw HTML): the member's own, else the target's.
+    /// Documentation, converted to Markdown: the member's own, else the target's.
     pub docs: Option<String>,
     /// `@deprecated` on the member.
     pub deprecated: Option<crate::model::Deprecated>,
@@ -567,7 +567,7 @@ impl<'m> Lowerer<'m> {
                 input: input_name,
                 output: output_name,
                 errors,
-                docs: op.traits.documentation.clone(),
+                docs: markdown(op.traits.documentation.as_deref()),
                 deprecated: op.traits.deprecated.clone(),
             });
         }
@@ -625,7 +625,7 @@ impl<'m> Lowerer<'m> {
             types.push(TypeDef {
                 name,
                 shape_id: id.to_string(),
-                docs: shape.traits.documentation.clone(),
+                docs: markdown(shape.traits.documentation.as_deref()),
                 deprecated: shape.traits.deprecated.clone(),
                 kind,
             });
@@ -678,7 +678,7 @@ impl<'m> Lowerer<'m> {
             version: version.clone(),
             title: service.traits.title.clone(),
             protocol,
-            docs: service.traits.documentation.clone(),
+            docs: markdown(service.traits.documentation.as_deref()),
             operations,
             types,
             patterns,
@@ -735,7 +735,7 @@ impl<'m> Lowerer<'m> {
                 boxed: boxed_edges.contains(&(owner.clone(), member.name.clone())),
                 ty,
                 presence,
-                docs: member.traits.documentation.clone().or_else(|| target.traits.documentation.clone()),
+                docs: markdown(member.traits.documentation.as_deref().or(target.traits.documentation.as_deref())),
                 deprecated: member.traits.deprecated.clone(),
                 idempotency_token: member.traits.idempotency_token,
             });
@@ -930,7 +930,7 @@ impl<'m> Lowerer<'m> {
             variants.push(EnumVariant {
                 name,
                 value,
-                docs: member.traits.documentation.clone(),
+                docs: markdown(member.traits.documentation.as_deref()),
                 deprecated: member.traits.deprecated.clone(),
             });
         }
@@ -961,7 +961,7 @@ impl<'m> Lowerer<'m> {
             variants.push(IntEnumVariant {
                 name,
                 value,
-                docs: member.traits.documentation.clone(),
+                docs: markdown(member.traits.documentation.as_deref()),
                 deprecated: member.traits.deprecated.clone(),
             });
         }
@@ -1088,4 +1088,10 @@ impl Service {
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
         }
     }
+}
+
+/// Model documentation (HTML) as rustdoc Markdown, converted once here for every emitter; `None` when
+/// there is none or it has no text.
+fn markdown(html: Option<&str>) -> Option<String> {
+    html.map(crate::docs::html_to_markdown).filter(|text| !text.trim().is_empty())
 }

@@ -2,8 +2,8 @@
 //!
 //! The pipeline has four visible stages, one module each:
 //! [`model`] (load and check the JSON AST) -> [`ir`] (the closure of the chosen operations, named,
-//! sorted and analysed) -> [`emit`] (one emitter per concern, formatted with prettyplease) ->
-//! [`write`] (all-or-nothing output, or a check against what is on disk).
+//! sorted and analysed) -> [`emit`] (one emitter per concern, writing Rust text that one layout pass
+//! indents) -> [`write`] (all-or-nothing output, or a check against what is on disk).
 
 pub mod docs;
 pub mod emit;
@@ -26,7 +26,7 @@ pub enum Error {
     Load(model::LoadError),
     /// The model is well formed but cannot be turned into a crate.
     Model(ir::IrError),
-    /// The generator produced invalid Rust (a bug in the generator).
+    /// An emitter failed (a bug in the generator).
     Emit(emit::EmitError),
 }
 

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::common::{fn_suffix, named_in, reachable};
 use super::text::{code, inner_doc_lines, rust_type, str_lit};
-use crate::docs::{first_sentence, html_to_markdown};
+use crate::docs::first_sentence;
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::naming;
 
@@ -254,16 +254,11 @@ pub fn emit(service: &Service) -> String {
     out
 }
 
-fn docs_markdown(docs: Option<&str>) -> String {
-    docs.map(html_to_markdown).unwrap_or_default()
-}
-
 /// The subcommand for one operation: its help and an option per input member.
 fn command_fn(out: &mut String, service: &Service, op: &Operation) {
     let name = naming::kebab(&op.name);
-    let docs = docs_markdown(op.docs.as_deref());
-    let about = if docs.is_empty() { format!("Calls {}", op.name) } else { first_sentence(&docs) };
-    let long_about = if docs.is_empty() { about.clone() } else { docs };
+    let about = op.docs.as_deref().map_or_else(|| format!("Calls {}", op.name), first_sentence);
+    let long_about = op.docs.clone().unwrap_or_else(|| about.clone());
     let input = service.structure(&op.input);
     let output = service.structure(&op.output);
     let mut after = String::from("Output:\n");
@@ -323,9 +318,8 @@ fn command_fn(out: &mut String, service: &Service, op: &Operation) {
 
 /// Short and long help for a member's option.
 fn option_help(service: &Service, field: &Field) -> (String, String) {
-    let docs = docs_markdown(field.docs.as_deref());
-    let short = if docs.is_empty() { format!("Sets `{}`", field.member_name) } else { first_sentence(&docs) };
-    let mut long = if docs.is_empty() { short.clone() } else { docs };
+    let short = field.docs.as_deref().map_or_else(|| format!("Sets `{}`", field.member_name), first_sentence);
+    let mut long = field.docs.clone().unwrap_or_else(|| short.clone());
     let required = if matches!(field.presence, Presence::Required) { ", required" } else { "" };
     let _ = write!(long, "\n\nType: {}{required}", type_label(&field.ty));
     let details = value_details(service, &field.ty);
@@ -457,7 +451,7 @@ fn describe_fields(service: &Service, fields: &[Field], indent: usize, stack: &m
     for field in fields {
         let required = if matches!(field.presence, Presence::Required) { ", required" } else { "" };
         let _ = writeln!(out, "{pad}{} -> ({}{required})", field.member_name, type_label(&field.ty));
-        let summary = field.docs.as_deref().map(|d| first_sentence(&html_to_markdown(d))).unwrap_or_default();
+        let summary = field.docs.as_deref().map(first_sentence).unwrap_or_default();
         if !summary.is_empty() {
             let _ = writeln!(out, "{pad}    {summary}");
         }
@@ -665,7 +659,7 @@ fn yaml_comment(service: &Service, field: &Field) -> String {
     if matches!(field.presence, Presence::Required) {
         parts.push("[REQUIRED]".to_string());
     }
-    let summary = field.docs.as_deref().map(|d| first_sentence(&html_to_markdown(d))).unwrap_or_default();
+    let summary = field.docs.as_deref().map(first_sentence).unwrap_or_default();
     if !summary.is_empty() {
         parts.push(summary);
     }
@@ -904,7 +898,7 @@ fn fill_fn(out: &mut String, name: &str, fields: &[Field]) {
                     .map_err({at})?,
             ),",
             member = str_lit(&f.member_name),
-            at = at_member(&f.member_name, 28, "?,"),
+            at = at_member(&f.member_name),
             setter = naming::unraw(&f.rust_name),
             read = read_expr(&f.ty),
         );
@@ -923,17 +917,8 @@ fn fill_fn(out: &mut String, name: &str, fields: &[Field]) {
 }
 
 /// `|e| e.at("member")`, which places a member's error in its structure.
-///
-/// The output stays token-identical to what the generator printed through prettyplease, which put a
-/// closure body in braces when `.map_err(|e| e.at("member"))` and what follows it on the line (`tail`)
-/// did not fit its 89 columns from `column`, where that layout always started the `.map_err(`.
-fn at_member(member: &str, column: usize, tail: &str) -> String {
-    let member = str_lit(member);
-    if column + ".map_err(|e| e.at(".len() + member.len() + "))".len() + tail.len() > 89 {
-        format!("|e| {{ e.at({member}) }}")
-    } else {
-        format!("|e| e.at({member})")
-    }
+fn at_member(member: &str) -> String {
+    format!("|e| e.at({})", str_lit(member))
 }
 
 /// The model's member names as string literals, comma separated, for "unknown member" errors.
@@ -983,7 +968,7 @@ fn read_union_fn(out: &mut String, name: &str, fields: &[Field]) {
             out,
             "{member} => ({read}).map({wrap}).map_err({at}),",
             member = str_lit(&f.member_name),
-            at = at_member(&f.member_name, 16, ""),
+            at = at_member(&f.member_name),
             read = read_expr(&f.ty),
         );
     }

@@ -1,7 +1,6 @@
 //! Emits `src/lib.rs`: the crate documentation, module tree and re-exports.
 
 use super::text::{code, inner_doc_lines};
-use crate::docs::html_to_markdown;
 use crate::ir::Service;
 
 /// The crate root.
@@ -14,12 +13,9 @@ pub fn emit(service: &Service) -> String {
         service.operations.iter().map(|op| format!("`{}`", op.name)).collect::<Vec<_>>().join(", ")
     );
     if let Some(docs) = &service.docs {
-        let docs = html_to_markdown(docs);
-        if !docs.trim().is_empty() {
-            text.push_str("\n# About the service\n\n");
-            text.push_str(&docs);
-            text.push('\n');
-        }
+        text.push_str("\n# About the service\n\n");
+        text.push_str(docs);
+        text.push('\n');
     }
     let mut out = String::with_capacity(4096);
     inner_doc_lines(&mut out, &text);

@@ -1,4 +1,4 @@
-//! Stage 3, emit and format: turns the IR into the generated crate's files, one emitter per concern.
+//! Stage 3, emit and lay out: turns the IR into the generated crate's files, one emitter per concern.
 
 mod cargo;
 mod cli;
@@ -12,8 +12,6 @@ pub(crate) mod text;
 mod types;
 mod validate;
 
-use proc_macro2::TokenStream;
-
 use crate::ir::Service;
 
 /// One file of the generated crate.
@@ -25,18 +23,18 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// An emitter produced tokens that are not valid Rust: always a generator bug, reported with the file.
+/// An emitter failed (it panicked): always a generator bug, reported with the file it was writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmitError {
-    /// The file being formatted.
+    /// The file being emitted.
     pub path: String,
-    /// The parser's complaint.
+    /// What went wrong.
     pub message: String,
 }
 
 impl std::fmt::Display for EmitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "generator bug: {} is not valid Rust: {}", self.path, self.message)
+        write!(f, "generator bug while emitting {}: {}", self.path, self.message)
     }
 }
 
@@ -80,27 +78,21 @@ const CLI_RUNTIME: &[RuntimeModule] = &[
     runtime("cli_shorthand", include_str!("../../runtime/cli_shorthand.rs")),
 ];
 
-/// Emits one generated Rust file.
-#[derive(Clone, Copy)]
-enum Emitter {
-    /// Token streams, formatted by prettyplease.
-    Tokens(fn(&Service) -> TokenStream),
-    /// Text, laid out by [`text::layout`].
-    Text(fn(&Service) -> String),
-}
+/// Writes one generated Rust file's code, which [`text::layout`] then indents and spaces.
+type Emitter = fn(&Service) -> String;
 
 /// Every generated Rust file and its emitter, largest first so the longest job starts first.
 const RUST_FILES: &[(&str, Emitter)] = &[
-    ("src/types.rs", Emitter::Text(types::emit)),
-    ("src/cli.rs", Emitter::Text(cli::emit)),
-    ("src/de.rs", Emitter::Text(de::emit)),
-    ("src/validate.rs", Emitter::Text(validate::emit)),
-    ("src/error.rs", Emitter::Text(errors::emit)),
-    ("src/ser.rs", Emitter::Text(ser::emit)),
-    ("src/client.rs", Emitter::Text(client::emit)),
-    ("src/lib.rs", Emitter::Text(lib_rs::emit)),
-    ("src/runtime/mod.rs", Emitter::Text(runtime_mod)),
-    ("src/main.rs", Emitter::Text(cli::emit_main)),
+    ("src/types.rs", types::emit),
+    ("src/cli.rs", cli::emit),
+    ("src/de.rs", de::emit),
+    ("src/validate.rs", validate::emit),
+    ("src/error.rs", errors::emit),
+    ("src/ser.rs", ser::emit),
+    ("src/client.rs", client::emit),
+    ("src/lib.rs", lib_rs::emit),
+    ("src/runtime/mod.rs", runtime_mod),
+    ("src/main.rs", cli::emit_main),
 ];
 
 /// The first line of every generated Rust file.
@@ -115,18 +107,15 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
     let header = header(model_file);
     let mut files = Vec::new();
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo::emit(service, &header) });
-    // Emitting and formatting dominate the run time and the files are independent, so each file is
-    // built on its own thread (token streams are not `Send`, so each thread makes its own).
+    // Emitting and laying out dominate the run time and the files are independent, so each file is
+    // built on its own thread.
     let rust_files: Vec<Result<GeneratedFile, EmitError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = RUST_FILES
             .iter()
             .map(|&(path, emitter)| {
                 let header = &header;
                 let handle = scope.spawn(move || {
-                    let contents = match emitter {
-                        Emitter::Tokens(emit) => format(path, emit(service))?,
-                        Emitter::Text(emit) => text::layout(&emit(service)),
-                    };
+                    let contents = text::layout(&emitter(service));
                     Ok(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") })
                 });
                 (path, handle)
@@ -195,57 +184,6 @@ fn runtime_mod(service: &Service) -> String {
     }
     for module in CLI_RUNTIME {
         text::code!(out, "#[cfg(feature = \"cli\")]\npub mod {};", module.name);
-    }
-    out
-}
-
-/// Formats tokens as a Rust file with prettyplease.
-fn format(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
-}
-
-/// How lines that begin an item (or its docs and attributes) start.
-const ITEM_STARTS: &[&str] = &[
-    "///",
-    "#[",
-    "pub ",
-    "pub(crate) ",
-    "impl",
-    "fn ",
-    "async fn ",
-    "mod ",
-    "static ",
-    "const ",
-    "enum ",
-    "struct ",
-    "type ",
-    "use ",
-    "trait ",
-];
-
-/// Puts a blank line between consecutive items, which prettyplease leaves out, so the output reads like
-/// hand-written code: after a closing brace, before the next item's docs, attributes or keyword.
-fn space_items(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in code.lines() {
-        if let Some(prev) = previous {
-            let indent = line.len() - line.trim_start().len();
-            let prev_indent = prev.len() - prev.trim_start().len();
-            let closes_item = matches!(prev.trim(), "}" | "};")
-                || (prev.trim_end().ends_with(';') && prev.trim_start().starts_with("pub use"));
-            let starts_item = ITEM_STARTS.iter().any(|start| line.trim_start().starts_with(start))
-                && !line.trim_start().starts_with("pub use");
-            let ends_uses = prev.trim_start().starts_with("pub use") && !line.trim_start().starts_with("pub use");
-            if indent == prev_indent && starts_item && (closes_item || ends_uses) {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = Some(line);
     }
     out
 }

@@ -56,8 +56,12 @@ const MAX_WIDTH: usize = 100;
 /// last `pub use`) when the next line at the same level starts an item, which is how hand-written Rust
 /// reads.
 pub fn layout(code: &str) -> String {
-    let mut layout =
-        Layout { out: String::with_capacity(code.len() + code.len() / 2), open: Vec::new(), previous: None };
+    let mut layout = Layout {
+        out: String::with_capacity(code.len() + code.len() / 2),
+        open: Vec::new(),
+        previous: None,
+        just_opened: false,
+    };
     for line in code.lines() {
         layout.place(line.trim());
     }
@@ -70,6 +74,8 @@ struct Layout {
     open: Vec<usize>,
     /// The last line placed: whether it closed an item, and its indentation level.
     previous: Option<(bool, usize)>,
+    /// Whether the last line placed ended by opening a bracket, so a closer right after it empties it.
+    just_opened: bool,
 }
 
 impl Layout {
@@ -95,6 +101,18 @@ impl Layout {
                 return;
             }
         }
+        if starts_closed
+            && self.just_opened
+            && self.out.as_bytes().get(self.out.len().wrapping_sub(2)) == Some(&opener_of(line))
+        {
+            // An empty body closes on its opener's line: `struct Empty {}`, `f()`.
+            self.out.pop();
+            self.out.push_str(line);
+            self.out.push('\n');
+            let merged = self.out[..self.out.len() - 1].rsplit('\n').next().unwrap_or_default().trim_start();
+            self.close_line(net, true, ends_item(merged), indent);
+            return;
+        }
         let is_use = line.starts_with("pub use ");
         if let Some((closed_item, prev_indent)) = self.previous {
             let starts_item = !is_use && ITEM_STARTS.iter().any(|start| line.starts_with(start));
@@ -107,19 +125,44 @@ impl Layout {
         }
         self.out.push_str(line);
         self.out.push('\n');
+        self.close_line(net, starts_closed, ends_item(line), indent);
+    }
+
+    /// Updates the open brackets and the previous-line facts after a line is written.
+    fn close_line(&mut self, net: i32, starts_closed: bool, closed_item: bool, indent: usize) {
+        self.just_opened = false;
         if starts_closed {
             self.open.pop();
             // The closer is balanced by the opener's line; what is left opens at most one level.
             if net >= 0 {
                 self.open.push(indent);
+                self.just_opened = true;
             }
         } else if net > 0 {
             self.open.push(indent);
+            self.just_opened = true;
         } else if net < 0 {
             self.open.pop();
         }
-        let closed_item = line == "}" || line == "};" || (is_use && line.ends_with(';'));
         self.previous = Some((closed_item, indent));
+    }
+}
+
+/// Whether a line ends an item, so a following item gets a blank line before it.
+fn ends_item(line: &str) -> bool {
+    line == "}"
+        || line == "};"
+        || (line.starts_with("pub use ") && line.ends_with(';'))
+        || (line.ends_with(" {}") && ITEM_STARTS.iter().any(|start| line.starts_with(start)))
+}
+
+/// The opening bracket a line's first (closing) character matches.
+fn opener_of(line: &str) -> u8 {
+    match line.as_bytes().first() {
+        Some(b'}') => b'{',
+        Some(b')') => b'(',
+        Some(b']') => b'[',
+        _ => 0,
     }
 }
 
@@ -244,11 +287,14 @@ fn split_list(line: &str) -> Option<Vec<String>> {
         if elements.len() < 2 {
             continue;
         }
+        // A macro decides for itself whether it takes a trailing comma.
+        let is_macro = line[..open].ends_with('!');
+        let last = elements.len() - 1;
         let mut pieces = Vec::with_capacity(elements.len() + 2);
         pieces.push(line[..=open].to_string());
-        for element in elements {
+        for (index, element) in elements.into_iter().enumerate() {
             // `..base` in a struct literal or `..` in a pattern must stay last and takes no comma.
-            if element.starts_with("..") {
+            if element.starts_with("..") || (is_macro && index == last) {
                 pieces.push(element.to_string());
             } else {
                 pieces.push(format!("{element},"));
@@ -323,12 +369,9 @@ pub fn str_lit(value: &str) -> String {
     lit
 }
 
-/// `///` lines for model documentation, converted from HTML; `fallback` (Markdown) when there is none.
+/// `///` lines for model documentation (Markdown in the IR); `fallback` when there is none.
 pub fn doc_comment(out: &mut String, docs: Option<&str>, fallback: &str) {
-    match docs.map(crate::docs::html_to_markdown).filter(|text| !text.trim().is_empty()) {
-        Some(text) => doc_lines(out, &text),
-        None => doc_lines(out, fallback),
-    }
+    doc_lines(out, docs.unwrap_or(fallback));
 }
 
 /// `///` lines for text that is already Markdown.
@@ -505,12 +548,23 @@ mod tests {
             format!("let x = Foo {{\n    a: {},\n    b: 2,\n    ..Default::default()\n}};\n", "1".repeat(80))
         );
         assert_eq!(layout("f(a, b)\n"), "f(a, b)\n");
+        let call = format!("write!(f, \"{{}}\", {})\n", "x".repeat(100));
+        assert_eq!(layout(&call), format!("write!(\n    f,\n    \"{{}}\",\n    {}\n)\n", "x".repeat(100)));
     }
 
     #[test]
     fn layout_indents_inside_a_continuation_line_from_that_line() {
         let code = "let r = self\n.invoke(\na,\nb,\n)\n.await?;\nnext();\n";
         assert_eq!(layout(code), "let r = self\n    .invoke(\n        a,\n        b,\n    )\n    .await?;\nnext();\n");
+    }
+
+    #[test]
+    fn layout_closes_an_empty_body_on_its_opening_line() {
+        let code = "pub struct Empty {\n}\nimpl Empty {\nfn f() {\n}\n}\nimpl ::std::error::Error for Empty {}\n/// Next.\nfn g() {\nh(\n)\n} else {\n}\n";
+        assert_eq!(
+            layout(code),
+            "pub struct Empty {}\n\nimpl Empty {\n    fn f() {}\n}\n\nimpl ::std::error::Error for Empty {}\n\n/// Next.\nfn g() {\n    h()\n} else {}\n"
+        );
     }
 
     #[test]
@@ -539,10 +593,20 @@ mod tests {
     }
 
     #[test]
-    fn str_lit_escapes_like_proc_macro2() {
-        for value in ["plain", "quote \" and \\ backslash", "it's", "tab\tnew\nline", "\0", "\x001", "é\u{301}", "{}"]
-        {
-            assert_eq!(str_lit(value), proc_macro2::Literal::string(value).to_string(), "{value:?}");
+    fn str_lit_escapes_what_a_rust_string_cannot_hold_as_is() {
+        let cases = [
+            ("plain", r#""plain""#),
+            ("quote \" and \\ backslash", r#""quote \" and \\ backslash""#),
+            ("it's", r#""it's""#),
+            ("tab\tnew\nline", r#""tab\tnew\nline""#),
+            ("\0", r#""\0""#),
+            // `\0` before a digit would read as an octal escape.
+            ("\x001", r#""\x001""#),
+            ("é\u{301}", r#""é\u{301}""#),
+            ("{}", r#""{}""#),
+        ];
+        for (value, literal) in cases {
+            assert_eq!(str_lit(value), literal, "{value:?}");
         }
     }
 
