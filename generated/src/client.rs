@@ -54,13 +54,9 @@ pub struct Client {
 impl Client {
     /// A client from an explicit configuration; fails if the region, endpoint or credentials
     /// provider is missing or invalid.
-    pub fn from_conf(
-        config: Config,
-    ) -> ::std::result::Result<Self, crate::error::ConfigError> {
+    pub fn from_conf(config: Config) -> ::std::result::Result<Self, crate::error::ConfigError> {
         let runtime = crate::runtime::client::Runtime::new(SERVICE, config)?;
-        ::std::result::Result::Ok(Client {
-            runtime: ::std::sync::Arc::new(runtime),
-        })
+        ::std::result::Result::Ok(Client { runtime: ::std::sync::Arc::new(runtime) })
     }
 
     /// A client configured from the environment (see [`Config::from_env`]).
@@ -91,13 +87,9 @@ impl Client {
     pub async fn call_acknowledge_third_party_job(
         &self,
         input: crate::types::AcknowledgeThirdPartyJobInput,
-    ) -> ::std::result::Result<
-        crate::types::AcknowledgeThirdPartyJobOutput,
-        crate::error::SdkError<crate::error::AcknowledgeThirdPartyJobError>,
-    > {
+    ) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::error::SdkError<crate::error::AcknowledgeThirdPartyJobError>> {
         if self.runtime.checks_constraints() {
-            crate::runtime::validate::Validate::validate(&input)
-                .map_err(crate::error::SdkError::Validation)?;
+            crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
         }
         let body = crate::ser::body_acknowledge_third_party_job(&input);
         let response = self
@@ -116,9 +108,7 @@ impl Client {
     /// Reports to CodePipeline that a third-party job failed, as seen by the job worker. Only partner actions use this call.
     ///
     /// Set the input's members on the returned builder, then `.send().await`.
-    pub fn put_third_party_job_failure_result(
-        &self,
-    ) -> fluent::PutThirdPartyJobFailureResultFluent {
+    pub fn put_third_party_job_failure_result(&self) -> fluent::PutThirdPartyJobFailureResultFluent {
         fluent::PutThirdPartyJobFailureResultFluent::new(self.clone())
     }
 
@@ -128,13 +118,9 @@ impl Client {
     pub async fn call_put_third_party_job_failure_result(
         &self,
         input: crate::types::PutThirdPartyJobFailureResultInput,
-    ) -> ::std::result::Result<
-        crate::types::PutThirdPartyJobFailureResultOutput,
-        crate::error::SdkError<crate::error::PutThirdPartyJobFailureResultError>,
-    > {
+    ) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobFailureResultError>> {
         if self.runtime.checks_constraints() {
-            crate::runtime::validate::Validate::validate(&input)
-                .map_err(crate::error::SdkError::Validation)?;
+            crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
         }
         let body = crate::ser::body_put_third_party_job_failure_result(&input);
         let response = self
@@ -153,9 +139,7 @@ impl Client {
     /// Reports to CodePipeline that a job worker finished a third-party job successfully. Only partner actions use this call.
     ///
     /// Set the input's members on the returned builder, then `.send().await`.
-    pub fn put_third_party_job_success_result(
-        &self,
-    ) -> fluent::PutThirdPartyJobSuccessResultFluent {
+    pub fn put_third_party_job_success_result(&self) -> fluent::PutThirdPartyJobSuccessResultFluent {
         fluent::PutThirdPartyJobSuccessResultFluent::new(self.clone())
     }
 
@@ -165,13 +149,9 @@ impl Client {
     pub async fn call_put_third_party_job_success_result(
         &self,
         input: crate::types::PutThirdPartyJobSuccessResultInput,
-    ) -> ::std::result::Result<
-        crate::types::PutThirdPartyJobSuccessResultOutput,
-        crate::error::SdkError<crate::error::PutThirdPartyJobSuccessResultError>,
-    > {
+    ) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobSuccessResultError>> {
         if self.runtime.checks_constraints() {
-            crate::runtime::validate::Validate::validate(&input)
-                .map_err(crate::error::SdkError::Validation)?;
+            crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
         }
         let body = crate::ser::body_put_third_party_job_success_result(&input);
         let response = self
@@ -199,44 +179,29 @@ pub mod fluent {
 
     impl AcknowledgeThirdPartyJobFluent {
         pub(crate) fn new(client: super::Client) -> Self {
-            AcknowledgeThirdPartyJobFluent {
-                client,
-                inner: ::std::default::Default::default(),
-            }
+            AcknowledgeThirdPartyJobFluent { client, inner: ::std::default::Default::default() }
         }
 
         /// Identifier that CodePipeline assigned to the job being acknowledged.
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.inner = self.inner.job_id(value);
             self
         }
 
         /// Sets or clears `jobId`.
-        pub fn set_job_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_job_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.inner = self.inner.set_job_id(value);
             self
         }
 
         /// Random value generated by CodePipeline so that only one job worker can claim a given job. Take it from the `GetThirdPartyJobDetails` response for this job.
-        pub fn nonce(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn nonce(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.inner = self.inner.nonce(value);
             self
         }
 
         /// Sets or clears `nonce`.
-        pub fn set_nonce(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_nonce(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.inner = self.inner.set_nonce(value);
             self
         }
@@ -260,24 +225,14 @@ pub mod fluent {
         }
 
         /// The input as set so far.
-        pub fn as_input(
-            &self,
-        ) -> &crate::types::builders::AcknowledgeThirdPartyJobInputBuilder {
+        pub fn as_input(&self) -> &crate::types::builders::AcknowledgeThirdPartyJobInputBuilder {
             &self.inner
         }
 
         /// Builds the input and sends the request. A missing required member fails with
         /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::AcknowledgeThirdPartyJobOutput,
-            crate::error::SdkError<crate::error::AcknowledgeThirdPartyJobError>,
-        > {
-            let input: crate::types::AcknowledgeThirdPartyJobInput = self
-                .inner
-                .build()
-                .map_err(crate::error::SdkError::Validation)?;
+        pub async fn send(self) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::error::SdkError<crate::error::AcknowledgeThirdPartyJobError>> {
+            let input: crate::types::AcknowledgeThirdPartyJobInput = self.inner.build().map_err(crate::error::SdkError::Validation)?;
             self.client.call_acknowledge_third_party_job(input).await
         }
     }
@@ -298,19 +253,13 @@ pub mod fluent {
         }
 
         /// Identifier of the job that failed, as returned by `PollForThirdPartyJobs`.
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.inner = self.inner.job_id(value);
             self
         }
 
         /// Sets or clears `jobId`.
-        pub fn set_job_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_job_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.inner = self.inner.set_job_id(value);
             self
         }
@@ -349,24 +298,14 @@ pub mod fluent {
         }
 
         /// The input as set so far.
-        pub fn as_input(
-            &self,
-        ) -> &crate::types::builders::PutThirdPartyJobFailureResultInputBuilder {
+        pub fn as_input(&self) -> &crate::types::builders::PutThirdPartyJobFailureResultInputBuilder {
             &self.inner
         }
 
         /// Builds the input and sends the request. A missing required member fails with
         /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::PutThirdPartyJobFailureResultOutput,
-            crate::error::SdkError<crate::error::PutThirdPartyJobFailureResultError>,
-        > {
-            let input: crate::types::PutThirdPartyJobFailureResultInput = self
-                .inner
-                .build()
-                .map_err(crate::error::SdkError::Validation)?;
+        pub async fn send(self) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobFailureResultError>> {
+            let input: crate::types::PutThirdPartyJobFailureResultInput = self.inner.build().map_err(crate::error::SdkError::Validation)?;
             self.client.call_put_third_party_job_failure_result(input).await
         }
     }
@@ -387,19 +326,13 @@ pub mod fluent {
         }
 
         /// Identifier of the job that completed, as returned by `PollForThirdPartyJobs`.
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.inner = self.inner.job_id(value);
             self
         }
 
         /// Sets or clears `jobId`.
-        pub fn set_job_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_job_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.inner = self.inner.set_job_id(value);
             self
         }
@@ -456,10 +389,7 @@ pub mod fluent {
         }
 
         /// What the job worker did and what it produced while the artifact moved through the pipeline.
-        pub fn execution_details(
-            mut self,
-            value: crate::types::ExecutionDetails,
-        ) -> Self {
+        pub fn execution_details(mut self, value: crate::types::ExecutionDetails) -> Self {
             self.inner = self.inner.execution_details(value);
             self
         }
@@ -474,24 +404,14 @@ pub mod fluent {
         }
 
         /// The input as set so far.
-        pub fn as_input(
-            &self,
-        ) -> &crate::types::builders::PutThirdPartyJobSuccessResultInputBuilder {
+        pub fn as_input(&self) -> &crate::types::builders::PutThirdPartyJobSuccessResultInputBuilder {
             &self.inner
         }
 
         /// Builds the input and sends the request. A missing required member fails with
         /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::PutThirdPartyJobSuccessResultOutput,
-            crate::error::SdkError<crate::error::PutThirdPartyJobSuccessResultError>,
-        > {
-            let input: crate::types::PutThirdPartyJobSuccessResultInput = self
-                .inner
-                .build()
-                .map_err(crate::error::SdkError::Validation)?;
+        pub async fn send(self) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobSuccessResultError>> {
+            let input: crate::types::PutThirdPartyJobSuccessResultInput = self.inner.build().map_err(crate::error::SdkError::Validation)?;
             self.client.call_put_third_party_job_success_result(input).await
         }
     }

@@ -206,6 +206,7 @@ impl ::std::fmt::Display for InvalidClientTokenException {
 }
 
 impl ::std::error::Error for InvalidClientTokenException {}
+
 /// The job's state is not valid for this request.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -238,6 +239,7 @@ impl ::std::fmt::Display for InvalidJobStateException {
 }
 
 impl ::std::error::Error for InvalidJobStateException {}
+
 /// The request's nonce is not in a valid format.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -261,15 +263,14 @@ impl InvalidNonceException {
 impl ::std::fmt::Display for InvalidNonceException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
-            ::std::option::Option::Some(message) => {
-                write!(f, "InvalidNonceException: {}", message)
-            }
+            ::std::option::Option::Some(message) => write!(f, "InvalidNonceException: {}", message),
             ::std::option::Option::None => f.write_str("InvalidNonceException"),
         }
     }
 }
 
 impl ::std::error::Error for InvalidNonceException {}
+
 /// No job matches the given job ID, or the ID is not in a valid format.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -293,15 +294,14 @@ impl JobNotFoundException {
 impl ::std::fmt::Display for JobNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
-            ::std::option::Option::Some(message) => {
-                write!(f, "JobNotFoundException: {}", message)
-            }
+            ::std::option::Option::Some(message) => write!(f, "JobNotFoundException: {}", message),
             ::std::option::Option::None => f.write_str("JobNotFoundException"),
         }
     }
 }
 
 impl ::std::error::Error for JobNotFoundException {}
+
 /// Lifecycle state of a job.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -343,15 +343,7 @@ impl JobStatus {
 
     /// Every value the model defines, in model order.
     pub const fn values() -> &'static [&'static str] {
-        &[
-            "Created",
-            "Queued",
-            "Dispatched",
-            "InProgress",
-            "TimedOut",
-            "Succeeded",
-            "Failed",
-        ]
+        &["Created", "Queued", "Dispatched", "InProgress", "TimedOut", "Succeeded", "Failed"]
     }
 
     /// Whether this is a value the model does not define.
@@ -411,6 +403,7 @@ impl PutThirdPartyJobFailureResultInput {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutThirdPartyJobFailureResultOutput {}
+
 impl PutThirdPartyJobFailureResultOutput {
     /// A builder for [`PutThirdPartyJobFailureResultOutput`].
     pub fn builder() -> builders::PutThirdPartyJobFailureResultOutputBuilder {
@@ -445,6 +438,7 @@ impl PutThirdPartyJobSuccessResultInput {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutThirdPartyJobSuccessResultOutput {}
+
 impl PutThirdPartyJobSuccessResultOutput {
     /// A builder for [`PutThirdPartyJobSuccessResultOutput`].
     pub fn builder() -> builders::PutThirdPartyJobSuccessResultOutputBuilder {
@@ -475,15 +469,14 @@ impl ValidationException {
 impl ::std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match &self.message {
-            ::std::option::Option::Some(message) => {
-                write!(f, "ValidationException: {}", message)
-            }
+            ::std::option::Option::Some(message) => write!(f, "ValidationException: {}", message),
             ::std::option::Option::None => f.write_str("ValidationException"),
         }
     }
 }
 
 impl ::std::error::Error for ValidationException {}
+
 /// Builders for the structures in [`crate::types`].
 pub mod builders {
     /// A builder for [`AcknowledgeThirdPartyJobInput`](crate::types::AcknowledgeThirdPartyJobInput).
@@ -496,37 +489,25 @@ pub mod builders {
 
     impl AcknowledgeThirdPartyJobInputBuilder {
         /// Sets `jobId`.
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `jobId`.
-        pub fn set_job_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_job_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.job_id = value;
             self
         }
 
         /// Sets `nonce`.
-        pub fn nonce(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn nonce(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.nonce = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `nonce`.
-        pub fn set_nonce(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_nonce(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.nonce = value;
             self
         }
@@ -550,12 +531,7 @@ pub mod builders {
         }
 
         /// Builds the [`AcknowledgeThirdPartyJobInput`](crate::types::AcknowledgeThirdPartyJobInput), or fails naming every required member that was not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::AcknowledgeThirdPartyJobInput,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobInput, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.job_id.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("jobId"));
@@ -564,8 +540,7 @@ pub mod builders {
                 missing.push(crate::runtime::validate::Violation::missing("nonce"));
             }
             if self.client_token.is_none() {
-                missing
-                    .push(crate::runtime::validate::Violation::missing("clientToken"));
+                missing.push(crate::runtime::validate::Violation::missing("clientToken"));
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(crate::ValidationError::new(missing));
@@ -592,21 +567,13 @@ pub mod builders {
         }
 
         /// Sets or clears `status`.
-        pub fn set_status(
-            mut self,
-            value: ::std::option::Option<crate::types::JobStatus>,
-        ) -> Self {
+        pub fn set_status(mut self, value: ::std::option::Option<crate::types::JobStatus>) -> Self {
             self.status = value;
             self
         }
 
         /// Builds the [`AcknowledgeThirdPartyJobOutput`](crate::types::AcknowledgeThirdPartyJobOutput); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::AcknowledgeThirdPartyJobOutput,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::AcknowledgeThirdPartyJobOutput {
                 status: self.status,
             })
@@ -624,19 +591,13 @@ pub mod builders {
 
     impl CurrentRevisionBuilder {
         /// Sets `revision`.
-        pub fn revision(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn revision(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.revision = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `revision`.
-        pub fn set_revision(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_revision(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.revision = value;
             self
         }
@@ -666,10 +627,7 @@ pub mod builders {
         }
 
         /// Sets or clears `created`.
-        pub fn set_created(
-            mut self,
-            value: ::std::option::Option<crate::DateTime>,
-        ) -> Self {
+        pub fn set_created(mut self, value: ::std::option::Option<crate::DateTime>) -> Self {
             self.created = value;
             self
         }
@@ -693,21 +651,13 @@ pub mod builders {
         }
 
         /// Builds the [`CurrentRevision`](crate::types::CurrentRevision), or fails naming every required member that was not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::CurrentRevision,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::CurrentRevision, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.revision.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("revision"));
             }
             if self.change_identifier.is_none() {
-                missing
-                    .push(
-                        crate::runtime::validate::Violation::missing("changeIdentifier"),
-                    );
+                missing.push(crate::runtime::validate::Violation::missing("changeIdentifier"));
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(crate::ValidationError::new(missing));
@@ -731,19 +681,13 @@ pub mod builders {
 
     impl ExecutionDetailsBuilder {
         /// Sets `summary`.
-        pub fn summary(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn summary(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.summary = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `summary`.
-        pub fn set_summary(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_summary(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.summary = value;
             self
         }
@@ -773,21 +717,13 @@ pub mod builders {
         }
 
         /// Sets or clears `percentComplete`.
-        pub fn set_percent_complete(
-            mut self,
-            value: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_percent_complete(mut self, value: ::std::option::Option<i32>) -> Self {
             self.percent_complete = value;
             self
         }
 
         /// Builds the [`ExecutionDetails`](crate::types::ExecutionDetails); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::ExecutionDetails,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::ExecutionDetails, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::ExecutionDetails {
                 summary: self.summary,
                 external_execution_id: self.external_execution_id,
@@ -812,28 +748,19 @@ pub mod builders {
         }
 
         /// Sets or clears `type`.
-        pub fn set_type(
-            mut self,
-            value: ::std::option::Option<crate::types::FailureType>,
-        ) -> Self {
+        pub fn set_type(mut self, value: ::std::option::Option<crate::types::FailureType>) -> Self {
             self.r#type = value;
             self
         }
 
         /// Sets `message`.
-        pub fn message(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn message(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `message`.
-        pub fn set_message(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.message = value;
             self
         }
@@ -857,12 +784,7 @@ pub mod builders {
         }
 
         /// Builds the [`FailureDetails`](crate::types::FailureDetails), or fails naming every required member that was not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::FailureDetails,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::FailureDetails, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.r#type.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("type"));
@@ -889,30 +811,19 @@ pub mod builders {
 
     impl InvalidClientTokenExceptionBuilder {
         /// Sets `message`.
-        pub fn message(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn message(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `message`.
-        pub fn set_message(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.message = value;
             self
         }
 
         /// Builds the [`InvalidClientTokenException`](crate::types::InvalidClientTokenException); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::InvalidClientTokenException,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::InvalidClientTokenException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::InvalidClientTokenException {
                 message: self.message,
             })
@@ -927,30 +838,19 @@ pub mod builders {
 
     impl InvalidJobStateExceptionBuilder {
         /// Sets `message`.
-        pub fn message(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn message(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `message`.
-        pub fn set_message(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.message = value;
             self
         }
 
         /// Builds the [`InvalidJobStateException`](crate::types::InvalidJobStateException); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::InvalidJobStateException,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::InvalidJobStateException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::InvalidJobStateException {
                 message: self.message,
             })
@@ -965,30 +865,19 @@ pub mod builders {
 
     impl InvalidNonceExceptionBuilder {
         /// Sets `message`.
-        pub fn message(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn message(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `message`.
-        pub fn set_message(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.message = value;
             self
         }
 
         /// Builds the [`InvalidNonceException`](crate::types::InvalidNonceException); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::InvalidNonceException,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::InvalidNonceException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::InvalidNonceException {
                 message: self.message,
             })
@@ -1003,30 +892,19 @@ pub mod builders {
 
     impl JobNotFoundExceptionBuilder {
         /// Sets `message`.
-        pub fn message(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn message(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `message`.
-        pub fn set_message(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.message = value;
             self
         }
 
         /// Builds the [`JobNotFoundException`](crate::types::JobNotFoundException); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::JobNotFoundException,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::JobNotFoundException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::JobNotFoundException {
                 message: self.message,
             })
@@ -1043,19 +921,13 @@ pub mod builders {
 
     impl PutThirdPartyJobFailureResultInputBuilder {
         /// Sets `jobId`.
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `jobId`.
-        pub fn set_job_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_job_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.job_id = value;
             self
         }
@@ -1094,25 +966,16 @@ pub mod builders {
         }
 
         /// Builds the [`PutThirdPartyJobFailureResultInput`](crate::types::PutThirdPartyJobFailureResultInput), or fails naming every required member that was not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::PutThirdPartyJobFailureResultInput,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultInput, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.job_id.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("jobId"));
             }
             if self.client_token.is_none() {
-                missing
-                    .push(crate::runtime::validate::Violation::missing("clientToken"));
+                missing.push(crate::runtime::validate::Violation::missing("clientToken"));
             }
             if self.failure_details.is_none() {
-                missing
-                    .push(
-                        crate::runtime::validate::Violation::missing("failureDetails"),
-                    );
+                missing.push(crate::runtime::validate::Violation::missing("failureDetails"));
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(crate::ValidationError::new(missing));
@@ -1128,16 +991,11 @@ pub mod builders {
     /// A builder for [`PutThirdPartyJobFailureResultOutput`](crate::types::PutThirdPartyJobFailureResultOutput).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PutThirdPartyJobFailureResultOutputBuilder {}
+
     impl PutThirdPartyJobFailureResultOutputBuilder {
         /// Builds the [`PutThirdPartyJobFailureResultOutput`](crate::types::PutThirdPartyJobFailureResultOutput); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::PutThirdPartyJobFailureResultOutput,
-            crate::ValidationError,
-        > {
-            ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultOutput {
-            })
+        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::ValidationError> {
+            ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultOutput {})
         }
     }
 
@@ -1153,19 +1011,13 @@ pub mod builders {
 
     impl PutThirdPartyJobSuccessResultInputBuilder {
         /// Sets `jobId`.
-        pub fn job_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn job_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.job_id = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `jobId`.
-        pub fn set_job_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_job_id(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.job_id = value;
             self
         }
@@ -1222,10 +1074,7 @@ pub mod builders {
         }
 
         /// Sets `executionDetails`.
-        pub fn execution_details(
-            mut self,
-            value: crate::types::ExecutionDetails,
-        ) -> Self {
+        pub fn execution_details(mut self, value: crate::types::ExecutionDetails) -> Self {
             self.execution_details = ::std::option::Option::Some(value);
             self
         }
@@ -1240,19 +1089,13 @@ pub mod builders {
         }
 
         /// Builds the [`PutThirdPartyJobSuccessResultInput`](crate::types::PutThirdPartyJobSuccessResultInput), or fails naming every required member that was not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::PutThirdPartyJobSuccessResultInput,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultInput, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.job_id.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("jobId"));
             }
             if self.client_token.is_none() {
-                missing
-                    .push(crate::runtime::validate::Violation::missing("clientToken"));
+                missing.push(crate::runtime::validate::Violation::missing("clientToken"));
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(crate::ValidationError::new(missing));
@@ -1270,16 +1113,11 @@ pub mod builders {
     /// A builder for [`PutThirdPartyJobSuccessResultOutput`](crate::types::PutThirdPartyJobSuccessResultOutput).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct PutThirdPartyJobSuccessResultOutputBuilder {}
+
     impl PutThirdPartyJobSuccessResultOutputBuilder {
         /// Builds the [`PutThirdPartyJobSuccessResultOutput`](crate::types::PutThirdPartyJobSuccessResultOutput); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::PutThirdPartyJobSuccessResultOutput,
-            crate::ValidationError,
-        > {
-            ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultOutput {
-            })
+        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::ValidationError> {
+            ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultOutput {})
         }
     }
 
@@ -1291,30 +1129,19 @@ pub mod builders {
 
     impl ValidationExceptionBuilder {
         /// Sets `message`.
-        pub fn message(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn message(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
 
         /// Sets or clears `message`.
-        pub fn set_message(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
             self.message = value;
             self
         }
 
         /// Builds the [`ValidationException`](crate::types::ValidationException); it has no required members, so this cannot fail.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::ValidationException,
-            crate::ValidationError,
-        > {
+        pub fn build(self) -> ::std::result::Result<crate::types::ValidationException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::ValidationException {
                 message: self.message,
             })

@@ -41,19 +41,14 @@ impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJ
     }
 }
 
-impl crate::runtime::validate::Validate
-for crate::types::AcknowledgeThirdPartyJobOutput {
+impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJobOutput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>,
     ) {
         if let ::std::option::Option::Some(value) = &self.status {
-            crate::runtime::validate::Validate::validate_at(
-                value,
-                &at.member("status"),
-                out,
-            );
+            crate::runtime::validate::Validate::validate_at(value, &at.member("status"), out);
         }
     }
 }
@@ -140,11 +135,7 @@ impl crate::runtime::validate::Validate for crate::types::FailureDetails {
     ) {
         {
             let value = &self.r#type;
-            crate::runtime::validate::Validate::validate_at(
-                value,
-                &at.member("type"),
-                out,
-            );
+            crate::runtime::validate::Validate::validate_at(value, &at.member("type"), out);
         }
         {
             let value = &self.message;
@@ -204,8 +195,7 @@ impl crate::runtime::validate::Validate for crate::types::JobStatus {
     }
 }
 
-impl crate::runtime::validate::Validate
-for crate::types::PutThirdPartyJobFailureResultInput {
+impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobFailureResultInput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
@@ -242,8 +232,7 @@ for crate::types::PutThirdPartyJobFailureResultInput {
     }
 }
 
-impl crate::runtime::validate::Validate
-for crate::types::PutThirdPartyJobFailureResultOutput {
+impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobFailureResultOutput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
@@ -253,8 +242,7 @@ for crate::types::PutThirdPartyJobFailureResultOutput {
     }
 }
 
-impl crate::runtime::validate::Validate
-for crate::types::PutThirdPartyJobSuccessResultInput {
+impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobSuccessResultInput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
@@ -306,8 +294,7 @@ for crate::types::PutThirdPartyJobSuccessResultInput {
     }
 }
 
-impl crate::runtime::validate::Validate
-for crate::types::PutThirdPartyJobSuccessResultOutput {
+impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobSuccessResultOutput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,

@@ -280,20 +280,40 @@ fn command_fn(out: &mut String, service: &Service, op: &Operation) {
                 let negated_help = str_lit(&format!("Sets `{}` to false", field.member_name));
                 let _ = write!(
                     args,
-                    "\n.arg(::clap::Arg::new({name}).long({name}).action(::clap::ArgAction::SetTrue).help({help}).long_help({long_help}))\
-                     \n.arg(::clap::Arg::new({negated}).long({negated}).action(::clap::ArgAction::SetTrue).conflicts_with({name}).help({negated_help}))"
+                    "
+                    .arg(
+                        ::clap::Arg::new({name})
+                            .long({name})
+                            .action(::clap::ArgAction::SetTrue)
+                            .help({help})
+                            .long_help({long_help})
+                    )
+                    .arg(
+                        ::clap::Arg::new({negated})
+                            .long({negated})
+                            .action(::clap::ArgAction::SetTrue)
+                            .conflicts_with({name})
+                            .help({negated_help})
+                    )"
                 );
             }
             shape => {
-                let many = if matches!(shape, ArgShape::List { .. }) { ".num_args(1..)" } else { "" };
+                let many = if matches!(shape, ArgShape::List { .. }) { "\n.num_args(1..)" } else { "" };
                 let required = if matches!(field.presence, Presence::Required) {
-                    ".required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)"
+                    "\n.required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)"
                 } else {
                     ""
                 };
                 let _ = write!(
                     args,
-                    "\n.arg(::clap::Arg::new({name}).long({name}).value_name(\"value\"){many}{required}.help({help}).long_help({long_help}))"
+                    "
+                    .arg(
+                        ::clap::Arg::new({name})
+                            .long({name})
+                            .value_name(\"value\"){many}{required}
+                            .help({help})
+                            .long_help({long_help})
+                    )"
                 );
             }
         }

@@ -272,7 +272,7 @@ fn split_list(line: &str) -> Option<Vec<String>> {
             }
         }
         let Some(close) = close else { continue };
-        if !splittable || commas.is_empty() {
+        if !splittable || (commas.is_empty() && !(open_byte == b'(' && is_fn_name_before(&line[..open]))) {
             continue;
         }
         let mut elements = Vec::with_capacity(commas.len() + 1);
@@ -284,7 +284,10 @@ fn split_list(line: &str) -> Option<Vec<String>> {
             }
             from = comma + 1;
         }
-        if elements.len() < 2 {
+        // A function's parameters go one per line even when there is only one, as rustfmt does when
+        // the signature is too long; any other single element gains nothing from a line of its own.
+        let is_fn_params = open_byte == b'(' && is_fn_name_before(&line[..open]);
+        if elements.len() < 2 && !(is_fn_params && elements.len() == 1) {
             continue;
         }
         // A macro decides for itself whether it takes a trailing comma.
@@ -304,6 +307,18 @@ fn split_list(line: &str) -> Option<Vec<String>> {
         return Some(pieces);
     }
     None
+}
+
+/// Whether `prefix` ends with `fn name` (optionally with generic parameters), so the bracket after it
+/// holds a function's parameters.
+fn is_fn_name_before(prefix: &str) -> bool {
+    let prefix = match prefix.strip_suffix('>') {
+        Some(generic) => generic.rsplit_once('<').map_or(generic, |(name, _)| name),
+        None => prefix,
+    };
+    let name_start = prefix.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '#');
+    name_start.len() < prefix.len()
+        && (name_start.ends_with("fn ") && (name_start.len() == 3 || name_start.ends_with(" fn ")))
 }
 
 /// Whether `r` at `i` starts a raw string (`r"` or `r#"`), not an identifier ending or starting in `r`.
@@ -577,6 +592,23 @@ mod tests {
                 "b".repeat(80)
             )
         );
+    }
+
+    #[test]
+    fn layout_breaks_a_long_signature_with_one_parameter() {
+        let line =
+            format!("pub(crate) fn body(body: &[u8]) -> ::std::result::Result<{}, Error> {{\nx\n}}\n", "T".repeat(70));
+        assert_eq!(
+            layout(&line),
+            format!(
+                "pub(crate) fn body(\n    body: &[u8],\n) -> ::std::result::Result<{}, Error> {{\n    x\n}}\n",
+                "T".repeat(70)
+            )
+        );
+        assert!(is_fn_name_before("fn r#type"));
+        assert!(is_fn_name_before("pub async fn call<T>"));
+        assert!(!is_fn_name_before("let x = fnord"));
+        assert!(!is_fn_name_before("Foo::new"));
     }
 
     #[test]
