@@ -108,7 +108,9 @@ impl Client {
     /// Reports to CodePipeline that a third-party job failed, as seen by the job worker. Only partner actions use this call.
     ///
     /// Set the input's members on the returned builder, then `.send().await`.
-    pub fn put_third_party_job_failure_result(&self) -> fluent::PutThirdPartyJobFailureResultFluent {
+    pub fn put_third_party_job_failure_result(
+        &self,
+    ) -> fluent::PutThirdPartyJobFailureResultFluent {
         fluent::PutThirdPartyJobFailureResultFluent::new(self.clone())
     }
 
@@ -139,7 +141,9 @@ impl Client {
     /// Reports to CodePipeline that a job worker finished a third-party job successfully. Only partner actions use this call.
     ///
     /// Set the input's members on the returned builder, then `.send().await`.
-    pub fn put_third_party_job_success_result(&self) -> fluent::PutThirdPartyJobSuccessResultFluent {
+    pub fn put_third_party_job_success_result(
+        &self,
+    ) -> fluent::PutThirdPartyJobSuccessResultFluent {
         fluent::PutThirdPartyJobSuccessResultFluent::new(self.clone())
     }
 
@@ -231,7 +235,9 @@ pub mod fluent {
 
         /// Builds the input and sends the request. A missing required member fails with
         /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-        pub async fn send(self) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::error::SdkError<crate::error::AcknowledgeThirdPartyJobError>> {
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::error::SdkError<crate::error::AcknowledgeThirdPartyJobError>> {
             let input: crate::types::AcknowledgeThirdPartyJobInput = self.inner.build().map_err(crate::error::SdkError::Validation)?;
             self.client.call_acknowledge_third_party_job(input).await
         }
@@ -298,13 +304,17 @@ pub mod fluent {
         }
 
         /// The input as set so far.
-        pub fn as_input(&self) -> &crate::types::builders::PutThirdPartyJobFailureResultInputBuilder {
+        pub fn as_input(
+            &self,
+        ) -> &crate::types::builders::PutThirdPartyJobFailureResultInputBuilder {
             &self.inner
         }
 
         /// Builds the input and sends the request. A missing required member fails with
         /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-        pub async fn send(self) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobFailureResultError>> {
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobFailureResultError>> {
             let input: crate::types::PutThirdPartyJobFailureResultInput = self.inner.build().map_err(crate::error::SdkError::Validation)?;
             self.client.call_put_third_party_job_failure_result(input).await
         }
@@ -404,13 +414,17 @@ pub mod fluent {
         }
 
         /// The input as set so far.
-        pub fn as_input(&self) -> &crate::types::builders::PutThirdPartyJobSuccessResultInputBuilder {
+        pub fn as_input(
+            &self,
+        ) -> &crate::types::builders::PutThirdPartyJobSuccessResultInputBuilder {
             &self.inner
         }
 
         /// Builds the input and sends the request. A missing required member fails with
         /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-        pub async fn send(self) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobSuccessResultError>> {
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::error::SdkError<crate::error::PutThirdPartyJobSuccessResultError>> {
             let input: crate::types::PutThirdPartyJobSuccessResultInput = self.inner.build().map_err(crate::error::SdkError::Validation)?;
             self.client.call_put_third_party_job_success_result(input).await
         }

@@ -3,7 +3,9 @@
 // Every structure is read with the same `match` over its keys, even when it has one member.
 #![allow(clippy::single_match)]
 /// Reads the body of a successful `AcknowledgeThirdPartyJob` response.
-pub(crate) fn body_acknowledge_third_party_job(body: &[u8]) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::runtime::json::DeserializeError> {
+pub(crate) fn body_acknowledge_third_party_job(
+    body: &[u8],
+) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::runtime::json::DeserializeError> {
     let value = crate::runtime::json::parse(body)?;
     de_acknowledge_third_party_job_output(&value)
 }
@@ -13,13 +15,17 @@ impl crate::types::AcknowledgeThirdPartyJobOutput {
     ///
     /// For tests, or for responses received through an HTTP stack of your own. Unknown
     /// members are ignored; the error says which member did not match the model.
-    pub fn from_json_body(body: &[u8]) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+    pub fn from_json_body(
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
         body_acknowledge_third_party_job(body)
     }
 }
 
 /// Reads the body of a successful `PutThirdPartyJobFailureResult` response.
-pub(crate) fn body_put_third_party_job_failure_result(body: &[u8]) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::runtime::json::DeserializeError> {
+pub(crate) fn body_put_third_party_job_failure_result(
+    body: &[u8],
+) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::runtime::json::DeserializeError> {
     let value = crate::runtime::json::parse(body)?;
     de_put_third_party_job_failure_result_output(&value)
 }
@@ -29,13 +35,17 @@ impl crate::types::PutThirdPartyJobFailureResultOutput {
     ///
     /// For tests, or for responses received through an HTTP stack of your own. Unknown
     /// members are ignored; the error says which member did not match the model.
-    pub fn from_json_body(body: &[u8]) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+    pub fn from_json_body(
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
         body_put_third_party_job_failure_result(body)
     }
 }
 
 /// Reads the body of a successful `PutThirdPartyJobSuccessResult` response.
-pub(crate) fn body_put_third_party_job_success_result(body: &[u8]) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::runtime::json::DeserializeError> {
+pub(crate) fn body_put_third_party_job_success_result(
+    body: &[u8],
+) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::runtime::json::DeserializeError> {
     let value = crate::runtime::json::parse(body)?;
     de_put_third_party_job_success_result_output(&value)
 }
@@ -45,12 +55,16 @@ impl crate::types::PutThirdPartyJobSuccessResultOutput {
     ///
     /// For tests, or for responses received through an HTTP stack of your own. Unknown
     /// members are ignored; the error says which member did not match the model.
-    pub fn from_json_body(body: &[u8]) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+    pub fn from_json_body(
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
         body_put_third_party_job_success_result(body)
     }
 }
 
-pub(crate) fn de_acknowledge_third_party_job_output(value: &::serde_json::Value) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_acknowledge_third_party_job_output(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::runtime::json::DeserializeError> {
     let mut field_status: ::std::option::Option<crate::types::JobStatus> = ::std::option::Option::None;
     for (key, value) in crate::runtime::json::object(value)? {
         match key.as_str() {
@@ -65,7 +79,9 @@ pub(crate) fn de_acknowledge_third_party_job_output(value: &::serde_json::Value)
     })
 }
 
-pub(crate) fn de_invalid_client_token_exception(value: &::serde_json::Value) -> ::std::result::Result<crate::types::InvalidClientTokenException, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_invalid_client_token_exception(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::InvalidClientTokenException, crate::runtime::json::DeserializeError> {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in crate::runtime::json::object(value)? {
         match key.as_str() {
@@ -80,7 +96,9 @@ pub(crate) fn de_invalid_client_token_exception(value: &::serde_json::Value) -> 
     })
 }
 
-pub(crate) fn de_invalid_job_state_exception(value: &::serde_json::Value) -> ::std::result::Result<crate::types::InvalidJobStateException, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_invalid_job_state_exception(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::InvalidJobStateException, crate::runtime::json::DeserializeError> {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in crate::runtime::json::object(value)? {
         match key.as_str() {
@@ -95,7 +113,9 @@ pub(crate) fn de_invalid_job_state_exception(value: &::serde_json::Value) -> ::s
     })
 }
 
-pub(crate) fn de_invalid_nonce_exception(value: &::serde_json::Value) -> ::std::result::Result<crate::types::InvalidNonceException, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_invalid_nonce_exception(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::InvalidNonceException, crate::runtime::json::DeserializeError> {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in crate::runtime::json::object(value)? {
         match key.as_str() {
@@ -110,7 +130,9 @@ pub(crate) fn de_invalid_nonce_exception(value: &::serde_json::Value) -> ::std::
     })
 }
 
-pub(crate) fn de_job_not_found_exception(value: &::serde_json::Value) -> ::std::result::Result<crate::types::JobNotFoundException, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_job_not_found_exception(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::JobNotFoundException, crate::runtime::json::DeserializeError> {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in crate::runtime::json::object(value)? {
         match key.as_str() {
@@ -125,17 +147,23 @@ pub(crate) fn de_job_not_found_exception(value: &::serde_json::Value) -> ::std::
     })
 }
 
-pub(crate) fn de_put_third_party_job_failure_result_output(value: &::serde_json::Value) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_put_third_party_job_failure_result_output(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::runtime::json::DeserializeError> {
     crate::runtime::json::object(value)?;
     ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultOutput {})
 }
 
-pub(crate) fn de_put_third_party_job_success_result_output(value: &::serde_json::Value) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_put_third_party_job_success_result_output(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::runtime::json::DeserializeError> {
     crate::runtime::json::object(value)?;
     ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultOutput {})
 }
 
-pub(crate) fn de_validation_exception(value: &::serde_json::Value) -> ::std::result::Result<crate::types::ValidationException, crate::runtime::json::DeserializeError> {
+pub(crate) fn de_validation_exception(
+    value: &::serde_json::Value,
+) -> ::std::result::Result<crate::types::ValidationException, crate::runtime::json::DeserializeError> {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     for (key, value) in crate::runtime::json::object(value)? {
         match key.as_str() {

@@ -531,7 +531,9 @@ pub mod builders {
         }
 
         /// Builds the [`AcknowledgeThirdPartyJobInput`](crate::types::AcknowledgeThirdPartyJobInput), or fails naming every required member that was not set.
-        pub fn build(self) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobInput, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobInput, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.job_id.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("jobId"));
@@ -573,7 +575,9 @@ pub mod builders {
         }
 
         /// Builds the [`AcknowledgeThirdPartyJobOutput`](crate::types::AcknowledgeThirdPartyJobOutput); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::AcknowledgeThirdPartyJobOutput {
                 status: self.status,
             })
@@ -651,7 +655,9 @@ pub mod builders {
         }
 
         /// Builds the [`CurrentRevision`](crate::types::CurrentRevision), or fails naming every required member that was not set.
-        pub fn build(self) -> ::std::result::Result<crate::types::CurrentRevision, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::CurrentRevision, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.revision.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("revision"));
@@ -723,7 +729,9 @@ pub mod builders {
         }
 
         /// Builds the [`ExecutionDetails`](crate::types::ExecutionDetails); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::ExecutionDetails, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::ExecutionDetails, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::ExecutionDetails {
                 summary: self.summary,
                 external_execution_id: self.external_execution_id,
@@ -784,7 +792,9 @@ pub mod builders {
         }
 
         /// Builds the [`FailureDetails`](crate::types::FailureDetails), or fails naming every required member that was not set.
-        pub fn build(self) -> ::std::result::Result<crate::types::FailureDetails, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::FailureDetails, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.r#type.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("type"));
@@ -823,7 +833,9 @@ pub mod builders {
         }
 
         /// Builds the [`InvalidClientTokenException`](crate::types::InvalidClientTokenException); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::InvalidClientTokenException, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::InvalidClientTokenException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::InvalidClientTokenException {
                 message: self.message,
             })
@@ -850,7 +862,9 @@ pub mod builders {
         }
 
         /// Builds the [`InvalidJobStateException`](crate::types::InvalidJobStateException); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::InvalidJobStateException, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::InvalidJobStateException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::InvalidJobStateException {
                 message: self.message,
             })
@@ -877,7 +891,9 @@ pub mod builders {
         }
 
         /// Builds the [`InvalidNonceException`](crate::types::InvalidNonceException); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::InvalidNonceException, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::InvalidNonceException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::InvalidNonceException {
                 message: self.message,
             })
@@ -904,7 +920,9 @@ pub mod builders {
         }
 
         /// Builds the [`JobNotFoundException`](crate::types::JobNotFoundException); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::JobNotFoundException, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::JobNotFoundException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::JobNotFoundException {
                 message: self.message,
             })
@@ -966,7 +984,9 @@ pub mod builders {
         }
 
         /// Builds the [`PutThirdPartyJobFailureResultInput`](crate::types::PutThirdPartyJobFailureResultInput), or fails naming every required member that was not set.
-        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultInput, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultInput, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.job_id.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("jobId"));
@@ -994,7 +1014,9 @@ pub mod builders {
 
     impl PutThirdPartyJobFailureResultOutputBuilder {
         /// Builds the [`PutThirdPartyJobFailureResultOutput`](crate::types::PutThirdPartyJobFailureResultOutput); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::PutThirdPartyJobFailureResultOutput, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultOutput {})
         }
     }
@@ -1089,7 +1111,9 @@ pub mod builders {
         }
 
         /// Builds the [`PutThirdPartyJobSuccessResultInput`](crate::types::PutThirdPartyJobSuccessResultInput), or fails naming every required member that was not set.
-        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultInput, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultInput, crate::ValidationError> {
             let mut missing = ::std::vec::Vec::new();
             if self.job_id.is_none() {
                 missing.push(crate::runtime::validate::Violation::missing("jobId"));
@@ -1116,7 +1140,9 @@ pub mod builders {
 
     impl PutThirdPartyJobSuccessResultOutputBuilder {
         /// Builds the [`PutThirdPartyJobSuccessResultOutput`](crate::types::PutThirdPartyJobSuccessResultOutput); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::PutThirdPartyJobSuccessResultOutput, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultOutput {})
         }
     }
@@ -1141,7 +1167,9 @@ pub mod builders {
         }
 
         /// Builds the [`ValidationException`](crate::types::ValidationException); it has no required members, so this cannot fail.
-        pub fn build(self) -> ::std::result::Result<crate::types::ValidationException, crate::ValidationError> {
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::ValidationException, crate::ValidationError> {
             ::std::result::Result::Ok(crate::types::ValidationException {
                 message: self.message,
             })
