@@ -65,9 +65,13 @@ pub fn first_sentence(md: &str) -> String {
 
 /// Abbreviations whose period does not end a sentence even before a capital.
 fn ends_with_abbreviation(text: &[(char, bool)]) -> bool {
-    let text: String = text.iter().map(|&(c, _)| c).collect();
-    let word = text.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
-    matches!(word.to_ascii_lowercase().as_str(), "e.g." | "i.e." | "vs.")
+    // Only the last word matters, and the longest abbreviation has four characters.
+    let start = text.iter().rposition(|&(c, _)| c.is_whitespace() || c == '(').map_or(0, |i| i + 1);
+    let word = &text[start..];
+    word.len() <= 4 && {
+        let word: String = word.iter().map(|&(c, _)| c.to_ascii_lowercase()).collect();
+        matches!(word.as_str(), "e.g." | "i.e." | "vs.")
+    }
 }
 
 /// The first block of `md` that is not a code block, with list markers,

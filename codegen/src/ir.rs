@@ -105,6 +105,8 @@ pub struct Operation {
     pub errors: Vec<String>,
     /// Documentation, converted to Markdown.
     pub docs: Option<String>,
+    /// The documentation's first sentence as plain text, for one-line help.
+    pub summary: Option<String>,
     /// `@deprecated`.
     pub deprecated: Option<crate::model::Deprecated>,
 }
@@ -196,7 +198,7 @@ pub struct IntEnumVariant {
 pub struct Field {
     /// The model's member name.
     pub member_name: String,
-    /// The JSON key (`@jsonName` or the member name).
+    /// The JSON key: the member name (the awsJson protocols ignore `@jsonName`).
     pub wire_name: String,
     /// The Rust field name (snake case; for union variants, the PascalCase variant name).
     pub rust_name: String,
@@ -208,6 +210,8 @@ pub struct Field {
     pub boxed: bool,
     /// Documentation, converted to Markdown: the member's own, else the target's.
     pub docs: Option<String>,
+    /// The documentation's first sentence as plain text, for one-line help.
+    pub summary: Option<String>,
     /// `@deprecated` on the member.
     pub deprecated: Option<crate::model::Deprecated>,
     /// `@idempotencyToken`: filled with a fresh UUID when the caller leaves it out.
@@ -315,7 +319,46 @@ pub struct PatternConst {
 
 /// Lowers a loaded model to the IR for the selected operations.
 pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
-    Lowerer::new(model).lower(selection)
+    let mut service = Lowerer::new(model).lower(selection)?;
+    convert_docs(&mut service);
+    Ok(service)
+}
+
+/// One documentation string to convert, and where its one-line summary goes (if anything shows one).
+type DocSlot<'s> = (&'s mut Option<String>, Option<&'s mut Option<String>>);
+
+/// Converts every documentation string from the model's HTML to Markdown, once for all emitters, and
+/// fills in the summaries. It is the costliest part of lowering and each string is independent, so the
+/// work is split over two threads (the machines this runs on have at least two cores more often than not).
+fn convert_docs(service: &mut Service) {
+    let mut slots: Vec<DocSlot<'_>> = vec![(&mut service.docs, None)];
+    for op in &mut service.operations {
+        slots.push((&mut op.docs, Some(&mut op.summary)));
+    }
+    for def in &mut service.types {
+        slots.push((&mut def.docs, None));
+        match &mut def.kind {
+            TypeDefKind::Structure(Structure { fields, .. }) | TypeDefKind::Union(fields) => {
+                slots.extend(fields.iter_mut().map(|f| (&mut f.docs, Some(&mut f.summary))));
+            }
+            TypeDefKind::Enum(variants) => slots.extend(variants.iter_mut().map(|v| (&mut v.docs, None))),
+            TypeDefKind::IntEnum(variants) => slots.extend(variants.iter_mut().map(|v| (&mut v.docs, None))),
+        }
+    }
+    let convert = |slots: &mut [DocSlot<'_>]| {
+        for (docs, summary) in slots {
+            **docs = markdown(docs.as_deref());
+            if let (Some(summary), Some(text)) = (summary, docs.as_deref()) {
+                **summary = Some(crate::docs::first_sentence(text)).filter(|s| !s.is_empty());
+            }
+        }
+    };
+    let half = slots.len() / 2;
+    let (first, second) = slots.split_at_mut(half);
+    std::thread::scope(|scope| {
+        scope.spawn(|| convert(first));
+        convert(second);
+    });
 }
 
 struct Lowerer<'m> {
@@ -567,7 +610,8 @@ impl<'m> Lowerer<'m> {
                 input: input_name,
                 output: output_name,
                 errors,
-                docs: markdown(op.traits.documentation.as_deref()),
+                docs: op.traits.documentation.clone(),
+                summary: None,
                 deprecated: op.traits.deprecated.clone(),
             });
         }
@@ -625,7 +669,7 @@ impl<'m> Lowerer<'m> {
             types.push(TypeDef {
                 name,
                 shape_id: id.to_string(),
-                docs: markdown(shape.traits.documentation.as_deref()),
+                docs: shape.traits.documentation.clone(),
                 deprecated: shape.traits.deprecated.clone(),
                 kind,
             });
@@ -678,7 +722,7 @@ impl<'m> Lowerer<'m> {
             version: version.clone(),
             title: service.traits.title.clone(),
             protocol,
-            docs: markdown(service.traits.documentation.as_deref()),
+            docs: service.traits.documentation.clone(),
             operations,
             types,
             patterns,
@@ -735,7 +779,8 @@ impl<'m> Lowerer<'m> {
                 boxed: boxed_edges.contains(&(owner.clone(), member.name.clone())),
                 ty,
                 presence,
-                docs: markdown(member.traits.documentation.as_deref().or(target.traits.documentation.as_deref())),
+                docs: member.traits.documentation.clone().or_else(|| target.traits.documentation.clone()),
+                summary: None,
                 deprecated: member.traits.deprecated.clone(),
                 idempotency_token: member.traits.idempotency_token,
             });
@@ -930,7 +975,7 @@ impl<'m> Lowerer<'m> {
             variants.push(EnumVariant {
                 name,
                 value,
-                docs: markdown(member.traits.documentation.as_deref()),
+                docs: member.traits.documentation.clone(),
                 deprecated: member.traits.deprecated.clone(),
             });
         }
@@ -961,7 +1006,7 @@ impl<'m> Lowerer<'m> {
             variants.push(IntEnumVariant {
                 name,
                 value,
-                docs: markdown(member.traits.documentation.as_deref()),
+                docs: member.traits.documentation.clone(),
                 deprecated: member.traits.deprecated.clone(),
             });
         }

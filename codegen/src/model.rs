@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -301,13 +302,24 @@ impl JsonPath {
         JsonPath(String::new())
     }
     fn key(&self, key: &str) -> Self {
-        let simple = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        let segment = if simple { key.to_string() } else { format!("{key:?}") };
-        if self.0.is_empty() {
-            JsonPath(segment)
-        } else {
-            JsonPath(format!("{}.{}", self.0, segment))
+        // Every member and trait records its path, so this runs for most keys of a model: it builds the
+        // string in one allocation and only falls back to `Debug` quoting when the key needs escapes.
+        let mut path = String::with_capacity(self.0.len() + key.len() + 3);
+        path.push_str(&self.0);
+        if !path.is_empty() {
+            path.push('.');
         }
+        let simple = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if simple {
+            path.push_str(key);
+        } else if key.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+            path.push('"');
+            path.push_str(key);
+            path.push('"');
+        } else {
+            let _ = write!(path, "{key:?}");
+        }
+        JsonPath(path)
     }
     fn index(&self, index: usize) -> Self {
         JsonPath(format!("{}[{index}]", self.0))

@@ -13,7 +13,6 @@ use serde_json::{Map, Value};
 
 use super::common::{fn_suffix, named_in, reachable};
 use super::text::{code, inner_doc_lines, rust_type, str_lit};
-use crate::docs::first_sentence;
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::naming;
 
@@ -257,7 +256,7 @@ pub fn emit(service: &Service) -> String {
 /// The subcommand for one operation: its help and an option per input member.
 fn command_fn(out: &mut String, service: &Service, op: &Operation) {
     let name = naming::kebab(&op.name);
-    let about = op.docs.as_deref().map_or_else(|| format!("Calls {}", op.name), first_sentence);
+    let about = op.summary.clone().unwrap_or_else(|| format!("Calls {}", op.name));
     let long_about = op.docs.clone().unwrap_or_else(|| about.clone());
     let input = service.structure(&op.input);
     let output = service.structure(&op.output);
@@ -338,7 +337,7 @@ fn command_fn(out: &mut String, service: &Service, op: &Operation) {
 
 /// Short and long help for a member's option.
 fn option_help(service: &Service, field: &Field) -> (String, String) {
-    let short = field.docs.as_deref().map_or_else(|| format!("Sets `{}`", field.member_name), first_sentence);
+    let short = field.summary.clone().unwrap_or_else(|| format!("Sets `{}`", field.member_name));
     let mut long = field.docs.clone().unwrap_or_else(|| short.clone());
     let required = if matches!(field.presence, Presence::Required) { ", required" } else { "" };
     let _ = write!(long, "\n\nType: {}{required}", type_label(&field.ty));
@@ -471,7 +470,7 @@ fn describe_fields(service: &Service, fields: &[Field], indent: usize, stack: &m
     for field in fields {
         let required = if matches!(field.presence, Presence::Required) { ", required" } else { "" };
         let _ = writeln!(out, "{pad}{} -> ({}{required})", field.member_name, type_label(&field.ty));
-        let summary = field.docs.as_deref().map(first_sentence).unwrap_or_default();
+        let summary = field.summary.as_deref().unwrap_or_default();
         if !summary.is_empty() {
             let _ = writeln!(out, "{pad}    {summary}");
         }
@@ -675,22 +674,23 @@ fn yaml_skeleton(service: &Service, structure: &str) -> String {
 }
 
 fn yaml_comment(service: &Service, field: &Field) -> String {
-    let mut parts = Vec::new();
+    let mut comment = String::new();
     if matches!(field.presence, Presence::Required) {
-        parts.push("[REQUIRED]".to_string());
+        comment.push_str(" [REQUIRED]");
     }
-    let summary = field.docs.as_deref().map(first_sentence).unwrap_or_default();
-    if !summary.is_empty() {
-        parts.push(summary);
+    if let Some(summary) = &field.summary {
+        comment.push(' ');
+        comment.push_str(summary);
     }
     let details = value_details(service, &field.ty);
     if !details.is_empty() {
-        parts.push(format!("({details})"));
+        let _ = write!(comment, " ({details})");
     }
-    if parts.is_empty() {
-        String::new()
+    if comment.is_empty() {
+        comment
     } else {
-        format!("  # {}", parts.join(" ").replace(['\n', '\r'], " "))
+        // A comment ends at the line's end, so line breaks inside it become spaces.
+        format!("  #{}", comment.replace(['\n', '\r'], " "))
     }
 }
 

@@ -93,7 +93,8 @@ impl Layout {
         } else {
             inner
         };
-        if indent * INDENT + line.len() > MAX_WIDTH {
+        // Only a line with a comma, or a function signature, can be broken.
+        if indent * INDENT + line.len() > MAX_WIDTH && (line.contains(',') || line.contains("fn ")) {
             if let Some(pieces) = split_match_arm(line).or_else(|| split_list(line)) {
                 for piece in pieces {
                     self.place(&piece);
@@ -113,16 +114,13 @@ impl Layout {
             self.close_line(net, true, ends_item(merged), indent);
             return;
         }
-        let is_use = line.starts_with("pub use ");
-        if let Some((closed_item, prev_indent)) = self.previous {
-            let starts_item = !is_use && ITEM_STARTS.iter().any(|start| line.starts_with(start));
-            if indent == prev_indent && starts_item && closed_item {
-                self.out.push('\n');
-            }
+        if self.previous == Some((true, indent))
+            && !line.starts_with("pub use ")
+            && ITEM_STARTS.iter().any(|start| line.starts_with(start))
+        {
+            self.out.push('\n');
         }
-        for _ in 0..indent * INDENT {
-            self.out.push(' ');
-        }
+        push_indent(&mut self.out, indent);
         self.out.push_str(line);
         self.out.push('\n');
         self.close_line(net, starts_closed, ends_item(line), indent);
@@ -145,6 +143,16 @@ impl Layout {
             self.open.pop();
         }
         self.previous = Some((closed_item, indent));
+    }
+}
+
+fn push_indent(out: &mut String, level: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut width = level * INDENT;
+    while width > 0 {
+        let step = width.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        width -= step;
     }
 }
 
@@ -180,7 +188,7 @@ fn scan_code(line: &str, mut visit: impl FnMut(usize, u8)) {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => return,
             b'"' => i = skip_string(bytes, i + 1, 0),
-            b'r' if is_raw_string_start(bytes, i) => {
+            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) && is_raw_string_start(bytes, i) => {
                 let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
                 i = skip_string(bytes, i + 2 + hashes, hashes);
             }
@@ -369,6 +377,12 @@ fn skip_char_literal(bytes: &[u8], i: usize) -> usize {
 pub fn str_lit(value: &str) -> String {
     let mut lit = String::with_capacity(value.len() + 2);
     lit.push('"');
+    // Most text needs no escapes; copying it whole keeps long help texts cheap.
+    if value.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        lit.push_str(value);
+        lit.push('"');
+        return lit;
+    }
     let mut chars = value.chars();
     while let Some(ch) = chars.next() {
         match ch {
