@@ -1064,7 +1064,18 @@ impl Inline {
 
 /// Escapes one whitespace-free word of text, turning URLs into autolinks
 /// (outside links, where rustdoc's `bare_urls` lint would flag them).
-fn escape_word(word: &str, in_link: bool) -> String {
+fn escape_word(word: &str, in_link: bool) -> std::borrow::Cow<'_, str> {
+    // Most words hold nothing to escape and no URL (a URL needs a `:`); they are used as they are.
+    if !word
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'[' | b']' | b'*' | b'`' | b'~' | b'_' | b'-' | b':' | b'<' | b'>' | b'&'))
+    {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    std::borrow::Cow::Owned(escape_word_slow(word, in_link))
+}
+
+fn escape_word_slow(word: &str, in_link: bool) -> String {
     if in_link {
         // rustdoc does not check link text for bare URLs.
         return escape_text(word, true);

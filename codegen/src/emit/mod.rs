@@ -110,23 +110,25 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
     // Emitting and laying out dominate the run time and the files are independent, so each file is
     // built on its own thread.
     let rust_files: Vec<Result<GeneratedFile, EmitError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = RUST_FILES
+        let jobs: Vec<_> = RUST_FILES
             .iter()
             .map(|&(path, emitter)| {
                 let header = &header;
-                let handle = scope.spawn(move || {
-                    let contents = text::layout(&emitter(service));
-                    Ok(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") })
-                });
-                (path, handle)
+                let build = move || GeneratedFile {
+                    path: path.to_string(),
+                    contents: format!("{header}{}", text::layout(&emitter(service))),
+                };
+                // Named after its file, so a panic message (and a profile) says which emitter it was.
+                (path, std::thread::Builder::new().name(path.to_string()).spawn_scoped(scope, build))
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|(path, handle)| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(EmitError { path: path.to_string(), message: "the emitter panicked".to_string() })
-                })
+        jobs.into_iter()
+            .map(|(path, spawned)| {
+                let failed = |message: String| EmitError { path: path.to_string(), message };
+                match spawned {
+                    Ok(handle) => handle.join().map_err(|_| failed("the emitter panicked".to_string())),
+                    Err(e) => Err(failed(format!("cannot start a thread: {e}"))),
+                }
             })
             .collect()
     });

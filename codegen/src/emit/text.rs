@@ -339,7 +339,9 @@ fn is_raw_string_start(bytes: &[u8], i: usize) -> bool {
 
 /// The index of the closing quote of a string whose contents start at `i` (`hashes` > 0 for raw strings).
 fn skip_string(bytes: &[u8], mut i: usize, hashes: usize) -> usize {
-    while i < bytes.len() {
+    // Help texts make for long literals; jumping between quotes and backslashes keeps them cheap.
+    while let Some(offset) = memchr::memchr2(b'"', b'\\', bytes.get(i..).unwrap_or_default()) {
+        i += offset;
         match bytes[i] {
             b'\\' if hashes == 0 => i += 1,
             b'"' if bytes[i + 1..].iter().take(hashes).filter(|&&b| b == b'#').count() == hashes => {
@@ -349,7 +351,7 @@ fn skip_string(bytes: &[u8], mut i: usize, hashes: usize) -> usize {
         }
         i += 1;
     }
-    i
+    bytes.len()
 }
 
 /// Skips a character literal starting at the quote `i`; a lifetime (`'a`, `'static`) is left alone.
@@ -391,6 +393,7 @@ pub fn str_lit(value: &str) -> String {
             '\0' => lit.push_str("\\0"),
             // `escape_debug` writes `\'`, which a string does not need.
             '\'' => lit.push('\''),
+            ' '..='~' if ch != '"' && ch != '\\' => lit.push(ch),
             _ => lit.extend(ch.escape_debug()),
         }
     }
