@@ -274,6 +274,9 @@ pub enum TyKind {
     Timestamp(TimestampFormat),
     Blob,
     Document,
+    /// `smithy.api#Unit`, the target of a union member that carries no value: the Rust variant has no
+    /// payload and the wire value is `{}`.
+    Unit,
     /// A named enum.
     Enum(String),
     /// A named intEnum.
@@ -765,7 +768,11 @@ impl<'m> Lowerer<'m> {
         let mut fields = Vec::with_capacity(members.len());
         for member in members {
             let target = self.shape(&member.target);
-            let ty = self.ty(&member.target, &member.traits, &member.json_path)?;
+            let ty = if is_union && member.target.as_str() == "smithy.api#Unit" {
+                Ty { kind: TyKind::Unit, constraints: Constraints::default(), sensitive: false }
+            } else {
+                self.ty(&member.target, &member.traits, &member.json_path)?
+            };
             let presence = if is_union { Presence::Required } else { self.presence(member, target, &ty)? };
             if member.traits.idempotency_token {
                 self.features.idempotency_tokens = true;
@@ -842,7 +849,7 @@ impl<'m> Lowerer<'m> {
         if target_id.as_str() == "smithy.api#Unit" {
             return Err(self.error(
                 format!("{path}.target"),
-                "unsupported: a member targeting smithy.api#Unit (a union member without a value) cannot be generated yet",
+                "only a union member can target smithy.api#Unit (a member without a value)",
             ));
         }
         let target = self.shape(target_id);

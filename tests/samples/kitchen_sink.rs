@@ -266,6 +266,40 @@ async fn every_shape_type_is_read_leniently() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_union_member_without_a_value_is_an_empty_object() -> TestResult {
+    // `nothing` targets smithy.api#Unit: a variant without a payload, `{}` on the wire both ways.
+    let input = PutEverythingInput::builder()
+        .r#type("t")
+        .choice(Choice::Nothing)
+        .build()?;
+    input.validate()?;
+    let recorder = Recorder::replying(200, r#"{"choice":{"nothing":{}}}"#);
+    let output = recorder.client().call_put_everything(input).await?;
+    let body = recorder.only().body;
+    assert!(body.contains(r#""choice":{"nothing":{}}"#), "{body}");
+    assert_eq!(output.choice, Some(Choice::Nothing));
+    // Anything but an object there is a malformed response, reported with its path.
+    let recorder = Recorder::replying(200, r#"{"choice":{"nothing":1}}"#);
+    let input = PutEverythingInput::builder().r#type("t").build()?;
+    let error = recorder
+        .client()
+        .call_put_everything(input)
+        .await
+        .expect_err("a number is not a unit value");
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    assert!(
+        text.contains("at `choice.nothing`: expected an object"),
+        "{text}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn modeled_errors_are_typed() -> TestResult {
     let recorder = Recorder::replying(
         503,

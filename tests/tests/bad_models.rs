@@ -147,6 +147,11 @@ const CASES: &[Case] = &[
     // Shapes the generator cannot express.
     case("required_cycle.json", r#"shapes."com.example#A".members.b"#, "contains itself through required members"),
     case("union_no_members.json", r#"shapes."com.example#Choice""#, "has no members"),
+    case(
+        "structure_member_targets_unit.json",
+        r#"shapes."com.example#In".members.nothing.target"#,
+        "only a union member can target smithy.api#Unit",
+    ),
 ];
 
 fn broken_dir() -> PathBuf {

@@ -405,6 +405,7 @@ fn type_label(ty: &Ty) -> String {
         TyKind::Timestamp(_) => "timestamp".into(),
         TyKind::Blob => "blob (base64)".into(),
         TyKind::Document => "document (any JSON)".into(),
+        TyKind::Unit => "unit (no value: `{}`)".into(),
         TyKind::Structure(_) => "structure".into(),
         TyKind::Union(_) => "union (exactly one member)".into(),
         TyKind::List { member, .. } => format!("list of {}", type_label(member)),
@@ -511,6 +512,7 @@ fn shorthand_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Strin
             format!("{one},{one}")
         }
         TyKind::Document => "{...}".into(),
+        TyKind::Unit => "{}".into(),
         _ => type_label(ty).split(' ').next().unwrap_or("string").to_string(),
     }
 }
@@ -554,6 +556,7 @@ fn json_syntax(service: &Service, ty: &Ty, indent: usize, stack: &mut Vec<String
         },
         TyKind::Bool => "true|false".into(),
         TyKind::Document => "{...}".into(),
+        TyKind::Unit => "{}".into(),
         TyKind::Blob => "\"base64\"".into(),
         TyKind::Structure(name) | TyKind::Union(name) => {
             if stack.len() >= MAX_DEPTH || stack.contains(name) {
@@ -589,7 +592,7 @@ fn skeleton_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Value 
         TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::BigInteger => Value::from(0),
         TyKind::Float | TyKind::Double | TyKind::BigDecimal => Value::from(0.0),
         TyKind::Timestamp(_) => Value::String("1970-01-01T00:00:00Z".into()),
-        TyKind::Document => Value::Object(Map::new()),
+        TyKind::Document | TyKind::Unit => Value::Object(Map::new()),
         TyKind::Enum(name) => match service.type_def(name).map(|d| &d.kind) {
             Some(TypeDefKind::Enum(variants)) => {
                 Value::String(variants.first().map(|v| v.value.clone()).unwrap_or_default())
@@ -759,7 +762,7 @@ fn yaml_entry(
             let _ = writeln!(out, "{head}{comment}");
             yaml_entry(service, value, &format!("{pad}KeyName:"), "", indent + 2, stack, out);
         }
-        TyKind::Document => {
+        TyKind::Document | TyKind::Unit => {
             let _ = writeln!(out, "{head} {{}}{comment}");
         }
         _ => {
@@ -979,7 +982,9 @@ fn read_union_fn(out: &mut String, name: &str, fields: &[Field]) {
     );
     for f in fields {
         let variant = &f.rust_name;
-        let wrap = if f.boxed {
+        let wrap = if matches!(f.ty.kind, TyKind::Unit) {
+            format!("|()| crate::types::{name}::{variant}")
+        } else if f.boxed {
             format!("|v| crate::types::{name}::{variant}(::std::boxed::Box::new(v))")
         } else {
             format!("crate::types::{name}::{variant}")
@@ -1023,6 +1028,7 @@ fn read_expr(ty: &Ty) -> String {
         TyKind::Timestamp(_) => format!("{INPUT}::timestamp(value, crate::DateTime::parse_cli)"),
         TyKind::Blob => "crate::runtime::blob::read(value).map_err(|e| InputError::new(e.to_string()))".to_string(),
         TyKind::Document => "::std::result::Result::<_, InputError>::Ok(value.clone())".to_string(),
+        TyKind::Unit => format!("{INPUT}::object(value).map(|_| ())"),
         // Unknown values are kept here and rejected by validation, which lists the allowed ones.
         TyKind::Enum(name) => format!("{INPUT}::string(value).map(|text| crate::types::{name}::from(text.as_str()))"),
         TyKind::IntEnum(name) => format!("{INPUT}::integer::<i64>(value, source).map(crate::types::{name}::from)"),

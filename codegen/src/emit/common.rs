@@ -4,6 +4,16 @@ use std::collections::BTreeSet;
 
 use crate::ir::{Field, Service, Ty, TyKind, TypeDefKind};
 
+/// What follows a union variant's name in a pattern or constructor: `(binding)`, or nothing for a
+/// member without a value (`smithy.api#Unit`).
+pub fn payload(field: &Field, binding: &str) -> String {
+    if matches!(field.ty.kind, TyKind::Unit) {
+        String::new()
+    } else {
+        format!("({binding})")
+    }
+}
+
 /// Whether a value of this type may contain sensitive data anywhere inside (list and map elements included).
 pub fn contains_sensitive_ty(ty: &Ty) -> bool {
     ty.sensitive

@@ -115,13 +115,19 @@ pub fn emit(service: &Service) -> String {
             TypeDefKind::Union(fields) => {
                 let mut arms = String::new();
                 for f in fields {
-                    code!(
-                        arms,
-                        "{wire} => crate::types::{name}::{variant}(({read}).map_err(|e| e.at({wire}))?),",
-                        wire = str_lit(&f.wire_name),
-                        variant = f.rust_name,
-                        read = boxed(f, read_value(&f.ty)),
-                    );
+                    let wire = str_lit(&f.wire_name);
+                    let read = format!("({}).map_err(|e| e.at({wire}))?", boxed(f, read_value(&f.ty)));
+                    match f.ty.kind {
+                        TyKind::Unit => code!(
+                            arms,
+                            "{wire} => {{
+                                {read};
+                                crate::types::{name}::{variant}
+                            }}",
+                            variant = f.rust_name,
+                        ),
+                        _ => code!(arms, "{wire} => crate::types::{name}::{variant}({read}),", variant = f.rust_name),
+                    }
                 }
                 code!(
                     out,
@@ -236,7 +242,7 @@ fn zero_value(ty: &Ty) -> Option<String> {
         TyKind::Timestamp(_) => "crate::DateTime::from_secs(0)".to_string(),
         TyKind::Enum(name) => format!("crate::types::{name}::from(\"\")"),
         TyKind::IntEnum(name) => format!("crate::types::{name}::from(0)"),
-        TyKind::Structure(_) | TyKind::Union(_) => return None,
+        TyKind::Structure(_) | TyKind::Union(_) | TyKind::Unit => return None,
     })
 }
 
@@ -268,6 +274,8 @@ fn read_value(ty: &Ty) -> String {
         TyKind::Document => {
             "::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(value.clone())".to_string()
         }
+        // A member without a value is still sent as an object (`{}`); its contents mean nothing.
+        TyKind::Unit => "crate::runtime::json::object(value).map(|_| ())".to_string(),
         TyKind::Enum(name) => format!("crate::runtime::json::string(value).map(crate::types::{name}::from)"),
         TyKind::IntEnum(name) => format!("crate::runtime::json::integer::<i64>(value).map(crate::types::{name}::from)"),
         TyKind::Structure(name) | TyKind::Union(name) => format!("de_{}(value)", fn_suffix(name)),

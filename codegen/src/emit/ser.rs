@@ -1,6 +1,6 @@
 //! Emits `src/ser.rs`: awsJson request bodies for every operation input and what it contains.
 
-use super::common::{fn_suffix, reachable};
+use super::common::{fn_suffix, payload, reachable};
 use super::text::{allow_deprecated, code, str_lit};
 use crate::ir::{DefaultValue, Field, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::model::TimestampFormat;
@@ -107,10 +107,11 @@ pub fn emit(service: &Service) -> String {
                     write_value(&mut write, &f.ty, "value", &format!("object.key({})", str_lit(&f.wire_name)));
                     code!(
                         arms,
-                        "crate::types::{name}::{variant}(value) => {{
+                        "crate::types::{name}::{variant}{payload} => {{
                             {write}
                         }}",
                         variant = f.rust_name,
+                        payload = payload(f, "value"),
                     );
                 }
                 code!(
@@ -241,6 +242,7 @@ fn write_value(out: &mut String, ty: &Ty, value: &str, writer: &str) {
         }
         TyKind::Blob => code!(out, "crate::runtime::blob::write({value}, {writer});"),
         TyKind::Document => code!(out, "{writer}.value({value});"),
+        TyKind::Unit => code!(out, "{writer}.object().finish();"),
         TyKind::Enum(_) => code!(out, "{writer}.string({value}.as_str());"),
         TyKind::IntEnum(_) => code!(out, "{writer}.integer({value}.as_i64());"),
         TyKind::Structure(name) | TyKind::Union(name) => code!(

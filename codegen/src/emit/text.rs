@@ -479,6 +479,7 @@ pub fn rust_type(ty: &Ty) -> String {
         TyKind::Timestamp(_) => "crate::DateTime".to_string(),
         TyKind::Blob => "crate::Blob".to_string(),
         TyKind::Document => "crate::Document".to_string(),
+        TyKind::Unit => "()".to_string(),
         TyKind::Enum(name) | TyKind::IntEnum(name) | TyKind::Structure(name) | TyKind::Union(name) => {
             format!("crate::types::{name}")
         }

@@ -1,6 +1,6 @@
 //! Emits `src/types.rs`: a struct per structure, enums for enums and unions, and builders.
 
-use super::common::contains_sensitive_ty;
+use super::common::{contains_sensitive_ty, payload};
 use super::text::{allow_deprecated, boxed_type, code, deprecated_attr, doc_comment, field_type, rust_type, str_lit};
 use crate::ir::{
     DefaultValue, EnumVariant, Field, IntEnumVariant, Presence, Service, Structure, TyKind, TypeDef, TypeDefKind,
@@ -512,10 +512,10 @@ fn union(out: &mut String, def: &TypeDef, fields: &[Field]) {
         code!(
             out,
             "{deprecated}
-            {variant}({ty}),",
+            {variant}{payload},",
             deprecated = deprecated_attr(f.deprecated.as_ref()),
             variant = f.rust_name,
-            ty = boxed_type(f),
+            payload = payload(f, &boxed_type(f)),
         );
     }
     code!(
@@ -537,9 +537,17 @@ fn union(out: &mut String, def: &TypeDef, fields: &[Field]) {
                 match self {{"
     );
     for f in fields {
-        let text =
-            str_lit(&format!("{label}::{}(*** Sensitive Data Redacted ***)", crate::naming::unraw(&f.rust_name)));
-        code!(out, "{name}::{variant}(_) => f.write_str({text}),", variant = f.rust_name);
+        let variant = crate::naming::unraw(&f.rust_name);
+        let text = match f.ty.kind {
+            TyKind::Unit => str_lit(&format!("{label}::{variant}")),
+            _ => str_lit(&format!("{label}::{variant}(*** Sensitive Data Redacted ***)")),
+        };
+        code!(
+            out,
+            "{name}::{variant}{payload} => f.write_str({text}),",
+            variant = f.rust_name,
+            payload = payload(f, "_")
+        );
     }
     code!(
         out,

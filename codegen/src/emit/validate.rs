@@ -1,5 +1,6 @@
 //! Emits `src/validate.rs`: `Validate` for every structure, union and enum, and the compiled patterns.
 
+use super::common::payload;
 use super::text::{allow_deprecated, code, str_lit};
 use crate::ir::{Constraints, Field, PatternConst, Presence, Service, Ty, TyKind, TypeDef, TypeDefKind};
 
@@ -69,7 +70,7 @@ fn validate_impl(out: &mut String, def: &TypeDef) {
                 let variant = &f.rust_name;
                 let check = value_check(&f.ty, "value", &format!("&at.member({})", str_lit(&f.wire_name)));
                 if check.is_empty() {
-                    code!(out, "crate::types::{name}::{variant}(_) => {{}}");
+                    code!(out, "crate::types::{name}::{variant}{payload} => {{}}", payload = payload(f, "_"));
                 } else {
                     code!(
                         out,
