@@ -21,7 +21,7 @@ macro_rules! code {
 }
 pub(crate) use code;
 
-/// Spaces per indentation level, as rustfmt and prettyplease use.
+/// Spaces per indentation level, as rustfmt uses.
 const INDENT: usize = 4;
 
 /// How lines that begin an item (or its docs and attributes) start.
@@ -63,7 +63,7 @@ pub fn layout(code: &str) -> String {
         just_opened: false,
     };
     for line in code.lines() {
-        layout.place(line.trim());
+        layout.place(line.trim_ascii());
     }
     layout.out
 }
@@ -185,6 +185,11 @@ fn scan_code(line: &str, mut visit: impl FnMut(usize, u8)) {
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // Layout runs over every generated line; most bytes are names and spaces, skipped here at once.
+        if !SIGNIFICANT[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => return,
             b'"' => i = skip_string(bytes, i + 1, 0),
@@ -198,6 +203,19 @@ fn scan_code(line: &str, mut visit: impl FnMut(usize, u8)) {
         i += 1;
     }
 }
+
+/// Bytes that [`scan_code`] looks at: those that start a literal or a comment, and those its callers
+/// want to see (brackets, commas, closure bars, angle brackets and the `=` of a match arm's `=>`).
+const SIGNIFICANT: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = b"/\"'r{}()[],|<>=";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Opening minus closing brackets on a line, outside strings, character literals and comments; and
 /// whether the line starts with a closing bracket.

@@ -65,7 +65,7 @@ fn structure(out: &mut String, def: &TypeDef, s: &Structure) {
             ty = field_type(f),
         );
     }
-    close_block(out, "}");
+    code!(out, "}}");
     code!(
         out,
         "impl {name} {{
@@ -216,15 +216,6 @@ pub fn fill_default(f: &Field, value: &DefaultValue, slot: &str) -> String {
     }
 }
 
-/// Writes `closer` (which starts with `}`) for the block opened at the end of the last line; when nothing
-/// was written in between, on that same line (`Empty {}`), as rustfmt writes an empty body.
-fn close_block(out: &mut String, closer: &str) {
-    if out.ends_with("{\n") {
-        out.pop();
-    }
-    code!(out, "{closer}");
-}
-
 /// Whether `build` fills in this member when the caller left it out (a string idempotency token).
 fn fills_token(f: &Field) -> bool {
     f.idempotency_token && matches!(f.ty.kind, TyKind::String)
@@ -244,7 +235,7 @@ fn builder(out: &mut String, def: &TypeDef, s: &Structure) {
     for f in &s.fields {
         code!(out, "{}: ::std::option::Option<{}>,", f.rust_name, boxed_type(f));
     }
-    close_block(out, "}");
+    code!(out, "}}");
     code!(out, "impl {builder_name} {{");
     for f in &s.fields {
         setter(out, f);
@@ -300,7 +291,7 @@ fn builder(out: &mut String, def: &TypeDef, s: &Structure) {
             Presence::Required => code!(out, "{field_name}: self.{field_name}.expect(\"checked above\"),"),
         }
     }
-    close_block(out, "})");
+    code!(out, "}})");
     code!(
         out,
         "   }}
