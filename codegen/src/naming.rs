@@ -51,7 +51,7 @@ pub fn pascal(name: &str) -> String {
 
 /// The SCREAMING_SNAKE_CASE form, for constants.
 pub fn screaming(name: &str) -> String {
-    snake(name).trim_start_matches("r#").trim_end_matches('_').to_ascii_uppercase()
+    unraw(&snake(name)).trim_end_matches('_').to_ascii_uppercase()
 }
 
 /// kebab-case, as the AWS CLI spells commands and options (`PutThirdPartyJobSuccessResult` ->

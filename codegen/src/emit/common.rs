@@ -60,5 +60,5 @@ pub fn named_in(ty: &Ty, out: &mut Vec<String>) {
 
 /// The snake_case name used in helper function names for a type (`FailureDetails` -> `failure_details`).
 pub fn fn_suffix(type_name: &str) -> String {
-    crate::naming::snake(type_name).trim_start_matches("r#").to_string()
+    crate::naming::unraw(&crate::naming::snake(type_name)).to_string()
 }

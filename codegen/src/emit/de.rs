@@ -30,7 +30,7 @@ pub fn emit(service: &Service) -> String {
     let mut with_method = std::collections::BTreeSet::new();
     for op in &service.operations {
         let output = &op.output;
-        let entry = format!("body_{}", op.fn_name.trim_start_matches("r#"));
+        let entry = format!("body_{}", crate::naming::unraw(&op.fn_name));
         code!(
             out,
             "/// Reads the body of a successful `{op_name}` response.

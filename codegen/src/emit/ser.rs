@@ -1,7 +1,7 @@
 //! Emits `src/ser.rs`: awsJson request bodies for every operation input and what it contains.
 
 use super::common::{fn_suffix, payload, reachable};
-use super::text::{allow_deprecated, code, str_lit};
+use super::text::{allow_deprecated, code, float_lit, str_lit};
 use crate::ir::{DefaultValue, Field, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::model::TimestampFormat;
 
@@ -24,7 +24,7 @@ pub fn emit(service: &Service) -> String {
     let mut with_method = std::collections::BTreeSet::new();
     for op in &service.operations {
         let input = &op.input;
-        let entry = format!("body_{}", op.fn_name.trim_start_matches("r#"));
+        let entry = format!("body_{}", crate::naming::unraw(&op.fn_name));
         code!(
             out,
             "/// The JSON body of a `{op_name}` request.
@@ -51,7 +51,7 @@ pub fn emit(service: &Service) -> String {
                 out
             }}",
             op_name = op.name,
-            print = op.fn_name.trim_start_matches("r#"),
+            print = crate::naming::unraw(&op.fn_name),
             output = op.output,
             inner_output = fn_suffix(&op.output),
         );
@@ -201,22 +201,13 @@ fn differs_from_default(ty: &Ty, default: &DefaultValue, value: &str) -> Option<
         (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long, DefaultValue::Int(i)) => {
             format!("{value} != {i}")
         }
-        (TyKind::Float | TyKind::Double, DefaultValue::Float(f)) => format!("{value} != {}", float_unsuffixed(*f)),
+        (TyKind::Float | TyKind::Double, DefaultValue::Float(f)) => format!("{value} != {}", float_lit(*f)),
         (TyKind::String, DefaultValue::String(s)) => format!("{value} != {}", str_lit(s)),
         (TyKind::Enum(_), DefaultValue::String(s)) => format!("{value}.as_str() != {}", str_lit(s)),
         (TyKind::IntEnum(_), DefaultValue::Int(i)) => format!("{value}.as_i64() != {i}i64"),
         (TyKind::List { .. } | TyKind::Map { .. }, DefaultValue::Empty) => format!("!{value}.is_empty()"),
         _ => return None,
     })
-}
-
-/// A float literal without a type suffix; it always has a `.` so it cannot read as an integer.
-fn float_unsuffixed(f: f64) -> String {
-    let mut lit = f.to_string();
-    if !lit.contains('.') {
-        lit.push_str(".0");
-    }
-    lit
 }
 
 /// Statements writing `value` (an expression of type `&T`) with `writer` (a `JsonValueWriter` expression).

@@ -114,10 +114,7 @@ impl Layout {
             self.close_line(net, true, ends_item(merged), indent);
             return;
         }
-        if self.previous == Some((true, indent))
-            && !line.starts_with("pub use ")
-            && ITEM_STARTS.iter().any(|start| line.starts_with(start))
-        {
+        if self.previous == Some((true, indent)) && !line.starts_with("pub use ") && starts_item(line) {
             self.out.push('\n');
         }
         push_indent(&mut self.out, indent);
@@ -156,12 +153,17 @@ fn push_indent(out: &mut String, level: usize) {
     }
 }
 
+/// Whether a line begins an item (or its docs or attributes).
+fn starts_item(line: &str) -> bool {
+    ITEM_STARTS.iter().any(|start| line.starts_with(start))
+}
+
 /// Whether a line ends an item, so a following item gets a blank line before it.
 fn ends_item(line: &str) -> bool {
     line == "}"
         || line == "};"
         || (line.starts_with("pub use ") && line.ends_with(';'))
-        || (line.ends_with(" {}") && ITEM_STARTS.iter().any(|start| line.starts_with(start)))
+        || (line.ends_with(" {}") && starts_item(line))
 }
 
 /// The opening bracket a line's first (closing) character matches.
@@ -298,7 +300,10 @@ fn split_list(line: &str) -> Option<Vec<String>> {
             }
         }
         let Some(close) = close else { continue };
-        if !splittable || (commas.is_empty() && !(open_byte == b'(' && is_fn_name_before(&line[..open]))) {
+        // A function's parameters go one per line even when there is only one, as rustfmt does when
+        // the signature is too long; any other single element gains nothing from a line of its own.
+        let is_fn_params = open_byte == b'(' && is_fn_name_before(&line[..open]);
+        if !splittable || (commas.is_empty() && !is_fn_params) {
             continue;
         }
         let mut elements = Vec::with_capacity(commas.len() + 1);
@@ -310,9 +315,6 @@ fn split_list(line: &str) -> Option<Vec<String>> {
             }
             from = comma + 1;
         }
-        // A function's parameters go one per line even when there is only one, as rustfmt does when
-        // the signature is too long; any other single element gains nothing from a line of its own.
-        let is_fn_params = open_byte == b'(' && is_fn_name_before(&line[..open]);
         if elements.len() < 2 && !(is_fn_params && elements.len() == 1) {
             continue;
         }
@@ -417,6 +419,15 @@ pub fn str_lit(value: &str) -> String {
     }
     lit.push('"');
     lit
+}
+
+/// An unsuffixed float literal: `1.5`, and `2.0` rather than `2` (which would read as an integer).
+pub fn float_lit(value: f64) -> String {
+    let mut literal = value.to_string();
+    if !literal.contains('.') {
+        literal.push_str(".0");
+    }
+    literal
 }
 
 /// `///` lines for model documentation (Markdown in the IR); `fallback` when there is none.

@@ -1,7 +1,7 @@
 //! Emits `src/validate.rs`: `Validate` for every structure, union and enum, and the compiled patterns.
 
 use super::common::payload;
-use super::text::{allow_deprecated, code, str_lit};
+use super::text::{allow_deprecated, code, float_lit, str_lit};
 use crate::ir::{Constraints, Field, PatternConst, Presence, Service, Ty, TyKind, TypeDef, TypeDefKind};
 
 /// The whole `validate` module.
@@ -235,13 +235,4 @@ fn option_lit(literal: Option<String>) -> String {
         Some(literal) => format!("::std::option::Option::Some({literal})"),
         None => "::std::option::Option::None".to_string(),
     }
-}
-
-/// An unsuffixed float literal, written the way `proc_macro2::Literal::f64_unsuffixed` writes it.
-fn float_lit(value: f64) -> String {
-    let mut literal = value.to_string();
-    if !literal.contains('.') {
-        literal.push_str(".0");
-    }
-    literal
 }
