@@ -6,8 +6,10 @@
 //! Exit codes: 0 success, 252 invalid command line or parameters, 253 configuration (no region or credentials), 254 a service error, 255 anything else.
 #![allow(deprecated)]
 #![allow(clippy::redundant_closure)]
+
 use crate::runtime::cli_app::{Failure, Outcome, Skeleton};
 use crate::runtime::cli_input::{InputError, Source};
+
 /// Runs the tool on the process's arguments and returns its exit code.
 pub fn main() -> ::std::process::ExitCode {
     run(::std::env::args_os())
@@ -18,23 +20,39 @@ pub fn main() -> ::std::process::ExitCode {
 pub fn run(
     args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>,
 ) -> ::std::process::ExitCode {
-    crate::runtime::cli_app::run(command(), args, |name, matches| match name {
-        "acknowledge-third-party-job" => run_acknowledge_third_party_job(matches),
-        "put-third-party-job-failure-result" => run_put_third_party_job_failure_result(matches),
-        "put-third-party-job-success-result" => run_put_third_party_job_success_result(matches),
-        other => {
-            ::std::result::Result::Err(Failure::Usage(::std::format!("unknown command `{other}`")))
-        }
-    })
+    crate::runtime::cli_app::run(
+        command(),
+        args,
+        |name, matches| match name {
+            "acknowledge-third-party-job" => run_acknowledge_third_party_job(matches),
+            "put-third-party-job-failure-result" => {
+                run_put_third_party_job_failure_result(matches)
+            }
+            "put-third-party-job-success-result" => {
+                run_put_third_party_job_success_result(matches)
+            }
+            other => {
+                ::std::result::Result::Err(
+                    Failure::Usage(::std::format!("unknown command `{other}`")),
+                )
+            }
+        },
+    )
 }
 
 /// The tool's command tree: global options and one subcommand per operation.
 pub fn command() -> ::clap::Command {
     let command = ::clap::Command::new("codepipeline-jobs")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Calls AWS CodePipeline from the command line, as the AWS CLI's `aws codepipeline` commands do")
-        .long_about("Calls AWS CodePipeline from the command line, as the AWS CLI's `aws codepipeline` commands do.\n\nEach command takes one option per input member (structures as JSON or shorthand `key=value,...`), or the whole input from --cli-input-json / --cli-input-yaml.")
-        .after_long_help("Configuration:\n  Region: --region, else AWS_REGION or AWS_DEFAULT_REGION.\n  Endpoint: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, else the region's public endpoint.\n  Credentials: --profile (shared credentials file only), else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, else the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, profile AWS_PROFILE or default).\n\nExit codes:\n  0    success\n  252  invalid command line or parameters (nothing was sent)\n  253  configuration problem (no region, no credentials, bad endpoint)\n  254  the service returned an error\n  255  any other failure (network, timeout, unreadable response)")
+        .about(
+            "Calls AWS CodePipeline from the command line, as the AWS CLI's `aws codepipeline` commands do",
+        )
+        .long_about(
+            "Calls AWS CodePipeline from the command line, as the AWS CLI's `aws codepipeline` commands do.\n\nEach command takes one option per input member (structures as JSON or shorthand `key=value,...`), or the whole input from --cli-input-json / --cli-input-yaml.",
+        )
+        .after_long_help(
+            "Configuration:\n  Region: --region, else AWS_REGION or AWS_DEFAULT_REGION.\n  Endpoint: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, else the region's public endpoint.\n  Credentials: --profile (shared credentials file only), else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, else the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, profile AWS_PROFILE or default).\n\nExit codes:\n  0    success\n  252  invalid command line or parameters (nothing was sent)\n  253  configuration problem (no region, no credentials, bad endpoint)\n  254  the service returned an error\n  255  any other failure (network, timeout, unreadable response)",
+        )
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(command_acknowledge_third_party_job())
@@ -46,32 +64,50 @@ pub fn command() -> ::clap::Command {
 /// The `acknowledge-third-party-job` command.
 fn command_acknowledge_third_party_job() -> ::clap::Command {
     let command = ::clap::Command::new("acknowledge-third-party-job")
-        .about("Tells CodePipeline that a job worker has picked up the given third-party job and is going to work on it.")
-        .long_about("Tells CodePipeline that a job worker has picked up the given third-party job and is going to work on it. Only partner actions use this call.")
-        .after_long_help("Output:\n  status -> (string)\n      Current state of the acknowledged job, when CodePipeline reports one.\n      one of: Created | Queued | Dispatched | InProgress | TimedOut | Succeeded | Failed\n")
+        .about(
+            "Tells CodePipeline that a job worker has picked up the given third-party job and is going to work on it.",
+        )
+        .long_about(
+            "Tells CodePipeline that a job worker has picked up the given third-party job and is going to work on it. Only partner actions use this call.",
+        )
+        .after_long_help(
+            "Output:\n  status -> (string)\n      Current state of the acknowledged job, when CodePipeline reports one.\n      one of: Created | Queued | Dispatched | InProgress | TimedOut | Succeeded | Failed\n",
+        )
         .arg(
             ::clap::Arg::new("job-id")
                 .long("job-id")
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
-                .help("Identifier that CodePipeline assigned to the job being acknowledged.")
-                .long_help("Identifier that CodePipeline assigned to the job being acknowledged.\n\nType: string, required; length 1 to 512 characters")
+                .help(
+                    "Identifier that CodePipeline assigned to the job being acknowledged.",
+                )
+                .long_help(
+                    "Identifier that CodePipeline assigned to the job being acknowledged.\n\nType: string, required; length 1 to 512 characters",
+                ),
         )
         .arg(
             ::clap::Arg::new("nonce")
                 .long("nonce")
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
-                .help("Random value generated by CodePipeline so that only one job worker can claim a given job.")
-                .long_help("Random value generated by CodePipeline so that only one job worker can claim a given job. Take it from the `GetThirdPartyJobDetails` response for this job.\n\nType: string, required; length 1 to 50 characters")
+                .help(
+                    "Random value generated by CodePipeline so that only one job worker can claim a given job.",
+                )
+                .long_help(
+                    "Random value generated by CodePipeline so that only one job worker can claim a given job. Take it from the `GetThirdPartyJobDetails` response for this job.\n\nType: string, required; length 1 to 50 characters",
+                ),
         )
         .arg(
             ::clap::Arg::new("client-token")
                 .long("client-token")
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
-                .help("Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.")
-                .long_help("Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.\n\nType: string, required; length 1 to 256 characters")
+                .help(
+                    "Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.",
+                )
+                .long_help(
+                    "Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.\n\nType: string, required; length 1 to 256 characters",
+                ),
         );
     crate::runtime::cli_app::with_input_options(command)
 }
@@ -79,24 +115,36 @@ fn command_acknowledge_third_party_job() -> ::clap::Command {
 /// The `put-third-party-job-failure-result` command.
 fn command_put_third_party_job_failure_result() -> ::clap::Command {
     let command = ::clap::Command::new("put-third-party-job-failure-result")
-        .about("Reports to CodePipeline that a third-party job failed, as seen by the job worker.")
-        .long_about("Reports to CodePipeline that a third-party job failed, as seen by the job worker. Only partner actions use this call.")
+        .about(
+            "Reports to CodePipeline that a third-party job failed, as seen by the job worker.",
+        )
+        .long_about(
+            "Reports to CodePipeline that a third-party job failed, as seen by the job worker. Only partner actions use this call.",
+        )
         .after_long_help("Output:\n  None: prints nothing when the call succeeds.\n")
         .arg(
             ::clap::Arg::new("job-id")
                 .long("job-id")
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
-                .help("Identifier of the job that failed, as returned by PollForThirdPartyJobs.")
-                .long_help("Identifier of the job that failed, as returned by `PollForThirdPartyJobs`.\n\nType: string, required; length 1 to 512 characters")
+                .help(
+                    "Identifier of the job that failed, as returned by PollForThirdPartyJobs.",
+                )
+                .long_help(
+                    "Identifier of the job that failed, as returned by `PollForThirdPartyJobs`.\n\nType: string, required; length 1 to 512 characters",
+                ),
         )
         .arg(
             ::clap::Arg::new("client-token")
                 .long("client-token")
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
-                .help("Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.")
-                .long_help("Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.\n\nType: string, required; length 1 to 256 characters")
+                .help(
+                    "Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.",
+                )
+                .long_help(
+                    "Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.\n\nType: string, required; length 1 to 256 characters",
+                ),
         )
         .arg(
             ::clap::Arg::new("failure-details")
@@ -104,7 +152,9 @@ fn command_put_third_party_job_failure_result() -> ::clap::Command {
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
                 .help("Why and how the job failed.")
-                .long_help("Why and how the job failed.\n\nType: structure, required\n\nMembers:\n  type -> (string, required)\n      Category of the failure.\n      one of: JobFailed | ConfigurationError | PermissionError | RevisionOutOfSync | RevisionUnavailable | SystemUnavailable\n  message -> (string, required)\n      Human-readable explanation of what went wrong.\n      length 1 to 5000 characters\n  externalExecutionId -> (string)\n      ID of the failed action run in the external system, if any.\n      length 1 to 1500 characters\n\nShorthand syntax:\n  type=string,message=string,externalExecutionId=string\n\nJSON syntax:\n  {\n    \"type\": \"JobFailed\"|\"ConfigurationError\"|\"PermissionError\"|\"RevisionOutOfSync\"|\"RevisionUnavailable\"|\"SystemUnavailable\",\n    \"message\": \"string\",\n    \"externalExecutionId\": \"string\"\n  }")
+                .long_help(
+                    "Why and how the job failed.\n\nType: structure, required\n\nMembers:\n  type -> (string, required)\n      Category of the failure.\n      one of: JobFailed | ConfigurationError | PermissionError | RevisionOutOfSync | RevisionUnavailable | SystemUnavailable\n  message -> (string, required)\n      Human-readable explanation of what went wrong.\n      length 1 to 5000 characters\n  externalExecutionId -> (string)\n      ID of the failed action run in the external system, if any.\n      length 1 to 1500 characters\n\nShorthand syntax:\n  type=string,message=string,externalExecutionId=string\n\nJSON syntax:\n  {\n    \"type\": \"JobFailed\"|\"ConfigurationError\"|\"PermissionError\"|\"RevisionOutOfSync\"|\"RevisionUnavailable\"|\"SystemUnavailable\",\n    \"message\": \"string\",\n    \"externalExecutionId\": \"string\"\n  }",
+                ),
         );
     crate::runtime::cli_app::with_input_options(command)
 }
@@ -112,45 +162,69 @@ fn command_put_third_party_job_failure_result() -> ::clap::Command {
 /// The `put-third-party-job-success-result` command.
 fn command_put_third_party_job_success_result() -> ::clap::Command {
     let command = ::clap::Command::new("put-third-party-job-success-result")
-        .about("Reports to CodePipeline that a job worker finished a third-party job successfully.")
-        .long_about("Reports to CodePipeline that a job worker finished a third-party job successfully. Only partner actions use this call.")
+        .about(
+            "Reports to CodePipeline that a job worker finished a third-party job successfully.",
+        )
+        .long_about(
+            "Reports to CodePipeline that a job worker finished a third-party job successfully. Only partner actions use this call.",
+        )
         .after_long_help("Output:\n  None: prints nothing when the call succeeds.\n")
         .arg(
             ::clap::Arg::new("job-id")
                 .long("job-id")
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
-                .help("Identifier of the job that completed, as returned by PollForThirdPartyJobs.")
-                .long_help("Identifier of the job that completed, as returned by `PollForThirdPartyJobs`.\n\nType: string, required; length 1 to 512 characters")
+                .help(
+                    "Identifier of the job that completed, as returned by PollForThirdPartyJobs.",
+                )
+                .long_help(
+                    "Identifier of the job that completed, as returned by `PollForThirdPartyJobs`.\n\nType: string, required; length 1 to 512 characters",
+                ),
         )
         .arg(
             ::clap::Arg::new("client-token")
                 .long("client-token")
                 .value_name("value")
                 .required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)
-                .help("Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.")
-                .long_help("Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.\n\nType: string, required; length 1 to 256 characters")
+                .help(
+                    "Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.",
+                )
+                .long_help(
+                    "Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details.\n\nType: string, required; length 1 to 256 characters",
+                ),
         )
         .arg(
             ::clap::Arg::new("current-revision")
                 .long("current-revision")
                 .value_name("value")
-                .help("Details of the artifact's current revision, if the job has one to report.")
-                .long_help("Details of the artifact's current revision, if the job has one to report.\n\nType: structure\n\nMembers:\n  revision -> (string, required)\n      Revision identifier of the artifact's current version.\n      length 1 to 1500 characters\n  changeIdentifier -> (string, required)\n      Change identifier belonging to this revision.\n      length 1 to 100 characters\n  created -> (timestamp)\n      When the artifact's latest revision was created.\n  revisionSummary -> (string)\n      Short summary of the artifact's latest revision.\n      length 1 to 2048 characters\n\nShorthand syntax:\n  revision=string,changeIdentifier=string,created=timestamp,revisionSummary=string\n\nJSON syntax:\n  {\n    \"revision\": \"string\",\n    \"changeIdentifier\": \"string\",\n    \"created\": timestamp,\n    \"revisionSummary\": \"string\"\n  }")
+                .help(
+                    "Details of the artifact's current revision, if the job has one to report.",
+                )
+                .long_help(
+                    "Details of the artifact's current revision, if the job has one to report.\n\nType: structure\n\nMembers:\n  revision -> (string, required)\n      Revision identifier of the artifact's current version.\n      length 1 to 1500 characters\n  changeIdentifier -> (string, required)\n      Change identifier belonging to this revision.\n      length 1 to 100 characters\n  created -> (timestamp)\n      When the artifact's latest revision was created.\n  revisionSummary -> (string)\n      Short summary of the artifact's latest revision.\n      length 1 to 2048 characters\n\nShorthand syntax:\n  revision=string,changeIdentifier=string,created=timestamp,revisionSummary=string\n\nJSON syntax:\n  {\n    \"revision\": \"string\",\n    \"changeIdentifier\": \"string\",\n    \"created\": timestamp,\n    \"revisionSummary\": \"string\"\n  }",
+                ),
         )
         .arg(
             ::clap::Arg::new("continuation-token")
                 .long("continuation-token")
                 .value_name("value")
-                .help("Token a job worker supplies (a CodeDeploy deployment ID, for instance) to mark the partner action as still running.")
-                .long_help("Token a job worker supplies (a CodeDeploy deployment ID, for instance) to mark the partner action as still running. CodePipeline hands it to later jobs so they can find that same running action and report further progress on it. Leave it out once the action has finished.\n\nType: string; length 1 to 2048 characters")
+                .help(
+                    "Token a job worker supplies (a CodeDeploy deployment ID, for instance) to mark the partner action as still running.",
+                )
+                .long_help(
+                    "Token a job worker supplies (a CodeDeploy deployment ID, for instance) to mark the partner action as still running. CodePipeline hands it to later jobs so they can find that same running action and report further progress on it. Leave it out once the action has finished.\n\nType: string; length 1 to 2048 characters",
+                ),
         )
         .arg(
             ::clap::Arg::new("execution-details")
                 .long("execution-details")
                 .value_name("value")
-                .help("What the job worker did and what it produced while the artifact moved through the pipeline.")
-                .long_help("What the job worker did and what it produced while the artifact moved through the pipeline.\n\nType: structure\n\nMembers:\n  summary -> (string)\n      Short description of the action's current status.\n      length 1 to 2048 characters\n  externalExecutionId -> (string)\n      ID under which this action's run is known in an external system such as CodeDeploy.\n      length 1 to 1500 characters\n  percentComplete -> (integer)\n      How much of the action's work is done, from 0 to 100.\n      value 0 to 100\n\nShorthand syntax:\n  summary=string,externalExecutionId=string,percentComplete=integer\n\nJSON syntax:\n  {\n    \"summary\": \"string\",\n    \"externalExecutionId\": \"string\",\n    \"percentComplete\": integer\n  }")
+                .help(
+                    "What the job worker did and what it produced while the artifact moved through the pipeline.",
+                )
+                .long_help(
+                    "What the job worker did and what it produced while the artifact moved through the pipeline.\n\nType: structure\n\nMembers:\n  summary -> (string)\n      Short description of the action's current status.\n      length 1 to 2048 characters\n  externalExecutionId -> (string)\n      ID under which this action's run is known in an external system such as CodeDeploy.\n      length 1 to 1500 characters\n  percentComplete -> (integer)\n      How much of the action's work is done, from 0 to 100.\n      value 0 to 100\n\nShorthand syntax:\n  summary=string,externalExecutionId=string,percentComplete=integer\n\nJSON syntax:\n  {\n    \"summary\": \"string\",\n    \"externalExecutionId\": \"string\",\n    \"percentComplete\": integer\n  }",
+                ),
         );
     crate::runtime::cli_app::with_input_options(command)
 }
@@ -167,61 +241,76 @@ fn run_acknowledge_third_party_job(
     let skeleton = crate::runtime::cli_app::skeleton(matches);
     match skeleton {
         ::std::option::Option::Some(Skeleton::Input) => {
-            return ::std::result::Result::Ok(Outcome::Text("{\n    \"jobId\": \"\",\n    \"nonce\": \"\",\n    \"clientToken\": \"\"\n}\n"));
+            return ::std::result::Result::Ok(
+                Outcome::Text(
+                    "{\n    \"jobId\": \"\",\n    \"nonce\": \"\",\n    \"clientToken\": \"\"\n}\n",
+                ),
+            );
         }
         ::std::option::Option::Some(Skeleton::YamlInput) => {
-            return ::std::result::Result::Ok(Outcome::Text("jobId: ''  # [REQUIRED] Identifier that CodePipeline assigned to the job being acknowledged. (length 1 to 512 characters)\nnonce: ''  # [REQUIRED] Random value generated by CodePipeline so that only one job worker can claim a given job. (length 1 to 50 characters)\nclientToken: ''  # [REQUIRED] Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details. (length 1 to 256 characters)\n"));
+            return ::std::result::Result::Ok(
+                Outcome::Text(
+                    "jobId: ''  # [REQUIRED] Identifier that CodePipeline assigned to the job being acknowledged. (length 1 to 512 characters)\nnonce: ''  # [REQUIRED] Random value generated by CodePipeline so that only one job worker can claim a given job. (length 1 to 50 characters)\nclientToken: ''  # [REQUIRED] Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details. (length 1 to 256 characters)\n",
+                ),
+            );
         }
         _ => {}
     }
     let mut builder = crate::types::AcknowledgeThirdPartyJobInput::builder();
-    if let ::std::option::Option::Some((
-        document,
-        option,
-    )) = crate::runtime::cli_app::input_document(matches)? {
-    builder = fill_acknowledge_third_party_job_input(
-        builder,
-        &document,
-        Source::Json,
-    ).map_err(|e| Failure::option(option, e))?;
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "job-id",
-    "jobId",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_job_id(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "nonce",
-    "nonce",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_nonce(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "client-token",
-    "clientToken",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_client_token(::std::option::Option::Some(value));
-}
-let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
-crate::runtime::validate::Validate::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
-if skeleton == ::std::option::Option::Some(Skeleton::Output) {
-    return ::std::result::Result::Ok(Outcome::Text("{\n    \"status\": \"Created\"\n}\n"));
-}
-let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
-let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
-let output = crate::runtime::cli_app::block_on(client.call_acknowledge_third_party_job(input))?
-    .map_err(|e| Failure::from_sdk("AcknowledgeThirdPartyJob", e))?;
-::std::result::Result::Ok(Outcome::Output(crate::ser::output_acknowledge_third_party_job(&output)))
+    if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(
+        matches,
+    )? {
+        builder = fill_acknowledge_third_party_job_input(
+                builder,
+                &document,
+                Source::Json,
+            )
+            .map_err(|e| Failure::option(option, e))?;
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "job-id",
+        "jobId",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_job_id(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "nonce",
+        "nonce",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_nonce(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "client-token",
+        "clientToken",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_client_token(::std::option::Option::Some(value));
+    }
+    let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
+    crate::runtime::validate::Validate::validate(&input)
+        .map_err(|e| Failure::invalid(e, OPTIONS))?;
+    if skeleton == ::std::option::Option::Some(Skeleton::Output) {
+        return ::std::result::Result::Ok(
+            Outcome::Text("{\n    \"status\": \"Created\"\n}\n"),
+        );
+    }
+    let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
+    let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
+    let output = crate::runtime::cli_app::block_on(
+            client.call_acknowledge_third_party_job(input),
+        )?
+        .map_err(|e| Failure::from_sdk("AcknowledgeThirdPartyJob", e))?;
+    ::std::result::Result::Ok(
+        Outcome::Output(crate::ser::output_acknowledge_third_party_job(&output)),
+    )
 }
 
 /// Runs `put-third-party-job-failure-result`.
@@ -236,61 +325,76 @@ fn run_put_third_party_job_failure_result(
     let skeleton = crate::runtime::cli_app::skeleton(matches);
     match skeleton {
         ::std::option::Option::Some(Skeleton::Input) => {
-            return ::std::result::Result::Ok(Outcome::Text("{\n    \"jobId\": \"\",\n    \"clientToken\": \"\",\n    \"failureDetails\": {\n        \"type\": \"JobFailed\",\n        \"message\": \"\",\n        \"externalExecutionId\": \"\"\n    }\n}\n"));
+            return ::std::result::Result::Ok(
+                Outcome::Text(
+                    "{\n    \"jobId\": \"\",\n    \"clientToken\": \"\",\n    \"failureDetails\": {\n        \"type\": \"JobFailed\",\n        \"message\": \"\",\n        \"externalExecutionId\": \"\"\n    }\n}\n",
+                ),
+            );
         }
         ::std::option::Option::Some(Skeleton::YamlInput) => {
-            return ::std::result::Result::Ok(Outcome::Text("jobId: ''  # [REQUIRED] Identifier of the job that failed, as returned by PollForThirdPartyJobs. (length 1 to 512 characters)\nclientToken: ''  # [REQUIRED] Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details. (length 1 to 256 characters)\nfailureDetails:  # [REQUIRED] Why and how the job failed.\n  type: 'JobFailed'  # [REQUIRED] Category of the failure. (one of: JobFailed | ConfigurationError | PermissionError | RevisionOutOfSync | RevisionUnavailable | SystemUnavailable)\n  message: ''  # [REQUIRED] Human-readable explanation of what went wrong. (length 1 to 5000 characters)\n  externalExecutionId: ''  # ID of the failed action run in the external system, if any. (length 1 to 1500 characters)\n"));
+            return ::std::result::Result::Ok(
+                Outcome::Text(
+                    "jobId: ''  # [REQUIRED] Identifier of the job that failed, as returned by PollForThirdPartyJobs. (length 1 to 512 characters)\nclientToken: ''  # [REQUIRED] Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details. (length 1 to 256 characters)\nfailureDetails:  # [REQUIRED] Why and how the job failed.\n  type: 'JobFailed'  # [REQUIRED] Category of the failure. (one of: JobFailed | ConfigurationError | PermissionError | RevisionOutOfSync | RevisionUnavailable | SystemUnavailable)\n  message: ''  # [REQUIRED] Human-readable explanation of what went wrong. (length 1 to 5000 characters)\n  externalExecutionId: ''  # ID of the failed action run in the external system, if any. (length 1 to 1500 characters)\n",
+                ),
+            );
         }
         _ => {}
     }
     let mut builder = crate::types::PutThirdPartyJobFailureResultInput::builder();
-    if let ::std::option::Option::Some((
-        document,
-        option,
-    )) = crate::runtime::cli_app::input_document(matches)? {
-    builder = fill_put_third_party_job_failure_result_input(
-        builder,
-        &document,
-        Source::Json,
-    ).map_err(|e| Failure::option(option, e))?;
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "job-id",
-    "jobId",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_job_id(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "client-token",
-    "clientToken",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_client_token(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "failure-details",
-    "failureDetails",
-    crate::runtime::cli_app::OptionKind::Structured,
-    |value, source| read_failure_details(value, source),
-)? {
-    builder = builder.set_failure_details(::std::option::Option::Some(value));
-}
-let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
-crate::runtime::validate::Validate::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
-if skeleton == ::std::option::Option::Some(Skeleton::Output) {
-    return ::std::result::Result::Ok(Outcome::Output(::std::string::String::from("{}")));
-}
-let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
-let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
-let output = crate::runtime::cli_app::block_on(client.call_put_third_party_job_failure_result(input))?
-    .map_err(|e| Failure::from_sdk("PutThirdPartyJobFailureResult", e))?;
-::std::result::Result::Ok(Outcome::Output(crate::ser::output_put_third_party_job_failure_result(&output)))
+    if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(
+        matches,
+    )? {
+        builder = fill_put_third_party_job_failure_result_input(
+                builder,
+                &document,
+                Source::Json,
+            )
+            .map_err(|e| Failure::option(option, e))?;
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "job-id",
+        "jobId",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_job_id(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "client-token",
+        "clientToken",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_client_token(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "failure-details",
+        "failureDetails",
+        crate::runtime::cli_app::OptionKind::Structured,
+        |value, source| read_failure_details(value, source),
+    )? {
+        builder = builder.set_failure_details(::std::option::Option::Some(value));
+    }
+    let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
+    crate::runtime::validate::Validate::validate(&input)
+        .map_err(|e| Failure::invalid(e, OPTIONS))?;
+    if skeleton == ::std::option::Option::Some(Skeleton::Output) {
+        return ::std::result::Result::Ok(
+            Outcome::Output(::std::string::String::from("{}")),
+        );
+    }
+    let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
+    let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
+    let output = crate::runtime::cli_app::block_on(
+            client.call_put_third_party_job_failure_result(input),
+        )?
+        .map_err(|e| Failure::from_sdk("PutThirdPartyJobFailureResult", e))?;
+    ::std::result::Result::Ok(
+        Outcome::Output(crate::ser::output_put_third_party_job_failure_result(&output)),
+    )
 }
 
 /// Runs `put-third-party-job-success-result`.
@@ -307,106 +411,144 @@ fn run_put_third_party_job_success_result(
     let skeleton = crate::runtime::cli_app::skeleton(matches);
     match skeleton {
         ::std::option::Option::Some(Skeleton::Input) => {
-            return ::std::result::Result::Ok(Outcome::Text("{\n    \"jobId\": \"\",\n    \"clientToken\": \"\",\n    \"currentRevision\": {\n        \"revision\": \"\",\n        \"changeIdentifier\": \"\",\n        \"created\": \"1970-01-01T00:00:00Z\",\n        \"revisionSummary\": \"\"\n    },\n    \"continuationToken\": \"\",\n    \"executionDetails\": {\n        \"summary\": \"\",\n        \"externalExecutionId\": \"\",\n        \"percentComplete\": 0\n    }\n}\n"));
+            return ::std::result::Result::Ok(
+                Outcome::Text(
+                    "{\n    \"jobId\": \"\",\n    \"clientToken\": \"\",\n    \"currentRevision\": {\n        \"revision\": \"\",\n        \"changeIdentifier\": \"\",\n        \"created\": \"1970-01-01T00:00:00Z\",\n        \"revisionSummary\": \"\"\n    },\n    \"continuationToken\": \"\",\n    \"executionDetails\": {\n        \"summary\": \"\",\n        \"externalExecutionId\": \"\",\n        \"percentComplete\": 0\n    }\n}\n",
+                ),
+            );
         }
         ::std::option::Option::Some(Skeleton::YamlInput) => {
-            return ::std::result::Result::Ok(Outcome::Text("jobId: ''  # [REQUIRED] Identifier of the job that completed, as returned by PollForThirdPartyJobs. (length 1 to 512 characters)\nclientToken: ''  # [REQUIRED] Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details. (length 1 to 256 characters)\ncurrentRevision:  # Details of the artifact's current revision, if the job has one to report.\n  revision: ''  # [REQUIRED] Revision identifier of the artifact's current version. (length 1 to 1500 characters)\n  changeIdentifier: ''  # [REQUIRED] Change identifier belonging to this revision. (length 1 to 100 characters)\n  created: '1970-01-01T00:00:00Z'  # When the artifact's latest revision was created.\n  revisionSummary: ''  # Short summary of the artifact's latest revision. (length 1 to 2048 characters)\ncontinuationToken: ''  # Token a job worker supplies (a CodeDeploy deployment ID, for instance) to mark the partner action as still running. (length 1 to 2048 characters)\nexecutionDetails:  # What the job worker did and what it produced while the artifact moved through the pipeline.\n  summary: ''  # Short description of the action's current status. (length 1 to 2048 characters)\n  externalExecutionId: ''  # ID under which this action's run is known in an external system such as CodeDeploy. (length 1 to 1500 characters)\n  percentComplete: 0  # How much of the action's work is done, from 0 to 100. (value 0 to 100)\n"));
+            return ::std::result::Result::Ok(
+                Outcome::Text(
+                    "jobId: ''  # [REQUIRED] Identifier of the job that completed, as returned by PollForThirdPartyJobs. (length 1 to 512 characters)\nclientToken: ''  # [REQUIRED] Client token half of the client ID and client token pair; CodePipeline checks it to decide whether the caller may access the job and its details. (length 1 to 256 characters)\ncurrentRevision:  # Details of the artifact's current revision, if the job has one to report.\n  revision: ''  # [REQUIRED] Revision identifier of the artifact's current version. (length 1 to 1500 characters)\n  changeIdentifier: ''  # [REQUIRED] Change identifier belonging to this revision. (length 1 to 100 characters)\n  created: '1970-01-01T00:00:00Z'  # When the artifact's latest revision was created.\n  revisionSummary: ''  # Short summary of the artifact's latest revision. (length 1 to 2048 characters)\ncontinuationToken: ''  # Token a job worker supplies (a CodeDeploy deployment ID, for instance) to mark the partner action as still running. (length 1 to 2048 characters)\nexecutionDetails:  # What the job worker did and what it produced while the artifact moved through the pipeline.\n  summary: ''  # Short description of the action's current status. (length 1 to 2048 characters)\n  externalExecutionId: ''  # ID under which this action's run is known in an external system such as CodeDeploy. (length 1 to 1500 characters)\n  percentComplete: 0  # How much of the action's work is done, from 0 to 100. (value 0 to 100)\n",
+                ),
+            );
         }
         _ => {}
     }
     let mut builder = crate::types::PutThirdPartyJobSuccessResultInput::builder();
-    if let ::std::option::Option::Some((
-        document,
-        option,
-    )) = crate::runtime::cli_app::input_document(matches)? {
-    builder = fill_put_third_party_job_success_result_input(
-        builder,
-        &document,
-        Source::Json,
-    ).map_err(|e| Failure::option(option, e))?;
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "job-id",
-    "jobId",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_job_id(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "client-token",
-    "clientToken",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_client_token(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "current-revision",
-    "currentRevision",
-    crate::runtime::cli_app::OptionKind::Structured,
-    |value, source| read_current_revision(value, source),
-)? {
-    builder = builder.set_current_revision(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "continuation-token",
-    "continuationToken",
-    crate::runtime::cli_app::OptionKind::Text,
-    |value, _source| crate::runtime::cli_input::string(value),
-)? {
-    builder = builder.set_continuation_token(::std::option::Option::Some(value));
-}
-if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
-    matches,
-    "execution-details",
-    "executionDetails",
-    crate::runtime::cli_app::OptionKind::Structured,
-    |value, source| read_execution_details(value, source),
-)? {
-    builder = builder.set_execution_details(::std::option::Option::Some(value));
-}
-let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
-crate::runtime::validate::Validate::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
-if skeleton == ::std::option::Option::Some(Skeleton::Output) {
-    return ::std::result::Result::Ok(Outcome::Output(::std::string::String::from("{}")));
-}
-let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
-let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
-let output = crate::runtime::cli_app::block_on(client.call_put_third_party_job_success_result(input))?
-    .map_err(|e| Failure::from_sdk("PutThirdPartyJobSuccessResult", e))?;
-::std::result::Result::Ok(Outcome::Output(crate::ser::output_put_third_party_job_success_result(&output)))
+    if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(
+        matches,
+    )? {
+        builder = fill_put_third_party_job_success_result_input(
+                builder,
+                &document,
+                Source::Json,
+            )
+            .map_err(|e| Failure::option(option, e))?;
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "job-id",
+        "jobId",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_job_id(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "client-token",
+        "clientToken",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_client_token(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "current-revision",
+        "currentRevision",
+        crate::runtime::cli_app::OptionKind::Structured,
+        |value, source| read_current_revision(value, source),
+    )? {
+        builder = builder.set_current_revision(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "continuation-token",
+        "continuationToken",
+        crate::runtime::cli_app::OptionKind::Text,
+        |value, _source| crate::runtime::cli_input::string(value),
+    )? {
+        builder = builder.set_continuation_token(::std::option::Option::Some(value));
+    }
+    if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        matches,
+        "execution-details",
+        "executionDetails",
+        crate::runtime::cli_app::OptionKind::Structured,
+        |value, source| read_execution_details(value, source),
+    )? {
+        builder = builder.set_execution_details(::std::option::Option::Some(value));
+    }
+    let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
+    crate::runtime::validate::Validate::validate(&input)
+        .map_err(|e| Failure::invalid(e, OPTIONS))?;
+    if skeleton == ::std::option::Option::Some(Skeleton::Output) {
+        return ::std::result::Result::Ok(
+            Outcome::Output(::std::string::String::from("{}")),
+        );
+    }
+    let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
+    let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
+    let output = crate::runtime::cli_app::block_on(
+            client.call_put_third_party_job_success_result(input),
+        )?
+        .map_err(|e| Failure::from_sdk("PutThirdPartyJobSuccessResult", e))?;
+    ::std::result::Result::Ok(
+        Outcome::Output(crate::ser::output_put_third_party_job_success_result(&output)),
+    )
 }
 
 fn fill_acknowledge_third_party_job_input(
     builder: crate::types::builders::AcknowledgeThirdPartyJobInputBuilder,
     value: &::serde_json::Value,
     _source: Source,
-) -> ::std::result::Result<crate::types::builders::AcknowledgeThirdPartyJobInputBuilder, InputError> {
+) -> ::std::result::Result<
+    crate::types::builders::AcknowledgeThirdPartyJobInputBuilder,
+    InputError,
+> {
     let mut builder = builder;
     for (key, value) in crate::runtime::cli_input::object(value)? {
         builder = match key.as_str() {
-            "jobId" => builder.set_job_id(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("jobId"))?,
-            ),
-            "nonce" => builder.set_nonce(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("nonce"))?,
-            ),
-            "clientToken" => builder.set_client_token(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("clientToken"))?,
-            ),
+            "jobId" => {
+                builder
+                    .set_job_id(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("jobId"))?,
+                    )
+            }
+            "nonce" => {
+                builder
+                    .set_nonce(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("nonce"))?,
+                    )
+            }
+            "clientToken" => {
+                builder
+                    .set_client_token(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("clientToken"))?,
+                    )
+            }
             other => {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(
-                    other,
-                    &["jobId", "nonce", "clientToken"],
-                ));
+                return ::std::result::Result::Err(
+                    crate::runtime::cli_input::unknown_member(
+                        other,
+                        &["jobId", "nonce", "clientToken"],
+                    ),
+                );
             }
         };
     }
@@ -421,30 +563,56 @@ fn fill_current_revision(
     let mut builder = builder;
     for (key, value) in crate::runtime::cli_input::object(value)? {
         builder = match key.as_str() {
-            "revision" => builder.set_revision(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("revision"))?,
-            ),
-            "changeIdentifier" => builder.set_change_identifier(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("changeIdentifier"))?,
-            ),
-            "created" => builder.set_created(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::timestamp(
-                    value,
-                    crate::DateTime::parse_cli,
-                ))
-                    .map_err(|e| e.at("created"))?,
-            ),
-            "revisionSummary" => builder.set_revision_summary(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("revisionSummary"))?,
-            ),
+            "revision" => {
+                builder
+                    .set_revision(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("revision"))?,
+                    )
+            }
+            "changeIdentifier" => {
+                builder
+                    .set_change_identifier(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("changeIdentifier"))?,
+                    )
+            }
+            "created" => {
+                builder
+                    .set_created(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::timestamp(
+                                    value,
+                                    crate::DateTime::parse_cli,
+                                ),
+                            )
+                            .map_err(|e| e.at("created"))?,
+                    )
+            }
+            "revisionSummary" => {
+                builder
+                    .set_revision_summary(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("revisionSummary"))?,
+                    )
+            }
             other => {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(
-                    other,
-                    &["revision", "changeIdentifier", "created", "revisionSummary"],
-                ));
+                return ::std::result::Result::Err(
+                    crate::runtime::cli_input::unknown_member(
+                        other,
+                        &["revision", "changeIdentifier", "created", "revisionSummary"],
+                    ),
+                );
             }
         };
     }
@@ -468,26 +636,45 @@ fn fill_execution_details(
     let mut builder = builder;
     for (key, value) in crate::runtime::cli_input::object(value)? {
         builder = match key.as_str() {
-            "summary" => builder.set_summary(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("summary"))?,
-            ),
-            "externalExecutionId" => builder.set_external_execution_id(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("externalExecutionId"))?,
-            ),
-            "percentComplete" => builder.set_percent_complete(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::integer::<i32>(
-                    value,
-                    source,
-                ))
-                    .map_err(|e| e.at("percentComplete"))?,
-            ),
+            "summary" => {
+                builder
+                    .set_summary(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("summary"))?,
+                    )
+            }
+            "externalExecutionId" => {
+                builder
+                    .set_external_execution_id(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("externalExecutionId"))?,
+                    )
+            }
+            "percentComplete" => {
+                builder
+                    .set_percent_complete(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::integer::<
+                                    i32,
+                                >(value, source),
+                            )
+                            .map_err(|e| e.at("percentComplete"))?,
+                    )
+            }
             other => {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(
-                    other,
-                    &["summary", "externalExecutionId", "percentComplete"],
-                ));
+                return ::std::result::Result::Err(
+                    crate::runtime::cli_input::unknown_member(
+                        other,
+                        &["summary", "externalExecutionId", "percentComplete"],
+                    ),
+                );
             }
         };
     }
@@ -511,23 +698,46 @@ fn fill_failure_details(
     let mut builder = builder;
     for (key, value) in crate::runtime::cli_input::object(value)? {
         builder = match key.as_str() {
-            "type" => builder.set_type(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value).map(|text| crate::types::FailureType::from(text.as_str())))
-                    .map_err(|e| e.at("type"))?,
-            ),
-            "message" => builder.set_message(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("message"))?,
-            ),
-            "externalExecutionId" => builder.set_external_execution_id(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("externalExecutionId"))?,
-            ),
+            "type" => {
+                builder
+                    .set_type(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| {
+                                    crate::runtime::cli_input::string(value)
+                                        .map(|text| crate::types::FailureType::from(text.as_str()))
+                                },
+                            )
+                            .map_err(|e| e.at("type"))?,
+                    )
+            }
+            "message" => {
+                builder
+                    .set_message(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("message"))?,
+                    )
+            }
+            "externalExecutionId" => {
+                builder
+                    .set_external_execution_id(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("externalExecutionId"))?,
+                    )
+            }
             other => {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(
-                    other,
-                    &["type", "message", "externalExecutionId"],
-                ));
+                return ::std::result::Result::Err(
+                    crate::runtime::cli_input::unknown_member(
+                        other,
+                        &["type", "message", "externalExecutionId"],
+                    ),
+                );
             }
         };
     }
@@ -547,30 +757,50 @@ fn fill_put_third_party_job_failure_result_input(
     builder: crate::types::builders::PutThirdPartyJobFailureResultInputBuilder,
     value: &::serde_json::Value,
     source: Source,
-) -> ::std::result::Result<crate::types::builders::PutThirdPartyJobFailureResultInputBuilder, InputError> {
+) -> ::std::result::Result<
+    crate::types::builders::PutThirdPartyJobFailureResultInputBuilder,
+    InputError,
+> {
     let mut builder = builder;
     for (key, value) in crate::runtime::cli_input::object(value)? {
         builder = match key.as_str() {
-            "jobId" => builder.set_job_id(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("jobId"))?,
-            ),
-            "clientToken" => builder.set_client_token(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("clientToken"))?,
-            ),
-            "failureDetails" => builder.set_failure_details(
-                crate::runtime::cli_input::optional(value, |value| read_failure_details(
-                    value,
-                    source,
-                ))
-                    .map_err(|e| e.at("failureDetails"))?,
-            ),
+            "jobId" => {
+                builder
+                    .set_job_id(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("jobId"))?,
+                    )
+            }
+            "clientToken" => {
+                builder
+                    .set_client_token(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("clientToken"))?,
+                    )
+            }
+            "failureDetails" => {
+                builder
+                    .set_failure_details(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| read_failure_details(value, source),
+                            )
+                            .map_err(|e| e.at("failureDetails"))?,
+                    )
+            }
             other => {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(
-                    other,
-                    &["jobId", "clientToken", "failureDetails"],
-                ));
+                return ::std::result::Result::Err(
+                    crate::runtime::cli_input::unknown_member(
+                        other,
+                        &["jobId", "clientToken", "failureDetails"],
+                    ),
+                );
             }
         };
     }
@@ -581,47 +811,76 @@ fn fill_put_third_party_job_success_result_input(
     builder: crate::types::builders::PutThirdPartyJobSuccessResultInputBuilder,
     value: &::serde_json::Value,
     source: Source,
-) -> ::std::result::Result<crate::types::builders::PutThirdPartyJobSuccessResultInputBuilder, InputError> {
+) -> ::std::result::Result<
+    crate::types::builders::PutThirdPartyJobSuccessResultInputBuilder,
+    InputError,
+> {
     let mut builder = builder;
     for (key, value) in crate::runtime::cli_input::object(value)? {
         builder = match key.as_str() {
-            "jobId" => builder.set_job_id(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("jobId"))?,
-            ),
-            "clientToken" => builder.set_client_token(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("clientToken"))?,
-            ),
-            "currentRevision" => builder.set_current_revision(
-                crate::runtime::cli_input::optional(value, |value| read_current_revision(
-                    value,
-                    source,
-                ))
-                    .map_err(|e| e.at("currentRevision"))?,
-            ),
-            "continuationToken" => builder.set_continuation_token(
-                crate::runtime::cli_input::optional(value, |value| crate::runtime::cli_input::string(value))
-                    .map_err(|e| e.at("continuationToken"))?,
-            ),
-            "executionDetails" => builder.set_execution_details(
-                crate::runtime::cli_input::optional(value, |value| read_execution_details(
-                    value,
-                    source,
-                ))
-                    .map_err(|e| e.at("executionDetails"))?,
-            ),
+            "jobId" => {
+                builder
+                    .set_job_id(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("jobId"))?,
+                    )
+            }
+            "clientToken" => {
+                builder
+                    .set_client_token(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("clientToken"))?,
+                    )
+            }
+            "currentRevision" => {
+                builder
+                    .set_current_revision(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| read_current_revision(value, source),
+                            )
+                            .map_err(|e| e.at("currentRevision"))?,
+                    )
+            }
+            "continuationToken" => {
+                builder
+                    .set_continuation_token(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| crate::runtime::cli_input::string(value),
+                            )
+                            .map_err(|e| e.at("continuationToken"))?,
+                    )
+            }
+            "executionDetails" => {
+                builder
+                    .set_execution_details(
+                        crate::runtime::cli_input::optional(
+                                value,
+                                |value| read_execution_details(value, source),
+                            )
+                            .map_err(|e| e.at("executionDetails"))?,
+                    )
+            }
             other => {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(
-                    other,
-                    &[
-                        "jobId",
-                        "clientToken",
-                        "currentRevision",
-                        "continuationToken",
-                        "executionDetails",
-                    ],
-                ));
+                return ::std::result::Result::Err(
+                    crate::runtime::cli_input::unknown_member(
+                        other,
+                        &[
+                            "jobId",
+                            "clientToken",
+                            "currentRevision",
+                            "continuationToken",
+                            "executionDetails",
+                        ],
+                    ),
+                );
             }
         };
     }

@@ -10,7 +10,7 @@
 //! This model covers only the calls a third-party job worker makes while handling a partner action: acknowledging a job it has picked up, then reporting whether that job succeeded or failed. Finding jobs (`PollForThirdPartyJobs`) and reading their details (`GetThirdPartyJobDetails`) are outside this model. See the [CodePipeline API Reference](https://docs.aws.amazon.com/codepipeline/latest/APIReference/Welcome.html) for the full API.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
-// The generator lays these modules out itself; rustfmt would only reflow them.
+
 #[rustfmt::skip]
 pub mod client;
 #[cfg(feature = "cli")]
@@ -28,6 +28,7 @@ mod de;
 mod ser;
 #[rustfmt::skip]
 mod validate;
+
 pub use client::{Client, Config};
 pub use runtime::datetime::{DateTime, DateTimeError};
 pub use runtime::validate::{Validate, ValidationError};

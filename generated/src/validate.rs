@@ -2,6 +2,7 @@
 //! Constraint checks for every shape: required members, lengths, ranges, patterns and enum values.
 //!
 //! The client runs them before sending; call [`Validate::validate`](crate::Validate::validate) to run them yourself.
+
 impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJobInput {
     fn validate_at(
         &self,
@@ -41,14 +42,19 @@ impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJ
     }
 }
 
-impl crate::runtime::validate::Validate for crate::types::AcknowledgeThirdPartyJobOutput {
+impl crate::runtime::validate::Validate
+for crate::types::AcknowledgeThirdPartyJobOutput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
         out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>,
     ) {
         if let ::std::option::Option::Some(value) = &self.status {
-            crate::runtime::validate::Validate::validate_at(value, &at.member("status"), out);
+            crate::runtime::validate::Validate::validate_at(
+                value,
+                &at.member("status"),
+                out,
+            );
         }
     }
 }
@@ -135,7 +141,11 @@ impl crate::runtime::validate::Validate for crate::types::FailureDetails {
     ) {
         {
             let value = &self.r#type;
-            crate::runtime::validate::Validate::validate_at(value, &at.member("type"), out);
+            crate::runtime::validate::Validate::validate_at(
+                value,
+                &at.member("type"),
+                out,
+            );
         }
         {
             let value = &self.message;
@@ -195,7 +205,8 @@ impl crate::runtime::validate::Validate for crate::types::JobStatus {
     }
 }
 
-impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobFailureResultInput {
+impl crate::runtime::validate::Validate
+for crate::types::PutThirdPartyJobFailureResultInput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
@@ -232,7 +243,8 @@ impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobFailur
     }
 }
 
-impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobFailureResultOutput {
+impl crate::runtime::validate::Validate
+for crate::types::PutThirdPartyJobFailureResultOutput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
@@ -242,7 +254,8 @@ impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobFailur
     }
 }
 
-impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobSuccessResultInput {
+impl crate::runtime::validate::Validate
+for crate::types::PutThirdPartyJobSuccessResultInput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,
@@ -294,7 +307,8 @@ impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobSucces
     }
 }
 
-impl crate::runtime::validate::Validate for crate::types::PutThirdPartyJobSuccessResultOutput {
+impl crate::runtime::validate::Validate
+for crate::types::PutThirdPartyJobSuccessResultOutput {
     fn validate_at(
         &self,
         at: &crate::runtime::validate::Path<'_>,

@@ -9,10 +9,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use super::common::{fn_suffix, named_in, reachable};
-use super::text::{code, inner_doc_lines, rust_type, str_lit};
+use super::common::{helper_fn, named_in, reachable};
+use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::naming;
 
@@ -33,23 +35,18 @@ const RESERVED_OPTIONS: &[&str] = &[
 const MAX_DEPTH: usize = 6;
 
 /// `src/main.rs`: the binary, a one-line call into the library's `cli` module.
-pub fn emit_main(service: &Service) -> String {
-    let mut out = String::with_capacity(512);
-    inner_doc_lines(
-        &mut out,
-        &format!(
-            "The `{}` command-line tool (built with `--features cli`); see the library's `cli` module.",
-            service.crate_name
-        ),
-    );
-    code!(
-        out,
-        "fn main() -> ::std::process::ExitCode {{
-            ::{krate}::cli::main()
-        }}",
-        krate = service.crate_name.replace('-', "_"),
-    );
-    out
+pub fn emit_main(service: &Service) -> TokenStream {
+    let doc = inner_doc_lines(&format!(
+        "The `{}` command-line tool (built with `--features cli`); see the library's `cli` module.",
+        service.crate_name
+    ));
+    let krate = ident(&service.crate_name.replace('-', "_"));
+    quote! {
+        #doc
+        fn main() -> ::std::process::ExitCode {
+            ::#krate::cli::main()
+        }
+    }
 }
 
 /// One command-line option for a top-level input member.
@@ -126,7 +123,7 @@ fn uses_source(ty: &Ty) -> bool {
 }
 
 /// The whole `cli` module.
-pub fn emit(service: &Service) -> String {
+pub fn emit(service: &Service) -> TokenStream {
     let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
     let needed = reachable(service, inputs.iter().cloned());
     // `read_` functions are needed for the types that appear inside another type.
@@ -146,14 +143,15 @@ pub fn emit(service: &Service) -> String {
     }
     let nested: BTreeSet<String> = nested.into_iter().collect();
 
-    let mut arms = String::new();
-    // Each subcommand starts its own line of the builder chain, so none leaves the `;` alone on a line.
-    let mut subcommands = String::new();
-    for op in &service.operations {
-        let fn_name = naming::unraw(&op.fn_name);
-        code!(arms, "{} => run_{fn_name}(matches),", str_lit(&naming::kebab(&op.name)));
-        let _ = write!(subcommands, "\n.subcommand(command_{fn_name}())");
-    }
+    let arms = service.operations.iter().map(|op| {
+        let name = naming::kebab(&op.name);
+        let run = prefixed("run_", &op.fn_name);
+        quote! { #name => #run(matches), }
+    });
+    let subcommands = service.operations.iter().map(|op| {
+        let command = prefixed("command_", &op.fn_name);
+        quote! { .subcommand(#command()) }
+    });
 
     let bin = &service.crate_name;
     let title = service.title.clone().unwrap_or_else(|| service.sdk_id.clone());
@@ -177,63 +175,21 @@ pub fn emit(service: &Service) -> String {
          254  the service returned an error\n  \
          255  any other failure (network, timeout, unreadable response)";
 
-    let module_doc = format!(
+    let module_doc = inner_doc_lines(&format!(
         "The `{bin}` command-line tool: one command per operation, with the options, input files, \
          skeletons and exit codes of the AWS CLI.\n\n\
          Compiled only with the `cli` feature (`cargo run --features cli -- --help`). Commands: {}.\n\n\
          Exit codes: 0 success, 252 invalid command line or parameters, 253 configuration (no region or \
          credentials), 254 a service error, 255 anything else.",
         service.operations.iter().map(|op| format!("`{}`", naming::kebab(&op.name))).collect::<Vec<_>>().join(", ")
-    );
+    ));
 
-    let mut out = String::with_capacity(256 * 1024);
-    inner_doc_lines(&mut out, &module_doc);
-    // The CLI exposes every member the model has, deprecated or not; and readers are generated
-    // uniformly: every member read is a closure, even a plain function call.
-    code!(
-        out,
-        "#![allow(deprecated)]
-        #![allow(clippy::redundant_closure)]
-
-        use crate::runtime::cli_app::{{Failure, Outcome, Skeleton}};
-        use crate::runtime::cli_input::{{InputError, Source}};
-
-        /// Runs the tool on the process's arguments and returns its exit code.
-        pub fn main() -> ::std::process::ExitCode {{
-            run(::std::env::args_os())
-        }}
-
-        /// Runs the tool on `args` (the first is the program name): prints the result on stdout or
-        /// the error on stderr, and returns the AWS CLI's exit code for the outcome.
-        pub fn run(args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>) -> ::std::process::ExitCode {{
-            crate::runtime::cli_app::run(command(), args, |name, matches| match name {{
-                {arms}
-                other => ::std::result::Result::Err(Failure::Usage(::std::format!(\"unknown command `{{other}}`\"))),
-            }})
-        }}
-
-        /// The tool's command tree: global options and one subcommand per operation.
-        pub fn command() -> ::clap::Command {{
-            let command = ::clap::Command::new({bin})
-                .version(env!(\"CARGO_PKG_VERSION\"))
-                .about({about})
-                .long_about({long_about})
-                .after_long_help({after_help})
-                .subcommand_required(true)
-                .arg_required_else_help(true){subcommands};
-            crate::runtime::cli_app::with_global_options(command)
-        }}",
-        bin = str_lit(bin),
-        about = str_lit(&about),
-        long_about = str_lit(&long_about),
-        after_help = str_lit(after_help),
-    );
-
+    let mut items = TokenStream::new();
     for op in &service.operations {
-        command_fn(&mut out, service, op);
+        items.extend(command_fn(service, op));
     }
     for op in &service.operations {
-        run_fn(&mut out, service, op);
+        items.extend(run_fn(service, op));
     }
     for def in &service.types {
         if !needed.contains(&def.name) {
@@ -241,20 +197,60 @@ pub fn emit(service: &Service) -> String {
         }
         match &def.kind {
             TypeDefKind::Structure(s) => {
-                fill_fn(&mut out, &def.name, &s.fields);
+                items.extend(fill_fn(&def.name, &s.fields));
                 if nested.contains(&def.name) {
-                    read_structure_fn(&mut out, &def.name, &s.fields);
+                    items.extend(read_structure_fn(&def.name, &s.fields));
                 }
             }
-            TypeDefKind::Union(fields) => read_union_fn(&mut out, &def.name, fields),
+            TypeDefKind::Union(fields) => items.extend(read_union_fn(&def.name, fields)),
             TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
         }
     }
-    out
+
+    // The CLI exposes every member the model has, deprecated or not; and readers are generated
+    // uniformly: every member read is a closure, even a plain function call. Hence the `allow`s.
+    quote! {
+        #module_doc
+        #![allow(deprecated)]
+        #![allow(clippy::redundant_closure)]
+
+        use crate::runtime::cli_app::{Failure, Outcome, Skeleton};
+        use crate::runtime::cli_input::{InputError, Source};
+
+        /// Runs the tool on the process's arguments and returns its exit code.
+        pub fn main() -> ::std::process::ExitCode {
+            run(::std::env::args_os())
+        }
+
+        /// Runs the tool on `args` (the first is the program name): prints the result on stdout or
+        /// the error on stderr, and returns the AWS CLI's exit code for the outcome.
+        pub fn run(args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>) -> ::std::process::ExitCode {
+            crate::runtime::cli_app::run(command(), args, |name, matches| match name {
+                #(#arms)*
+                other => ::std::result::Result::Err(Failure::Usage(::std::format!("unknown command `{other}`"))),
+            })
+        }
+
+        /// The tool's command tree: global options and one subcommand per operation.
+        pub fn command() -> ::clap::Command {
+            let command = ::clap::Command::new(#bin)
+                .version(env!("CARGO_PKG_VERSION"))
+                .about(#about)
+                .long_about(#long_about)
+                .after_long_help(#after_help)
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                #(#subcommands)*;
+            crate::runtime::cli_app::with_global_options(command)
+        }
+
+        #items
+    }
 }
 
 /// The subcommand for one operation: its help and an option per input member.
-fn command_fn(out: &mut String, service: &Service, op: &Operation) {
+fn command_fn(service: &Service, op: &Operation) -> TokenStream {
+    let func = prefixed("command_", &op.fn_name);
     let name = naming::kebab(&op.name);
     let about = op.summary.clone().unwrap_or_else(|| format!("Calls {}", op.name));
     let long_about = op.docs.clone().unwrap_or_else(|| about.clone());
@@ -266,73 +262,61 @@ fn command_fn(out: &mut String, service: &Service, op: &Operation) {
     } else {
         describe_fields(service, &output.fields, 2, &mut Vec::new(), &mut after);
     }
-    // Each option starts its own line of the builder chain, so none leaves the `;` alone on a line.
-    let mut args = String::new();
-    for spec in option_specs(&input.fields) {
+    let args = option_specs(&input.fields).into_iter().map(|spec| {
         let field = spec.field;
-        let name = str_lit(&spec.name);
+        let name = &spec.name;
         let (help, long_help) = option_help(service, field);
-        let (help, long_help) = (str_lit(&help), str_lit(&long_help));
         match arg_shape(&field.ty) {
             ArgShape::Flag => {
-                let negated = str_lit(spec.negated.as_deref().unwrap_or_default());
-                let negated_help = str_lit(&format!("Sets `{}` to false", field.member_name));
-                let _ = write!(
-                    args,
-                    "
+                let negated = spec.negated.as_deref().unwrap_or_default();
+                let negated_help = format!("Sets `{}` to false", field.member_name);
+                quote! {
                     .arg(
-                        ::clap::Arg::new({name})
-                            .long({name})
+                        ::clap::Arg::new(#name)
+                            .long(#name)
                             .action(::clap::ArgAction::SetTrue)
-                            .help({help})
-                            .long_help({long_help})
+                            .help(#help)
+                            .long_help(#long_help)
                     )
                     .arg(
-                        ::clap::Arg::new({negated})
-                            .long({negated})
+                        ::clap::Arg::new(#negated)
+                            .long(#negated)
                             .action(::clap::ArgAction::SetTrue)
-                            .conflicts_with({name})
-                            .help({negated_help})
-                    )"
-                );
+                            .conflicts_with(#name)
+                            .help(#negated_help)
+                    )
+                }
             }
             shape => {
-                let many = if matches!(shape, ArgShape::List { .. }) { "\n.num_args(1..)" } else { "" };
-                let required = if matches!(field.presence, Presence::Required) {
-                    "\n.required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)"
-                } else {
-                    ""
-                };
-                let _ = write!(
-                    args,
-                    "
+                let many = matches!(shape, ArgShape::List { .. }).then(|| quote!(.num_args(1..)));
+                let required = matches!(field.presence, Presence::Required)
+                    .then(|| quote!(.required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)));
+                quote! {
                     .arg(
-                        ::clap::Arg::new({name})
-                            .long({name})
-                            .value_name(\"value\"){many}{required}
-                            .help({help})
-                            .long_help({long_help})
-                    )"
-                );
+                        ::clap::Arg::new(#name)
+                            .long(#name)
+                            .value_name("value")
+                            #many
+                            #required
+                            .help(#help)
+                            .long_help(#long_help)
+                    )
+                }
             }
         }
-    }
-    code!(
-        out,
-        "/// The `{name}` command.
-        fn command_{func}() -> ::clap::Command {{
-            let command = ::clap::Command::new({name_lit})
-                .about({about})
-                .long_about({long_about})
-                .after_long_help({after}){args};
+    });
+    let doc_line = doc(&format!("The `{name}` command."));
+    quote! {
+        #doc_line
+        fn #func() -> ::clap::Command {
+            let command = ::clap::Command::new(#name)
+                .about(#about)
+                .long_about(#long_about)
+                .after_long_help(#after)
+                #(#args)*;
             crate::runtime::cli_app::with_input_options(command)
-        }}",
-        func = naming::unraw(&op.fn_name),
-        name_lit = str_lit(&name),
-        about = str_lit(&about),
-        long_about = str_lit(&long_about),
-        after = str_lit(&after),
-    );
+        }
+    }
 }
 
 /// Short and long help for a member's option.
@@ -773,277 +757,261 @@ fn yaml_entry(
 }
 
 /// The function that runs one command: skeletons, input, validation, the call, the output.
-fn run_fn(out: &mut String, service: &Service, op: &Operation) {
-    let fn_name = naming::unraw(&op.fn_name);
+fn run_fn(service: &Service, op: &Operation) -> TokenStream {
+    let func = prefixed("run_", &op.fn_name);
+    let call = prefixed("call_", &op.fn_name);
+    let print = prefixed("output_", &op.fn_name);
+    let input_name = ident(&op.input);
+    let fill = helper_fn("fill_", &op.input);
+    let op_name = &op.name;
     let input = service.structure(&op.input);
     let output = service.structure(&op.output);
+    let json = json_skeleton(service, &op.input);
+    let yaml = yaml_skeleton(service, &op.input);
     let sample_output = if output.fields.is_empty() {
-        "Outcome::Output(::std::string::String::from(\"{}\"))".to_string()
+        quote!(Outcome::Output(::std::string::String::from("{}")))
     } else {
-        format!("Outcome::Text({})", str_lit(&json_skeleton(service, &op.output)))
+        let text = json_skeleton(service, &op.output);
+        quote!(Outcome::Text(#text))
     };
     let specs = option_specs(&input.fields);
-    let mut option_map = String::new();
-    for spec in &specs {
-        let _ = write!(option_map, "\n({}, {}),", str_lit(&spec.field.wire_name), str_lit(&spec.name));
-    }
-    if !option_map.is_empty() {
-        option_map.push('\n');
-    }
-    code!(
-        out,
-        "/// Runs `{kebab}`.
-        fn run_{fn_name}(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {{
-            const OPTIONS: &[(&str, &str)] = &[{option_map}];
+    let option_map = specs.iter().map(|spec| {
+        let wire = &spec.field.wire_name;
+        let name = &spec.name;
+        quote!((#wire, #name))
+    });
+    let sets = specs.iter().map(option_read);
+    let doc_line = doc(&format!("Runs `{}`.", naming::kebab(&op.name)));
+    quote! {
+        #doc_line
+        fn #func(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
+            const OPTIONS: &[(&str, &str)] = &[#(#option_map),*];
             let skeleton = crate::runtime::cli_app::skeleton(matches);
-            match skeleton {{
-                ::std::option::Option::Some(Skeleton::Input) => {{
-                    return ::std::result::Result::Ok(Outcome::Text({json}));
-                }}
-                ::std::option::Option::Some(Skeleton::YamlInput) => {{
-                    return ::std::result::Result::Ok(Outcome::Text({yaml}));
-                }}
-                _ => {{}}
-            }}
-            let mut builder = crate::types::{input_name}::builder();
-            if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(matches)? {{
-                builder = fill_{fill}(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
-            }}",
-        kebab = naming::kebab(&op.name),
-        json = str_lit(&json_skeleton(service, &op.input)),
-        yaml = str_lit(&yaml_skeleton(service, &op.input)),
-        input_name = op.input,
-        fill = fn_suffix(&op.input),
-    );
-    for spec in &specs {
-        option_read(out, spec);
-    }
-    code!(
-        out,
-        "    let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
+            match skeleton {
+                ::std::option::Option::Some(Skeleton::Input) => {
+                    return ::std::result::Result::Ok(Outcome::Text(#json));
+                }
+                ::std::option::Option::Some(Skeleton::YamlInput) => {
+                    return ::std::result::Result::Ok(Outcome::Text(#yaml));
+                }
+                _ => {}
+            }
+            let mut builder = crate::types::#input_name::builder();
+            if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(matches)? {
+                builder = #fill(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
+            }
+            #(#sets)*
+            let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
             crate::runtime::validate::Validate::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
-            if skeleton == ::std::option::Option::Some(Skeleton::Output) {{
-                return ::std::result::Result::Ok({sample_output});
-            }}
+            if skeleton == ::std::option::Option::Some(Skeleton::Output) {
+                return ::std::result::Result::Ok(#sample_output);
+            }
             let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
             let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
-            let output = crate::runtime::cli_app::block_on(client.call_{fn_name}(input))?
-                .map_err(|e| Failure::from_sdk({op_name}, e))?;
-            ::std::result::Result::Ok(Outcome::Output(crate::ser::output_{fn_name}(&output)))
-        }}",
-        op_name = str_lit(&op.name),
-    );
+            let output = crate::runtime::cli_app::block_on(client.#call(input))?
+                .map_err(|e| Failure::from_sdk(#op_name, e))?;
+            ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
+        }
+    }
 }
 
 /// Statements that apply one member's option, if given, over what the input document set.
-fn option_read(out: &mut String, spec: &OptionSpec<'_>) {
+fn option_read(spec: &OptionSpec<'_>) -> TokenStream {
     let field = spec.field;
-    let name = str_lit(&spec.name);
-    let setter = naming::unraw(&field.rust_name);
+    let name = &spec.name;
+    let member = &field.member_name;
+    let setter = prefixed("set_", &field.rust_name);
     let kind = match arg_shape(&field.ty) {
         ArgShape::Flag => {
-            code!(
-                out,
-                "if let ::std::option::Option::Some(value) = crate::runtime::cli_app::flag(matches, {name}, {negated}) {{
-                    builder = builder.set_{setter}(::std::option::Option::Some(value));
-                }}",
-                negated = str_lit(spec.negated.as_deref().unwrap_or_default()),
-            );
-            return;
+            let negated = spec.negated.as_deref().unwrap_or_default();
+            return quote! {
+                if let ::std::option::Option::Some(value) = crate::runtime::cli_app::flag(matches, #name, #negated) {
+                    builder = builder.#setter(::std::option::Option::Some(value));
+                }
+            };
         }
-        ArgShape::Scalar => "crate::runtime::cli_app::OptionKind::Text".to_string(),
-        ArgShape::Composite => "crate::runtime::cli_app::OptionKind::Structured".to_string(),
+        ArgShape::Scalar => quote!(crate::runtime::cli_app::OptionKind::Text),
+        ArgShape::Composite => quote!(crate::runtime::cli_app::OptionKind::Structured),
         ArgShape::List { composite } => {
-            format!("crate::runtime::cli_app::OptionKind::List {{ structured: {composite} }}")
+            quote!(crate::runtime::cli_app::OptionKind::List { structured: #composite })
         }
     };
-    code!(
-        out,
-        "if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+    let read = read_expr(&field.ty);
+    let source = source_param(uses_source(&field.ty));
+    quote! {
+        if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
             matches,
-            {name},
-            {member},
-            {kind},
-            |value, {source}| {read},
-        )? {{
-            builder = builder.set_{setter}(::std::option::Option::Some(value));
-        }}",
-        member = str_lit(&field.member_name),
-        source = source_param(uses_source(&field.ty)),
-        read = read_expr(&field.ty),
-    );
+            #name,
+            #member,
+            #kind,
+            |value, #source| #read,
+        )? {
+            builder = builder.#setter(::std::option::Option::Some(value));
+        }
+    }
 }
 
-/// The name of a reader's `Source` parameter: `_source` when nothing reads it, so it draws no warning.
-fn source_param(used: bool) -> &'static str {
+/// A reader's `Source` parameter: `_source` when nothing reads it, so it draws no warning.
+fn source_param(used: bool) -> Ident {
     if used {
-        "source"
+        ident("source")
     } else {
-        "_source"
+        ident("_source")
     }
 }
 
 /// `fill_<type>`: sets a builder's members from a structure value, rejecting unknown members.
-fn fill_fn(out: &mut String, name: &str, fields: &[Field]) {
-    code!(
-        out,
-        "fn fill_{suffix}(
-            builder: crate::types::builders::{builder},
-            value: &::serde_json::Value,
-            {source}: Source,
-        ) -> ::std::result::Result<crate::types::builders::{builder}, InputError> {{",
-        suffix = fn_suffix(name),
-        builder = format_args!("{}Builder", naming::unraw(name)),
-        source = source_param(fields.iter().any(|f| uses_source(&f.ty))),
-    );
-    if fields.is_empty() {
-        code!(
-            out,
-            "    if let ::std::option::Option::Some(key) = crate::runtime::cli_input::object(value)?.keys().next() {{
-                    return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(key, &[]));
-                }}
-                ::std::result::Result::Ok(builder)
-            }}"
-        );
-        return;
-    }
-    code!(
-        out,
-        "    let mut builder = builder;
-            for (key, value) in crate::runtime::cli_input::object(value)? {{
-                builder = match key.as_str() {{"
-    );
-    for f in fields {
-        code!(
-            out,
-            "{member} => builder.set_{setter}(
-                crate::runtime::cli_input::optional(value, |value| {read})
-                    .map_err({at})?,
-            ),",
-            member = str_lit(&f.member_name),
-            at = at_member(&f.member_name),
-            setter = naming::unraw(&f.rust_name),
-            read = read_expr(&f.ty),
-        );
-    }
-    code!(
-        out,
-        "            other => {{
-                        return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[{members}]));
-                    }}
-                }};
-            }}
+fn fill_fn(name: &str, fields: &[Field]) -> TokenStream {
+    let func = helper_fn("fill_", name);
+    let builder = format_ident!("{}Builder", naming::unraw(name));
+    let source = source_param(fields.iter().any(|f| uses_source(&f.ty)));
+    let body = if fields.is_empty() {
+        quote! {
+            if let ::std::option::Option::Some(key) = crate::runtime::cli_input::object(value)?.keys().next() {
+                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(key, &[]));
+            }
             ::std::result::Result::Ok(builder)
-        }}",
-        members = member_names(fields),
-    );
-}
-
-/// `|e| e.at("member")`, which places a member's error in its structure.
-fn at_member(member: &str) -> String {
-    format!("|e| e.at({})", str_lit(member))
-}
-
-/// The model's member names as string literals, comma separated, for "unknown member" errors.
-fn member_names(fields: &[Field]) -> String {
-    let mut names = String::new();
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            names.push_str(", ");
         }
-        names.push_str(&str_lit(&f.member_name));
+    } else {
+        let members = fields.iter().map(|f| &f.member_name);
+        let arms = fields.iter().map(|f| {
+            let member = &f.member_name;
+            let setter = prefixed("set_", &f.rust_name);
+            let read = read_expr(&f.ty);
+            quote! {
+                #member => builder.#setter(
+                    crate::runtime::cli_input::optional(value, |value| #read).map_err(|e| e.at(#member))?,
+                ),
+            }
+        });
+        quote! {
+            let mut builder = builder;
+            for (key, value) in crate::runtime::cli_input::object(value)? {
+                builder = match key.as_str() {
+                    #(#arms)*
+                    other => {
+                        return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*]));
+                    }
+                };
+            }
+            ::std::result::Result::Ok(builder)
+        }
+    };
+    quote! {
+        fn #func(
+            builder: crate::types::builders::#builder,
+            value: &::serde_json::Value,
+            #source: Source,
+        ) -> ::std::result::Result<crate::types::builders::#builder, InputError> {
+            #body
+        }
     }
-    names
 }
 
 /// `read_<type>`: a nested structure, built (so its missing required members are reported).
-fn read_structure_fn(out: &mut String, name: &str, fields: &[Field]) {
-    code!(
-        out,
-        "fn read_{suffix}(value: &::serde_json::Value, {source}: Source) -> ::std::result::Result<crate::types::{name}, InputError> {{
-            fill_{suffix}(crate::types::{name}::builder(), value, {source})?
+fn read_structure_fn(name: &str, fields: &[Field]) -> TokenStream {
+    let func = helper_fn("read_", name);
+    let fill = helper_fn("fill_", name);
+    let ty = ident(name);
+    let source = source_param(fields.iter().any(|f| uses_source(&f.ty)));
+    quote! {
+        fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
+            #fill(crate::types::#ty::builder(), value, #source)?
                 .build()
                 .map_err(crate::runtime::cli_input::missing_members)
-        }}",
-        suffix = fn_suffix(name),
-        source = source_param(fields.iter().any(|f| uses_source(&f.ty))),
-    );
+        }
+    }
 }
 
 /// `read_<union>`: exactly one known member.
-fn read_union_fn(out: &mut String, name: &str, fields: &[Field]) {
-    code!(
-        out,
-        "fn read_{suffix}(value: &::serde_json::Value, {source}: Source) -> ::std::result::Result<crate::types::{name}, InputError> {{
-            let (key, value) = crate::runtime::cli_input::union_member(value)?;
-            match key {{",
-        suffix = fn_suffix(name),
-        source = source_param(fields.iter().any(|f| uses_source(&f.ty))),
-    );
-    for f in fields {
-        let variant = &f.rust_name;
+fn read_union_fn(name: &str, fields: &[Field]) -> TokenStream {
+    let func = helper_fn("read_", name);
+    let ty = ident(name);
+    let members = fields.iter().map(|f| &f.member_name);
+    let source = source_param(fields.iter().any(|f| uses_source(&f.ty)));
+    let arms = fields.iter().map(|f| {
+        let member = &f.member_name;
+        let variant = ident(&f.rust_name);
+        let read = read_expr(&f.ty);
         let wrap = if matches!(f.ty.kind, TyKind::Unit) {
-            format!("|()| crate::types::{name}::{variant}")
+            quote!(|()| crate::types::#ty::#variant)
         } else if f.boxed {
-            format!("|v| crate::types::{name}::{variant}(::std::boxed::Box::new(v))")
+            quote!(|v| crate::types::#ty::#variant(::std::boxed::Box::new(v)))
         } else {
-            format!("crate::types::{name}::{variant}")
+            quote!(crate::types::#ty::#variant)
         };
-        code!(
-            out,
-            "{member} => ({read}).map({wrap}).map_err({at}),",
-            member = str_lit(&f.member_name),
-            at = at_member(&f.member_name),
-            read = read_expr(&f.ty),
-        );
+        quote! { #member => (#read).map(#wrap).map_err(|e| e.at(#member)), }
+    });
+    quote! {
+        fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
+            let (key, value) = crate::runtime::cli_input::union_member(value)?;
+            match key {
+                #(#arms)*
+                other => ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*])),
+            }
+        }
     }
-    code!(
-        out,
-        "        other => ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[{members}])),
-            }}
-        }}",
-        members = member_names(fields),
-    );
 }
 
 /// An expression of type `Result<T, InputError>` reading `value: &Value` (with `source: Source`).
-fn read_expr(ty: &Ty) -> String {
-    const INPUT: &str = "crate::runtime::cli_input";
+fn read_expr(ty: &Ty) -> TokenStream {
+    let input = quote!(crate::runtime::cli_input);
     match &ty.kind {
-        TyKind::String => format!("{INPUT}::string(value)"),
-        TyKind::Bool => format!("{INPUT}::boolean(value, source)"),
-        TyKind::Byte => format!("{INPUT}::integer::<i8>(value, source)"),
-        TyKind::Short => format!("{INPUT}::integer::<i16>(value, source)"),
-        TyKind::Integer => format!("{INPUT}::integer::<i32>(value, source)"),
-        TyKind::Long => format!("{INPUT}::integer::<i64>(value, source)"),
-        TyKind::Float => format!("{INPUT}::float(value, source).map(|v| v as f32)"),
-        TyKind::Double => format!("{INPUT}::float(value, source)"),
-        // The last line starts with the closing brace, so the expression can end any template line.
-        TyKind::BigInteger | TyKind::BigDecimal => format!(
-            "{INPUT}::text_or_number(value).and_then(|text| {{
-                text.parse::<{rust}>().map_err(|e| InputError::new(e.to_string()))
-            }})",
-            rust = rust_type(ty),
-        ),
-        TyKind::Timestamp(_) => format!("{INPUT}::timestamp(value, crate::DateTime::parse_cli)"),
-        TyKind::Blob => "crate::runtime::blob::read(value).map_err(|e| InputError::new(e.to_string()))".to_string(),
-        TyKind::Document => "::std::result::Result::<_, InputError>::Ok(value.clone())".to_string(),
-        TyKind::Unit => format!("{INPUT}::object(value).map(|_| ())"),
-        // Unknown values are kept here and rejected by validation, which lists the allowed ones.
-        TyKind::Enum(name) => format!("{INPUT}::string(value).map(|text| crate::types::{name}::from(text.as_str()))"),
-        TyKind::IntEnum(name) => format!("{INPUT}::integer::<i64>(value, source).map(crate::types::{name}::from)"),
-        TyKind::Structure(name) | TyKind::Union(name) => format!("read_{}(value, source)", fn_suffix(name)),
+        TyKind::String => quote!(#input::string(value)),
+        TyKind::Bool => quote!(#input::boolean(value, source)),
+        TyKind::Byte => quote!(#input::integer::<i8>(value, source)),
+        TyKind::Short => quote!(#input::integer::<i16>(value, source)),
+        TyKind::Integer => quote!(#input::integer::<i32>(value, source)),
+        TyKind::Long => quote!(#input::integer::<i64>(value, source)),
+        TyKind::Float => quote!(#input::float(value, source).map(|v| v as f32)),
+        TyKind::Double => quote!(#input::float(value, source)),
+        TyKind::BigInteger | TyKind::BigDecimal => {
+            let rust = rust_type(ty);
+            quote! {
+                #input::text_or_number(value).and_then(|text| {
+                    text.parse::<#rust>().map_err(|e| InputError::new(e.to_string()))
+                })
+            }
+        }
+        TyKind::Timestamp(_) => quote!(#input::timestamp(value, crate::DateTime::parse_cli)),
+        TyKind::Blob => quote!(crate::runtime::blob::read(value).map_err(|e| InputError::new(e.to_string()))),
+        TyKind::Document => quote!(::std::result::Result::<_, InputError>::Ok(value.clone())),
+        TyKind::Unit => quote!(#input::object(value).map(|_| ())),
+        TyKind::Enum(name) => {
+            let name = ident(name);
+            // Unknown values are kept here and rejected by validation, which lists the allowed ones.
+            quote!(#input::string(value).map(|text| crate::types::#name::from(text.as_str())))
+        }
+        TyKind::IntEnum(name) => {
+            let name = ident(name);
+            quote!(#input::integer::<i64>(value, source).map(crate::types::#name::from))
+        }
+        TyKind::Structure(name) | TyKind::Union(name) => {
+            let func = helper_fn("read_", name);
+            quote!(#func(value, source))
+        }
         TyKind::List { member, sparse } => {
-            let list = if *sparse { "sparse_list" } else { "list" };
-            format!("{INPUT}::{list}(value, source, |value| {})", read_expr(member))
+            let item = read_expr(member);
+            if *sparse {
+                quote!(#input::sparse_list(value, source, |value| #item))
+            } else {
+                quote!(#input::list(value, source, |value| #item))
+            }
         }
         TyKind::Map { key, value: value_ty, sparse } => {
-            let map = if *sparse { "sparse_map" } else { "map" };
+            let item = read_expr(value_ty);
             let key = match &key.kind {
-                TyKind::Enum(name) => format!("|key: &str| crate::types::{name}::from(key)"),
-                _ => "|key: &str| key.to_owned()".to_string(),
+                TyKind::Enum(name) => {
+                    let name = ident(name);
+                    quote!(|key: &str| crate::types::#name::from(key))
+                }
+                _ => quote!(|key: &str| key.to_owned()),
             };
-            format!("{INPUT}::{map}(value, {key}, |value| {})", read_expr(value_ty))
+            if *sparse {
+                quote!(#input::sparse_map(value, #key, |value| #item))
+            } else {
+                quote!(#input::map(value, #key, |value| #item))
+            }
         }
     }
 }

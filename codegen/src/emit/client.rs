@@ -1,90 +1,89 @@
-//! Emits `src/client.rs`: the `Client`, one async method per operation, and fluent builders.
+//! Emits `src/client.rs` (the `Client`, one async method per operation) and `src/client/fluent.rs`
+//! (the fluent builder each method returns).
 
-use super::text::{code, deprecated_attr, doc_block, doc_comment, rust_type, str_lit};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::tokens::{deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, prefixed, rust_type};
 use crate::ir::{Field, Operation, Presence, Service, TyKind};
 use crate::naming::unraw;
 
 /// The whole `client` module.
-pub fn emit(service: &Service) -> String {
-    let mut out = String::with_capacity(256 * 1024);
+pub fn emit(service: &Service) -> TokenStream {
+    let endpoint_prefix = &service.endpoint_prefix;
+    let signing_name = &service.signing_name;
+    let target_prefix = &service.target_prefix;
+    let content_type = service.content_type();
     // The AWS SDKs' rule: the SDK ID with spaces as underscores, upper-cased, and no other word
     // splitting (`CodePipeline` is `CODEPIPELINE`, not `CODE_PIPELINE`).
     let env_suffix = service.sdk_id.replace(' ', "_").to_ascii_uppercase();
-    code!(
-        out,
-        "//! The client: configuration, one async method per operation, and fluent builders.
-        pub use crate::runtime::client::{{Config, ValidationMode}};
-        pub use crate::runtime::credentials::{{Credentials, ProvideCredentials}};
+    let methods = service.operations.iter().map(operation_methods);
+    let sdk_id = &service.sdk_id;
+    let client_doc = format!(
+        " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration.\n\n{}",
+        client_example(service)
+    );
+    let client_doc = doc_block(&client_doc);
+    quote! {
+        //! The client: configuration, one async method per operation, and fluent builders.
+        pub use crate::runtime::client::{Config, ValidationMode};
+        pub use crate::runtime::credentials::{Credentials, ProvideCredentials};
         pub use crate::runtime::http::HttpClient;
         pub use crate::runtime::retry::RetryConfig;
 
         /// Facts about the service that every request needs.
-        pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client::ServiceInfo {{
-            endpoint_prefix: {endpoint_prefix},
-            signing_name: {signing_name},
-            target_prefix: {target_prefix},
-            content_type: {content_type},
-            endpoint_env_suffix: {env_suffix},
-            user_agent: concat!(env!(\"CARGO_PKG_NAME\"), \"/\", env!(\"CARGO_PKG_VERSION\")),
-        }};
+        pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client::ServiceInfo {
+            endpoint_prefix: #endpoint_prefix,
+            signing_name: #signing_name,
+            target_prefix: #target_prefix,
+            content_type: #content_type,
+            endpoint_env_suffix: #env_suffix,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+        };
 
-        /// A client for {sdk_id}.
-        ///
-        /// Cheap to clone: clones share one connection pool and configuration.
-        ///",
-        endpoint_prefix = str_lit(&service.endpoint_prefix),
-        signing_name = str_lit(&service.signing_name),
-        target_prefix = str_lit(&service.target_prefix),
-        content_type = str_lit(service.content_type()),
-        env_suffix = str_lit(&env_suffix),
-        sdk_id = service.sdk_id,
-    );
-    doc_block(&mut out, &client_example(service));
-    code!(
-        out,
-        "#[derive(Debug, Clone)]
-        pub struct Client {{
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
             runtime: ::std::sync::Arc<crate::runtime::client::Runtime>,
-        }}
+        }
 
-        impl Client {{
+        impl Client {
             /// A client from an explicit configuration; fails if the region, endpoint or credentials
             /// provider is missing or invalid.
-            pub fn from_conf(config: Config) -> ::std::result::Result<Self, crate::error::ConfigError> {{
+            pub fn from_conf(config: Config) -> ::std::result::Result<Self, crate::error::ConfigError> {
                 let runtime = crate::runtime::client::Runtime::new(SERVICE, config)?;
-                ::std::result::Result::Ok(Client {{ runtime: ::std::sync::Arc::new(runtime) }})
-            }}
+                ::std::result::Result::Ok(Client { runtime: ::std::sync::Arc::new(runtime) })
+            }
 
             /// A client configured from the environment (see [`Config::from_env`]).
-            pub fn from_env() -> ::std::result::Result<Self, crate::error::ConfigError> {{
+            pub fn from_env() -> ::std::result::Result<Self, crate::error::ConfigError> {
                 Client::from_conf(Config::from_env(&SERVICE))
-            }}
+            }
 
             /// A configuration read from the environment, to adjust before [`Client::from_conf`].
-            pub fn config_from_env() -> Config {{
+            pub fn config_from_env() -> Config {
                 Config::from_env(&SERVICE)
-            }}
+            }
 
             /// The region requests are signed for.
-            pub fn region(&self) -> &str {{
+            pub fn region(&self) -> &str {
                 self.runtime.region()
-            }}"
-    );
-    for op in &service.operations {
-        operation_methods(&mut out, op);
-    }
-    code!(
-        out,
-        "}}
+            }
 
-        /// Fluent builders returned by the [`Client`]'s operation methods.
-        pub mod fluent {{"
-    );
-    for op in &service.operations {
-        fluent_builder(&mut out, service, op);
+            #(#methods)*
+        }
+
+        pub mod fluent;
     }
-    code!(out, "}}");
-    out
+}
+
+/// The `client::fluent` module: the builder each operation method returns.
+pub fn emit_fluent(service: &Service) -> TokenStream {
+    let fluent = service.operations.iter().map(|op| fluent_builder(service, op));
+    quote! {
+        //! Fluent builders returned by the [`Client`](super::Client)'s operation methods.
+        #(#fluent)*
+    }
 }
 
 /// The `# Examples` section of the `Client` docs: configuration, then a fluent call of the first
@@ -122,116 +121,121 @@ fn client_example(service: &Service) -> String {
 }
 
 /// The `Client` methods of one operation: the fluent entry point and the call with a complete input.
-fn operation_methods(out: &mut String, op: &Operation) {
-    let name = unraw(&op.fn_name);
-    let fluent = format!("{}Fluent", unraw(&op.name));
+fn operation_methods(op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let call_name = prefixed("call_", &op.fn_name);
+    let input = ident(&op.input);
+    let output = ident(&op.output);
+    let error = ident(&op.error_name);
+    let fluent = format_ident!("{}Fluent", unraw(&op.name));
+    let wire = lit_str(&op.name);
+    let ser = prefixed("body_", &op.fn_name);
+    let docs = doc_attrs(op.docs.as_deref(), &format!("Calls `{}`.", op.name));
     let deprecated = deprecated_attr(op.deprecated.as_ref());
-    doc_comment(out, op.docs.as_deref(), &format!("Calls `{}`.", op.name));
-    code!(
-        out,
-        "///
-        /// Set the input's members on the returned builder, then `.send().await`.
-        {deprecated}
-        pub fn {fn_name}(&self) -> fluent::{fluent} {{
-            fluent::{fluent}::new(self.clone())
-        }}
-
-        /// Calls `{op_name}` with a complete input.
+    let call_doc = format!(
+        " Calls `{}` with a complete input.\n\n The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.",
+        op.name
+    );
+    let call_doc = doc_block(&call_doc);
+    quote! {
+        #docs
         ///
-        /// The input is validated first (unless the client's [`ValidationMode`] says otherwise); an invalid input returns [`SdkError::Validation`](crate::error::SdkError::Validation) and nothing is sent.
-        {deprecated}
-        pub async fn call_{name}(
+        /// Set the input's members on the returned builder, then `.send().await`.
+        #deprecated
+        pub fn #fn_name(&self) -> fluent::#fluent {
+            fluent::#fluent::new(self.clone())
+        }
+
+        #call_doc
+        #deprecated
+        pub async fn #call_name(
             &self,
-            input: crate::types::{input},
-        ) -> ::std::result::Result<crate::types::{output}, crate::error::SdkError<crate::error::{error}>> {{
-            if self.runtime.checks_constraints() {{
+            input: crate::types::#input,
+        ) -> ::std::result::Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
+            if self.runtime.checks_constraints() {
                 crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
-            }}
-            let body = crate::ser::body_{name}(&input);
+            }
+            let body = crate::ser::#ser(&input);
             let response = self
                 .runtime
-                .invoke({wire}, body, crate::error::{error}::from_response, crate::error::{error}::is_retryable)
+                .invoke(#wire, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
                 .await?;
-            crate::de::body_{name}(&response.body)
+            crate::de::#ser(&response.body)
                 .map_err(|e| crate::error::SdkError::Response(response.unreadable(e)))
-        }}",
-        fn_name = op.fn_name,
-        op_name = op.name,
-        input = op.input,
-        output = op.output,
-        error = op.error_name,
-        wire = str_lit(&op.name),
-    );
+        }
+    }
 }
 
 /// The fluent builder one operation method returns: a setter pair per input member, then `send`.
-fn fluent_builder(out: &mut String, service: &Service, op: &Operation) {
-    let fluent = format!("{}Fluent", unraw(&op.name));
-    let builder = format!("{}Builder", unraw(&op.input));
-    let name = unraw(&op.fn_name);
-    code!(
-        out,
-        "/// Builds and sends a `{op_name}` request; see [`Client::{name}`](crate::client::Client::{name}).
+fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
+    let fluent = format_ident!("{}Fluent", unraw(&op.name));
+    let input = ident(&op.input);
+    let output = ident(&op.output);
+    let error = ident(&op.error_name);
+    let builder = format_ident!("{}Builder", unraw(&op.input));
+    let call_name = prefixed("call_", &op.fn_name);
+    let fields = &service.structure(&op.input).fields;
+    let setters = fields.iter().map(fluent_setter);
+    let method = unraw(&op.fn_name);
+    let doc_line = doc(&format!(
+        "Builds and sends a `{}` request; see [`Client::{method}`](crate::client::Client::{method}).",
+        op.name
+    ));
+    quote! {
+        #doc_line
         #[derive(Debug, Clone)]
-        pub struct {fluent} {{
+        pub struct #fluent {
             client: super::Client,
-            inner: crate::types::builders::{builder},
-        }}
+            inner: crate::types::builders::#builder,
+        }
 
-        impl {fluent} {{
-            pub(crate) fn new(client: super::Client) -> Self {{
-                {fluent} {{ client, inner: ::std::default::Default::default() }}
-            }}",
-        op_name = op.name,
-    );
-    for field in &service.structure(&op.input).fields {
-        fluent_setter(out, field);
-    }
-    code!(
-        out,
-        "    /// The input as set so far.
-            pub fn as_input(&self) -> &crate::types::builders::{builder} {{
+        impl #fluent {
+            pub(crate) fn new(client: super::Client) -> Self {
+                #fluent { client, inner: ::std::default::Default::default() }
+            }
+
+            #(#setters)*
+
+            /// The input as set so far.
+            pub fn as_input(&self) -> &crate::types::builders::#builder {
                 &self.inner
-            }}
+            }
 
             /// Builds the input and sends the request. A missing required member fails with
             /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-            pub async fn send(self) -> ::std::result::Result<crate::types::{output}, crate::error::SdkError<crate::error::{error}>> {{
-                let input: crate::types::{input} = self.inner.build().map_err(crate::error::SdkError::Validation)?;
-                self.client.call_{name}(input).await
-            }}
-        }}",
-        output = op.output,
-        error = op.error_name,
-        input = op.input,
-    );
+            pub async fn send(self) -> ::std::result::Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
+                let input: crate::types::#input = self.inner.build().map_err(crate::error::SdkError::Validation)?;
+                self.client.#call_name(input).await
+            }
+        }
+    }
 }
 
 /// A member's setters on a fluent builder: one taking the value, one taking an `Option`.
-fn fluent_setter(out: &mut String, field: &Field) {
-    let name = &field.rust_name;
-    let set_name = unraw(&field.rust_name);
+fn fluent_setter(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let set_name = prefixed("set_", &field.rust_name);
     let ty = rust_type(&field.ty);
+    let docs = doc_attrs(field.docs.as_deref(), &format!("Sets `{}`.", field.wire_name));
+    let set_doc = doc(&format!("Sets or clears `{}`.", field.wire_name));
     let param = match &field.ty.kind {
-        TyKind::String => "impl ::std::convert::Into<::std::string::String>",
-        _ => &ty,
+        TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),
+        _ => ty.clone(),
     };
     let deprecated = deprecated_attr(field.deprecated.as_ref());
-    doc_comment(out, field.docs.as_deref(), &format!("Sets `{}`.", field.wire_name));
-    code!(
-        out,
-        "{deprecated}
-        pub fn {name}(mut self, value: {param}) -> Self {{
-            self.inner = self.inner.{name}(value);
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(mut self, value: #param) -> Self {
+            self.inner = self.inner.#name(value);
             self
-        }}
+        }
 
-        /// Sets or clears `{wire}`.
-        {deprecated}
-        pub fn set_{set_name}(mut self, value: ::std::option::Option<{ty}>) -> Self {{
-            self.inner = self.inner.set_{set_name}(value);
+        #set_doc
+        #deprecated
+        pub fn #set_name(mut self, value: ::std::option::Option<#ty>) -> Self {
+            self.inner = self.inner.#set_name(value);
             self
-        }}",
-        wire = field.wire_name,
-    );
+        }
+    }
 }

@@ -1,16 +1,20 @@
-//! Questions about the IR that several emitters ask: reachability, sensitivity, helper-function names.
+//! Questions about the IR that several emitters ask: reachability, sensitivity, helper-function names,
+//! union payloads.
 
 use std::collections::BTreeSet;
 
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
 use crate::ir::{Field, Service, Ty, TyKind, TypeDefKind};
 
-/// What follows a union variant's name in a pattern or constructor: `(binding)`, or nothing for a
-/// member without a value (`smithy.api#Unit`).
-pub fn payload(field: &Field, binding: &str) -> String {
+/// What follows a union variant's name in a pattern, constructor or declaration: `(binding)`, or
+/// nothing for a member without a value (`smithy.api#Unit`).
+pub fn payload(field: &Field, binding: TokenStream) -> TokenStream {
     if matches!(field.ty.kind, TyKind::Unit) {
-        String::new()
+        TokenStream::new()
     } else {
-        format!("({binding})")
+        quote!((#binding))
     }
 }
 
@@ -61,4 +65,9 @@ pub fn named_in(ty: &Ty, out: &mut Vec<String>) {
 /// The snake_case name used in helper function names for a type (`FailureDetails` -> `failure_details`).
 pub fn fn_suffix(type_name: &str) -> String {
     crate::naming::unraw(&crate::naming::snake(type_name)).to_string()
+}
+
+/// The name of a per-type helper function: `prefix` and the type's [`fn_suffix`] (`ser_failure_details`).
+pub fn helper_fn(prefix: &str, type_name: &str) -> Ident {
+    format_ident!("{prefix}{}", fn_suffix(type_name))
 }

@@ -1,10 +1,13 @@
 //! Emits `src/lib.rs`: the crate documentation, module tree and re-exports.
 
-use super::text::{code, inner_doc_lines};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::inner_doc_lines;
 use crate::ir::Service;
 
 /// The crate root.
-pub fn emit(service: &Service) -> String {
+pub fn emit(service: &Service) -> TokenStream {
     let title = service.title.clone().unwrap_or_else(|| service.sdk_id.clone());
     let mut text = format!(
         "A client for {title} (API version {}), generated from the service's Smithy model.\n\n\
@@ -17,20 +20,45 @@ pub fn emit(service: &Service) -> String {
         text.push_str(docs);
         text.push('\n');
     }
-    let mut out = String::with_capacity(4096);
-    inner_doc_lines(&mut out, &text);
+    let crate_docs = inner_doc_lines(&text);
     // The client calls deprecated operations and setters on the caller's behalf; the other generated
     // modules allow deprecated use inside themselves.
-    let client_allow = if service.uses_deprecated() { "#[allow(deprecated)]" } else { "" };
-    code!(
-        out,
-        "#![deny(missing_docs)]
+    let client_allow = if service.uses_deprecated() { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    // rustfmt keeps `use` items sorted; so does the generator (by the paths written here), so the
+    // crate root passes `cargo fmt --check`.
+    let mut reexports = vec![
+        ("client", quote! { pub use client::{Client, Config}; }),
+        ("runtime::validate", quote! { pub use runtime::validate::{Validate, ValidationError}; }),
+    ];
+    if service.features.timestamps {
+        reexports.push(("runtime::datetime", quote! { pub use runtime::datetime::{DateTime, DateTimeError}; }));
+    }
+    if service.features.blobs {
+        reexports.push(("runtime::blob", quote! { pub use runtime::blob::Blob; }));
+    }
+    if service.features.big_numbers {
+        reexports.push((
+            "runtime::big_number",
+            quote! { pub use runtime::big_number::{BigDecimal, BigInteger, BigNumberError}; },
+        ));
+    }
+    reexports.sort_unstable_by_key(|&(path, _)| path);
+    let reexports = reexports.into_iter().map(|(_, tokens)| tokens);
+    let document = service.features.documents.then(|| {
+        quote! {
+            /// A `document` value: untyped JSON, sent and received as is.
+            pub type Document = ::serde_json::Value;
+        }
+    });
+    // Every module is printed by the generator (prettyplease); rustfmt would only reflow them.
+    quote! {
+        #crate_docs
+        #![deny(missing_docs)]
         #![forbid(unsafe_code)]
-        // The generator lays these modules out itself; rustfmt would only reflow them.
         #[rustfmt::skip]
-        {client_allow}
+        #client_allow
         pub mod client;
-        #[cfg(feature = \"cli\")]
+        #[cfg(feature = "cli")]
         #[rustfmt::skip]
         pub mod cli;
         #[rustfmt::skip]
@@ -44,30 +72,8 @@ pub fn emit(service: &Service) -> String {
         #[rustfmt::skip]
         mod ser;
         #[rustfmt::skip]
-        mod validate;"
-    );
-    let mut reexports =
-        vec!["pub use client::{Client, Config};", "pub use runtime::validate::{Validate, ValidationError};"];
-    if service.features.timestamps {
-        reexports.push("pub use runtime::datetime::{DateTime, DateTimeError};");
+        mod validate;
+        #(#reexports)*
+        #document
     }
-    if service.features.blobs {
-        reexports.push("pub use runtime::blob::Blob;");
-    }
-    if service.features.big_numbers {
-        reexports.push("pub use runtime::big_number::{BigDecimal, BigInteger, BigNumberError};");
-    }
-    // rustfmt keeps `use` items sorted; so does the generator, so the crate root passes `cargo fmt --check`.
-    reexports.sort_unstable();
-    for reexport in reexports {
-        code!(out, "{reexport}");
-    }
-    if service.features.documents {
-        code!(
-            out,
-            "/// A `document` value: untyped JSON, sent and received as is.
-            pub type Document = ::serde_json::Value;"
-        );
-    }
-    out
 }

@@ -1,4 +1,7 @@
-//! Stage 3, emit and lay out: turns the IR into the generated crate's files, one emitter per concern.
+//! Stage 3, emit and format: turns the IR into the generated crate's files, one emitter per concern.
+//!
+//! Each Rust emitter builds its file as tokens with `quote` (the pieces they share are in [`tokens`]);
+//! [`format`] parses them with `syn` and prints them with `prettyplease`.
 
 mod cargo;
 mod cli;
@@ -8,9 +11,11 @@ mod de;
 mod errors;
 mod lib_rs;
 mod ser;
-pub(crate) mod text;
+pub mod tokens;
 mod types;
 mod validate;
+
+use proc_macro2::TokenStream;
 
 use crate::ir::Service;
 
@@ -23,7 +28,8 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// An emitter failed (it panicked): always a generator bug, reported with the file it was writing.
+/// An emitter failed (it panicked, or built tokens that are not a Rust file): always a generator bug,
+/// reported with the file it was writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmitError {
     /// The file being emitted.
@@ -78,18 +84,20 @@ const CLI_RUNTIME: &[RuntimeModule] = &[
     runtime("cli_shorthand", include_str!("../../runtime/cli_shorthand.rs")),
 ];
 
-/// Writes one generated Rust file's code, which [`text::layout`] then indents and spaces.
-type Emitter = fn(&Service) -> String;
+/// Builds one generated Rust file's tokens, which [`format`] then prints.
+type Emitter = fn(&Service) -> TokenStream;
 
 /// Every generated Rust file and its emitter, largest first so the longest job starts first.
 const RUST_FILES: &[(&str, Emitter)] = &[
     ("src/types.rs", types::emit),
     ("src/cli.rs", cli::emit),
+    ("src/types/builders.rs", types::emit_builders),
     ("src/de.rs", de::emit),
     ("src/validate.rs", validate::emit),
     ("src/error.rs", errors::emit),
     ("src/ser.rs", ser::emit),
     ("src/client.rs", client::emit),
+    ("src/client/fluent.rs", client::emit_fluent),
     ("src/lib.rs", lib_rs::emit),
     ("src/runtime/mod.rs", runtime_mod),
     ("src/main.rs", cli::emit_main),
@@ -107,16 +115,18 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
     let header = header(model_file);
     let mut files = Vec::new();
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo::emit(service, &header) });
-    // Emitting and laying out dominate the run time and the files are independent, so each file is
-    // built on its own thread.
+    // Emitting and formatting dominate the run time and the files are independent, so each file is
+    // built on its own thread (token streams are not `Send`, so each thread makes its own and returns
+    // text).
     let rust_files: Vec<Result<GeneratedFile, EmitError>> = std::thread::scope(|scope| {
         let jobs: Vec<_> = RUST_FILES
             .iter()
             .map(|&(path, emitter)| {
                 let header = &header;
-                let build = move || GeneratedFile {
-                    path: path.to_string(),
-                    contents: format!("{header}{}", text::layout(&emitter(service))),
+                let build = move || {
+                    let contents = format(emitter(service))
+                        .map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
+                    Ok(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") })
                 };
                 // Named after its file, so a panic message (and a profile) says which emitter it was.
                 (path, std::thread::Builder::new().name(path.to_string()).spawn_scoped(scope, build))
@@ -126,7 +136,7 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
             .map(|(path, spawned)| {
                 let failed = |message: String| EmitError { path: path.to_string(), message };
                 match spawned {
-                    Ok(handle) => handle.join().map_err(|_| failed("the emitter panicked".to_string())),
+                    Ok(handle) => handle.join().unwrap_or_else(|_| Err(failed("the emitter panicked".to_string()))),
                     Err(e) => Err(failed(format!("cannot start a thread: {e}"))),
                 }
             })
@@ -172,20 +182,98 @@ fn runtime_modules(service: &Service) -> Vec<&'static RuntimeModule> {
     modules
 }
 
-fn runtime_mod(service: &Service) -> String {
-    let mut out = String::with_capacity(1024);
-    text::code!(
-        out,
-        "//! Hand-written support code the generated modules call: JSON, validation, signing, transport, retries.
+fn runtime_mod(service: &Service) -> TokenStream {
+    let names = runtime_modules(service).into_iter().map(|m| tokens::ident(m.name));
+    let cli_names = CLI_RUNTIME.iter().map(|m| tokens::ident(m.name));
+    quote::quote! {
+        //! Hand-written support code the generated modules call: JSON, validation, signing, transport, retries.
         //!
         //! Every crate the generator emits carries the same copy, so these APIs are deliberate and tested
-        //! on their own."
-    );
-    for module in runtime_modules(service) {
-        text::code!(out, "pub mod {};", module.name);
+        //! on their own.
+        #(pub mod #names;)*
+        #(#[cfg(feature = "cli")] pub mod #cli_names;)*
     }
-    for module in CLI_RUNTIME {
-        text::code!(out, "#[cfg(feature = \"cli\")]\npub mod {};", module.name);
+}
+
+/// Prints one generated Rust file with prettyplease: the tokens parsed as a file, its inner attributes,
+/// then each item, with one blank line between items (prettyplease prints none). Consecutive `use`
+/// items, and consecutive `mod name;` declarations, stay together, as people write them.
+///
+/// This is the only place the output's layout is decided; nothing edits the printed text.
+pub fn format(tokens: TokenStream) -> syn::Result<String> {
+    let mut file: syn::File = syn::parse2(tokens)?;
+    let items = std::mem::take(&mut file.items);
+    let mut out = if file.attrs.is_empty() { String::new() } else { prettyplease::unparse(&file) };
+    // From here on `file` carries one item at a time.
+    file.attrs.clear();
+    let mut previous = None;
+    for item in items {
+        let group = ItemGroup::of(&item);
+        if !out.is_empty() && (group.is_none() || group != previous) {
+            out.push('\n');
+        }
+        previous = group;
+        file.items.push(item);
+        out.push_str(&prettyplease::unparse(&file));
+        file.items.clear();
     }
-    out
+    Ok(out)
+}
+
+/// Kinds of item that [`format`] prints without blank lines between them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ItemGroup {
+    Uses,
+    ModuleDeclarations,
+}
+
+impl ItemGroup {
+    fn of(item: &syn::Item) -> Option<ItemGroup> {
+        match item {
+            syn::Item::Use(_) => Some(ItemGroup::Uses),
+            syn::Item::Mod(module) if module.content.is_none() => Some(ItemGroup::ModuleDeclarations),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::format;
+
+    #[test]
+    fn format_prints_items_with_one_blank_line_between_them() {
+        let tokens = quote! {
+            //! Module docs.
+            #![allow(deprecated)]
+            use a::B;
+            use c::D;
+            #[doc = " A struct."]
+            pub struct S { x: i32 }
+            impl S { fn f(&self) -> i32 { self.x } }
+            mod one;
+            #[cfg(test)]
+            mod two;
+            pub mod inline {}
+        };
+        assert_eq!(
+            format(tokens).expect("valid tokens"),
+            "//! Module docs.\n#![allow(deprecated)]\n\nuse a::B;\nuse c::D;\n\n/// A struct.\npub struct S {\n    x: i32,\n}\n\n\
+             impl S {\n    fn f(&self) -> i32 {\n        self.x\n    }\n}\n\nmod one;\n#[cfg(test)]\nmod two;\n\npub mod inline {}\n"
+        );
+    }
+
+    #[test]
+    fn format_of_a_file_without_inner_attributes_starts_with_its_first_item() {
+        assert_eq!(format(quote!(fn f() {})).expect("valid tokens"), "fn f() {}\n");
+        assert_eq!(format(quote!()).expect("valid tokens"), "");
+    }
+
+    #[test]
+    fn tokens_that_are_not_a_file_are_an_error() {
+        assert!(format(quote!(fn f() -> {})).is_err());
+        assert!(format(quote!(let x = 1;)).is_err());
+    }
 }

@@ -1,122 +1,128 @@
-//! Emits `src/types.rs`: a struct per structure, enums for enums and unions, and builders.
+//! Emits `src/types.rs` (a struct per structure, enums for enums and unions) and
+//! `src/types/builders.rs` (a builder per structure).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote, ToTokens};
 
 use super::common::{contains_sensitive_ty, payload};
-use super::text::{allow_deprecated, boxed_type, code, deprecated_attr, doc_comment, field_type, rust_type, str_lit};
+use super::tokens::{
+    allow_deprecated, boxed_type, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str, rust_type,
+};
 use crate::ir::{
     DefaultValue, EnumVariant, Field, IntEnumVariant, Presence, Service, Structure, TyKind, TypeDef, TypeDefKind,
 };
 
 /// The whole `types` module.
-pub fn emit(service: &Service) -> String {
-    let mut out = String::with_capacity(256 * 1024);
-    code!(
-        out,
-        "//! Shapes of the service model: structures, enums, unions, and their builders.
-        {allow_deprecated}",
-        allow_deprecated = allow_deprecated(service),
-    );
+pub fn emit(service: &Service) -> TokenStream {
+    let mut items = TokenStream::new();
     for def in &service.types {
         match &def.kind {
             TypeDefKind::Structure(s) => {
-                structure(&mut out, def, s);
+                items.extend(structure(def, s));
                 if s.error.is_some() {
-                    error_impls(&mut out, def, s);
+                    items.extend(error_impls(def, s));
                 }
             }
-            TypeDefKind::Enum(variants) => string_enum(&mut out, def, variants),
-            TypeDefKind::IntEnum(variants) => int_enum(&mut out, def, variants),
-            TypeDefKind::Union(fields) => union(&mut out, def, fields),
+            TypeDefKind::Enum(variants) => items.extend(string_enum(def, variants)),
+            TypeDefKind::IntEnum(variants) => items.extend(int_enum(def, variants)),
+            TypeDefKind::Union(fields) => items.extend(union(def, fields)),
         }
     }
-    code!(
-        out,
-        "/// Builders for the structures in [`crate::types`].
-        pub mod builders {{"
-    );
-    for def in &service.types {
-        if let TypeDefKind::Structure(s) = &def.kind {
-            builder(&mut out, def, s);
-        }
+    let allow_deprecated = allow_deprecated(service);
+    quote! {
+        //! Shapes of the service model: structures, enums, unions, and their builders.
+        #allow_deprecated
+        #items
+        pub mod builders;
     }
-    code!(out, "}}");
-    out
 }
 
-fn structure(out: &mut String, def: &TypeDef, s: &Structure) {
-    let name = &def.name;
-    doc_comment(out, def.docs.as_deref(), &format!("The `{name}` structure of the service model."));
-    code!(
-        out,
-        "{deprecated}
-        #[derive({derive_debug}Clone, PartialEq)]
-        #[non_exhaustive]
-        pub struct {name} {{",
-        deprecated = deprecated_attr(def.deprecated.as_ref()),
-        derive_debug = derive_debug(&s.fields, s.sensitive),
-    );
-    for f in &s.fields {
-        doc_comment(out, f.docs.as_deref(), &format!("The `{}` member.", f.member_name));
-        code!(
-            out,
-            "{deprecated}
-            pub {field_name}: {ty},",
-            deprecated = deprecated_attr(f.deprecated.as_ref()),
-            field_name = f.rust_name,
-            ty = field_type(f),
-        );
+/// The `types::builders` module: a builder per structure.
+pub fn emit_builders(service: &Service) -> TokenStream {
+    let mut items = TokenStream::new();
+    for def in &service.types {
+        if let TypeDefKind::Structure(s) = &def.kind {
+            items.extend(builder(def, s));
+        }
     }
-    code!(out, "}}");
-    code!(
-        out,
-        "impl {name} {{
-            /// A builder for [`{name}`].
-            pub fn builder() -> builders::{builder_name}Builder {{
-                builders::{builder_name}Builder::default()
-            }}
-        }}",
-        builder_name = crate::naming::unraw(name),
-    );
-    debug_impl(out, name, &s.fields, s.sensitive);
+    quote! {
+        //! Builders for the structures in [`crate::types`].
+        #items
+    }
+}
+
+fn structure(def: &TypeDef, s: &Structure) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), &format!("The `{}` structure of the service model.", def.name));
+    let deprecated = deprecated_attr(def.deprecated.as_ref());
+    let derive_debug = derive_debug(&s.fields, s.sensitive);
+    let fields = s.fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        let docs = doc_attrs(f.docs.as_deref(), &format!("The `{}` member.", f.member_name));
+        let deprecated = deprecated_attr(f.deprecated.as_ref());
+        let ty = field_type(f);
+        quote! { #docs #deprecated pub #field_name: #ty, }
+    });
+    let builder_doc = doc(&format!("A builder for [`{}`].", def.name));
+    let builder_name = format_ident!("{}Builder", crate::naming::unraw(&def.name));
+    let debug = debug_impl(&def.name, &s.fields, s.sensitive);
+    quote! {
+        #docs
+        #deprecated
+        #[derive(#derive_debug Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #builder_doc
+            pub fn builder() -> builders::#builder_name {
+                builders::#builder_name::default()
+            }
+        }
+
+        #debug
+    }
 }
 
 /// `Display` and `Error` for a modeled error structure: its code, then its message if it has one.
-fn error_impls(out: &mut String, def: &TypeDef, s: &Structure) {
-    let name = &def.name;
+fn error_impls(def: &TypeDef, s: &Structure) -> TokenStream {
+    let name = ident(&def.name);
     let code = s.error.as_ref().map(|e| e.code.as_str()).unwrap_or_default();
-    let code_lit = str_lit(code);
     let message =
         s.fields.iter().find(|f| f.wire_name.eq_ignore_ascii_case("message") && matches!(f.ty.kind, TyKind::String));
     let display = match message {
         Some(f) if !contains_sensitive_ty(&f.ty) => {
-            let field = &f.rust_name;
-            let with_message = str_lit(&format!("{}: {{}}", code.replace('{', "{{").replace('}', "}}")));
+            let field = ident(&f.rust_name);
+            let with_message = format!("{}: {{}}", code.replace('{', "{{").replace('}', "}}"));
             match f.presence {
-                Presence::Optional => format!(
-                    "match &self.{field} {{
-                        ::std::option::Option::Some(message) => write!(f, {with_message}, message),
-                        ::std::option::Option::None => f.write_str({code_lit}),
-                    }}"
-                ),
-                _ => format!("write!(f, {with_message}, self.{field})"),
+                Presence::Optional => quote! {
+                    match &self.#field {
+                        ::std::option::Option::Some(message) => write!(f, #with_message, message),
+                        ::std::option::Option::None => f.write_str(#code),
+                    }
+                },
+                _ => quote! { write!(f, #with_message, self.#field) },
             }
         }
-        _ => format!("f.write_str({code_lit})"),
+        _ => quote! { f.write_str(#code) },
     };
-    code!(
-        out,
-        "impl {name} {{
-            /// The error code on the wire, `{code}`.
-            pub const CODE: &'static str = {code_lit};
-        }}
+    let code_doc = doc(&format!("The error code on the wire, `{code}`."));
+    quote! {
+        impl #name {
+            #code_doc
+            pub const CODE: &'static str = #code;
+        }
 
-        impl ::std::fmt::Display for {name} {{
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
-                {display}
-            }}
-        }}
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display
+            }
+        }
 
-        impl ::std::error::Error for {name} {{}}"
-    );
+        impl ::std::error::Error for #name {}
+    }
 }
 
 /// Whether a type with these members gets a hand-written, redacting `Debug` instead of a derived one.
@@ -124,95 +130,94 @@ fn redacts_debug(fields: &[Field], whole_is_sensitive: bool) -> bool {
     whole_is_sensitive || fields.iter().any(|f| contains_sensitive_ty(&f.ty))
 }
 
-/// `Debug, ` for a derive list, unless [`debug_impl`] writes a redacting `Debug`.
-fn derive_debug(fields: &[Field], whole_is_sensitive: bool) -> &'static str {
+/// `Debug,` for a derive list, unless [`debug_impl`] writes a redacting `Debug`.
+fn derive_debug(fields: &[Field], whole_is_sensitive: bool) -> TokenStream {
     if redacts_debug(fields, whole_is_sensitive) {
-        ""
+        TokenStream::new()
     } else {
-        "Debug, "
+        quote!(Debug,)
     }
 }
 
 /// A hand-written `Debug` that redacts sensitive members; nothing when deriving is safe.
-pub fn debug_impl(out: &mut String, type_name: &str, fields: &[Field], whole_is_sensitive: bool) {
-    let name = type_name;
-    let label = str_lit(crate::naming::unraw(type_name));
+fn debug_impl(type_name: &str, fields: &[Field], whole_is_sensitive: bool) -> TokenStream {
+    let name = ident(type_name);
+    let label = crate::naming::unraw(type_name);
     if whole_is_sensitive {
-        code!(
-            out,
-            "impl ::std::fmt::Debug for {name} {{
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
-                    f.write_str(concat!({label}, \" {{ *** Sensitive Data Redacted *** }}\"))
-                }}
-            }}"
-        );
-        return;
+        return quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(concat!(#label, " { *** Sensitive Data Redacted *** }"))
+                }
+            }
+        };
     }
     if !redacts_debug(fields, false) {
-        return;
+        return TokenStream::new();
     }
-    code!(
-        out,
-        "impl ::std::fmt::Debug for {name} {{
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
-                f.debug_struct({label})"
-    );
-    for f in fields {
-        let field_name = &f.rust_name;
-        let label = str_lit(crate::naming::unraw(field_name));
+    let entries = fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        let label = crate::naming::unraw(&f.rust_name);
         if contains_sensitive_ty(&f.ty) {
-            code!(out, ".field({label}, &\"*** Sensitive Data Redacted ***\")");
+            quote! { .field(#label, &"*** Sensitive Data Redacted ***") }
         } else {
-            code!(out, ".field({label}, &self.{field_name})");
+            quote! { .field(#label, &self.#field_name) }
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
         }
     }
-    code!(
-        out,
-        "       .finish()
-            }}
-        }}"
-    );
 }
 
 /// The Rust expression for a `@default` value of this field's type (literals carry their type suffix).
-pub fn default_expr(field: &Field, value: &DefaultValue) -> String {
+pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
     let expr = match (&field.ty.kind, value) {
-        (TyKind::Bool, DefaultValue::Bool(b)) => b.to_string(),
-        (TyKind::Byte, DefaultValue::Int(i)) => format!("{}i8", *i as i8),
-        (TyKind::Short, DefaultValue::Int(i)) => format!("{}i16", *i as i16),
-        (TyKind::Integer, DefaultValue::Int(i)) => format!("{}i32", *i as i32),
-        (TyKind::Long, DefaultValue::Int(i)) => format!("{i}i64"),
-        (TyKind::Float, DefaultValue::Float(f)) => format!("{}f32", *f as f32),
-        (TyKind::Double, DefaultValue::Float(f)) => format!("{f}f64"),
-        (TyKind::String, DefaultValue::String(s)) => format!("::std::string::String::from({})", str_lit(s)),
-        (TyKind::Enum(name), DefaultValue::String(s)) => format!("crate::types::{name}::from({})", str_lit(s)),
-        (TyKind::IntEnum(name), DefaultValue::Int(i)) => format!("crate::types::{name}::from({i}i64)"),
-        (TyKind::Timestamp(_), DefaultValue::Timestamp(secs)) => format!(
-            "crate::DateTime::from_fractional_secs({secs}f64).unwrap_or_else(|_| crate::DateTime::from_secs(0))"
-        ),
+        (TyKind::Bool, DefaultValue::Bool(b)) => quote!(#b),
+        (TyKind::Byte, DefaultValue::Int(i)) => Literal::i8_suffixed(*i as i8).into_token_stream(),
+        (TyKind::Short, DefaultValue::Int(i)) => Literal::i16_suffixed(*i as i16).into_token_stream(),
+        (TyKind::Integer, DefaultValue::Int(i)) => Literal::i32_suffixed(*i as i32).into_token_stream(),
+        (TyKind::Long, DefaultValue::Int(i)) => Literal::i64_suffixed(*i).into_token_stream(),
+        (TyKind::Float, DefaultValue::Float(f)) => Literal::f32_suffixed(*f as f32).into_token_stream(),
+        (TyKind::Double, DefaultValue::Float(f)) => Literal::f64_suffixed(*f).into_token_stream(),
+        (TyKind::String, DefaultValue::String(s)) => quote!(::std::string::String::from(#s)),
+        (TyKind::Enum(name), DefaultValue::String(s)) => {
+            let name = ident(name);
+            quote!(crate::types::#name::from(#s))
+        }
+        (TyKind::IntEnum(name), DefaultValue::Int(i)) => {
+            let name = ident(name);
+            quote!(crate::types::#name::from(#i))
+        }
+        (TyKind::Timestamp(_), DefaultValue::Timestamp(secs)) => {
+            quote!(crate::DateTime::from_fractional_secs(#secs).unwrap_or_else(|_| crate::DateTime::from_secs(0)))
+        }
         // Empty collections, and (the IR only produces defaults matching the field type) nothing else.
-        _ => "::std::default::Default::default()".to_string(),
+        _ => quote!(::std::default::Default::default()),
     };
     if field.boxed {
-        format!("::std::boxed::Box::new({expr})")
+        quote!(::std::boxed::Box::new(#expr))
     } else {
         expr
     }
 }
 
 /// `slot` (an `Option` of the field's type) with the field's `@default` filled in when it is `None`.
-pub fn fill_default(f: &Field, value: &DefaultValue, slot: &str) -> String {
+pub fn fill_default(f: &Field, value: &DefaultValue, slot: TokenStream) -> TokenStream {
     let default = default_expr(f, value);
     // Literals and empty collections need no closure (and clippy flags one).
     match value {
-        _ if f.boxed => format!("{slot}.unwrap_or_else(|| {default})"),
+        _ if f.boxed => quote! { #slot.unwrap_or_else(|| #default) },
         DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_)
             if !matches!(f.ty.kind, TyKind::IntEnum(_)) =>
         {
-            format!("{slot}.unwrap_or({default})")
+            quote! { #slot.unwrap_or(#default) }
         }
-        DefaultValue::Empty => format!("{slot}.unwrap_or_default()"),
-        _ => format!("{slot}.unwrap_or_else(|| {default})"),
+        DefaultValue::Empty => quote! { #slot.unwrap_or_default() },
+        _ => quote! { #slot.unwrap_or_else(|| #default) },
     }
 }
 
@@ -221,330 +226,331 @@ fn fills_token(f: &Field) -> bool {
     f.idempotency_token && matches!(f.ty.kind, TyKind::String)
 }
 
-fn builder(out: &mut String, def: &TypeDef, s: &Structure) {
-    let name = &def.name;
-    let unraw = crate::naming::unraw(name);
-    let builder_name = format!("{unraw}Builder");
-    code!(
-        out,
-        "/// A builder for [`{name}`](crate::types::{unraw}).
-        #[derive({derive_debug}Clone, Default, PartialEq)]
-        pub struct {builder_name} {{",
-        derive_debug = derive_debug(&s.fields, s.sensitive),
-    );
-    for f in &s.fields {
-        code!(out, "{}: ::std::option::Option<{}>,", f.rust_name, boxed_type(f));
-    }
-    code!(out, "}}");
-    code!(out, "impl {builder_name} {{");
-    for f in &s.fields {
-        setter(out, f);
-    }
-    let checked = |f: &Field| matches!(f.presence, Presence::Required) && !fills_token(f);
-    if s.fields.iter().any(checked) {
-        code!(
-            out,
-            "/// Builds the [`{name}`](crate::types::{unraw}), or fails naming every required member that was not set.
-            pub fn build(self) -> ::std::result::Result<crate::types::{name}, crate::ValidationError> {{
-                let mut missing = ::std::vec::Vec::new();"
-        );
-        for f in s.fields.iter().filter(|f| checked(f)) {
-            code!(
-                out,
-                "if self.{field_name}.is_none() {{
-                    missing.push(crate::runtime::validate::Violation::missing({wire}));
-                }}",
-                field_name = f.rust_name,
-                wire = str_lit(&f.wire_name),
-            );
-        }
-        code!(
-            out,
-            "if !missing.is_empty() {{
-                return ::std::result::Result::Err(crate::ValidationError::new(missing));
-            }}"
-        );
-    } else {
-        code!(
-            out,
-            "/// Builds the [`{name}`](crate::types::{unraw}); it has no required members, so this cannot fail.
-            pub fn build(self) -> ::std::result::Result<crate::types::{name}, crate::ValidationError> {{"
-        );
-    }
-    code!(out, "::std::result::Result::Ok(crate::types::{name} {{");
-    for f in &s.fields {
-        let field_name = &f.rust_name;
+fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
+    let name = ident(&def.name);
+    let unraw = crate::naming::unraw(&def.name);
+    let builder_name = format_ident!("{unraw}Builder");
+    let doc_line = doc(&format!("A builder for [`{}`](crate::types::{unraw}).", def.name));
+    let derive_debug = derive_debug(&s.fields, s.sensitive);
+    let slots = s.fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        let ty = boxed_type(f);
+        quote! { #field_name: ::std::option::Option<#ty>, }
+    });
+    let setters = s.fields.iter().map(setter);
+    let checked = |f: &&Field| matches!(f.presence, Presence::Required) && !fills_token(f);
+    let checks: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(checked)
+        .map(|f| {
+            let field_name = ident(&f.rust_name);
+            let wire = &f.wire_name;
+            quote! {
+                if self.#field_name.is_none() {
+                    missing.push(crate::runtime::validate::Violation::missing(#wire));
+                }
+            }
+        })
+        .collect();
+    let inits = s.fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
         match &f.presence {
             // Smithy asks clients to fill an idempotency token the caller left out, so retries of one
             // logical request share it.
-            Presence::Optional if fills_token(f) => code!(
-                out,
-                "{field_name}: ::std::option::Option::Some(self.{field_name}.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),"
-            ),
-            Presence::Required if fills_token(f) => {
-                code!(out, "{field_name}: self.{field_name}.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string()),")
-            }
-            Presence::Optional => code!(out, "{field_name}: self.{field_name},"),
+            Presence::Optional if fills_token(f) => quote! {
+                #field_name: ::std::option::Option::Some(self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),
+            },
+            Presence::Required if fills_token(f) => quote! {
+                #field_name: self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string()),
+            },
+            Presence::Optional => quote! { #field_name: self.#field_name, },
             Presence::Default(value) => {
-                code!(out, "{field_name}: {},", fill_default(f, value, &format!("self.{field_name}")))
+                let filled = fill_default(f, value, quote!(self.#field_name));
+                quote! { #field_name: #filled, }
             }
-            Presence::Required => code!(out, "{field_name}: self.{field_name}.expect(\"checked above\"),"),
+            Presence::Required => quote! { #field_name: self.#field_name.expect("checked above"), },
         }
+    });
+    let (build_doc, check_missing) = if checks.is_empty() {
+        (
+            doc(&format!(
+                "Builds the [`{}`](crate::types::{unraw}); it has no required members, so this cannot fail.",
+                def.name
+            )),
+            TokenStream::new(),
+        )
+    } else {
+        (
+            doc(&format!(
+                "Builds the [`{}`](crate::types::{unraw}), or fails naming every required member that was not set.",
+                def.name
+            )),
+            quote! {
+                let mut missing = ::std::vec::Vec::new();
+                #(#checks)*
+                if !missing.is_empty() {
+                    return ::std::result::Result::Err(crate::ValidationError::new(missing));
+                }
+            },
+        )
+    };
+    let debug = debug_impl(&builder_name.to_string(), &s.fields, s.sensitive);
+    quote! {
+        #doc_line
+        #[derive(#derive_debug Clone, Default, PartialEq)]
+        pub struct #builder_name {
+            #(#slots)*
+        }
+
+        impl #builder_name {
+            #(#setters)*
+
+            #build_doc
+            pub fn build(self) -> ::std::result::Result<crate::types::#name, crate::ValidationError> {
+                #check_missing
+                ::std::result::Result::Ok(crate::types::#name { #(#inits)* })
+            }
+        }
+
+        #debug
     }
-    code!(out, "}})");
-    code!(
-        out,
-        "   }}
-        }}"
-    );
-    debug_impl(out, &builder_name, &s.fields, s.sensitive);
 }
 
-fn setter(out: &mut String, f: &Field) {
-    let field_name = &f.rust_name;
+fn setter(f: &Field) -> TokenStream {
+    let field_name = ident(&f.rust_name);
+    let set_name = ident(&crate::naming::setter_name(&f.rust_name));
     let ty = rust_type(&f.ty);
     let (param, convert) = match &f.ty.kind {
-        TyKind::String => ("impl ::std::convert::Into<::std::string::String>", "value.into()"),
-        TyKind::Blob => ("impl ::std::convert::Into<crate::Blob>", "value.into()"),
-        _ => (ty.as_str(), "value"),
+        TyKind::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into())),
+        TyKind::Blob => (quote!(impl ::std::convert::Into<crate::Blob>), quote!(value.into())),
+        _ => (ty.clone(), quote!(value)),
     };
     let (wrap, wrap_opt) = if f.boxed {
-        (format!("::std::boxed::Box::new({convert})"), "value.map(::std::boxed::Box::new)")
+        (quote!(::std::boxed::Box::new(#convert)), quote!(value.map(::std::boxed::Box::new)))
     } else {
-        (convert.to_string(), "value")
+        (convert, quote!(value))
     };
-    let doc = if f.idempotency_token {
-        format!("Sets `{}`; when left unset, `build` fills in a fresh UUID v4.", f.wire_name)
+    let doc_line = if f.idempotency_token {
+        doc(&format!("Sets `{}`; when left unset, `build` fills in a fresh UUID v4.", f.wire_name))
     } else {
-        format!("Sets `{}`.", f.wire_name)
+        doc(&format!("Sets `{}`.", f.wire_name))
     };
-    code!(
-        out,
-        "/// {doc}
-        {deprecated}
-        pub fn {field_name}(mut self, value: {param}) -> Self {{
-            self.{field_name} = ::std::option::Option::Some({wrap});
+    let set_doc = doc(&format!("Sets or clears `{}`.", f.wire_name));
+    let deprecated = deprecated_attr(f.deprecated.as_ref());
+    quote! {
+        #doc_line
+        #deprecated
+        pub fn #field_name(mut self, value: #param) -> Self {
+            self.#field_name = ::std::option::Option::Some(#wrap);
             self
-        }}
+        }
 
-        /// Sets or clears `{wire}`.
-        {deprecated}
-        pub fn {set_name}(mut self, value: ::std::option::Option<{ty}>) -> Self {{
-            self.{field_name} = {wrap_opt};
+        #set_doc
+        #deprecated
+        pub fn #set_name(mut self, value: ::std::option::Option<#ty>) -> Self {
+            self.#field_name = #wrap_opt;
             self
-        }}",
-        deprecated = deprecated_attr(f.deprecated.as_ref()),
-        wire = f.wire_name,
-        set_name = crate::naming::setter_name(field_name),
-    );
+        }
+    }
 }
 
-fn string_enum(out: &mut String, def: &TypeDef, variants: &[EnumVariant]) {
-    let name = &def.name;
-    let mut variant_defs = String::new();
-    let mut as_str = String::new();
-    let mut from_str = String::new();
-    let mut values = String::new();
+fn string_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), &format!("The `{}` enum of the service model.", def.name));
+    let deprecated = deprecated_attr(def.deprecated.as_ref());
+    let mut variant_defs = TokenStream::new();
+    let mut as_str = TokenStream::new();
+    let mut from_str = TokenStream::new();
+    let mut values = Vec::with_capacity(variants.len());
     for v in variants {
-        let variant = &v.name;
-        let value = str_lit(&v.value);
-        doc_comment(&mut variant_defs, v.docs.as_deref(), &format!("`{}`", v.value));
-        code!(variant_defs, "{}{variant},", deprecated_attr(v.deprecated.as_ref()));
-        code!(as_str, "{name}::{variant} => {value},");
-        code!(from_str, "{value} => {name}::{variant},");
-        if !values.is_empty() {
-            values.push_str(", ");
-        }
-        values.push_str(&value);
+        let variant = ident(&v.name);
+        let value = lit_str(&v.value);
+        let docs = doc_attrs(v.docs.as_deref(), &format!("`{}`", v.value));
+        let deprecated = deprecated_attr(v.deprecated.as_ref());
+        variant_defs.extend(quote! { #docs #deprecated #variant, });
+        as_str.extend(quote! { #name::#variant => #value, });
+        from_str.extend(quote! { #value => #name::#variant, });
+        values.push(value);
     }
-    let allow = if variants.iter().any(|v| v.deprecated.is_some()) { "#[allow(deprecated)]" } else { "" };
-    doc_comment(out, def.docs.as_deref(), &format!("The `{name}` enum of the service model."));
-    code!(
-        out,
-        "{deprecated}
+    let allow =
+        if variants.iter().any(|v| v.deprecated.is_some()) { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    quote! {
+        #docs
+        #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
-        pub enum {name} {{
-            {variant_defs}
+        pub enum #name {
+            #variant_defs
             /// A value this version of the crate does not know, kept as it came over the wire.
             ///
             /// Received values are never rejected; sending one fails validation.
             Unknown(::std::string::String),
-        }}
+        }
 
-        {allow}
-        impl {name} {{
+        #allow
+        impl #name {
             /// The wire value.
-            pub fn as_str(&self) -> &str {{
-                match self {{
-                    {as_str}
-                    {name}::Unknown(value) => value.as_str(),
-                }}
-            }}
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #as_str
+                    #name::Unknown(value) => value.as_str(),
+                }
+            }
 
             /// Every value the model defines, in model order.
-            pub const fn values() -> &'static [&'static str] {{
-                &[{values}]
-            }}
+            pub const fn values() -> &'static [&'static str] {
+                &[#(#values),*]
+            }
 
             /// Whether this is a value the model does not define.
-            pub fn is_unknown(&self) -> bool {{
-                matches!(self, {name}::Unknown(_))
-            }}
-        }}
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, #name::Unknown(_))
+            }
+        }
 
-        {allow}
-        impl ::std::convert::From<&str> for {name} {{
-            fn from(value: &str) -> Self {{
-                match value {{
-                    {from_str}
-                    other => {name}::Unknown(other.to_owned()),
-                }}
-            }}
-        }}
+        #allow
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #from_str
+                    other => #name::Unknown(other.to_owned()),
+                }
+            }
+        }
 
-        impl ::std::str::FromStr for {name} {{
+        impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {{
-                ::std::result::Result::Ok({name}::from(value))
-            }}
-        }}
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(#name::from(value))
+            }
+        }
 
-        impl ::std::fmt::Display for {name} {{
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
-            }}
-        }}",
-        deprecated = deprecated_attr(def.deprecated.as_ref()),
-    );
+            }
+        }
+    }
 }
 
-fn int_enum(out: &mut String, def: &TypeDef, variants: &[IntEnumVariant]) {
-    let name = &def.name;
-    let mut variant_defs = String::new();
-    let mut to_int = String::new();
-    let mut from_int = String::new();
-    let mut values = String::new();
+fn int_enum(def: &TypeDef, variants: &[IntEnumVariant]) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), &format!("The `{}` enum of the service model.", def.name));
+    let deprecated = deprecated_attr(def.deprecated.as_ref());
+    let mut variant_defs = TokenStream::new();
+    let mut to_int = TokenStream::new();
+    let mut from_int = TokenStream::new();
+    let mut values = Vec::with_capacity(variants.len());
     for v in variants {
-        let variant = &v.name;
+        let variant = ident(&v.name);
         // Suffixed, as the generated code has always spelled these values.
-        let value = format!("{}i64", v.value);
-        doc_comment(&mut variant_defs, v.docs.as_deref(), &format!("`{}`", v.value));
-        code!(variant_defs, "{}{variant},", deprecated_attr(v.deprecated.as_ref()));
-        code!(to_int, "{name}::{variant} => {value},");
-        code!(from_int, "{value} => {name}::{variant},");
-        if !values.is_empty() {
-            values.push_str(", ");
-        }
-        values.push_str(&value);
+        let value = Literal::i64_suffixed(v.value);
+        let docs = doc_attrs(v.docs.as_deref(), &format!("`{}`", v.value));
+        let deprecated = deprecated_attr(v.deprecated.as_ref());
+        variant_defs.extend(quote! { #docs #deprecated #variant, });
+        to_int.extend(quote! { #name::#variant => #value, });
+        from_int.extend(quote! { #value => #name::#variant, });
+        values.push(value);
     }
-    doc_comment(out, def.docs.as_deref(), &format!("The `{name}` enum of the service model."));
-    code!(
-        out,
-        "{deprecated}
+    quote! {
+        #docs
+        #deprecated
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
-        pub enum {name} {{
-            {variant_defs}
+        pub enum #name {
+            #variant_defs
             /// A value this version of the crate does not know, kept as it came over the wire.
             Unknown(i64),
-        }}
+        }
 
-        impl {name} {{
+        impl #name {
             /// The wire value.
-            pub fn as_i64(&self) -> i64 {{
-                match self {{
-                    {to_int}
-                    {name}::Unknown(value) => *value,
-                }}
-            }}
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    #to_int
+                    #name::Unknown(value) => *value,
+                }
+            }
 
             /// Every value the model defines, in model order.
-            pub const fn values() -> &'static [i64] {{
-                &[{values}]
-            }}
+            pub const fn values() -> &'static [i64] {
+                &[#(#values),*]
+            }
 
             /// Whether this is a value the model does not define.
-            pub fn is_unknown(&self) -> bool {{
-                matches!(self, {name}::Unknown(_))
-            }}
-        }}
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, #name::Unknown(_))
+            }
+        }
 
-        impl ::std::convert::From<i64> for {name} {{
-            fn from(value: i64) -> Self {{
-                match value {{
-                    {from_int}
-                    other => {name}::Unknown(other),
-                }}
-            }}
-        }}",
-        deprecated = deprecated_attr(def.deprecated.as_ref()),
-    );
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #from_int
+                    other => #name::Unknown(other),
+                }
+            }
+        }
+    }
 }
 
-fn union(out: &mut String, def: &TypeDef, fields: &[Field]) {
-    let name = &def.name;
+fn union(def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.docs.as_deref(), &format!("The `{}` union of the service model.", def.name));
+    let deprecated = deprecated_attr(def.deprecated.as_ref());
     let sensitive = fields.iter().any(|f| contains_sensitive_ty(&f.ty));
-    doc_comment(out, def.docs.as_deref(), &format!("The `{name}` union of the service model."));
+    let variants = fields.iter().map(|f| {
+        let variant = ident(&f.rust_name);
+        let docs = doc_attrs(f.docs.as_deref(), &format!("The `{}` member.", f.member_name));
+        let deprecated = deprecated_attr(f.deprecated.as_ref());
+        let payload = payload(f, boxed_type(f));
+        quote! { #docs #deprecated #variant #payload, }
+    });
+    let derive_debug = if sensitive { TokenStream::new() } else { quote!(Debug,) };
+    let debug = if sensitive { redacted_union_debug(def, fields) } else { TokenStream::new() };
     // Variants mirror the wire shape; boxing the large ones would only make the type harder to use,
     // hence the `allow`.
-    code!(
-        out,
-        "{deprecated}
-        #[derive({derive_debug}Clone, PartialEq)]
+    quote! {
+        #docs
+        #deprecated
+        #[derive(#derive_debug Clone, PartialEq)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
-        pub enum {name} {{",
-        deprecated = deprecated_attr(def.deprecated.as_ref()),
-        derive_debug = if sensitive { "" } else { "Debug, " },
-    );
-    for f in fields {
-        doc_comment(out, f.docs.as_deref(), &format!("The `{}` member.", f.member_name));
-        code!(
-            out,
-            "{deprecated}
-            {variant}{payload},",
-            deprecated = deprecated_attr(f.deprecated.as_ref()),
-            variant = f.rust_name,
-            payload = payload(f, &boxed_type(f)),
-        );
-    }
-    code!(
-        out,
-        "   /// A member this version of the crate does not know; holds its wire name.
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the crate does not know; holds its wire name.
             ///
             /// Received values are kept; sending one fails validation.
             Unknown(::std::string::String),
-        }}"
-    );
-    if !sensitive {
-        return;
+        }
+
+        #debug
     }
-    let label = crate::naming::unraw(name);
-    code!(
-        out,
-        "impl ::std::fmt::Debug for {name} {{
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
-                match self {{"
-    );
-    for f in fields {
-        let variant = crate::naming::unraw(&f.rust_name);
+}
+
+/// `Debug` for a union with a sensitive member: the variant's name, never its value.
+fn redacted_union_debug(def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&def.name);
+    let label = crate::naming::unraw(&def.name);
+    let arms = fields.iter().map(|f| {
+        let variant = ident(&f.rust_name);
+        let unraw = crate::naming::unraw(&f.rust_name);
         let text = match f.ty.kind {
-            TyKind::Unit => str_lit(&format!("{label}::{variant}")),
-            _ => str_lit(&format!("{label}::{variant}(*** Sensitive Data Redacted ***)")),
+            TyKind::Unit => format!("{label}::{unraw}"),
+            _ => format!("{label}::{unraw}(*** Sensitive Data Redacted ***)"),
         };
-        code!(
-            out,
-            "{name}::{variant}{payload} => f.write_str({text}),",
-            variant = f.rust_name,
-            payload = payload(f, "_")
-        );
+        let payload = payload(f, quote!(_));
+        quote! { #name::#variant #payload => f.write_str(#text), }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#arms)*
+                    #name::Unknown(member) => f.debug_tuple("Unknown").field(member).finish(),
+                }
+            }
+        }
     }
-    code!(
-        out,
-        "           {name}::Unknown(member) => f.debug_tuple(\"Unknown\").field(member).finish(),
-                }}
-            }}
-        }}"
-    );
 }

@@ -3,6 +3,7 @@
 //!
 //! Every crate the generator emits carries the same copy, so these APIs are deliberate and tested
 //! on their own.
+
 pub mod client;
 pub mod credentials;
 pub mod datetime;

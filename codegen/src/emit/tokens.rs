@@ -1,0 +1,256 @@
+//! The Rust syntax pieces every emitter builds with: identifiers, literals, the Rust types of IR
+//! types, and doc and deprecation attributes. An emitter needing another such piece adds it here.
+//!
+//! Everything is a `proc_macro2` token (never text), so it drops into `quote!` as `#piece`; the file
+//! is printed by [`super::format`].
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Field, Presence, Service, Ty, TyKind};
+use crate::model::Deprecated;
+
+/// An identifier from a name the naming module produced (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `prefix` followed by a name, as one identifier (`ser_` + `failure_details`); a raw name loses its `r#`.
+pub fn prefixed(prefix: &str, name: &str) -> Ident {
+    format_ident!("{prefix}{}", crate::naming::unraw(name))
+}
+
+/// A string literal.
+pub fn lit_str(value: &str) -> Literal {
+    Literal::string(value)
+}
+
+/// An unsuffixed float literal: `1.5`, and `2.0` rather than `2` (which would read as an integer).
+pub fn lit_float(value: f64) -> Literal {
+    Literal::f64_unsuffixed(value)
+}
+
+/// `#[doc = "..."]`, one attribute per line of model documentation (Markdown in the IR), so each
+/// prints as a `///` line; `fallback` when there is none.
+pub fn doc_attrs(docs: Option<&str>, fallback: &str) -> TokenStream {
+    doc_lines(docs.unwrap_or(fallback))
+}
+
+/// `#[doc = "..."]` lines for text that is already Markdown.
+pub fn doc_lines(text: &str) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    for line in text.lines() {
+        let line = spaced(line);
+        tokens.extend(quote!(#[doc = #line]));
+    }
+    tokens
+}
+
+/// `#[doc = "..."]` lines for text whose lines already start with the space that follows `///` (or are empty).
+pub fn doc_block(text: &str) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    for line in text.lines() {
+        tokens.extend(quote!(#[doc = #line]));
+    }
+    tokens
+}
+
+/// `#![doc = "..."]` lines (module and crate documentation, printed as `//!`) for Markdown text.
+pub fn inner_doc_lines(text: &str) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    for line in text.lines() {
+        let line = spaced(line);
+        tokens.extend(quote!(#![doc = #line]));
+    }
+    tokens
+}
+
+/// A one-line doc attribute for text the emitter composes (`A builder for [`Foo`].`).
+pub fn doc(text: &str) -> TokenStream {
+    let line = spaced(text);
+    quote!(#[doc = #line])
+}
+
+/// A doc line as it follows `///`: one space before the text, nothing on an empty line.
+fn spaced(line: &str) -> String {
+    if line.is_empty() {
+        String::new()
+    } else {
+        let mut spaced = String::with_capacity(line.len() + 1);
+        spaced.push(' ');
+        spaced.push_str(line);
+        spaced
+    }
+}
+
+/// `#[deprecated(note = "...")]` when the model deprecates the item; nothing otherwise.
+pub fn deprecated_attr(deprecated: Option<&Deprecated>) -> TokenStream {
+    match deprecated {
+        None => TokenStream::new(),
+        Some(d) => {
+            let note = match (&d.message, &d.since) {
+                (Some(m), Some(s)) => format!("{m} (since {s})"),
+                (Some(m), None) => m.clone(),
+                (None, Some(s)) => format!("deprecated since {s}"),
+                (None, None) => "deprecated by the service model".to_string(),
+            };
+            quote!(#[deprecated(note = #note)])
+        }
+    }
+}
+
+/// `#![allow(deprecated)]` for a generated module when the model deprecates something: the crate's own
+/// code still has to build and serialize those items, while its users keep getting the warnings.
+pub fn allow_deprecated(service: &Service) -> TokenStream {
+    if service.uses_deprecated() {
+        quote!(#![allow(deprecated)])
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// The Rust type of a value (without `Option`/`Box` for presence), with fully qualified paths so a
+/// model type named `Option` or `String` cannot shadow the standard one.
+pub fn rust_type(ty: &Ty) -> TokenStream {
+    match &ty.kind {
+        TyKind::String => quote!(::std::string::String),
+        TyKind::Bool => quote!(bool),
+        TyKind::Byte => quote!(i8),
+        TyKind::Short => quote!(i16),
+        TyKind::Integer => quote!(i32),
+        TyKind::Long => quote!(i64),
+        TyKind::Float => quote!(f32),
+        TyKind::Double => quote!(f64),
+        TyKind::BigInteger => quote!(crate::BigInteger),
+        TyKind::BigDecimal => quote!(crate::BigDecimal),
+        TyKind::Timestamp(_) => quote!(crate::DateTime),
+        TyKind::Blob => quote!(crate::Blob),
+        TyKind::Document => quote!(crate::Document),
+        TyKind::Unit => quote!(()),
+        TyKind::Enum(name) | TyKind::IntEnum(name) | TyKind::Structure(name) | TyKind::Union(name) => model_type(name),
+        TyKind::List { member, sparse } => {
+            let member = rust_type(member);
+            if *sparse {
+                quote!(::std::vec::Vec<::std::option::Option<#member>>)
+            } else {
+                quote!(::std::vec::Vec<#member>)
+            }
+        }
+        TyKind::Map { key, value, sparse } => {
+            let (key, value) = (rust_type(key), rust_type(value));
+            if *sparse {
+                quote!(::std::collections::BTreeMap<#key, ::std::option::Option<#value>>)
+            } else {
+                quote!(::std::collections::BTreeMap<#key, #value>)
+            }
+        }
+    }
+}
+
+/// `crate::types::Name`: the path of a type the model defines.
+pub fn model_type(name: &str) -> TokenStream {
+    let name = ident(name);
+    quote!(crate::types::#name)
+}
+
+/// The stored type of a field: boxed if recursive, in an `Option` unless present by construction.
+pub fn field_type(field: &Field) -> TokenStream {
+    let ty = boxed_type(field);
+    match field.presence {
+        Presence::Optional => quote!(::std::option::Option<#ty>),
+        Presence::Required | Presence::Default(_) => ty,
+    }
+}
+
+/// The field's value type, in a `Box` when the field breaks a recursive cycle.
+pub fn boxed_type(field: &Field) -> TokenStream {
+    let ty = rust_type(&field.ty);
+    if field.boxed {
+        quote!(::std::boxed::Box<#ty>)
+    } else {
+        ty
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Constraints;
+
+    fn ty(kind: TyKind) -> Ty {
+        Ty { kind, constraints: Constraints::default(), sensitive: false }
+    }
+
+    #[test]
+    fn raw_names_become_raw_identifiers_and_prefixes_drop_the_marker() {
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("job_id").to_string(), "job_id");
+        assert_eq!(prefixed("set_", "r#type").to_string(), "set_type");
+        assert_eq!(prefixed("ser_", "failure_details").to_string(), "ser_failure_details");
+    }
+
+    #[test]
+    fn string_literals_escape_what_a_rust_string_cannot_hold_as_is() {
+        let cases = [
+            ("plain", r#""plain""#),
+            ("quote \" and \\ backslash", r#""quote \" and \\ backslash""#),
+            ("it's", r#""it's""#),
+            ("tab\tnew\nline", r#""tab\tnew\nline""#),
+            ("\0", r#""\0""#),
+            // `\0` before a digit would read as an octal escape.
+            ("\x001", r#""\x001""#),
+            ("{}", r#""{}""#),
+        ];
+        for (value, literal) in cases {
+            assert_eq!(lit_str(value).to_string(), literal, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn float_literals_always_read_as_floats() {
+        assert_eq!(lit_float(2.0).to_string(), "2.0");
+        assert_eq!(lit_float(0.5).to_string(), "0.5");
+    }
+
+    #[test]
+    fn doc_lines_are_one_attribute_per_line_with_the_space_rustdoc_expects() {
+        let tokens = doc_lines("First.\n\nSecond.");
+        assert_eq!(tokens.to_string(), quote!(#[doc = " First."] #[doc = ""] #[doc = " Second."]).to_string());
+        assert_eq!(doc_block(" a\n b").to_string(), quote!(#[doc = " a"] #[doc = " b"]).to_string());
+        assert_eq!(inner_doc_lines("Module.").to_string(), quote!(#![doc = " Module."]).to_string());
+        assert_eq!(doc_attrs(None, "Fallback.").to_string(), quote!(#[doc = " Fallback."]).to_string());
+    }
+
+    #[test]
+    fn deprecation_notes_say_what_the_model_says() {
+        let deprecated = |message: Option<&str>, since: Option<&str>| {
+            deprecated_attr(Some(&Deprecated { message: message.map(Into::into), since: since.map(Into::into) }))
+                .to_string()
+        };
+        assert_eq!(
+            deprecated(Some("Use B"), Some("2020")),
+            quote!(#[deprecated(note = "Use B (since 2020)")]).to_string()
+        );
+        assert_eq!(deprecated(None, Some("2020")), quote!(#[deprecated(note = "deprecated since 2020")]).to_string());
+        assert_eq!(deprecated(None, None), quote!(#[deprecated(note = "deprecated by the service model")]).to_string());
+        assert!(deprecated_attr(None).is_empty());
+    }
+
+    #[test]
+    fn types_are_fully_qualified_and_nest() {
+        let map = ty(TyKind::Map {
+            key: Box::new(ty(TyKind::String)),
+            value: Box::new(ty(TyKind::List { member: Box::new(ty(TyKind::Structure("Job".into()))), sparse: true })),
+            sparse: false,
+        });
+        assert_eq!(
+            rust_type(&map).to_string(),
+            quote!(::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::option::Option<crate::types::Job>>>)
+                .to_string()
+        );
+        assert_eq!(rust_type(&ty(TyKind::Unit)).to_string(), "()");
+    }
+}
