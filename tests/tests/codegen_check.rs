@@ -1,5 +1,6 @@
-//! The generator end to end, in process: `generated/` matches the model, output does not depend on
-//! incidental ordering, a model edit reaches the generated code, and a broken model changes nothing.
+//! The generator end to end, in process: `generated/` matches the model and is prettyplease's output,
+//! output does not depend on incidental ordering, a model edit reaches the generated code, and a
+//! broken model changes nothing.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,47 @@ fn generated_crate_is_up_to_date() {
             list.join("\n")
         );
     }
+}
+
+/// The lines of Rust source that carry code or docs: blank lines and plain `//` comments left out.
+fn code_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|line| {
+            let line = line.trim_start();
+            !line.is_empty() && (!line.starts_with("//") || line.starts_with("///") || line.starts_with("//!"))
+        })
+        .collect()
+}
+
+/// No formatter of the project's own touches the output: every generated Rust file in `generated/`
+/// (the hand-written runtime modules and examples it copies aside) is exactly what prettyplease prints
+/// for it, apart from the blank lines between items and the `//` header line.
+#[test]
+fn generated_rust_files_are_what_prettyplease_prints() {
+    let dir = tests::workspace_root().join("generated");
+    let mut checked = 0;
+    for (path, bytes) in read_tree(&dir) {
+        let path = path.replace('\\', "/");
+        let copied =
+            (path.starts_with("src/runtime/") && path != "src/runtime/mod.rs") || path.starts_with("examples/");
+        if !path.ends_with(".rs") || copied {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+        let printed = prettyplease::unparse(&file);
+        let (ours, theirs) = (code_lines(&text), code_lines(&printed));
+        if let Some(index) = (0..ours.len().max(theirs.len())).find(|&i| ours.get(i) != theirs.get(i)) {
+            panic!(
+                "generated/{path} is not what prettyplease prints: at code line {}, the file has {:?} where prettyplease has {:?}",
+                index + 1,
+                ours.get(index),
+                theirs.get(index)
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} generated Rust files were found in {}", dir.display());
 }
 
 #[test]

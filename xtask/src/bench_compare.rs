@@ -42,7 +42,7 @@ struct Build {
 }
 
 fn compare(args: &Args) -> Result<String, String> {
-    let root = super::workspace_root();
+    let root = super::workspace_root()?;
     let dir = root.join("xtask").join("bench-compare");
     let manifest = dir.join("Cargo.toml");
 

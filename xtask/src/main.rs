@@ -28,9 +28,9 @@ struct CodegenArgs {
     /// Don't write: exit non-zero with a diff if the output is not what the model generates.
     #[arg(long)]
     check: bool,
-    /// The settings file.
-    #[arg(long, default_value = "model/codegen.toml")]
-    config: PathBuf,
+    /// The settings file [default: model/codegen.toml in the workspace].
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// The Smithy JSON AST model.
     #[arg(long)]
     model: Option<PathBuf>,
@@ -60,8 +60,35 @@ struct Config {
     examples: Option<PathBuf>,
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+/// The workspace this run works on, found when it runs.
+///
+/// Never the path the binary was built from: with a shared `CARGO_TARGET_DIR`, one build of xtask
+/// serves every clone of the repository. `cargo xtask` runs through `cargo run`, which sets
+/// `CARGO_MANIFEST_DIR` (and `CARGO_PKG_NAME`) for this clone's `xtask/`; a binary started some other
+/// way looks up from the current directory for the workspace whose members include `xtask`.
+fn workspace_root() -> Result<PathBuf, String> {
+    let started_by_cargo = std::env::var_os("CARGO_PKG_NAME").is_some_and(|name| name == env!("CARGO_PKG_NAME"));
+    if let (true, Some(manifest_dir)) = (started_by_cargo, std::env::var_os("CARGO_MANIFEST_DIR")) {
+        if let Some(root) = Path::new(&manifest_dir).parent() {
+            return Ok(root.to_path_buf());
+        }
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    cwd.ancestors()
+        .find(|dir| is_this_workspace(dir))
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("{} is not inside the workspace: run `cargo xtask` from the repository", cwd.display()))
+}
+
+/// Whether `dir` holds a `Cargo.toml` whose `[workspace]` lists `xtask` as a member.
+fn is_this_workspace(dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { return false };
+    let Ok(manifest) = text.parse::<toml::Table>() else { return false };
+    manifest
+        .get("workspace")
+        .and_then(|workspace| workspace.get("members"))
+        .and_then(toml::Value::as_array)
+        .is_some_and(|members| members.iter().any(|member| member.as_str() == Some("xtask")))
 }
 
 fn main() -> ExitCode {
@@ -84,13 +111,18 @@ fn shown(path: &Path, root: &Path) -> String {
 }
 
 fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
-    let root = workspace_root();
+    let root = workspace_root()?;
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let config_path = cwd.join(&args.config);
+    // Paths on the command line are the caller's, relative to where they ran the command; the default
+    // settings file and the paths inside it belong to the workspace.
+    let config_path = match &args.config {
+        Some(path) => cwd.join(path),
+        None => root.join("model").join("codegen.toml"),
+    };
     let config: Config = if config_path.exists() {
         let text = std::fs::read_to_string(&config_path).map_err(|e| format!("{}: {e}", config_path.display()))?;
         toml::from_str(&text).map_err(|e| format!("{}: {e}", shown(&config_path, &root)))?
-    } else if args.config.as_os_str() == "model/codegen.toml" && args.model.is_some() {
+    } else if args.config.is_none() && args.model.is_some() {
         Config::default()
     } else {
         return Err(format!("{}: settings file not found", config_path.display()));
