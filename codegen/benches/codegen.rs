@@ -1,4 +1,4 @@
-//! Criterion benches of the generator's in-memory pipeline (load, lower, emit, lay out; nothing
+//! Criterion benches of the generator's in-memory pipeline (load, lower, emit, format; nothing
 //! written): the project's model with the operations `model/codegen.toml` selects, and every
 //! real model in `SMITHY_MODELS_DIR`, generated whole.
 //!

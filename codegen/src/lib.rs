@@ -3,7 +3,7 @@
 //! The pipeline has four visible stages, one module each:
 //! [`model`] (load and check the JSON AST) -> [`ir`] (the closure of the chosen operations, named,
 //! sorted and analysed) -> [`emit`] (one emitter per concern, building tokens with `quote` that `syn`
-//! and `prettyplease` turn into formatted files) -> [`write`] (all-or-nothing output, or a check
+//! and `prettyplease` turn into formatted files) -> [`write`](mod@write) (all-or-nothing output, or a check
 //! against what is on disk).
 
 pub mod docs;

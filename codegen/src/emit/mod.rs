@@ -1,7 +1,8 @@
 //! Stage 3, emit and format: turns the IR into the generated crate's files, one emitter per concern.
 //!
-//! Each Rust emitter builds its file as tokens with `quote` (the pieces they share are in [`tokens`]);
-//! [`format`] parses them with `syn` and prints them with `prettyplease`.
+//! Each Rust emitter builds its file as tokens with `quote` (the syntax pieces they share, and the place
+//! to add new ones, are in `tokens.rs`); `format` parses the tokens with `syn` and prints them with
+//! `prettyplease`, the one place the output's layout is decided.
 
 mod cargo;
 mod cli;
@@ -11,7 +12,7 @@ mod de;
 mod errors;
 mod lib_rs;
 mod ser;
-pub mod tokens;
+pub(crate) mod tokens;
 mod types;
 mod validate;
 
@@ -200,7 +201,7 @@ fn runtime_mod(service: &Service) -> TokenStream {
 /// items, and consecutive `mod name;` declarations, stay together, as people write them.
 ///
 /// This is the only place the output's layout is decided; nothing edits the printed text.
-pub fn format(tokens: TokenStream) -> syn::Result<String> {
+pub(crate) fn format(tokens: TokenStream) -> syn::Result<String> {
     let mut file: syn::File = syn::parse2(tokens)?;
     let items = std::mem::take(&mut file.items);
     let mut out = if file.attrs.is_empty() { String::new() } else { prettyplease::unparse(&file) };
@@ -267,13 +268,13 @@ mod tests {
 
     #[test]
     fn format_of_a_file_without_inner_attributes_starts_with_its_first_item() {
-        assert_eq!(format(quote!(fn f() {})).expect("valid tokens"), "fn f() {}\n");
+        assert_eq!(format(quote! { fn f() {} }).expect("valid tokens"), "fn f() {}\n");
         assert_eq!(format(quote!()).expect("valid tokens"), "");
     }
 
     #[test]
     fn tokens_that_are_not_a_file_are_an_error() {
-        assert!(format(quote!(fn f() -> {})).is_err());
-        assert!(format(quote!(let x = 1;)).is_err());
+        assert!(format(quote! { fn f() -> {} }).is_err());
+        assert!(format(quote! { let x = 1; }).is_err());
     }
 }
