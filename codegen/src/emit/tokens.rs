@@ -253,4 +253,29 @@ mod tests {
         );
         assert_eq!(rust_type(&ty(TyKind::Unit)).to_string(), "()");
     }
+
+    #[test]
+    fn field_types_box_recursive_members_and_wrap_optional_ones() {
+        let field = |presence: Presence, boxed: bool| Field {
+            member_name: "next".into(),
+            wire_name: "next".into(),
+            rust_name: "next".into(),
+            ty: ty(TyKind::Structure("Node".into())),
+            presence,
+            boxed,
+            docs: None,
+            summary: None,
+            deprecated: None,
+            idempotency_token: false,
+        };
+        assert_eq!(
+            field_type(&field(Presence::Optional, true)).to_string(),
+            quote!(::std::option::Option<::std::boxed::Box<crate::types::Node>>).to_string()
+        );
+        assert_eq!(field_type(&field(Presence::Required, false)).to_string(), quote!(crate::types::Node).to_string());
+        assert_eq!(
+            boxed_type(&field(Presence::Optional, true)).to_string(),
+            quote!(::std::boxed::Box<crate::types::Node>).to_string()
+        );
+    }
 }
