@@ -16,6 +16,10 @@ pub(crate) mod tokens;
 mod types;
 mod validate;
 
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
 use proc_macro2::TokenStream;
 
 use crate::ir::Service;
@@ -88,17 +92,18 @@ const CLI_RUNTIME: &[RuntimeModule] = &[
 /// Builds one generated Rust file's tokens, which [`format`] then prints.
 type Emitter = fn(&Service) -> TokenStream;
 
-/// Every generated Rust file and its emitter, largest first so the longest job starts first.
+/// Every generated Rust file and its emitter, costliest first (as measured on whole real models), so
+/// the long jobs start first and the short ones fill in at the end.
 const RUST_FILES: &[(&str, Emitter)] = &[
-    ("src/types.rs", types::emit),
-    ("src/cli.rs", cli::emit),
     ("src/types/builders.rs", types::emit_builders),
+    ("src/cli.rs", cli::emit),
     ("src/de.rs", de::emit),
     ("src/validate.rs", validate::emit),
-    ("src/error.rs", errors::emit),
+    ("src/types.rs", types::emit),
     ("src/ser.rs", ser::emit),
-    ("src/client.rs", client::emit),
+    ("src/error.rs", errors::emit),
     ("src/client/fluent.rs", client::emit_fluent),
+    ("src/client.rs", client::emit),
     ("src/lib.rs", lib_rs::emit),
     ("src/runtime/mod.rs", runtime_mod),
     ("src/main.rs", cli::emit_main),
@@ -116,32 +121,37 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
     let header = header(model_file);
     let mut files = Vec::new();
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo::emit(service, &header) });
-    // Emitting and formatting dominate the run time and the files are independent, so each file is
-    // built on its own thread (token streams are not `Send`, so each thread makes its own and returns
-    // text).
-    let rust_files: Vec<Result<GeneratedFile, EmitError>> = std::thread::scope(|scope| {
-        let jobs: Vec<_> = RUST_FILES
-            .iter()
-            .map(|&(path, emitter)| {
-                let header = &header;
-                let build = move || {
-                    let contents = format(emitter(service))
-                        .map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
-                    Ok(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") })
-                };
-                // Named after its file, so a panic message (and a profile) says which emitter it was.
-                (path, std::thread::Builder::new().name(path.to_string()).spawn_scoped(scope, build))
+    // Emitting and formatting dominate the run time and the files are independent, so one worker per
+    // core takes the next file off the list until none is left. Token streams are not `Send`: a file
+    // is built and printed on one worker, which hands back only its text.
+    let next = AtomicUsize::new(0);
+    let slots: Vec<OnceLock<Result<GeneratedFile, EmitError>>> = RUST_FILES.iter().map(|_| OnceLock::new()).collect();
+    let work = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&(path, emitter)) = RUST_FILES.get(index) else { break };
+        let built = std::panic::catch_unwind(AssertUnwindSafe(|| format(emitter(service))));
+        let failed = |message: String| EmitError { path: path.to_string(), message };
+        let _ = slots[index].set(match built {
+            Ok(Ok(contents)) => Ok(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") }),
+            Ok(Err(e)) => Err(failed(e.to_string())),
+            Err(_) => Err(failed("the emitter panicked".to_string())),
+        });
+    };
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(RUST_FILES.len());
+    std::thread::scope(|scope| {
+        // This thread works too, so a helper that cannot start only leaves it more to do.
+        for _ in 1..workers {
+            let _ = std::thread::Builder::new().spawn_scoped(scope, work);
+        }
+        work();
+    });
+    let rust_files = slots.into_iter().zip(RUST_FILES).map(|(slot, &(path, _))| {
+        slot.into_inner().unwrap_or_else(|| {
+            Err(EmitError {
+                path: path.to_string(),
+                message: "no worker built this file (a worker thread stopped)".to_string(),
             })
-            .collect();
-        jobs.into_iter()
-            .map(|(path, spawned)| {
-                let failed = |message: String| EmitError { path: path.to_string(), message };
-                match spawned {
-                    Ok(handle) => handle.join().unwrap_or_else(|_| Err(failed("the emitter panicked".to_string()))),
-                    Err(e) => Err(failed(format!("cannot start a thread: {e}"))),
-                }
-            })
-            .collect()
+        })
     });
     for file in rust_files {
         files.push(file?);
