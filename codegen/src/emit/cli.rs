@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::common::{helper_fn, named_in, reachable};
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
+use super::RustFile;
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::naming;
 
@@ -35,18 +36,19 @@ const RESERVED_OPTIONS: &[&str] = &[
 const MAX_DEPTH: usize = 6;
 
 /// `src/main.rs`: the binary, a one-line call into the library's `cli` module.
-pub fn emit_main(service: &Service) -> TokenStream {
+pub fn emit_main(service: &Service) -> RustFile {
     let doc = inner_doc_lines(&format!(
         "The `{}` command-line tool (built with `--features cli`); see the library's `cli` module.",
         service.crate_name
     ));
     let krate = ident(&service.crate_name.replace('-', "_"));
-    quote! {
-        #doc
+    let mut file = RustFile::new(doc);
+    file.push(quote! {
         fn main() -> ::std::process::ExitCode {
             ::#krate::cli::main()
         }
-    }
+    });
+    file
 }
 
 /// One command-line option for a top-level input member.
@@ -123,7 +125,7 @@ fn uses_source(ty: &Ty) -> bool {
 }
 
 /// The whole `cli` module.
-pub fn emit(service: &Service) -> TokenStream {
+pub fn emit(service: &Service) -> RustFile {
     let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
     let needed = reachable(service, inputs.iter().cloned());
     // `read_` functions are needed for the types that appear inside another type.
@@ -184,36 +186,14 @@ pub fn emit(service: &Service) -> TokenStream {
         service.operations.iter().map(|op| format!("`{}`", naming::kebab(&op.name))).collect::<Vec<_>>().join(", ")
     ));
 
-    let mut items = TokenStream::new();
-    for op in &service.operations {
-        items.extend(command_fn(service, op));
-    }
-    for op in &service.operations {
-        items.extend(run_fn(service, op));
-    }
-    for def in &service.types {
-        if !needed.contains(&def.name) {
-            continue;
-        }
-        match &def.kind {
-            TypeDefKind::Structure(s) => {
-                items.extend(fill_fn(&def.name, &s.fields));
-                if nested.contains(&def.name) {
-                    items.extend(read_structure_fn(&def.name, &s.fields));
-                }
-            }
-            TypeDefKind::Union(fields) => items.extend(read_union_fn(&def.name, fields)),
-            TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
-        }
-    }
-
     // The CLI exposes every member the model has, deprecated or not; and readers are generated
     // uniformly: every member read is a closure, even a plain function call. Hence the `allow`s.
-    quote! {
+    let mut file = RustFile::new(quote! {
         #module_doc
         #![allow(deprecated)]
         #![allow(clippy::redundant_closure)]
-
+    });
+    file.push(quote! {
         use crate::runtime::cli_app::{Failure, Outcome, Skeleton};
         use crate::runtime::cli_input::{InputError, Source};
 
@@ -243,9 +223,29 @@ pub fn emit(service: &Service) -> TokenStream {
                 #(#subcommands)*;
             crate::runtime::cli_app::with_global_options(command)
         }
-
-        #items
+    });
+    for op in &service.operations {
+        file.push(command_fn(service, op));
     }
+    for op in &service.operations {
+        file.push(run_fn(service, op));
+    }
+    for def in &service.types {
+        if !needed.contains(&def.name) {
+            continue;
+        }
+        match &def.kind {
+            TypeDefKind::Structure(s) => {
+                file.push(fill_fn(&def.name, &s.fields));
+                if nested.contains(&def.name) {
+                    file.push(read_structure_fn(&def.name, &s.fields));
+                }
+            }
+            TypeDefKind::Union(fields) => file.push(read_union_fn(&def.name, fields)),
+            TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
+        }
+    }
+    file
 }
 
 /// The subcommand for one operation: its help and an option per input member.

@@ -5,11 +5,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::tokens::{deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, prefixed, rust_type};
+use super::RustFile;
 use crate::ir::{Field, Operation, Presence, Service, TyKind};
 use crate::naming::unraw;
 
 /// The whole `client` module.
-pub fn emit(service: &Service) -> TokenStream {
+pub fn emit(service: &Service) -> RustFile {
     let endpoint_prefix = &service.endpoint_prefix;
     let signing_name = &service.signing_name;
     let target_prefix = &service.target_prefix;
@@ -24,8 +25,10 @@ pub fn emit(service: &Service) -> TokenStream {
         client_example(service)
     );
     let client_doc = doc_block(&client_doc);
-    quote! {
+    let mut file = RustFile::new(quote! {
         //! The client: configuration, one async method per operation, and fluent builders.
+    });
+    file.push(quote! {
         pub use crate::runtime::client::{Config, ValidationMode};
         pub use crate::runtime::credentials::{Credentials, ProvideCredentials};
         pub use crate::runtime::http::HttpClient;
@@ -74,15 +77,17 @@ pub fn emit(service: &Service) -> TokenStream {
         }
 
         pub mod fluent;
-    }
+    });
+    file
 }
 
 /// The `client::fluent` module: the builder each operation method returns.
-pub fn emit_fluent(service: &Service) -> TokenStream {
-    let fluent = service.operations.iter().map(|op| fluent_builder(service, op));
-    quote! {
-        //! Fluent builders returned by the [`Client`](super::Client)'s operation methods.
-        #(#fluent)*
+pub fn emit_fluent(service: &Service) -> RustFile {
+    RustFile {
+        attrs: quote! {
+            //! Fluent builders returned by the [`Client`](super::Client)'s operation methods.
+        },
+        items: service.operations.iter().map(|op| fluent_builder(service, op)).collect(),
     }
 }
 

@@ -10,11 +10,12 @@ use quote::{quote, ToTokens};
 use super::common::{helper_fn, reachable};
 use super::tokens::{allow_deprecated, boxed_type, doc, ident, prefixed};
 use super::types::fill_default;
+use super::RustFile;
 use crate::ir::{Field, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::model::TimestampFormat;
 
 /// The whole `de` module.
-pub fn emit(service: &Service) -> TokenStream {
+pub fn emit(service: &Service) -> RustFile {
     let mut roots: Vec<String> = service.operations.iter().map(|op| op.output.clone()).collect();
     roots.extend(service.operations.iter().flat_map(|op| op.errors.iter().cloned()));
     let needed = reachable(service, roots);
@@ -138,11 +139,13 @@ pub fn emit(service: &Service) -> TokenStream {
     let allow_deprecated = allow_deprecated(service);
     // Every structure is read with the same `match` over its keys, even when it has one member, hence
     // the `allow`.
-    quote! {
-        //! awsJson response deserializers.
-        #allow_deprecated
-        #![allow(clippy::single_match)]
-        #(#fns)*
+    RustFile {
+        attrs: quote! {
+            //! awsJson response deserializers.
+            #allow_deprecated
+            #![allow(clippy::single_match)]
+        },
+        items: fns,
     }
 }
 

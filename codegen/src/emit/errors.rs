@@ -5,20 +5,25 @@ use quote::{format_ident, quote};
 
 use super::common::fn_suffix;
 use super::tokens::{allow_deprecated, doc, doc_attrs, ident};
+use super::RustFile;
 use crate::ir::{Operation, Service, TypeDefKind};
 
 /// The whole `error` module.
-pub fn emit(service: &Service) -> TokenStream {
-    let enums = service.operations.iter().map(|op| operation_error(service, op));
+pub fn emit(service: &Service) -> RustFile {
     let allow_deprecated = allow_deprecated(service);
-    quote! {
+    let mut file = RustFile::new(quote! {
         //! Errors: one enum per operation, plus what every call can fail with.
         #allow_deprecated
+    });
+    file.push(quote! {
         pub use crate::runtime::error::{ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError, UnhandledError};
         pub use crate::runtime::json::DeserializeError;
         pub use crate::runtime::validate::{LengthUnit, ValidationError, Violation, ViolationKind};
-        #(#enums)*
+    });
+    for op in &service.operations {
+        file.push(operation_error(service, op));
     }
+    file
 }
 
 fn operation_error(service: &Service, op: &Operation) -> TokenStream {

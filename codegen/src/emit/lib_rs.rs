@@ -4,10 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::inner_doc_lines;
+use super::RustFile;
 use crate::ir::Service;
 
 /// The crate root.
-pub fn emit(service: &Service) -> TokenStream {
+pub fn emit(service: &Service) -> RustFile {
     let title = service.title.clone().unwrap_or_else(|| service.sdk_id.clone());
     let mut text = format!(
         "A client for {title} (API version {}), generated from the service's Smithy model.\n\n\
@@ -50,11 +51,13 @@ pub fn emit(service: &Service) -> TokenStream {
             pub type Document = ::serde_json::Value;
         }
     });
-    // Every module is printed by the generator (prettyplease); rustfmt would only reflow them.
-    quote! {
+    let mut file = RustFile::new(quote! {
         #crate_docs
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
+    });
+    // Every module is printed by the generator (prettyplease); rustfmt would only reflow them.
+    file.push(quote! {
         #[rustfmt::skip]
         #client_allow
         pub mod client;
@@ -75,5 +78,6 @@ pub fn emit(service: &Service) -> TokenStream {
         mod validate;
         #(#reexports)*
         #document
-    }
+    });
+    file
 }

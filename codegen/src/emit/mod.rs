@@ -89,8 +89,31 @@ const CLI_RUNTIME: &[RuntimeModule] = &[
     runtime("cli_shorthand", include_str!("../../runtime/cli_shorthand.rs")),
 ];
 
-/// Builds one generated Rust file's tokens, which [`format`] then prints.
-type Emitter = fn(&Service) -> TokenStream;
+/// One generated Rust file as an emitter builds it, for [`format`] to print.
+pub(crate) struct RustFile {
+    /// The file's inner attributes: module documentation (`//!`, as `#![doc]`) and lint levels.
+    pub attrs: TokenStream,
+    /// The file's items in order, in chunks of one or a few related items (a struct and its impls).
+    /// Each chunk is parsed on its own, so the parser works on a small buffer that stays in cache.
+    pub items: Vec<TokenStream>,
+}
+
+impl RustFile {
+    /// A file with these inner attributes and no items yet.
+    pub fn new(attrs: TokenStream) -> Self {
+        RustFile { attrs, items: Vec::new() }
+    }
+
+    /// Appends a chunk of items (empty tokens add nothing).
+    pub fn push(&mut self, items: TokenStream) {
+        if !items.is_empty() {
+            self.items.push(items);
+        }
+    }
+}
+
+/// Builds one generated Rust file, which [`format`] then prints.
+type Emitter = fn(&Service) -> RustFile;
 
 /// Every generated Rust file and its emitter, costliest first (as measured on whole real models), so
 /// the long jobs start first and the short ones fill in at the end.
@@ -193,40 +216,54 @@ fn runtime_modules(service: &Service) -> Vec<&'static RuntimeModule> {
     modules
 }
 
-fn runtime_mod(service: &Service) -> TokenStream {
+fn runtime_mod(service: &Service) -> RustFile {
     let names = runtime_modules(service).into_iter().map(|m| tokens::ident(m.name));
     let cli_names = CLI_RUNTIME.iter().map(|m| tokens::ident(m.name));
-    quote::quote! {
+    let mut file = RustFile::new(quote::quote! {
         //! Hand-written support code the generated modules call: JSON, validation, signing, transport, retries.
         //!
         //! Every crate the generator emits carries the same copy, so these APIs are deliberate and tested
         //! on their own.
+    });
+    file.push(quote::quote! {
         #(pub mod #names;)*
         #(#[cfg(feature = "cli")] pub mod #cli_names;)*
-    }
+    });
+    file
 }
 
-/// Prints one generated Rust file with prettyplease: the tokens parsed as a file, its inner attributes,
-/// then each item, with one blank line between items (prettyplease prints none). Consecutive `use`
-/// items, and consecutive `mod name;` declarations, stay together, as people write them.
+/// Prints one generated Rust file with prettyplease: its inner attributes, then each item, with one
+/// blank line between items (prettyplease prints none). Consecutive `use` items, and consecutive
+/// `mod name;` declarations, stay together, as people write them. Each chunk of tokens is parsed as a
+/// `syn::File` and printed item by item.
 ///
 /// This is the only place the output's layout is decided; nothing edits the printed text.
-pub(crate) fn format(tokens: TokenStream) -> syn::Result<String> {
-    let mut file: syn::File = syn::parse2(tokens)?;
-    let items = std::mem::take(&mut file.items);
-    let mut out = if file.attrs.is_empty() { String::new() } else { prettyplease::unparse(&file) };
-    // From here on `file` carries one item at a time.
-    file.attrs.clear();
-    let mut previous = None;
-    for item in items {
-        let group = ItemGroup::of(&item);
-        if !out.is_empty() && (group.is_none() || group != previous) {
-            out.push('\n');
+pub(crate) fn format(rust: RustFile) -> syn::Result<String> {
+    let mut out = String::new();
+    if !rust.attrs.is_empty() {
+        let attrs: syn::File = syn::parse2(rust.attrs)?;
+        if let Some(item) = attrs.items.first() {
+            return Err(syn::Error::new_spanned(item, "an item among the file's inner attributes"));
         }
-        previous = group;
-        file.items.push(item);
-        out.push_str(&prettyplease::unparse(&file));
-        file.items.clear();
+        out = prettyplease::unparse(&attrs);
+    }
+    let mut previous = None;
+    for chunk in rust.items {
+        let mut file: syn::File = syn::parse2(chunk)?;
+        if let Some(attr) = file.attrs.first() {
+            return Err(syn::Error::new_spanned(attr, "an inner attribute among the file's items"));
+        }
+        // `file` now carries one item at a time to the printer.
+        for item in std::mem::take(&mut file.items) {
+            let group = ItemGroup::of(&item);
+            if !out.is_empty() && (group.is_none() || group != previous) {
+                out.push('\n');
+            }
+            previous = group;
+            file.items.push(item);
+            out.push_str(&prettyplease::unparse(&file));
+            file.items.clear();
+        }
     }
     Ok(out)
 }
@@ -250,27 +287,33 @@ impl ItemGroup {
 
 #[cfg(test)]
 mod tests {
+    use proc_macro2::TokenStream;
     use quote::quote;
 
-    use super::format;
+    use super::{format, RustFile};
+
+    fn file(attrs: TokenStream, items: Vec<TokenStream>) -> RustFile {
+        RustFile { attrs, items }
+    }
 
     #[test]
     fn format_prints_items_with_one_blank_line_between_them() {
-        let tokens = quote! {
+        let attrs = quote! {
             //! Module docs.
             #![allow(deprecated)]
-            use a::B;
-            use c::D;
-            #[doc = " A struct."]
-            pub struct S { x: i32 }
-            impl S { fn f(&self) -> i32 { self.x } }
-            mod one;
-            #[cfg(test)]
-            mod two;
-            pub mod inline {}
         };
+        let items = vec![
+            quote! { use a::B; use c::D; },
+            quote! {
+                #[doc = " A struct."]
+                pub struct S { x: i32 }
+                impl S { fn f(&self) -> i32 { self.x } }
+            },
+            quote! { mod one; },
+            quote! { #[cfg(test)] mod two; pub mod inline {} },
+        ];
         assert_eq!(
-            format(tokens).expect("valid tokens"),
+            format(file(attrs, items)).expect("valid tokens"),
             "//! Module docs.\n#![allow(deprecated)]\n\nuse a::B;\nuse c::D;\n\n/// A struct.\npub struct S {\n    x: i32,\n}\n\n\
              impl S {\n    fn f(&self) -> i32 {\n        self.x\n    }\n}\n\nmod one;\n#[cfg(test)]\nmod two;\n\npub mod inline {}\n"
         );
@@ -278,13 +321,16 @@ mod tests {
 
     #[test]
     fn format_of_a_file_without_inner_attributes_starts_with_its_first_item() {
-        assert_eq!(format(quote! { fn f() {} }).expect("valid tokens"), "fn f() {}\n");
-        assert_eq!(format(quote!()).expect("valid tokens"), "");
+        assert_eq!(format(file(quote!(), vec![quote! { fn f() {} }])).expect("valid tokens"), "fn f() {}\n");
+        assert_eq!(format(file(quote!(), Vec::new())).expect("valid tokens"), "");
     }
 
     #[test]
     fn tokens_that_are_not_a_file_are_an_error() {
-        assert!(format(quote! { fn f() -> {} }).is_err());
-        assert!(format(quote! { let x = 1; }).is_err());
+        assert!(format(file(quote!(), vec![quote! { fn f() -> {} }])).is_err());
+        assert!(format(file(quote!(), vec![quote! { let x = 1; }])).is_err());
+        // Inner attributes go in `attrs`, items in `items`; mixed up, they would print in the wrong place.
+        assert!(format(file(quote! { fn f() {} }, Vec::new())).is_err());
+        assert!(format(file(quote!(), vec![quote! { #![allow(dead_code)] fn f() {} }])).is_err());
     }
 }

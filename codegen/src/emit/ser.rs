@@ -5,11 +5,12 @@ use quote::quote;
 
 use super::common::{helper_fn, payload, reachable};
 use super::tokens::{allow_deprecated, doc, ident, lit_float, prefixed};
+use super::RustFile;
 use crate::ir::{DefaultValue, Field, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::model::TimestampFormat;
 
 /// The whole `ser` module.
-pub fn emit(service: &Service) -> TokenStream {
+pub fn emit(service: &Service) -> RustFile {
     let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
     let needed = reachable(service, inputs.iter().cloned());
     // The command-line tool (feature `cli`) also prints outputs; what only it needs is compiled only with it.
@@ -110,10 +111,12 @@ pub fn emit(service: &Service) -> TokenStream {
         }
     }
     let allow_deprecated = allow_deprecated(service);
-    quote! {
-        //! awsJson request serializers: wire member names, absent optional members left out.
-        #allow_deprecated
-        #(#fns)*
+    RustFile {
+        attrs: quote! {
+            //! awsJson request serializers: wire member names, absent optional members left out.
+            #allow_deprecated
+        },
+        items: fns,
     }
 }
 

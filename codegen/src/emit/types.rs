@@ -8,47 +8,46 @@ use super::common::{contains_sensitive_ty, payload};
 use super::tokens::{
     allow_deprecated, boxed_type, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str, rust_type,
 };
+use super::RustFile;
 use crate::ir::{
     DefaultValue, EnumVariant, Field, IntEnumVariant, Presence, Service, Structure, TyKind, TypeDef, TypeDefKind,
 };
 
 /// The whole `types` module.
-pub fn emit(service: &Service) -> TokenStream {
-    let mut items = TokenStream::new();
+pub fn emit(service: &Service) -> RustFile {
+    let allow_deprecated = allow_deprecated(service);
+    let mut file = RustFile::new(quote! {
+        //! Shapes of the service model: structures, enums, unions, and their builders.
+        #allow_deprecated
+    });
     for def in &service.types {
         match &def.kind {
             TypeDefKind::Structure(s) => {
-                items.extend(structure(def, s));
+                file.push(structure(def, s));
                 if s.error.is_some() {
-                    items.extend(error_impls(def, s));
+                    file.push(error_impls(def, s));
                 }
             }
-            TypeDefKind::Enum(variants) => items.extend(string_enum(def, variants)),
-            TypeDefKind::IntEnum(variants) => items.extend(int_enum(def, variants)),
-            TypeDefKind::Union(fields) => items.extend(union(def, fields)),
+            TypeDefKind::Enum(variants) => file.push(string_enum(def, variants)),
+            TypeDefKind::IntEnum(variants) => file.push(int_enum(def, variants)),
+            TypeDefKind::Union(fields) => file.push(union(def, fields)),
         }
     }
-    let allow_deprecated = allow_deprecated(service);
-    quote! {
-        //! Shapes of the service model: structures, enums, unions, and their builders.
-        #allow_deprecated
-        #items
-        pub mod builders;
-    }
+    file.push(quote! { pub mod builders; });
+    file
 }
 
 /// The `types::builders` module: a builder per structure.
-pub fn emit_builders(service: &Service) -> TokenStream {
-    let mut items = TokenStream::new();
+pub fn emit_builders(service: &Service) -> RustFile {
+    let mut file = RustFile::new(quote! {
+        //! Builders for the structures in [`crate::types`].
+    });
     for def in &service.types {
         if let TypeDefKind::Structure(s) = &def.kind {
-            items.extend(builder(def, s));
+            file.push(builder(def, s));
         }
     }
-    quote! {
-        //! Builders for the structures in [`crate::types`].
-        #items
-    }
+    file
 }
 
 fn structure(def: &TypeDef, s: &Structure) -> TokenStream {

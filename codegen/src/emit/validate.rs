@@ -5,11 +5,21 @@ use quote::quote;
 
 use super::common::payload;
 use super::tokens::{allow_deprecated, doc, ident, lit_float};
+use super::RustFile;
 use crate::ir::{Constraints, Field, PatternConst, Presence, Service, Ty, TyKind, TypeDefKind};
 
 /// The whole `validate` module.
-pub fn emit(service: &Service) -> TokenStream {
-    let mut impls = Vec::new();
+pub fn emit(service: &Service) -> RustFile {
+    let allow_deprecated = allow_deprecated(service);
+    let mut file = RustFile::new(quote! {
+        //! Constraint checks for every shape: required members, lengths, ranges, patterns and enum values.
+        //!
+        //! The client runs them before sending; call [`Validate::validate`](crate::Validate::validate) to run them yourself.
+        #allow_deprecated
+    });
+    for pattern in &service.patterns {
+        file.push(pattern_static(pattern));
+    }
     for def in &service.types {
         let name = ident(&def.name);
         let body = match &def.kind {
@@ -59,7 +69,7 @@ pub fn emit(service: &Service) -> TokenStream {
                 }
             },
         };
-        impls.push(quote! {
+        file.push(quote! {
             impl crate::runtime::validate::Validate for crate::types::#name {
                 fn validate_at(&self, at: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
                     #body
@@ -67,16 +77,7 @@ pub fn emit(service: &Service) -> TokenStream {
             }
         });
     }
-    let patterns = service.patterns.iter().map(pattern_static);
-    let allow_deprecated = allow_deprecated(service);
-    quote! {
-        //! Constraint checks for every shape: required members, lengths, ranges, patterns and enum values.
-        //!
-        //! The client runs them before sending; call [`Validate::validate`](crate::Validate::validate) to run them yourself.
-        #allow_deprecated
-        #(#patterns)*
-        #(#impls)*
-    }
+    file
 }
 
 /// The compiled form of one distinct `@pattern`.
