@@ -66,6 +66,8 @@ pub struct Service {
 /// generates everything else.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// The model file.
+    pub file: String,
     /// The shape whose trait it is (`com.amazonaws.acm#DomainNameString`).
     pub shape: String,
     /// The JSON path of the trait in the model file.
@@ -76,7 +78,7 @@ pub struct Warning {
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "at {}: {}", self.location, self.message)
+        write!(f, "{}: at {}: {}", self.file, self.location, self.message)
     }
 }
 
@@ -1009,6 +1011,7 @@ impl<'m> Lowerer<'m> {
                 let message =
                     format!("pattern `{ecma}` of `{owner}` is not enforced (the service still checks it): {reason}");
                 self.warnings.entry(location.clone()).or_insert(Warning {
+                    file: self.model.file.clone(),
                     shape: owner.to_string(),
                     location,
                     message,

@@ -135,11 +135,12 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
         _ => model.clone(),
     };
     let mut generated = codegen::generate_crate(&model_arg, &selection).map_err(|e| e.to_string())?;
-    if args.strict || config.strict.unwrap_or(false) {
+    // Like the service and operations, the file's `strict` belongs to the file's model.
+    if args.strict || (!flag_model && config.strict.unwrap_or(false)) {
         generated = generated.deny_warnings().map_err(|e| e.to_string())?;
     }
     for warning in &generated.warnings {
-        eprintln!("warning: {}: {warning}", shown(&model_arg, &root));
+        eprintln!("warning: {warning}");
     }
     for skipped in &generated.skipped {
         eprintln!(
