@@ -1651,7 +1651,6 @@ mod tests {
 
     /// Patterns from AWS models that both dialects read alike (recorded from node at first, then
     /// rechecked with Java; the `\S` and `$` rows follow Java where it differs).
-
     const AWS_PATTERNS: &[(&str, &[(&str, bool)])] = &[
         (
             r".*",
@@ -2827,7 +2826,7 @@ mod tests {
 /// The runtime modules compiled with the generator's tests, so the tests they carry run here too
 /// (each engine variant once: regex-lite as written, fancy-regex's engine on its own).
 #[cfg(test)]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::wrong_self_convention)]
 #[path = "../runtime"]
 mod runtime {
     pub mod pattern;
