@@ -408,6 +408,16 @@ mod tests {
     }
 
     #[test]
+    fn response_numbers_read_back_exactly() {
+        // Without serde_json's `float_roundtrip` feature this reads back as 123456789.1234568.
+        let body = br#"{"n": 123456789.12345679, "tiny": 5e-324, "big": 1.7976931348623157e308}"#;
+        let value = parse(body).expect("valid JSON");
+        assert_eq!(float(&value["n"]).expect("a number").to_bits(), 123456789.12345679_f64.to_bits());
+        assert_eq!(float(&value["tiny"]).expect("a number"), 5e-324);
+        assert_eq!(float(&value["big"]).expect("a number"), f64::MAX);
+    }
+
+    #[test]
     fn objects_and_arrays_are_comma_separated() {
         let mut out = String::new();
         let mut object = JsonObjectWriter::new(&mut out);

@@ -1,12 +1,17 @@
 //! `@pattern` checks: each distinct pattern is compiled once, on first use, and shared.
 //!
-//! The generator translates the model's ECMA-262 patterns to Rust regex syntax ahead of time, so only
-//! the regex engine runs here. Crates whose patterns need Unicode classes use `regex`; the rest use the
-//! much lighter `regex-lite`, and the generator rewrites the import below accordingly.
+//! The generator translates the model's patterns ahead of time into the syntax of the one regex engine
+//! this crate uses, with the meaning java.util.regex gives them (the services are Java), so only the
+//! engine runs here. The `engine` module at the end is the only part that differs between crates: the
+//! `regex-lite` one below (the lean default; the generator rewrites its import to `regex` when
+//! patterns use Unicode classes), or the `fancy-regex` one from `pattern_fancy.rs` for crates whose
+//! patterns need lookaround or backreferences. A crate thus depends on exactly one engine.
+//!
+//! A value that cannot be checked here passes: a translation the engine refuses (a size limit), or
+//! fancy-regex reaching its backtrack limit. The service checks every pattern again, and rejecting a
+//! valid value would keep a good request from being sent; hanging on a hostile one would be worse.
 
 use std::sync::OnceLock;
-
-use regex_lite::Regex;
 
 use super::validate::{Path, Violation, ViolationKind};
 
@@ -15,24 +20,24 @@ use super::validate::{Path, Violation, ViolationKind};
 pub struct Pattern {
     ecma: &'static str,
     regex: &'static str,
-    compiled: OnceLock<Option<Regex>>,
+    compiled: OnceLock<Option<engine::Compiled>>,
 }
 
 impl Pattern {
-    /// A pattern as the model wrote it (`ecma`) and its translation for the regex engine.
+    /// A pattern as the model wrote it (`ecma`) and its translation for this crate's engine.
     pub const fn new(ecma: &'static str, regex: &'static str) -> Self {
         Pattern { ecma, regex, compiled: OnceLock::new() }
     }
 
-    /// Whether `value` matches (anywhere, unless the pattern is anchored).
-    ///
-    /// A translation the engine rejects matches everything rather than failing every call; the
-    /// generator's tests compile every pattern of the models it ships, so this does not happen there.
+    /// Whether `value` matches (anywhere, unless the pattern is anchored), or `None` when it cannot be
+    /// checked here.
+    pub fn matches(&self, value: &str) -> Option<bool> {
+        self.compiled.get_or_init(|| engine::Compiled::new(self.regex)).as_ref()?.matches(value)
+    }
+
+    /// Whether `value` passes: it matches, or it cannot be checked here (the service will).
     pub fn is_match(&self, value: &str) -> bool {
-        match self.compiled.get_or_init(|| Regex::new(self.regex).ok()) {
-            Some(regex) => regex.is_match(value),
-            None => true,
-        }
+        self.matches(value).unwrap_or(true)
     }
 
     /// Records a violation at `at` when `value` does not match.
@@ -43,6 +48,29 @@ impl Pattern {
     }
 }
 
+// engine: regex-lite
+/// The regex engine: finite automata, so every match finishes in time linear in the value.
+mod engine {
+    use regex_lite::Regex;
+
+    /// A compiled pattern.
+    #[derive(Debug)]
+    pub(super) struct Compiled(Regex);
+
+    impl Compiled {
+        /// Compiles a translation, or `None` when the engine refuses it (a size limit).
+        pub(super) fn new(regex: &str) -> Option<Self> {
+            Regex::new(regex).ok().map(Compiled)
+        }
+
+        /// Whether `value` matches; this engine always has an answer.
+        pub(super) fn matches(&self, value: &str) -> Option<bool> {
+            Some(self.0.is_match(value))
+        }
+    }
+}
+// end engine
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +80,7 @@ mod tests {
         static DIGITS: Pattern = Pattern::new("[0-9]+", "[0-9]+");
         assert!(DIGITS.is_match("abc123"));
         assert!(!DIGITS.is_match("abc"));
+        assert_eq!(DIGITS.matches("abc"), Some(false));
     }
 
     #[test]
@@ -61,5 +90,16 @@ mod tests {
         ANCHORED.check("secret-b", &Path::Root.member("name"), &mut out);
         let text = out[0].to_string();
         assert!(text.contains("name") && text.contains("^a+$") && !text.contains("secret-b"), "{text}");
+    }
+
+    #[test]
+    fn a_translation_the_engine_refuses_lets_every_value_pass() {
+        // Far beyond every engine's size limit: it cannot be checked here, so it is left to the service.
+        static HUGE: Pattern = Pattern::new("^(?:a{1000}){1000}$", "^(?:a{1000}){1000}$");
+        assert_eq!(HUGE.matches("b"), None);
+        assert!(HUGE.is_match("b"));
+        let mut out = Vec::new();
+        HUGE.check("b", &Path::Root, &mut out);
+        assert!(out.is_empty());
     }
 }

@@ -58,6 +58,28 @@ pub struct Service {
     pub features: Features,
     /// Operations left out of a whole-service selection because they use streaming shapes, by name.
     pub skipped: Vec<SkippedOperation>,
+    /// Checks the generator left out of single shapes, sorted by location.
+    pub warnings: Vec<Warning>,
+}
+
+/// A check the generator could not build for one shape: it leaves that check to the service and
+/// generates everything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The model file.
+    pub file: String,
+    /// The shape whose trait it is (`com.amazonaws.acm#DomainNameString`).
+    pub shape: String,
+    /// The JSON path of the trait in the model file.
+    pub location: String,
+    /// What was left out and why, in words for the model's author.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: at {}: {}", self.file, self.location, self.message)
+    }
 }
 
 /// An operation the generator left out, and why.
@@ -72,10 +94,14 @@ pub struct SkippedOperation {
 /// Optional runtime pieces, so a crate only depends on what its model uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
-    /// Some member has a `@pattern` (needs a regex crate).
+    /// Some member has a `@pattern` the crate enforces (needs a regex crate).
     pub patterns: bool,
-    /// Some pattern uses Unicode property classes (needs `regex` rather than `regex-lite`).
+    /// The engine that runs every pattern of the crate: the most capable one any pattern needs.
+    pub pattern_engine: Option<pattern::Engine>,
+    /// The engine is `regex` (its patterns use Unicode property classes, none needs fancy-regex).
     pub unicode_patterns: bool,
+    /// The Unicode tables the patterns use, which the engine must be built with.
+    pub pattern_tables: pattern::UnicodeTables,
     /// Some member is a blob (needs base64).
     pub blobs: bool,
     /// Some member is an idempotency token (needs UUIDs).
@@ -255,6 +281,8 @@ pub struct Ty {
     pub constraints: Constraints,
     /// `@sensitive` on the target: values are redacted in Debug and never echoed in errors.
     pub sensitive: bool,
+    /// A `@pattern` at this level that the crate does not enforce (the service still does), and why.
+    pub unenforced_pattern: Option<UnenforcedPattern>,
 }
 
 /// The value types.
@@ -309,6 +337,15 @@ pub struct Constraints {
     pub pattern: Option<String>,
 }
 
+/// A `@pattern` left to the service because no engine the generator uses can run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnenforcedPattern {
+    /// The pattern as the model wrote it.
+    pub pattern: String,
+    /// Why it cannot be enforced here.
+    pub reason: String,
+}
+
 /// A distinct pattern the validators compile once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternConst {
@@ -316,8 +353,10 @@ pub struct PatternConst {
     pub name: String,
     /// The pattern as the model wrote it (shown in violations).
     pub ecma: String,
-    /// Its Rust regex translation.
+    /// Its translation for the crate's engine.
     pub regex: String,
+    /// The leanest engine that runs this pattern (the crate's engine may be a more capable one).
+    pub engine: pattern::Engine,
 }
 
 /// Lowers a loaded model to the IR for the selected operations.
@@ -368,14 +407,25 @@ struct Lowerer<'m> {
     model: &'m Model,
     /// Rust names for every named shape in the closure.
     names: BTreeMap<ShapeId, String>,
-    /// Patterns by ECMA source -> (const name, regex, needs_unicode).
-    patterns: BTreeMap<String, (String, String, bool)>,
+    /// Enforced patterns by their source in the model.
+    patterns: BTreeMap<String, PatternConst>,
+    /// Patterns that cannot be enforced, by their source, with the reason.
+    unenforced: BTreeMap<String, String>,
+    /// Warnings by location, so a shape reached from many members is reported once.
+    warnings: BTreeMap<String, Warning>,
     features: Features,
 }
 
 impl<'m> Lowerer<'m> {
     fn new(model: &'m Model) -> Self {
-        Lowerer { model, names: BTreeMap::new(), patterns: BTreeMap::new(), features: Features::default() }
+        Lowerer {
+            model,
+            names: BTreeMap::new(),
+            patterns: BTreeMap::new(),
+            unenforced: BTreeMap::new(),
+            warnings: BTreeMap::new(),
+            features: Features::default(),
+        }
     }
 
     fn error(&self, location: impl Into<String>, message: impl Into<String>) -> IrError {
@@ -694,16 +744,10 @@ impl<'m> Lowerer<'m> {
         }
         types.sort_by(|a, b| a.name.cmp(&b.name));
 
-        let mut patterns: Vec<PatternConst> = self
-            .patterns
-            .iter()
-            .map(|(ecma, (name, regex, _))| PatternConst {
-                name: name.clone(),
-                ecma: ecma.clone(),
-                regex: regex.clone(),
-            })
-            .collect();
+        let mut patterns: Vec<PatternConst> = self.patterns.values().cloned().collect();
         patterns.sort_by(|a, b| a.name.cmp(&b.name));
+        self.features.unicode_patterns = self.features.pattern_engine == Some(pattern::Engine::Regex);
+        let warnings = std::mem::take(&mut self.warnings).into_values().collect();
 
         Ok(Service {
             crate_name: selection.crate_name.clone(),
@@ -731,6 +775,7 @@ impl<'m> Lowerer<'m> {
             patterns,
             features: self.features,
             skipped,
+            warnings,
         })
     }
 
@@ -769,7 +814,12 @@ impl<'m> Lowerer<'m> {
         for member in members {
             let target = self.shape(&member.target);
             let ty = if is_union && member.target.as_str() == "smithy.api#Unit" {
-                Ty { kind: TyKind::Unit, constraints: Constraints::default(), sensitive: false }
+                Ty {
+                    kind: TyKind::Unit,
+                    constraints: Constraints::default(),
+                    sensitive: false,
+                    unenforced_pattern: None,
+                }
             } else {
                 self.ty(&member.target, &member.traits, &member.json_path)?
             };
@@ -923,39 +973,71 @@ impl<'m> Lowerer<'m> {
         } else {
             None
         };
-        let pattern = match (&kind, pattern) {
+        let (pattern, unenforced_pattern) = match (&kind, pattern) {
             (TyKind::String, Some(ecma)) => {
                 // Point at whichever traits object holds the pattern: the member's own, else the target's.
                 let at =
                     if member_traits.pattern.is_some() { format!("{path}.traits") } else { traits.json_path.clone() };
-                Some(self.pattern_const(&ecma, target_id, &at)?)
+                match self.pattern_const(&ecma, target_id, &at) {
+                    Ok(name) => (Some(name), None),
+                    Err(reason) => (None, Some(UnenforcedPattern { pattern: ecma, reason })),
+                }
             }
-            _ => None,
+            _ => (None, None),
         };
         Ok(Ty {
             kind,
             constraints: Constraints { length, range, pattern },
             sensitive: traits.sensitive || member_traits.sensitive,
+            unenforced_pattern,
         })
     }
 
-    fn pattern_const(&mut self, ecma: &str, owner: &ShapeId, path: &str) -> Result<String, IrError> {
-        if let Some((name, _, _)) = self.patterns.get(ecma) {
-            return Ok(name.clone());
+    /// The constant that enforces `ecma`, or why it cannot be enforced (recorded as a warning at
+    /// `path`, the traits object holding it, and never an error: the service still checks it).
+    fn pattern_const(&mut self, ecma: &str, owner: &ShapeId, path: &str) -> Result<String, String> {
+        if let Some(known) = self.patterns.get(ecma) {
+            return Ok(known.name.clone());
         }
-        let translated = pattern::translate(ecma).map_err(|e| {
-            self.error(format!("{path}.\"smithy.api#pattern\""), format!("pattern `{ecma}` of `{owner}`: {e}"))
-        })?;
+        let translated = match self.unenforced.get(ecma) {
+            Some(reason) => Err(reason.clone()),
+            None => pattern::translate(ecma).map_err(|e| e.to_string()),
+        };
+        let translated = match translated {
+            Ok(translated) => translated,
+            Err(reason) => {
+                self.unenforced.insert(ecma.to_string(), reason.clone());
+                let location = format!("{path}.\"smithy.api#pattern\"");
+                let message =
+                    format!("pattern `{ecma}` of `{owner}` is not enforced (the service still checks it): {reason}");
+                self.warnings.entry(location.clone()).or_insert(Warning {
+                    file: self.model.file.clone(),
+                    shape: owner.to_string(),
+                    location,
+                    message,
+                });
+                return Err(reason);
+            }
+        };
         self.features.patterns = true;
-        self.features.unicode_patterns |= translated.needs_unicode;
+        self.features.pattern_engine = self.features.pattern_engine.max(Some(translated.engine));
+        self.features.pattern_tables = self.features.pattern_tables.union(translated.unicode);
         let base = format!("{}_PATTERN", naming::screaming(owner.name()));
         let mut name = base.clone();
         let mut n = 2;
-        while self.patterns.values().any(|(existing, _, _)| *existing == name) {
+        while self.patterns.values().any(|existing| existing.name == name) {
             name = format!("{base}_{n}");
             n += 1;
         }
-        self.patterns.insert(ecma.to_string(), (name.clone(), translated.regex, translated.needs_unicode));
+        self.patterns.insert(
+            ecma.to_string(),
+            PatternConst {
+                name: name.clone(),
+                ecma: ecma.to_string(),
+                regex: translated.regex,
+                engine: translated.engine,
+            },
+        );
         Ok(name)
     }
 

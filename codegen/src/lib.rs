@@ -29,6 +29,8 @@ pub enum Error {
     Model(ir::IrError),
     /// An emitter failed (a bug in the generator).
     Emit(emit::EmitError),
+    /// Strict mode: the generator would have left checks out of these shapes.
+    Strict(Vec<ir::Warning>),
 }
 
 impl fmt::Display for Error {
@@ -37,6 +39,15 @@ impl fmt::Display for Error {
             Error::Load(e) => e.fmt(f),
             Error::Model(e) => e.fmt(f),
             Error::Emit(e) => e.fmt(f),
+            Error::Strict(warnings) => {
+                let shapes: std::collections::BTreeSet<&str> = warnings.iter().map(|w| w.shape.as_str()).collect();
+                let shapes: Vec<&str> = shapes.into_iter().collect();
+                write!(f, "strict mode: checks the crate cannot enforce in {}", shapes.join(", "))?;
+                for warning in warnings {
+                    write!(f, "\n  {warning}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -50,6 +61,19 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// Operations of a whole-service selection that were left out (they use streaming shapes), by name.
     pub skipped: Vec<ir::SkippedOperation>,
+    /// Checks left out of single shapes (such as a `@pattern` no engine can run), by location.
+    pub warnings: Vec<ir::Warning>,
+}
+
+impl Generated {
+    /// The crate, unless the generator left a check out of some shape (the `strict` setting).
+    pub fn deny_warnings(self) -> Result<Generated, Error> {
+        if self.warnings.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Strict(self.warnings))
+        }
+    }
 }
 
 /// Generates the crate for `selection` from the model file at `model_path`.
@@ -77,5 +101,5 @@ fn generate_from_model(model: &model::Model, selection: &Selection) -> Result<Ge
     // Generated files name the model by file name only, so output does not depend on where it lives.
     let file_name = Path::new(&model.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let files = emit::emit(&service, &file_name).map_err(Error::Emit)?;
-    Ok(Generated { files, skipped: service.skipped })
+    Ok(Generated { files, skipped: service.skipped, warnings: service.warnings })
 }

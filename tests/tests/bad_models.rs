@@ -95,11 +95,6 @@ const CASES: &[Case] = &[
         "does not fit the member's type",
     ),
     case(
-        "pattern_lookahead.json",
-        r#"shapes."com.example#Code".traits."smithy.api#pattern""#,
-        "pattern `^(?=x)[a-z]+$`",
-    ),
-    case(
         "enum_integer_value.json",
         r#"shapes."com.example#Color".members.RED.traits."smithy.api#enumValue""#,
         "string enums need string values",
@@ -266,6 +261,28 @@ fn streaming_shapes_outside_the_selection_are_not_an_error() {
     assert!(err.to_string().contains("smithy.api#streaming"), "{err}");
 }
 
+/// A pattern no engine can run is not the end of the service: that one check is left to the
+/// service, with one warning naming the shape, and everything else is generated (lookahead included).
+#[test]
+fn an_unenforceable_pattern_is_a_warning_and_the_rest_generates() {
+    let model = workspace_root().join("tests/models/patterns/unenforceable.json");
+    let generated = codegen::generate_crate(&model, &selection()).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(generated.warnings.len(), 1, "one warning for the shape, however many members use it: {warnings:?}");
+    let warning = &generated.warnings[0];
+    assert_eq!(warning.shape, "com.example#Greek");
+    assert_eq!(warning.location, r#"shapes."com.example#Greek".traits."smithy.api#pattern""#);
+    for needed in ["^\\p{InGreek}+$", "not enforced", "the service still checks it", "blocks are not supported"] {
+        assert!(warning.message.contains(needed), "{:?} does not say {needed:?}", warning.message);
+    }
+    let validate = generated.files.iter().find(|f| f.path == "src/validate.rs").expect("a validate module");
+    assert!(validate.contents.contains("^(?=x)[a-z]+$"), "the lookahead pattern is enforced");
+    assert!(!validate.contents.contains("InGreek"), "the unenforceable pattern is not compiled");
+    // Strict mode turns the warning into an error that names the shape.
+    let strict = generated.deny_warnings().expect_err("strict mode refuses the crate").to_string();
+    assert!(strict.contains("com.example#Greek") && strict.contains("blocks are not supported"), "{strict}");
+}
+
 // ---- The real `cargo xtask codegen` binary, end to end. ----
 
 /// Builds xtask once and returns its executable, so each run's stderr holds only the tool's own output.
@@ -369,4 +386,33 @@ fn truncated_real_model_leaves_the_generated_crate_untouched() {
     let column = kept.len() - kept.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     assert_clean_failure(&output, "codepipeline.json", &format!("line {line}, column {column}"), "EOF while parsing");
     assert_eq!(read_tree(&out), before, "the truncated model changed the output directory");
+}
+
+/// `--strict` (or `strict = true` in the settings) refuses the crate and writes nothing; without it
+/// the run succeeds and prints the warning.
+#[test]
+fn xtask_strict_refuses_unenforceable_patterns_and_otherwise_warns() {
+    let model = workspace_root().join("tests/models/patterns/unenforceable.json");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let strict = Command::new(xtask())
+        .args(["codegen", "--strict", "--model"])
+        .arg(&model)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(workspace_root())
+        .output()
+        .expect("run xtask");
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert_eq!(strict.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: strict mode: ") && stderr.contains("com.example#Greek"), "{stderr}");
+    assert!(!out.exists(), "strict mode wrote output");
+
+    let lenient = run_codegen(&model, &out);
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    assert!(lenient.status.success(), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("unenforceable.json") && warnings[0].contains("com.example#Greek"), "{stderr}");
+    assert!(out.join("src/validate.rs").is_file());
 }

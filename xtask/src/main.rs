@@ -46,6 +46,9 @@ struct CodegenArgs {
     /// The generated crate's package name.
     #[arg(long)]
     crate_name: Option<String>,
+    /// Fail instead of warning when a check cannot be generated (such as a `@pattern` no engine runs).
+    #[arg(long)]
+    strict: bool,
 }
 
 /// The checked-in settings file.
@@ -58,6 +61,7 @@ struct Config {
     crate_name: Option<String>,
     out: Option<PathBuf>,
     examples: Option<PathBuf>,
+    strict: Option<bool>,
 }
 
 /// The workspace this run works on, found when it runs.
@@ -162,7 +166,14 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
         Ok(relative) if std::env::set_current_dir(&root).is_ok() => relative.to_path_buf(),
         _ => model.clone(),
     };
-    let generated = codegen::generate_crate(&model_arg, &selection).map_err(|e| e.to_string())?;
+    let mut generated = codegen::generate_crate(&model_arg, &selection).map_err(|e| e.to_string())?;
+    // Like the service and operations, the file's `strict` belongs to the file's model.
+    if args.strict || (!flag_model && config.strict.unwrap_or(false)) {
+        generated = generated.deny_warnings().map_err(|e| e.to_string())?;
+    }
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
     for skipped in &generated.skipped {
         eprintln!(
             "warning: skipped operation `{}`: it uses `{}`, a streaming shape, which is not supported",

@@ -1,6 +1,7 @@
 //! Emits the generated crate's `Cargo.toml`: only the dependencies its model needs.
 
 use crate::ir::Service;
+use crate::pattern::{Engine, UnicodeTables};
 
 /// The manifest text.
 pub fn emit(service: &Service, header: &str) -> String {
@@ -13,7 +14,8 @@ pub fn emit(service: &Service, header: &str) -> String {
         r#"fastrand = "2""#.to_string(),
         r#"hmac = "0.13""#.to_string(),
         r#"http = "1""#.to_string(),
-        r#"serde_json = "1""#.to_string(),
+        // float_roundtrip: a response number reads back as the exact f64 the service wrote.
+        r#"serde_json = { version = "1", features = ["float_roundtrip"] }"#.to_string(),
         r#"sha2 = { version = "0.11", default-features = false }"#.to_string(),
         r#"hyper = { version = "1", default-features = false, features = ["client", "http1"], optional = true }"#.to_string(),
         r#"hyper-util = { version = "0.1.10", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }"#.to_string(),
@@ -22,12 +24,8 @@ pub fn emit(service: &Service, header: &str) -> String {
         r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#.to_string(),
         r#"tokio = { version = "1", default-features = false, features = ["time"] }"#.to_string(),
     ];
-    if service.features.patterns {
-        deps.push(if service.features.unicode_patterns {
-            r#"regex = { version = "1", default-features = false, features = ["std", "unicode-gencat", "unicode-perl"] }"#.to_string()
-        } else {
-            r#"regex-lite = "0.1""#.to_string()
-        });
+    if let Some(engine) = service.features.pattern_engine {
+        deps.push(pattern_engine(engine, service.features.pattern_tables));
     }
     if service.features.blobs {
         deps.push(r#"base64 = { version = "0.23", default-features = false, features = ["std"] }"#.to_string());
@@ -71,4 +69,29 @@ tokio = {{ version = "1", default-features = false, features = ["rt", "rt-multi-
         name = service.crate_name,
         deps = deps.join("\n"),
     )
+}
+
+/// The dependency line of the regex engine that runs the crate's patterns, with only the Unicode
+/// tables they use.
+fn pattern_engine(engine: Engine, tables: UnicodeTables) -> String {
+    let mut unicode = Vec::new();
+    if tables.general_categories {
+        unicode.push(r#""unicode-gencat""#);
+    }
+    if tables.binary_properties {
+        unicode.push(r#""unicode-bool""#);
+    }
+    match engine {
+        Engine::RegexLite => r#"regex-lite = "0.1""#.to_string(),
+        Engine::Regex => format!(
+            r#"regex = {{ version = "1", default-features = false, features = ["std", {}, "unicode-perl"] }}"#,
+            unicode.join(", ")
+        ),
+        // fancy-regex hands whatever needs no backtracking to `regex-automata`, whose Unicode tables
+        // come all at once with its `unicode` feature.
+        Engine::FancyRegex => format!(
+            r#"fancy-regex = {{ version = "0.20", default-features = false, features = ["std", "variable-lookbehinds"{}] }}"#,
+            if tables.any() { r#", "unicode""# } else { "" }
+        ),
+    }
 }
