@@ -304,7 +304,8 @@ impl RuleSet {
         Parser::default().rule_set(document)
     }
 
-    /// The parameters the rule set declares, in the rule set's order.
+    /// The parameters the rule set declares: in the rule set's order when serde_json keeps object order
+    /// (its `preserve_order` feature), else by name.
     pub fn parameters(&self) -> &[Parameter] {
         &self.parameters
     }
@@ -891,7 +892,9 @@ impl Parser {
             Json::Object(body) if body.contains_key("fn") => self.call(body, at),
             Json::Object(body) if body.contains_key("ref") => {
                 let ref_at = At::Key(at, "ref");
-                let Some(name) = body["ref"].as_str() else { return fail(&ref_at, "expected a string") };
+                let Some(name) = body.get("ref").and_then(Json::as_str) else {
+                    return fail(&ref_at, "expected a string");
+                };
                 let (reference, ty) = self.reference(name, &ref_at)?;
                 Ok((Expr::Ref(reference), ty))
             }
@@ -907,7 +910,7 @@ impl Parser {
 
     fn call(&mut self, body: &Map<String, Json>, at: &At<'_>) -> Parsed<(Expr, Type)> {
         let fn_at = At::Key(at, "fn");
-        let Some(name) = body["fn"].as_str() else { return fail(&fn_at, "expected a function name") };
+        let Some(name) = body.get("fn").and_then(Json::as_str) else { return fail(&fn_at, "expected a function name") };
         let argv_at = At::Key(at, "argv");
         let argv = array(required(body, "argv", at)?, &argv_at)?;
         if name == "getAttr" {
@@ -1394,14 +1397,12 @@ mod tests {
         assert_eq!(resolve(needs, &[]), Err(ResolveError::MissingParameter("Id".into())));
         assert_eq!(url(needs, &[("Id", s("abc"))]), "https://abc.example.com");
 
-        let parameters = rules.parameters();
-        assert_eq!(
-            parameters.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
-            ["Region", "UseFIPS", "UseDualStack", "Endpoint"]
-        );
-        assert_eq!(parameters[1].default, Some(ParamValue::Bool(false)));
-        assert_eq!(parameters[1].built_in.as_deref(), Some(built_in::USE_FIPS));
-        assert!(parameters[1].required && !parameters[0].required);
+        let parameter = |name: &str| rules.parameters().iter().find(|p| p.name == name).unwrap();
+        assert_eq!(rules.parameters().len(), 4);
+        assert_eq!(parameter("UseFIPS").default, Some(ParamValue::Bool(false)));
+        assert_eq!(parameter("UseFIPS").built_in.as_deref(), Some(built_in::USE_FIPS));
+        assert!(parameter("UseFIPS").required && !parameter("Region").required);
+        assert_eq!(parameter("Endpoint").param_type, ParamType::String);
     }
 
     /// One rule set per library function: the condition feeds the result into the URL or error.
