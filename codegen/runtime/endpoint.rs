@@ -25,6 +25,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value as Json};
 
@@ -341,6 +342,44 @@ impl RuleSet {
             Some(endpoint) => Ok(endpoint),
             None => Err(ResolveError::NoRuleMatched),
         }
+    }
+}
+
+/// A rule set and partition table embedded in the crate as JSON text, parsed on first use and then
+/// shared by every client of the process.
+///
+/// The generator checked the rule set with this same parser, so parsing cannot fail on the embedded
+/// copy; should it fail anyway, every resolution reports why instead of panicking.
+#[derive(Debug)]
+pub struct EmbeddedRules {
+    rules_json: &'static str,
+    partitions_json: &'static str,
+    parsed: OnceLock<Result<(RuleSet, Partitions), String>>,
+}
+
+impl EmbeddedRules {
+    /// Rules and partitions from their JSON text (usually `include_str!` of the crate's data files).
+    pub const fn new(rules_json: &'static str, partitions_json: &'static str) -> Self {
+        EmbeddedRules { rules_json, partitions_json, parsed: OnceLock::new() }
+    }
+
+    /// The parsed rule set and partition table.
+    pub fn get(&self) -> Result<(&RuleSet, &Partitions), ResolveError> {
+        let parsed = self.parsed.get_or_init(|| {
+            let rules = RuleSet::parse(self.rules_json).map_err(|e| e.to_string())?;
+            let partitions = Partitions::parse(self.partitions_json).map_err(|e| e.to_string())?;
+            Ok((rules, partitions))
+        });
+        match parsed {
+            Ok((rules, partitions)) => Ok((rules, partitions)),
+            Err(message) => Err(ResolveError::Invalid(format!("the embedded endpoint rules are broken: {message}"))),
+        }
+    }
+
+    /// Resolves the endpoint for `params`.
+    pub fn resolve(&self, params: &Params) -> Result<Endpoint, ResolveError> {
+        let (rules, partitions) = self.get()?;
+        rules.resolve(params, partitions)
     }
 }
 
@@ -1403,6 +1442,20 @@ mod tests {
         assert_eq!(parameter("UseFIPS").built_in.as_deref(), Some(built_in::USE_FIPS));
         assert!(parameter("UseFIPS").required && !parameter("Region").required);
         assert_eq!(parameter("Endpoint").param_type, ParamType::String);
+    }
+
+    #[test]
+    fn embedded_rules_parse_once_and_report_broken_data() {
+        static EMBEDDED: EmbeddedRules = EmbeddedRules::new(RULES, PARTITIONS);
+        let mut params = Params::new();
+        params.set_built_in(built_in::REGION, "us-iso-east-1");
+        assert_eq!(EMBEDDED.resolve(&params).unwrap().url(), "https://svc.us-iso-east-1.c2s.ic.gov");
+        let (first, _) = EMBEDDED.get().unwrap();
+        let (second, _) = EMBEDDED.get().unwrap();
+        assert!(std::ptr::eq(first, second), "parsed once");
+        static BROKEN: EmbeddedRules = EmbeddedRules::new("{}", PARTITIONS);
+        let error = BROKEN.resolve(&params).unwrap_err().to_string();
+        assert!(error.starts_with("the embedded endpoint rules are broken: endpoint rule set:"), "{error}");
     }
 
     /// One rule set per library function: the condition feeds the result into the URL or error.
