@@ -6,8 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
-    Bounds, EnumValue, ErrorFault, Member, Model, Protocol, Shape, ShapeId, ShapeKind, TimestampFormat, Traits,
+    Bounds, EndpointTestCase, EnumValue, ErrorFault, HostPrefixSegment, Member, Model, Protocol, Shape, ShapeId,
+    ShapeKind, TimestampFormat, Traits,
 };
+use crate::rules::endpoint::{ParamType, ParamValue};
 use crate::{naming, pattern};
 
 /// What to generate: which service, which operations, and the crate's name.
@@ -60,6 +62,79 @@ pub struct Service {
     pub skipped: Vec<SkippedOperation>,
     /// Checks the generator left out of single shapes, sorted by location.
     pub warnings: Vec<Warning>,
+    /// How the crate finds the service's endpoint.
+    pub endpoint: EndpointResolution,
+}
+
+/// Where a generated client sends its requests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointResolution {
+    /// The model has no endpoint rules: `https://{endpoint_prefix}.{region}.amazonaws.com` (`.com.cn`
+    /// in `cn-` regions), or the configured endpoint.
+    Pattern,
+    /// The model's `smithy.rules#endpointRuleSet`, evaluated by the crate's endpoint runtime.
+    Rules(EndpointRules),
+    /// The model has rules the evaluator cannot run (they need a function it does not have); the
+    /// crate falls back to [`EndpointResolution::Pattern`] and the generator says why.
+    Unsupported {
+        /// The JSON path of the unsupported part.
+        location: String,
+        /// What is not supported.
+        reason: String,
+    },
+}
+
+/// A rule set to embed, with what the emitters need to know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointRules {
+    /// The rule set as compact JSON without its documentation strings: the data the crate embeds.
+    pub rule_set_json: String,
+    /// Its parameters, in rule-set order.
+    pub parameters: Vec<EndpointParameter>,
+    /// The model's `smithy.rules#endpointTests` cases, in model order.
+    pub tests: Vec<EndpointTestCase>,
+}
+
+/// One parameter of the rule set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointParameter {
+    /// Its name (`Region`).
+    pub name: String,
+    /// Its type.
+    pub param_type: ParamType,
+    /// The built-in that supplies it (`AWS::Region`), if any.
+    pub built_in: Option<String>,
+    /// Whether resolution fails without a value.
+    pub required: bool,
+    /// Its default value.
+    pub default: Option<ParamValue>,
+    /// Whether the rule set marks it deprecated.
+    pub deprecated: bool,
+    /// Its documentation in the rule set, as written there.
+    pub docs: Option<String>,
+}
+
+/// `smithy.api#endpoint` `hostPrefix` of an operation, with its labels tied to input fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPrefix {
+    /// The template as the model writes it (`{AccountId}.`).
+    pub template: String,
+    /// The template in pieces.
+    pub parts: Vec<HostPrefixPart>,
+}
+
+/// A piece of a host prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPrefixPart {
+    /// Text sent as it is.
+    Literal(String),
+    /// The value of an `@hostLabel` member of the input, checked as a host label before sending.
+    Label {
+        /// The member name (`AccountId`).
+        member: String,
+        /// The input field holding it (`account_id`).
+        field: String,
+    },
 }
 
 /// A check the generator could not build for one shape: it leaves that check to the service and
@@ -135,6 +210,8 @@ pub struct Operation {
     pub summary: Option<String>,
     /// `@deprecated`.
     pub deprecated: Option<crate::model::Deprecated>,
+    /// `smithy.api#endpoint`: a prefix for the endpoint's host.
+    pub host_prefix: Option<HostPrefix>,
 }
 
 /// A named type of the generated crate.
@@ -242,6 +319,8 @@ pub struct Field {
     pub deprecated: Option<crate::model::Deprecated>,
     /// `@idempotencyToken`: filled with a fresh UUID when the caller leaves it out.
     pub idempotency_token: bool,
+    /// `@hostLabel`: the value also goes into the operation's host prefix.
+    pub host_label: bool,
 }
 
 /// How a field's presence is modelled.
@@ -647,6 +726,7 @@ impl<'m> Lowerer<'m> {
                     self.names[id].clone()
                 }
             };
+            let host_prefix = self.host_prefix(op, input)?;
             let input_name = io_name(input, "Input", &mut synthetic);
             let output_name = io_name(output, "Output", &mut synthetic);
             let mut errors: Vec<String> = op_errors[op_id].iter().map(|e| self.names[e].clone()).collect();
@@ -666,6 +746,7 @@ impl<'m> Lowerer<'m> {
                 docs: op.traits.documentation.clone(),
                 summary: None,
                 deprecated: op.traits.deprecated.clone(),
+                host_prefix,
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -776,7 +857,48 @@ impl<'m> Lowerer<'m> {
             features: self.features,
             skipped,
             warnings,
+            endpoint: endpoint_resolution(service),
         })
+    }
+
+    /// The operation's host prefix, each label tied to the input member it names, which must be a
+    /// required `@hostLabel` string.
+    fn host_prefix(&self, op: &Shape, input: &ShapeId) -> Result<Option<HostPrefix>, IrError> {
+        let Some(prefix) = &op.traits.host_prefix else { return Ok(None) };
+        let at = format!("{}.\"smithy.api#endpoint\".hostPrefix", op.traits.json_path);
+        let members: &[Member] = match &self.shape(input).kind {
+            ShapeKind::Structure { members } => members,
+            _ => &[],
+        };
+        let member_names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        let field_names = naming::field_names(&member_names);
+        let mut parts = Vec::with_capacity(prefix.segments.len());
+        for segment in &prefix.segments {
+            match segment {
+                HostPrefixSegment::Literal(text) => parts.push(HostPrefixPart::Literal(text.clone())),
+                HostPrefixSegment::Label(label) => {
+                    let template = &prefix.template;
+                    let Some(index) = members.iter().position(|m| &m.name == label) else {
+                        return Err(self.error(
+                            at,
+                            format!("`{{{label}}}` in `{template}` names no member of the input `{input}`"),
+                        ));
+                    };
+                    let member = &members[index];
+                    let is_string = matches!(self.shape(&member.target).kind, ShapeKind::String);
+                    if !member.traits.host_label || !member.traits.required || !is_string {
+                        return Err(self.error(
+                            at,
+                            format!(
+                                "`{{{label}}}` in `{template}` needs `{input}` member `{label}` to be a required string with @hostLabel"
+                            ),
+                        ));
+                    }
+                    parts.push(HostPrefixPart::Label { member: label.clone(), field: field_names[index].clone() });
+                }
+            }
+        }
+        Ok(Some(HostPrefix { template: prefix.template.clone(), parts }))
     }
 
     /// Gives every named shape a distinct Rust type name. Shapes of the service's own namespace keep
@@ -840,6 +962,7 @@ impl<'m> Lowerer<'m> {
                 summary: None,
                 deprecated: member.traits.deprecated.clone(),
                 idempotency_token: member.traits.idempotency_token,
+                host_label: member.traits.host_label,
             });
         }
         let member_names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
@@ -1163,6 +1286,74 @@ impl<'m> Lowerer<'m> {
     }
 }
 
+/// How the service's endpoint is found: its rule set when the evaluator can run it, else the pattern.
+fn endpoint_resolution(service: &Shape) -> EndpointResolution {
+    let Some(rule_set) = &service.traits.endpoint_rule_set else { return EndpointResolution::Pattern };
+    let rules = match &rule_set.parsed {
+        Ok(rules) => rules,
+        Err(unsupported) => {
+            let location = if unsupported.path.is_empty() {
+                rule_set.json_path.clone()
+            } else {
+                format!("{}.{}", rule_set.json_path, unsupported.path)
+            };
+            return EndpointResolution::Unsupported { location, reason: unsupported.message.clone() };
+        }
+    };
+    let documentation = |name: &str| {
+        let docs = rule_set.json.get("parameters").and_then(|p| p.get(name)).and_then(|p| p.get("documentation"));
+        docs.and_then(serde_json::Value::as_str).map(str::to_string)
+    };
+    let parameters = rules
+        .parameters()
+        .iter()
+        .map(|p| EndpointParameter {
+            name: p.name.clone(),
+            param_type: p.param_type,
+            built_in: p.built_in.clone(),
+            required: p.required,
+            default: p.default.clone(),
+            deprecated: p.deprecated,
+            docs: documentation(&p.name),
+        })
+        .collect();
+    EndpointResolution::Rules(EndpointRules {
+        rule_set_json: compact_rule_set(&rule_set.json),
+        parameters,
+        tests: service.traits.endpoint_tests.clone().unwrap_or_default(),
+    })
+}
+
+/// The rule set without the documentation of its parameters, rules and conditions (which the crate
+/// does not need), as compact JSON. Endpoint properties are left alone: they are data.
+fn compact_rule_set(rule_set: &serde_json::Value) -> String {
+    fn strip_rules(rules: &mut serde_json::Value) {
+        for rule in rules.as_array_mut().into_iter().flatten() {
+            if let Some(rule) = rule.as_object_mut() {
+                rule.shift_remove("documentation");
+                for condition in rule.get_mut("conditions").and_then(|c| c.as_array_mut()).into_iter().flatten() {
+                    if let Some(condition) = condition.as_object_mut() {
+                        condition.shift_remove("documentation");
+                    }
+                }
+                if let Some(nested) = rule.get_mut("rules") {
+                    strip_rules(nested);
+                }
+            }
+        }
+    }
+    let mut compact = rule_set.clone();
+    if let Some(parameters) = compact.get_mut("parameters").and_then(|p| p.as_object_mut()) {
+        for parameter in parameters.values_mut().filter_map(|p| p.as_object_mut()) {
+            parameter.shift_remove("documentation");
+        }
+    }
+    if let Some(rules) = compact.get_mut("rules") {
+        strip_rules(rules);
+    }
+    compact.to_string()
+}
+
 /// Whether `goal` is reachable from `start` over direct edges (only mandatory ones when asked).
 fn reaches(
     edges: &BTreeMap<ShapeId, Vec<(String, ShapeId, bool)>>,
@@ -1228,4 +1419,114 @@ impl Service {
 /// there is none or it has no text.
 fn markdown(html: Option<&str>) -> Option<String> {
     html.map(crate::docs::html_to_markdown).filter(|text| !text.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load_slice;
+    use crate::rules::endpoint::{Params, RuleSet};
+    use crate::rules::partitions::Partitions;
+
+    fn lower_text(text: &str) -> Result<Service, IrError> {
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+    }
+
+    fn model_text(traits: &str, operation_traits: &str, members: &str) -> String {
+        format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#Op"}}],
+                          "traits":{{"aws.protocols#awsJson1_1":{{}}{traits}}}}},
+                "ex#Op":{{"type":"operation","input":{{"target":"ex#In"}},"traits":{{{operation_traits}}}}},
+                "ex#In":{{"type":"structure","members":{{{members}}}}}}}}}"#
+        )
+    }
+
+    const RULES: &str = r#","smithy.rules#endpointRuleSet":{"version":"1.0",
+        "parameters":{"Region":{"type":"String","builtIn":"AWS::Region","documentation":"The region."},
+                      "UseFIPS":{"type":"Boolean","builtIn":"AWS::UseFIPS","required":true,"default":false}},
+        "rules":[{"documentation":"regional","type":"endpoint",
+                  "conditions":[{"fn":"isSet","argv":[{"ref":"Region"}],"documentation":"set"}],
+                  "endpoint":{"url":"https://svc.{Region}.example.com","properties":{"documentation":"kept"}}},
+                 {"type":"error","conditions":[],"error":"no region"}]},
+        "smithy.rules#endpointTests":{"version":"1.0","testCases":[{"params":{"Region":"us-east-1"},
+            "expect":{"endpoint":{"url":"https://svc.us-east-1.example.com"}}}]}"#;
+
+    #[test]
+    fn rule_sets_lower_to_compact_data_and_typed_parameters() {
+        let service = lower_text(&model_text(RULES, "", "")).unwrap();
+        let EndpointResolution::Rules(rules) = &service.endpoint else { panic!("{:?}", service.endpoint) };
+        assert_eq!(rules.parameters.len(), 2);
+        assert_eq!(rules.parameters[0].docs.as_deref(), Some("The region."));
+        assert_eq!(rules.parameters[1].built_in.as_deref(), Some("AWS::UseFIPS"));
+        assert_eq!(rules.parameters[1].default, Some(ParamValue::Bool(false)));
+        assert_eq!(rules.tests.len(), 1);
+        // Documentation goes; endpoint properties are data and stay, even one named `documentation`.
+        assert!(!rules.rule_set_json.contains("regional") && !rules.rule_set_json.contains("The region."));
+        assert!(!rules.rule_set_json.contains("\"set\"") && rules.rule_set_json.contains("kept"));
+        assert!(!rules.rule_set_json.contains('\n'));
+        let compact = RuleSet::parse(&rules.rule_set_json).unwrap();
+        let partitions = Partitions::parse(crate::rules::PARTITIONS_JSON).unwrap();
+        let mut params = Params::new();
+        params.set("Region", "eu-west-1");
+        assert_eq!(compact.resolve(&params, &partitions).unwrap().url(), "https://svc.eu-west-1.example.com");
+    }
+
+    #[test]
+    fn without_rules_the_plain_pattern_applies_and_unsupported_rules_say_why() {
+        assert_eq!(lower_text(&model_text("", "", "")).unwrap().endpoint, EndpointResolution::Pattern);
+        let future = RULES.replace(
+            r#"{"fn":"isSet","argv":[{"ref":"Region"}],"documentation":"set"}"#,
+            r#"{"fn":"split","argv":["a",",",0]}"#,
+        );
+        let EndpointResolution::Unsupported { location, reason } =
+            lower_text(&model_text(&future, "", "")).unwrap().endpoint
+        else {
+            panic!("expected an unsupported rule set")
+        };
+        assert_eq!(location, r#"shapes."ex#Svc".traits."smithy.rules#endpointRuleSet".rules[0].conditions[0].fn"#);
+        assert_eq!(reason, "the function `split` is not supported");
+    }
+
+    #[test]
+    fn host_prefix_labels_are_tied_to_input_fields() {
+        let members = r#""AccountId":{"target":"smithy.api#String","traits":{"smithy.api#required":{},"smithy.api#hostLabel":{}}},
+                         "Other":{"target":"smithy.api#String"}"#;
+        let service =
+            lower_text(&model_text("", r#""smithy.api#endpoint":{"hostPrefix":"{AccountId}.data-"}"#, members))
+                .unwrap();
+        let prefix = service.operations[0].host_prefix.as_ref().unwrap();
+        assert_eq!(prefix.template, "{AccountId}.data-");
+        assert_eq!(
+            prefix.parts,
+            [
+                HostPrefixPart::Label { member: "AccountId".into(), field: "account_id".into() },
+                HostPrefixPart::Literal(".data-".into()),
+            ]
+        );
+        let fields = &service.structure("In").fields;
+        assert!(fields.iter().find(|f| f.member_name == "AccountId").unwrap().host_label);
+        assert!(!fields.iter().find(|f| f.member_name == "Other").unwrap().host_label);
+
+        let unknown =
+            lower_text(&model_text("", r#""smithy.api#endpoint":{"hostPrefix":"{Nope}."}"#, members)).unwrap_err();
+        assert_eq!(unknown.location, r#"shapes."ex#Op".traits."smithy.api#endpoint".hostPrefix"#);
+        assert!(unknown.message.contains("names no member of the input `ex#In`"), "{unknown}");
+        let optional =
+            lower_text(&model_text("", r#""smithy.api#endpoint":{"hostPrefix":"{Other}."}"#, members)).unwrap_err();
+        assert!(optional.message.contains("required string with @hostLabel"), "{optional}");
+    }
+
+    #[test]
+    fn the_checked_in_model_carries_codepipeline_rules_and_tests() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/codepipeline.json");
+        let model = crate::model::load_file(&path).unwrap();
+        let service = lower(&model, &Selection { crate_name: "x".into(), ..Selection::default() }).unwrap();
+        let EndpointResolution::Rules(rules) = &service.endpoint else { panic!("{:?}", service.endpoint) };
+        let names: Vec<&str> = rules.parameters.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Region", "UseDualStack", "UseFIPS", "Endpoint"]);
+        assert_eq!(rules.tests.len(), 49);
+        assert!(service.operations.iter().all(|op| op.host_prefix.is_none()));
+    }
 }

@@ -12,6 +12,7 @@ pub mod ir;
 pub mod model;
 pub mod naming;
 pub mod pattern;
+pub mod rules;
 pub mod write;
 
 use std::fmt;

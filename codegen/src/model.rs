@@ -10,6 +10,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::rules::endpoint::{ParamValue, RuleSet, RuleSetError};
+
 /// The largest model file the loader reads; the biggest AWS models are a few megabytes.
 ///
 /// Nesting depth needs no limit of ours: serde_json refuses input nested deeper than 128 levels,
@@ -289,8 +291,92 @@ pub struct Traits {
     pub sdk_id: Option<String>,
     /// `aws.api#service` `endpointPrefix`.
     pub endpoint_prefix: Option<String>,
+    /// `smithy.rules#endpointRuleSet` on a service.
+    pub endpoint_rule_set: Option<EndpointRuleSet>,
+    /// `smithy.rules#endpointTests` on a service: its test cases.
+    pub endpoint_tests: Option<Vec<EndpointTestCase>>,
+    /// `smithy.api#endpoint` `hostPrefix` on an operation.
+    pub host_prefix: Option<HostPrefix>,
+    /// `smithy.api#hostLabel` on a member.
+    pub host_label: bool,
     /// Where the `traits` object sits in the file.
     pub json_path: String,
+}
+
+/// `smithy.rules#endpointRuleSet`: the rules that turn region, FIPS, dual-stack and a custom
+/// endpoint into the service's endpoint, as data and as parsed by the crates' own evaluator.
+#[derive(Debug, Clone)]
+pub struct EndpointRuleSet {
+    /// The trait value as the model has it.
+    pub json: Value,
+    /// The parsed rules, or (for a well-formed rule set that needs a function the evaluator does
+    /// not have) why they cannot be used; malformed rule sets are load errors instead.
+    pub parsed: Result<RuleSet, RuleSetError>,
+    /// Where the trait sits in the file.
+    pub json_path: String,
+}
+
+/// One case of `smithy.rules#endpointTests`: parameter values and the endpoint or error they give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointTestCase {
+    /// What the case is about, as the model describes it.
+    pub documentation: Option<String>,
+    /// Parameter values by name, in model order.
+    pub params: Vec<(String, ParamValue)>,
+    /// Operation calls that lead to the same parameters through built-ins and operation input.
+    pub operation_inputs: Vec<EndpointOperationInput>,
+    /// The expected outcome.
+    pub expect: EndpointExpectation,
+    /// Where the case sits in the file.
+    pub json_path: String,
+}
+
+/// An operation call of an endpoint test case (`operationInputs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointOperationInput {
+    /// The operation's name (`ListTables`).
+    pub operation_name: String,
+    /// The operation's input as JSON, keyed by member name.
+    pub operation_params: Map<String, Value>,
+    /// Built-in values by built-in name (`AWS::Region`).
+    pub built_in_params: Vec<(String, ParamValue)>,
+    /// Client configuration values by parameter name.
+    pub client_params: Vec<(String, ParamValue)>,
+}
+
+/// What an endpoint test case expects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointExpectation {
+    /// A resolved endpoint.
+    Endpoint {
+        /// The URL.
+        url: String,
+        /// Headers by name (empty when the case names none).
+        headers: BTreeMap<String, Vec<String>>,
+        /// Properties (empty when the case names none).
+        properties: Map<String, Value>,
+    },
+    /// A rule-set error with this message.
+    Error(String),
+}
+
+/// `smithy.api#endpoint` `hostPrefix`: text put in front of the endpoint's host, with `{label}`s
+/// filled from `@hostLabel` input members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPrefix {
+    /// The template as written (`{AccountId}.`).
+    pub template: String,
+    /// The template in pieces.
+    pub segments: Vec<HostPrefixSegment>,
+}
+
+/// A piece of a host prefix template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPrefixSegment {
+    /// Text sent as it is.
+    Literal(String),
+    /// `{Name}`: the value of the input member `Name`.
+    Label(String),
 }
 
 /// A JSON path being walked, rendered the way error messages show it.
@@ -324,6 +410,14 @@ impl JsonPath {
     fn index(&self, index: usize) -> Self {
         JsonPath(format!("{}[{index}]", self.0))
     }
+    /// A path inside the value at `self`, already rendered in the same notation (`rules[0].type`).
+    fn inner(&self, relative: &str) -> Self {
+        match (self.0.is_empty(), relative.is_empty()) {
+            (_, true) => self.clone(),
+            (true, false) => JsonPath(relative.to_string()),
+            (false, false) => JsonPath(format!("{}.{relative}", self.0)),
+        }
+    }
 }
 
 struct Loader<'a> {
@@ -341,6 +435,22 @@ impl Loader<'_> {
 
     fn string<'v>(&self, value: &'v Value, path: &JsonPath) -> Result<&'v str, LoadError> {
         value.as_str().ok_or_else(|| self.error(path, format!("expected a string, found {}", kind_of(value))))
+    }
+
+    fn array<'v>(&self, value: &'v Value, path: &JsonPath) -> Result<&'v [Value], LoadError> {
+        value
+            .as_array()
+            .map(Vec::as_slice)
+            .ok_or_else(|| self.error(path, format!("expected an array, found {}", kind_of(value))))
+    }
+
+    fn required_key<'v>(
+        &self,
+        body: &'v Map<String, Value>,
+        key: &str,
+        path: &JsonPath,
+    ) -> Result<&'v Value, LoadError> {
+        body.get(key).ok_or_else(|| self.error(path, format!("missing required key `{key}`")))
     }
 
     fn shape_id(&self, value: &Value, path: &JsonPath) -> Result<ShapeId, LoadError> {
@@ -523,6 +633,10 @@ impl Loader<'_> {
                         }
                     });
                 }
+                "smithy.rules#endpointRuleSet" => traits.endpoint_rule_set = Some(self.endpoint_rule_set(value, &at)?),
+                "smithy.rules#endpointTests" => traits.endpoint_tests = Some(self.endpoint_tests(value, &at)?),
+                "smithy.api#endpoint" => traits.host_prefix = Some(self.host_prefix(value, &at)?),
+                "smithy.api#hostLabel" => traits.host_label = self.annotation(value, &at)?,
                 "aws.protocols#awsJson1_0" => traits.protocols.push(Protocol::AwsJson1_0),
                 "aws.protocols#awsJson1_1" => traits.protocols.push(Protocol::AwsJson1_1),
                 "aws.protocols#restJson1"
@@ -548,6 +662,159 @@ impl Loader<'_> {
             }
         }
         Ok(traits)
+    }
+
+    /// The rule set is parsed by the evaluator the generated crates run, so a malformed one is reported
+    /// here with its path; one that only needs a function the evaluator lacks is kept, with the reason,
+    /// for the later stages to fall back on the plain endpoint pattern.
+    fn endpoint_rule_set(&self, value: &Value, path: &JsonPath) -> Result<EndpointRuleSet, LoadError> {
+        let parsed = match RuleSet::from_json(value) {
+            Ok(rules) => Ok(rules),
+            Err(unsupported) if unsupported.unsupported => Err(unsupported),
+            Err(malformed) => return Err(self.error(&path.inner(&malformed.path), malformed.message)),
+        };
+        Ok(EndpointRuleSet { json: value.clone(), parsed, json_path: path.0.clone() })
+    }
+
+    fn endpoint_tests(&self, value: &Value, path: &JsonPath) -> Result<Vec<EndpointTestCase>, LoadError> {
+        let body = self.object(value, path)?;
+        let Some(cases) = body.get("testCases") else { return Ok(Vec::new()) };
+        let cases_path = path.key("testCases");
+        let items = self.array(cases, &cases_path)?;
+        items.iter().enumerate().map(|(i, case)| self.endpoint_test_case(case, &cases_path.index(i))).collect()
+    }
+
+    fn endpoint_test_case(&self, value: &Value, path: &JsonPath) -> Result<EndpointTestCase, LoadError> {
+        let body = self.object(value, path)?;
+        let documentation = body
+            .get("documentation")
+            .map(|v| self.string(v, &path.key("documentation")).map(str::to_string))
+            .transpose()?;
+        let params = match body.get("params") {
+            None => Vec::new(),
+            Some(params) => self.endpoint_params(params, &path.key("params"))?,
+        };
+        let mut operation_inputs = Vec::new();
+        if let Some(inputs) = body.get("operationInputs") {
+            let inputs_path = path.key("operationInputs");
+            for (i, input) in self.array(inputs, &inputs_path)?.iter().enumerate() {
+                let input_path = inputs_path.index(i);
+                let input = self.object(input, &input_path)?;
+                let name = self.required_key(input, "operationName", &input_path)?;
+                let operation_params = match input.get("operationParams") {
+                    None => Map::new(),
+                    Some(v) => self.object(v, &input_path.key("operationParams"))?.clone(),
+                };
+                let named = |key: &str| match input.get(key) {
+                    None => Ok(Vec::new()),
+                    Some(v) => self.endpoint_params(v, &input_path.key(key)),
+                };
+                operation_inputs.push(EndpointOperationInput {
+                    operation_name: self.string(name, &input_path.key("operationName"))?.to_string(),
+                    operation_params,
+                    built_in_params: named("builtInParams")?,
+                    client_params: named("clientParams")?,
+                });
+            }
+        }
+        let expect_path = path.key("expect");
+        let expect = self.object(self.required_key(body, "expect", path)?, &expect_path)?;
+        let expect = match (expect.get("endpoint"), expect.get("error")) {
+            (Some(endpoint), None) => {
+                let endpoint_path = expect_path.key("endpoint");
+                let endpoint = self.object(endpoint, &endpoint_path)?;
+                let url = self.required_key(endpoint, "url", &endpoint_path)?;
+                let url = self.string(url, &endpoint_path.key("url"))?.to_string();
+                let mut headers = BTreeMap::new();
+                if let Some(map) = endpoint.get("headers") {
+                    let headers_path = endpoint_path.key("headers");
+                    for (name, values) in self.object(map, &headers_path)? {
+                        let values_path = headers_path.key(name);
+                        let values = self.array(values, &values_path)?;
+                        let values = values
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| self.string(v, &values_path.index(i)).map(str::to_string))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        headers.insert(name.clone(), values);
+                    }
+                }
+                let properties = match endpoint.get("properties") {
+                    None => Map::new(),
+                    Some(v) => self.object(v, &endpoint_path.key("properties"))?.clone(),
+                };
+                EndpointExpectation::Endpoint { url, headers, properties }
+            }
+            (None, Some(error)) => {
+                EndpointExpectation::Error(self.string(error, &expect_path.key("error"))?.to_string())
+            }
+            _ => return Err(self.error(&expect_path, "expected exactly one of `endpoint` and `error`")),
+        };
+        Ok(EndpointTestCase { documentation, params, operation_inputs, expect, json_path: path.0.clone() })
+    }
+
+    /// Endpoint parameter values by name: strings, booleans and lists of strings.
+    fn endpoint_params(&self, value: &Value, path: &JsonPath) -> Result<Vec<(String, ParamValue)>, LoadError> {
+        let mut params = Vec::new();
+        for (name, value) in self.object(value, path)? {
+            let at = path.key(name);
+            let value = match value {
+                Value::String(s) => ParamValue::String(s.clone()),
+                Value::Bool(b) => ParamValue::Bool(*b),
+                Value::Array(items) => ParamValue::StringArray(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| self.string(item, &at.index(i)).map(str::to_string))
+                        .collect::<Result<_, _>>()?,
+                ),
+                other => {
+                    let found = kind_of(other);
+                    return Err(
+                        self.error(&at, format!("expected a string, a boolean or a list of strings, found {found}"))
+                    );
+                }
+            };
+            params.push((name.clone(), value));
+        }
+        Ok(params)
+    }
+
+    /// `{"hostPrefix": "{AccountId}.data-"}`: labels are member names, the rest must be host characters.
+    fn host_prefix(&self, value: &Value, path: &JsonPath) -> Result<HostPrefix, LoadError> {
+        let body = self.object(value, path)?;
+        let template_path = path.key("hostPrefix");
+        let template = self.string(self.required_key(body, "hostPrefix", path)?, &template_path)?;
+        if template.is_empty() {
+            return Err(self.error(&template_path, "the host prefix is empty"));
+        }
+        let mut segments = Vec::new();
+        let mut rest = template;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('{') {
+                let Some((label, after)) = after.split_once('}') else {
+                    return Err(self.error(&template_path, format!("`{template}` has an unclosed `{{`")));
+                };
+                if label.is_empty() || !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                    return Err(
+                        self.error(&template_path, format!("`{{{label}}}` in `{template}` is not a member name"))
+                    );
+                }
+                segments.push(HostPrefixSegment::Label(label.to_string()));
+                rest = after;
+            } else {
+                let end = rest.find('{').unwrap_or(rest.len());
+                let literal = &rest[..end];
+                if let Some(bad) = literal.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.')) {
+                    return Err(
+                        self.error(&template_path, format!("`{bad}` in `{template}` cannot be part of a host name"))
+                    );
+                }
+                segments.push(HostPrefixSegment::Literal(literal.to_string()));
+                rest = &rest[end..];
+            }
+        }
+        Ok(HostPrefix { template: template.to_string(), segments })
     }
 
     /// Annotation traits are `{}` in the JSON AST; `true` is accepted as older tools wrote it.
@@ -737,7 +1004,9 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     }
     take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
     take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix);
+    take!(endpoint_rule_set, endpoint_tests, host_prefix);
     into.required |= from.required;
+    into.host_label |= from.host_label;
     into.client_optional |= from.client_optional;
     into.sensitive |= from.sensitive;
     into.idempotency_token |= from.idempotency_token;
@@ -1076,6 +1345,110 @@ mod tests {
         let err = load("{\"smithy\": \"2.0\",\n \"shapes\": {").unwrap_err();
         assert!(err.location.starts_with("line 2"), "{err}");
         assert!(err.to_string().starts_with("test.json: at line 2"), "{err}");
+    }
+
+    /// A service with endpoint rules and tests, and an operation with a host prefix.
+    const ENDPOINT_MODEL: &str = r#"{"smithy":"2.0","shapes":{
+        "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#Op"}],"traits":{
+            "aws.protocols#awsJson1_1":{},
+            "smithy.rules#endpointRuleSet":{"version":"1.0",
+                "parameters":{"Region":{"type":"String","builtIn":"AWS::Region","documentation":"where"}},
+                "rules":[{"type":"endpoint","conditions":[{"fn":"isSet","argv":[{"ref":"Region"}]}],
+                          "endpoint":{"url":"https://svc.{Region}.example.com"}},
+                         {"type":"error","conditions":[],"error":"no region"}]},
+            "smithy.rules#endpointTests":{"version":"1.0","testCases":[
+                {"documentation":"regional","params":{"Region":"us-east-1","Flags":["a"],"On":true},
+                 "operationInputs":[{"operationName":"Op","builtInParams":{"AWS::Region":"us-east-1"},
+                                     "operationParams":{"Name":"n"}}],
+                 "expect":{"endpoint":{"url":"https://svc.us-east-1.example.com",
+                                       "headers":{"x-h":["1"]},"properties":{"p":{"q":true}}}}},
+                {"expect":{"error":"no region"}}]}}},
+        "ex#Op":{"type":"operation","input":{"target":"ex#In"},"traits":{"smithy.api#endpoint":{"hostPrefix":"{Name}.data-"}}},
+        "ex#In":{"type":"structure","members":{"Name":{"target":"smithy.api#String",
+            "traits":{"smithy.api#required":{},"smithy.api#hostLabel":{}}}}}
+    }}"#;
+
+    #[test]
+    fn endpoint_traits_load_typed() {
+        let model = load(ENDPOINT_MODEL).unwrap();
+        let service = &model.shapes[&ShapeId::new("ex#Svc")].traits;
+        let rule_set = service.endpoint_rule_set.as_ref().unwrap();
+        assert_eq!(rule_set.json_path, "shapes.\"ex#Svc\".traits.\"smithy.rules#endpointRuleSet\"");
+        assert_eq!(rule_set.parsed.as_ref().unwrap().parameters()[0].name, "Region");
+        let tests = service.endpoint_tests.as_ref().unwrap();
+        assert_eq!(tests.len(), 2);
+        assert_eq!(tests[0].documentation.as_deref(), Some("regional"));
+        assert_eq!(
+            tests[0].params,
+            [
+                ("Region".to_string(), ParamValue::String("us-east-1".into())),
+                ("Flags".to_string(), ParamValue::StringArray(vec!["a".into()])),
+                ("On".to_string(), ParamValue::Bool(true)),
+            ]
+        );
+        let input = &tests[0].operation_inputs[0];
+        assert_eq!(input.operation_name, "Op");
+        assert_eq!(input.built_in_params, [("AWS::Region".to_string(), ParamValue::String("us-east-1".into()))]);
+        assert_eq!(input.operation_params["Name"], "n");
+        let EndpointExpectation::Endpoint { url, headers, properties } = &tests[0].expect else { panic!() };
+        assert_eq!(url, "https://svc.us-east-1.example.com");
+        assert_eq!(headers["x-h"], ["1"]);
+        assert_eq!(properties["p"]["q"], true);
+        assert_eq!(tests[1].expect, EndpointExpectation::Error("no region".into()));
+        assert!(tests[1].params.is_empty());
+        assert_eq!(tests[1].json_path, "shapes.\"ex#Svc\".traits.\"smithy.rules#endpointTests\".testCases[1]");
+
+        let op = &model.shapes[&ShapeId::new("ex#Op")].traits;
+        let prefix = op.host_prefix.as_ref().unwrap();
+        assert_eq!(
+            prefix.segments,
+            [HostPrefixSegment::Label("Name".into()), HostPrefixSegment::Literal(".data-".into())]
+        );
+        let ShapeKind::Structure { members } = &model.shapes[&ShapeId::new("ex#In")].kind else { panic!() };
+        assert!(members[0].traits.host_label);
+    }
+
+    #[test]
+    fn rule_sets_needing_unknown_functions_load_with_the_reason() {
+        let text =
+            ENDPOINT_MODEL.replace(r#"{"fn":"isSet","argv":[{"ref":"Region"}]}"#, r#"{"fn":"aws.future","argv":[]}"#);
+        let model = load(&text).unwrap();
+        let rule_set = model.shapes[&ShapeId::new("ex#Svc")].traits.endpoint_rule_set.clone().unwrap();
+        let unsupported = rule_set.parsed.unwrap_err();
+        assert!(unsupported.unsupported);
+        assert_eq!(unsupported.path, "rules[0].conditions[0].fn");
+    }
+
+    #[test]
+    fn malformed_endpoint_traits_name_the_json_path() {
+        let cases = [
+            (
+                r#""smithy.rules#endpointTests":{"testCases":{}}"#,
+                r#"shapes."ex#S".traits."smithy.rules#endpointTests".testCases"#,
+            ),
+            (
+                r#""smithy.rules#endpointTests":{"testCases":[{}]}"#,
+                r#"shapes."ex#S".traits."smithy.rules#endpointTests".testCases[0]"#,
+            ),
+            (
+                r#""smithy.rules#endpointTests":{"testCases":[{"expect":{"endpoint":{"url":"u","headers":{"h":[1]}}}}]}"#,
+                r#"shapes."ex#S".traits."smithy.rules#endpointTests".testCases[0].expect.endpoint.headers.h[0]"#,
+            ),
+            (
+                r#""smithy.rules#endpointRuleSet":{"parameters":{},"rules":[{"type":"tree","conditions":[],"rules":[]}]}"#,
+                r#"shapes."ex#S".traits."smithy.rules#endpointRuleSet".rules[0].rules"#,
+            ),
+            (
+                r#""smithy.api#endpoint":{"hostPrefix":"{Name"}"#,
+                r#"shapes."ex#S".traits."smithy.api#endpoint".hostPrefix"#,
+            ),
+            (r#""smithy.api#endpoint":{}"#, r#"shapes."ex#S".traits."smithy.api#endpoint""#),
+        ];
+        for (traits, location) in cases {
+            let text = format!(r#"{{"smithy":"2.0","shapes":{{"ex#S":{{"type":"string","traits":{{{traits}}}}}}}}}"#);
+            let err = load(&text).unwrap_err();
+            assert_eq!(err.location, location, "{traits}: {err}");
+        }
     }
 
     #[test]

@@ -139,6 +139,42 @@ const CASES: &[Case] = &[
         "unsupported protocol",
     ),
     case("streaming_member.json", r#"shapes."com.example#Stream".traits."smithy.api#streaming""#, "streaming blob"),
+    // Endpoint rules and host prefixes: the path goes inside the trait's value.
+    case(
+        "endpoint_rule_set_unknown_reference.json",
+        r#"shapes."com.example#Svc".traits."smithy.rules#endpointRuleSet".rules[0].conditions[0].argv[0].ref"#,
+        "`Regoin` is not a parameter or a variable",
+    ),
+    case(
+        "endpoint_rule_set_not_object.json",
+        r#"shapes."com.example#Svc".traits."smithy.rules#endpointRuleSet""#,
+        "expected an object, found an array",
+    ),
+    case(
+        "endpoint_rule_set_argument_type.json",
+        r#"shapes."com.example#Svc".traits."smithy.rules#endpointRuleSet".rules[0].conditions[0].argv[0]"#,
+        "argument 1 of `booleanEquals` must be a boolean, but this is a string",
+    ),
+    case(
+        "endpoint_tests_two_expectations.json",
+        r#"shapes."com.example#Svc".traits."smithy.rules#endpointTests".testCases[0].expect"#,
+        "expected exactly one of `endpoint` and `error`",
+    ),
+    case(
+        "endpoint_tests_number_param.json",
+        r#"shapes."com.example#Svc".traits."smithy.rules#endpointTests".testCases[0].params.Port"#,
+        "expected a string, a boolean or a list of strings, found a number",
+    ),
+    case(
+        "host_prefix_bad_character.json",
+        r#"shapes."com.example#Op".traits."smithy.api#endpoint".hostPrefix"#,
+        "`_` in `data_{Name}.` cannot be part of a host name",
+    ),
+    case(
+        "host_prefix_label_not_host_label.json",
+        r#"shapes."com.example#Op".traits."smithy.api#endpoint".hostPrefix"#,
+        "needs `com.example#In` member `Name` to be a required string with @hostLabel",
+    ),
     // Shapes the generator cannot express.
     case("required_cycle.json", r#"shapes."com.example#A".members.b"#, "contains itself through required members"),
     case("union_no_members.json", r#"shapes."com.example#Choice""#, "has no members"),
