@@ -169,12 +169,9 @@ pub struct SkippedOperation {
 /// Optional runtime pieces, so a crate only depends on what its model uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
-    /// Some member has a `@pattern` the crate enforces (needs a regex crate).
-    pub patterns: bool,
-    /// The engine that runs every pattern of the crate: the most capable one any pattern needs.
+    /// The engine that runs every pattern of the crate, the most capable one any pattern needs; `None`
+    /// when the crate enforces no pattern (and needs no regex crate).
     pub pattern_engine: Option<pattern::Engine>,
-    /// The engine is `regex` (its patterns use Unicode property classes, none needs fancy-regex).
-    pub unicode_patterns: bool,
     /// The Unicode tables the patterns use, which the engine must be built with.
     pub pattern_tables: pattern::UnicodeTables,
     /// Some member is a blob (needs base64).
@@ -827,7 +824,6 @@ impl<'m> Lowerer<'m> {
 
         let mut patterns: Vec<PatternConst> = self.patterns.values().cloned().collect();
         patterns.sort_by(|a, b| a.name.cmp(&b.name));
-        self.features.unicode_patterns = self.features.pattern_engine == Some(pattern::Engine::Regex);
         let warnings = std::mem::take(&mut self.warnings).into_values().collect();
 
         Ok(Service {
@@ -1142,7 +1138,6 @@ impl<'m> Lowerer<'m> {
                 return Err(reason);
             }
         };
-        self.features.patterns = true;
         self.features.pattern_engine = self.features.pattern_engine.max(Some(translated.engine));
         self.features.pattern_tables = self.features.pattern_tables.union(translated.unicode);
         let base = format!("{}_PATTERN", naming::screaming(owner.name()));

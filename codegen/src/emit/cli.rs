@@ -13,7 +13,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use super::common::{helper_fn, named_in, reachable};
+use super::common::{helper_fn, named_in, reachable, unchecked_patterns};
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
@@ -437,7 +437,14 @@ fn value_details(service: &Service, ty: &Ty) -> String {
             parts.push(format!("pattern {}", pattern.ecma));
         }
     }
-    parts.join("; ")
+    let mut details = parts.join("; ");
+    for unchecked in unchecked_patterns(ty) {
+        if !details.is_empty() {
+            details.push_str("; ");
+        }
+        details.push_str(&unchecked.help_note());
+    }
+    details
 }
 
 fn bounds_text(min: Option<String>, max: Option<String>) -> String {

@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, prefixed, rust_type};
+use super::tokens::{
+    deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type,
+};
 use super::RustFile;
 use crate::ir::{Field, Operation, Presence, Service, TyKind};
 use crate::naming::unraw;
@@ -221,7 +223,7 @@ fn fluent_setter(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let set_name = prefixed("set_", &field.rust_name);
     let ty = rust_type(&field.ty);
-    let docs = doc_attrs(field.docs.as_deref(), &format!("Sets `{}`.", field.wire_name));
+    let docs = member_doc_attrs(field, &format!("Sets `{}`.", field.wire_name));
     let set_doc = doc(&format!("Sets or clears `{}`.", field.wire_name));
     let param = match &field.ty.kind {
         TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),
