@@ -56,6 +56,12 @@ const CASES: &[Case] = &[
         r#"shapes."com.example#Counts".key.target"#,
         "a map key must target a string or enum shape",
     ),
+    // Smithy: a map key targets a string shape; an enum is one, an intEnum is not.
+    case(
+        "map_key_int_enum.json",
+        r#"shapes."com.example#CountsByTier".key.target"#,
+        "a map key must target a string or enum shape, not intEnum `com.example#Tier`",
+    ),
     case("list_cycle.json", r#"shapes."com.example#Tree".member.target"#, "contains itself"),
     // Trait values of the wrong type or shape.
     case(

@@ -413,6 +413,9 @@ fn value_details(service: &Service, ty: &Ty) -> String {
                 parts.push(format!("one of: {}", values.join(" | ")));
             }
         }
+        TyKind::Map { key, .. } if matches!(key.kind, TyKind::Enum(_)) => {
+            parts.push(format!("keys {}", value_details(service, key)));
+        }
         _ => {}
     }
     let unit = match ty.kind {
@@ -1005,19 +1008,13 @@ fn read_expr(ty: &Ty) -> TokenStream {
                 quote!(#input::list(value, source, |value| #item))
             }
         }
-        TyKind::Map { key, value: value_ty, sparse } => {
+        TyKind::Map { value: value_ty, sparse, .. } => {
+            // The key type converts itself from `&str`, as in the deserializer.
             let item = read_expr(value_ty);
-            let key = match &key.kind {
-                TyKind::Enum(name) => {
-                    let name = ident(name);
-                    quote!(|key: &str| crate::types::#name::from(key))
-                }
-                _ => quote!(|key: &str| key.to_owned()),
-            };
             if *sparse {
-                quote!(#input::sparse_map(value, #key, |value| #item))
+                quote!(#input::sparse_map(value, |value| #item))
             } else {
-                quote!(#input::map(value, #key, |value| #item))
+                quote!(#input::map(value, |value| #item))
             }
         }
     }
