@@ -143,6 +143,7 @@ fn value_check(ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
         let (min, max) = (optf(bounds.min), optf(bounds.max));
         let as_f64 = match &ty.kind {
             TyKind::BigInteger | TyKind::BigDecimal => quote!(#value.as_f64()),
+            TyKind::Double => quote!(*#value),
             _ => quote!(*#value as f64),
         };
         checks.push(quote! { crate::runtime::validate::range(#as_f64, #min, #max, #path, out); });
