@@ -151,12 +151,12 @@ mod tests {
         assert_eq!(region_without_imds(&both, None).as_deref(), Some("us-west-2"));
         let default = env(&[("AWS_DEFAULT_REGION", "eu-central-1".into()), file.clone()]);
         assert_eq!(region_without_imds(&default, None).as_deref(), Some("eu-central-1"));
-        assert_eq!(region_without_imds(&env(&[file.clone()]), None).as_deref(), Some("eu-west-1"));
+        assert_eq!(region_without_imds(&env(std::slice::from_ref(&file)), None).as_deref(), Some("eu-west-1"));
         let by_variable = env(&[file.clone(), ("AWS_PROFILE", "other".into())]);
         assert_eq!(region_without_imds(&by_variable, None).as_deref(), Some("ap-south-1"));
         assert_eq!(region_without_imds(&by_variable, Some("default")).as_deref(), Some("eu-west-1"));
 
-        let none = RegionLookup::without_imds(&env(&[file.clone()]), Some("none"));
+        let none = RegionLookup::without_imds(&env(std::slice::from_ref(&file)), Some("none"));
         assert_eq!(none.region(), None);
         assert_eq!(none.looked[0], "AWS_REGION is not set");
         assert!(none.looked[2].contains("profile [none]") && none.looked[2].contains("has no region"), "{none:?}");
