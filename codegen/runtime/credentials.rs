@@ -127,7 +127,8 @@ pub enum CredentialsErrorKind {
     InvalidConfiguration,
     /// A file exists but could not be read.
     Io,
-    /// A user-supplied provider failed (e.g. an STS call).
+    /// A source failed: an HTTP error or unreadable answer from STS, IMDS or the container
+    /// endpoint, a `credential_process` that failed, or a user-supplied provider's own failure.
     ProviderError,
 }
 
@@ -188,9 +189,9 @@ pub type ProvideCredentialsFuture<'a> =
 /// A source of AWS credentials.
 ///
 /// The method returns a boxed future so the trait stays object safe (`Arc<dyn
-/// ProvideCredentials>`) and needs no async runtime or macro crate. Implementations
-/// that refresh temporary credentials should cache them and only call out when they
-/// are close to [`Credentials::expiry`].
+/// ProvideCredentials>`) and needs no macro crate. A provider that calls out for temporary
+/// credentials can be wrapped in [`CachedCredentials`], which keeps them until shortly before
+/// [`Credentials::expiry`]; [`DefaultCredentialsChain`] does so already.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Produces credentials, or explains why none are available.
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_>;

@@ -567,6 +567,24 @@ async fn the_cli_profile_option_chooses_region_and_credentials_over_the_environm
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_exits_253_and_lists_every_place_when_nothing_is_found() {
+    let cli = tokio::task::spawn_blocking(|| cli_binary().clone()).await.expect("built");
+    let fakes = Fakes::start().await;
+    let sandbox = Sandbox::new(&fakes);
+    let mut command = sandbox.command(&cli);
+    command.args(["acknowledge-third-party-job", "--job-id", "j", "--nonce", "n", "--client-token", "t"]);
+    let started = Instant::now();
+    let output = run(command).await;
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    assert_eq!(output.status.code(), Some(253), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    for place in ["environment:", "profile:", "web identity:", "container:", "IMDS:"] {
+        assert!(stderr.contains(place), "{place}: {stderr}");
+    }
+    assert!(fakes.codepipeline.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_chain_keeps_the_sdk_order() {
     let fakes = Fakes::start().await;
     let mut sandbox = Sandbox::new(&fakes);
