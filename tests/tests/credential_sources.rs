@@ -766,6 +766,29 @@ async fn container_and_sts_failures_name_their_source_and_keep_tokens_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sts_server_errors_and_throttling_are_tried_again() {
+    let fakes = Fakes::start().await;
+    let flaky = Server::start(vec![
+        sts_error(503, "ServiceUnavailable", "busy"),
+        sts_error(400, "Throttling", "slow down"),
+        sts_credentials("AssumeRoleWithWebIdentity", WEB),
+    ])
+    .await;
+    let mut sandbox = Sandbox::new(&fakes);
+    sandbox.configure(Source::WebIdentity, &fakes);
+    sandbox.set("AWS_ENDPOINT_URL_STS", &flaky.url());
+    call_from(&sandbox).await.expect("the third try works");
+    assert_signed(&fakes.codepipeline.requests().pop().expect("a call"), WEB, REGION);
+    assert_eq!(flaky.requests().len(), 3);
+
+    // Without the service-specific variable, AWS_ENDPOINT_URL serves STS too.
+    sandbox.remove("AWS_ENDPOINT_URL_STS");
+    sandbox.set("AWS_ENDPOINT_URL", &fakes.sts.url());
+    call_from(&sandbox).await.expect("STS through AWS_ENDPOINT_URL");
+    assert_signed(&fakes.codepipeline.requests().pop().expect("a call"), WEB, REGION);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profiles_chain_roles_and_use_named_sources() {
     let fakes = Fakes::start().await;
     // credential_source = Environment: the role is assumed with the environment's keys.
