@@ -16,7 +16,6 @@ use serde_json::Value;
 
 use super::cli_input::{document, option_list, option_text, option_value, InputError, Source};
 use super::client::{Config, ServiceInfo};
-use super::credentials::ProfileFileCredentials;
 use super::error::{ConfigError, SdkError};
 use super::validate::ValidationError;
 
@@ -147,7 +146,7 @@ pub fn with_global_options(command: Command) -> Command {
                 .value_name("region")
                 .global(true)
                 .help_heading("Global options")
-                .help("The region to call (instead of AWS_REGION / AWS_DEFAULT_REGION)"),
+                .help("The region to call (instead of AWS_REGION / AWS_DEFAULT_REGION, the profile's region or IMDS)"),
         )
         .arg(
             Arg::new("endpoint-url")
@@ -163,7 +162,7 @@ pub fn with_global_options(command: Command) -> Command {
                 .value_name("profile")
                 .global(true)
                 .help_heading("Global options")
-                .help("Take credentials from this profile of the shared credentials file (instead of the environment and AWS_PROFILE)"),
+                .help("Take credentials and region from this profile of ~/.aws/config and ~/.aws/credentials (instead of AWS_PROFILE; credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are then not used)"),
         )
 }
 
@@ -295,8 +294,8 @@ pub fn input_document(matches: &ArgMatches) -> Result<Option<(Value, &'static st
 
 /// The client configuration: the environment, as the library reads it, then the global options.
 ///
-/// `--profile` reads credentials from that profile only, ignoring credentials in the environment,
-/// as the AWS CLI does.
+/// `--profile` chooses the profile for both the region and the credentials, and credentials in the
+/// environment variables are then not used, as in the AWS CLI.
 pub fn config(matches: &ArgMatches, service: &ServiceInfo) -> Config {
     let mut config = Config::from_env(service);
     if let Some(region) = text(matches, "region") {
@@ -306,7 +305,7 @@ pub fn config(matches: &ArgMatches, service: &ServiceInfo) -> Config {
         config = config.endpoint_url(url.as_str());
     }
     if let Some(profile) = text(matches, "profile") {
-        config = config.credentials_provider(ProfileFileCredentials::new().profile(profile.as_str()));
+        config = config.profile(profile.as_str());
     }
     config
 }

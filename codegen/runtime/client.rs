@@ -7,9 +7,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use super::credentials::{DefaultCredentialsChain, Environment, ProvideCredentials};
+use super::credentials::{Environment, ProvideCredentials};
+use super::default_chain::DefaultSources;
 use super::error::{error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
 use super::http::{HttpClient, TransportError};
+use super::provider_http::ProviderHttp;
 use super::retry::{classify, random_backoff_delay, RetryConfig};
 use super::sigv4::{Signer, SigningParams};
 
@@ -59,6 +61,8 @@ pub struct Config {
     region: Option<String>,
     endpoint: Option<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
+    /// Where region and credentials come from when they are not set: see [`Config::from_env`].
+    sources: Option<DefaultSources>,
     http_client: Option<Arc<dyn HttpClient>>,
     retry: RetryConfig,
     attempt_timeout: Option<Duration>,
@@ -76,6 +80,7 @@ impl fmt::Debug for Config {
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("credentials", &self.credentials.as_ref().map(|_| "** set **"))
+            .field("sources", &self.sources)
             .field("http_client", &self.http_client)
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
@@ -94,6 +99,7 @@ impl Default for Config {
             region: None,
             endpoint: None,
             credentials: None,
+            sources: None,
             http_client: None,
             retry: RetryConfig::standard(),
             attempt_timeout: Some(Duration::from_secs(30)),
@@ -112,28 +118,34 @@ impl Config {
         Config::default()
     }
 
-    /// Region, endpoint and credentials from the process environment, as the AWS SDKs read them.
+    /// Region, endpoint and credentials from the process environment, as the AWS SDKs find them.
     ///
-    /// Region: `AWS_REGION`, then `AWS_DEFAULT_REGION`. Endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, then
-    /// `AWS_ENDPOINT_URL`, else the service's public endpoint for the region. Credentials: the
-    /// environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), then the shared
-    /// credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`, profile `AWS_PROFILE`).
+    /// Region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region` in `~/.aws/config`,
+    /// then the EC2 instance metadata service (asked when the client is built; see the `region`
+    /// module). Endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, else the service's
+    /// public endpoint for the region. Credentials: the default chain (see the `default_chain`
+    /// module): the environment, the profile (static keys, `credential_process`, assumed roles, web
+    /// identity), web identity from the environment, the ECS/EKS container endpoint, then IMDS; the
+    /// profile is `AWS_PROFILE`, else `default`.
     pub fn from_env(service: &ServiceInfo) -> Self {
         Config::from_environment(service, Environment::process())
     }
 
     /// [`Config::from_env`] reading an explicit environment (for tests, or to layer your own values).
     pub fn from_environment(service: &ServiceInfo, env: Environment) -> Self {
-        let region = env.get("AWS_REGION").or_else(|| env.get("AWS_DEFAULT_REGION"));
         let endpoint = env
             .get(&format!("AWS_ENDPOINT_URL_{}", service.endpoint_env_suffix))
             .or_else(|| env.get("AWS_ENDPOINT_URL"));
-        Config {
-            region,
-            endpoint,
-            credentials: Some(Arc::new(DefaultCredentialsChain::with_env(env))),
-            ..Config::default()
-        }
+        Config { endpoint, sources: Some(DefaultSources::new(env)), ..Config::default() }
+    }
+
+    /// Takes the region and credentials from this profile of `~/.aws/config` and `~/.aws/credentials`
+    /// (as the CLI's `--profile` does), instead of `AWS_PROFILE`; credentials in the environment
+    /// variables are then not used. A region or credentials set explicitly still win.
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        let sources = self.sources.take().unwrap_or_else(|| DefaultSources::new(Environment::process()));
+        self.sources = Some(sources.profile(profile));
+        self
     }
 
     /// Sets the region (`us-east-1`).
@@ -206,9 +218,9 @@ impl Config {
         self
     }
 
-    /// The configured region, if any.
+    /// The configured region, else the one the environment variables or the profile name, if any.
     pub fn get_region(&self) -> Option<&str> {
-        self.region.as_deref()
+        self.region.as_deref().or_else(|| self.sources.as_ref().and_then(DefaultSources::region))
     }
 
     /// The configured endpoint override, if any.
@@ -282,9 +294,20 @@ impl fmt::Debug for Runtime {
 impl Runtime {
     /// Resolves a configuration: region, endpoint, credentials provider and HTTP client must all be known.
     pub fn new(service: ServiceInfo, config: Config) -> Result<Self, ConfigError> {
-        let region = config.region.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
-            ConfigError::new("no region: set one on the config, or AWS_REGION / AWS_DEFAULT_REGION in the environment")
-        })?;
+        let region = match (config.region.filter(|r| !r.trim().is_empty()), &config.sources) {
+            (Some(region), _) => region,
+            (None, Some(sources)) => {
+                // The region lookup runs on a runtime of its own, so it gets a client of its own
+                // unless the user supplied one (see the `region` module).
+                let lookup_http = config.http_client.clone().map_or_else(ProviderHttp::built_in, ProviderHttp::new);
+                sources.resolve_region(lookup_http).map_err(ConfigError::new)?
+            }
+            (None, None) => {
+                return Err(ConfigError::new(
+                    "no region: set one on the config, or AWS_REGION / AWS_DEFAULT_REGION in the environment",
+                ))
+            }
+        };
         if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
         }
@@ -297,13 +320,21 @@ impl Runtime {
                 "the endpoint `{endpoint_text}` must be an http:// or https:// URL with a host"
             )));
         }
-        let credentials = config.credentials.ok_or_else(|| {
-            ConfigError::new("no credentials provider: set one on the config or use Config::from_env")
-        })?;
-        let http = match config.http_client {
-            Some(client) => client,
+        // `Err` holds the sources to build the default chain from, once the HTTP client exists.
+        let given_credentials = match (config.credentials, &config.sources) {
+            (Some(credentials), _) => Ok(credentials),
+            (None, Some(sources)) => Err(sources),
+            (None, None) => {
+                return Err(ConfigError::new("no credentials provider: set one on the config or use Config::from_env"))
+            }
+        };
+        let http = match &config.http_client {
+            Some(client) => Arc::clone(client),
             None => default_http_client(config.connect_timeout)?,
         };
+        let credentials = given_credentials.unwrap_or_else(|sources| -> Arc<dyn ProvideCredentials> {
+            Arc::new(sources.credentials(ProviderHttp::new(Arc::clone(&http)), &region))
+        });
         let host = super::sigv4::host_from_uri(&endpoint)
             .map_err(|e| ConfigError::new(format!("the endpoint `{endpoint_text}` has no usable host: {e}")))?;
         let header = |what: &str, value: &str| {

@@ -1,23 +1,32 @@
-//! AWS credentials and the providers that find them (static, environment, shared credentials file).
+//! AWS credentials, the [`ProvideCredentials`] trait every source implements, the [`Environment`]
+//! providers read, and the environment-variable source.
 //!
-//! A [`Credentials`] value is what the SigV4 signer in `crate::runtime::sigv4` needs.
-//! Anything implementing [`ProvideCredentials`] can hand them out, so callers can plug in
-//! their own source (STS, instance roles, a secrets manager) without this crate knowing
-//! about it. [`DefaultCredentialsChain`] covers the two sources every AWS tool agrees on:
-//! the `AWS_*` environment variables, then the shared credentials file.
+//! A [`Credentials`] value is what the SigV4 signer in `crate::runtime::sigv4` needs. Anything
+//! implementing [`ProvideCredentials`] can hand them out, so callers can plug in their own source.
+//! The sources the AWS SDKs know each live in a module of their own, and
+//! [`DefaultCredentialsChain`] (`default_chain`) tries them in the SDKs' order:
 //!
-//! Secrets never leave through `Debug`, `Display` or error messages: the secret key and
-//! the session token print as `** redacted **`, and errors name the source, variable,
-//! file, profile or line number that was wrong, never a value.
+//! 1. the `AWS_*` environment variables ([`EnvironmentCredentials`], here);
+//! 2. the profile in `~/.aws/config` and `~/.aws/credentials` ([`ProfileFileCredentials`],
+//!    `profile_credentials`, over `profile_file`): static keys, `credential_process`
+//!    (`credential_process`), roles assumed through STS and web identity (`sts`);
+//! 3. web identity from `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN` (`sts`);
+//! 4. the ECS or EKS container endpoint (`container_credentials`);
+//! 5. the EC2 instance metadata service, IMDSv2 (`imds`);
 //!
-//! Environment lookups go through [`Environment`], so tests (and embedders) can supply
-//! their own variables instead of mutating the process environment, which is shared by
-//! every thread of the process.
+//! and caches what they give until shortly before it expires (`credentials_cache`).
+//!
+//! Secrets never leave through `Debug`, `Display` or error messages: the secret key and the session
+//! token print as `** redacted **`, and errors name the source, variable, file, profile or line
+//! number that was wrong, never a value.
+//!
+//! Environment lookups go through [`Environment`], so tests (and embedders) can supply their own
+//! variables instead of mutating the process environment, which is shared by every thread of the
+//! process.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -118,7 +127,8 @@ pub enum CredentialsErrorKind {
     InvalidConfiguration,
     /// A file exists but could not be read.
     Io,
-    /// A user-supplied provider failed (e.g. an STS call).
+    /// A source failed: an HTTP error or unreadable answer from STS, IMDS or the container
+    /// endpoint, a `credential_process` that failed, or a user-supplied provider's own failure.
     ProviderError,
 }
 
@@ -179,9 +189,9 @@ pub type ProvideCredentialsFuture<'a> =
 /// A source of AWS credentials.
 ///
 /// The method returns a boxed future so the trait stays object safe (`Arc<dyn
-/// ProvideCredentials>`) and needs no async runtime or macro crate. Implementations
-/// that refresh temporary credentials should cache them and only call out when they
-/// are close to [`Credentials::expiry`].
+/// ProvideCredentials>`) and needs no macro crate. A provider that calls out for temporary
+/// credentials can be wrapped in [`CachedCredentials`], which keeps them until shortly before
+/// [`Credentials::expiry`]; [`DefaultCredentialsChain`] does so already.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Produces credentials, or explains why none are available.
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_>;
@@ -311,281 +321,61 @@ impl ProvideCredentials for EnvironmentCredentials {
     }
 }
 
-/// Reads a profile from the shared credentials file.
+pub use super::credentials_cache::CachedCredentials;
+pub use super::default_chain::DefaultCredentialsChain;
+pub use super::profile_credentials::ProfileFileCredentials;
+
+/// Reads the credentials of a JSON document in the shape the container endpoint, IMDS and
+/// `credential_process` share: `AccessKeyId`, `SecretAccessKey`, the session token under
+/// `token_field`, and an optional RFC 3339 `Expiration`.
 ///
-/// The file is the `path` override, else `AWS_SHARED_CREDENTIALS_FILE` (a leading `~/`
-/// is expanded), else `~/.aws/credentials` with `~` taken from `HOME`, or `USERPROFILE`
-/// on systems (Windows) that do not set `HOME`. The profile is the `profile` override,
-/// else `AWS_PROFILE`, else `default`. Keys read: `aws_access_key_id`,
-/// `aws_secret_access_key` and optional `aws_session_token`.
-///
-/// A missing file, or a missing `default` profile when no profile was asked for, is
-/// [`CredentialsErrorKind::NotFound`]; a profile that was asked for but is absent, or a
-/// profile without keys, is [`CredentialsErrorKind::InvalidConfiguration`].
-///
-/// The file is small and read with blocking I/O inside the future; this keeps the
-/// runtime free of an async-runtime dependency.
-#[derive(Clone, Debug, Default)]
-pub struct ProfileFileCredentials {
-    env: Environment,
-    path: Option<PathBuf>,
-    profile: Option<String>,
-}
-
-impl ProfileFileCredentials {
-    /// Locates the file and profile through the process environment.
-    pub fn new() -> Self {
-        Self::with_env(Environment::process())
-    }
-
-    /// Locates the file and profile through `env` instead of the process environment.
-    pub fn with_env(env: Environment) -> Self {
-        Self { env, path: None, profile: None }
-    }
-
-    /// Reads this file instead of the one the environment points to.
-    pub fn path(mut self, path: impl Into<PathBuf>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
-
-    /// Uses this profile instead of `AWS_PROFILE` / `default`.
-    pub fn profile(mut self, profile: impl Into<String>) -> Self {
-        self.profile = Some(profile.into());
-        self
-    }
-
-    fn home(&self) -> Option<String> {
-        self.env.get("HOME").or_else(|| self.env.get("USERPROFILE"))
-    }
-
-    /// The file this provider reads, or why it cannot tell.
-    pub fn resolve_path(&self) -> Result<PathBuf, CredentialsError> {
-        if let Some(path) = &self.path {
-            return Ok(path.clone());
-        }
-        if let Some(path) = self.env.get("AWS_SHARED_CREDENTIALS_FILE") {
-            if let Some(rest) = path.strip_prefix("~/") {
-                let home = self.home().ok_or_else(|| {
-                    CredentialsError::invalid_configuration(
-                        "profile file: AWS_SHARED_CREDENTIALS_FILE starts with ~/ \
-                         but neither HOME nor USERPROFILE is set",
-                    )
-                })?;
-                return Ok(Path::new(&home).join(rest));
-            }
-            return Ok(PathBuf::from(path));
-        }
-        match self.home() {
-            Some(home) => Ok(Path::new(&home).join(".aws").join("credentials")),
-            None => Err(CredentialsError::not_found(
-                "profile file: neither AWS_SHARED_CREDENTIALS_FILE, HOME nor USERPROFILE \
-                 is set, so there is no credentials file to read",
-            )),
-        }
-    }
-
-    /// The profile this provider reads, and whether it was chosen explicitly.
-    fn resolve_profile(&self) -> (String, bool) {
-        match self.profile.clone().or_else(|| self.env.get("AWS_PROFILE")) {
-            Some(profile) => (profile, true),
-            None => ("default".to_owned(), false),
-        }
-    }
-
-    /// The synchronous lookup behind [`ProvideCredentials`].
-    pub fn load(&self) -> Result<Credentials, CredentialsError> {
-        let path = self.resolve_path()?;
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(CredentialsError::not_found(format!("profile file: {} does not exist", path.display())))
-            }
-            Err(e) => {
-                return Err(CredentialsError::new(
-                    CredentialsErrorKind::Io,
-                    format!("profile file: cannot read {}: {e}", path.display()),
-                ))
-            }
-        };
-        let (profile, explicit) = self.resolve_profile();
-        credentials_from_profile_text(&text, &path, &profile, explicit)
-    }
-}
-
-impl ProvideCredentials for ProfileFileCredentials {
-    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        Box::pin(std::future::ready(self.load()))
-    }
-}
-
-/// Keys of profiles that get credentials some other way, which this module does not
-/// implement; mentioning them turns "no aws_access_key_id" into an actionable message.
-const UNSUPPORTED_PROFILE_KEYS: &[&str] =
-    &["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"];
-
-/// Picks `profile` out of credentials-file `text` (read from `path`, named in errors).
-fn credentials_from_profile_text(
-    text: &str,
-    path: &Path,
-    profile: &str,
-    explicit: bool,
+/// Errors name `source` and the missing or malformed field, never a value.
+pub fn credentials_from_json(
+    document: &serde_json::Value,
+    token_field: &str,
+    source: &str,
 ) -> Result<Credentials, CredentialsError> {
-    let file = path.display();
-    let profiles = parse_profiles(text).map_err(|(line, problem)| {
-        CredentialsError::invalid_configuration(format!("profile file: {file} line {line}: {problem}"))
-    })?;
-    let Some(section) = profiles.get(profile) else {
-        let message = format!("profile file: profile [{profile}] not found in {file}");
-        return Err(if explicit {
-            CredentialsError::invalid_configuration(message)
-        } else {
-            CredentialsError::not_found(message)
-        });
+    let field = |name: &str| -> Result<Option<&str>, CredentialsError> {
+        match document.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(text)) => Ok(Some(text.as_str()).filter(|t| !t.is_empty())),
+            Some(_) => Err(CredentialsError::provider_error(format!("{source}: `{name}` is not a string"))),
+        }
     };
-    let missing = |key: &str| {
-        let hint = UNSUPPORTED_PROFILE_KEYS
-            .iter()
-            .find(|k| section.contains_key(**k))
-            .map(|k| format!(" (it sets {k}, which this client does not support)"))
-            .unwrap_or_default();
-        CredentialsError::invalid_configuration(format!(
-            "profile file: profile [{profile}] in {file} has no {key}{hint}"
-        ))
+    let required = |name: &str| {
+        field(name)?.ok_or_else(|| CredentialsError::provider_error(format!("{source}: the response has no `{name}`")))
     };
-    let akid = section.get("aws_access_key_id").ok_or_else(|| missing("aws_access_key_id"))?;
-    let secret = section.get("aws_secret_access_key").ok_or_else(|| missing("aws_secret_access_key"))?;
-    Ok(Credentials::new(akid.clone(), secret.clone(), section.get("aws_session_token").cloned()))
-}
-
-/// Sections of an INI file: profile name -> (lowercased key -> value).
-type Profiles = HashMap<String, HashMap<String, String>>;
-
-/// Parses the credentials-file dialect of INI.
-///
-/// Blank lines and lines starting with `#` or `;` are ignored; `[name]` opens a section
-/// (a trailing comment is allowed); `key = value` sets a key, with whitespace around
-/// both trimmed and a `#` or `;` that follows whitespace starting a comment. Keys are
-/// matched case-insensitively. A section that appears twice is merged, later keys
-/// winning; empty values count as absent. Indented lines are read like any other,
-/// so AWS's nested sub-properties become ordinary keys, which is harmless here since
-/// only the three credential keys are looked up.
-///
-/// On error returns the 1-based line number and what is wrong with it, never the line
-/// itself, which may hold a secret.
-fn parse_profiles(text: &str) -> Result<Profiles, (usize, &'static str)> {
-    let mut profiles = Profiles::new();
-    let mut current: Option<String> = None;
-    for (index, raw) in text.lines().enumerate() {
-        let line_no = index + 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix('[') {
-            let Some(end) = rest.find(']') else {
-                return Err((line_no, "section header has no closing ']'"));
-            };
-            let after = rest[end + 1..].trim_start();
-            if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
-                return Err((line_no, "unexpected text after section header"));
-            }
-            let name = rest[..end].trim();
-            if name.is_empty() {
-                return Err((line_no, "section header has an empty profile name"));
-            }
-            profiles.entry(name.to_owned()).or_default();
-            current = Some(name.to_owned());
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            return Err((line_no, "expected `[profile]`, `key = value` or a comment"));
-        };
-        let Some(section) = current.as_ref().and_then(|name| profiles.get_mut(name)) else {
-            return Err((line_no, "key = value line before any [profile] header"));
-        };
-        let key = key.trim();
-        if key.is_empty() {
-            return Err((line_no, "key = value line has an empty key"));
-        }
-        let value = strip_inline_comment(value).trim();
-        if value.is_empty() {
-            section.remove(&key.to_ascii_lowercase());
-        } else {
-            section.insert(key.to_ascii_lowercase(), value.to_owned());
-        }
-    }
-    Ok(profiles)
-}
-
-/// Cuts a value at a `#` or `;` preceded by whitespace. Access keys, secret keys and
-/// session tokens are base64-like and never contain whitespace, so this cannot cut one.
-fn strip_inline_comment(value: &str) -> &str {
-    let bytes = value.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if (b == b'#' || b == b';') && i > 0 && bytes[i - 1].is_ascii_whitespace() {
-            return &value[..i];
-        }
-    }
-    value
-}
-
-/// Environment variables first, then the shared credentials file.
-///
-/// A source with no credentials at all ([`CredentialsErrorKind::NotFound`]) passes to the
-/// next one; any other error stops the chain, because a half-configured source usually
-/// means the user meant to use it. When no source has credentials the error lists what
-/// each one looked for.
-#[derive(Clone, Debug, Default)]
-pub struct DefaultCredentialsChain {
-    environment: EnvironmentCredentials,
-    profile_file: ProfileFileCredentials,
-}
-
-impl DefaultCredentialsChain {
-    /// A chain over the process environment.
-    pub fn new() -> Self {
-        Self::with_env(Environment::process())
-    }
-
-    /// A chain whose sources read variables from `env`.
-    pub fn with_env(env: Environment) -> Self {
-        Self {
-            environment: EnvironmentCredentials::with_env(env.clone()),
-            profile_file: ProfileFileCredentials::with_env(env),
-        }
-    }
-
-    /// Replaces the profile-file source (e.g. to force a profile or a path).
-    pub fn profile_file(mut self, profile_file: ProfileFileCredentials) -> Self {
-        self.profile_file = profile_file;
-        self
-    }
-
-    /// The synchronous lookup behind [`ProvideCredentials`].
-    pub fn load(&self) -> Result<Credentials, CredentialsError> {
-        let mut tried = Vec::with_capacity(2);
-        for attempt in [self.environment.load(), self.profile_file.load()] {
-            match attempt {
-                Ok(credentials) => return Ok(credentials),
-                Err(e) if e.kind() == CredentialsErrorKind::NotFound => tried.push(e.message),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(CredentialsError::not_found(format!("no credentials in any source; tried {}", tried.join("; then "))))
+    let credentials = Credentials::new(
+        required("AccessKeyId")?,
+        required("SecretAccessKey")?,
+        field(token_field)?.map(str::to_owned),
+    );
+    match field("Expiration")? {
+        None => Ok(credentials),
+        Some(text) => Ok(credentials.with_expiry(parse_expiry(text, source)?)),
     }
 }
 
-impl ProvideCredentials for DefaultCredentialsChain {
-    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        Box::pin(std::future::ready(self.load()))
+/// Reads an RFC 3339 expiry (`2026-01-02T03:04:05Z`); the error names `source`.
+pub fn parse_expiry(text: &str, source: &str) -> Result<SystemTime, CredentialsError> {
+    super::datetime::DateTime::parse_date_time(text).ok().and_then(|time| SystemTime::try_from(time).ok()).ok_or_else(
+        || CredentialsError::provider_error(format!("{source}: the expiration is not an RFC 3339 timestamp")),
+    )
+}
+
+/// `message` with every occurrence of each non-empty `secret` replaced by `** redacted **`, for
+/// text that comes from outside (a service's error message) and might echo what was sent.
+pub fn redact_secrets(message: &str, secrets: &[&str]) -> String {
+    let mut out = message.to_owned();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        out = out.replace(secret, REDACTED);
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::task::{Context, Poll, Waker};
     use std::time::Duration;
 
@@ -599,28 +389,6 @@ mod tests {
         match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
             Poll::Ready(value) => value,
             Poll::Pending => panic!("provider future was not ready on first poll"),
-        }
-    }
-
-    /// A credentials file in the temp dir, removed on drop.
-    struct TempFile(PathBuf);
-
-    impl TempFile {
-        fn new(contents: &str) -> Self {
-            static COUNTER: AtomicUsize = AtomicUsize::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "runtime-credentials-test-{}-{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed)
-            ));
-            std::fs::write(&path, contents).expect("write temp credentials file");
-            Self(path)
-        }
-    }
-
-    impl Drop for TempFile {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
         }
     }
 
@@ -730,208 +498,35 @@ mod tests {
         assert_no_secret(&format!("{only_secret} {only_secret:?}"));
     }
 
-    const MULTI_PROFILE: &str = "\
-# shared credentials
-; another comment style
-
-[default]
-aws_access_key_id = AKIADEFAULTEXAMPLE01
-aws_secret_access_key=defaultsecret   ; trailing comment
-
-  [ work ]   # comment after header
-\taws_access_key_id   =   AKIAWORKEXAMPLE00001
-AWS_Secret_Access_Key = work/secret+key
-aws_session_token = worktoken==
-region = eu-west-1
-
-[assume]
-role_arn = arn:aws:iam::123456789012:role/example
-source_profile = default
-";
-
     #[test]
-    fn profile_parser_handles_sections_comments_and_whitespace() {
-        let profiles = parse_profiles(MULTI_PROFILE).unwrap();
-        let default = &profiles["default"];
-        assert_eq!(default["aws_access_key_id"], "AKIADEFAULTEXAMPLE01");
-        assert_eq!(default["aws_secret_access_key"], "defaultsecret");
-        let work = &profiles["work"];
-        assert_eq!(work["aws_access_key_id"], "AKIAWORKEXAMPLE00001");
-        assert_eq!(work["aws_secret_access_key"], "work/secret+key");
-        assert_eq!(work["aws_session_token"], "worktoken==");
-        assert_eq!(profiles.len(), 3);
-    }
+    fn json_documents_give_credentials_and_name_what_is_missing() {
+        let document = serde_json::json!({
+            "AccessKeyId": AKID,
+            "SecretAccessKey": SECRET,
+            "Token": TOKEN,
+            "Expiration": "2030-01-02T03:04:05Z",
+        });
+        let creds = credentials_from_json(&document, "Token", "test").unwrap();
+        assert_eq!(creds.session_token(), Some(TOKEN));
+        assert_eq!(creds.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
 
-    #[test]
-    fn profile_parser_merges_repeated_sections() {
-        let text = "[a]\naws_access_key_id = one\n[b]\nx = y\n[a]\naws_access_key_id = two\n";
-        let profiles = parse_profiles(text).unwrap();
-        assert_eq!(profiles["a"]["aws_access_key_id"], "two");
-    }
-
-    #[test]
-    fn profile_parser_reports_line_numbers_without_content() {
-        let cases = [
-            ("[default\naws_access_key_id = x\n", 1, "closing ']'"),
-            ("[default]\nwJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n", 2, "expected"),
-            ("aws_access_key_id = x\n[default]\n", 1, "before any [profile]"),
-            ("[default]\n\n = value\n", 3, "empty key"),
-            ("[]\n", 1, "empty profile name"),
-            ("[a] junk\n", 1, "after section header"),
-        ];
-        for (text, line, fragment) in cases {
-            let (got_line, problem) = parse_profiles(text).unwrap_err();
-            assert_eq!(got_line, line, "{text:?}");
-            assert!(problem.contains(fragment), "{text:?}: {problem}");
-        }
-        // Through the provider the message names the file and line, not the content.
-        let file = TempFile::new("[default]\nwJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n");
-        let err = ProfileFileCredentials::with_env(Environment::from_pairs([(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            file.0.display().to_string(),
-        )]))
-        .load()
-        .unwrap_err();
-        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
-        assert!(err.message().contains(&file.0.display().to_string()));
-        assert!(err.message().contains("line 2"));
-        assert_no_secret(&err.to_string());
-    }
-
-    #[test]
-    fn profile_provider_reads_default_and_named_profiles() {
-        let file = TempFile::new(MULTI_PROFILE);
-        let path = file.0.display().to_string();
-
-        let env = Environment::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", path.clone())]);
-        let creds = ready(ProfileFileCredentials::with_env(env.clone()).provide_credentials()).unwrap();
-        assert_eq!(creds, Credentials::new("AKIADEFAULTEXAMPLE01", "defaultsecret", None));
-
-        let env_work =
-            Environment::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", path), ("AWS_PROFILE", "work".to_owned())]);
-        let creds = ProfileFileCredentials::with_env(env_work).load().unwrap();
-        assert_eq!(creds, Credentials::new("AKIAWORKEXAMPLE00001", "work/secret+key", Some("worktoken==".to_owned())));
-
-        // The builder override beats AWS_PROFILE.
-        let creds = ProfileFileCredentials::with_env(env).profile("work").load().unwrap();
-        assert_eq!(creds.access_key_id(), "AKIAWORKEXAMPLE00001");
-    }
-
-    #[test]
-    fn profile_provider_finds_file_under_home() {
-        let home = std::env::temp_dir().join(format!("runtime-credentials-home-{}", std::process::id()));
-        std::fs::create_dir_all(home.join(".aws")).unwrap();
-        std::fs::write(
-            home.join(".aws").join("credentials"),
-            "[default]\naws_access_key_id = AKIAHOMEEXAMPLE00001\naws_secret_access_key = s\n",
+        let missing = credentials_from_json(&serde_json::json!({"AccessKeyId": AKID}), "Token", "test").unwrap_err();
+        assert!(missing.message().contains("test: the response has no `SecretAccessKey`"), "{missing}");
+        let wrong = credentials_from_json(
+            &serde_json::json!({"AccessKeyId": AKID, "SecretAccessKey": SECRET, "Expiration": "soon"}),
+            "Token",
+            "test",
         )
-        .unwrap();
-        let home_str = home.display().to_string();
-        let via_home = ProfileFileCredentials::with_env(Environment::from_pairs([("HOME", home_str.clone())])).load();
-        let via_userprofile =
-            ProfileFileCredentials::with_env(Environment::from_pairs([("USERPROFILE", home_str.clone())])).load();
-        let via_tilde = ProfileFileCredentials::with_env(Environment::from_pairs([
-            ("HOME", home_str),
-            ("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials".to_owned()),
-        ]))
-        .load();
-        let _ = std::fs::remove_dir_all(&home);
-        for result in [via_home, via_userprofile, via_tilde] {
-            assert_eq!(result.unwrap().access_key_id(), "AKIAHOMEEXAMPLE00001");
-        }
+        .unwrap_err();
+        assert!(wrong.message().contains("expiration"), "{wrong}");
+        assert_no_secret(&format!("{wrong} {missing:?}"));
     }
 
     #[test]
-    fn profile_provider_errors_name_profile_and_file() {
-        let file = TempFile::new(MULTI_PROFILE);
-        let path = file.0.display().to_string();
-        let provider = |profile: &str| {
-            ProfileFileCredentials::with_env(Environment::process()).path(&file.0).profile(profile).load().unwrap_err()
-        };
-
-        let missing = provider("nope");
-        assert_eq!(missing.kind(), CredentialsErrorKind::InvalidConfiguration);
-        assert!(missing.message().contains("profile [nope] not found"));
-        assert!(missing.message().contains(&path));
-
-        let assume = provider("assume");
-        assert_eq!(assume.kind(), CredentialsErrorKind::InvalidConfiguration);
-        assert!(
-            assume.message().contains("profile [assume]")
-                && assume.message().contains(&path)
-                && assume.message().contains("has no aws_access_key_id")
-                && assume.message().contains("role_arn"),
-            "{}",
-            assume.message()
-        );
-
-        let no_secret = TempFile::new("[default]\naws_access_key_id = AKIAONLYKEYEXAMPLE01\n");
-        let err = ProfileFileCredentials::with_env(Environment::process()).path(&no_secret.0).load().unwrap_err();
-        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
-        assert!(err.message().contains("profile [default]"));
-        assert!(err.message().contains("has no aws_secret_access_key"));
-        assert!(err.message().contains(&no_secret.0.display().to_string()));
-        assert!(!err.message().contains("AKIAONLYKEYEXAMPLE01"));
-    }
-
-    #[test]
-    fn profile_provider_not_found_cases() {
-        // Implicit default profile missing: not found, so a chain can move on.
-        let file = TempFile::new("[other]\naws_access_key_id = a\naws_secret_access_key = b\n");
-        let err = ProfileFileCredentials::with_env(Environment::process()).path(&file.0).load().unwrap_err();
-        assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
-        assert!(err.message().contains("profile [default] not found"));
-
-        let absent = std::env::temp_dir().join("runtime-credentials-test-does-not-exist");
-        let err = ProfileFileCredentials::with_env(Environment::process()).path(&absent).load().unwrap_err();
-        assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
-        assert!(err.message().contains("does not exist"));
-
-        let err = ProfileFileCredentials::with_env(Environment::from_pairs(Vec::<(String, String)>::new()))
-            .load()
-            .unwrap_err();
-        assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
-        assert!(err.message().contains("HOME"));
-    }
-
-    #[test]
-    fn chain_prefers_environment_then_profile_file() {
-        let file = TempFile::new(MULTI_PROFILE);
-        let path = file.0.display().to_string();
-        let both = Environment::from_pairs([
-            ("AWS_ACCESS_KEY_ID", AKID.to_owned()),
-            ("AWS_SECRET_ACCESS_KEY", SECRET.to_owned()),
-            ("AWS_SHARED_CREDENTIALS_FILE", path.clone()),
-        ]);
-        let creds = ready(DefaultCredentialsChain::with_env(both).provide_credentials()).unwrap();
-        assert_eq!(creds.access_key_id(), AKID);
-
-        let file_only = Environment::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", path)]);
-        let creds = DefaultCredentialsChain::with_env(file_only).load().unwrap();
-        assert_eq!(creds.access_key_id(), "AKIADEFAULTEXAMPLE01");
-    }
-
-    #[test]
-    fn chain_reports_every_source_it_tried() {
-        let absent = std::env::temp_dir().join("runtime-credentials-chain-does-not-exist");
-        let env = Environment::from_pairs([("AWS_SHARED_CREDENTIALS_FILE", absent.display().to_string())]);
-        let err = DefaultCredentialsChain::with_env(env).load().unwrap_err();
-        assert_eq!(err.kind(), CredentialsErrorKind::NotFound);
-        let message = err.to_string();
-        assert!(message.contains("environment: AWS_ACCESS_KEY_ID is not set"), "{message}");
-        assert!(message.contains("profile file:"), "{message}");
-        assert!(message.contains(&absent.display().to_string()), "{message}");
-    }
-
-    #[test]
-    fn chain_stops_at_a_misconfigured_source() {
-        let file = TempFile::new(MULTI_PROFILE);
-        let env = Environment::from_pairs([
-            ("AWS_ACCESS_KEY_ID", AKID.to_owned()),
-            ("AWS_SHARED_CREDENTIALS_FILE", file.0.display().to_string()),
-        ]);
-        let err = DefaultCredentialsChain::with_env(env).load().unwrap_err();
-        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
-        assert!(err.message().contains("AWS_SECRET_ACCESS_KEY"));
+    fn redaction_replaces_every_secret() {
+        let text = format!("bad token {TOKEN} for key {SECRET}");
+        let redacted = redact_secrets(&text, &[TOKEN, SECRET, ""]);
+        assert_no_secret(&redacted);
+        assert_eq!(redacted, "bad token ** redacted ** for key ** redacted **");
     }
 }

@@ -1,9 +1,11 @@
 //! A third-party job worker: acknowledges a CodePipeline job, does its work, and reports the outcome.
 //!
-//! The client is configured from the environment, as the AWS CLI is: the region from `AWS_REGION`
-//! (or `AWS_DEFAULT_REGION`); credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-//! `AWS_SESSION_TOKEN`, else the shared credentials file (`AWS_PROFILE`); and, for a test or a
-//! proxy, the endpoint from `AWS_ENDPOINT_URL_CODEPIPELINE` or `AWS_ENDPOINT_URL`.
+//! The client is configured from wherever the worker runs, as the AWS SDKs are: the region from
+//! `AWS_REGION` (or `AWS_DEFAULT_REGION`), the profile in `~/.aws/config`, or the EC2 instance;
+//! credentials from the environment, the profile (keys, `credential_process`, an assumed role), web
+//! identity (EKS IRSA), the ECS or EKS container endpoint, or the EC2 instance role (the README
+//! lists the chain); and, for a test or a proxy, the endpoint from `AWS_ENDPOINT_URL_CODEPIPELINE`
+//! or `AWS_ENDPOINT_URL`.
 //!
 //! A worker finds jobs with `PollForThirdPartyJobs`, which this crate does not cover; pass the job's
 //! ID, nonce and client token as arguments, or as the environment variables `JOB_ID`, `JOB_NONCE`

@@ -161,6 +161,8 @@ impl Env {
         env.set("HOME", &home_path);
         env.set("AWS_SHARED_CREDENTIALS_FILE", &format!("{home_path}/no-credentials"));
         env.set("AWS_CONFIG_FILE", &format!("{home_path}/no-config"));
+        // Never look for the instance metadata service from a test (credential_sources.rs uses fakes).
+        env.set("AWS_EC2_METADATA_DISABLED", "true");
         env
     }
 

@@ -22,7 +22,12 @@ pub fn emit(service: &Service, header: &str) -> String {
         r#"http-body-util = { version = "0.1", optional = true }"#.to_string(),
         r#"hyper-rustls = { version = "0.27", default-features = false, features = ["http1", "ring", "webpki-roots", "tls12"], optional = true }"#.to_string(),
         r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#.to_string(),
-        r#"tokio = { version = "1", default-features = false, features = ["time"] }"#.to_string(),
+        // `rt` runs the IMDS region lookup on a helper thread and refreshes credentials in the
+        // background; `sync` lets concurrent calls share one refresh.
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "sync", "time"] }"#.to_string(),
+        // Reads STS's XML answers (AssumeRole, web identity); it has no dependencies beyond memchr.
+        r#"roxmltree = { version = "0.21", default-features = false, features = ["std"] }"#.to_string(),
+        r#"aws-credential-types = { version = "1.2", optional = true }"#.to_string(),
     ];
     if let Some(engine) = service.features.pattern_engine {
         deps.push(pattern_engine(engine, service.features.pattern_tables));
@@ -51,7 +56,11 @@ publish = false
 default = ["default-https-client"]
 # The built-in HTTPS transport: hyper and rustls (ring) on tokio. Turn it off to bring your own `HttpClient`.
 # Timeouts and retry backoff use tokio's timer either way, so calls must run inside a tokio runtime.
-default-https-client = ["dep:hyper", "dep:hyper-util", "dep:http-body-util", "dep:hyper-rustls", "dep:rustls", "tokio/rt", "tokio/net"]
+default-https-client = ["dep:hyper", "dep:hyper-util", "dep:http-body-util", "dep:hyper-rustls", "dep:rustls", "tokio/net"]
+# Accept any provider of the official SDK's `aws-credential-types` (e.g. from aws-config) through
+# `runtime::sdk_credentials::SdkCredentials`. It pulls in the SDK's runtime types and needs the Rust
+# version that crate asks for.
+aws-credential-types = ["dep:aws-credential-types"]
 # The command-line tool (`cargo run --features cli -- --help`): clap parses arguments, serde_norway reads --cli-input-yaml.
 cli = ["default-https-client", "dep:clap", "dep:serde_norway"]
 
@@ -61,6 +70,8 @@ path = "src/main.rs"
 required-features = ["cli"]
 
 [dependencies]
+# Kept lean: roxmltree (STS's XML answers) has no dependencies beyond memchr, and tokio's `rt` and
+# `sync` (the IMDS region lookup's helper runtime, background credential refresh) add no crates.
 {deps}
 
 [dev-dependencies]

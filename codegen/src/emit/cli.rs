@@ -165,11 +165,12 @@ pub fn emit(service: &Service) -> RustFile {
          `key=value,...`), or the whole input from --cli-input-json / --cli-input-yaml."
     );
     let after_help = "Configuration:\n  \
-         Region: --region, else AWS_REGION or AWS_DEFAULT_REGION.\n  \
+         Region: --region, else AWS_REGION or AWS_DEFAULT_REGION, else the profile's region, else EC2 instance metadata.\n  \
          Endpoint: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, else the region's public endpoint.\n  \
-         Credentials: --profile (shared credentials file only), else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / \
-         AWS_SESSION_TOKEN, else the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, \
-         profile AWS_PROFILE or default).\n\n\
+         Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (skipped with --profile), else the \
+         profile (--profile, else AWS_PROFILE or default) in ~/.aws/config and ~/.aws/credentials (keys, \
+         credential_process, role_arn, web identity), else AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, else the \
+         ECS/EKS container endpoint, else EC2 instance metadata (IMDSv2).\n\n\
          Exit codes:\n  \
          0    success\n  \
          252  invalid command line or parameters (nothing was sent)\n  \

@@ -71,7 +71,20 @@ const fn runtime(name: &'static str, source: &'static str) -> RuntimeModule {
 
 const CORE_RUNTIME: &[RuntimeModule] = &[
     runtime("client", include_str!("../../runtime/client.rs")),
+    // Credentials and region: the core types, then one module per source, the cache and the chain.
+    runtime("container_credentials", include_str!("../../runtime/container_credentials.rs")),
+    runtime("credential_process", include_str!("../../runtime/credential_process.rs")),
     runtime("credentials", include_str!("../../runtime/credentials.rs")),
+    runtime("credentials_cache", include_str!("../../runtime/credentials_cache.rs")),
+    runtime("default_chain", include_str!("../../runtime/default_chain.rs")),
+    runtime("imds", include_str!("../../runtime/imds.rs")),
+    runtime("profile_credentials", include_str!("../../runtime/profile_credentials.rs")),
+    runtime("profile_file", include_str!("../../runtime/profile_file.rs")),
+    runtime("provider_http", include_str!("../../runtime/provider_http.rs")),
+    runtime("region", include_str!("../../runtime/region.rs")),
+    // Compiled only with the `aws-credential-types` feature (the file opens with its `cfg`).
+    runtime("sdk_credentials", include_str!("../../runtime/sdk_credentials.rs")),
+    runtime("sts", include_str!("../../runtime/sts.rs")),
     // The signer's timestamps use its calendar, so every crate carries it.
     runtime("datetime", include_str!("../../runtime/datetime.rs")),
     runtime("error", include_str!("../../runtime/error.rs")),

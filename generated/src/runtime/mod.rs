@@ -5,14 +5,25 @@
 //! on their own.
 
 pub mod client;
+pub mod container_credentials;
+pub mod credential_process;
 pub mod credentials;
+pub mod credentials_cache;
 pub mod datetime;
+pub mod default_chain;
 pub mod error;
 pub mod http;
+pub mod imds;
 pub mod json;
 pub mod json_time;
+pub mod profile_credentials;
+pub mod profile_file;
+pub mod provider_http;
+pub mod region;
 pub mod retry;
+pub mod sdk_credentials;
 pub mod sigv4;
+pub mod sts;
 pub mod validate;
 #[cfg(feature = "cli")]
 pub mod cli_app;

@@ -114,19 +114,28 @@ pub struct Server {
     requests: Arc<Mutex<Vec<Request>>>,
 }
 
+/// Picks the reply to the request with the given index (from 0).
+type Responder = Arc<dyn Fn(&Request, usize) -> Reply + Send + Sync>;
+
 impl Server {
     /// Starts a server answering the n-th request with `script[n]`; once the script runs out, the
     /// last reply answers every further request.
     pub async fn start(script: Vec<Reply>) -> Server {
         assert!(!script.is_empty(), "a server needs at least one reply");
+        Server::route(move |_, index| script[index.min(script.len() - 1)].clone()).await
+    }
+
+    /// Starts a server that answers each request with what `respond` returns for it and its index
+    /// (from 0), e.g. by path, for fakes of services with several resources.
+    pub async fn route(respond: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let recorded = Arc::clone(&requests);
-        let script = Arc::new(script);
+        let respond: Responder = Arc::new(respond);
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, Arc::clone(&recorded), Arc::clone(&script)));
+                tokio::spawn(serve(stream, Arc::clone(&recorded), Arc::clone(&respond)));
             }
         });
         Server { addr, requests }
@@ -153,16 +162,16 @@ impl Server {
     }
 }
 
-async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Request>>>, script: Arc<Vec<Reply>>) {
+async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Request>>>, respond: Responder) {
     let Some(request) = read_request(&mut stream).await else {
         return;
     };
     let index = {
         let mut requests = recorded.lock().unwrap_or_else(|p| p.into_inner());
-        requests.push(request);
+        requests.push(request.clone());
         requests.len() - 1
     };
-    let reply = script[index.min(script.len() - 1)].clone();
+    let reply = respond(&request, index);
     // Write errors are ignored: the client may legitimately have given up (a timeout).
     match reply {
         Reply::Respond { status, headers, body } => {
@@ -198,7 +207,9 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        401 => "Unauthorized",
         403 => "Forbidden",
+        404 => "Not Found",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Whatever",
@@ -309,6 +320,26 @@ pub mod sigv4 {
     /// `x-amz-date`, `content-type`, `x-amz-target` and (when sent) `x-amz-security-token` are
     /// signed; the signed-header list is sorted; and the signature is right for `secret`.
     pub fn verify(request: &Request, access_key_id: &str, secret: &str, region: &str, service: &str) -> String {
+        verify_signing(
+            request,
+            access_key_id,
+            secret,
+            region,
+            service,
+            &["content-type", "host", "x-amz-date", "x-amz-target"],
+        )
+    }
+
+    /// [`verify`] for a request whose signed headers must include `required` (and
+    /// `x-amz-security-token` when sent), e.g. an STS call, which has no `x-amz-target`.
+    pub fn verify_signing(
+        request: &Request,
+        access_key_id: &str,
+        secret: &str,
+        region: &str,
+        service: &str,
+        required: &[&str],
+    ) -> String {
         let auth = parse_authorization(request.header("authorization"));
         let amz_date = request.header("x-amz-date");
         assert_eq!(auth.access_key_id, access_key_id);
@@ -316,7 +347,7 @@ pub mod sigv4 {
         let mut sorted = auth.signed_headers.clone();
         sorted.sort();
         assert_eq!(auth.signed_headers, sorted, "SignedHeaders must be sorted");
-        let mut required = vec!["content-type", "host", "x-amz-date", "x-amz-target"];
+        let mut required = required.to_vec();
         if request.has_header("x-amz-security-token") {
             required.push("x-amz-security-token");
         }
