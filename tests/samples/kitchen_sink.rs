@@ -565,3 +565,92 @@ mod cli {
         assert!(stderr.contains(r#"colorCounts["mauve"]"#), "{stderr}");
     }
 }
+
+/// `UploadRecords` carries `smithy.api#requestCompression` (gzip).
+mod request_compression {
+    use std::io::Read;
+    use std::time::{Duration, SystemTime};
+
+    use super::common::Recorder;
+    use super::sdk;
+    use super::TestResult;
+    use sdk::client::Credentials;
+    use sdk::runtime::sigv4::{Signer, SigningParams};
+
+    /// The JSON body of an `UploadRecords` call with `count` records of 50 bytes each.
+    fn upload(count: usize) -> (Vec<String>, String) {
+        let records: Vec<String> = (0..count).map(|i| format!("{i:04}{}", "x".repeat(46))).collect();
+        let json = serde_json::json!({ "records": records }).to_string();
+        (records, json)
+    }
+
+    #[tokio::test]
+    async fn a_large_body_is_sent_gzipped_and_signed_as_sent() -> TestResult {
+        let (records, json) = upload(300);
+        assert!(json.len() >= 10_240, "above the default minimum");
+        let signed_at = SystemTime::UNIX_EPOCH + Duration::from_secs(super::SECS as u64);
+        let recorder = Recorder::replying(200, "{}");
+        let client = sdk::Client::from_conf(recorder.config().time_source(move || signed_at))?;
+        client.upload_records().records(records).send().await?;
+        let request = recorder.only();
+        assert_eq!(request.content_encoding.as_deref(), Some("gzip"));
+        assert!(request.bytes.len() < json.len() / 4, "{} bytes", request.bytes.len());
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&request.bytes[..]).read_to_string(&mut unzipped)?;
+        assert_eq!(unzipped, json);
+        assert_eq!(request.headers["content-length"], request.bytes.len().to_string().as_str());
+
+        // The signature is the one for the compressed bytes and the `content-encoding` header.
+        let mut headers = request.headers.clone();
+        let sent_signature = headers.remove("authorization").expect("signed");
+        headers.remove("x-amz-date");
+        let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+        let params = SigningParams { credentials: &credentials, region: "us-east-1", service: "kitchen", time: signed_at };
+        Signer::new().sign(&http::Method::POST, &request.uri, &mut headers, &request.bytes, &params)?;
+        assert_eq!(headers["authorization"], sent_signature);
+        assert!(sent_signature.to_str()?.contains("content-encoding"), "{sent_signature:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_body_below_the_minimum_or_with_compression_off_is_sent_as_it_is() -> TestResult {
+        let (records, json) = upload(10);
+        let recorder = Recorder::replying(200, "{}");
+        recorder.client().upload_records().records(records.clone()).send().await?;
+        // Lowered to exactly this body's size, the same call is compressed.
+        let at_size = u32::try_from(json.len())?;
+        let client = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(at_size))?;
+        client.upload_records().records(records.clone()).send().await?;
+        let client = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(at_size + 1))?;
+        client.upload_records().records(records.clone()).send().await?;
+        let (big, big_json) = upload(300);
+        let off = recorder.config().disable_request_compression(true);
+        sdk::Client::from_conf(off)?.upload_records().records(big).send().await?;
+
+        let sent = recorder.requests();
+        let encodings: Vec<Option<&str>> = sent.iter().map(|r| r.content_encoding.as_deref()).collect();
+        assert_eq!(encodings, [None, Some("gzip"), None, None]);
+        assert_eq!((sent[0].body.as_str(), sent[2].body.as_str()), (json.as_str(), json.as_str()));
+        assert_eq!(sent[3].body, big_json);
+
+        // Other operations never compress, whatever their size.
+        let recorder = Recorder::replying(200, "{}");
+        let (names, _) = upload(300);
+        let input = super::PutEverythingInput::builder().r#type("t").names(names).build()?;
+        recorder.client().call_put_everything(input).await?;
+        let request = recorder.only();
+        assert!(request.body.len() > 10_240 && request.content_encoding.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_minimum_out_of_range_is_a_configuration_error() {
+        let recorder = Recorder::replying(200, "{}");
+        let error = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(10_485_761))
+            .expect_err("out of range");
+        assert!(
+            error.to_string().contains("request_min_compression_size_bytes: 10485761 is not a whole number of bytes from 0 to 10485760"),
+            "{error}"
+        );
+    }
+}

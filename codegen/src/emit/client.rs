@@ -144,6 +144,13 @@ fn operation_methods(op: &Operation) -> TokenStream {
         op.name
     );
     let call_doc = doc_block(&call_doc);
+    let body = match op.request_compression {
+        None => quote! { let body = crate::ser::#ser(&input); },
+        // The only encoding the crates support; `ir::RequestCompression` names any other.
+        Some(crate::ir::RequestCompression::Gzip) => quote! {
+            let body = crate::runtime::gzip::compress_request(self.runtime.request_compression(), crate::ser::#ser(&input));
+        },
+    };
     quote! {
         #docs
         ///
@@ -162,7 +169,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             if self.runtime.checks_constraints() {
                 crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
             }
-            let body = crate::ser::#ser(&input);
+            #body
             let response = self
                 .runtime
                 .invoke(#wire, body, crate::error::#error::from_response, crate::error::#error::is_retryable)

@@ -90,6 +90,8 @@ const CORE_RUNTIME: &[RuntimeModule] = &[
     runtime("error", include_str!("../../runtime/error.rs")),
     runtime("http", include_str!("../../runtime/http.rs")),
     runtime("json", include_str!("../../runtime/json.rs")),
+    // Every client reads the compression settings; `gzip` compresses where the model asks.
+    runtime("request_compression", include_str!("../../runtime/request_compression.rs")),
     runtime("retry", include_str!("../../runtime/retry.rs")),
     runtime("sigv4", include_str!("../../runtime/sigv4.rs")),
     runtime("validate", include_str!("../../runtime/validate.rs")),
@@ -119,6 +121,8 @@ fn pattern_engine(engine: Engine) -> &'static RuntimeModule {
         Engine::FancyRegex => &FANCY_REGEX_RUNTIME,
     }
 }
+
+const GZIP_RUNTIME: RuntimeModule = runtime("gzip", include_str!("../../runtime/gzip.rs"));
 
 const BLOB_RUNTIME: RuntimeModule = runtime("blob", include_str!("../../runtime/blob.rs"));
 
@@ -245,6 +249,9 @@ fn runtime_modules(service: &Service) -> Vec<&'static RuntimeModule> {
     }
     if service.features.big_numbers {
         modules.push(&BIG_NUMBER_RUNTIME);
+    }
+    if service.features.request_compression {
+        modules.push(&GZIP_RUNTIME);
     }
     modules.sort_by_key(|m| m.name);
     modules
