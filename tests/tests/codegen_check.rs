@@ -263,3 +263,20 @@ fn runtime_files_are_copies_of_checked_in_files_with_exactly_one_pattern_engine(
         }
     }
 }
+
+/// flate2 and the `gzip` module are in a crate only when one of its operations carries
+/// `smithy.api#requestCompression`; the settings module is in every crate.
+#[test]
+fn the_compression_crate_is_a_dependency_only_where_the_model_asks_for_compression() {
+    let selection = codegen::Selection { crate_name: "p".into(), ..codegen::Selection::default() };
+    let plain =
+        by_path(codegen::generate_from_slice("p.json", &model_with_pattern("^a$"), &selection).expect("generates"));
+    let model = tests::workspace_root().join("tests/models/kitchen_sink.json");
+    let kitchen = by_path(codegen::generate(&model, &selection).expect("generates"));
+    for (files, compresses) in [(&plain, false), (&kitchen, true)] {
+        assert!(files.contains_key("src/runtime/request_compression.rs"));
+        assert_eq!(files.contains_key("src/runtime/gzip.rs"), compresses);
+        assert_eq!(files["Cargo.toml"].lines().any(|line| line.starts_with("flate2 = ")), compresses);
+        assert_eq!(files["src/client.rs"].contains("crate::runtime::gzip::compress_request("), compresses);
+    }
+}
