@@ -12,6 +12,7 @@ use super::default_chain::DefaultSources;
 use super::error::{error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
 use super::http::{HttpClient, TransportError};
 use super::provider_http::ProviderHttp;
+use super::request_compression::{append_content_encoding, CompressionSettings, RequestBody};
 use super::retry::{classify, random_backoff_delay, RetryConfig};
 use super::sigv4::{Signer, SigningParams};
 
@@ -71,6 +72,8 @@ pub struct Config {
     max_response_bytes: usize,
     validation: ValidationMode,
     time_source: Option<TimeSource>,
+    disable_request_compression: Option<bool>,
+    request_min_compression_size_bytes: Option<u32>,
 }
 
 impl fmt::Debug for Config {
@@ -89,6 +92,8 @@ impl fmt::Debug for Config {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("validation", &self.validation)
             .field("time_source", &self.time_source.as_ref().map_or("system clock", |_| "custom"))
+            .field("disable_request_compression", &self.disable_request_compression)
+            .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
             .finish()
     }
 }
@@ -108,6 +113,8 @@ impl Default for Config {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             validation: ValidationMode::Full,
             time_source: None,
+            disable_request_compression: None,
+            request_min_compression_size_bytes: None,
         }
     }
 }
@@ -218,6 +225,23 @@ impl Config {
         self
     }
 
+    /// Turns request compression off (`true`) or on, for the operations whose model asks for it;
+    /// overrides `AWS_DISABLE_REQUEST_COMPRESSION` and the profile's `disable_request_compression`.
+    /// See the `request_compression` module.
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.disable_request_compression = Some(disable);
+        self
+    }
+
+    /// Compresses request bodies of at least this many bytes (0 to 10485760; 10240 by default), for
+    /// the operations whose model asks for it; overrides `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` and
+    /// the profile's `request_min_compression_size_bytes`. A value out of range makes building the
+    /// client fail.
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = Some(bytes);
+        self
+    }
+
     /// The configured region, else the one the environment variables or the profile name, if any.
     pub fn get_region(&self) -> Option<&str> {
         self.region.as_deref().or_else(|| self.sources.as_ref().and_then(DefaultSources::region))
@@ -278,6 +302,7 @@ pub struct Runtime {
     max_response_bytes: usize,
     validation: ValidationMode,
     time_source: Option<TimeSource>,
+    compression: CompressionSettings,
 }
 
 impl fmt::Debug for Runtime {
@@ -287,6 +312,7 @@ impl fmt::Debug for Runtime {
             .field("endpoint", &self.endpoint)
             .field("retry", &self.retry)
             .field("validation", &self.validation)
+            .field("compression", &self.compression)
             .finish_non_exhaustive()
     }
 }
@@ -343,6 +369,12 @@ impl Runtime {
         };
         let content_type = header("content type", service.content_type)?;
         let user_agent = header("user agent", service.user_agent)?;
+        let compression = CompressionSettings::resolve(
+            config.disable_request_compression,
+            config.request_min_compression_size_bytes,
+            config.sources.as_ref().map(|sources| (sources.env(), sources.profile_name())),
+        )
+        .map_err(ConfigError::new)?;
         Ok(Runtime {
             service,
             region,
@@ -360,7 +392,13 @@ impl Runtime {
             max_response_bytes: config.max_response_bytes,
             validation: config.validation,
             time_source: config.time_source,
+            compression,
         })
+    }
+
+    /// How bodies of operations that support request compression are compressed.
+    pub fn request_compression(&self) -> CompressionSettings {
+        self.compression
     }
 
     /// Whether inputs get their constraints checked before sending.
@@ -378,18 +416,19 @@ impl Runtime {
         &self.endpoint
     }
 
-    /// Sends one operation's request body, retrying as configured, and returns the successful response.
+    /// Sends one operation's request body (JSON text, or a body compressed as the operation allows),
+    /// retrying as configured, and returns the successful response.
     ///
     /// `parse_error` turns an error response into the operation's error type; `is_retryable` says
     /// whether a modeled error carries `@retryable`.
     pub async fn invoke<E>(
         &self,
         operation: &'static str,
-        body: String,
+        body: impl Into<RequestBody>,
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let attempts = self.attempts(operation, body.into_bytes(), parse_error, is_retryable);
+        let attempts = self.attempts(operation, body.into(), parse_error, is_retryable);
         match self.call_timeout {
             None => attempts.await,
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -402,7 +441,7 @@ impl Runtime {
     async fn attempts<E>(
         &self,
         operation: &'static str,
-        body: Vec<u8>,
+        body: RequestBody,
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
@@ -472,9 +511,10 @@ impl Runtime {
     fn signed_request<E>(
         &self,
         target: &http::HeaderValue,
-        body: &[u8],
+        body: &RequestBody,
         credentials: &super::credentials::Credentials,
     ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
+        let (encoding, body) = (body.content_encoding(), body.bytes());
         // The header map is filled directly with values built once, rather than through
         // `http::request::Builder`, which would parse and copy every name and value again.
         let mut headers = http::HeaderMap::with_capacity(8);
@@ -483,6 +523,10 @@ impl Runtime {
         headers.insert(http::header::USER_AGENT, self.user_agent.clone());
         headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
         headers.insert(http::header::HOST, self.host.clone());
+        // Before signing, so the signature covers the encoding as well as the compressed bytes.
+        if let Some(encoding) = encoding {
+            append_content_encoding(&mut headers, encoding);
+        }
         let params = SigningParams {
             credentials,
             region: &self.region,

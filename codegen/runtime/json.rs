@@ -365,11 +365,14 @@ pub fn sparse_list<T>(
     Ok(out)
 }
 
-/// A map whose keys are converted by `key` and values read by `read`; `null` values are skipped
-/// unless the map is sparse.
-pub fn map<K: Ord, V>(
+/// A map whose values are read by `read`; `null` values are skipped unless the map is sparse.
+///
+/// Keys become `K` through `From<&str>`: `String`, or a model enum (whose unknown values are kept).
+/// Taking the conversion as a bound rather than as a function argument matters for enums: the
+/// function `Enum::from` only accepts one caller-chosen lifetime, while every key here borrows from
+/// the body for a lifetime of its own.
+pub fn map<K: Ord + for<'k> From<&'k str>, V>(
     value: &Value,
-    mut key: impl FnMut(&str) -> K,
     mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
 ) -> Result<std::collections::BTreeMap<K, V>, DeserializeError> {
     let entries = object(value)?;
@@ -378,21 +381,20 @@ pub fn map<K: Ord, V>(
         if item.is_null() {
             continue;
         }
-        out.insert(key(name), read(item).map_err(|e| e.at(name))?);
+        out.insert(K::from(name.as_str()), read(item).map_err(|e| e.at(name))?);
     }
     Ok(out)
 }
 
 /// A sparse map: `null` values are kept as `None`.
-pub fn sparse_map<K: Ord, V>(
+pub fn sparse_map<K: Ord + for<'k> From<&'k str>, V>(
     value: &Value,
-    mut key: impl FnMut(&str) -> K,
     mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
 ) -> Result<std::collections::BTreeMap<K, Option<V>>, DeserializeError> {
     let entries = object(value)?;
     let mut out = std::collections::BTreeMap::new();
     for (name, item) in entries {
-        out.insert(key(name), optional(item, &mut read).map_err(|e| e.at(name))?);
+        out.insert(K::from(name.as_str()), optional(item, &mut read).map_err(|e| e.at(name))?);
     }
     Ok(out)
 }
@@ -492,6 +494,35 @@ mod tests {
         assert!(integer::<i8>(&Value::from(300)).is_err());
         assert_eq!(integer::<i32>(&Value::from(-5)), Ok(-5));
         assert!(integer::<i32>(&Value::from(1.5)).is_err());
+    }
+
+    /// A key type like the generated enums: `From<&str>` for any lifetime, unknown values kept.
+    #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+    enum Tier {
+        Gold,
+        Unknown(String),
+    }
+
+    impl From<&str> for Tier {
+        fn from(value: &str) -> Self {
+            match value {
+                "gold" => Tier::Gold,
+                other => Tier::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    #[test]
+    fn map_keys_convert_to_strings_or_enums() {
+        let value: Value = serde_json::from_str(r#"{"gold":1,"tin":2,"none":null}"#).unwrap();
+        let by_name: std::collections::BTreeMap<String, i32> = map(&value, integer::<i32>).unwrap();
+        assert_eq!(by_name, [("gold".to_string(), 1), ("tin".to_string(), 2)].into());
+        let by_tier: std::collections::BTreeMap<Tier, i32> = map(&value, integer::<i32>).unwrap();
+        assert_eq!(by_tier, [(Tier::Gold, 1), (Tier::Unknown("tin".into()), 2)].into());
+        let sparse: std::collections::BTreeMap<Tier, Option<i32>> = sparse_map(&value, integer::<i32>).unwrap();
+        assert_eq!(sparse.get(&Tier::Unknown("none".into())), Some(&None));
+        let err = map::<Tier, i32>(&value, |v| string(v).map(str::len).map(|n| n as i32)).unwrap_err();
+        assert_eq!(err.to_string(), "at `gold`: expected a string, found a number");
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //!
 //! The generator translates the model's patterns ahead of time into the syntax of the one regex engine
 //! this crate uses, with the meaning java.util.regex gives them (the services are Java), so only the
-//! engine runs here. The `engine` module at the end is the only part that differs between crates: the
-//! `regex-lite` one below (the lean default; the generator rewrites its import to `regex` when
-//! patterns use Unicode classes), or the `fancy-regex` one from `pattern_fancy.rs` for crates whose
-//! patterns need lookaround or backreferences. A crate thus depends on exactly one engine.
+//! engine runs here. The engine sits behind its own module, `pattern_engine`, the only part that
+//! differs between crates: the generator copies in one of three files, `regex-lite`'s (the lean
+//! default), `regex`'s (for Unicode property classes) or `fancy-regex`'s (for lookaround and
+//! backreferences), so a crate depends on exactly one engine.
 //!
 //! A value that cannot be checked here passes: a translation the engine refuses (a size limit), or
 //! fancy-regex reaching its backtrack limit. The service checks every pattern again, and rejecting a
@@ -13,6 +13,7 @@
 
 use std::sync::OnceLock;
 
+use super::pattern_engine as engine;
 use super::validate::{Path, Violation, ViolationKind};
 
 /// A pattern from the model and its lazily compiled form.
@@ -47,29 +48,6 @@ impl Pattern {
         }
     }
 }
-
-// engine: regex-lite
-/// The regex engine: finite automata, so every match finishes in time linear in the value.
-mod engine {
-    use regex_lite::Regex;
-
-    /// A compiled pattern.
-    #[derive(Debug)]
-    pub(super) struct Compiled(Regex);
-
-    impl Compiled {
-        /// Compiles a translation, or `None` when the engine refuses it (a size limit).
-        pub(super) fn new(regex: &str) -> Option<Self> {
-            Regex::new(regex).ok().map(Compiled)
-        }
-
-        /// Whether `value` matches; this engine always has an answer.
-        pub(super) fn matches(&self, value: &str) -> Option<bool> {
-            Some(self.0.is_match(value))
-        }
-    }
-}
-// end engine
 
 #[cfg(test)]
 mod tests {

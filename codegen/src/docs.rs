@@ -920,7 +920,8 @@ fn encode_destination(href: &str) -> String {
     out
 }
 
-fn code_span(text: &str) -> String {
+/// `text` as a Markdown code span, fenced with more backticks than it contains.
+pub fn code_span(text: &str) -> String {
     if text.is_empty() {
         return String::new();
     }
@@ -1117,6 +1118,11 @@ fn url_prefix(s: &str) -> &str {
         url = &url[..url.len() - last.len_utf8()];
     }
     url
+}
+
+/// Escapes plain text (a message the generator composes) so Markdown shows it literally.
+pub fn escape_markdown(text: &str) -> String {
+    escape_text(text, false)
 }
 
 /// Escapes text so Markdown shows it literally.

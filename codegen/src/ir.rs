@@ -169,12 +169,9 @@ pub struct SkippedOperation {
 /// Optional runtime pieces, so a crate only depends on what its model uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
-    /// Some member has a `@pattern` the crate enforces (needs a regex crate).
-    pub patterns: bool,
-    /// The engine that runs every pattern of the crate: the most capable one any pattern needs.
+    /// The engine that runs every pattern of the crate, the most capable one any pattern needs; `None`
+    /// when the crate enforces no pattern (and needs no regex crate).
     pub pattern_engine: Option<pattern::Engine>,
-    /// The engine is `regex` (its patterns use Unicode property classes, none needs fancy-regex).
-    pub unicode_patterns: bool,
     /// The Unicode tables the patterns use, which the engine must be built with.
     pub pattern_tables: pattern::UnicodeTables,
     /// Some member is a blob (needs base64).
@@ -187,6 +184,24 @@ pub struct Features {
     pub timestamps: bool,
     /// Some member is a bigInteger or bigDecimal.
     pub big_numbers: bool,
+    /// Some operation compresses its requests (needs flate2).
+    pub request_compression: bool,
+}
+
+/// A request compression encoding the generated crates support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestCompression {
+    /// `gzip` (RFC 1952), the one encoding Smithy defines and the AWS SDKs use.
+    Gzip,
+}
+
+impl RequestCompression {
+    /// The encoding's name in `smithy.api#requestCompression` and in `Content-Encoding`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestCompression::Gzip => "gzip",
+        }
+    }
 }
 
 /// One operation.
@@ -212,6 +227,9 @@ pub struct Operation {
     pub deprecated: Option<crate::model::Deprecated>,
     /// `smithy.api#endpoint`: a prefix for the endpoint's host.
     pub host_prefix: Option<HostPrefix>,
+    /// `smithy.api#requestCompression`: how the request body is compressed, when the model asks for
+    /// an encoding the crate supports.
+    pub request_compression: Option<RequestCompression>,
 }
 
 /// A named type of the generated crate.
@@ -713,6 +731,7 @@ impl<'m> Lowerer<'m> {
             let op = self.shape(op_id);
             let ShapeKind::Operation { input, output, .. } = &op.kind else { unreachable!() };
             let op_name = naming::pascal(op_id.name());
+            let request_compression = self.request_compression(op_id, op);
             let mut io_name = |id: &ShapeId, suffix: &str, synthetic: &mut Vec<(String, bool)>| -> String {
                 if id.as_str() == "smithy.api#Unit" {
                     let mut name = format!("{op_name}{suffix}");
@@ -747,6 +766,7 @@ impl<'m> Lowerer<'m> {
                 summary: None,
                 deprecated: op.traits.deprecated.clone(),
                 host_prefix,
+                request_compression,
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -827,7 +847,6 @@ impl<'m> Lowerer<'m> {
 
         let mut patterns: Vec<PatternConst> = self.patterns.values().cloned().collect();
         patterns.sort_by(|a, b| a.name.cmp(&b.name));
-        self.features.unicode_patterns = self.features.pattern_engine == Some(pattern::Engine::Regex);
         let warnings = std::mem::take(&mut self.warnings).into_values().collect();
 
         Ok(Service {
@@ -859,6 +878,33 @@ impl<'m> Lowerer<'m> {
             warnings,
             endpoint: endpoint_resolution(service),
         })
+    }
+
+    /// The encoding an operation's requests are compressed with: the first of the model's encodings
+    /// the crates support. When it lists none of them, requests go uncompressed (the service accepts
+    /// them either way) and a warning says so.
+    fn request_compression(&mut self, op_id: &ShapeId, op: &Shape) -> Option<RequestCompression> {
+        let encodings = op.traits.request_compression.as_ref()?;
+        let chosen = encodings.iter().find_map(|encoding| match encoding.as_str() {
+            "gzip" => Some(RequestCompression::Gzip),
+            _ => None,
+        });
+        match chosen {
+            Some(_) => self.features.request_compression = true,
+            None => {
+                let location = format!("{}.\"smithy.api#requestCompression\".encodings", op.traits.json_path);
+                self.warnings.entry(location.clone()).or_insert(Warning {
+                    file: self.model.file.clone(),
+                    shape: op_id.to_string(),
+                    message: format!(
+                        "operation `{op_id}` asks for request compression with {}, none of which the generated crate supports (only gzip); its requests are sent uncompressed",
+                        encodings.join(", ")
+                    ),
+                    location,
+                });
+            }
+        }
+        chosen
     }
 
     /// The operation's host prefix, each label tied to the input member it names, which must be a
@@ -1142,7 +1188,6 @@ impl<'m> Lowerer<'m> {
                 return Err(reason);
             }
         };
-        self.features.patterns = true;
         self.features.pattern_engine = self.features.pattern_engine.max(Some(translated.engine));
         self.features.pattern_tables = self.features.pattern_tables.union(translated.unicode);
         let base = format!("{}_PATTERN", naming::screaming(owner.name()));
@@ -1487,6 +1532,31 @@ mod tests {
         };
         assert_eq!(location, r#"shapes."ex#Svc".traits."smithy.rules#endpointRuleSet".rules[0].conditions[0].fn"#);
         assert_eq!(reason, "the function `split` is not supported");
+    }
+
+    #[test]
+    fn request_compression_picks_gzip_and_warns_when_the_model_offers_nothing_supported() {
+        let plain = lower_text(&model_text("", "", "")).unwrap();
+        assert_eq!((plain.operations[0].request_compression, plain.features.request_compression), (None, false));
+        let gzip =
+            lower_text(&model_text("", r#""smithy.api#requestCompression":{"encodings":["br","GZip"]}"#, "")).unwrap();
+        assert_eq!(gzip.operations[0].request_compression, Some(RequestCompression::Gzip));
+        assert!(gzip.features.request_compression && gzip.warnings.is_empty());
+        let other = lower_text(&model_text("", r#""smithy.api#requestCompression":{"encodings":["br"]}"#, "")).unwrap();
+        assert_eq!((other.operations[0].request_compression, other.features.request_compression), (None, false));
+        assert_eq!(other.warnings.len(), 1);
+        assert_eq!(other.warnings[0].location, r#"shapes."ex#Op".traits."smithy.api#requestCompression".encodings"#);
+        assert!(other.warnings[0].message.contains("with br, none of which"), "{}", other.warnings[0].message);
+        let empty =
+            load_slice("t.json", model_text("", r#""smithy.api#requestCompression":{"encodings":[]}"#, "").as_bytes())
+                .unwrap_err()
+                .to_string();
+        assert!(
+            empty.contains(
+                r#"shapes."ex#Op".traits."smithy.api#requestCompression".encodings: the list of encodings is empty"#
+            ),
+            "{empty}"
+        );
     }
 
     #[test]

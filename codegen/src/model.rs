@@ -299,6 +299,9 @@ pub struct Traits {
     pub host_prefix: Option<HostPrefix>,
     /// `smithy.api#hostLabel` on a member.
     pub host_label: bool,
+    /// `smithy.api#requestCompression` on an operation: its encodings in the model's order of
+    /// preference, lower-cased (the names are case-insensitive).
+    pub request_compression: Option<Vec<String>>,
     /// Where the `traits` object sits in the file.
     pub json_path: String,
 }
@@ -637,6 +640,9 @@ impl Loader<'_> {
                 "smithy.rules#endpointTests" => traits.endpoint_tests = Some(self.endpoint_tests(value, &at)?),
                 "smithy.api#endpoint" => traits.host_prefix = Some(self.host_prefix(value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = self.annotation(value, &at)?,
+                "smithy.api#requestCompression" => {
+                    traits.request_compression = Some(self.request_compression(value, &at)?)
+                }
                 "aws.protocols#awsJson1_0" => traits.protocols.push(Protocol::AwsJson1_0),
                 "aws.protocols#awsJson1_1" => traits.protocols.push(Protocol::AwsJson1_1),
                 "aws.protocols#restJson1"
@@ -778,6 +784,21 @@ impl Loader<'_> {
             params.push((name.clone(), value));
         }
         Ok(params)
+    }
+
+    /// `{"encodings": ["gzip"]}`: a non-empty list of encoding names.
+    fn request_compression(&self, value: &Value, path: &JsonPath) -> Result<Vec<String>, LoadError> {
+        let body = self.object(value, path)?;
+        let list_path = path.key("encodings");
+        let items = self.array(self.required_key(body, "encodings", path)?, &list_path)?;
+        if items.is_empty() {
+            return Err(self.error(&list_path, "the list of encodings is empty"));
+        }
+        let mut encodings = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            encodings.push(self.string(item, &list_path.index(i))?.to_ascii_lowercase());
+        }
+        Ok(encodings)
     }
 
     /// `{"hostPrefix": "{AccountId}.data-"}`: labels are member names, the rest must be host characters.
@@ -1004,7 +1025,7 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     }
     take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
     take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix);
-    take!(endpoint_rule_set, endpoint_tests, host_prefix);
+    take!(endpoint_rule_set, endpoint_tests, host_prefix, request_compression);
     into.required |= from.required;
     into.host_label |= from.host_label;
     into.client_optional |= from.client_optional;

@@ -191,34 +191,6 @@ pub fn translate(pattern: &str) -> Result<Translated, PatternError> {
     Ok(Translated { regex, engine, unicode: parser.unicode })
 }
 
-/// The runtime module every crate with patterns carries, as `src/runtime/pattern.rs`.
-const RUNTIME: &str = include_str!("../runtime/pattern.rs");
-/// The fancy-regex engine module that replaces the runtime's regex-lite one where needed.
-const RUNTIME_FANCY: &str = include_str!("../runtime/pattern_fancy.rs");
-
-/// The runtime module `runtime/pattern.rs` as a crate whose patterns run on `engine` carries it: the
-/// regex-lite engine module as written, with `regex`'s import, or with the fancy-regex module of
-/// `runtime/pattern_fancy.rs` in its place, so the crate depends on that one engine only.
-pub fn runtime_module(engine: Engine) -> String {
-    const START: &str = "// engine: ";
-    const END: &str = "// end engine\n";
-    let block = |source: &'static str| -> (usize, usize) {
-        let start = source.find(START).expect("the runtime marks where its engine module starts");
-        let end =
-            source[start..].find(END).expect("the runtime marks where its engine module ends") + start + END.len();
-        (start, end)
-    };
-    match engine {
-        Engine::RegexLite => RUNTIME.to_string(),
-        Engine::Regex => RUNTIME.replacen("use regex_lite::Regex;", "use regex::Regex;", 1),
-        Engine::FancyRegex => {
-            let (start, end) = block(RUNTIME);
-            let (fancy_start, fancy_end) = block(RUNTIME_FANCY);
-            format!("{}{}{}", &RUNTIME[..start], &RUNTIME_FANCY[fancy_start..fancy_end], &RUNTIME[end..])
-        }
-    }
-}
-
 /// Largest repetition count accepted. Java has no such limit, but counts this big already produce
 /// automata far beyond what the Rust engines will build.
 const MAX_REPEAT: u64 = 100_000;
@@ -2256,29 +2228,6 @@ mod tests {
     }
 
     #[test]
-    fn the_runtime_carries_exactly_the_engine_of_the_crate() {
-        let lite = runtime_module(Engine::RegexLite);
-        let full = runtime_module(Engine::Regex);
-        let fancy = runtime_module(Engine::FancyRegex);
-        for (source, engine, others) in [
-            (&lite, "use regex_lite::", ["use regex::", "fancy_regex"]),
-            (&full, "use regex::", ["regex_lite", "fancy_regex"]),
-            (&fancy, "use fancy_regex::", ["regex_lite", "use regex::"]),
-        ] {
-            assert_eq!(source.matches("mod engine {").count(), 1, "{engine}");
-            assert!(source.contains(engine), "{engine}");
-            for other in others {
-                assert!(!source.contains(other), "{engine} runtime mentions {other}");
-            }
-            // The shared part is the same in every variant.
-            assert!(source.starts_with("//! `@pattern` checks") && source.contains("pub fn is_match"));
-            assert!(source.contains("mod tests {\n    use super::*;\n\n    #[test]\n    fn unanchored_patterns"));
-        }
-        assert!(fancy.contains("backtrack_limit(BACKTRACK_LIMIT)"));
-        assert!(!fancy.contains("//! The fancy-regex engine of"), "the fancy file's own header stays out");
-    }
-
-    #[test]
     fn each_pattern_goes_to_the_leanest_engine_that_runs_it() {
         let cases = [
             (r"^[a-z]+$", Engine::RegexLite),
@@ -2823,13 +2772,34 @@ mod tests {
     }
 }
 
-/// The runtime modules compiled with the generator's tests, so the tests they carry run here too
-/// (each engine variant once: regex-lite as written, fancy-regex's engine on its own).
+/// The pattern runtime compiled with the generator's tests, once with each engine, so the tests of
+/// `pattern.rs` run on every engine and each engine file's own tests run too.
 #[cfg(test)]
-#[allow(dead_code, clippy::wrong_self_convention)]
+#[allow(dead_code, clippy::wrong_self_convention, clippy::duplicate_mod)]
 #[path = "../runtime"]
-mod runtime {
+mod runtime_regex_lite {
     pub mod pattern;
-    mod pattern_fancy;
+    #[path = "pattern_engine_regex_lite.rs"]
+    mod pattern_engine;
+    pub mod validate;
+}
+
+#[cfg(test)]
+#[allow(dead_code, clippy::wrong_self_convention, clippy::duplicate_mod)]
+#[path = "../runtime"]
+mod runtime_regex {
+    pub mod pattern;
+    #[path = "pattern_engine_regex.rs"]
+    mod pattern_engine;
+    pub mod validate;
+}
+
+#[cfg(test)]
+#[allow(dead_code, clippy::wrong_self_convention, clippy::duplicate_mod)]
+#[path = "../runtime"]
+mod runtime_fancy {
+    pub mod pattern;
+    #[path = "pattern_engine_fancy.rs"]
+    mod pattern_engine;
     pub mod validate;
 }

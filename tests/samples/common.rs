@@ -20,8 +20,16 @@ pub struct Recorded {
     pub target: String,
     /// The `content-type` header.
     pub content_type: String,
-    /// The body, as text.
+    /// The body, as text (bytes that are not UTF-8, such as a compressed body, show as U+FFFD).
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
+    /// The `content-encoding` header, if any.
+    pub content_encoding: Option<String>,
+    /// The request's URI.
+    pub uri: http::Uri,
+    /// Every header as sent.
+    pub headers: http::HeaderMap,
 }
 
 /// Records requests and answers each with the same status and body.
@@ -44,7 +52,12 @@ impl Recorder {
 
     /// A client that sends through this recorder, without retries.
     pub fn client(&self) -> Client {
-        let config = Config::builder()
+        Client::from_conf(self.config()).expect("a complete configuration")
+    }
+
+    /// The configuration of [`Recorder::client`], to adjust before building a client.
+    pub fn config(&self) -> Config {
+        Config::builder()
             .region("us-east-1")
             .credentials_provider(Credentials::new(
                 "AKIDEXAMPLE",
@@ -52,8 +65,7 @@ impl Recorder {
                 None,
             ))
             .retry_config(RetryConfig::standard().with_max_attempts(1))
-            .http_client(self.clone());
-        Client::from_conf(config).expect("a complete configuration")
+            .http_client(self.clone())
     }
 
     /// Every request sent so far.
@@ -87,10 +99,20 @@ impl HttpClient for Recorder {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let content_encoding = request
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().expect("an ASCII header").to_owned());
+        let (target, content_type) = (header("x-amz-target"), header("content-type"));
+        let (parts, bytes) = request.into_parts();
         let recorded = Recorded {
-            target: header("x-amz-target"),
-            content_type: header("content-type"),
-            body: String::from_utf8(request.body().clone()).expect("a UTF-8 body"),
+            target,
+            content_type,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+            content_encoding,
+            uri: parts.uri,
+            headers: parts.headers,
         };
         self.requests.lock().expect("not poisoned").push(recorded);
         let response = http::Response::builder()

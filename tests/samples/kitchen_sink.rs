@@ -62,6 +62,10 @@ fn everything() -> std::result::Result<PutEverythingInput, Box<dyn std::error::E
         .sparse_map(BTreeMap::from([("a".into(), None), ("b".into(), Some(1))]))
         .tags(BTreeMap::from([("k".into(), "v".into())]))
         .color_counts(BTreeMap::from([(Color::Red, 1)]))
+        .sparse_color_notes(BTreeMap::from([
+            (Color::OldBlue, None),
+            (Color::Green, Some("g".into())),
+        ]))
         .token("tok")
         .secret("hunter2")
         .login(Login::builder().user("u").password("p4ss").build()?)
@@ -100,6 +104,7 @@ async fn every_shape_type_is_written_as_the_protocol_says() -> TestResult {
         r#""choice":{"inner":{"list":[{"text":"x"},{"number":2}]}},"#,
         r#""tree":{"value":1,"next":{"value":2},"children":[{"value":3}]},"#,
         r#""sparseList":["a",null],"sparseMap":{"a":null,"b":1},"tags":{"k":"v"},"colorCounts":{"red":1},"#,
+        r#""sparseColorNotes":{"green":"g","blue":null},"#,
         r#""token":"tok","secret":"hunter2","login":{"user":"u","password":"p4ss"},"oldField":"old","renamed":"r","#,
         r#""clientOptional":"co","code":"ABC","label":"Ünïcode","result":{"ok":true},"option":"none","#,
         r#""string":{"value":"v"},"box":{"boxed":"b"},"vec":2,"item":{"id":"i","size":7},"otherItem":{"name":"o"}}"#,
@@ -401,4 +406,251 @@ fn enums_keep_model_values_and_unknown_ones() {
     );
     assert_eq!(types::Vec::values(), [1, 2]);
     assert_eq!(types::Option::from("some").as_str(), "some");
+}
+
+#[tokio::test]
+async fn enum_keyed_maps_are_written_read_and_checked() -> TestResult {
+    // Keys the crate does not know are kept on the way in, as enum values are.
+    let reply = r#"{"colorCounts":{"red":1,"mauve":2},"sparseColorNotes":{"green":null,"red":"r"}}"#;
+    let recorder = Recorder::replying(200, reply);
+    let input = PutEverythingInput::builder()
+        .r#type("t")
+        .color_counts(BTreeMap::from([(Color::Green, 3), (Color::Red, 4)]))
+        .sparse_color_notes(BTreeMap::from([(Color::UnknownValue, None)]))
+        .build()?;
+    input.validate()?;
+    let output = recorder.client().call_put_everything(input).await?;
+    let body = recorder.only().body;
+    assert!(
+        body.contains(r#""colorCounts":{"red":4,"green":3},"sparseColorNotes":{"unknown":null}"#),
+        "{body}"
+    );
+    assert_eq!(
+        output.color_counts,
+        Some(BTreeMap::from([
+            (Color::Red, 1),
+            (Color::Unknown("mauve".into()), 2)
+        ]))
+    );
+    assert_eq!(
+        output.sparse_color_notes,
+        Some(BTreeMap::from([
+            (Color::Red, Some("r".into())),
+            (Color::Green, None)
+        ]))
+    );
+
+    // Sending a key that is not one of the enum's values is a violation at that key.
+    let input = PutEverythingInput::builder()
+        .r#type("t")
+        .color_counts(BTreeMap::from([(Color::Unknown("mauve".into()), 1)]))
+        .sparse_color_notes(BTreeMap::from([(Color::Unknown("teal".into()), None)]))
+        .build()?;
+    let error = input.validate().expect_err("unknown keys");
+    let paths: Vec<&str> = error.violations().iter().map(|v| v.path()).collect();
+    assert_eq!(
+        paths,
+        [r#"colorCounts["mauve"]"#, r#"sparseColorNotes["teal"]"#]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn response_doubles_keep_every_digit() -> TestResult {
+    // 17 significant digits: the nearest f64, which a parser without exact rounding misses by one unit.
+    let recorder = Recorder::replying(200, r#"{"double":123456789.12345679}"#);
+    let input = PutEverythingInput::builder().r#type("t").build()?;
+    let output = recorder.client().call_put_everything(input).await?;
+    assert_eq!(
+        output.double.map(f64::to_bits),
+        Some(123456789.12345679_f64.to_bits())
+    );
+    assert_ne!(123456789.12345679_f64, 123456789.1234568_f64);
+    Ok(())
+}
+
+/// The command-line tool, run as a process against a one-request HTTP server on 127.0.0.1.
+#[cfg(feature = "cli")]
+mod cli {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::process::{Command, Output};
+
+    /// Runs the tool with `args` (region and credentials from a clean environment, no AWS files);
+    /// when `reply` is set, a server answers one request with it and the request body is returned.
+    fn run(args: &[&str], reply: Option<&str>) -> (Output, Option<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let endpoint = format!("http://{}", listener.local_addr().expect("local address"));
+        let server = reply.map(|reply| {
+            let reply = reply.to_owned();
+            std::thread::spawn(move || {
+                let (stream, _) = listener.accept().expect("a connection");
+                let mut reader = BufReader::new(stream);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).expect("a header line");
+                    let line = line.trim_end().to_ascii_lowercase();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(value) = line.strip_prefix("content-length:") {
+                        length = value.trim().parse().expect("a length");
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).expect("the body");
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                reader.get_mut().write_all(response.as_bytes()).expect("answer");
+                String::from_utf8(body).expect("a UTF-8 body")
+            })
+        });
+        let output = Command::new(env!("CARGO_BIN_EXE_kitchen-sink"))
+            .args(args)
+            .args(["--endpoint-url", &endpoint])
+            .env_clear()
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            .output()
+            .expect("run the tool");
+        let body = server.map(|server| server.join().expect("the server thread"));
+        (output, body)
+    }
+
+    #[test]
+    fn enum_keyed_maps_go_through_options_and_input_files() {
+        let input = r#"{"type":"t","colorCounts":{"green":2,"red":1},"sparseColorNotes":{"blue":null}}"#;
+        let reply = r#"{"colorCounts":{"mauve":7},"sparseColorNotes":{"green":null}}"#;
+        let (output, body) = run(&["put-everything", "--cli-input-json", input], Some(reply));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let body = body.expect("a request");
+        assert!(
+            body.contains(r#""colorCounts":{"red":1,"green":2},"sparseColorNotes":{"blue":null}"#),
+            "{body}"
+        );
+        let printed: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("the output is JSON");
+        assert_eq!(
+            printed,
+            serde_json::json!({"colorCounts": {"mauve": 7}, "sparseColorNotes": {"green": null}})
+        );
+
+        // The shorthand option form reaches the same map.
+        let (output, body) = run(
+            &["put-everything", "--type", "t", "--color-counts", "blue=3"],
+            Some("{}"),
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let body = body.expect("a request");
+        assert!(body.contains(r#""colorCounts":{"blue":3}"#), "{body}");
+
+        // A key outside the enum is an invalid parameter: exit 252, the key named, nothing sent.
+        let (output, _) = run(
+            &["put-everything", "--type", "t", "--color-counts", "mauve=1"],
+            None,
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(252), "{stderr}");
+        assert!(stderr.contains(r#"colorCounts["mauve"]"#), "{stderr}");
+    }
+}
+
+/// `UploadRecords` carries `smithy.api#requestCompression` (gzip).
+mod request_compression {
+    use std::io::Read;
+    use std::time::{Duration, SystemTime};
+
+    use super::common::Recorder;
+    use super::sdk;
+    use super::TestResult;
+    use sdk::client::Credentials;
+    use sdk::runtime::sigv4::{Signer, SigningParams};
+
+    /// The JSON body of an `UploadRecords` call with `count` records of 50 bytes each.
+    fn upload(count: usize) -> (Vec<String>, String) {
+        let records: Vec<String> = (0..count).map(|i| format!("{i:04}{}", "x".repeat(46))).collect();
+        let json = serde_json::json!({ "records": records }).to_string();
+        (records, json)
+    }
+
+    #[tokio::test]
+    async fn a_large_body_is_sent_gzipped_and_signed_as_sent() -> TestResult {
+        let (records, json) = upload(300);
+        assert!(json.len() >= 10_240, "above the default minimum");
+        let signed_at = SystemTime::UNIX_EPOCH + Duration::from_secs(super::SECS as u64);
+        let recorder = Recorder::replying(200, "{}");
+        let client = sdk::Client::from_conf(recorder.config().time_source(move || signed_at))?;
+        client.upload_records().records(records).send().await?;
+        let request = recorder.only();
+        assert_eq!(request.content_encoding.as_deref(), Some("gzip"));
+        assert!(request.bytes.len() < json.len() / 4, "{} bytes", request.bytes.len());
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&request.bytes[..]).read_to_string(&mut unzipped)?;
+        assert_eq!(unzipped, json);
+        assert_eq!(request.headers["content-length"], request.bytes.len().to_string().as_str());
+
+        // The signature is the one for the compressed bytes and the `content-encoding` header.
+        let mut headers = request.headers.clone();
+        let sent_signature = headers.remove("authorization").expect("signed");
+        headers.remove("x-amz-date");
+        let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+        let params = SigningParams { credentials: &credentials, region: "us-east-1", service: "kitchen", time: signed_at };
+        Signer::new().sign(&http::Method::POST, &request.uri, &mut headers, &request.bytes, &params)?;
+        assert_eq!(headers["authorization"], sent_signature);
+        assert!(sent_signature.to_str()?.contains("content-encoding"), "{sent_signature:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_body_below_the_minimum_or_with_compression_off_is_sent_as_it_is() -> TestResult {
+        let (records, json) = upload(10);
+        let recorder = Recorder::replying(200, "{}");
+        recorder.client().upload_records().records(records.clone()).send().await?;
+        // Lowered to exactly this body's size, the same call is compressed.
+        let at_size = u32::try_from(json.len())?;
+        let client = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(at_size))?;
+        client.upload_records().records(records.clone()).send().await?;
+        let client = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(at_size + 1))?;
+        client.upload_records().records(records.clone()).send().await?;
+        let (big, big_json) = upload(300);
+        let off = recorder.config().disable_request_compression(true);
+        sdk::Client::from_conf(off)?.upload_records().records(big).send().await?;
+
+        let sent = recorder.requests();
+        let encodings: Vec<Option<&str>> = sent.iter().map(|r| r.content_encoding.as_deref()).collect();
+        assert_eq!(encodings, [None, Some("gzip"), None, None]);
+        assert_eq!((sent[0].body.as_str(), sent[2].body.as_str()), (json.as_str(), json.as_str()));
+        assert_eq!(sent[3].body, big_json);
+
+        // Other operations never compress, whatever their size.
+        let recorder = Recorder::replying(200, "{}");
+        let (names, _) = upload(300);
+        let input = super::PutEverythingInput::builder().r#type("t").names(names).build()?;
+        recorder.client().call_put_everything(input).await?;
+        let request = recorder.only();
+        assert!(request.body.len() > 10_240 && request.content_encoding.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_minimum_out_of_range_is_a_configuration_error() {
+        let recorder = Recorder::replying(200, "{}");
+        let error = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(10_485_761))
+            .expect_err("out of range");
+        assert!(
+            error.to_string().contains("request_min_compression_size_bytes: 10485761 is not a whole number of bytes from 0 to 10485760"),
+            "{error}"
+        );
+    }
 }

@@ -56,6 +56,12 @@ const CASES: &[Case] = &[
         r#"shapes."com.example#Counts".key.target"#,
         "a map key must target a string or enum shape",
     ),
+    // Smithy: a map key targets a string shape; an enum is one, an intEnum is not.
+    case(
+        "map_key_int_enum.json",
+        r#"shapes."com.example#CountsByTier".key.target"#,
+        "a map key must target a string or enum shape, not intEnum `com.example#Tier`",
+    ),
     case("list_cycle.json", r#"shapes."com.example#Tree".member.target"#, "contains itself"),
     // Trait values of the wrong type or shape.
     case(
@@ -314,6 +320,26 @@ fn an_unenforceable_pattern_is_a_warning_and_the_rest_generates() {
     let validate = generated.files.iter().find(|f| f.path == "src/validate.rs").expect("a validate module");
     assert!(validate.contents.contains("^(?=x)[a-z]+$"), "the lookahead pattern is enforced");
     assert!(!validate.contents.contains("InGreek"), "the unenforceable pattern is not compiled");
+    // Users of each member that carries it are told, in the rustdoc and in the CLI's help.
+    let file = |path: &str| &generated.files.iter().find(|f| f.path == path).expect(path).contents;
+    let doc_note = "/// Not checked here: the model's pattern `^\\p{InGreek}+$` (at byte 1: unsupported property class";
+    for path in ["src/types.rs", "src/client/fluent.rs"] {
+        assert_eq!(
+            file(path).matches(doc_note).count(),
+            2,
+            "{path} does not note the pattern on `greek` and `alsoGreek`"
+        );
+        assert!(file(path).contains("The service checks it."), "{path}");
+    }
+    assert!(
+        !file("src/types.rs").contains("Not checked here: the model's pattern `^(?=x)"),
+        "an enforced pattern gets no note"
+    );
+    assert_eq!(
+        file("src/cli.rs").matches("pattern ^\\\\p{InGreek}+$ checked only by the service (at byte 1:").count(),
+        4,
+        "the help of both options and their lines in the YAML skeleton"
+    );
     // Strict mode turns the warning into an error that names the shape.
     let strict = generated.deny_warnings().expect_err("strict mode refuses the crate").to_string();
     assert!(strict.contains("com.example#Greek") && strict.contains("blocks are not supported"), "{strict}");

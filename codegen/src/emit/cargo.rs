@@ -35,6 +35,10 @@ pub fn emit(service: &Service, header: &str) -> String {
     if service.features.blobs {
         deps.push(r#"base64 = { version = "0.23", default-features = false, features = ["std"] }"#.to_string());
     }
+    if service.features.request_compression {
+        // gzip for `smithy.api#requestCompression`, with the pure-Rust backend only (no C zlib).
+        deps.push(r#"flate2 = { version = "1", default-features = false, features = ["rust_backend"] }"#.to_string());
+    }
     if service.features.idempotency_tokens {
         deps.push(r#"uuid = { version = "1", default-features = false, features = ["std", "v4"] }"#.to_string());
     }

@@ -13,7 +13,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use super::common::{helper_fn, named_in, reachable};
+use super::common::{helper_fn, named_in, reachable, unchecked_patterns};
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
@@ -414,6 +414,9 @@ fn value_details(service: &Service, ty: &Ty) -> String {
                 parts.push(format!("one of: {}", values.join(" | ")));
             }
         }
+        TyKind::Map { key, .. } if matches!(key.kind, TyKind::Enum(_)) => {
+            parts.push(format!("keys {}", value_details(service, key)));
+        }
         _ => {}
     }
     let unit = match ty.kind {
@@ -438,7 +441,14 @@ fn value_details(service: &Service, ty: &Ty) -> String {
             parts.push(format!("pattern {}", pattern.ecma));
         }
     }
-    parts.join("; ")
+    let mut details = parts.join("; ");
+    for unchecked in unchecked_patterns(ty) {
+        if !details.is_empty() {
+            details.push_str("; ");
+        }
+        details.push_str(&unchecked.help_note());
+    }
+    details
 }
 
 fn bounds_text(min: Option<String>, max: Option<String>) -> String {
@@ -999,19 +1009,13 @@ fn read_expr(ty: &Ty) -> TokenStream {
                 quote!(#input::list(value, source, |value| #item))
             }
         }
-        TyKind::Map { key, value: value_ty, sparse } => {
+        TyKind::Map { value: value_ty, sparse, .. } => {
+            // The key type converts itself from `&str`, as in the deserializer.
             let item = read_expr(value_ty);
-            let key = match &key.kind {
-                TyKind::Enum(name) => {
-                    let name = ident(name);
-                    quote!(|key: &str| crate::types::#name::from(key))
-                }
-                _ => quote!(|key: &str| key.to_owned()),
-            };
             if *sparse {
-                quote!(#input::sparse_map(value, #key, |value| #item))
+                quote!(#input::sparse_map(value, |value| #item))
             } else {
-                quote!(#input::map(value, #key, |value| #item))
+                quote!(#input::map(value, |value| #item))
             }
         }
     }

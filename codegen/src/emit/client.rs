@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::tokens::{deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, prefixed, rust_type};
+use super::tokens::{
+    deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type,
+};
 use super::RustFile;
 use crate::ir::{Field, Operation, Presence, Service, TyKind};
 use crate::naming::unraw;
@@ -142,6 +144,13 @@ fn operation_methods(op: &Operation) -> TokenStream {
         op.name
     );
     let call_doc = doc_block(&call_doc);
+    let body = match op.request_compression {
+        None => quote! { let body = crate::ser::#ser(&input); },
+        // The only encoding the crates support; `ir::RequestCompression` names any other.
+        Some(crate::ir::RequestCompression::Gzip) => quote! {
+            let body = crate::runtime::gzip::compress_request(self.runtime.request_compression(), crate::ser::#ser(&input));
+        },
+    };
     quote! {
         #docs
         ///
@@ -160,7 +169,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             if self.runtime.checks_constraints() {
                 crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
             }
-            let body = crate::ser::#ser(&input);
+            #body
             let response = self
                 .runtime
                 .invoke(#wire, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
@@ -221,7 +230,7 @@ fn fluent_setter(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let set_name = prefixed("set_", &field.rust_name);
     let ty = rust_type(&field.ty);
-    let docs = doc_attrs(field.docs.as_deref(), &format!("Sets `{}`.", field.wire_name));
+    let docs = member_doc_attrs(field, &format!("Sets `{}`.", field.wire_name));
     let set_doc = doc(&format!("Sets or clears `{}`.", field.wire_name));
     let param = match &field.ty.kind {
         TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),

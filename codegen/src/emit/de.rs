@@ -299,19 +299,14 @@ fn read_value(ty: &Ty) -> TokenStream {
                 quote!(crate::runtime::json::list(value, #item))
             }
         }
-        TyKind::Map { key, value: value_ty, sparse } => {
+        TyKind::Map { value: value_ty, sparse, .. } => {
+            // The key type (`String` or a model enum) converts itself from `&str`, through the
+            // map's own type.
             let item = reader(value_ty);
-            let key = match &key.kind {
-                TyKind::Enum(name) => {
-                    let name = ident(name);
-                    quote!(crate::types::#name::from)
-                }
-                _ => quote!(::std::borrow::ToOwned::to_owned),
-            };
             if *sparse {
-                quote!(crate::runtime::json::sparse_map(value, #key, #item))
+                quote!(crate::runtime::json::sparse_map(value, #item))
             } else {
-                quote!(crate::runtime::json::map(value, #key, #item))
+                quote!(crate::runtime::json::map(value, #item))
             }
         }
     }

@@ -39,6 +39,18 @@ pub fn doc_attrs(docs: Option<&str>, fallback: &str) -> TokenStream {
     doc_lines(docs.unwrap_or(fallback))
 }
 
+/// A structure member's or union variant's doc attributes: its documentation (or `fallback`), then a
+/// paragraph for each of its patterns the crate leaves to the service, so users know that check
+/// happens only there.
+pub fn member_doc_attrs(field: &Field, fallback: &str) -> TokenStream {
+    let mut tokens = doc_attrs(field.docs.as_deref(), fallback);
+    for unchecked in super::common::unchecked_patterns(&field.ty) {
+        tokens.extend(quote!(#[doc = ""]));
+        tokens.extend(doc(&unchecked.doc_note()));
+    }
+    tokens
+}
+
 /// `#[doc = "..."]` lines for text that is already Markdown.
 pub fn doc_lines(text: &str) -> TokenStream {
     let mut tokens = TokenStream::new();
@@ -277,5 +289,68 @@ mod tests {
         );
         assert_eq!(text(field_type(&field(Presence::Required, false))), "crate::types::Node");
         assert_eq!(text(boxed_type(&field(Presence::Optional, true))), "::std::boxed::Box<crate::types::Node>");
+    }
+
+    #[test]
+    fn member_docs_say_which_patterns_only_the_service_checks() {
+        let unchecked = |pattern: &str| Ty {
+            unenforced_pattern: Some(crate::ir::UnenforcedPattern {
+                pattern: pattern.into(),
+                reason: "at byte 1: Unicode blocks such as \\p{InGreek} are not supported".into(),
+            }),
+            ..ty(TyKind::String)
+        };
+        let element = unchecked("^\\p{InGreek}+$");
+        let map = ty(TyKind::Map {
+            key: Box::new(ty(TyKind::String)),
+            value: Box::new(ty(TyKind::List { member: Box::new(element), sparse: false })),
+            sparse: false,
+        });
+        let field = Field {
+            member_name: "names".into(),
+            wire_name: "names".into(),
+            rust_name: "names".into(),
+            ty: map,
+            presence: Presence::Optional,
+            boxed: false,
+            docs: Some("Names by language.".into()),
+            summary: None,
+            deprecated: None,
+            idempotency_token: false,
+            host_label: false,
+        };
+        let lines: Vec<String> = member_doc_attrs(&field, "unused")
+            .into_iter()
+            .filter_map(|tree| match tree {
+                proc_macro2::TokenTree::Group(group) => Some(group.stream().into_iter().last()?.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                r#"" Names by language.""#,
+                r#""""#,
+                r#"" Not checked here: the model's pattern `^\\p{InGreek}+$` for each element of each value (at byte 1: Unicode blocks such as \\\\p{InGreek} are not supported). The service checks it.""#,
+            ]
+        );
+        // Without such a pattern the docs are the member's own.
+        let plain = Field { ty: ty(TyKind::String), ..field };
+        assert_eq!(
+            member_doc_attrs(&plain, "unused").to_string(),
+            doc_attrs(Some("Names by language."), "").to_string()
+        );
+        // A pattern with a backtick or a line break still makes one code span on one line.
+        let awkward = unchecked("a`b\nc");
+        let note = &crate::emit::common::unchecked_patterns(&awkward)[0];
+        assert!(
+            note.doc_note().starts_with("Not checked here: the model's pattern ``a`b\\nc`` ("),
+            "{}",
+            note.doc_note()
+        );
+        assert_eq!(
+            note.help_note(),
+            "pattern a`b\\nc checked only by the service (at byte 1: Unicode blocks such as \\p{InGreek} are not supported)"
+        );
     }
 }

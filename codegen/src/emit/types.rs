@@ -6,7 +6,8 @@ use quote::{format_ident, quote, ToTokens};
 
 use super::common::{contains_sensitive_ty, payload};
 use super::tokens::{
-    allow_deprecated, boxed_type, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str, rust_type,
+    allow_deprecated, boxed_type, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str, member_doc_attrs,
+    rust_type,
 };
 use super::RustFile;
 use crate::ir::{
@@ -57,7 +58,7 @@ fn structure(def: &TypeDef, s: &Structure) -> TokenStream {
     let derive_debug = derive_debug(&s.fields, s.sensitive);
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
-        let docs = doc_attrs(f.docs.as_deref(), &format!("The `{}` member.", f.member_name));
+        let docs = member_doc_attrs(f, &format!("The `{}` member.", f.member_name));
         let deprecated = deprecated_attr(f.deprecated.as_ref());
         let ty = field_type(f);
         quote! { #docs #deprecated pub #field_name: #ty, }
@@ -501,7 +502,7 @@ fn union(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let sensitive = fields.iter().any(|f| contains_sensitive_ty(&f.ty));
     let variants = fields.iter().map(|f| {
         let variant = ident(&f.rust_name);
-        let docs = doc_attrs(f.docs.as_deref(), &format!("The `{}` member.", f.member_name));
+        let docs = member_doc_attrs(f, &format!("The `{}` member.", f.member_name));
         let deprecated = deprecated_attr(f.deprecated.as_ref());
         let payload = payload(f, boxed_type(f));
         quote! { #docs #deprecated #variant #payload, }

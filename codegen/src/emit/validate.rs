@@ -20,12 +20,13 @@ pub fn emit(service: &Service) -> RustFile {
     for pattern in &service.patterns {
         file.push(pattern_static(pattern));
     }
+    let checked = Checked::of(service);
     for def in &service.types {
         let name = ident(&def.name);
         let body = match &def.kind {
             TypeDefKind::Structure(s) if s.error.is_some() => continue,
             TypeDefKind::Structure(s) => {
-                let checks: Vec<TokenStream> = s.fields.iter().filter_map(field_check).collect();
+                let checks: Vec<TokenStream> = s.fields.iter().filter_map(|f| field_check(&checked, f)).collect();
                 if checks.is_empty() {
                     quote! { let _ = (at, out); }
                 } else {
@@ -38,7 +39,7 @@ pub fn emit(service: &Service) -> RustFile {
                     let variant = ident(&f.rust_name);
                     let wire = &f.wire_name;
                     let path = quote!(&at.member(#wire));
-                    let check = value_check(&f.ty, quote!(value), path);
+                    let check = value_check(&checked, &f.ty, quote!(value), path);
                     if check.is_empty() {
                         let payload = payload(f, quote!(_));
                         quote! { crate::types::#name::#variant #payload => {} }
@@ -93,18 +94,66 @@ fn pattern_static(pattern: &PatternConst) -> TokenStream {
     }
 }
 
+/// The structures that have something to check, directly or in what they contain. A structure whose
+/// members only lead back to itself (a tree of nodes without constraints) has nothing, so its
+/// `validate_at` does not walk the values at all.
+struct Checked(std::collections::BTreeSet<String>);
+
+impl Checked {
+    fn of(service: &Service) -> Self {
+        let structures: Vec<(&str, &[Field])> = service
+            .types
+            .iter()
+            .filter_map(|def| match &def.kind {
+                TypeDefKind::Structure(s) if s.error.is_none() => Some((def.name.as_str(), s.fields.as_slice())),
+                _ => None,
+            })
+            .collect();
+        // The least fixed point: a structure joins once one of its members has a check, counting
+        // only the structures already in.
+        let mut checked = Checked(std::collections::BTreeSet::new());
+        loop {
+            let before = checked.0.len();
+            for (name, fields) in &structures {
+                if !checked.0.contains(*name) && fields.iter().any(|f| checked.has_checks(&f.ty)) {
+                    checked.0.insert((*name).to_string());
+                }
+            }
+            if checked.0.len() == before {
+                return checked;
+            }
+        }
+    }
+
+    /// Whether a value of this type has anything to check.
+    fn has_checks(&self, ty: &Ty) -> bool {
+        let Constraints { length, range, pattern } = &ty.constraints;
+        length.is_some()
+            || range.is_some()
+            || pattern.is_some()
+            || match &ty.kind {
+                // Unknown values and members are refused when sent.
+                TyKind::Enum(_) | TyKind::IntEnum(_) | TyKind::Union(_) => true,
+                TyKind::Structure(name) => self.0.contains(name),
+                TyKind::List { member, .. } => self.has_checks(member),
+                TyKind::Map { key, value, .. } => self.has_checks(key) || self.has_checks(value),
+                _ => false,
+            }
+    }
+}
+
 /// The checks of one structure member, if its type has any.
-fn field_check(field: &Field) -> Option<TokenStream> {
+fn field_check(checked: &Checked, field: &Field) -> Option<TokenStream> {
     let name = ident(&field.rust_name);
     let wire = &field.wire_name;
     let path = quote!(&at.member(#wire));
     match field.presence {
         Presence::Optional => {
-            let check = value_check(&field.ty, quote!(value), path);
+            let check = value_check(checked, &field.ty, quote!(value), path);
             (!check.is_empty()).then(|| quote! { if let ::std::option::Option::Some(value) = &self.#name { #check } })
         }
         Presence::Required | Presence::Default(_) => {
-            let check = value_check(&field.ty, quote!(value), path);
+            let check = value_check(checked, &field.ty, quote!(value), path);
             (!check.is_empty()).then(|| quote! { { let value = &self.#name; #check } })
         }
     }
@@ -112,7 +161,7 @@ fn field_check(field: &Field) -> Option<TokenStream> {
 
 /// Statements checking `value` (an expression of type `&T`) at `path` (an expression of type `&Path`);
 /// empty when the type has nothing to check.
-fn value_check(ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
+fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
     let Constraints { length, range, pattern } = &ty.constraints;
     let opt = |v: Option<u64>| match v.map(Literal::u64_unsuffixed) {
         Some(v) => quote!(::std::option::Option::Some(#v)),
@@ -143,6 +192,7 @@ fn value_check(ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
         let (min, max) = (optf(bounds.min), optf(bounds.max));
         let as_f64 = match &ty.kind {
             TyKind::BigInteger | TyKind::BigDecimal => quote!(#value.as_f64()),
+            TyKind::Double => quote!(*#value),
             _ => quote!(*#value as f64),
         };
         checks.push(quote! { crate::runtime::validate::range(#as_f64, #min, #max, #path, out); });
@@ -160,11 +210,12 @@ fn value_check(ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
                 }
             });
         }
+        TyKind::Structure(name) if !checked.0.contains(name) => {}
         TyKind::Enum(_) | TyKind::IntEnum(_) | TyKind::Structure(_) | TyKind::Union(_) => {
             checks.push(quote! { crate::runtime::validate::Validate::validate_at(#value, #path, out); });
         }
         TyKind::List { member, sparse } => {
-            let inner = value_check(member, quote!(item), quote!(&at.index(index)));
+            let inner = value_check(checked, member, quote!(item), quote!(&at.index(index)));
             if !inner.is_empty() {
                 let item = if *sparse {
                     quote! { if let ::std::option::Option::Some(item) = item { #inner } }
@@ -180,8 +231,8 @@ fn value_check(ty: &Ty, value: TokenStream, path: TokenStream) -> TokenStream {
             }
         }
         TyKind::Map { key, value: value_ty, sparse } => {
-            let key_check = value_check(key, quote!(key), quote!(&at.key(key.as_str())));
-            let value_check_inner = value_check(value_ty, quote!(item), quote!(&at.key(key.as_str())));
+            let key_check = value_check(checked, key, quote!(key), quote!(&at.key(key.as_str())));
+            let value_check_inner = value_check(checked, value_ty, quote!(item), quote!(&at.key(key.as_str())));
             let value_check_inner = if *sparse && !value_check_inner.is_empty() {
                 quote! { if let ::std::option::Option::Some(item) = item { #value_check_inner } }
             } else {

@@ -273,26 +273,24 @@ pub fn sparse_list<T>(
     list(value, source, |item| optional(item, &mut read))
 }
 
-/// A map with string keys (converted by `key`).
-pub fn map<K: Ord, V>(
+/// A map; keys become `K` through `From<&str>` (`String`, or a model enum), as in `json::map`.
+pub fn map<K: Ord + for<'k> From<&'k str>, V>(
     value: &Value,
-    key: impl Fn(&str) -> K,
     mut read: impl FnMut(&Value) -> Result<V, InputError>,
 ) -> Result<std::collections::BTreeMap<K, V>, InputError> {
     let mut out = std::collections::BTreeMap::new();
     for (k, v) in object(value)? {
-        out.insert(key(k), read(v).map_err(|e| e.at(k))?);
+        out.insert(K::from(k.as_str()), read(v).map_err(|e| e.at(k))?);
     }
     Ok(out)
 }
 
 /// A map whose values may be `null`.
-pub fn sparse_map<K: Ord, V>(
+pub fn sparse_map<K: Ord + for<'k> From<&'k str>, V>(
     value: &Value,
-    key: impl Fn(&str) -> K,
     mut read: impl FnMut(&Value) -> Result<V, InputError>,
 ) -> Result<std::collections::BTreeMap<K, Option<V>>, InputError> {
-    map(value, key, |v| optional(v, &mut read))
+    map(value, |v| optional(v, &mut read))
 }
 
 /// The text of an option value: the value itself, or the contents of the file a `file://` value
