@@ -10,6 +10,7 @@ use crate::model::{
     ShapeKind, TimestampFormat, Traits,
 };
 use crate::rules::endpoint::{ParamType, ParamValue};
+use crate::rules::CaseTable;
 use crate::{naming, pattern};
 
 /// What to generate: which service, which operations, and the crate's name.
@@ -92,7 +93,20 @@ pub struct EndpointRules {
     /// Its parameters, in rule-set order.
     pub parameters: Vec<EndpointParameter>,
     /// The model's `smithy.rules#endpointTests` cases, in model order.
-    pub tests: Vec<EndpointTestCase>,
+    pub tests: Vec<EndpointTest>,
+    /// The service's `smithy.rules#clientContextParams`: parameters the configuration sets by name.
+    pub client_params: Vec<crate::model::ClientContextParam>,
+}
+
+/// One `smithy.rules#endpointTests` case, and the partition table its generated test runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointTest {
+    /// The case.
+    pub case: EndpointTestCase,
+    /// [`CaseTable::ModelEra`] when the case gives its expected outcome only with the partition facts
+    /// of `codegen/data/endpoint-test-partition-overrides.json`; else the published table (also for a
+    /// case that fails with both, so that its test fails).
+    pub partitions: CaseTable,
 }
 
 /// One parameter of the rule set.
@@ -194,6 +208,8 @@ pub struct Features {
 pub struct Operation {
     /// The shape name, which is also the wire name (`AcknowledgeThirdPartyJob`).
     pub name: String,
+    /// The operation shape's ID.
+    pub shape_id: String,
     /// The Rust method name (`acknowledge_third_party_job`).
     pub fn_name: String,
     /// The Rust name of its error enum (`AcknowledgeThirdPartyJobError`).
@@ -212,6 +228,70 @@ pub struct Operation {
     pub deprecated: Option<crate::model::Deprecated>,
     /// `smithy.api#endpoint`: a prefix for the endpoint's host.
     pub host_prefix: Option<HostPrefix>,
+    /// Endpoint-rule parameters the call sets, from its input or fixed (`smithy.rules#contextParam`,
+    /// `operationContextParams`, `staticContextParams`); when any, the endpoint is resolved per call.
+    pub endpoint_params: Vec<CallEndpointParam>,
+}
+
+/// An endpoint-rule parameter an operation's call sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallEndpointParam {
+    /// The rule set's parameter name (`ResourceArn`).
+    pub name: String,
+    /// Where its value comes from.
+    pub value: CallParamValue,
+}
+
+/// Where a call's endpoint parameter gets its value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallParamValue {
+    /// The same value on every call (`smithy.rules#staticContextParams`).
+    Static(ParamValue),
+    /// Read from the input by following `steps` from the input structure to a value of kind `leaf`;
+    /// when `list` is set the parameter is a list of every value reached, else the one value (unset
+    /// when a member on the way is).
+    Input {
+        /// The path as the model wrote it (a member name, or `TransactItems[*].Get.TableName`).
+        path: String,
+        /// The steps.
+        steps: Vec<InputStep>,
+        /// What the steps reach.
+        leaf: InputLeaf,
+        /// Whether the parameter is a list (`stringArray`).
+        list: bool,
+    },
+}
+
+/// One step into an operation's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputStep {
+    /// A structure member.
+    Field {
+        /// The Rust field name.
+        field: String,
+        /// Whether the field is an `Option`.
+        optional: bool,
+        /// Whether the field's value is boxed.
+        boxed: bool,
+    },
+    /// Every element of a list (`[*]`).
+    Each {
+        /// Whether the list holds `Option`s.
+        sparse: bool,
+    },
+    /// The keys of a map (`keys(...)`).
+    Keys,
+}
+
+/// The kind of value an input path reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputLeaf {
+    /// A string.
+    String,
+    /// A string enum (its wire value is used).
+    Enum,
+    /// A boolean.
+    Bool,
 }
 
 /// A named type of the generated crate.
@@ -738,6 +818,7 @@ impl<'m> Lowerer<'m> {
             taken.insert(error_name.clone());
             operations.push(Operation {
                 name: op_id.name().to_string(),
+                shape_id: op_id.to_string(),
                 fn_name: naming::snake(op_id.name()),
                 error_name,
                 input: input_name,
@@ -747,6 +828,7 @@ impl<'m> Lowerer<'m> {
                 summary: None,
                 deprecated: op.traits.deprecated.clone(),
                 host_prefix,
+                endpoint_params: Vec::new(),
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -830,7 +912,7 @@ impl<'m> Lowerer<'m> {
         self.features.unicode_patterns = self.features.pattern_engine == Some(pattern::Engine::Regex);
         let warnings = std::mem::take(&mut self.warnings).into_values().collect();
 
-        Ok(Service {
+        let mut lowered = Service {
             crate_name: selection.crate_name.clone(),
             shape_id: service.id.to_string(),
             target_prefix: service.id.name().to_string(),
@@ -858,7 +940,9 @@ impl<'m> Lowerer<'m> {
             skipped,
             warnings,
             endpoint: endpoint_resolution(service),
-        })
+        };
+        crate::endpoint_params::bind(self.model, service, &mut lowered);
+        Ok(lowered)
     }
 
     /// The operation's host prefix, each label tied to the input member it names, which must be a
@@ -1320,7 +1404,19 @@ fn endpoint_resolution(service: &Shape) -> EndpointResolution {
     EndpointResolution::Rules(EndpointRules {
         rule_set_json: compact_rule_set(&rule_set.json),
         parameters,
-        tests: service.traits.endpoint_tests.clone().unwrap_or_default(),
+        tests: service
+            .traits
+            .endpoint_tests
+            .iter()
+            .flatten()
+            .map(|case| {
+                let tables = crate::rules::checked_in_tables();
+                let partitions = crate::rules::check_case(rules, tables, &crate::rules::case_params(case), &case.expect)
+                    .unwrap_or(CaseTable::Published);
+                EndpointTest { case: case.clone(), partitions }
+            })
+            .collect(),
+        client_params: service.traits.client_context_params.clone(),
     })
 }
 

@@ -188,6 +188,11 @@ impl DefaultSources {
         &self.env
     }
 
+    /// The profile chosen in code, if any (else `AWS_PROFILE`, else `default` applies).
+    pub fn profile_name(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
     /// The region from the variables or the profile, if they name one.
     pub fn region(&self) -> Option<&str> {
         self.region.region()
