@@ -738,4 +738,168 @@ mod tests {
         let err = Runtime::new(INFO, Config::builder().region("us-east-1").endpoint_url("ftp://x")).unwrap_err();
         assert!(err.to_string().contains("http"), "{err}");
     }
+
+    /// A resolver that counts its resolutions and puts what it was given into the host.
+    #[derive(Debug)]
+    struct Echo {
+        uses_account_id: bool,
+        resolutions: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ResolveEndpoint for Echo {
+        fn uses_account_id(&self) -> bool {
+            self.uses_account_id
+        }
+
+        fn resolve(
+            &self,
+            settings: &EndpointSettings,
+            account_id: Option<&str>,
+            call: &[(&'static str, EndpointValue)],
+        ) -> Result<ResolvedEndpoint, String> {
+            self.resolutions.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if settings.use_fips {
+                return Err("Invalid Configuration: no FIPS here".to_string());
+            }
+            let mut host = format!("{}.example.com", account_id.unwrap_or("any"));
+            for (_, value) in call {
+                if let EndpointValue::String(s) = value {
+                    host = format!("{s}.{host}");
+                }
+            }
+            Ok(ResolvedEndpoint::new(&format!("https://{host}/base"))?
+                .with_signing(Some("signing-region".into()), Some("signing-name".into()))
+                .with_header("x-extra", "1")?)
+        }
+    }
+
+    static PER_CLIENT: Echo = Echo { uses_account_id: false, resolutions: std::sync::atomic::AtomicUsize::new(0) };
+    // Counted by one test only, so tests running at the same time do not disturb the count.
+    static COUNTED: Echo = Echo { uses_account_id: false, resolutions: std::sync::atomic::AtomicUsize::new(0) };
+    static PER_ACCOUNT: Echo = Echo { uses_account_id: true, resolutions: std::sync::atomic::AtomicUsize::new(0) };
+
+    fn per_client() -> &'static dyn ResolveEndpoint {
+        &PER_CLIENT
+    }
+
+    fn counted() -> &'static dyn ResolveEndpoint {
+        &COUNTED
+    }
+
+    fn per_account() -> &'static dyn ResolveEndpoint {
+        &PER_ACCOUNT
+    }
+
+    #[derive(Debug, Clone, Default)]
+    struct Recorder {
+        requests: Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>,
+    }
+
+    impl HttpClient for Recorder {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _max_response_bytes: usize,
+        ) -> super::super::http::BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+            self.requests.lock().unwrap().push(request);
+            Box::pin(async { Ok(http::Response::new(b"{}".to_vec())) })
+        }
+    }
+
+    fn client_runtime(rules: fn() -> &'static dyn ResolveEndpoint, config: Config) -> (Runtime, Recorder) {
+        let recorder = Recorder::default();
+        let credentials = super::super::credentials::Credentials::new("AKID", "SECRET", None).with_account_id("111122223333");
+        let config = config.region("us-east-1").credentials_provider(credentials).http_client(recorder.clone());
+        let runtime = Runtime::new(ServiceInfo { endpoint_rules: Some(rules), ..INFO }, config).unwrap();
+        (runtime, recorder)
+    }
+
+    async fn send(runtime: &Runtime, call: Call) -> Result<RawResponse, SdkError<()>> {
+        runtime.invoke(call, "{}".to_string(), |_, _| (), |_| false).await
+    }
+
+    fn sent(recorder: &Recorder) -> Vec<(String, String, String, String)> {
+        let requests = recorder.requests.lock().unwrap();
+        let header = |r: &http::Request<Vec<u8>>, name: &str| {
+            r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+        };
+        let scope = |r: &http::Request<Vec<u8>>| {
+            let auth = header(r, "authorization");
+            auth.split("Credential=").nth(1).and_then(|c| c.split(',').next()).unwrap_or_default().to_string()
+        };
+        requests.iter().map(|r| (r.uri().to_string(), header(r, "host"), header(r, "x-extra"), scope(r))).collect()
+    }
+
+    #[tokio::test]
+    async fn the_endpoint_is_resolved_once_unless_the_call_brings_parameters() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (runtime, recorder) = client_runtime(counted, Config::builder());
+        assert_eq!(COUNTED.resolutions.load(SeqCst), 1, "resolved when the client is built");
+        assert_eq!(runtime.endpoint().map(|e| e.uri().to_string()).as_deref(), Some("https://any.example.com/base/"));
+        for _ in 0..3 {
+            send(&runtime, Call::new("Plain")).await.unwrap();
+        }
+        assert_eq!(COUNTED.resolutions.load(SeqCst), 1, "calls without parameters reuse the client's endpoint");
+        for table in ["t1", "t2", "t1"] {
+            send(&runtime, Call::new("Table").endpoint_param("Table", table)).await.unwrap();
+        }
+        assert_eq!(COUNTED.resolutions.load(SeqCst), 3, "one resolution per distinct parameters");
+        let sent = sent(&recorder);
+        assert_eq!(sent[0].0, "https://any.example.com/base/");
+        assert_eq!(sent[3].0, "https://t1.any.example.com/base/");
+        assert_eq!(sent[4].1, "t2.any.example.com");
+        assert!(sent.iter().all(|(_, _, extra, _)| extra == "1"), "the endpoint's headers are sent");
+        assert!(sent[0].3.ends_with("/signing-region/signing-name/aws4_request"), "{}", sent[0].3);
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_that_uses_the_account_is_resolved_with_the_credentials() {
+        let (runtime, recorder) = client_runtime(per_account, Config::builder());
+        assert!(runtime.endpoint().is_none(), "nothing is resolved before the credentials are known");
+        send(&runtime, Call::new("Plain")).await.unwrap();
+        send(&runtime, Call::new("Plain")).await.unwrap();
+        assert_eq!(sent(&recorder)[0].0, "https://111122223333.example.com/base/");
+        assert_eq!(sent(&recorder).len(), 2);
+    }
+
+    #[tokio::test]
+    async fn rule_errors_are_configuration_errors_with_the_rules_message() {
+        let error = Runtime::new(
+            ServiceInfo { endpoint_rules: Some(per_client), ..INFO },
+            Config::builder()
+                .region("us-east-1")
+                .use_fips(true)
+                .credentials_provider(super::super::credentials::Credentials::new("A", "S", None)),
+        )
+        .unwrap_err();
+        assert_eq!(error.message(), "Invalid Configuration: no FIPS here");
+        let (runtime, recorder) = client_runtime(per_account, Config::builder().use_fips(true));
+        let error = send(&runtime, Call::new("Plain")).await.unwrap_err();
+        assert!(matches!(&error, SdkError::Config(e) if e.message() == "Invalid Configuration: no FIPS here"), "{error:?}");
+        assert!(sent(&recorder).is_empty(), "nothing is sent");
+    }
+
+    #[tokio::test]
+    async fn host_prefixes_go_in_front_of_the_host_unless_turned_off() {
+        let (runtime, recorder) = client_runtime(per_client, Config::builder());
+        assert!(runtime.injects_host_prefix());
+        send(&runtime, Call::new("Prefixed").host_prefix("data-".to_string())).await.unwrap();
+        assert_eq!(sent(&recorder)[0].0, "https://data-any.example.com/base/");
+        assert_eq!(sent(&recorder)[0].1, "data-any.example.com");
+        let (runtime, recorder) = client_runtime(per_client, Config::builder().disable_host_prefix_injection(true));
+        assert!(!runtime.injects_host_prefix());
+        send(&runtime, Call::new("Prefixed").host_prefix("data-".to_string())).await.unwrap();
+        assert_eq!(sent(&recorder)[0].0, "https://any.example.com/base/");
+    }
+
+    #[test]
+    fn without_rules_the_pattern_applies_and_fips_is_refused() {
+        let credentials = super::super::credentials::Credentials::new("A", "S", None);
+        let config = Config::builder().region("cn-north-1").credentials_provider(credentials.clone());
+        let runtime = Runtime::new(INFO, config.http_client(Recorder::default())).unwrap();
+        assert_eq!(runtime.endpoint().unwrap().uri(), "https://svc.cn-north-1.amazonaws.com.cn/");
+        let config = Config::builder().region("us-east-1").use_fips(true).credentials_provider(credentials);
+        let error = Runtime::new(INFO, config.http_client(Recorder::default())).unwrap_err();
+        assert!(error.message().contains("no endpoint rules"), "{error}");
+    }
 }

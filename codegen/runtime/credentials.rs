@@ -67,7 +67,7 @@ impl Credentials {
     /// Returns these credentials marked as belonging to this AWS account (12 digits), which
     /// account-based endpoints use (DynamoDB's `{account}.ddb.{region}.amazonaws.com`).
     pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into()).filter(|id| !id.is_empty());
+        self.account_id = Some(account_id.into());
         self
     }
 
