@@ -100,7 +100,9 @@ fn call_params(
         let location = format!("{}.\"smithy.rules#contextParam\"", member.traits.json_path);
         match bind_path(service, &operation.input, &member.name, declared, name) {
             Ok(value) => add(&mut params, name, value),
-            Err(why) => warn(location, format!("the endpoint parameter `{name}` is not set from `{}`: {why}", member.name)),
+            Err(why) => {
+                warn(location, format!("the endpoint parameter `{name}` is not set from `{}`: {why}", member.name))
+            }
         }
     }
     for (name, path) in &op_shape.traits.operation_context_params {
@@ -114,7 +116,9 @@ fn call_params(
         let location = format!("{}.\"smithy.rules#staticContextParams\".{name}", op_shape.traits.json_path);
         match declared.iter().find(|(declared, _)| declared == name) {
             Some((_, ty)) if *ty == value.param_type() => add(&mut params, name, CallParamValue::Static(value.clone())),
-            Some((_, ty)) => warn(location, format!("the endpoint parameter `{name}` is {ty}, so this value is not used")),
+            Some((_, ty)) => {
+                warn(location, format!("the endpoint parameter `{name}` is {ty}, so this value is not used"))
+            }
             None => warn(location, format!("the endpoint rules have no parameter `{name}`, so this value is not used")),
         }
     }

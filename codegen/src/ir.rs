@@ -1411,8 +1411,9 @@ fn endpoint_resolution(service: &Shape) -> EndpointResolution {
             .flatten()
             .map(|case| {
                 let tables = crate::rules::checked_in_tables();
-                let partitions = crate::rules::check_case(rules, tables, &crate::rules::case_params(case), &case.expect)
-                    .unwrap_or(CaseTable::Published);
+                let partitions =
+                    crate::rules::check_case(rules, tables, &crate::rules::case_params(case), &case.expect)
+                        .unwrap_or(CaseTable::Published);
                 EndpointTest { case: case.clone(), partitions }
             })
             .collect(),
@@ -1583,6 +1584,125 @@ mod tests {
         };
         assert_eq!(location, r#"shapes."ex#Svc".traits."smithy.rules#endpointRuleSet".rules[0].conditions[0].fn"#);
         assert_eq!(reason, "the function `split` is not supported");
+    }
+
+    #[test]
+    fn unsupported_rules_and_built_ins_are_warnings_that_strict_mode_refuses() {
+        let future = RULES.replace(
+            r#"{"fn":"isSet","argv":[{"ref":"Region"}],"documentation":"set"}"#,
+            r#"{"fn":"split","argv":["a",",",0]}"#,
+        );
+        let service = lower_text(&model_text(&future, "", "")).unwrap();
+        assert_eq!(service.warnings.len(), 1, "{:?}", service.warnings);
+        let warning = &service.warnings[0];
+        assert_eq!(warning.shape, "ex#Svc");
+        assert!(warning.location.ends_with(".rules[0].conditions[0].fn"), "{}", warning.location);
+        assert!(warning.message.contains("endpoint rules are not used") && warning.message.contains("split"), "{warning}");
+
+        let s3_built_in = RULES.replace(
+            r#""UseFIPS":{"type":"Boolean","#,
+            r#""Accelerate":{"type":"Boolean","builtIn":"AWS::S3::Accelerate","required":true,"default":false},"UseFIPS":{"type":"Boolean","#,
+        );
+        let service = lower_text(&model_text(&s3_built_in, "", "")).unwrap();
+        assert!(matches!(service.endpoint, EndpointResolution::Rules(_)));
+        let messages: Vec<&str> = service.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("`Accelerate` takes the built-in `AWS::S3::Accelerate`"), "{messages:?}");
+    }
+
+    /// A rule set with parameters an operation's call can set, of each type.
+    const CALL_RULES: &str = r#","smithy.rules#endpointRuleSet":{"version":"1.0",
+        "parameters":{"Region":{"type":"String","builtIn":"AWS::Region"},
+                      "Table":{"type":"String"},"Tables":{"type":"stringArray"},"Flag":{"type":"Boolean"},
+                      "Names":{"type":"stringArray"}},
+        "rules":[{"type":"endpoint","conditions":[],"endpoint":{"url":"https://svc.example.com"}}]}"#;
+
+    fn call_model(operation_traits: &str) -> String {
+        format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#Op"}}],
+                          "traits":{{"aws.protocols#awsJson1_1":{{}}{CALL_RULES}}}}},
+                "ex#Op":{{"type":"operation","input":{{"target":"ex#In"}},"traits":{{{operation_traits}}}}},
+                "ex#In":{{"type":"structure","members":{{
+                    "TableName":{{"target":"smithy.api#String","traits":{{"smithy.rules#contextParam":{{"name":"Table"}}}}}},
+                    "Count":{{"target":"smithy.api#Integer","traits":{{"smithy.rules#contextParam":{{"name":"Table"}}}}}},
+                    "Items":{{"target":"ex#Items"}},
+                    "ByName":{{"target":"ex#ByName","traits":{{"smithy.api#required":{{}}}}}}}}}},
+                "ex#Items":{{"type":"list","member":{{"target":"ex#Item"}}}},
+                "ex#Item":{{"type":"structure","members":{{"Inner":{{"target":"ex#Inner"}}}}}},
+                "ex#Inner":{{"type":"structure","members":{{"Name":{{"target":"smithy.api#String","traits":{{"smithy.api#required":{{}}}}}}}}}},
+                "ex#ByName":{{"type":"map","key":{{"target":"smithy.api#String"}},"value":{{"target":"smithy.api#String"}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn call_parameters_come_from_input_members_paths_and_static_values() {
+        let operation_traits = r#""smithy.rules#operationContextParams":{
+                "Tables":{"path":"Items[*].Inner.Name"},"Names":{"path":"keys(ByName)"},"Nope":{"path":"keys(ByName)"},
+                "Flag":{"path":"Items[0]"}},
+            "smithy.rules#staticContextParams":{"Flag":{"value":true},"Region":{"value":false}}"#;
+        let service = lower_text(&call_model(operation_traits)).unwrap();
+        let op = &service.operations[0];
+        let names: Vec<&str> = op.endpoint_params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Table", "Tables", "Names", "Flag"]);
+        assert_eq!(
+            op.endpoint_params[0].value,
+            CallParamValue::Input {
+                path: "TableName".into(),
+                steps: vec![InputStep::Field { field: "table_name".into(), optional: true, boxed: false }],
+                leaf: InputLeaf::String,
+                list: false,
+            }
+        );
+        let CallParamValue::Input { steps, list, .. } = &op.endpoint_params[1].value else { panic!() };
+        assert!(*list);
+        assert_eq!(
+            steps,
+            &[
+                InputStep::Field { field: "items".into(), optional: true, boxed: false },
+                InputStep::Each { sparse: false },
+                InputStep::Field { field: "inner".into(), optional: true, boxed: false },
+                InputStep::Field { field: "name".into(), optional: false, boxed: false },
+            ]
+        );
+        let CallParamValue::Input { steps, .. } = &op.endpoint_params[2].value else { panic!() };
+        assert_eq!(steps.last(), Some(&InputStep::Keys));
+        assert_eq!(op.endpoint_params[3].value, CallParamValue::Static(ParamValue::Bool(true)));
+
+        // Each binding the crate cannot honour is one warning at its trait.
+        let warnings: Vec<(&str, &str)> =
+            service.warnings.iter().map(|w| (w.location.as_str(), w.message.as_str())).collect();
+        assert_eq!(warnings.len(), 4, "{warnings:#?}");
+        let expect = [
+            (r#"members.Count.traits."smithy.rules#contextParam""#, "does not end at a string, an enum or a boolean"),
+            (r#""smithy.rules#operationContextParams".Flag"#, "outside the path expressions"),
+            (r#""smithy.rules#operationContextParams".Nope"#, "no such parameter"),
+            (r#""smithy.rules#staticContextParams".Region"#, "is a string, so this value is not used"),
+        ];
+        for (location, message) in expect {
+            assert!(
+                warnings.iter().any(|(l, m)| l.ends_with(location) && m.contains(message)),
+                "no warning at {location} saying {message}: {warnings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_endpoint_test_case_knows_the_table_it_passes_with() {
+        let dual_stack_iso = r#","smithy.rules#endpointRuleSet":{"version":"1.0",
+            "parameters":{"Region":{"type":"String","builtIn":"AWS::Region","required":true}},
+            "rules":[{"type":"endpoint","conditions":[{"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"p"},
+                                                     {"fn":"booleanEquals","argv":[{"fn":"getAttr","argv":[{"ref":"p"},"supportsDualStack"]},true]}],
+                      "endpoint":{"url":"https://svc.{Region}.{p#dualStackDnsSuffix}"}},
+                     {"type":"error","conditions":[],"error":"no dual-stack"}]},
+            "smithy.rules#endpointTests":{"version":"1.0","testCases":[
+                {"params":{"Region":"us-east-1"},"expect":{"endpoint":{"url":"https://svc.us-east-1.api.aws"}}},
+                {"params":{"Region":"us-iso-east-1"},"expect":{"error":"no dual-stack"}},
+                {"params":{"Region":"us-east-1"},"expect":{"error":"wrong on purpose"}}]}"#;
+        let service = lower_text(&model_text(dual_stack_iso, "", "")).unwrap();
+        let EndpointResolution::Rules(rules) = &service.endpoint else { panic!("{:?}", service.endpoint) };
+        let tables: Vec<CaseTable> = rules.tests.iter().map(|t| t.partitions).collect();
+        assert_eq!(tables, [CaseTable::Published, CaseTable::ModelEra, CaseTable::Published]);
     }
 
     #[test]

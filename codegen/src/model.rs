@@ -684,7 +684,10 @@ impl Loader<'_> {
                             other => {
                                 return Err(self.error(
                                     &param_path.key("value"),
-                                    format!("expected a string, a boolean or a list of strings, found {}", kind_of(other)),
+                                    format!(
+                                        "expected a string, a boolean or a list of strings, found {}",
+                                        kind_of(other)
+                                    ),
                                 ))
                             }
                         };
@@ -704,7 +707,8 @@ impl Loader<'_> {
                     for (name, param) in self.object(value, &at)? {
                         let param_path = at.key(name);
                         let param = self.object(param, &param_path)?;
-                        let ty = self.string(self.required_key(param, "type", &param_path)?, &param_path.key("type"))?;
+                        let ty =
+                            self.string(self.required_key(param, "type", &param_path)?, &param_path.key("type"))?;
                         if !matches!(ty, "string" | "boolean") {
                             return Err(self.error(
                                 &param_path.key("type"),

@@ -50,7 +50,11 @@ pub fn partition_overrides() -> Result<Vec<PartitionOverride>, String> {
         .enumerate()
         .map(|(i, entry)| {
             let text = |key: &str| {
-                entry.get(key).and_then(Value::as_str).map(str::to_string).ok_or(format!("overrides[{i}] has no `{key}`"))
+                entry
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or(format!("overrides[{i}] has no `{key}`"))
             };
             let value = entry.get("value").cloned().ok_or(format!("overrides[{i}] has no `value`"))?;
             Ok(PartitionOverride { partition: text("partition")?, output: text("output")?, value })
@@ -110,7 +114,8 @@ impl TestTables {
 pub fn checked_in_tables() -> &'static TestTables {
     static TABLES: std::sync::OnceLock<TestTables> = std::sync::OnceLock::new();
     TABLES.get_or_init(|| {
-        TestTables::checked_in().unwrap_or_else(|e| panic!("codegen/data: the checked-in partition data is broken: {e}"))
+        TestTables::checked_in()
+            .unwrap_or_else(|e| panic!("codegen/data: the checked-in partition data is broken: {e}"))
     })
 }
 
@@ -170,9 +175,13 @@ pub fn mismatch(expect: &EndpointExpectation, got: &Result<Endpoint, ResolveErro
             }
             (!problems.is_empty()).then(|| problems.join("; "))
         }
-        (EndpointExpectation::Endpoint { url, .. }, Err(e)) => Some(format!("error {e:?}, expected the endpoint {url}")),
+        (EndpointExpectation::Endpoint { url, .. }, Err(e)) => {
+            Some(format!("error {e:?}, expected the endpoint {url}"))
+        }
         (EndpointExpectation::Error(message), Err(ResolveError::Rule(got))) if got == message => None,
-        (EndpointExpectation::Error(message), Err(e)) => Some(format!("error {e:?}, expected the rule error {message:?}")),
+        (EndpointExpectation::Error(message), Err(e)) => {
+            Some(format!("error {e:?}, expected the rule error {message:?}"))
+        }
         (EndpointExpectation::Error(message), Ok(endpoint)) => {
             Some(format!("endpoint {}, expected the error {message:?}", endpoint.url()))
         }

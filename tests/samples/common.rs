@@ -22,6 +22,10 @@ pub struct Recorded {
     pub content_type: String,
     /// The body, as text.
     pub body: String,
+    /// The URL the request was sent to.
+    pub uri: String,
+    /// The `host` header.
+    pub host: String,
 }
 
 /// Records requests and answers each with the same status and body.
@@ -44,7 +48,12 @@ impl Recorder {
 
     /// A client that sends through this recorder, without retries.
     pub fn client(&self) -> Client {
-        let config = Config::builder()
+        self.client_with(Config::builder())
+    }
+
+    /// A client from `config` with this recorder, a region, test credentials and no retries.
+    pub fn client_with(&self, config: Config) -> Client {
+        let config = config
             .region("us-east-1")
             .credentials_provider(Credentials::new(
                 "AKIDEXAMPLE",
@@ -91,6 +100,8 @@ impl HttpClient for Recorder {
             target: header("x-amz-target"),
             content_type: header("content-type"),
             body: String::from_utf8(request.body().clone()).expect("a UTF-8 body"),
+            uri: request.uri().to_string(),
+            host: header("host"),
         };
         self.requests.lock().expect("not poisoned").push(recorded);
         let response = http::Response::builder()

@@ -116,14 +116,25 @@ async fn aws_use_fips_endpoint_sends_to_the_fips_endpoint_signed_for_the_region(
 #[tokio::test]
 async fn the_standard_dual_stack_and_china_endpoints() {
     let cases = [
-        (&[][..], sent("https://codepipeline.us-west-2.amazonaws.com/", "codepipeline.us-west-2.amazonaws.com", "us-west-2/codepipeline")),
+        (
+            &[][..],
+            sent(
+                "https://codepipeline.us-west-2.amazonaws.com/",
+                "codepipeline.us-west-2.amazonaws.com",
+                "us-west-2/codepipeline",
+            ),
+        ),
         (
             &[("AWS_USE_DUALSTACK_ENDPOINT", "true")][..],
             sent("https://codepipeline.us-west-2.api.aws/", "codepipeline.us-west-2.api.aws", "us-west-2/codepipeline"),
         ),
         (
             &[("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"), ("AWS_USE_FIPS_ENDPOINT", "True")][..],
-            sent("https://codepipeline-fips.us-west-2.api.aws/", "codepipeline-fips.us-west-2.api.aws", "us-west-2/codepipeline"),
+            sent(
+                "https://codepipeline-fips.us-west-2.api.aws/",
+                "codepipeline-fips.us-west-2.api.aws",
+                "us-west-2/codepipeline",
+            ),
         ),
         (
             &[("AWS_REGION", "cn-north-1")][..],
@@ -179,7 +190,10 @@ async fn the_profile_sets_fips_and_dual_stack_and_the_endpoint_url() {
     let base = environment(&[("AWS_CONFIG_FILE", &config_file)]);
 
     let recorder = Recorder::default();
-    assert_eq!(send(config_from(base.clone(), &recorder), &recorder).await.url, "https://codepipeline-fips.us-west-2.amazonaws.com/");
+    assert_eq!(
+        send(config_from(base.clone(), &recorder), &recorder).await.url,
+        "https://codepipeline-fips.us-west-2.amazonaws.com/"
+    );
     let recorder = Recorder::default();
     // A profile chosen in code does not take the environment's keys.
     let keys = Credentials::new("AKIDEXAMPLE", "secret", None);
@@ -195,7 +209,11 @@ async fn the_profile_sets_fips_and_dual_stack_and_the_endpoint_url() {
     );
     let recorder = Recorder::default();
     chosen.push(("AWS_ENDPOINT_URL".into(), "http://127.0.0.1:3".into()));
-    assert_eq!(send(config_from(chosen, &recorder), &recorder).await.url, "http://127.0.0.1:3/", "the environment wins");
+    assert_eq!(
+        send(config_from(chosen, &recorder), &recorder).await.url,
+        "http://127.0.0.1:3/",
+        "the environment wins"
+    );
 }
 
 #[tokio::test]
@@ -212,7 +230,8 @@ async fn custom_endpoints_keep_their_path_and_sign_for_the_configured_region() {
         assert_eq!((got.url.as_str(), got.scope.as_str()), (expected, "us-west-2/codepipeline"), "{url}");
     }
     let recorder = Recorder::default();
-    let config = config_from(environment(&[("AWS_ENDPOINT_URL_CODEPIPELINE", "https://example.com/custom")]), &recorder);
+    let config =
+        config_from(environment(&[("AWS_ENDPOINT_URL_CODEPIPELINE", "https://example.com/custom")]), &recorder);
     assert_eq!(send(config, &recorder).await.host, "example.com");
 }
 

@@ -3,7 +3,8 @@
 //!
 //! Each crate is generated into one scratch workspace under the target directory, together with a
 //! sample test (`tests/samples/<model>.rs`) that builds, validates and sends inputs through a
-//! recording HTTP client and compares the JSON on the wire with literal expectations. A single
+//! recording HTTP client and compares the JSON on the wire with literal expectations; crates with
+//! endpoint rules also run the model's endpoint tests the generator wrote into them. A single
 //! `cargo test --workspace --offline` with `-D warnings` then checks them all, sharing one target
 //! directory so dependencies build once. Without `SMITHY_MODELS_DIR` only the kitchen sink runs and
 //! the skipped models are named on stderr.
@@ -140,6 +141,8 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
     // A fixed place rather than a fresh temp dir: unchanged crates are then not rebuilt on the next run.
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-models");
     let mut members = Vec::new();
+    // Crates generated with endpoint rules carry the model's endpoint tests (`tests/endpoint_rules`).
+    let mut with_endpoint_tests = 0;
     for case in CASES {
         let Some(model) = model_path(case) else {
             continue;
@@ -147,6 +150,7 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
         let generated = codegen::generate_crate(&model, &whole_service(case.crate_name))
             .unwrap_or_else(|e| panic!("{}: {e}", case.crate_name));
         let mut files = generated.files;
+        with_endpoint_tests += usize::from(files.iter().any(|f| f.path == "tests/endpoint_rules/main.rs"));
         let sample_dir = root.join("tests/samples");
         for (from, to) in [(case.sample, "tests/samples.rs"), ("common.rs", "tests/common/mod.rs")] {
             let path = sample_dir.join(from);
@@ -180,9 +184,10 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
 
     let started = std::time::Instant::now();
     let output = cargo_in(&scratch)
-        // Only the samples: the runtime modules' own tests run in the `generated` crate already, and
-        // model documentation is only ever emitted as `text` blocks, so there are no doctests to run.
-        .args(["test", "--workspace", "--offline", "--all-features", "--test", "samples"])
+        // Only the samples and the models' endpoint tests: the runtime modules' own tests run in the
+        // `generated` crate already, and model documentation is only ever emitted as `text` blocks,
+        // so there are no doctests to run.
+        .args(["test", "--workspace", "--offline", "--all-features", "--test", "samples", "--test", "endpoint_rules"])
         .output()
         .expect("run cargo");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -200,6 +205,9 @@ fn generated_crates_build_without_warnings_and_send_the_expected_json() {
     // Every crate's sample test ran.
     let sample_runs = stderr.lines().filter(|l| l.trim_start().starts_with("Running tests/samples.rs")).count();
     assert_eq!(sample_runs, members.len(), "not every sample test ran:\n{}", tail(&stderr));
+    let endpoint_runs =
+        stderr.lines().filter(|l| l.trim_start().starts_with("Running tests/endpoint_rules/main.rs")).count();
+    assert_eq!(endpoint_runs, with_endpoint_tests, "not every crate's endpoint tests ran:\n{}", tail(&stderr));
 
     // Users lint the code they depend on too: the generated libraries must be clippy-clean as well.
     let output = cargo_in(&scratch)

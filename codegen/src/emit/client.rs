@@ -10,8 +10,8 @@ use crate::ir::{
     CallParamValue, EndpointResolution, Field, HostPrefixPart, InputLeaf, InputStep, Operation, Presence, Service,
     TyKind,
 };
-use crate::rules::endpoint::ParamValue;
 use crate::naming::unraw;
+use crate::rules::endpoint::ParamValue;
 
 /// The whole `client` module.
 pub fn emit(service: &Service) -> RustFile {

@@ -122,7 +122,11 @@ pub fn emit_cases(service: &Service, rules: &EndpointRules) -> (RustFile, Vec<Wa
             },
         )
     } else {
-        (quote!(let table = published;), quote!(let note = "";), quote!(eprintln!("{} endpoint test cases", CASES.len());))
+        (
+            quote!(let table = published;),
+            quote!(let note = "";),
+            quote!(eprintln!("{} endpoint test cases", CASES.len());),
+        )
     };
     let model_era_table = if uses_model_era { quote!(let model_era = model_era_table();) } else { TokenStream::new() };
     file.push(quote! {
@@ -360,12 +364,17 @@ fn operation_runs(service: &Service, rules: &EndpointRules, warnings: &mut Vec<W
                 warn("this operation call is not tested: its case expects the model-era partition facts, which the client never uses".into());
                 continue;
             }
-            if let Some((name, _)) = input.built_in_params.iter().find(|(name, _)| !RUN_BUILT_INS.contains(&name.as_str())) {
+            if let Some((name, _)) =
+                input.built_in_params.iter().find(|(name, _)| !RUN_BUILT_INS.contains(&name.as_str()))
+            {
                 warn(format!("this operation call is not tested: the client has no setting for the built-in `{name}`"));
                 continue;
             }
             let Some(operation) = service.operations.iter().find(|op| op.name == input.operation_name) else {
-                warn(format!("this operation call is not tested: the crate has no operation `{}`", input.operation_name));
+                warn(format!(
+                    "this operation call is not tested: the crate has no operation `{}`",
+                    input.operation_name
+                ));
                 continue;
             };
             let input_value = Value::Object(input.operation_params.clone());
@@ -657,7 +666,8 @@ fn value_tokens(service: &Service, types: &TokenStream, ty: &TyKind, json: &Valu
         }
         TyKind::Float | TyKind::Double => {
             let n = json.as_f64().ok_or_else(|| wrong("a number"))?;
-            let literal = if matches!(ty, TyKind::Float) { Literal::f32_suffixed(n as f32) } else { Literal::f64_suffixed(n) };
+            let literal =
+                if matches!(ty, TyKind::Float) { Literal::f32_suffixed(n as f32) } else { Literal::f64_suffixed(n) };
             quote!(#literal)
         }
         TyKind::Document => {
@@ -680,7 +690,8 @@ fn value_tokens(service: &Service, types: &TokenStream, ty: &TyKind, json: &Valu
                 .iter()
                 .map(|item| match (sparse, item) {
                     (true, Value::Null) => Ok(quote!(::std::option::Option::None)),
-                    (true, item) => value_tokens(service, types, &member.kind, item).map(|v| quote!(::std::option::Option::Some(#v))),
+                    (true, item) => value_tokens(service, types, &member.kind, item)
+                        .map(|v| quote!(::std::option::Option::Some(#v))),
                     (false, item) => value_tokens(service, types, &member.kind, item),
                 })
                 .collect::<Result<Vec<_>, _>>()?;

@@ -123,7 +123,11 @@ fn endpoint_docs(service: &Service) -> String {
                     per_call.join(", ")
                 ));
             }
-            if rules.parameters.iter().any(|p| p.built_in.as_deref() == Some(crate::rules::endpoint::built_in::ACCOUNT_ID)) {
+            if rules
+                .parameters
+                .iter()
+                .any(|p| p.built_in.as_deref() == Some(crate::rules::endpoint::built_in::ACCOUNT_ID))
+            {
                 text.push_str(
                     "\nThe rules use the credentials' account (`AWS::Auth::AccountId`), so every call resolves its \
                      endpoint once its credentials are known (the same account and input reuse one).\n",

@@ -223,14 +223,20 @@ pub fn emit(service: &Service, model_file: &str) -> Result<(Vec<GeneratedFile>, 
     if let EndpointResolution::Rules(rules) = &service.endpoint {
         // Data, read by the endpoint runtime with `include_str!` (see `client.rs`): the model's rule
         // set without its documentation, and AWS's partition table exactly as checked in.
-        files.push(GeneratedFile { path: "src/runtime/endpoint_rules.json".into(), contents: rules.rule_set_json.clone() });
+        files.push(GeneratedFile {
+            path: "src/runtime/endpoint_rules.json".into(),
+            contents: rules.rule_set_json.clone(),
+        });
         files.push(GeneratedFile {
             path: "src/runtime/partitions.json".into(),
             contents: crate::rules::PARTITIONS_JSON.to_string(),
         });
         let (cases, case_warnings) = endpoint_tests::emit_cases(service, rules);
         warnings = case_warnings;
-        for (path, file) in [("tests/endpoint_rules/main.rs", endpoint_tests::emit_main(rules)), ("tests/endpoint_rules/cases.rs", cases)] {
+        for (path, file) in [
+            ("tests/endpoint_rules/main.rs", endpoint_tests::emit_main(rules)),
+            ("tests/endpoint_rules/cases.rs", cases),
+        ] {
             let contents = format(file).map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
             files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
         }

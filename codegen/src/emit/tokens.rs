@@ -181,7 +181,7 @@ mod tests {
     use crate::ir::Constraints;
 
     fn ty(kind: TyKind) -> Ty {
-        Ty { kind, constraints: Constraints::default(), sensitive: false }
+        Ty { kind, constraints: Constraints::default(), sensitive: false, unenforced_pattern: None }
     }
 
     #[test]
@@ -267,6 +267,7 @@ mod tests {
             summary: None,
             deprecated: None,
             idempotency_token: false,
+            host_label: false,
         };
         // Spacing aside (`>>` prints as one joint token or two).
         let text = |tokens: TokenStream| tokens.to_string().replace(' ', "");
