@@ -545,7 +545,8 @@ mod tests {
         assert_eq!(creds.session_token(), Some(TOKEN));
         assert_eq!(creds.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
         assert_eq!(creds.account_id(), None);
-        let with_account = serde_json::json!({"AccessKeyId": AKID, "SecretAccessKey": SECRET, "AccountId": "123456789012"});
+        let with_account =
+            serde_json::json!({"AccessKeyId": AKID, "SecretAccessKey": SECRET, "AccountId": "123456789012"});
         let creds = credentials_from_json(&with_account, "Token", "test").unwrap();
         assert_eq!(creds.account_id(), Some("123456789012"));
 

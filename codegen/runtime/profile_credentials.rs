@@ -411,8 +411,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(plan.base, Base::Static(Credentials::new("A", "S", Some("T".into()))));
-        let plan = plan_of("", "[default]\naws_access_key_id = A\naws_secret_access_key = S\naws_account_id = 123456789012\n", None)
-            .unwrap();
+        let plan = plan_of(
+            "",
+            "[default]\naws_access_key_id = A\naws_secret_access_key = S\naws_account_id = 123456789012\n",
+            None,
+        )
+        .unwrap();
         assert_eq!(plan.base, Base::Static(Credentials::new("A", "S", None).with_account_id("123456789012")));
     }
 

@@ -1597,7 +1597,10 @@ mod tests {
         let warning = &service.warnings[0];
         assert_eq!(warning.shape, "ex#Svc");
         assert!(warning.location.ends_with(".rules[0].conditions[0].fn"), "{}", warning.location);
-        assert!(warning.message.contains("endpoint rules are not used") && warning.message.contains("split"), "{warning}");
+        assert!(
+            warning.message.contains("endpoint rules are not used") && warning.message.contains("split"),
+            "{warning}"
+        );
 
         let s3_built_in = RULES.replace(
             r#""UseFIPS":{"type":"Boolean","#,

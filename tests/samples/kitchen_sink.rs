@@ -369,7 +369,7 @@ async fn keyword_and_deprecated_operations_can_be_called() -> TestResult {
 #[tokio::test]
 async fn host_prefixes_put_the_label_in_front_of_the_host_after_checking_it() -> TestResult {
     let recorder = Recorder::replying(200, "{}");
-    recorder.client().fetch_shard().shard("eu-7").note("n").send().await?;
+    recorder.client().read_shard().shard("eu-7").note("n").send().await?;
     let sent = recorder.only();
     assert_eq!(sent.uri, "https://eu-7.data-kitchen.us-east-1.amazonaws.com/");
     assert_eq!(sent.host, "eu-7.data-kitchen.us-east-1.amazonaws.com");
@@ -380,7 +380,7 @@ async fn host_prefixes_put_the_label_in_front_of_the_host_after_checking_it() ->
     let recorder = Recorder::replying(200, "{}");
     let lenient = sdk::client::Config::builder().validation(sdk::client::ValidationMode::RequiredOnly);
     for bad in ["evil.com/x", "a.b", "", "-x", "under_score"] {
-        let error = recorder.client_with(lenient.clone()).fetch_shard().shard(bad).send().await.unwrap_err();
+        let error = recorder.client_with(lenient.clone()).read_shard().shard(bad).send().await.unwrap_err();
         let sdk::error::SdkError::Validation(error) = error else { panic!("{bad:?}: {error:?}") };
         assert_eq!(error.violations().len(), 1, "{bad:?}");
         assert_eq!(error.violations()[0].path(), "shard");
@@ -392,7 +392,7 @@ async fn host_prefixes_put_the_label_in_front_of_the_host_after_checking_it() ->
     // endpoint's own and the label is not checked.
     let recorder = Recorder::replying(200, "{}");
     let plain = sdk::client::Config::builder().disable_host_prefix_injection(true);
-    recorder.client_with(plain).fetch_shard().shard("a.b").send().await?;
+    recorder.client_with(plain).read_shard().shard("a.b").send().await?;
     assert_eq!(recorder.only().host, "kitchen.us-east-1.amazonaws.com");
     Ok(())
 }

@@ -97,7 +97,7 @@ pub fn emit(service: &Service) -> RustFile {
                 Config::from_env(&SERVICE)
             }
 
-            /// The configured region (the endpoint may sign for another; see its `authSchemes`).
+            /// The configured region; requests are signed for it unless the endpoint's rules name another.
             pub fn region(&self) -> &str {
                 self.runtime.region()
             }

@@ -384,8 +384,7 @@ impl Runtime {
         if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
         }
-        let sources =
-            config.sources.as_ref().map(|s| SettingSources { env: s.env(), profile: s.profile_name() });
+        let sources = config.sources.as_ref().map(|s| SettingSources { env: s.env(), profile: s.profile_name() });
         let settings = config.endpoint.resolve(region.clone(), sources, service.endpoint_env_suffix)?;
         let endpoints = Endpoints::new(&service, settings)?;
         // `Err` holds the sources to build the default chain from, once the HTTP client exists.
@@ -675,7 +674,8 @@ impl Endpoints {
             account.as_deref() == account_id && *params == call.endpoint_params
         };
         // A poisoned lock only means another thread panicked while pushing; the list is still valid.
-        let cached = self.per_call.lock().unwrap_or_else(|p| p.into_inner()).iter().find(key_matches).map(|e| Arc::clone(&e.2));
+        let cached =
+            self.per_call.lock().unwrap_or_else(|p| p.into_inner()).iter().find(key_matches).map(|e| Arc::clone(&e.2));
         if let Some(endpoint) = cached {
             return Ok(endpoint);
         }
@@ -809,7 +809,8 @@ mod tests {
 
     fn client_runtime(rules: fn() -> &'static dyn ResolveEndpoint, config: Config) -> (Runtime, Recorder) {
         let recorder = Recorder::default();
-        let credentials = super::super::credentials::Credentials::new("AKID", "SECRET", None).with_account_id("111122223333");
+        let credentials =
+            super::super::credentials::Credentials::new("AKID", "SECRET", None).with_account_id("111122223333");
         let config = config.region("us-east-1").credentials_provider(credentials).http_client(recorder.clone());
         let runtime = Runtime::new(ServiceInfo { endpoint_rules: Some(rules), ..INFO }, config).unwrap();
         (runtime, recorder)
@@ -876,7 +877,10 @@ mod tests {
         assert_eq!(error.message(), "Invalid Configuration: no FIPS here");
         let (runtime, recorder) = client_runtime(per_account, Config::builder().use_fips(true));
         let error = send(&runtime, Call::new("Plain")).await.unwrap_err();
-        assert!(matches!(&error, SdkError::Config(e) if e.message() == "Invalid Configuration: no FIPS here"), "{error:?}");
+        assert!(
+            matches!(&error, SdkError::Config(e) if e.message() == "Invalid Configuration: no FIPS here"),
+            "{error:?}"
+        );
         assert!(sent(&recorder).is_empty(), "nothing is sent");
     }
 

@@ -183,7 +183,8 @@ impl EndpointConfig {
             Some(sources) => Lookup::load(sources)?,
         };
         let use_fips = lookup.flag(self.use_fips, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
-        let use_dual_stack = lookup.flag(self.use_dual_stack, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
+        let use_dual_stack =
+            lookup.flag(self.use_dual_stack, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
         let disable_prefix = lookup.flag(
             self.disable_host_prefix_injection,
             "AWS_DISABLE_HOST_PREFIX_INJECTION",
@@ -388,7 +389,8 @@ impl ResolvedEndpoint {
                 .map_err(|_| format!("the host prefix `{prefix}` does not make a valid host with `{authority}`"))?,
         );
         let uri = http::Uri::from_parts(parts).map_err(|e| format!("the prefixed endpoint is not a valid URL: {e}"))?;
-        let host = super::sigv4::host_from_uri(&uri).map_err(|e| format!("the prefixed endpoint has no usable host: {e}"))?;
+        let host =
+            super::sigv4::host_from_uri(&uri).map_err(|e| format!("the prefixed endpoint has no usable host: {e}"))?;
         Ok((uri, host))
     }
 }
@@ -443,7 +445,9 @@ impl ResolveEndpoint for PatternEndpoints {
             }
         }
         if let Some((name, _)) = settings.params.first() {
-            return Err(format!("the endpoint parameter `{name}` was set, but the service model has no endpoint rules"));
+            return Err(format!(
+                "the endpoint parameter `{name}` was set, but the service model has no endpoint rules"
+            ));
         }
         match &settings.endpoint_url {
             Some(url) => ResolvedEndpoint::new(url),
@@ -648,13 +652,21 @@ mod tests {
         assert!(message(&[("AWS_USE_DUALSTACK_ENDPOINT", "1")]).contains("AWS_USE_DUALSTACK_ENDPOINT"));
         assert!(message(&[("AWS_ACCOUNT_ID_ENDPOINT_MODE", "always")])
             .contains("AWS_ACCOUNT_ID_ENDPOINT_MODE: `always` is not preferred, disabled or required"));
-        assert!(message(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "no")]).contains("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+        assert!(
+            message(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "no")]).contains("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        );
         let files = Files::new("bad", "[profile dev]\nuse_fips_endpoint = on\n");
         let error = message(&[("AWS_CONFIG_FILE", &files.config()), ("AWS_PROFILE", "dev")]);
-        assert!(error.contains("`use_fips_endpoint` in profile [dev] of") && error.contains("`on` is not true or false"), "{error}");
+        assert!(
+            error.contains("`use_fips_endpoint` in profile [dev] of") && error.contains("`on` is not true or false"),
+            "{error}"
+        );
         let broken = Files::new("broken", "[profile dev\n");
         let error = message(&[("AWS_CONFIG_FILE", &broken.config())]);
-        assert!(error.contains("cannot read the endpoint settings from the profile") && error.contains("line 1"), "{error}");
+        assert!(
+            error.contains("cannot read the endpoint settings from the profile") && error.contains("line 1"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -94,8 +94,8 @@ impl ResolveEndpoint for RulesEndpoints {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::endpoint_config::{AccountIdEndpointMode, EndpointConfig};
+    use super::*;
 
     const PARTITIONS: &str = r#"{"partitions": [
         {"id": "aws", "regionRegex": "^(us|eu)\\-\\w+\\-\\d+$", "regions": {},
@@ -156,11 +156,8 @@ mod tests {
     fn settings_reach_the_rules_as_built_ins() {
         let plain = settings(EndpointConfig::default());
         assert_eq!(url(&plain, None, &[]), "https://svc.us-west-2.amazonaws.com/");
-        let fips = settings(EndpointConfig {
-            use_fips: Some(true),
-            use_dual_stack: Some(true),
-            ..EndpointConfig::default()
-        });
+        let fips =
+            settings(EndpointConfig { use_fips: Some(true), use_dual_stack: Some(true), ..EndpointConfig::default() });
         let endpoint = ENDPOINTS.resolve(&fips, None, &[]).unwrap();
         assert_eq!(endpoint.uri(), "https://svc-fips.us-west-2.api.aws/");
         assert_eq!(
