@@ -767,9 +767,9 @@ mod tests {
                     host = format!("{s}.{host}");
                 }
             }
-            Ok(ResolvedEndpoint::new(&format!("https://{host}/base"))?
+            ResolvedEndpoint::new(&format!("https://{host}/base"))?
                 .with_signing(Some("signing-region".into()), Some("signing-name".into()))
-                .with_header("x-extra", "1")?)
+                .with_header("x-extra", "1")
         }
     }
 

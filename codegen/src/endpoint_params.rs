@@ -138,12 +138,12 @@ fn bind_path(
     };
     let (steps, leaf) = walk(service, input, &parse_path(path)?)?;
     let list = steps.iter().any(|step| matches!(step, InputStep::Each { .. } | InputStep::Keys));
-    let fits = match (param_type, leaf, list) {
-        (ParamType::String, InputLeaf::String | InputLeaf::Enum, false) => true,
-        (ParamType::Boolean, InputLeaf::Bool, false) => true,
-        (ParamType::StringArray, InputLeaf::String | InputLeaf::Enum, true) => true,
-        _ => false,
-    };
+    let fits = matches!(
+        (param_type, leaf, list),
+        (ParamType::String, InputLeaf::String | InputLeaf::Enum, false)
+            | (ParamType::Boolean, InputLeaf::Bool, false)
+            | (ParamType::StringArray, InputLeaf::String | InputLeaf::Enum, true)
+    );
     if !fits {
         let found = match (leaf, list) {
             (InputLeaf::Bool, false) => "a boolean",
