@@ -483,16 +483,21 @@ impl Runtime {
             .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
         let target = self.target(call.operation).map_err(SdkError::Config)?;
         let endpoint = self.endpoints.for_call(&call, credentials.account_id()).map_err(SdkError::Config)?;
-        let destination = match &call.host_prefix {
+        let endpoint: &ResolvedEndpoint = &endpoint;
+        let prefixed = match &call.host_prefix {
             Some(prefix) if self.injects_host_prefix() => {
-                endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?
+                Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
             }
-            _ => (endpoint.uri().clone(), endpoint.host().clone()),
+            _ => None,
+        };
+        let destination = match &prefixed {
+            Some((uri, host)) => (uri, host),
+            None => (endpoint.uri(), endpoint.host()),
         };
         let max_attempts = self.retry.max_attempts().max(1);
         let mut attempt = 1;
         loop {
-            let request = self.signed_request(&endpoint, &destination, &target, &body, &credentials)?;
+            let request = self.signed_request(endpoint, destination, &target, &body, &credentials)?;
             let outcome = self.send_once(request).await;
             // Each arm returns unless the attempt failed in a way worth retrying.
             match outcome {
@@ -551,7 +556,7 @@ impl Runtime {
     fn signed_request<E>(
         &self,
         endpoint: &ResolvedEndpoint,
-        destination: &(http::Uri, http::HeaderValue),
+        destination: (&http::Uri, &http::HeaderValue),
         target: &http::HeaderValue,
         body: &[u8],
         credentials: &super::credentials::Credentials,
@@ -661,10 +666,10 @@ impl Endpoints {
     }
 
     /// The endpoint of `call`: the client's, or one resolved for its parameters and the account.
-    fn for_call(&self, call: &Call, account_id: Option<&str>) -> Result<Arc<ResolvedEndpoint>, ConfigError> {
+    fn for_call(&self, call: &Call, account_id: Option<&str>) -> Result<CallEndpoint<'_>, ConfigError> {
         if call.endpoint_params.is_empty() {
             if let Some(endpoint) = &self.client {
-                return Ok(Arc::clone(endpoint));
+                return Ok(CallEndpoint::Client(endpoint));
             }
         }
         let resolver = self.resolver.get();
@@ -676,7 +681,7 @@ impl Endpoints {
         let cached =
             self.per_call.lock().unwrap_or_else(|p| p.into_inner()).iter().find(key_matches).map(|e| Arc::clone(&e.2));
         if let Some(endpoint) = cached {
-            return Ok(endpoint);
+            return Ok(CallEndpoint::PerCall(endpoint));
         }
         let endpoint =
             Arc::new(resolver.resolve(&self.settings, account_id, &call.endpoint_params).map_err(ConfigError::new)?);
@@ -685,7 +690,25 @@ impl Endpoints {
             cache.remove(0);
         }
         cache.push((account_id.map(str::to_owned), call.endpoint_params.clone(), Arc::clone(&endpoint)));
-        Ok(endpoint)
+        Ok(CallEndpoint::PerCall(endpoint))
+    }
+}
+
+/// The endpoint one call uses: borrowed from the client (no reference count to touch on the
+/// common path), or resolved for the call.
+enum CallEndpoint<'a> {
+    Client(&'a ResolvedEndpoint),
+    PerCall(Arc<ResolvedEndpoint>),
+}
+
+impl std::ops::Deref for CallEndpoint<'_> {
+    type Target = ResolvedEndpoint;
+
+    fn deref(&self) -> &ResolvedEndpoint {
+        match self {
+            CallEndpoint::Client(endpoint) => endpoint,
+            CallEndpoint::PerCall(endpoint) => endpoint,
+        }
     }
 }
 
