@@ -14,7 +14,7 @@ use crate::ir::{
     TypeDefKind, Warning,
 };
 use crate::model::{Model, Shape, ShapeId, ShapeKind};
-use crate::rules::endpoint::{built_in, ParamType};
+use crate::rules::endpoint::{built_in, ParamType, ParamValue};
 
 /// The built-ins a generated client sets (see the runtime's `endpoint_resolver`).
 const SUPPORTED_BUILT_INS: &[&str] = &[
@@ -105,14 +105,19 @@ fn call_params(
             }
         }
     }
-    for (name, path) in &op_shape.traits.operation_context_params {
+    // By name, so the generated code does not depend on the order of the model's keys.
+    let mut paths: Vec<&(String, String)> = op_shape.traits.operation_context_params.iter().collect();
+    paths.sort();
+    for (name, path) in paths {
         let location = format!("{}.\"smithy.rules#operationContextParams\".{name}", op_shape.traits.json_path);
         match bind_path(service, &operation.input, path, declared, name) {
             Ok(value) => add(&mut params, name, value),
             Err(why) => warn(location, format!("the endpoint parameter `{name}` is not set from `{path}`: {why}")),
         }
     }
-    for (name, value) in &op_shape.traits.static_context_params {
+    let mut statics: Vec<&(String, ParamValue)> = op_shape.traits.static_context_params.iter().collect();
+    statics.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, value) in statics {
         let location = format!("{}.\"smithy.rules#staticContextParams\".{name}", op_shape.traits.json_path);
         match declared.iter().find(|(declared, _)| declared == name) {
             Some((_, ty)) if *ty == value.param_type() => add(&mut params, name, CallParamValue::Static(value.clone())),

@@ -1417,7 +1417,11 @@ fn endpoint_resolution(service: &Shape) -> EndpointResolution {
                 EndpointTest { case: case.clone(), partitions }
             })
             .collect(),
-        client_params: service.traits.client_context_params.clone(),
+        client_params: {
+            let mut params = service.traits.client_context_params.clone();
+            params.sort_by(|a, b| a.name.cmp(&b.name));
+            params
+        },
     })
 }
 
@@ -1448,7 +1452,21 @@ fn compact_rule_set(rule_set: &serde_json::Value) -> String {
     if let Some(rules) = compact.get_mut("rules") {
         strip_rules(rules);
     }
-    compact.to_string()
+    // Object keys in a fixed order, so the crate's copy does not depend on how the model orders them.
+    sorted_keys(&compact).to_string()
+}
+
+/// `value` with the keys of every object in sorted order (arrays keep theirs: it is meaningful).
+pub fn sorted_keys(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted_keys(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Whether `goal` is reachable from `start` over direct edges (only mandatory ones when asked).
@@ -1647,7 +1665,8 @@ mod tests {
         let service = lower_text(&call_model(operation_traits)).unwrap();
         let op = &service.operations[0];
         let names: Vec<&str> = op.endpoint_params.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["Table", "Tables", "Names", "Flag"]);
+        // Members in member order, then paths and static values, each by name.
+        assert_eq!(names, ["Table", "Names", "Tables", "Flag"]);
         assert_eq!(
             op.endpoint_params[0].value,
             CallParamValue::Input {
@@ -1657,7 +1676,7 @@ mod tests {
                 list: false,
             }
         );
-        let CallParamValue::Input { steps, list, .. } = &op.endpoint_params[1].value else { panic!() };
+        let CallParamValue::Input { steps, list, .. } = &op.endpoint_params[2].value else { panic!() };
         assert!(*list);
         assert_eq!(
             steps,
@@ -1668,7 +1687,7 @@ mod tests {
                 InputStep::Field { field: "name".into(), optional: false, boxed: false },
             ]
         );
-        let CallParamValue::Input { steps, .. } = &op.endpoint_params[2].value else { panic!() };
+        let CallParamValue::Input { steps, .. } = &op.endpoint_params[1].value else { panic!() };
         assert_eq!(steps.last(), Some(&InputStep::Keys));
         assert_eq!(op.endpoint_params[3].value, CallParamValue::Static(ParamValue::Bool(true)));
 

@@ -336,7 +336,10 @@ fn unsupported_endpoint_rules_are_a_warning_and_the_crate_uses_the_pattern() {
     assert!(warning.message.contains("the function `split` is not supported"), "{}", warning.message);
     assert!(warning.to_string().starts_with(&format!("{}: at ", model.display())), "{warning}");
     let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
-    assert!(!paths.contains(&"src/runtime/endpoint.rs") && !paths.contains(&"tests/endpoint_rules/main.rs"), "{paths:?}");
+    assert!(
+        !paths.contains(&"src/runtime/endpoint.rs") && !paths.contains(&"tests/endpoint_rules/main.rs"),
+        "{paths:?}"
+    );
     let lib = generated.files.iter().find(|f| f.path == "src/lib.rs").expect("a crate root");
     assert!(lib.contents.contains("https://later.{region}.amazonaws.com"), "the docs name the pattern");
     assert!(lib.contents.contains("the function `split` is not supported"), "the docs say why");

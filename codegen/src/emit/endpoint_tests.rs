@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::RustFile;
-use crate::ir::{EndpointRules, EndpointTest, Service, TyKind, TypeDefKind, Warning};
+use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, TypeDefKind, Warning};
 use crate::model::{EndpointExpectation, EndpointOperationInput};
 use crate::rules::endpoint::{built_in, ParamValue};
 use crate::rules::CaseTable;
@@ -301,8 +301,11 @@ fn param_value(value: &ParamValue) -> TokenStream {
     }
 }
 
+/// Parameters by name, sorted, so the file does not depend on the model's key order.
 fn params_tokens(params: &[(String, ParamValue)]) -> TokenStream {
-    let entries = params.iter().map(|(name, value)| {
+    let mut params: Vec<&(String, ParamValue)> = params.iter().collect();
+    params.sort_by(|a, b| a.0.cmp(&b.0));
+    let entries = params.into_iter().map(|(name, value)| {
         let value = param_value(value);
         quote!((#name, #value))
     });
@@ -317,7 +320,7 @@ fn expect_tokens(expect: &EndpointExpectation) -> TokenStream {
     match expect {
         EndpointExpectation::Endpoint { url, headers, properties } => {
             let headers = headers.iter().map(|(name, values)| quote!((#name, &[#(#values),*])));
-            let properties = Value::Object(properties.clone()).to_string();
+            let properties = sorted_keys(&Value::Object(properties.clone())).to_string();
             quote!(Expect::Endpoint { url: #url, headers: &[#(#headers),*], properties: #properties })
         }
         EndpointExpectation::Error(message) => quote!(Expect::Error(#message)),
@@ -377,7 +380,7 @@ fn operation_runs(service: &Service, rules: &EndpointRules, warnings: &mut Vec<W
                 ));
                 continue;
             };
-            let input_value = Value::Object(input.operation_params.clone());
+            let input_value = sorted_keys(&Value::Object(input.operation_params.clone()));
             let built = match value_tokens(service, &types, &TyKind::Structure(operation.input.clone()), &input_value) {
                 Ok(tokens) => tokens,
                 Err(why) => {

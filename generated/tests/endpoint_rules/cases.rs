@@ -98,8 +98,8 @@ const CASES: &[Case] = &[
         documentation: "ap-east-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("ap-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.ap-east-1.amazonaws.com",
@@ -111,8 +111,8 @@ const CASES: &[Case] = &[
         documentation: "ap-northeast-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("ap-northeast-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.ap-northeast-1.amazonaws.com",
@@ -124,8 +124,8 @@ const CASES: &[Case] = &[
         documentation: "ap-northeast-2: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("ap-northeast-2")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.ap-northeast-2.amazonaws.com",
@@ -137,8 +137,8 @@ const CASES: &[Case] = &[
         documentation: "ap-south-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("ap-south-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.ap-south-1.amazonaws.com",
@@ -150,8 +150,8 @@ const CASES: &[Case] = &[
         documentation: "ap-southeast-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("ap-southeast-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.ap-southeast-1.amazonaws.com",
@@ -163,8 +163,8 @@ const CASES: &[Case] = &[
         documentation: "ap-southeast-2: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("ap-southeast-2")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.ap-southeast-2.amazonaws.com",
@@ -176,8 +176,8 @@ const CASES: &[Case] = &[
         documentation: "ca-central-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("ca-central-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.ca-central-1.amazonaws.com",
@@ -189,8 +189,8 @@ const CASES: &[Case] = &[
         documentation: "ca-central-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("ca-central-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.ca-central-1.amazonaws.com",
@@ -202,8 +202,8 @@ const CASES: &[Case] = &[
         documentation: "eu-central-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("eu-central-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.eu-central-1.amazonaws.com",
@@ -215,8 +215,8 @@ const CASES: &[Case] = &[
         documentation: "eu-north-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("eu-north-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.eu-north-1.amazonaws.com",
@@ -228,8 +228,8 @@ const CASES: &[Case] = &[
         documentation: "eu-south-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("eu-south-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.eu-south-1.amazonaws.com",
@@ -241,8 +241,8 @@ const CASES: &[Case] = &[
         documentation: "eu-west-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("eu-west-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.eu-west-1.amazonaws.com",
@@ -254,8 +254,8 @@ const CASES: &[Case] = &[
         documentation: "eu-west-2: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("eu-west-2")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.eu-west-2.amazonaws.com",
@@ -267,8 +267,8 @@ const CASES: &[Case] = &[
         documentation: "eu-west-3: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("eu-west-3")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.eu-west-3.amazonaws.com",
@@ -280,8 +280,8 @@ const CASES: &[Case] = &[
         documentation: "sa-east-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("sa-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.sa-east-1.amazonaws.com",
@@ -293,8 +293,8 @@ const CASES: &[Case] = &[
         documentation: "us-east-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-east-1.amazonaws.com",
@@ -306,8 +306,8 @@ const CASES: &[Case] = &[
         documentation: "us-east-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-east-1.amazonaws.com",
@@ -319,8 +319,8 @@ const CASES: &[Case] = &[
         documentation: "us-east-2: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-east-2")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-east-2.amazonaws.com",
@@ -332,8 +332,8 @@ const CASES: &[Case] = &[
         documentation: "us-east-2: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-east-2")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-east-2.amazonaws.com",
@@ -345,8 +345,8 @@ const CASES: &[Case] = &[
         documentation: "us-west-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-west-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-west-1.amazonaws.com",
@@ -358,8 +358,8 @@ const CASES: &[Case] = &[
         documentation: "us-west-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-west-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-west-1.amazonaws.com",
@@ -371,8 +371,8 @@ const CASES: &[Case] = &[
         documentation: "us-west-2: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-west-2")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-west-2.amazonaws.com",
@@ -384,8 +384,8 @@ const CASES: &[Case] = &[
         documentation: "us-west-2: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-west-2")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-west-2.amazonaws.com",
@@ -397,8 +397,8 @@ const CASES: &[Case] = &[
         documentation: "us-east-1: FIPS on, dual-stack on.",
         params: &[
             ("Region", Value::Str("us-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-east-1.api.aws",
@@ -410,8 +410,8 @@ const CASES: &[Case] = &[
         documentation: "us-east-1: FIPS off, dual-stack on.",
         params: &[
             ("Region", Value::Str("us-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-east-1.api.aws",
@@ -423,8 +423,8 @@ const CASES: &[Case] = &[
         documentation: "cn-north-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("cn-north-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.cn-north-1.amazonaws.com.cn",
@@ -436,8 +436,8 @@ const CASES: &[Case] = &[
         documentation: "cn-northwest-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("cn-northwest-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.cn-northwest-1.amazonaws.com.cn",
@@ -449,8 +449,8 @@ const CASES: &[Case] = &[
         documentation: "cn-north-1: FIPS on, dual-stack on.",
         params: &[
             ("Region", Value::Str("cn-north-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.cn-north-1.api.amazonwebservices.com.cn",
@@ -462,8 +462,8 @@ const CASES: &[Case] = &[
         documentation: "cn-north-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("cn-north-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.cn-north-1.amazonaws.com.cn",
@@ -475,8 +475,8 @@ const CASES: &[Case] = &[
         documentation: "cn-north-1: FIPS off, dual-stack on.",
         params: &[
             ("Region", Value::Str("cn-north-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.cn-north-1.api.amazonwebservices.com.cn",
@@ -488,8 +488,8 @@ const CASES: &[Case] = &[
         documentation: "us-gov-west-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-gov-west-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-gov-west-1.amazonaws.com",
@@ -501,8 +501,8 @@ const CASES: &[Case] = &[
         documentation: "us-gov-west-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-gov-west-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-gov-west-1.amazonaws.com",
@@ -514,8 +514,8 @@ const CASES: &[Case] = &[
         documentation: "us-gov-east-1: FIPS on, dual-stack on.",
         params: &[
             ("Region", Value::Str("us-gov-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-gov-east-1.api.aws",
@@ -527,8 +527,8 @@ const CASES: &[Case] = &[
         documentation: "us-gov-east-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-gov-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-gov-east-1.amazonaws.com",
@@ -540,8 +540,8 @@ const CASES: &[Case] = &[
         documentation: "us-gov-east-1: FIPS off, dual-stack on.",
         params: &[
             ("Region", Value::Str("us-gov-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-gov-east-1.api.aws",
@@ -553,8 +553,8 @@ const CASES: &[Case] = &[
         documentation: "us-gov-east-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-gov-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-gov-east-1.amazonaws.com",
@@ -566,8 +566,8 @@ const CASES: &[Case] = &[
         documentation: "us-iso-east-1: FIPS on, dual-stack on; the partition table gives ISO partitions dual-stack endpoints.",
         params: &[
             ("Region", Value::Str("us-iso-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-iso-east-1.api.aws.ic.gov",
@@ -579,8 +579,8 @@ const CASES: &[Case] = &[
         documentation: "us-iso-east-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-iso-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-iso-east-1.c2s.ic.gov",
@@ -592,8 +592,8 @@ const CASES: &[Case] = &[
         documentation: "us-iso-east-1: FIPS off, dual-stack on; the partition table gives ISO partitions dual-stack endpoints.",
         params: &[
             ("Region", Value::Str("us-iso-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-iso-east-1.api.aws.ic.gov",
@@ -605,8 +605,8 @@ const CASES: &[Case] = &[
         documentation: "us-iso-east-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-iso-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-iso-east-1.c2s.ic.gov",
@@ -618,8 +618,8 @@ const CASES: &[Case] = &[
         documentation: "us-isob-east-1: FIPS on, dual-stack on; the partition table gives ISO partitions dual-stack endpoints.",
         params: &[
             ("Region", Value::Str("us-isob-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-isob-east-1.api.aws.scloud",
@@ -631,8 +631,8 @@ const CASES: &[Case] = &[
         documentation: "us-isob-east-1: FIPS on, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-isob-east-1")),
-            ("UseFIPS", Value::Bool(true)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline-fips.us-isob-east-1.sc2s.sgov.gov",
@@ -644,8 +644,8 @@ const CASES: &[Case] = &[
         documentation: "us-isob-east-1: FIPS off, dual-stack on; the partition table gives ISO partitions dual-stack endpoints.",
         params: &[
             ("Region", Value::Str("us-isob-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-isob-east-1.api.aws.scloud",
@@ -657,8 +657,8 @@ const CASES: &[Case] = &[
         documentation: "us-isob-east-1: FIPS off, dual-stack off.",
         params: &[
             ("Region", Value::Str("us-isob-east-1")),
-            ("UseFIPS", Value::Bool(false)),
             ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://codepipeline.us-isob-east-1.sc2s.sgov.gov",
@@ -669,10 +669,10 @@ const CASES: &[Case] = &[
     Case {
         documentation: "A custom endpoint, with a region set as well, is used as it is.",
         params: &[
-            ("Region", Value::Str("us-east-1")),
-            ("UseFIPS", Value::Bool(false)),
-            ("UseDualStack", Value::Bool(false)),
             ("Endpoint", Value::Str("https://example.com")),
+            ("Region", Value::Str("us-east-1")),
+            ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://example.com",
@@ -683,9 +683,9 @@ const CASES: &[Case] = &[
     Case {
         documentation: "A custom endpoint needs no region.",
         params: &[
-            ("UseFIPS", Value::Bool(false)),
-            ("UseDualStack", Value::Bool(false)),
             ("Endpoint", Value::Str("https://example.com")),
+            ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Endpoint {
             url: "https://example.com",
@@ -696,10 +696,10 @@ const CASES: &[Case] = &[
     Case {
         documentation: "A custom endpoint cannot be combined with FIPS.",
         params: &[
-            ("Region", Value::Str("us-east-1")),
-            ("UseFIPS", Value::Bool(true)),
-            ("UseDualStack", Value::Bool(false)),
             ("Endpoint", Value::Str("https://example.com")),
+            ("Region", Value::Str("us-east-1")),
+            ("UseDualStack", Value::Bool(false)),
+            ("UseFIPS", Value::Bool(true)),
         ],
         expect: Expect::Error(
             "Invalid Configuration: FIPS and custom endpoint are not supported",
@@ -708,10 +708,10 @@ const CASES: &[Case] = &[
     Case {
         documentation: "A custom endpoint cannot be combined with dual-stack.",
         params: &[
-            ("Region", Value::Str("us-east-1")),
-            ("UseFIPS", Value::Bool(false)),
-            ("UseDualStack", Value::Bool(true)),
             ("Endpoint", Value::Str("https://example.com")),
+            ("Region", Value::Str("us-east-1")),
+            ("UseDualStack", Value::Bool(true)),
+            ("UseFIPS", Value::Bool(false)),
         ],
         expect: Expect::Error(
             "Invalid Configuration: Dualstack and custom endpoint are not supported",
