@@ -54,6 +54,16 @@ pub fn emit_main(rules: &EndpointRules) -> RustFile {
              `codegen/data/endpoint-test-partition-overrides.json`), and their failure messages say so. The \
              client itself never uses those facts.\n"
         ));
+    } else {
+        text.push_str("\nEvery case runs against the partition table the client uses.\n");
+    }
+    let calls: usize = rules.tests.iter().map(|t| t.case.operation_inputs.len()).sum();
+    if calls > 0 {
+        text.push_str(&format!(
+            "\nThe cases' {calls} operation calls (`operationInputs`) also run through the client: their built-ins as \
+             `Config` settings and credentials, the input from `operationParams`, and a recording HTTP client that \
+             checks the URL, `Host` and credential scope of the request, or the configuration error.\n"
+        ));
     }
     let docs = inner_doc_lines(&text);
     let mut file = RustFile::new(docs);
