@@ -231,15 +231,15 @@ pub fn emit(service: &Service, model_file: &str) -> Result<(Vec<GeneratedFile>, 
             path: "src/runtime/partitions.json".into(),
             contents: crate::rules::PARTITIONS_JSON.to_string(),
         });
-        let (cases, case_warnings) = endpoint_tests::emit_cases(service, rules);
-        warnings = case_warnings;
-        for (path, file) in [
-            ("tests/endpoint_rules/main.rs", endpoint_tests::emit_main(rules)),
-            ("tests/endpoint_rules/cases.rs", cases),
-        ] {
+        let tests = endpoint_tests::emit(service, rules);
+        warnings = tests.warnings;
+        for (path, file) in
+            [("tests/endpoint_rules/main.rs", tests.main), ("tests/endpoint_rules/harness.rs", tests.harness)]
+        {
             let contents = format(file).map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
             files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
         }
+        files.push(GeneratedFile { path: "tests/endpoint_rules/cases.json".into(), contents: tests.cases_json });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
