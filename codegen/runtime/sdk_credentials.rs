@@ -66,8 +66,11 @@ impl<P: SdkProvider> ProvideCredentials for SdkCredentials<P> {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(async move {
             let sdk = self.provider.provide_credentials().await.map_err(convert)?;
-            let credentials =
+            let mut credentials =
                 Credentials::new(sdk.access_key_id(), sdk.secret_access_key(), sdk.session_token().map(str::to_owned));
+            if let Some(account_id) = sdk.account_id() {
+                credentials = credentials.with_account_id(account_id.as_str());
+            }
             Ok(match sdk.expiry() {
                 Some(expiry) => credentials.with_expiry(expiry),
                 None => credentials,
@@ -92,6 +95,15 @@ mod tests {
         assert_eq!(credentials.secret_access_key(), "secret");
         assert_eq!(credentials.session_token(), Some("token"));
         assert_eq!(credentials.expiry(), Some(expiry));
+        assert_eq!(credentials.account_id(), None);
+        let sdk = aws_credential_types::Credentials::builder()
+            .access_key_id("AKIDSDK")
+            .secret_access_key("secret")
+            .account_id("123456789012")
+            .provider_name("test")
+            .build();
+        let credentials = SdkCredentials::new(sdk).provide_credentials().await.unwrap();
+        assert_eq!(credentials.account_id(), Some("123456789012"));
     }
 
     #[derive(Debug)]

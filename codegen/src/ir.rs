@@ -10,6 +10,7 @@ use crate::model::{
     ShapeKind, TimestampFormat, Traits,
 };
 use crate::rules::endpoint::{ParamType, ParamValue};
+use crate::rules::CaseTable;
 use crate::{naming, pattern};
 
 /// What to generate: which service, which operations, and the crate's name.
@@ -92,7 +93,20 @@ pub struct EndpointRules {
     /// Its parameters, in rule-set order.
     pub parameters: Vec<EndpointParameter>,
     /// The model's `smithy.rules#endpointTests` cases, in model order.
-    pub tests: Vec<EndpointTestCase>,
+    pub tests: Vec<EndpointTest>,
+    /// The service's `smithy.rules#clientContextParams`: parameters the configuration sets by name.
+    pub client_params: Vec<crate::model::ClientContextParam>,
+}
+
+/// One `smithy.rules#endpointTests` case, and the partition table its generated test runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointTest {
+    /// The case.
+    pub case: EndpointTestCase,
+    /// [`CaseTable::ModelEra`] when the case gives its expected outcome only with the partition facts
+    /// of `codegen/data/endpoint-test-partition-overrides.json`; else the published table (also for a
+    /// case that fails with both, so that its test fails).
+    pub partitions: CaseTable,
 }
 
 /// One parameter of the rule set.
@@ -209,6 +223,8 @@ impl RequestCompression {
 pub struct Operation {
     /// The shape name, which is also the wire name (`AcknowledgeThirdPartyJob`).
     pub name: String,
+    /// The operation shape's ID.
+    pub shape_id: String,
     /// The Rust method name (`acknowledge_third_party_job`).
     pub fn_name: String,
     /// The Rust name of its error enum (`AcknowledgeThirdPartyJobError`).
@@ -230,6 +246,70 @@ pub struct Operation {
     /// `smithy.api#requestCompression`: how the request body is compressed, when the model asks for
     /// an encoding the crate supports.
     pub request_compression: Option<RequestCompression>,
+    /// Endpoint-rule parameters the call sets, from its input or fixed (`smithy.rules#contextParam`,
+    /// `operationContextParams`, `staticContextParams`); when any, the endpoint is resolved per call.
+    pub endpoint_params: Vec<CallEndpointParam>,
+}
+
+/// An endpoint-rule parameter an operation's call sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallEndpointParam {
+    /// The rule set's parameter name (`ResourceArn`).
+    pub name: String,
+    /// Where its value comes from.
+    pub value: CallParamValue,
+}
+
+/// Where a call's endpoint parameter gets its value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallParamValue {
+    /// The same value on every call (`smithy.rules#staticContextParams`).
+    Static(ParamValue),
+    /// Read from the input by following `steps` from the input structure to a value of kind `leaf`;
+    /// when `list` is set the parameter is a list of every value reached, else the one value (unset
+    /// when a member on the way is).
+    Input {
+        /// The path as the model wrote it (a member name, or `TransactItems[*].Get.TableName`).
+        path: String,
+        /// The steps.
+        steps: Vec<InputStep>,
+        /// What the steps reach.
+        leaf: InputLeaf,
+        /// Whether the parameter is a list (`stringArray`).
+        list: bool,
+    },
+}
+
+/// One step into an operation's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputStep {
+    /// A structure member.
+    Field {
+        /// The Rust field name.
+        field: String,
+        /// Whether the field is an `Option`.
+        optional: bool,
+        /// Whether the field's value is boxed.
+        boxed: bool,
+    },
+    /// Every element of a list (`[*]`).
+    Each {
+        /// Whether the list holds `Option`s.
+        sparse: bool,
+    },
+    /// The keys of a map (`keys(...)`).
+    Keys,
+}
+
+/// The kind of value an input path reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputLeaf {
+    /// A string.
+    String,
+    /// A string enum (its wire value is used).
+    Enum,
+    /// A boolean.
+    Bool,
 }
 
 /// A named type of the generated crate.
@@ -757,6 +837,7 @@ impl<'m> Lowerer<'m> {
             taken.insert(error_name.clone());
             operations.push(Operation {
                 name: op_id.name().to_string(),
+                shape_id: op_id.to_string(),
                 fn_name: naming::snake(op_id.name()),
                 error_name,
                 input: input_name,
@@ -767,6 +848,7 @@ impl<'m> Lowerer<'m> {
                 deprecated: op.traits.deprecated.clone(),
                 host_prefix,
                 request_compression,
+                endpoint_params: Vec::new(),
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -849,7 +931,7 @@ impl<'m> Lowerer<'m> {
         patterns.sort_by(|a, b| a.name.cmp(&b.name));
         let warnings = std::mem::take(&mut self.warnings).into_values().collect();
 
-        Ok(Service {
+        let mut lowered = Service {
             crate_name: selection.crate_name.clone(),
             shape_id: service.id.to_string(),
             target_prefix: service.id.name().to_string(),
@@ -877,7 +959,9 @@ impl<'m> Lowerer<'m> {
             skipped,
             warnings,
             endpoint: endpoint_resolution(service),
-        })
+        };
+        crate::endpoint_params::bind(self.model, service, &mut lowered);
+        Ok(lowered)
     }
 
     /// The encoding an operation's requests are compressed with: the first of the model's encodings
@@ -1365,7 +1449,24 @@ fn endpoint_resolution(service: &Shape) -> EndpointResolution {
     EndpointResolution::Rules(EndpointRules {
         rule_set_json: compact_rule_set(&rule_set.json),
         parameters,
-        tests: service.traits.endpoint_tests.clone().unwrap_or_default(),
+        tests: service
+            .traits
+            .endpoint_tests
+            .iter()
+            .flatten()
+            .map(|case| {
+                let tables = crate::rules::checked_in_tables();
+                let partitions =
+                    crate::rules::check_case(rules, tables, &crate::rules::case_params(case), &case.expect)
+                        .unwrap_or(CaseTable::Published);
+                EndpointTest { case: case.clone(), partitions }
+            })
+            .collect(),
+        client_params: {
+            let mut params = service.traits.client_context_params.clone();
+            params.sort_by(|a, b| a.name.cmp(&b.name));
+            params
+        },
     })
 }
 
@@ -1396,7 +1497,21 @@ fn compact_rule_set(rule_set: &serde_json::Value) -> String {
     if let Some(rules) = compact.get_mut("rules") {
         strip_rules(rules);
     }
-    compact.to_string()
+    // Object keys in a fixed order, so the crate's copy does not depend on how the model orders them.
+    sorted_keys(&compact).to_string()
+}
+
+/// `value` with the keys of every object in sorted order (arrays keep theirs: it is meaningful).
+pub fn sorted_keys(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted_keys(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Whether `goal` is reachable from `start` over direct edges (only mandatory ones when asked).
@@ -1557,6 +1672,129 @@ mod tests {
             ),
             "{empty}"
         );
+    }
+
+    #[test]
+    fn unsupported_rules_and_built_ins_are_warnings_that_strict_mode_refuses() {
+        let future = RULES.replace(
+            r#"{"fn":"isSet","argv":[{"ref":"Region"}],"documentation":"set"}"#,
+            r#"{"fn":"split","argv":["a",",",0]}"#,
+        );
+        let service = lower_text(&model_text(&future, "", "")).unwrap();
+        assert_eq!(service.warnings.len(), 1, "{:?}", service.warnings);
+        let warning = &service.warnings[0];
+        assert_eq!(warning.shape, "ex#Svc");
+        assert!(warning.location.ends_with(".rules[0].conditions[0].fn"), "{}", warning.location);
+        assert!(
+            warning.message.contains("endpoint rules are not used") && warning.message.contains("split"),
+            "{warning}"
+        );
+
+        let s3_built_in = RULES.replace(
+            r#""UseFIPS":{"type":"Boolean","#,
+            r#""Accelerate":{"type":"Boolean","builtIn":"AWS::S3::Accelerate","required":true,"default":false},"UseFIPS":{"type":"Boolean","#,
+        );
+        let service = lower_text(&model_text(&s3_built_in, "", "")).unwrap();
+        assert!(matches!(service.endpoint, EndpointResolution::Rules(_)));
+        let messages: Vec<&str> = service.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("`Accelerate` takes the built-in `AWS::S3::Accelerate`"), "{messages:?}");
+    }
+
+    /// A rule set with parameters an operation's call can set, of each type.
+    const CALL_RULES: &str = r#","smithy.rules#endpointRuleSet":{"version":"1.0",
+        "parameters":{"Region":{"type":"String","builtIn":"AWS::Region"},
+                      "Table":{"type":"String"},"Tables":{"type":"stringArray"},"Flag":{"type":"Boolean"},
+                      "Names":{"type":"stringArray"}},
+        "rules":[{"type":"endpoint","conditions":[],"endpoint":{"url":"https://svc.example.com"}}]}"#;
+
+    fn call_model(operation_traits: &str) -> String {
+        format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#Op"}}],
+                          "traits":{{"aws.protocols#awsJson1_1":{{}}{CALL_RULES}}}}},
+                "ex#Op":{{"type":"operation","input":{{"target":"ex#In"}},"traits":{{{operation_traits}}}}},
+                "ex#In":{{"type":"structure","members":{{
+                    "TableName":{{"target":"smithy.api#String","traits":{{"smithy.rules#contextParam":{{"name":"Table"}}}}}},
+                    "Count":{{"target":"smithy.api#Integer","traits":{{"smithy.rules#contextParam":{{"name":"Table"}}}}}},
+                    "Items":{{"target":"ex#Items"}},
+                    "ByName":{{"target":"ex#ByName","traits":{{"smithy.api#required":{{}}}}}}}}}},
+                "ex#Items":{{"type":"list","member":{{"target":"ex#Item"}}}},
+                "ex#Item":{{"type":"structure","members":{{"Inner":{{"target":"ex#Inner"}}}}}},
+                "ex#Inner":{{"type":"structure","members":{{"Name":{{"target":"smithy.api#String","traits":{{"smithy.api#required":{{}}}}}}}}}},
+                "ex#ByName":{{"type":"map","key":{{"target":"smithy.api#String"}},"value":{{"target":"smithy.api#String"}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn call_parameters_come_from_input_members_paths_and_static_values() {
+        let operation_traits = r#""smithy.rules#operationContextParams":{
+                "Tables":{"path":"Items[*].Inner.Name"},"Names":{"path":"keys(ByName)"},"Nope":{"path":"keys(ByName)"},
+                "Flag":{"path":"Items[0]"}},
+            "smithy.rules#staticContextParams":{"Flag":{"value":true},"Region":{"value":false}}"#;
+        let service = lower_text(&call_model(operation_traits)).unwrap();
+        let op = &service.operations[0];
+        let names: Vec<&str> = op.endpoint_params.iter().map(|p| p.name.as_str()).collect();
+        // Members in member order, then paths and static values, each by name.
+        assert_eq!(names, ["Table", "Names", "Tables", "Flag"]);
+        assert_eq!(
+            op.endpoint_params[0].value,
+            CallParamValue::Input {
+                path: "TableName".into(),
+                steps: vec![InputStep::Field { field: "table_name".into(), optional: true, boxed: false }],
+                leaf: InputLeaf::String,
+                list: false,
+            }
+        );
+        let CallParamValue::Input { steps, list, .. } = &op.endpoint_params[2].value else { panic!() };
+        assert!(*list);
+        assert_eq!(
+            steps,
+            &[
+                InputStep::Field { field: "items".into(), optional: true, boxed: false },
+                InputStep::Each { sparse: false },
+                InputStep::Field { field: "inner".into(), optional: true, boxed: false },
+                InputStep::Field { field: "name".into(), optional: false, boxed: false },
+            ]
+        );
+        let CallParamValue::Input { steps, .. } = &op.endpoint_params[1].value else { panic!() };
+        assert_eq!(steps.last(), Some(&InputStep::Keys));
+        assert_eq!(op.endpoint_params[3].value, CallParamValue::Static(ParamValue::Bool(true)));
+
+        // Each binding the crate cannot honour is one warning at its trait.
+        let warnings: Vec<(&str, &str)> =
+            service.warnings.iter().map(|w| (w.location.as_str(), w.message.as_str())).collect();
+        assert_eq!(warnings.len(), 4, "{warnings:#?}");
+        let expect = [
+            (r#"members.Count.traits."smithy.rules#contextParam""#, "does not end at a string, an enum or a boolean"),
+            (r#""smithy.rules#operationContextParams".Flag"#, "outside the path expressions"),
+            (r#""smithy.rules#operationContextParams".Nope"#, "no such parameter"),
+            (r#""smithy.rules#staticContextParams".Region"#, "is a string, so this value is not used"),
+        ];
+        for (location, message) in expect {
+            assert!(
+                warnings.iter().any(|(l, m)| l.ends_with(location) && m.contains(message)),
+                "no warning at {location} saying {message}: {warnings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_endpoint_test_case_knows_the_table_it_passes_with() {
+        let dual_stack_iso = r#","smithy.rules#endpointRuleSet":{"version":"1.0",
+            "parameters":{"Region":{"type":"String","builtIn":"AWS::Region","required":true}},
+            "rules":[{"type":"endpoint","conditions":[{"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"p"},
+                                                     {"fn":"booleanEquals","argv":[{"fn":"getAttr","argv":[{"ref":"p"},"supportsDualStack"]},true]}],
+                      "endpoint":{"url":"https://svc.{Region}.{p#dualStackDnsSuffix}"}},
+                     {"type":"error","conditions":[],"error":"no dual-stack"}]},
+            "smithy.rules#endpointTests":{"version":"1.0","testCases":[
+                {"params":{"Region":"us-east-1"},"expect":{"endpoint":{"url":"https://svc.us-east-1.api.aws"}}},
+                {"params":{"Region":"us-iso-east-1"},"expect":{"error":"no dual-stack"}},
+                {"params":{"Region":"us-east-1"},"expect":{"error":"wrong on purpose"}}]}"#;
+        let service = lower_text(&model_text(dual_stack_iso, "", "")).unwrap();
+        let EndpointResolution::Rules(rules) = &service.endpoint else { panic!("{:?}", service.endpoint) };
+        let tables: Vec<CaseTable> = rules.tests.iter().map(|t| t.partitions).collect();
+        assert_eq!(tables, [CaseTable::Published, CaseTable::ModelEra, CaseTable::Published]);
     }
 
     #[test]

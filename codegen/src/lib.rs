@@ -8,6 +8,7 @@
 
 pub mod docs;
 pub mod emit;
+mod endpoint_params;
 pub mod ir;
 pub mod model;
 pub mod naming;
@@ -101,6 +102,9 @@ fn generate_from_model(model: &model::Model, selection: &Selection) -> Result<Ge
     let service = ir::lower(model, selection).map_err(Error::Model)?;
     // Generated files name the model by file name only, so output does not depend on where it lives.
     let file_name = Path::new(&model.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let files = emit::emit(&service, &file_name).map_err(Error::Emit)?;
-    Ok(Generated { files, skipped: service.skipped, warnings: service.warnings })
+    let (files, emit_warnings) = emit::emit(&service, &file_name).map_err(Error::Emit)?;
+    let mut warnings = service.warnings;
+    warnings.extend(emit_warnings.into_iter().map(|w| ir::Warning { file: model.file.clone(), ..w }));
+    warnings.sort_by(|a, b| a.location.cmp(&b.location));
+    Ok(Generated { files, skipped: service.skipped, warnings })
 }

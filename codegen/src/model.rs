@@ -302,8 +302,29 @@ pub struct Traits {
     /// `smithy.api#requestCompression` on an operation: its encodings in the model's order of
     /// preference, lower-cased (the names are case-insensitive).
     pub request_compression: Option<Vec<String>>,
+    /// `smithy.rules#contextParam` on an input member: the endpoint parameter its value sets.
+    pub context_param: Option<String>,
+    /// `smithy.rules#staticContextParams` on an operation: endpoint parameters it always sets.
+    pub static_context_params: Vec<(String, ParamValue)>,
+    /// `smithy.rules#operationContextParams` on an operation: endpoint parameters set from a path
+    /// into its input (`keys(RequestItems)`), by parameter name.
+    pub operation_context_params: Vec<(String, String)>,
+    /// `smithy.rules#clientContextParams` on a service: endpoint parameters the client's
+    /// configuration sets.
+    pub client_context_params: Vec<ClientContextParam>,
     /// Where the `traits` object sits in the file.
     pub json_path: String,
+}
+
+/// One parameter of `smithy.rules#clientContextParams`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientContextParam {
+    /// The endpoint parameter's name.
+    pub name: String,
+    /// `string` or `boolean`, as the trait says.
+    pub param_type: String,
+    /// Its documentation, as written.
+    pub documentation: Option<String>,
 }
 
 /// `smithy.rules#endpointRuleSet`: the rules that turn region, FIPS, dual-stack and a custom
@@ -642,6 +663,74 @@ impl Loader<'_> {
                 "smithy.api#hostLabel" => traits.host_label = self.annotation(value, &at)?,
                 "smithy.api#requestCompression" => {
                     traits.request_compression = Some(self.request_compression(value, &at)?)
+                }
+                "smithy.rules#contextParam" => {
+                    let body = self.object(value, &at)?;
+                    let name = self.required_key(body, "name", &at)?;
+                    traits.context_param = Some(self.string(name, &at.key("name"))?.to_string());
+                }
+                "smithy.rules#staticContextParams" => {
+                    for (name, param) in self.object(value, &at)? {
+                        let param_path = at.key(name);
+                        let param = self.object(param, &param_path)?;
+                        let value = self.required_key(param, "value", &param_path)?;
+                        let value = match value {
+                            Value::String(s) => ParamValue::String(s.clone()),
+                            Value::Bool(b) => ParamValue::Bool(*b),
+                            Value::Array(items) => {
+                                let items_path = param_path.key("value");
+                                ParamValue::StringArray(
+                                    items
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(i, v)| self.string(v, &items_path.index(i)).map(str::to_string))
+                                        .collect::<Result<_, _>>()?,
+                                )
+                            }
+                            other => {
+                                return Err(self.error(
+                                    &param_path.key("value"),
+                                    format!(
+                                        "expected a string, a boolean or a list of strings, found {}",
+                                        kind_of(other)
+                                    ),
+                                ))
+                            }
+                        };
+                        traits.static_context_params.push((name.clone(), value));
+                    }
+                }
+                "smithy.rules#operationContextParams" => {
+                    for (name, param) in self.object(value, &at)? {
+                        let param_path = at.key(name);
+                        let param = self.object(param, &param_path)?;
+                        let path = self.required_key(param, "path", &param_path)?;
+                        let path = self.string(path, &param_path.key("path"))?;
+                        traits.operation_context_params.push((name.clone(), path.to_string()));
+                    }
+                }
+                "smithy.rules#clientContextParams" => {
+                    for (name, param) in self.object(value, &at)? {
+                        let param_path = at.key(name);
+                        let param = self.object(param, &param_path)?;
+                        let ty =
+                            self.string(self.required_key(param, "type", &param_path)?, &param_path.key("type"))?;
+                        if !matches!(ty, "string" | "boolean") {
+                            return Err(self.error(
+                                &param_path.key("type"),
+                                format!("expected \"string\" or \"boolean\", found {ty:?}"),
+                            ));
+                        }
+                        let documentation = param
+                            .get("documentation")
+                            .map(|v| self.string(v, &param_path.key("documentation")).map(str::to_string))
+                            .transpose()?;
+                        traits.client_context_params.push(ClientContextParam {
+                            name: name.clone(),
+                            param_type: ty.to_string(),
+                            documentation,
+                        });
+                    }
                 }
                 "aws.protocols#awsJson1_0" => traits.protocols.push(Protocol::AwsJson1_0),
                 "aws.protocols#awsJson1_1" => traits.protocols.push(Protocol::AwsJson1_1),
@@ -1025,7 +1114,16 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     }
     take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
     take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix);
-    take!(endpoint_rule_set, endpoint_tests, host_prefix, request_compression);
+    take!(endpoint_rule_set, endpoint_tests, host_prefix, request_compression, context_param);
+    if !from.operation_context_params.is_empty() {
+        into.operation_context_params = from.operation_context_params;
+    }
+    if !from.static_context_params.is_empty() {
+        into.static_context_params = from.static_context_params;
+    }
+    if !from.client_context_params.is_empty() {
+        into.client_context_params = from.client_context_params;
+    }
     into.required |= from.required;
     into.host_label |= from.host_label;
     into.client_optional |= from.client_optional;

@@ -1,9 +1,14 @@
-//! The endpoint rules engine of the generated crates, compiled into the generator as well.
+//! The endpoint rules engine of the generated crates, compiled into the generator as well, and the
+//! checks of a model's endpoint tests against it.
 //!
 //! The loader parses every `smithy.rules#endpointRuleSet` with the very evaluator a generated crate
 //! runs (`codegen/runtime/endpoint.rs` and its helpers), so a rule set the generator accepts is one
 //! the crate can evaluate, and a broken one is reported with its file and JSON path at generation
-//! time. The partition table the crates embed lives here too.
+//! time. The partition table the crates embed lives here too, and so do the partition facts the
+//! models' endpoint tests were written against ([`PARTITION_OVERRIDES_JSON`]), with [`check_case`],
+//! which decides for each `smithy.rules#endpointTests` case which table its generated test runs with.
+
+use serde_json::Value;
 
 #[path = "../runtime/endpoint.rs"]
 pub mod endpoint;
@@ -12,14 +17,181 @@ pub mod endpoint_functions;
 #[path = "../runtime/partitions.rs"]
 pub mod partitions;
 
+use crate::model::{EndpointExpectation, EndpointTestCase};
+use endpoint::{Endpoint, Params, ResolveError, RuleSet};
+use partitions::Partitions;
+
 /// AWS's partition table (botocore's `botocore/data/partitions.json`), as checked in under
 /// `codegen/data/`; every generated crate with endpoint rules carries a copy.
 pub const PARTITIONS_JSON: &str = include_str!("../data/partitions.json");
 
+/// `codegen/data/endpoint-test-partition-overrides.json`: partition facts the AWS models' endpoint
+/// tests assume where the published table has since changed. Only the models' own endpoint tests
+/// use them (see that file's `documentation`), never a generated client.
+pub const PARTITION_OVERRIDES_JSON: &str = include_str!("../data/endpoint-test-partition-overrides.json");
+
+/// One partition fact put back for the models' endpoint tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartitionOverride {
+    /// The partition's `id` (`aws-iso`).
+    pub partition: String,
+    /// The output (`supportsDualStack`).
+    pub output: String,
+    /// The value the tests assume.
+    pub value: Value,
+}
+
+/// The overrides of [`PARTITION_OVERRIDES_JSON`].
+pub fn partition_overrides() -> Result<Vec<PartitionOverride>, String> {
+    let document: Value = serde_json::from_str(PARTITION_OVERRIDES_JSON).map_err(|e| format!("not JSON: {e}"))?;
+    let entries = document.get("overrides").and_then(Value::as_array).ok_or("no `overrides` array")?;
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let text = |key: &str| {
+                entry
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or(format!("overrides[{i}] has no `{key}`"))
+            };
+            let value = entry.get("value").cloned().ok_or(format!("overrides[{i}] has no `value`"))?;
+            Ok(PartitionOverride { partition: text("partition")?, output: text("output")?, value })
+        })
+        .collect()
+}
+
+/// The partition table `table_json` with `overrides` applied; each must name an output the
+/// partition has, of the same JSON type.
+pub fn with_overrides(table_json: &str, overrides: &[PartitionOverride]) -> Result<Partitions, String> {
+    let mut table: Value = serde_json::from_str(table_json).map_err(|e| format!("not JSON: {e}"))?;
+    for fact in overrides {
+        let partition = table
+            .get_mut("partitions")
+            .and_then(Value::as_array_mut)
+            .and_then(|all| all.iter_mut().find(|p| p.get("id").and_then(Value::as_str) == Some(&fact.partition)))
+            .ok_or(format!("the table has no partition `{}`", fact.partition))?;
+        let output = partition
+            .get_mut("outputs")
+            .and_then(|outputs| outputs.get_mut(&fact.output))
+            .ok_or(format!("partition `{}` has no output `{}`", fact.partition, fact.output))?;
+        if std::mem::discriminant(output) != std::mem::discriminant(&fact.value) {
+            return Err(format!("`{}` of `{}` is not of the override's type", fact.output, fact.partition));
+        }
+        *output = fact.value.clone();
+    }
+    Partitions::from_json(&table).map_err(|e| e.to_string())
+}
+
+/// The two tables a model's endpoint tests are checked with.
+#[derive(Debug, Clone)]
+pub struct TestTables {
+    /// The published table the crates embed.
+    pub published: Partitions,
+    /// The published table with the overrides put back.
+    pub model_era: Partitions,
+    /// The overrides.
+    pub overrides: Vec<PartitionOverride>,
+}
+
+impl TestTables {
+    /// The checked-in table and overrides; both are parsed by the generator's own tests, so a
+    /// failure here is a broken checkout.
+    pub fn checked_in() -> Result<TestTables, String> {
+        let published = Partitions::parse(PARTITIONS_JSON).map_err(|e| e.to_string())?;
+        let overrides = partition_overrides()?;
+        let model_era = with_overrides(PARTITIONS_JSON, &overrides)?;
+        Ok(TestTables { published, model_era, overrides })
+    }
+}
+
+/// [`TestTables::checked_in`], loaded once per process.
+///
+/// # Panics
+///
+/// When the checked-in table or overrides are broken, which the generator's tests rule out.
+pub fn checked_in_tables() -> &'static TestTables {
+    static TABLES: std::sync::OnceLock<TestTables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        TestTables::checked_in()
+            .unwrap_or_else(|e| panic!("codegen/data: the checked-in partition data is broken: {e}"))
+    })
+}
+
+/// Which table a case gives its expected outcome with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseTable {
+    /// The published table.
+    Published,
+    /// Only the published table with the overrides put back.
+    ModelEra,
+}
+
+/// Resolves `params` and compares the outcome with the case's expectation: the table it holds
+/// with (the published one first), or what differs from it with the published table.
+pub fn check_case(
+    rules: &RuleSet,
+    tables: &TestTables,
+    params: &Params,
+    expect: &EndpointExpectation,
+) -> Result<CaseTable, String> {
+    let Some(problem) = mismatch(expect, &rules.resolve(params, &tables.published)) else {
+        return Ok(CaseTable::Published);
+    };
+    match mismatch(expect, &rules.resolve(params, &tables.model_era)) {
+        None => Ok(CaseTable::ModelEra),
+        Some(_) => Err(problem),
+    }
+}
+
+/// The case's own `params`, by name.
+pub fn case_params(case: &EndpointTestCase) -> Params {
+    let mut params = Params::new();
+    for (name, value) in &case.params {
+        params.set(name.clone(), value.clone());
+    }
+    params
+}
+
+/// How one resolution differs from the expectation; `None` when it gives exactly what is expected
+/// (the URL, headers and properties, or the rule error's message).
+pub fn mismatch(expect: &EndpointExpectation, got: &Result<Endpoint, ResolveError>) -> Option<String> {
+    match (expect, got) {
+        (EndpointExpectation::Endpoint { url, headers, properties }, Ok(endpoint)) => {
+            let mut problems = Vec::new();
+            if endpoint.url() != url {
+                problems.push(format!("url {:?}, expected {url:?}", endpoint.url()));
+            }
+            if endpoint.headers() != headers {
+                problems.push(format!("headers {:?}, expected {headers:?}", endpoint.headers()));
+            }
+            if endpoint.properties() != properties {
+                problems.push(format!(
+                    "properties {}, expected {}",
+                    Value::Object(endpoint.properties().clone()),
+                    Value::Object(properties.clone())
+                ));
+            }
+            (!problems.is_empty()).then(|| problems.join("; "))
+        }
+        (EndpointExpectation::Endpoint { url, .. }, Err(e)) => {
+            Some(format!("error {e:?}, expected the endpoint {url}"))
+        }
+        (EndpointExpectation::Error(message), Err(ResolveError::Rule(got))) if got == message => None,
+        (EndpointExpectation::Error(message), Err(e)) => {
+            Some(format!("error {e:?}, expected the rule error {message:?}"))
+        }
+        (EndpointExpectation::Error(message), Ok(endpoint)) => {
+            Some(format!("endpoint {}, expected the error {message:?}", endpoint.url()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::partitions::Partitions;
-    use super::PARTITIONS_JSON;
+    use super::*;
 
     /// The table as published parses (every region pattern is in the matcher's dialect) and puts the
     /// regions of each partition where AWS documents them.
@@ -52,5 +224,28 @@ mod tests {
         }
         assert_eq!(table.lookup("cn-north-1").dual_stack_dns_suffix(), "api.amazonwebservices.com.cn");
         assert_eq!(table.lookup("us-gov-east-1").implicit_global_region(), Some("us-gov-west-1"));
+    }
+
+    #[test]
+    fn overrides_change_exactly_the_facts_they_name() {
+        let tables = TestTables::checked_in().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!tables.overrides.is_empty());
+        for fact in &tables.overrides {
+            let region = match fact.partition.as_str() {
+                "aws-iso" => "us-iso-east-1",
+                "aws-iso-b" => "us-isob-east-1",
+                other => panic!("no test region for {other}"),
+            };
+            let published = tables.published.lookup(region);
+            let model_era = tables.model_era.lookup(region);
+            assert_eq!(model_era.name(), fact.partition);
+            assert_ne!(published.values().get(&fact.output), model_era.values().get(&fact.output), "{fact:?}");
+        }
+        assert_eq!(tables.published.lookup("us-east-1"), tables.model_era.lookup("us-east-1"));
+        let unknown = PartitionOverride { partition: "nope".into(), output: "name".into(), value: Value::Bool(true) };
+        assert!(with_overrides(PARTITIONS_JSON, &[unknown]).unwrap_err().contains("no partition `nope`"));
+        let wrong_type =
+            PartitionOverride { partition: "aws".into(), output: "supportsFIPS".into(), value: Value::from("yes") };
+        assert!(with_overrides(PARTITIONS_JSON, &[wrong_type]).unwrap_err().contains("type"));
     }
 }

@@ -3,6 +3,7 @@
 
 pub use crate::runtime::client::{Config, ValidationMode};
 pub use crate::runtime::credentials::{Credentials, ProvideCredentials};
+pub use crate::runtime::endpoint_config::AccountIdEndpointMode;
 pub use crate::runtime::http::HttpClient;
 pub use crate::runtime::retry::RetryConfig;
 
@@ -14,7 +15,19 @@ pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client:
     content_type: "application/x-amz-json-1.1",
     endpoint_env_suffix: "CODEPIPELINE",
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+    endpoint_rules: ::std::option::Option::Some(endpoint_rules),
 };
+
+/// The service's endpoint rules and AWS's partition table, embedded as data
+/// (`src/runtime/endpoint_rules.json`, `src/runtime/partitions.json`) and parsed on first use.
+pub static ENDPOINT_RULES: crate::runtime::endpoint_resolver::RulesEndpoints = crate::runtime::endpoint_resolver::RulesEndpoints::new(
+    include_str!("runtime/endpoint_rules.json"),
+    include_str!("runtime/partitions.json"),
+);
+
+fn endpoint_rules() -> &'static dyn crate::runtime::endpoint_config::ResolveEndpoint {
+    &ENDPOINT_RULES
+}
 
 /// A client for CodePipeline.
 ///
@@ -71,7 +84,7 @@ impl Client {
     pub fn config_from_env() -> Config {
         Config::from_env(&SERVICE)
     }
-    /// The region requests are signed for.
+    /// The configured region; requests are signed for it unless the endpoint's rules name another.
     pub fn region(&self) -> &str {
         self.runtime.region()
     }
@@ -95,11 +108,12 @@ impl Client {
             crate::runtime::validate::Validate::validate(&input)
                 .map_err(crate::error::SdkError::Validation)?;
         }
+        let call = crate::runtime::client::Call::new("AcknowledgeThirdPartyJob");
         let body = crate::ser::body_acknowledge_third_party_job(&input);
         let response = self
             .runtime
             .invoke(
-                "AcknowledgeThirdPartyJob",
+                call,
                 body,
                 crate::error::AcknowledgeThirdPartyJobError::from_response,
                 crate::error::AcknowledgeThirdPartyJobError::is_retryable,
@@ -130,11 +144,12 @@ impl Client {
             crate::runtime::validate::Validate::validate(&input)
                 .map_err(crate::error::SdkError::Validation)?;
         }
+        let call = crate::runtime::client::Call::new("PutThirdPartyJobFailureResult");
         let body = crate::ser::body_put_third_party_job_failure_result(&input);
         let response = self
             .runtime
             .invoke(
-                "PutThirdPartyJobFailureResult",
+                call,
                 body,
                 crate::error::PutThirdPartyJobFailureResultError::from_response,
                 crate::error::PutThirdPartyJobFailureResultError::is_retryable,
@@ -165,11 +180,12 @@ impl Client {
             crate::runtime::validate::Validate::validate(&input)
                 .map_err(crate::error::SdkError::Validation)?;
         }
+        let call = crate::runtime::client::Call::new("PutThirdPartyJobSuccessResult");
         let body = crate::ser::body_put_third_party_job_success_result(&input);
         let response = self
             .runtime
             .invoke(
-                "PutThirdPartyJobSuccessResult",
+                call,
                 body,
                 crate::error::PutThirdPartyJobSuccessResultError::from_response,
                 crate::error::PutThirdPartyJobSuccessResultError::is_retryable,

@@ -3,6 +3,10 @@
 //!
 //! Operations: `AcknowledgeThirdPartyJob`, `PutThirdPartyJobFailureResult`, `PutThirdPartyJobSuccessResult`.
 //!
+//! # Endpoints
+//!
+//! The client finds its endpoint with the service's own endpoint rules (`smithy.rules#endpointRuleSet`, embedded as `src/runtime/endpoint_rules.json`) and AWS's partition table (`src/runtime/partitions.json`), once when it is built. The region, `Config::use_fips`, `Config::use_dual_stack`, `Config::endpoint_url` and `Config::account_id_endpoint_mode` (or `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_ENDPOINT_URL_...`, `AWS_ACCOUNT_ID_ENDPOINT_MODE` and the profile's keys; see `runtime::endpoint_config`) are the rules' inputs; a combination the rules refuse is a configuration error with their message. The model's endpoint tests are the crate's `tests/endpoint_rules` test.
+//!
 //! # About the service
 //!
 //! AWS CodePipeline is a managed continuous delivery service that models a release process as a pipeline of stages and actions.

@@ -4,8 +4,9 @@
 //! `AWS_REGION` (or `AWS_DEFAULT_REGION`), the profile in `~/.aws/config`, or the EC2 instance;
 //! credentials from the environment, the profile (keys, `credential_process`, an assumed role), web
 //! identity (EKS IRSA), the ECS or EKS container endpoint, or the EC2 instance role (the README
-//! lists the chain); and, for a test or a proxy, the endpoint from `AWS_ENDPOINT_URL_CODEPIPELINE`
-//! or `AWS_ENDPOINT_URL`.
+//! lists the chain); FIPS or dual-stack endpoints with `AWS_USE_FIPS_ENDPOINT=true` or
+//! `AWS_USE_DUALSTACK_ENDPOINT=true`; and, for a test or a proxy, the endpoint from
+//! `AWS_ENDPOINT_URL_CODEPIPELINE` or `AWS_ENDPOINT_URL`.
 //!
 //! A worker finds jobs with `PollForThirdPartyJobs`, which this crate does not cover; pass the job's
 //! ID, nonce and client token as arguments, or as the environment variables `JOB_ID`, `JOB_NONCE`

@@ -28,6 +28,8 @@ pub struct Recorded {
     pub content_encoding: Option<String>,
     /// The request's URI.
     pub uri: http::Uri,
+    /// The `host` header.
+    pub host: String,
     /// Every header as sent.
     pub headers: http::HeaderMap,
 }
@@ -52,12 +54,22 @@ impl Recorder {
 
     /// A client that sends through this recorder, without retries.
     pub fn client(&self) -> Client {
-        Client::from_conf(self.config()).expect("a complete configuration")
+        self.client_with(Config::builder())
+    }
+
+    /// A client from `config` with this recorder, a region, test credentials and no retries.
+    pub fn client_with(&self, config: Config) -> Client {
+        Client::from_conf(self.configure(config)).expect("a complete configuration")
     }
 
     /// The configuration of [`Recorder::client`], to adjust before building a client.
     pub fn config(&self) -> Config {
-        Config::builder()
+        self.configure(Config::builder())
+    }
+
+    /// `config` with this recorder, a region, test credentials and no retries.
+    fn configure(&self, config: Config) -> Config {
+        config
             .region("us-east-1")
             .credentials_provider(Credentials::new(
                 "AKIDEXAMPLE",
@@ -103,7 +115,7 @@ impl HttpClient for Recorder {
             .headers()
             .get("content-encoding")
             .map(|v| v.to_str().expect("an ASCII header").to_owned());
-        let (target, content_type) = (header("x-amz-target"), header("content-type"));
+        let (target, content_type, host) = (header("x-amz-target"), header("content-type"), header("host"));
         let (parts, bytes) = request.into_parts();
         let recorded = Recorded {
             target,
@@ -112,6 +124,7 @@ impl HttpClient for Recorder {
             bytes,
             content_encoding,
             uri: parts.uri,
+            host,
             headers: parts.headers,
         };
         self.requests.lock().expect("not poisoned").push(recorded);

@@ -371,6 +371,37 @@ async fn keyword_and_deprecated_operations_can_be_called() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn host_prefixes_put_the_label_in_front_of_the_host_after_checking_it() -> TestResult {
+    let recorder = Recorder::replying(200, "{}");
+    recorder.client().read_shard().shard("eu-7").note("n").send().await?;
+    let sent = recorder.only();
+    assert_eq!(sent.uri, "https://eu-7.data-kitchen.us-east-1.amazonaws.com/");
+    assert_eq!(sent.host, "eu-7.data-kitchen.us-east-1.amazonaws.com");
+    assert_eq!(sent.body, r#"{"shard":"eu-7","note":"n"}"#, "the label is also sent in the body");
+
+    // A value that would change the host beyond the label is refused before anything is sent,
+    // even when constraints are left to the service.
+    let recorder = Recorder::replying(200, "{}");
+    let lenient = sdk::client::Config::builder().validation(sdk::client::ValidationMode::RequiredOnly);
+    for bad in ["evil.com/x", "a.b", "", "-x", "under_score"] {
+        let error = recorder.client_with(lenient.clone()).read_shard().shard(bad).send().await.unwrap_err();
+        let sdk::error::SdkError::Validation(error) = error else { panic!("{bad:?}: {error:?}") };
+        assert_eq!(error.violations().len(), 1, "{bad:?}");
+        assert_eq!(error.violations()[0].path(), "shard");
+        assert_eq!(error.violations()[0].kind(), &sdk::error::ViolationKind::HostLabel);
+    }
+    assert!(recorder.requests().is_empty());
+
+    // With host prefixes turned off (for endpoints that do not serve them), the host is the
+    // endpoint's own and the label is not checked.
+    let recorder = Recorder::replying(200, "{}");
+    let plain = sdk::client::Config::builder().disable_host_prefix_injection(true);
+    recorder.client_with(plain).read_shard().shard("a.b").send().await?;
+    assert_eq!(recorder.only().host, "kitchen.us-east-1.amazonaws.com");
+    Ok(())
+}
+
 #[test]
 fn sensitive_values_stay_out_of_debug_output() -> TestResult {
     let input = everything()?;

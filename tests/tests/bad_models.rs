@@ -345,6 +345,34 @@ fn an_unenforceable_pattern_is_a_warning_and_the_rest_generates() {
     assert!(strict.contains("com.example#Greek") && strict.contains("blocks are not supported"), "{strict}");
 }
 
+/// Endpoint rules that need a function the evaluator lacks leave the crate on the plain endpoint
+/// pattern, with one warning naming the place and the reason, and the crate's docs say so; strict
+/// mode refuses the crate.
+#[test]
+fn unsupported_endpoint_rules_are_a_warning_and_the_crate_uses_the_pattern() {
+    let model = workspace_root().join("tests/models/endpoints/unsupported_rules.json");
+    let generated = codegen::generate_crate(&model, &selection()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(generated.warnings.len(), 1, "{:?}", generated.warnings);
+    let warning = &generated.warnings[0];
+    assert_eq!(warning.shape, "com.example#Later");
+    assert_eq!(
+        warning.location,
+        r#"shapes."com.example#Later".traits."smithy.rules#endpointRuleSet".rules[0].conditions[0].fn"#
+    );
+    assert!(warning.message.contains("the function `split` is not supported"), "{}", warning.message);
+    assert!(warning.to_string().starts_with(&format!("{}: at ", model.display())), "{warning}");
+    let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(
+        !paths.contains(&"src/runtime/endpoint.rs") && !paths.contains(&"tests/endpoint_rules/main.rs"),
+        "{paths:?}"
+    );
+    let lib = generated.files.iter().find(|f| f.path == "src/lib.rs").expect("a crate root");
+    assert!(lib.contents.contains("https://later.{region}.amazonaws.com"), "the docs name the pattern");
+    assert!(lib.contents.contains("the function `split` is not supported"), "the docs say why");
+    let strict = generated.deny_warnings().expect_err("strict mode refuses the crate").to_string();
+    assert!(strict.contains("com.example#Later") && strict.contains("split"), "{strict}");
+}
+
 // ---- The real `cargo xtask codegen` binary, end to end. ----
 
 /// Builds xtask once and returns its executable, so each run's stderr holds only the tool's own output.

@@ -477,6 +477,47 @@ fn missing_credentials_or_region_exit_253_and_send_nothing() {
 }
 
 #[test]
+fn endpoint_settings_the_rules_refuse_exit_253_with_their_message_and_send_nothing() {
+    let server = Server::start(codepipeline);
+    let args = [ACK, "--job-id", "j", "--nonce", "n", "--client-token", "t"];
+    let mut env = Env::for_server(&server);
+    env.set("AWS_USE_FIPS_ENDPOINT", "true");
+    let run = env.run(&args);
+    run.expect(253);
+    assert!(run.stderr().contains("FIPS and custom endpoint are not supported"), "{}", run.stderr());
+
+    let mut env = Env::for_server(&server);
+    env.set("AWS_USE_DUALSTACK_ENDPOINT", "maybe");
+    let run = env.run(&args);
+    run.expect(253);
+    assert!(run.stderr().contains("AWS_USE_DUALSTACK_ENDPOINT: `maybe` is not true or false"), "{}", run.stderr());
+
+    let env = Env::for_server(&server);
+    let run = env.run(&["--region", "us east 1", ACK, "--job-id", "j", "--nonce", "n", "--client-token", "t"]);
+    run.expect(253);
+    assert!(run.stderr().contains("not a valid region"), "{}", run.stderr());
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_profile_chosen_with_profile_names_the_endpoint_in_its_services_section() {
+    let server = Server::start(codepipeline);
+    let mut env = Env::bare();
+    env.set("AWS_REGION", "us-east-1");
+    let config = env.file(
+        "config",
+        &format!(
+            "[profile worker]\nservices = local\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n\
+             [services local]\ncodepipeline =\n  endpoint_url = {}/\n",
+            server.url()
+        ),
+    );
+    env.set("AWS_CONFIG_FILE", &config);
+    env.run(&["--profile", "worker", ACK, "--job-id", "j", "--nonce", "n", "--client-token", "t"]).expect(0);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
 fn global_options_override_the_environment() {
     let server = Server::start(codepipeline);
     let mut env = Env::bare();

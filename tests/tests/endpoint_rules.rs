@@ -9,19 +9,19 @@
 //! taking only the parameters an operation's input binds (DynamoDB's `ResourceArn`) from `params`.
 //!
 //! The real models' tests were written against an older partition table than the published one
-//! checked in as `codegen/data/partitions.json`: they expect the `aws-iso` and `aws-iso-b` partitions
-//! to have no dual-stack endpoints, which the table now says they have. A case that fails against the
-//! checked-in table is therefore run again against that table with exactly those facts
-//! ([`MODEL_ERA_PARTITION_FACTS`]) put back; it counts as passing only if it then gives exactly what
-//! it expects, and it is reported apart from the rest. The test fails when no case needs the older
-//! facts any more, so the list goes away with the next model update.
+//! checked in as `codegen/data/partitions.json`. The facts they assume where the table has since
+//! changed are data, in `codegen/data/endpoint-test-partition-overrides.json` (read through
+//! `codegen::rules`); a case that fails against the checked-in table is run again with them put
+//! back, and counts as passing only if it then gives exactly what it expects. Those cases are
+//! reported apart, and the generator makes the same decision for the tests it writes into each
+//! crate. The test fails when no case needs the overrides any more, so they go with the next
+//! model update.
 
 use std::path::{Path, PathBuf};
 
 use codegen::model::{load_file, EndpointExpectation, EndpointTestCase, Model, ShapeKind};
-use codegen::rules::endpoint::{Params, ResolveError, RuleSet};
-use codegen::rules::partitions::Partitions;
-use codegen::rules::PARTITIONS_JSON;
+use codegen::rules::endpoint::{Params, RuleSet};
+use codegen::rules::{check_case, checked_in_tables, mismatch, CaseTable, TestTables};
 use tests::{real_model, workspace_root};
 
 /// The real models the suite must find; any other model in the directory runs too.
@@ -41,11 +41,6 @@ const REAL_MODELS: &[&str] = &[
     "dynamodb-streams-2012-08-10.json",
 ];
 
-/// Partition outputs the real models' endpoint tests assume, where the published table has since
-/// changed: (partition, output, value the tests assume).
-const MODEL_ERA_PARTITION_FACTS: &[(&str, &str, bool)] =
-    &[("aws-iso", "supportsDualStack", false), ("aws-iso-b", "supportsDualStack", false)];
-
 /// What running one model's cases gave.
 #[derive(Default)]
 struct Tally {
@@ -56,77 +51,27 @@ struct Tally {
     operation_runs: usize,
     /// Cases with at least one failure.
     failed_cases: usize,
-    /// Cases that give what they expect only with [`MODEL_ERA_PARTITION_FACTS`].
+    /// Cases that give what they expect only with the overrides' partition facts.
     model_era_cases: usize,
     failures: Vec<String>,
 }
 
-fn partitions() -> Partitions {
-    Partitions::parse(PARTITIONS_JSON).expect("the checked-in partition table parses")
-}
-
-/// The checked-in table with [`MODEL_ERA_PARTITION_FACTS`] put back.
-fn model_era_partitions() -> Partitions {
-    let mut table: serde_json::Value = serde_json::from_str(PARTITIONS_JSON).expect("the table is JSON");
-    for (id, output, value) in MODEL_ERA_PARTITION_FACTS {
-        let partitions = table["partitions"].as_array_mut().expect("a partitions array");
-        let partition = partitions.iter_mut().find(|p| p["id"] == *id).unwrap_or_else(|| panic!("no partition {id}"));
-        assert!(partition["outputs"][output].is_boolean(), "{id} has no output {output}");
-        partition["outputs"][output] = serde_json::Value::Bool(*value);
-    }
-    Partitions::from_json(&table).expect("the adjusted table parses")
-}
-
-/// The tables to check with: the checked-in one, and the one the real models' tests were written for.
-struct Tables {
-    current: Partitions,
-    model_era: Option<Partitions>,
-}
-
-/// Compares one resolution with the expectation; `None` when they agree.
-fn mismatch(
-    expect: &EndpointExpectation,
-    got: &Result<codegen::rules::endpoint::Endpoint, ResolveError>,
-) -> Option<String> {
-    match (expect, got) {
-        (EndpointExpectation::Endpoint { url, headers, properties }, Ok(endpoint)) => {
-            let mut problems = Vec::new();
-            if endpoint.url() != url {
-                problems.push(format!("url {:?}, expected {url:?}", endpoint.url()));
-            }
-            if endpoint.headers() != headers {
-                problems.push(format!("headers {:?}, expected {headers:?}", endpoint.headers()));
-            }
-            if endpoint.properties() != properties {
-                problems.push(format!(
-                    "properties {}, expected {}",
-                    serde_json::Value::Object(endpoint.properties().clone()),
-                    serde_json::Value::Object(properties.clone())
-                ));
-            }
-            (!problems.is_empty()).then(|| problems.join("; "))
-        }
-        (EndpointExpectation::Endpoint { url, .. }, Err(e)) => {
-            Some(format!("error {e:?}, expected the endpoint {url}"))
-        }
-        (EndpointExpectation::Error(message), Err(ResolveError::Rule(got))) if got == message => None,
-        (EndpointExpectation::Error(message), Err(e)) => {
-            Some(format!("error {e:?}, expected the rule error {message:?}"))
-        }
-        (EndpointExpectation::Error(message), Ok(endpoint)) => {
-            Some(format!("endpoint {}, expected the error {message:?}", endpoint.url()))
-        }
-    }
-}
-
-/// Checks one resolution against the current table, then (for real models) the model-era one.
+/// Checks one resolution against the published table, then (for real models) the model-era one.
 /// `Ok(true)` when only the model-era table gives the expected outcome.
 fn check_with(rules: &RuleSet, tables: &Tables, params: &Params, expect: &EndpointExpectation) -> Result<bool, String> {
-    let Some(problem) = mismatch(expect, &rules.resolve(params, &tables.current)) else { return Ok(false) };
-    match &tables.model_era {
-        Some(model_era) if mismatch(expect, &rules.resolve(params, model_era)).is_none() => Ok(true),
-        _ => Err(problem),
+    if tables.model_era {
+        return check_case(rules, tables.checked_in, params, expect).map(|table| table == CaseTable::ModelEra);
     }
+    match mismatch(expect, &rules.resolve(params, &tables.checked_in.published)) {
+        None => Ok(false),
+        Some(problem) => Err(problem),
+    }
+}
+
+/// The tables to check with: the checked-in ones, and whether the model-era facts may apply.
+struct Tables {
+    checked_in: &'static TestTables,
+    model_era: bool,
 }
 
 fn run_case(rules: &RuleSet, tables: &Tables, case: &EndpointTestCase, tally: &mut Tally) {
@@ -220,7 +165,7 @@ fn codepipeline_model_endpoint_tests_pass() {
     let path = workspace_root().join("model/codepipeline.json");
     let model = load_file(&path).expect("model/codepipeline.json loads");
     // The checked-in model's cases follow the checked-in table, so no older facts apply.
-    let tables = Tables { current: partitions(), model_era: None };
+    let tables = Tables { checked_in: checked_in_tables(), model_era: false };
     let tally = run_model(&model, &tables);
     assert_eq!(tally.cases, 49, "CodePipeline has 49 endpoint test cases");
     report("model/codepipeline.json", &tally).unwrap_or_else(|failures| panic!("{failures}"));
@@ -248,13 +193,19 @@ fn every_real_model_endpoint_test_passes() {
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    let tables = Tables { current: partitions(), model_era: Some(model_era_partitions()) };
+    let tables = Tables { checked_in: checked_in_tables(), model_era: true };
     let mut failures = Vec::new();
     let (mut total, mut model_era) = (0, 0);
     for file in &files {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let model = load_file(file).unwrap_or_else(|e| panic!("{e}"));
         let tally = run_model(&model, &tables);
+        // The generator decides the same for the tests it writes into the crate.
+        let selection = codegen::Selection { service: None, operations: Vec::new(), crate_name: "x".into() };
+        let service = codegen::ir::lower(&model, &selection).unwrap_or_else(|e| panic!("{e}"));
+        let codegen::ir::EndpointResolution::Rules(rules) = &service.endpoint else { panic!("{name}: no rules") };
+        let generated_model_era = rules.tests.iter().filter(|t| t.partitions == CaseTable::ModelEra).count();
+        assert_eq!(generated_model_era, tally.model_era_cases, "{name}: the generated tests' tables");
         total += tally.cases;
         model_era += tally.model_era_cases;
         if let Err(failed) = report(&name, &tally) {
@@ -267,5 +218,8 @@ fn every_real_model_endpoint_test_passes() {
     );
     assert!(files.len() >= REAL_MODELS.len());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    assert!(model_era > 0, "no case needs MODEL_ERA_PARTITION_FACTS any more: remove them");
+    assert!(
+        model_era > 0,
+        "no case needs the overrides of codegen/data/endpoint-test-partition-overrides.json any more: remove them"
+    );
 }

@@ -7,7 +7,8 @@
 //! sends inputs through a recording HTTP client and compares the JSON on the wire with literal
 //! expectations. Then one `cargo test --workspace` runs every test of every crate (their runtime
 //! modules' unit tests, which differ between crates by the optional modules and the pattern engine,
-//! and the samples), and one `cargo clippy --workspace` lints them, both with warnings as errors and
+//! the samples, and the model's endpoint tests, which the generator writes into every crate whose
+//! model has endpoint rules), and one `cargo clippy --workspace` lints them, both with warnings as errors and
 //! sharing one target directory so dependencies build once. Without `SMITHY_MODELS_DIR` only the
 //! checked-in models run and the skipped ones are named on stderr.
 
@@ -226,8 +227,11 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-models");
     let mut members = Vec::new();
     let mut with_sample = 0;
+    // Crates generated with endpoint rules carry the model's endpoint tests (`tests/endpoint_rules`).
+    let mut with_endpoint_tests = 0;
     for (target, generated) in generated() {
         let mut files = generated.files.clone();
+        with_endpoint_tests += usize::from(files.iter().any(|f| f.path == "tests/endpoint_rules/main.rs"));
         if let Some(sample) = target.sample {
             let sample_dir = root.join("tests/samples");
             for (from, to) in [(sample, "tests/samples.rs"), ("common.rs", "tests/common/mod.rs")] {
@@ -267,12 +271,30 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
     // whose only test is the unit tests; another kind of test added to the crates is one more
     // `--test NAME` here. Doctests are left out: the only code block in the docs is the client's
     // example, the same for every crate, and `generated/` compiles it already.
-    let (stdout, stderr) =
-        run_cargo(&scratch, &["test", "--workspace", "--offline", "--all-features", "--lib", "--test", "samples"]);
+    let (stdout, stderr) = run_cargo(
+        &scratch,
+        &[
+            "test",
+            "--workspace",
+            "--offline",
+            "--all-features",
+            "--lib",
+            "--test",
+            "samples",
+            "--test",
+            "endpoint_rules",
+        ],
+    );
     let ran =
         |target: &str| stderr.lines().filter(|l| l.trim_start().starts_with(&format!("Running {target}"))).count();
     assert_eq!(ran("unittests src/lib.rs"), members.len(), "not every crate's unit tests ran:\n{}", tail(&stderr));
     assert_eq!(ran("tests/samples.rs"), with_sample, "not every sample test ran:\n{}", tail(&stderr));
+    assert_eq!(
+        ran("tests/endpoint_rules/main.rs"),
+        with_endpoint_tests,
+        "not every crate's endpoint tests ran:\n{}",
+        tail(&stderr)
+    );
     // Runtime modules that only some crates carry: each must have run its tests somewhere. The
     // pattern engines' own tests (the fancy engine's backtrack limit among them) run in the crates
     // that carry each engine.
@@ -303,6 +325,8 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
             "--bins",
             "--test",
             "samples",
+            "--test",
+            "endpoint_rules",
             "--",
             "-D",
             "warnings",

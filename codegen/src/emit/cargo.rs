@@ -27,7 +27,7 @@ pub fn emit(service: &Service, header: &str) -> String {
         r#"tokio = { version = "1", default-features = false, features = ["rt", "sync", "time"] }"#.to_string(),
         // Reads STS's XML answers (AssumeRole, web identity); it has no dependencies beyond memchr.
         r#"roxmltree = { version = "0.21", default-features = false, features = ["std"] }"#.to_string(),
-        r#"aws-credential-types = { version = "1.2", optional = true }"#.to_string(),
+        r#"aws-credential-types = { version = "1.3", optional = true }"#.to_string(),
     ];
     if let Some(engine) = service.features.pattern_engine {
         deps.push(pattern_engine(engine, service.features.pattern_tables));

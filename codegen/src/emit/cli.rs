@@ -166,7 +166,7 @@ pub fn emit(service: &Service) -> RustFile {
     );
     let after_help = "Configuration:\n  \
          Region: --region, else AWS_REGION or AWS_DEFAULT_REGION, else the profile's region, else EC2 instance metadata.\n  \
-         Endpoint: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, else the region's public endpoint.\n  \
+         Endpoint: --endpoint-url, else AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL, else the profile's endpoint_url (its services section first), else the region's endpoint (by the service's endpoint rules, when its model has them); AWS_USE_FIPS_ENDPOINT / use_fips_endpoint and AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint choose FIPS and dual-stack endpoints.\n  \
          Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (skipped with --profile), else the \
          profile (--profile, else AWS_PROFILE or default) in ~/.aws/config and ~/.aws/credentials (keys, \
          credential_process, role_arn, web identity), else AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, else the \

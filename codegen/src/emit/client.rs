@@ -8,8 +8,12 @@ use super::tokens::{
     deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type,
 };
 use super::RustFile;
-use crate::ir::{Field, Operation, Presence, Service, TyKind};
+use crate::ir::{
+    CallParamValue, EndpointResolution, Field, HostPrefixPart, InputLeaf, InputStep, Operation, Presence, Service,
+    TyKind,
+};
 use crate::naming::unraw;
+use crate::rules::endpoint::ParamValue;
 
 /// The whole `client` module.
 pub fn emit(service: &Service) -> RustFile {
@@ -21,6 +25,27 @@ pub fn emit(service: &Service) -> RustFile {
     // splitting (`CodePipeline` is `CODEPIPELINE`, not `CODE_PIPELINE`).
     let env_suffix = service.sdk_id.replace(' ', "_").to_ascii_uppercase();
     let methods = service.operations.iter().map(operation_methods);
+    let (endpoint_rules, rules_items) = match &service.endpoint {
+        EndpointResolution::Rules(_) => (
+            quote!(::std::option::Option::Some(endpoint_rules)),
+            quote! {
+                /// The service's endpoint rules and AWS's partition table, embedded as data
+                /// (`src/runtime/endpoint_rules.json`, `src/runtime/partitions.json`) and parsed on first use.
+                pub static ENDPOINT_RULES: crate::runtime::endpoint_resolver::RulesEndpoints =
+                    crate::runtime::endpoint_resolver::RulesEndpoints::new(
+                        include_str!("runtime/endpoint_rules.json"),
+                        include_str!("runtime/partitions.json"),
+                    );
+
+                fn endpoint_rules() -> &'static dyn crate::runtime::endpoint_config::ResolveEndpoint {
+                    &ENDPOINT_RULES
+                }
+            },
+        ),
+        EndpointResolution::Pattern | EndpointResolution::Unsupported { .. } => {
+            (quote!(::std::option::Option::None), TokenStream::new())
+        }
+    };
     let sdk_id = &service.sdk_id;
     let client_doc = format!(
         " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration.\n\n{}",
@@ -33,6 +58,7 @@ pub fn emit(service: &Service) -> RustFile {
     file.push(quote! {
         pub use crate::runtime::client::{Config, ValidationMode};
         pub use crate::runtime::credentials::{Credentials, ProvideCredentials};
+        pub use crate::runtime::endpoint_config::AccountIdEndpointMode;
         pub use crate::runtime::http::HttpClient;
         pub use crate::runtime::retry::RetryConfig;
 
@@ -44,7 +70,10 @@ pub fn emit(service: &Service) -> RustFile {
             content_type: #content_type,
             endpoint_env_suffix: #env_suffix,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            endpoint_rules: #endpoint_rules,
         };
+
+        #rules_items
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -70,7 +99,7 @@ pub fn emit(service: &Service) -> RustFile {
                 Config::from_env(&SERVICE)
             }
 
-            /// The region requests are signed for.
+            /// The configured region; requests are signed for it unless the endpoint's rules name another.
             pub fn region(&self) -> &str {
                 self.runtime.region()
             }
@@ -151,6 +180,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             let body = crate::runtime::gzip::compress_request(self.runtime.request_compression(), crate::ser::#ser(&input));
         },
     };
+    let call = call_setup(op, &wire);
     quote! {
         #docs
         ///
@@ -169,13 +199,158 @@ fn operation_methods(op: &Operation) -> TokenStream {
             if self.runtime.checks_constraints() {
                 crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
             }
+            #call
             #body
             let response = self
                 .runtime
-                .invoke(#wire, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
+                .invoke(call, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
                 .await?;
             crate::de::#ser(&response.body)
                 .map_err(|e| crate::error::SdkError::Response(response.unreadable(e)))
+        }
+    }
+}
+
+/// `let call = ...;`: the pipeline's description of the call, with the endpoint parameters the input
+/// gives and the host prefix, whose labels are checked here, before anything is sent.
+fn call_setup(op: &Operation, wire: &proc_macro2::Literal) -> TokenStream {
+    let call_type = quote!(crate::runtime::client::Call);
+    let statics = op.endpoint_params.iter().filter_map(|param| match &param.value {
+        CallParamValue::Static(value) => {
+            let name = lit_str(&param.name);
+            let value = static_value(value);
+            Some(quote!(.endpoint_param(#name, #value)))
+        }
+        CallParamValue::Input { .. } => None,
+    });
+    let from_input: Vec<TokenStream> = op
+        .endpoint_params
+        .iter()
+        .filter_map(|param| match &param.value {
+            CallParamValue::Input { steps, leaf, list, .. } => Some(input_param(&param.name, steps, *leaf, *list)),
+            CallParamValue::Static(_) => None,
+        })
+        .collect();
+    let binding = if from_input.is_empty() { quote!(let call) } else { quote!(let mut call) };
+    let mut tokens = quote! {
+        #binding = #call_type::new(#wire) #(#statics)*;
+        #(#from_input)*
+    };
+    if let Some(prefix) = &op.host_prefix {
+        let parts = prefix.parts.iter().map(|part| match part {
+            HostPrefixPart::Literal(text) => {
+                let text = lit_str(text);
+                quote!(crate::runtime::endpoint_config::HostPrefixPart::Text(#text))
+            }
+            HostPrefixPart::Label { member, field } => {
+                let member = lit_str(member);
+                let field = ident(field);
+                quote!(crate::runtime::endpoint_config::HostPrefixPart::Label { member: #member, value: &input.#field })
+            }
+        });
+        tokens.extend(quote! {
+            let call = if self.runtime.injects_host_prefix() {
+                let prefix = crate::runtime::endpoint_config::host_prefix(&[#(#parts),*])
+                    .map_err(crate::error::SdkError::Validation)?;
+                call.host_prefix(prefix)
+            } else {
+                call
+            };
+        });
+    }
+    tokens
+}
+
+/// A `smithy.rules#staticContextParams` value.
+fn static_value(value: &ParamValue) -> TokenStream {
+    match value {
+        ParamValue::String(s) => quote!(#s),
+        ParamValue::Bool(b) => quote!(#b),
+        ParamValue::StringArray(items) => {
+            quote!(::std::vec![#(::std::string::String::from(#items)),*])
+        }
+    }
+}
+
+/// Sets the endpoint parameter `name` from the input, following `steps`; a list parameter is set
+/// when the path reaches at least one value, a single one when no member on the way is unset.
+fn input_param(name: &str, steps: &[InputStep], leaf: InputLeaf, list: bool) -> TokenStream {
+    let name = lit_str(name);
+    let set = |value: TokenStream| {
+        if list {
+            quote!(values.push(#value);)
+        } else {
+            quote!(call = call.endpoint_param(#name, #value);)
+        }
+    };
+    let body = walk(steps, quote!(input), false, 0, leaf, &set);
+    if list {
+        quote! {
+            {
+                let mut values: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+                #body
+                if !values.is_empty() {
+                    call = call.endpoint_param(#name, values);
+                }
+            }
+        }
+    } else {
+        body
+    }
+}
+
+/// The code that follows `steps` from `current` (a reference when `is_ref`) and hands each value
+/// reached to `set`.
+fn walk(
+    steps: &[InputStep],
+    current: TokenStream,
+    is_ref: bool,
+    depth: usize,
+    leaf: InputLeaf,
+    set: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let Some((step, rest)) = steps.split_first() else {
+        let value = match leaf {
+            InputLeaf::String | InputLeaf::Enum => quote!(#current.as_str().to_owned()),
+            InputLeaf::Bool if is_ref => quote!(*#current),
+            InputLeaf::Bool => current,
+        };
+        return set(value);
+    };
+    let next = format_ident!("v{depth}");
+    match step {
+        InputStep::Field { field, optional, boxed } => {
+            let field = ident(field);
+            match (optional, boxed) {
+                (true, boxed) => {
+                    let access = if *boxed { quote!(as_deref) } else { quote!(as_ref) };
+                    let inner = walk(rest, quote!(#next), true, depth + 1, leaf, set);
+                    quote! {
+                        if let ::std::option::Option::Some(#next) = #current.#field.#access() {
+                            #inner
+                        }
+                    }
+                }
+                (false, true) => walk(rest, quote!((*#current.#field)), false, depth, leaf, set),
+                (false, false) => walk(rest, quote!(#current.#field), false, depth, leaf, set),
+            }
+        }
+        InputStep::Each { sparse } => {
+            let items = if *sparse { quote!(#current.iter().flatten()) } else { quote!(#current.iter()) };
+            let inner = walk(rest, quote!(#next), true, depth + 1, leaf, set);
+            quote! {
+                for #next in #items {
+                    #inner
+                }
+            }
+        }
+        InputStep::Keys => {
+            let inner = walk(rest, quote!(#next), true, depth + 1, leaf, set);
+            quote! {
+                for #next in #current.keys() {
+                    #inner
+                }
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::tokens::inner_doc_lines;
 use super::RustFile;
-use crate::ir::Service;
+use crate::ir::{EndpointResolution, Service};
 
 /// The crate root.
 pub fn emit(service: &Service) -> RustFile {
@@ -16,6 +16,7 @@ pub fn emit(service: &Service) -> RustFile {
         service.version,
         service.operations.iter().map(|op| format!("`{}`", op.name)).collect::<Vec<_>>().join(", ")
     );
+    text.push_str(&endpoint_docs(service));
     if let Some(docs) = &service.docs {
         text.push_str("\n# About the service\n\n");
         text.push_str(docs);
@@ -80,4 +81,74 @@ pub fn emit(service: &Service) -> RustFile {
         #document
     });
     file
+}
+
+/// The `# Endpoints` section: where requests go, and which settings change it.
+fn endpoint_docs(service: &Service) -> String {
+    let prefix = &service.endpoint_prefix;
+    let pattern = format!(
+        "requests go to the endpoint URL when one is set (`Config::endpoint_url`, `AWS_ENDPOINT_URL_...`, the \
+         profile), else to `https://{prefix}.{{region}}.amazonaws.com` (`.amazonaws.com.cn` in `cn-` regions). \
+         FIPS and dual-stack endpoints cannot be found without rules: asking for them is a configuration error."
+    );
+    let mut text = String::from("\n# Endpoints\n\n");
+    match &service.endpoint {
+        EndpointResolution::Rules(rules) => {
+            text.push_str(
+                "The client finds its endpoint with the service's own endpoint rules (`smithy.rules#endpointRuleSet`, \
+                 embedded as `src/runtime/endpoint_rules.json`) and AWS's partition table \
+                 (`src/runtime/partitions.json`), once when it is built. The region, `Config::use_fips`, \
+                 `Config::use_dual_stack`, `Config::endpoint_url` and `Config::account_id_endpoint_mode` (or \
+                 `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_ENDPOINT_URL_...`, \
+                 `AWS_ACCOUNT_ID_ENDPOINT_MODE` and the profile's keys; see `runtime::endpoint_config`) are the \
+                 rules' inputs; a combination the rules refuse is a configuration error with their message. The \
+                 model's endpoint tests are the crate's `tests/endpoint_rules` test.\n",
+            );
+            let per_call: Vec<String> = service
+                .operations
+                .iter()
+                .filter(|op| !op.endpoint_params.is_empty())
+                .map(|op| format!("`{}`", op.name))
+                .collect();
+            if !per_call.is_empty() {
+                let params: std::collections::BTreeSet<&str> = service
+                    .operations
+                    .iter()
+                    .flat_map(|op| op.endpoint_params.iter().map(|p| p.name.as_str()))
+                    .collect();
+                let params: Vec<String> = params.into_iter().map(|p| format!("`{p}`")).collect();
+                text.push_str(&format!(
+                    "\nThese operations resolve their endpoint per call, as their input sets the rules' {}: {}.\n",
+                    params.join(", "),
+                    per_call.join(", ")
+                ));
+            }
+            if rules
+                .parameters
+                .iter()
+                .any(|p| p.built_in.as_deref() == Some(crate::rules::endpoint::built_in::ACCOUNT_ID))
+            {
+                text.push_str(
+                    "\nThe rules use the credentials' account (`AWS::Auth::AccountId`), so every call resolves its \
+                     endpoint once its credentials are known (the same account and input reuse one).\n",
+                );
+            }
+            if !rules.client_params.is_empty() {
+                text.push_str("\nRule parameters the configuration sets with `Config::endpoint_param`:\n\n");
+                for param in &rules.client_params {
+                    text.push_str(&format!("- `{}` ({})\n", param.name, param.param_type));
+                }
+            }
+        }
+        EndpointResolution::Pattern => {
+            text.push_str(&format!("The service model has no endpoint rules, so {pattern}\n"));
+        }
+        EndpointResolution::Unsupported { location, reason } => {
+            text.push_str(&format!(
+                "The service model's endpoint rules need something this generator cannot evaluate ({reason}, at \
+                 `{location}`), so {pattern}\n"
+            ));
+        }
+    }
+    text
 }

@@ -9,6 +9,7 @@ mod cli;
 mod client;
 pub(crate) mod common;
 mod de;
+mod endpoint_tests;
 mod errors;
 mod lib_rs;
 mod ser;
@@ -22,7 +23,7 @@ use std::sync::OnceLock;
 
 use proc_macro2::TokenStream;
 
-use crate::ir::Service;
+use crate::ir::{EndpointResolution, Service};
 use crate::pattern::Engine;
 
 /// One file of the generated crate.
@@ -77,6 +78,8 @@ const CORE_RUNTIME: &[RuntimeModule] = &[
     runtime("credentials", include_str!("../../runtime/credentials.rs")),
     runtime("credentials_cache", include_str!("../../runtime/credentials_cache.rs")),
     runtime("default_chain", include_str!("../../runtime/default_chain.rs")),
+    // Endpoint settings and the resolved endpoint; the rules evaluator is `ENDPOINT_RULES_RUNTIME`.
+    runtime("endpoint_config", include_str!("../../runtime/endpoint_config.rs")),
     runtime("imds", include_str!("../../runtime/imds.rs")),
     runtime("profile_credentials", include_str!("../../runtime/profile_credentials.rs")),
     runtime("profile_file", include_str!("../../runtime/profile_file.rs")),
@@ -98,6 +101,14 @@ const CORE_RUNTIME: &[RuntimeModule] = &[
 ];
 
 const TIMESTAMP_RUNTIME: &[RuntimeModule] = &[runtime("json_time", include_str!("../../runtime/json_time.rs"))];
+
+/// The endpoint rules evaluator, for models with a rule set the evaluator runs.
+const ENDPOINT_RULES_RUNTIME: &[RuntimeModule] = &[
+    runtime("endpoint", include_str!("../../runtime/endpoint.rs")),
+    runtime("endpoint_functions", include_str!("../../runtime/endpoint_functions.rs")),
+    runtime("endpoint_resolver", include_str!("../../runtime/endpoint_resolver.rs")),
+    runtime("partitions", include_str!("../../runtime/partitions.rs")),
+];
 
 const PATTERN_RUNTIME: RuntimeModule = runtime("pattern", include_str!("../../runtime/pattern.rs"));
 
@@ -185,8 +196,9 @@ pub fn header(model_file: &str) -> String {
     )
 }
 
-/// Every file of the crate, in path order.
-pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, EmitError> {
+/// Every file of the crate, in path order, and warnings about generated tests the emitters had to
+/// leave out (their `file` is empty: the caller knows the model's path).
+pub fn emit(service: &Service, model_file: &str) -> Result<(Vec<GeneratedFile>, Vec<crate::ir::Warning>), EmitError> {
     let header = header(model_file);
     let mut files = Vec::new();
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo::emit(service, &header) });
@@ -231,14 +243,39 @@ pub fn emit(service: &Service, model_file: &str) -> Result<Vec<GeneratedFile>, E
             contents: format!("{}{}", runtime_header(module.file), module.source),
         });
     }
+    let mut warnings = Vec::new();
+    if let EndpointResolution::Rules(rules) = &service.endpoint {
+        // Data, read by the endpoint runtime with `include_str!` (see `client.rs`): the model's rule
+        // set without its documentation, and AWS's partition table exactly as checked in.
+        files.push(GeneratedFile {
+            path: "src/runtime/endpoint_rules.json".into(),
+            contents: rules.rule_set_json.clone(),
+        });
+        files.push(GeneratedFile {
+            path: "src/runtime/partitions.json".into(),
+            contents: crate::rules::PARTITIONS_JSON.to_string(),
+        });
+        let tests = endpoint_tests::emit(service, rules);
+        warnings = tests.warnings;
+        for (path, file) in
+            [("tests/endpoint_rules/main.rs", tests.main), ("tests/endpoint_rules/harness.rs", tests.harness)]
+        {
+            let contents = format(file).map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
+            files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
+        }
+        files.push(GeneratedFile { path: "tests/endpoint_rules/cases.json".into(), contents: tests.cases_json });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, warnings))
 }
 
 fn runtime_modules(service: &Service) -> Vec<&'static RuntimeModule> {
     let mut modules: Vec<&RuntimeModule> = CORE_RUNTIME.iter().collect();
     if service.features.timestamps {
         modules.extend(TIMESTAMP_RUNTIME.iter());
+    }
+    if matches!(service.endpoint, EndpointResolution::Rules(_)) {
+        modules.extend(ENDPOINT_RULES_RUNTIME.iter());
     }
     if let Some(engine) = service.features.pattern_engine {
         modules.push(&PATTERN_RUNTIME);

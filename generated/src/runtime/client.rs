@@ -10,6 +10,10 @@ use std::time::{Duration, SystemTime};
 
 use super::credentials::{Environment, ProvideCredentials};
 use super::default_chain::DefaultSources;
+use super::endpoint_config::{
+    endpoint_url_from_env, AccountIdEndpointMode, EndpointConfig, EndpointSettings, EndpointValue, PatternEndpoints,
+    ResolveEndpoint, ResolvedEndpoint, SettingSources,
+};
 use super::error::{error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
 use super::http::{HttpClient, TransportError};
 use super::provider_http::ProviderHttp;
@@ -33,6 +37,9 @@ pub struct ServiceInfo {
     pub endpoint_env_suffix: &'static str,
     /// `User-Agent` value naming the crate and version.
     pub user_agent: &'static str,
+    /// The service's endpoint rules, when its model has them; without, the plain pattern
+    /// ([`PatternEndpoints`]) applies.
+    pub endpoint_rules: Option<fn() -> &'static dyn ResolveEndpoint>,
 }
 
 /// Which constraint checks run before a request is sent.
@@ -61,7 +68,9 @@ pub type TimeSource = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 #[derive(Clone)]
 pub struct Config {
     region: Option<String>,
-    endpoint: Option<String>,
+    endpoint: EndpointConfig,
+    /// The endpoint URL of the environment variables, read with them (for [`Config::get_endpoint_url`]).
+    env_endpoint: Option<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     /// Where region and credentials come from when they are not set: see [`Config::from_env`].
     sources: Option<DefaultSources>,
@@ -103,7 +112,8 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             region: None,
-            endpoint: None,
+            endpoint: EndpointConfig::default(),
+            env_endpoint: None,
             credentials: None,
             sources: None,
             http_client: None,
@@ -126,30 +136,30 @@ impl Config {
         Config::default()
     }
 
-    /// Region, endpoint and credentials from the process environment, as the AWS SDKs find them.
+    /// Region, endpoint settings and credentials from the process environment, as the AWS SDKs find them.
     ///
     /// Region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region` in `~/.aws/config`,
     /// then the EC2 instance metadata service (asked when the client is built; see the `region`
-    /// module). Endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, else the service's
-    /// public endpoint for the region. Credentials: the default chain (see the `default_chain`
-    /// module): the environment, the profile (static keys, `credential_process`, assumed roles, web
-    /// identity), web identity from the environment, the ECS/EKS container endpoint, then IMDS; the
-    /// profile is `AWS_PROFILE`, else `default`.
+    /// module). Endpoint: FIPS, dual-stack, account-based endpoints, host prefixes and an explicit
+    /// URL from the variables and the profile (see the `endpoint_config` module: `AWS_USE_FIPS_ENDPOINT`,
+    /// `AWS_ENDPOINT_URL_<SERVICE>`, ...), else the service's public endpoint for the region.
+    /// Credentials: the default chain (see the `default_chain` module): the environment, the profile
+    /// (static keys, `credential_process`, assumed roles, web identity), web identity from the
+    /// environment, the ECS/EKS container endpoint, then IMDS; the profile is `AWS_PROFILE`, else
+    /// `default`. The profile's settings are read when the client is built.
     pub fn from_env(service: &ServiceInfo) -> Self {
         Config::from_environment(service, Environment::process())
     }
 
     /// [`Config::from_env`] reading an explicit environment (for tests, or to layer your own values).
     pub fn from_environment(service: &ServiceInfo, env: Environment) -> Self {
-        let endpoint = env
-            .get(&format!("AWS_ENDPOINT_URL_{}", service.endpoint_env_suffix))
-            .or_else(|| env.get("AWS_ENDPOINT_URL"));
-        Config { endpoint, sources: Some(DefaultSources::new(env)), ..Config::default() }
+        let env_endpoint = endpoint_url_from_env(&env, service.endpoint_env_suffix);
+        Config { env_endpoint, sources: Some(DefaultSources::new(env)), ..Config::default() }
     }
 
-    /// Takes the region and credentials from this profile of `~/.aws/config` and `~/.aws/credentials`
-    /// (as the CLI's `--profile` does), instead of `AWS_PROFILE`; credentials in the environment
-    /// variables are then not used. A region or credentials set explicitly still win.
+    /// Takes the region, endpoint settings and credentials from this profile of `~/.aws/config` and
+    /// `~/.aws/credentials` (as the CLI's `--profile` does), instead of `AWS_PROFILE`; credentials in
+    /// the environment variables are then not used. Settings made explicitly still win.
     pub fn profile(mut self, profile: impl Into<String>) -> Self {
         let sources = self.sources.take().unwrap_or_else(|| DefaultSources::new(Environment::process()));
         self.sources = Some(sources.profile(profile));
@@ -162,9 +172,48 @@ impl Config {
         self
     }
 
-    /// Sends requests to this URL instead of the region's public endpoint.
+    /// Sends requests to this URL instead of the region's public endpoint (the endpoint rules, when
+    /// the service has them, decide what it combines with: FIPS and a custom URL, for one, do not).
+    /// Its path is kept: `https://example.com/custom` receives `POST /custom/`.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = Some(url.into());
+        self.endpoint.url = Some(url.into());
+        self
+    }
+
+    /// Uses the service's FIPS 140 endpoints (`AWS_USE_FIPS_ENDPOINT`, profile `use_fips_endpoint`).
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.endpoint.use_fips = Some(use_fips);
+        self
+    }
+
+    /// Uses the service's dual-stack (IPv4 and IPv6) endpoints (`AWS_USE_DUALSTACK_ENDPOINT`, profile
+    /// `use_dualstack_endpoint`).
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.endpoint.use_dual_stack = Some(use_dual_stack);
+        self
+    }
+
+    /// Whether calls go to account-based endpoints, for services that have them
+    /// (`AWS_ACCOUNT_ID_ENDPOINT_MODE`, profile `account_id_endpoint_mode`; `preferred` by default).
+    pub fn account_id_endpoint_mode(mut self, mode: AccountIdEndpointMode) -> Self {
+        self.endpoint.account_id_endpoint_mode = Some(mode);
+        self
+    }
+
+    /// Leaves operations' host prefixes (`smithy.api#endpoint`) out of the host, for endpoints that
+    /// do not serve them, such as local test servers (`AWS_DISABLE_HOST_PREFIX_INJECTION`, profile
+    /// `disable_host_prefix_injection`).
+    pub fn disable_host_prefix_injection(mut self, disable: bool) -> Self {
+        self.endpoint.disable_host_prefix_injection = Some(disable);
+        self
+    }
+
+    /// Sets a parameter of the service's endpoint rules by name (a model's client context
+    /// parameters; the crate documentation lists them). An unknown name fails when the client is built.
+    pub fn endpoint_param(mut self, name: impl Into<String>, value: impl Into<EndpointValue>) -> Self {
+        let name = name.into();
+        self.endpoint.params.retain(|(existing, _)| *existing != name);
+        self.endpoint.params.push((name, value.into()));
         self
     }
 
@@ -248,16 +297,40 @@ impl Config {
         self.region.as_deref().or_else(|| self.sources.as_ref().and_then(DefaultSources::region))
     }
 
-    /// The configured endpoint override, if any.
+    /// The endpoint URL set on the config, else the one the environment variables name, if any (the
+    /// profile's is read when the client is built).
     pub fn get_endpoint_url(&self) -> Option<&str> {
-        self.endpoint.as_deref()
+        self.endpoint.url.as_deref().or(self.env_endpoint.as_deref())
     }
 }
 
-/// The public endpoint of a service in a region (`https://codepipeline.us-east-1.amazonaws.com`).
-pub fn default_endpoint(endpoint_prefix: &str, region: &str) -> String {
-    let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
-    format!("https://{endpoint_prefix}.{region}.{suffix}")
+/// What an operation call tells the pipeline besides its body: its name, the parameters its input
+/// gives the endpoint rules, and its host prefix.
+#[derive(Debug, Clone)]
+pub struct Call {
+    operation: &'static str,
+    endpoint_params: Vec<(&'static str, EndpointValue)>,
+    host_prefix: Option<String>,
+}
+
+impl Call {
+    /// A call of `operation` (its wire name).
+    pub fn new(operation: &'static str) -> Self {
+        Call { operation, endpoint_params: Vec::new(), host_prefix: None }
+    }
+
+    /// Gives the endpoint rules' parameter `name` this value for the call (`smithy.rules#contextParam`
+    /// and its kin); the endpoint is then resolved for the call.
+    pub fn endpoint_param(mut self, name: &'static str, value: impl Into<EndpointValue>) -> Self {
+        self.endpoint_params.push((name, value.into()));
+        self
+    }
+
+    /// Puts this prefix (already checked: `endpoint_config::host_prefix`) in front of the host.
+    pub fn host_prefix(mut self, prefix: String) -> Self {
+        self.host_prefix = Some(prefix);
+        self
+    }
 }
 
 /// A successful response, for the generated code to parse.
@@ -287,12 +360,11 @@ impl RawResponse {
 pub struct Runtime {
     service: ServiceInfo,
     region: String,
-    endpoint: http::Uri,
+    endpoints: Endpoints,
     credentials: Arc<dyn ProvideCredentials>,
     http: Arc<dyn HttpClient>,
     signer: Signer,
     // Header values that are the same on every request, built once.
-    host: http::HeaderValue,
     content_type: http::HeaderValue,
     user_agent: http::HeaderValue,
     /// `x-amz-target` values of the operations called so far; a handful at most, so a list.
@@ -310,7 +382,7 @@ impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
             .field("region", &self.region)
-            .field("endpoint", &self.endpoint)
+            .field("endpoints", &self.endpoints)
             .field("retry", &self.retry)
             .field("validation", &self.validation)
             .field("compression", &self.compression)
@@ -338,15 +410,9 @@ impl Runtime {
         if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
         }
-        let endpoint_text = config.endpoint.unwrap_or_else(|| default_endpoint(service.endpoint_prefix, &region));
-        let endpoint: http::Uri = endpoint_text
-            .parse()
-            .map_err(|e| ConfigError::new(format!("the endpoint `{endpoint_text}` is not a valid URL: {e}")))?;
-        if !matches!(endpoint.scheme_str(), Some("https" | "http")) || endpoint.host().is_none() {
-            return Err(ConfigError::new(format!(
-                "the endpoint `{endpoint_text}` must be an http:// or https:// URL with a host"
-            )));
-        }
+        let sources = config.sources.as_ref().map(|s| SettingSources { env: s.env(), profile: s.profile_name() });
+        let settings = config.endpoint.resolve(region.clone(), sources, service.endpoint_env_suffix)?;
+        let endpoints = Endpoints::new(&service, settings)?;
         // `Err` holds the sources to build the default chain from, once the HTTP client exists.
         let given_credentials = match (config.credentials, &config.sources) {
             (Some(credentials), _) => Ok(credentials),
@@ -362,8 +428,6 @@ impl Runtime {
         let credentials = given_credentials.unwrap_or_else(|sources| -> Arc<dyn ProvideCredentials> {
             Arc::new(sources.credentials(ProviderHttp::new(Arc::clone(&http)), &region))
         });
-        let host = super::sigv4::host_from_uri(&endpoint)
-            .map_err(|e| ConfigError::new(format!("the endpoint `{endpoint_text}` has no usable host: {e}")))?;
         let header = |what: &str, value: &str| {
             http::HeaderValue::from_str(value)
                 .map_err(|_| ConfigError::new(format!("the service's {what} `{value}` is not a valid header value")))
@@ -379,11 +443,10 @@ impl Runtime {
         Ok(Runtime {
             service,
             region,
-            endpoint,
+            endpoints,
             credentials,
             http,
             signer: Signer::new(),
-            host,
             content_type,
             user_agent,
             targets: std::sync::Mutex::new(Vec::new()),
@@ -407,14 +470,21 @@ impl Runtime {
         self.validation == ValidationMode::Full
     }
 
-    /// The region requests are signed for.
+    /// The configured region.
     pub fn region(&self) -> &str {
         &self.region
     }
 
-    /// The endpoint requests go to.
-    pub fn endpoint(&self) -> &http::Uri {
-        &self.endpoint
+    /// The endpoint calls go to, when it was resolved once for the client: not for services whose
+    /// endpoint depends on the credentials' account, nor for calls whose input names endpoint parameters.
+    pub fn endpoint(&self) -> Option<&ResolvedEndpoint> {
+        self.endpoints.client.as_deref()
+    }
+
+    /// Whether operations' host prefixes go in front of the host (see
+    /// [`Config::disable_host_prefix_injection`]); their labels are only checked when they do.
+    pub fn injects_host_prefix(&self) -> bool {
+        self.endpoints.settings.inject_host_prefix
     }
 
     /// Sends one operation's request body (JSON text, or a body compressed as the operation allows),
@@ -424,12 +494,12 @@ impl Runtime {
     /// whether a modeled error carries `@retryable`.
     pub async fn invoke<E>(
         &self,
-        operation: &'static str,
+        call: Call,
         body: impl Into<RequestBody>,
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let attempts = self.attempts(operation, body.into(), parse_error, is_retryable);
+        let attempts = self.attempts(call, body.into(), parse_error, is_retryable);
         match self.call_timeout {
             None => attempts.await,
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -441,7 +511,7 @@ impl Runtime {
 
     async fn attempts<E>(
         &self,
-        operation: &'static str,
+        call: Call,
         body: RequestBody,
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
@@ -451,11 +521,23 @@ impl Runtime {
             .provide_credentials()
             .await
             .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
-        let target = self.target(operation).map_err(SdkError::Config)?;
+        let target = self.target(call.operation).map_err(SdkError::Config)?;
+        let endpoint = self.endpoints.for_call(&call, credentials.account_id()).map_err(SdkError::Config)?;
+        let endpoint: &ResolvedEndpoint = &endpoint;
+        let prefixed = match &call.host_prefix {
+            Some(prefix) if self.injects_host_prefix() => {
+                Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
+            }
+            _ => None,
+        };
+        let destination = match &prefixed {
+            Some((uri, host)) => (uri, host),
+            None => (endpoint.uri(), endpoint.host()),
+        };
         let max_attempts = self.retry.max_attempts().max(1);
         let mut attempt = 1;
         loop {
-            let request = self.signed_request(&target, &body, &credentials)?;
+            let request = self.signed_request(endpoint, destination, &target, &body, &credentials)?;
             let outcome = self.send_once(request).await;
             // Each arm returns unless the attempt failed in a way worth retrying.
             match outcome {
@@ -509,13 +591,18 @@ impl Runtime {
         Ok(value)
     }
 
+    /// One attempt's request to `destination` (the endpoint's URL and host, with the call's host
+    /// prefix), signed as `endpoint` says.
     fn signed_request<E>(
         &self,
+        endpoint: &ResolvedEndpoint,
+        destination: (&http::Uri, &http::HeaderValue),
         target: &http::HeaderValue,
         body: &RequestBody,
         credentials: &super::credentials::Credentials,
     ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
         let (encoding, body) = (body.content_encoding(), body.bytes());
+        let (uri, host) = destination;
         // The header map is filled directly with values built once, rather than through
         // `http::request::Builder`, which would parse and copy every name and value again.
         let mut headers = http::HeaderMap::with_capacity(8);
@@ -523,24 +610,27 @@ impl Runtime {
         headers.insert(http::header::HeaderName::from_static("x-amz-target"), target.clone());
         headers.insert(http::header::USER_AGENT, self.user_agent.clone());
         headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
-        headers.insert(http::header::HOST, self.host.clone());
+        headers.insert(http::header::HOST, host.clone());
+        for (name, value) in endpoint.headers() {
+            headers.append(name.clone(), value.clone());
+        }
         // Before signing, so the signature covers the encoding as well as the compressed bytes.
         if let Some(encoding) = encoding {
             append_content_encoding(&mut headers, encoding);
         }
         let params = SigningParams {
             credentials,
-            region: &self.region,
-            service: self.service.signing_name,
+            region: endpoint.signing_region().unwrap_or(&self.region),
+            service: endpoint.signing_name().unwrap_or(self.service.signing_name),
             // Read per attempt, so every retry is signed afresh at its own time.
             time: self.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
         };
         self.signer
-            .sign(&http::Method::POST, &self.endpoint, &mut headers, body, &params)
+            .sign(&http::Method::POST, uri, &mut headers, body, &params)
             .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
         let mut request = http::Request::new(body.to_vec());
         *request.method_mut() = http::Method::POST;
-        *request.uri_mut() = self.endpoint.clone();
+        *request.uri_mut() = uri.clone();
         *request.headers_mut() = headers;
         Ok(request)
     }
@@ -562,6 +652,111 @@ enum AttemptError {
     Timeout(Duration),
 }
 
+/// How many per-call endpoints a client remembers; calls with the same account and parameters
+/// (the same table, say) reuse one instead of evaluating the rules again.
+const ENDPOINT_CACHE_SIZE: usize = 32;
+
+/// An endpoint resolved for a call, with what it was resolved for.
+type CachedEndpoint = (Option<String>, Vec<(&'static str, EndpointValue)>, Arc<ResolvedEndpoint>);
+
+/// The client's endpoint settings and resolver, and the endpoints resolved so far.
+struct Endpoints {
+    resolver: Resolver,
+    settings: EndpointSettings,
+    /// Resolved when the client is built, for every call without parameters of its own, unless the
+    /// endpoint depends on the credentials' account.
+    client: Option<Arc<ResolvedEndpoint>>,
+    /// Endpoints resolved per call, oldest first.
+    per_call: std::sync::Mutex<Vec<CachedEndpoint>>,
+}
+
+enum Resolver {
+    Rules(&'static dyn ResolveEndpoint),
+    Pattern(PatternEndpoints),
+}
+
+impl Resolver {
+    fn get(&self) -> &dyn ResolveEndpoint {
+        match self {
+            Resolver::Rules(rules) => *rules,
+            Resolver::Pattern(pattern) => pattern,
+        }
+    }
+}
+
+impl fmt::Debug for Endpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoints")
+            .field("resolver", self.resolver.get())
+            .field("settings", &self.settings)
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Endpoints {
+    /// Resolves the client's endpoint now, unless it depends on the credentials' account: a rule
+    /// error is a configuration error carrying the rule's message.
+    fn new(service: &ServiceInfo, settings: EndpointSettings) -> Result<Self, ConfigError> {
+        let resolver = match service.endpoint_rules {
+            Some(rules) => Resolver::Rules(rules()),
+            None => Resolver::Pattern(PatternEndpoints { endpoint_prefix: service.endpoint_prefix }),
+        };
+        let client = if resolver.get().uses_account_id() {
+            None
+        } else {
+            Some(Arc::new(resolver.get().resolve(&settings, None, &[]).map_err(ConfigError::new)?))
+        };
+        Ok(Endpoints { resolver, settings, client, per_call: std::sync::Mutex::new(Vec::new()) })
+    }
+
+    /// The endpoint of `call`: the client's, or one resolved for its parameters and the account.
+    fn for_call(&self, call: &Call, account_id: Option<&str>) -> Result<CallEndpoint<'_>, ConfigError> {
+        if call.endpoint_params.is_empty() {
+            if let Some(endpoint) = &self.client {
+                return Ok(CallEndpoint::Client(endpoint));
+            }
+        }
+        let resolver = self.resolver.get();
+        let account_id = account_id.filter(|_| resolver.uses_account_id());
+        let key_matches = |(account, params, _): &&CachedEndpoint| {
+            account.as_deref() == account_id && *params == call.endpoint_params
+        };
+        // A poisoned lock only means another thread panicked while pushing; the list is still valid.
+        let cached =
+            self.per_call.lock().unwrap_or_else(|p| p.into_inner()).iter().find(key_matches).map(|e| Arc::clone(&e.2));
+        if let Some(endpoint) = cached {
+            return Ok(CallEndpoint::PerCall(endpoint));
+        }
+        let endpoint =
+            Arc::new(resolver.resolve(&self.settings, account_id, &call.endpoint_params).map_err(ConfigError::new)?);
+        let mut cache = self.per_call.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= ENDPOINT_CACHE_SIZE {
+            cache.remove(0);
+        }
+        cache.push((account_id.map(str::to_owned), call.endpoint_params.clone(), Arc::clone(&endpoint)));
+        Ok(CallEndpoint::PerCall(endpoint))
+    }
+}
+
+/// The endpoint one call uses: borrowed from the client (no reference count to touch on the
+/// common path), or resolved for the call.
+enum CallEndpoint<'a> {
+    Client(&'a ResolvedEndpoint),
+    PerCall(Arc<ResolvedEndpoint>),
+}
+
+impl std::ops::Deref for CallEndpoint<'_> {
+    type Target = ResolvedEndpoint;
+
+    fn deref(&self) -> &ResolvedEndpoint {
+        match self {
+            CallEndpoint::Client(endpoint) => endpoint,
+            CallEndpoint::PerCall(endpoint) => endpoint,
+        }
+    }
+}
+
 #[cfg(feature = "default-https-client")]
 fn default_http_client(connect_timeout: Duration) -> Result<Arc<dyn HttpClient>, ConfigError> {
     Ok(Arc::new(super::http::HyperClient::builder().connect_timeout(connect_timeout).build()))
@@ -578,12 +773,6 @@ fn default_http_client(_connect_timeout: Duration) -> Result<Arc<dyn HttpClient>
 mod tests {
     use super::*;
 
-    #[test]
-    fn endpoints_follow_the_partition() {
-        assert_eq!(default_endpoint("codepipeline", "us-east-1"), "https://codepipeline.us-east-1.amazonaws.com");
-        assert_eq!(default_endpoint("codepipeline", "cn-north-1"), "https://codepipeline.cn-north-1.amazonaws.com.cn");
-    }
-
     const INFO: ServiceInfo = ServiceInfo {
         endpoint_prefix: "svc",
         signing_name: "svc",
@@ -591,6 +780,7 @@ mod tests {
         content_type: "application/x-amz-json-1.1",
         endpoint_env_suffix: "SVC",
         user_agent: "test/0",
+        endpoint_rules: None,
     };
 
     #[test]
@@ -615,5 +805,173 @@ mod tests {
         assert!(err.to_string().contains("no credentials"), "{err}");
         let err = Runtime::new(INFO, Config::builder().region("us-east-1").endpoint_url("ftp://x")).unwrap_err();
         assert!(err.to_string().contains("http"), "{err}");
+    }
+
+    /// A resolver that counts its resolutions and puts what it was given into the host.
+    #[derive(Debug)]
+    struct Echo {
+        uses_account_id: bool,
+        resolutions: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ResolveEndpoint for Echo {
+        fn uses_account_id(&self) -> bool {
+            self.uses_account_id
+        }
+
+        fn resolve(
+            &self,
+            settings: &EndpointSettings,
+            account_id: Option<&str>,
+            call: &[(&'static str, EndpointValue)],
+        ) -> Result<ResolvedEndpoint, String> {
+            self.resolutions.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if settings.use_fips {
+                return Err("Invalid Configuration: no FIPS here".to_string());
+            }
+            let mut host = format!("{}.example.com", account_id.unwrap_or("any"));
+            for (_, value) in call {
+                if let EndpointValue::String(s) = value {
+                    host = format!("{s}.{host}");
+                }
+            }
+            ResolvedEndpoint::new(&format!("https://{host}/base"))?
+                .with_signing(Some("signing-region".into()), Some("signing-name".into()))
+                .with_header("x-extra", "1")
+        }
+    }
+
+    static PER_CLIENT: Echo = Echo { uses_account_id: false, resolutions: std::sync::atomic::AtomicUsize::new(0) };
+    // Counted by one test only, so tests running at the same time do not disturb the count.
+    static COUNTED: Echo = Echo { uses_account_id: false, resolutions: std::sync::atomic::AtomicUsize::new(0) };
+    static PER_ACCOUNT: Echo = Echo { uses_account_id: true, resolutions: std::sync::atomic::AtomicUsize::new(0) };
+
+    fn per_client() -> &'static dyn ResolveEndpoint {
+        &PER_CLIENT
+    }
+
+    fn counted() -> &'static dyn ResolveEndpoint {
+        &COUNTED
+    }
+
+    fn per_account() -> &'static dyn ResolveEndpoint {
+        &PER_ACCOUNT
+    }
+
+    #[derive(Debug, Clone, Default)]
+    struct Recorder {
+        requests: Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>,
+    }
+
+    impl HttpClient for Recorder {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _max_response_bytes: usize,
+        ) -> super::super::http::BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+            self.requests.lock().unwrap().push(request);
+            Box::pin(async { Ok(http::Response::new(b"{}".to_vec())) })
+        }
+    }
+
+    fn client_runtime(rules: fn() -> &'static dyn ResolveEndpoint, config: Config) -> (Runtime, Recorder) {
+        let recorder = Recorder::default();
+        let credentials =
+            super::super::credentials::Credentials::new("AKID", "SECRET", None).with_account_id("111122223333");
+        let config = config.region("us-east-1").credentials_provider(credentials).http_client(recorder.clone());
+        let runtime = Runtime::new(ServiceInfo { endpoint_rules: Some(rules), ..INFO }, config).unwrap();
+        (runtime, recorder)
+    }
+
+    async fn send(runtime: &Runtime, call: Call) -> Result<RawResponse, SdkError<()>> {
+        runtime.invoke(call, "{}".to_string(), |_, _| (), |_| false).await
+    }
+
+    fn sent(recorder: &Recorder) -> Vec<(String, String, String, String)> {
+        let requests = recorder.requests.lock().unwrap();
+        let header = |r: &http::Request<Vec<u8>>, name: &str| {
+            r.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+        };
+        let scope = |r: &http::Request<Vec<u8>>| {
+            let auth = header(r, "authorization");
+            auth.split("Credential=").nth(1).and_then(|c| c.split(',').next()).unwrap_or_default().to_string()
+        };
+        requests.iter().map(|r| (r.uri().to_string(), header(r, "host"), header(r, "x-extra"), scope(r))).collect()
+    }
+
+    #[tokio::test]
+    async fn the_endpoint_is_resolved_once_unless_the_call_brings_parameters() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (runtime, recorder) = client_runtime(counted, Config::builder());
+        assert_eq!(COUNTED.resolutions.load(SeqCst), 1, "resolved when the client is built");
+        assert_eq!(runtime.endpoint().map(|e| e.uri().to_string()).as_deref(), Some("https://any.example.com/base/"));
+        for _ in 0..3 {
+            send(&runtime, Call::new("Plain")).await.unwrap();
+        }
+        assert_eq!(COUNTED.resolutions.load(SeqCst), 1, "calls without parameters reuse the client's endpoint");
+        for table in ["t1", "t2", "t1"] {
+            send(&runtime, Call::new("Table").endpoint_param("Table", table)).await.unwrap();
+        }
+        assert_eq!(COUNTED.resolutions.load(SeqCst), 3, "one resolution per distinct parameters");
+        let sent = sent(&recorder);
+        assert_eq!(sent[0].0, "https://any.example.com/base/");
+        assert_eq!(sent[3].0, "https://t1.any.example.com/base/");
+        assert_eq!(sent[4].1, "t2.any.example.com");
+        assert!(sent.iter().all(|(_, _, extra, _)| extra == "1"), "the endpoint's headers are sent");
+        assert!(sent[0].3.ends_with("/signing-region/signing-name/aws4_request"), "{}", sent[0].3);
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_that_uses_the_account_is_resolved_with_the_credentials() {
+        let (runtime, recorder) = client_runtime(per_account, Config::builder());
+        assert!(runtime.endpoint().is_none(), "nothing is resolved before the credentials are known");
+        send(&runtime, Call::new("Plain")).await.unwrap();
+        send(&runtime, Call::new("Plain")).await.unwrap();
+        assert_eq!(sent(&recorder)[0].0, "https://111122223333.example.com/base/");
+        assert_eq!(sent(&recorder).len(), 2);
+    }
+
+    #[tokio::test]
+    async fn rule_errors_are_configuration_errors_with_the_rules_message() {
+        let error = Runtime::new(
+            ServiceInfo { endpoint_rules: Some(per_client), ..INFO },
+            Config::builder()
+                .region("us-east-1")
+                .use_fips(true)
+                .credentials_provider(super::super::credentials::Credentials::new("A", "S", None)),
+        )
+        .unwrap_err();
+        assert_eq!(error.message(), "Invalid Configuration: no FIPS here");
+        let (runtime, recorder) = client_runtime(per_account, Config::builder().use_fips(true));
+        let error = send(&runtime, Call::new("Plain")).await.unwrap_err();
+        assert!(
+            matches!(&error, SdkError::Config(e) if e.message() == "Invalid Configuration: no FIPS here"),
+            "{error:?}"
+        );
+        assert!(sent(&recorder).is_empty(), "nothing is sent");
+    }
+
+    #[tokio::test]
+    async fn host_prefixes_go_in_front_of_the_host_unless_turned_off() {
+        let (runtime, recorder) = client_runtime(per_client, Config::builder());
+        assert!(runtime.injects_host_prefix());
+        send(&runtime, Call::new("Prefixed").host_prefix("data-".to_string())).await.unwrap();
+        assert_eq!(sent(&recorder)[0].0, "https://data-any.example.com/base/");
+        assert_eq!(sent(&recorder)[0].1, "data-any.example.com");
+        let (runtime, recorder) = client_runtime(per_client, Config::builder().disable_host_prefix_injection(true));
+        assert!(!runtime.injects_host_prefix());
+        send(&runtime, Call::new("Prefixed").host_prefix("data-".to_string())).await.unwrap();
+        assert_eq!(sent(&recorder)[0].0, "https://any.example.com/base/");
+    }
+
+    #[test]
+    fn without_rules_the_pattern_applies_and_fips_is_refused() {
+        let credentials = super::super::credentials::Credentials::new("A", "S", None);
+        let config = Config::builder().region("cn-north-1").credentials_provider(credentials.clone());
+        let runtime = Runtime::new(INFO, config.http_client(Recorder::default())).unwrap();
+        assert_eq!(runtime.endpoint().unwrap().uri(), "https://svc.cn-north-1.amazonaws.com.cn/");
+        let config = Config::builder().region("us-east-1").use_fips(true).credentials_provider(credentials);
+        let error = Runtime::new(INFO, config.http_client(Recorder::default())).unwrap_err();
+        assert!(error.message().contains("no endpoint rules"), "{error}");
     }
 }

@@ -45,6 +45,7 @@ pub struct Credentials {
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
+    account_id: Option<String>,
 }
 
 impl Credentials {
@@ -60,7 +61,20 @@ impl Credentials {
             secret_access_key: secret_access_key.into(),
             session_token,
             expiry: None,
+            account_id: None,
         }
+    }
+
+    /// Returns these credentials marked as belonging to this AWS account (12 digits), which
+    /// account-based endpoints use (DynamoDB's `{account}.ddb.{region}.amazonaws.com`).
+    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// The AWS account the credentials belong to, when the source said (not a secret).
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
     }
 
     /// Returns these credentials marked as valid until `expiry` (temporary credentials).
@@ -112,6 +126,7 @@ impl fmt::Debug for Credentials {
             .field("secret_access_key", &REDACTED)
             .field("session_token", &self.session_token.as_ref().map(|_| REDACTED))
             .field("expiry", &self.expiry)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }
@@ -279,7 +294,8 @@ impl fmt::Debug for Environment {
     }
 }
 
-/// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optional `AWS_SESSION_TOKEN`.
+/// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optional `AWS_SESSION_TOKEN` and
+/// `AWS_ACCOUNT_ID`.
 ///
 /// Neither key set: [`CredentialsErrorKind::NotFound`]. Only one of the two set:
 /// [`CredentialsErrorKind::InvalidConfiguration`], naming the missing variable.
@@ -304,7 +320,13 @@ impl EnvironmentCredentials {
         const AKID: &str = "AWS_ACCESS_KEY_ID";
         const SECRET: &str = "AWS_SECRET_ACCESS_KEY";
         match (self.env.get(AKID), self.env.get(SECRET)) {
-            (Some(akid), Some(secret)) => Ok(Credentials::new(akid, secret, self.env.get("AWS_SESSION_TOKEN"))),
+            (Some(akid), Some(secret)) => {
+                let credentials = Credentials::new(akid, secret, self.env.get("AWS_SESSION_TOKEN"));
+                Ok(match self.env.get("AWS_ACCOUNT_ID") {
+                    Some(account_id) => credentials.with_account_id(account_id),
+                    None => credentials,
+                })
+            }
             (None, None) => Err(CredentialsError::not_found(format!("environment: {AKID} is not set"))),
             (Some(_), None) => {
                 Err(CredentialsError::invalid_configuration(format!("environment: {AKID} is set but {SECRET} is not")))
@@ -328,7 +350,7 @@ pub use super::profile_credentials::ProfileFileCredentials;
 
 /// Reads the credentials of a JSON document in the shape the container endpoint, IMDS and
 /// `credential_process` share: `AccessKeyId`, `SecretAccessKey`, the session token under
-/// `token_field`, and an optional RFC 3339 `Expiration`.
+/// `token_field`, an optional RFC 3339 `Expiration` and an optional `AccountId`.
 ///
 /// Errors name `source` and the missing or malformed field, never a value.
 pub fn credentials_from_json(
@@ -346,11 +368,14 @@ pub fn credentials_from_json(
     let required = |name: &str| {
         field(name)?.ok_or_else(|| CredentialsError::provider_error(format!("{source}: the response has no `{name}`")))
     };
-    let credentials = Credentials::new(
+    let mut credentials = Credentials::new(
         required("AccessKeyId")?,
         required("SecretAccessKey")?,
         field(token_field)?.map(str::to_owned),
     );
+    if let Some(account_id) = field("AccountId")? {
+        credentials = credentials.with_account_id(account_id);
+    }
     match field("Expiration")? {
         None => Ok(credentials),
         Some(text) => Ok(credentials.with_expiry(parse_expiry(text, source)?)),
@@ -464,6 +489,16 @@ mod tests {
         ]);
         let creds = EnvironmentCredentials::with_env(env).load().unwrap();
         assert_eq!(creds.session_token(), Some(TOKEN));
+        assert_eq!(creds.account_id(), None);
+
+        let env = Environment::from_pairs([
+            ("AWS_ACCESS_KEY_ID", AKID),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_ACCOUNT_ID", "123456789012"),
+        ]);
+        let creds = EnvironmentCredentials::with_env(env).load().unwrap();
+        assert_eq!(creds.account_id(), Some("123456789012"));
+        assert!(format!("{creds:?}").contains("123456789012"), "the account is not a secret: {creds:?}");
     }
 
     #[test]
@@ -510,6 +545,11 @@ mod tests {
         let creds = credentials_from_json(&document, "Token", "test").unwrap();
         assert_eq!(creds.session_token(), Some(TOKEN));
         assert_eq!(creds.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_553_445)));
+        assert_eq!(creds.account_id(), None);
+        let with_account =
+            serde_json::json!({"AccessKeyId": AKID, "SecretAccessKey": SECRET, "AccountId": "123456789012"});
+        let creds = credentials_from_json(&with_account, "Token", "test").unwrap();
+        assert_eq!(creds.account_id(), Some("123456789012"));
 
         let missing = credentials_from_json(&serde_json::json!({"AccessKeyId": AKID}), "Token", "test").unwrap_err();
         assert!(missing.message().contains("test: the response has no `SecretAccessKey`"), "{missing}");

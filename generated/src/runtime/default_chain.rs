@@ -188,7 +188,7 @@ impl DefaultSources {
         &self.env
     }
 
-    /// The profile chosen with [`DefaultSources::profile`], if any (else `AWS_PROFILE` or `default` applies).
+    /// The profile chosen in code, if any (else `AWS_PROFILE`, else `default` applies).
     pub fn profile_name(&self) -> Option<&str> {
         self.profile.as_deref()
     }

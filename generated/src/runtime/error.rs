@@ -292,6 +292,11 @@ impl ConfigError {
     pub fn new(message: impl Into<String>) -> Self {
         ConfigError { message: message.into() }
     }
+
+    /// The explanation, without the `configuration error:` the `Display` form starts with.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for ConfigError {

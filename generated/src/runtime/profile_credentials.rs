@@ -11,7 +11,8 @@
 //!    Exactly one of the two must be set. A profile that names itself as `source_profile` uses its
 //!    own static keys as the source.
 //! 3. `credential_process`: run it (see `credential_process`).
-//! 4. `aws_access_key_id` and `aws_secret_access_key` (and `aws_session_token`).
+//! 4. `aws_access_key_id` and `aws_secret_access_key` (and `aws_session_token`, and the account in
+//!    `aws_account_id`).
 //!
 //! A profile reached through `source_profile` that has static keys uses them even if it also sets
 //! `role_arn`, as the AWS SDKs do. A chain that comes back to a profile it has visited is an error
@@ -250,7 +251,11 @@ fn static_keys(profile: &Profile) -> Result<Option<Credentials>, CredentialsErro
     let name = profile.name();
     match (profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")) {
         (Some(akid), Some(secret)) => {
-            Ok(Some(Credentials::new(akid, secret, profile.get("aws_session_token").map(str::to_owned))))
+            let credentials = Credentials::new(akid, secret, profile.get("aws_session_token").map(str::to_owned));
+            Ok(Some(match profile.get("aws_account_id") {
+                Some(account_id) => credentials.with_account_id(account_id),
+                None => credentials,
+            }))
         }
         (None, None) => Ok(None),
         (Some(_), None) => Err(invalid(format!("profile [{name}] has aws_access_key_id but no aws_secret_access_key"))),
@@ -407,6 +412,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(plan.base, Base::Static(Credentials::new("A", "S", Some("T".into()))));
+        let plan = plan_of(
+            "",
+            "[default]\naws_access_key_id = A\naws_secret_access_key = S\naws_account_id = 123456789012\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(plan.base, Base::Static(Credentials::new("A", "S", None).with_account_id("123456789012")));
     }
 
     #[test]

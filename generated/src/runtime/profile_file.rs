@@ -16,7 +16,9 @@
 //!   bare one is ignored whole. In the credentials file a profile is `[NAME]`, and a `[profile NAME]`
 //!   section there is ignored. Names are trimmed, may hold letters, digits and `- / . % @ _ : +`, and a
 //!   section with any other name (or another kind of section, such as `[sso-session x]`) is skipped
-//!   with its properties.
+//!   with its properties. The config file's `[services NAME]` sections (service-specific settings,
+//!   such as endpoint URLs, that a profile names with `services = NAME`) are kept apart from the
+//!   profiles: [`ProfileSet::services`].
 //! - **Lines.** Blank lines are ignored. A line starting with `#` or `;` is a comment, and so is the
 //!   rest of a section line after its `]`. `name = value` sets a property: both sides are trimmed, the
 //!   name is matched without regard to case, the value may be empty or hold `=`, and a `#` or `;`
@@ -83,6 +85,16 @@ impl Profile {
         Some(value.as_str()).filter(|v| !v.is_empty())
     }
 
+    /// The sub-property `name` of `property` (`endpoint_url` under `dynamodb =` in a services
+    /// section), if both are set; the name is matched without regard to case.
+    pub fn sub_property(&self, property: &str, name: &str) -> Option<&str> {
+        self.get(property)?.lines().find_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            let value = value.trim();
+            (key.trim().eq_ignore_ascii_case(name) && !value.is_empty()).then_some(value)
+        })
+    }
+
     /// Whether `property` is set (even to an empty value).
     pub fn contains(&self, property: &str) -> bool {
         self.properties.contains_key(&property.to_ascii_lowercase())
@@ -140,6 +152,8 @@ enum Target {
     Profile(String),
     /// `[default]` in the config file, which `[profile default]` overrides.
     BareDefault,
+    /// `[services NAME]` in the config file.
+    Services(String),
 }
 
 /// The property a continuation line would extend.
@@ -157,7 +171,22 @@ enum Last {
 
 /// Parses one file's text into profiles (name -> lower-cased property name -> value).
 pub fn parse(text: &str, kind: FileKind) -> Result<HashMap<String, Profile>, ParseError> {
+    parse_sections(text, kind).map(|sections| sections.profiles)
+}
+
+/// The sections of one file: profiles, and (config file only) `[services NAME]` sections.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sections {
+    /// Profiles by name.
+    pub profiles: HashMap<String, Profile>,
+    /// `[services NAME]` sections by name, each read like a profile (service names with sub-properties).
+    pub services: HashMap<String, Profile>,
+}
+
+/// Parses one file's text into its profiles and services sections.
+pub fn parse_sections(text: &str, kind: FileKind) -> Result<Sections, ParseError> {
     let mut profiles: HashMap<String, Profile> = HashMap::new();
+    let mut services: HashMap<String, Profile> = HashMap::new();
     let mut bare_default: Option<Profile> = None;
     let mut prefixed_default = false;
     let mut target = Target::Nothing;
@@ -189,7 +218,7 @@ pub fn parse(text: &str, kind: FileKind) -> Result<HashMap<String, Profile>, Par
                 }
             }
             if let Last::Kept { name, .. } = &last {
-                let profile = section_mut(&mut profiles, &mut bare_default, &target);
+                let profile = section_mut(&mut profiles, &mut services, &mut bare_default, &target);
                 if let Some(value) = profile.and_then(|p| p.properties.get_mut(name)) {
                     value.push('\n');
                     value.push_str(content);
@@ -220,6 +249,11 @@ pub fn parse(text: &str, kind: FileKind) -> Result<HashMap<String, Profile>, Par
                 Target::BareDefault => {
                     bare_default.get_or_insert_with(|| Profile { name: "default".into(), ..Profile::default() });
                 }
+                Target::Services(name) => {
+                    services
+                        .entry(name.clone())
+                        .or_insert_with(|| Profile { name: name.clone(), ..Profile::default() });
+                }
                 Target::Nothing | Target::Skipped => {}
             }
             continue;
@@ -237,7 +271,7 @@ pub fn parse(text: &str, kind: FileKind) -> Result<HashMap<String, Profile>, Par
         }
         let value = strip_comment(value).trim();
         let sub_properties = value.is_empty();
-        let profile = section_mut(&mut profiles, &mut bare_default, &target);
+        let profile = section_mut(&mut profiles, &mut services, &mut bare_default, &target);
         match profile {
             Some(profile) if is_identifier(name) => {
                 let name = name.to_ascii_lowercase();
@@ -251,7 +285,7 @@ pub fn parse(text: &str, kind: FileKind) -> Result<HashMap<String, Profile>, Par
     if let (Some(default), false) = (bare_default, prefixed_default) {
         profiles.insert("default".into(), default);
     }
-    Ok(profiles)
+    Ok(Sections { profiles, services })
 }
 
 /// What a section line's trimmed inside (`profile foo`, `default`, `foo`) opens.
@@ -261,6 +295,10 @@ fn section_target(inside: &str, kind: FileKind) -> Target {
         FileKind::Config if inside == "default" => return Target::BareDefault,
         FileKind::Config => match inside.strip_prefix("profile") {
             Some(rest) if rest.starts_with([' ', '\t']) => rest.trim(),
+            _ if inside.starts_with("services ") || inside.starts_with("services\t") => {
+                let name = inside["services".len()..].trim();
+                return if is_identifier(name) { Target::Services(name.to_owned()) } else { Target::Skipped };
+            }
             // `[profilefoo]`, `[foo]`, `[sso-session foo]`: not profiles.
             _ => return Target::Skipped,
         },
@@ -274,11 +312,13 @@ fn section_target(inside: &str, kind: FileKind) -> Target {
 
 fn section_mut<'a>(
     profiles: &'a mut HashMap<String, Profile>,
+    services: &'a mut HashMap<String, Profile>,
     bare_default: &'a mut Option<Profile>,
     target: &Target,
 ) -> Option<&'a mut Profile> {
     match target {
         Target::Profile(name) => profiles.get_mut(name),
+        Target::Services(name) => services.get_mut(name),
         Target::BareDefault => bare_default.as_mut(),
         Target::Nothing | Target::Skipped => None,
     }
@@ -331,6 +371,7 @@ pub fn credentials_file_path(env: &Environment) -> Result<Option<PathBuf>, Crede
 #[derive(Clone, Debug)]
 pub struct ProfileSet {
     profiles: HashMap<String, Profile>,
+    services: HashMap<String, Profile>,
     selected: String,
     explicit: bool,
     /// The files looked at, each with whether it existed, for messages.
@@ -382,17 +423,23 @@ impl ProfileSet {
         }
         let [config_text, credentials_text] = texts;
         let parse_file = |text: Option<(String, PathBuf)>, kind| match text {
-            None => Ok(HashMap::new()),
-            Some((text, path)) => parse(&text, kind)
+            None => Ok(Sections::default()),
+            Some((text, path)) => parse_sections(&text, kind)
                 .map_err(|e| CredentialsError::invalid_configuration(format!("profile: {} {e}", path.display()))),
         };
         let config = parse_file(config_text, FileKind::Config)?;
-        let credentials = parse_file(credentials_text, FileKind::Credentials)?;
+        let credentials = parse_file(credentials_text, FileKind::Credentials)?.profiles;
         let (selected, explicit) = match source.profile.clone().or_else(|| env.get("AWS_PROFILE")) {
             Some(name) => (name.trim().to_owned(), true),
             None => ("default".to_owned(), false),
         };
-        Ok(ProfileSet { profiles: merge(config, credentials), selected, explicit, files })
+        Ok(ProfileSet {
+            profiles: merge(config.profiles, credentials),
+            services: config.services,
+            selected,
+            explicit,
+            files,
+        })
     }
 
     /// A set from file texts instead of files (for tests and tools); `selected` is the chosen profile.
@@ -401,10 +448,11 @@ impl ProfileSet {
         credentials: Option<&str>,
         selected: Option<&str>,
     ) -> Result<ProfileSet, ParseError> {
-        let config = config.map(|t| parse(t, FileKind::Config)).transpose()?.unwrap_or_default();
+        let config = config.map(|t| parse_sections(t, FileKind::Config)).transpose()?.unwrap_or_default();
         let credentials = credentials.map(|t| parse(t, FileKind::Credentials)).transpose()?.unwrap_or_default();
         Ok(ProfileSet {
-            profiles: merge(config, credentials),
+            profiles: merge(config.profiles, credentials),
+            services: config.services,
             selected: selected.unwrap_or("default").to_owned(),
             explicit: selected.is_some(),
             files: Vec::new(),
@@ -429,6 +477,11 @@ impl ProfileSet {
     /// The profile called `name`, if either file has it.
     pub fn get(&self, name: &str) -> Option<&Profile> {
         self.profiles.get(name)
+    }
+
+    /// The config file's `[services NAME]` section called `name`, if it has one.
+    pub fn services(&self, name: &str) -> Option<&Profile> {
+        self.services.get(name)
     }
 
     /// Every profile name, sorted.
@@ -700,6 +753,21 @@ mod tests {
         assert_eq!(profile.get("empty"), None);
         assert!(profile.contains("empty"));
         assert!(set.is_explicit());
+    }
+
+    #[test]
+    fn services_sections_are_kept_apart_with_their_sub_properties() {
+        let config = "[profile dev]\nservices = local\n[services local]\ndynamodb =\n  endpoint_url = http://localhost:8000\n  other = x\n\
+                      codepipeline =\n  Endpoint_URL = http://localhost:9000\n[services\tbad name]\nk = v\n";
+        let set = ProfileSet::from_texts(Some(config), Some("[services local]\nk = v\n"), Some("dev")).unwrap();
+        assert_eq!(set.names(), ["dev"], "a services section is no profile, in either file");
+        assert_eq!(set.selected().unwrap().get("services"), Some("local"));
+        let local = set.services("local").unwrap();
+        assert_eq!(local.sub_property("dynamodb", "endpoint_url"), Some("http://localhost:8000"));
+        assert_eq!(local.sub_property("codepipeline", "endpoint_url"), Some("http://localhost:9000"));
+        assert_eq!(local.sub_property("dynamodb", "missing"), None);
+        assert_eq!(local.sub_property("sts", "endpoint_url"), None);
+        assert!(set.services("bad name").is_none() && set.services("dev").is_none());
     }
 
     #[test]

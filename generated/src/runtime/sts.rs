@@ -80,7 +80,7 @@ impl StsClient {
             Some(url) => (url, "AWS_ENDPOINT_URL_STS"),
             None => match env.get("AWS_ENDPOINT_URL") {
                 Some(url) => (url, "AWS_ENDPOINT_URL"),
-                None => (super::client::default_endpoint("sts", region), "the region"),
+                None => (super::endpoint_config::default_endpoint("sts", region), "the region"),
             },
         };
         let endpoint: http::Uri = endpoint_text
@@ -222,7 +222,18 @@ fn read_credentials(body: &[u8]) -> Result<Credentials, String> {
         Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?, Some(field("SessionToken")?.to_owned()));
     let expiry = parse_expiry(field("Expiration")?, "STS")
         .map_err(|_| "has an Expiration that is not a timestamp".to_owned())?;
-    Ok(parsed.with_expiry(expiry))
+    // The assumed role's ARN (`arn:aws:sts::123456789012:assumed-role/...`) names the account.
+    let account_id = document
+        .descendants()
+        .find(|n| n.has_tag_name("AssumedRoleUser"))
+        .and_then(|user| child_text(user, "Arn"))
+        .and_then(|arn| arn.split(':').nth(4))
+        .filter(|account| !account.is_empty());
+    let parsed = parsed.with_expiry(expiry);
+    Ok(match account_id {
+        Some(account_id) => parsed.with_account_id(account_id),
+        None => parsed,
+    })
 }
 
 /// `Error/Code` and `Error/Message` of an error response, where the body has them.
@@ -326,6 +337,9 @@ mod tests {
         assert_eq!(creds.secret_access_key(), "secret/key+value");
         assert_eq!(creds.session_token(), Some("session-token=="));
         assert_eq!(creds.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_893_456_000)));
+        assert_eq!(creds.account_id(), Some("123456789012"), "from the assumed role's ARN");
+        let without_user = SUCCESS.replace("<Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn>", "");
+        assert_eq!(read_credentials(without_user.as_bytes()).unwrap().account_id(), None);
     }
 
     #[test]

@@ -125,6 +125,9 @@ pub enum ViolationKind {
         /// The values the model allows.
         allowed: &'static [&'static str],
     },
+    /// A `@hostLabel` member that is not a valid host label, which it must be because it becomes part
+    /// of the request's host name. The value is not repeated here.
+    HostLabel,
 }
 
 /// One broken constraint and where.
@@ -187,6 +190,10 @@ impl fmt::Display for Violation {
             ViolationKind::UnknownValue { value, allowed } => {
                 write!(f, "{path}: `{value}` is not one of the allowed values ({})", allowed.join(", "))
             }
+            ViolationKind::HostLabel => write!(
+                f,
+                "{path}: the value goes into the host name, so it must be 1 to 63 letters, digits and hyphens, not starting with a hyphen"
+            ),
         }
     }
 }

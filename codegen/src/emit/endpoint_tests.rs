@@ -1,0 +1,701 @@
+//! Emits `tests/endpoint_rules/` of a crate whose model has endpoint rules: every case of the model's
+//! `smithy.rules#endpointTests` as a test of the crate.
+//!
+//! The cases stay data, as AWS publishes them: `cases.json` holds each case's documentation,
+//! parameters and expected outcome (URL, headers and properties, or the rules' error message), and
+//! `harness.rs` is one table-driven test that resolves every case with the crate's own rules and
+//! partition table and reports each failure with the case's documentation. One test over a table,
+//! rather than a `#[test]` per case, because DynamoDB alone has hundreds of cases: generated test
+//! functions would cost generation and compile time for no clearer message.
+//!
+//! A case that gives its expected outcome only with the partition facts of
+//! `codegen/data/endpoint-test-partition-overrides.json` (decided here, at generation time, with
+//! `rules::check_case`) is marked `model-era` and runs against the crate's table with those facts
+//! (written into `cases.json`) put back; its failure message says so. Each `operationInputs` entry
+//! of a case also runs as a real call of the crate's client: the built-ins become `Config`
+//! settings, `AWS::Auth::AccountId` the credentials' account, the input is built with the crate's
+//! builders from `operationParams` (the only generated Rust besides the harness), and a recording
+//! HTTP client checks the URL, `Host` header, headers and credential scope of the request it sends,
+//! or the configuration error that stops it.
+//!
+//! `main.rs` declares the harness with `#[rustfmt::skip]`, as the crate's own modules are: the
+//! generator prints it, rustfmt would only reflow it.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::{json, Value};
+
+use super::tokens::{ident, inner_doc_lines, prefixed};
+use super::RustFile;
+use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, TypeDefKind, Warning};
+use crate::model::{EndpointExpectation, EndpointOperationInput};
+use crate::rules::endpoint::{built_in, ParamValue};
+use crate::rules::CaseTable;
+
+/// The built-ins the generated calls turn into client settings.
+const CALL_BUILT_INS: &[&str] = &[
+    built_in::REGION,
+    built_in::USE_FIPS,
+    built_in::USE_DUAL_STACK,
+    built_in::ENDPOINT,
+    built_in::ACCOUNT_ID,
+    built_in::ACCOUNT_ID_ENDPOINT_MODE,
+];
+
+/// The files of `tests/endpoint_rules/`, and warnings about operation calls that cannot be tested.
+pub struct EndpointTests {
+    /// `main.rs`.
+    pub main: RustFile,
+    /// `harness.rs`.
+    pub harness: RustFile,
+    /// `cases.json`.
+    pub cases_json: String,
+    /// One per operation call left out, at the call's place in the model.
+    pub warnings: Vec<Warning>,
+}
+
+/// Every file of `tests/endpoint_rules/`.
+pub fn emit(service: &Service, rules: &EndpointRules) -> EndpointTests {
+    let mut warnings = Vec::new();
+    let calls = operation_calls(service, rules, &mut warnings);
+    let model_era = rules.tests.iter().filter(|t| t.partitions == CaseTable::ModelEra).count();
+    let mut document = serde_json::Map::new();
+    document.insert("cases".into(), Value::Array(rules.tests.iter().map(case_json).collect()));
+    if model_era > 0 {
+        let facts = crate::rules::checked_in_tables()
+            .overrides
+            .iter()
+            .map(|fact| json!({"partition": fact.partition, "output": fact.output, "value": fact.value}))
+            .collect();
+        document.insert("modelEraFacts".into(), Value::Array(facts));
+    }
+    if !calls.is_empty() {
+        document.insert("operationCalls".into(), Value::Array(calls.iter().map(|c| c.entry.clone()).collect()));
+    }
+    let mut cases_json = serde_json::to_string_pretty(&sorted_keys(&Value::Object(document)))
+        .unwrap_or_else(|e| format!("{{\"error\": \"the cases could not be written: {e}\"}}"));
+    cases_json.push('\n');
+    EndpointTests {
+        main: main_file(rules, model_era, calls.len()),
+        harness: harness_file(service, rules.tests.len(), &calls),
+        cases_json,
+        warnings,
+    }
+}
+
+fn main_file(rules: &EndpointRules, model_era: usize, calls: usize) -> RustFile {
+    let mut text = format!(
+        "The {} endpoint test cases of the service's model (`smithy.rules#endpointTests`), run against this \
+         crate's endpoint rules and partition table: the cases are data in `cases.json`, checked by `harness.rs`.\n",
+        rules.tests.len()
+    );
+    if model_era > 0 {
+        text.push_str(&format!(
+            "\n{model_era} of them expect partition facts that AWS's table has since changed; they run against \
+             the crate's table with those facts put back (the generator's \
+             `codegen/data/endpoint-test-partition-overrides.json`, copied into `cases.json` as `modelEraFacts`), \
+             and their failure messages say so. The client itself never uses those facts.\n"
+        ));
+    } else {
+        text.push_str("\nEvery case runs against the partition table the client uses.\n");
+    }
+    if calls > 0 {
+        text.push_str(&format!(
+            "\nThe cases' {calls} operation calls (`operationInputs`) also run through the client: their built-ins \
+             as `Config` settings and credentials, the input from `operationParams`, and a recording HTTP client \
+             that checks the URL, `Host` and credential scope of the request, or the configuration error.\n"
+        ));
+    }
+    let mut file = RustFile::new(inner_doc_lines(&text));
+    file.push(quote! {
+        #[rustfmt::skip]
+        mod harness;
+    });
+    file
+}
+
+fn param_json(params: &[(String, ParamValue)]) -> Value {
+    let entries = params.iter().map(|(name, value)| {
+        let value = match value {
+            ParamValue::String(s) => Value::String(s.clone()),
+            ParamValue::Bool(b) => Value::Bool(*b),
+            ParamValue::StringArray(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
+        };
+        (name.clone(), value)
+    });
+    Value::Object(entries.collect())
+}
+
+fn documentation(test: &EndpointTest) -> String {
+    test.case.documentation.clone().unwrap_or_else(|| format!("undocumented case at {}", test.case.json_path))
+}
+
+fn case_json(test: &EndpointTest) -> Value {
+    let expect = match &test.case.expect {
+        EndpointExpectation::Endpoint { url, headers, properties } => json!({"endpoint": {
+            "url": url,
+            "headers": headers,
+            "properties": Value::Object(properties.clone()),
+        }}),
+        EndpointExpectation::Error(message) => json!({"error": message}),
+    };
+    let partitions = match test.partitions {
+        CaseTable::Published => "published",
+        CaseTable::ModelEra => "model-era",
+    };
+    json!({
+        "documentation": documentation(test),
+        "params": param_json(&test.case.params),
+        "expect": expect,
+        "partitions": partitions,
+    })
+}
+
+/// One operation call: its entry in `cases.json` and the code that makes it.
+struct Call {
+    entry: Value,
+    /// The input's JSON and the expression that builds it, shared by the calls that have both.
+    key: String,
+    make: TokenStream,
+}
+
+/// The calls of every case's `operationInputs`, except those that cannot be generated (warned about).
+fn operation_calls(service: &Service, rules: &EndpointRules, warnings: &mut Vec<Warning>) -> Vec<Call> {
+    let krate = ident(&service.crate_name.replace('-', "_"));
+    let types = quote!(#krate::types);
+    let mut calls = Vec::new();
+    let mut makers: Vec<String> = Vec::new();
+    for test in &rules.tests {
+        for (index, input) in test.case.operation_inputs.iter().enumerate() {
+            let location = format!("{}.operationInputs[{index}]", test.case.json_path);
+            let mut warn = |message: String| {
+                warnings.push(Warning {
+                    file: String::new(),
+                    shape: service.shape_id.clone(),
+                    location: location.clone(),
+                    message: format!("this operation call is not tested: {message}"),
+                });
+            };
+            if test.partitions == CaseTable::ModelEra {
+                warn("its case expects the model-era partition facts, which the client never uses".into());
+                continue;
+            }
+            if let Some((name, _)) =
+                input.built_in_params.iter().find(|(name, _)| !CALL_BUILT_INS.contains(&name.as_str()))
+            {
+                warn(format!("the client has no setting for the built-in `{name}`"));
+                continue;
+            }
+            let Some(operation) = service.operations.iter().find(|op| op.name == input.operation_name) else {
+                warn(format!("the crate has no operation `{}`", input.operation_name));
+                continue;
+            };
+            let input_value = sorted_keys(&Value::Object(input.operation_params.clone()));
+            let built = match value_tokens(service, &types, &TyKind::Structure(operation.input.clone()), &input_value) {
+                Ok(tokens) => tokens,
+                Err(why) => {
+                    warn(format!("its input cannot be built: {why}"));
+                    continue;
+                }
+            };
+            let key = format!("{}:{}", operation.name, input_value);
+            let number = match makers.iter().position(|known| *known == key) {
+                Some(number) => number,
+                None => {
+                    makers.push(key.clone());
+                    makers.len() - 1
+                }
+            };
+            let method = prefixed("call_", &operation.fn_name);
+            let make = quote! {
+                let input = #built;
+                config_error(client.#method(input).await)
+            };
+            calls.push(Call { entry: call_json(service, test, input, number), key, make });
+        }
+    }
+    calls
+}
+
+fn call_json(service: &Service, test: &EndpointTest, input: &EndpointOperationInput, call: usize) -> Value {
+    let expect = match &test.case.expect {
+        EndpointExpectation::Error(message) => json!({"error": message}),
+        EndpointExpectation::Endpoint { url, headers, properties } => {
+            let (uri, host) = request_uri_and_host(url);
+            let region = input
+                .built_in_params
+                .iter()
+                .find(|(name, _)| name == built_in::REGION)
+                .and_then(|(_, value)| match value {
+                    ParamValue::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let sigv4 = properties
+                .get("authSchemes")
+                .and_then(Value::as_array)
+                .and_then(|schemes| schemes.iter().find(|s| s.get("name").and_then(Value::as_str) == Some("sigv4")));
+            let text = |key: &str| sigv4.and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_string);
+            let scope = format!(
+                "/{}/{}/aws4_request",
+                text("signingRegion").unwrap_or(region),
+                text("signingName").unwrap_or_else(|| service.signing_name.clone())
+            );
+            json!({"request": {"uri": uri, "host": host, "headers": headers, "scope": scope}})
+        }
+    };
+    json!({
+        "documentation": documentation(test),
+        "operation": input.operation_name,
+        "builtInParams": param_json(&input.built_in_params),
+        "clientParams": param_json(&input.client_params),
+        "call": call,
+        "expect": expect,
+    })
+}
+
+/// `harness.rs`: the checks of `cases.json`, and the code that makes each distinct operation call.
+fn harness_file(service: &Service, case_count: usize, calls: &[Call]) -> RustFile {
+    let krate = ident(&service.crate_name.replace('-', "_"));
+    let case_count = Literal::usize_unsuffixed(case_count);
+    let mut file = RustFile::new(quote! {
+        //! Checks every case of `cases.json` against the crate's endpoint rules, and (where the cases
+        //! have them) makes their operation calls through the client.
+    });
+    file.push(quote! {
+        use #krate::runtime::endpoint::{Endpoint, ParamValue, Params, ResolveError};
+        use #krate::runtime::partitions::Partitions;
+        use serde_json::Value;
+    });
+    file.push(quote! {
+        /// The model's cases as the generator wrote them, with the table each one runs against.
+        const CASES: &str = include_str!("cases.json");
+
+        /// How many cases the model has, so a damaged `cases.json` cannot pass with fewer.
+        const CASE_COUNT: usize = #case_count;
+
+        fn cases() -> Value {
+            serde_json::from_str(CASES).expect("cases.json is JSON")
+        }
+
+        fn text<'v>(value: &'v Value, key: &str) -> &'v str {
+            value[key].as_str().unwrap_or_else(|| panic!("`{key}` is not a string in {value}"))
+        }
+
+        fn param(value: &Value) -> ParamValue {
+            match value {
+                Value::String(s) => ParamValue::String(s.clone()),
+                Value::Bool(b) => ParamValue::Bool(*b),
+                Value::Array(items) => ParamValue::StringArray(
+                    items.iter().map(|item| item.as_str().expect("a list of strings").to_string()).collect(),
+                ),
+                other => panic!("a parameter is a string, a boolean or a list of strings, not {other}"),
+            }
+        }
+
+        /// How the outcome differs from `expect` (`{"endpoint": ...}` or `{"error": ...}`), if it does.
+        fn check(expect: &Value, got: Result<Endpoint, ResolveError>) -> Result<(), String> {
+            if let Some(message) = expect.get("error").and_then(Value::as_str) {
+                return match got {
+                    Err(ResolveError::Rule(got)) if got == message => Ok(()),
+                    Err(e) => Err(format!("error `{e}`, expected the rule error {message:?}")),
+                    Ok(endpoint) => Err(format!("endpoint {}, expected the error {message:?}", endpoint.url())),
+                };
+            }
+            let expected = &expect["endpoint"];
+            let url = text(expected, "url");
+            let endpoint = got.map_err(|e| format!("error `{e}`, expected the endpoint {url}"))?;
+            let mut problems = Vec::new();
+            if endpoint.url() != url {
+                problems.push(format!("URL {:?}, expected {url:?}", endpoint.url()));
+            }
+            let headers = serde_json::to_value(endpoint.headers()).expect("headers are JSON");
+            if headers != expected["headers"] {
+                problems.push(format!("headers {headers}, expected {}", expected["headers"]));
+            }
+            let properties = Value::Object(endpoint.properties().clone());
+            if properties != expected["properties"] {
+                problems.push(format!("properties {properties}, expected {}", expected["properties"]));
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("; "))
+            }
+        }
+
+        /// The crate's partition table with `facts` (the `modelEraFacts` of `cases.json`) put back.
+        fn model_era_table(facts: &Value) -> Partitions {
+            let mut table: Value = serde_json::from_str(include_str!("../../src/runtime/partitions.json"))
+                .expect("the crate's partition table is JSON");
+            for fact in facts.as_array().expect("a list of facts") {
+                let partition = table["partitions"]
+                    .as_array_mut()
+                    .and_then(|all| all.iter_mut().find(|p| p["id"] == fact["partition"]))
+                    .unwrap_or_else(|| panic!("the table has no partition {}", fact["partition"]));
+                partition["outputs"][text(fact, "output")] = fact["value"].clone();
+            }
+            Partitions::from_json(&table).unwrap_or_else(|e| panic!("the adjusted table does not parse: {e}"))
+        }
+
+        /// Resolves every case with the crate's rules and reports each one that does not give exactly
+        /// its expected URL, headers and properties, or its expected error message.
+        #[test]
+        fn every_endpoint_test_case_of_the_model_passes() {
+            let cases = cases();
+            let all = cases["cases"].as_array().expect("a list of cases");
+            assert_eq!(all.len(), CASE_COUNT, "cases.json does not hold every case");
+            let (rules, published) = #krate::client::ENDPOINT_RULES
+                .rules()
+                .get()
+                .unwrap_or_else(|e| panic!("the embedded endpoint rules do not parse: {e}"));
+            let model_era = cases.get("modelEraFacts").map(model_era_table);
+            let mut failures = Vec::new();
+            let mut model_era_cases = 0;
+            for (index, case) in all.iter().enumerate() {
+                let (table, note) = match text(case, "partitions") {
+                    "published" => (published, ""),
+                    "model-era" => {
+                        model_era_cases += 1;
+                        let table = model_era.as_ref().expect("cases.json has the model-era facts");
+                        (table, ", checked against the model-era partition facts")
+                    }
+                    other => panic!("case {index}: no partition table called {other:?}"),
+                };
+                let mut params = Params::new();
+                for (name, value) in case["params"].as_object().expect("the parameters are an object") {
+                    params.set(name.as_str(), param(value));
+                }
+                if let Err(problem) = check(&case["expect"], rules.resolve(&params, table)) {
+                    failures.push(format!("case {index} ({}{note}): {problem}", text(case, "documentation")));
+                }
+            }
+            eprintln!("{} endpoint test cases, {model_era_cases} of them against the model-era partition facts", all.len());
+            assert!(
+                failures.is_empty(),
+                "{} of {} endpoint test cases fail:\n{}",
+                failures.len(),
+                all.len(),
+                failures.join("\n")
+            );
+        }
+    });
+    if !calls.is_empty() {
+        file.push(call_items(&krate, calls));
+    }
+    file
+}
+
+/// The operation calls' runner, and the code that makes each distinct call.
+fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut arms = Vec::new();
+    for call in calls {
+        if seen.contains(&call.key.as_str()) {
+            continue;
+        }
+        let number = Literal::usize_unsuffixed(seen.len());
+        seen.push(&call.key);
+        let make = &call.make;
+        arms.push(quote!(#number => Box::pin(async move { #make }),));
+    }
+    let call_count = Literal::usize_unsuffixed(calls.len());
+    quote! {
+        use #krate::client::{Client, Config, Credentials, RetryConfig};
+        use #krate::runtime::http::{BoxFuture, HttpClient, TransportError};
+
+        /// How many operation calls the cases have.
+        const CALL_COUNT: usize = #call_count;
+
+        /// A call in progress; it gives the configuration error that stopped it, if one did.
+        type CallFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Option<String>>>>;
+
+        fn config_error<T, E>(result: Result<T, #krate::error::SdkError<E>>) -> Option<String> {
+            match result {
+                Err(#krate::error::SdkError::Config(e)) => Some(e.message().to_string()),
+                _ => None,
+            }
+        }
+
+        /// Makes the call numbered `number` (the `call` of an entry of `operationCalls`).
+        fn call(number: u64, client: Client) -> CallFuture {
+            match number {
+                #(#arms)*
+                other => panic!("cases.json names call {other}, which the harness does not have"),
+            }
+        }
+
+        /// Records the requests and answers each with an empty JSON object.
+        #[derive(Debug, Clone, Default)]
+        struct Recorder {
+            requests: std::sync::Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>,
+        }
+
+        impl HttpClient for Recorder {
+            fn send(
+                &self,
+                request: http::Request<Vec<u8>>,
+                _max_response_bytes: usize,
+            ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+                self.requests.lock().expect("not poisoned").push(request);
+                Box::pin(async { Ok(http::Response::new(b"{}".to_vec())) })
+            }
+        }
+
+        fn endpoint_value(value: &Value) -> #krate::runtime::endpoint_config::EndpointValue {
+            match param(value) {
+                ParamValue::String(s) => s.into(),
+                ParamValue::Bool(b) => b.into(),
+                ParamValue::StringArray(items) => items.into(),
+            }
+        }
+
+        /// Builds the client the call's built-ins describe, makes the call, and compares what happened
+        /// with its `expect` (`{"request": ...}` or `{"error": ...}`).
+        async fn run(entry: &Value) -> Result<(), String> {
+            let recorder = Recorder::default();
+            let mut config = Config::builder()
+                .http_client(recorder.clone())
+                .retry_config(RetryConfig::standard().with_max_attempts(1));
+            let mut credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+            for (name, value) in entry["builtInParams"].as_object().expect("the built-ins are an object") {
+                config = match (name.as_str(), value) {
+                    ("AWS::Region", Value::String(region)) => config.region(region.as_str()),
+                    ("AWS::UseFIPS", Value::Bool(on)) => config.use_fips(*on),
+                    ("AWS::UseDualStack", Value::Bool(on)) => config.use_dual_stack(*on),
+                    ("SDK::Endpoint", Value::String(url)) => config.endpoint_url(url.as_str()),
+                    ("AWS::Auth::AccountIdEndpointMode", Value::String(mode)) => {
+                        config.account_id_endpoint_mode(mode.parse().map_err(|e| format!("built-in {name}: {e}"))?)
+                    }
+                    ("AWS::Auth::AccountId", Value::String(account)) => {
+                        credentials = credentials.with_account_id(account.as_str());
+                        config
+                    }
+                    (other, value) => return Err(format!("the harness cannot set the built-in {other} to {value}")),
+                };
+            }
+            for (name, value) in entry["clientParams"].as_object().expect("the client parameters are an object") {
+                config = config.endpoint_param(name.as_str(), endpoint_value(value));
+            }
+            let config = config.credentials_provider(credentials);
+            let number = entry["call"].as_u64().expect("each entry names its call");
+            let outcome = match Client::from_conf(config) {
+                Ok(client) => call(number, client).await,
+                Err(e) => Some(e.message().to_string()),
+            };
+            let requests = recorder.requests.lock().expect("not poisoned");
+            let expect = &entry["expect"];
+            if let Some(message) = expect.get("error").and_then(Value::as_str) {
+                return match outcome {
+                    Some(got) if got == message && requests.is_empty() => Ok(()),
+                    Some(got) if got == message => Err("the error came after a request was sent".to_string()),
+                    Some(got) => Err(format!("error {got:?}, expected {message:?}")),
+                    None => Err(format!("no configuration error, expected {message:?}")),
+                };
+            }
+            if let Some(got) = outcome {
+                return Err(format!("configuration error {got:?}"));
+            }
+            let [request] = requests.as_slice() else {
+                return Err(format!("{} requests sent, expected one", requests.len()));
+            };
+            let expected = &expect["request"];
+            let header = |name: &str| -> Vec<&str> {
+                request.headers().get_all(name).iter().map(|v| v.to_str().unwrap_or("(not text)")).collect()
+            };
+            let mut problems = Vec::new();
+            if request.uri() != text(expected, "uri") {
+                problems.push(format!("sent to {}, expected {}", request.uri(), text(expected, "uri")));
+            }
+            if header("host") != [text(expected, "host")] {
+                problems.push(format!("Host {:?}, expected {}", header("host"), text(expected, "host")));
+            }
+            for (name, values) in expected["headers"].as_object().expect("the headers are an object") {
+                let values: Vec<&str> = values.as_array().expect("a list").iter().filter_map(Value::as_str).collect();
+                if header(name) != values {
+                    problems.push(format!("header {name} {:?}, expected {values:?}", header(name)));
+                }
+            }
+            let authorization = header("authorization").concat();
+            if !authorization.contains(text(expected, "scope")) {
+                problems.push(format!(
+                    "signed as {authorization:?}, expected the scope to end in {}",
+                    text(expected, "scope")
+                ));
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("; "))
+            }
+        }
+
+        /// Makes every operation call of the cases through the client and reports each one that does not
+        /// send the expected request, or fail with the expected configuration error before sending.
+        #[tokio::test]
+        async fn every_operation_call_of_the_cases_reaches_its_endpoint() {
+            let cases = cases();
+            let all = cases["operationCalls"].as_array().expect("a list of operation calls");
+            assert_eq!(all.len(), CALL_COUNT, "cases.json does not hold every operation call");
+            let mut failures = Vec::new();
+            for (index, entry) in all.iter().enumerate() {
+                if let Err(problem) = run(entry).await {
+                    failures.push(format!(
+                        "call {index} ({}, as {}): {problem}",
+                        text(entry, "documentation"),
+                        text(entry, "operation")
+                    ));
+                }
+            }
+            eprintln!("{} operation calls", all.len());
+            assert!(
+                failures.is_empty(),
+                "{} of {} operation calls fail:\n{}",
+                failures.len(),
+                all.len(),
+                failures.join("\n")
+            );
+        }
+    }
+}
+
+/// The URL an awsJson request to the endpoint `url` goes to (its path with one `/` after it) and the
+/// `Host` it carries, as the runtime's `ResolvedEndpoint` builds them.
+fn request_uri_and_host(url: &str) -> (String, String) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let (authority, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, ""),
+    };
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let host = match (scheme, authority.rsplit_once(':')) {
+        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host.to_string(),
+        _ => authority.to_string(),
+    };
+    (format!("{scheme}://{authority}{path}/"), host)
+}
+
+/// A Rust expression of type `ty` with the value `json` (a case's `operationParams`), built with the
+/// crate's builders; an error says what cannot be built.
+fn value_tokens(service: &Service, types: &TokenStream, ty: &TyKind, json: &Value) -> Result<TokenStream, String> {
+    let wrong = |what: &str| format!("expected {what}, found {json}");
+    Ok(match ty {
+        TyKind::String => {
+            let s = json.as_str().ok_or_else(|| wrong("a string"))?;
+            quote!(::std::string::String::from(#s))
+        }
+        TyKind::Bool => {
+            let b = json.as_bool().ok_or_else(|| wrong("a boolean"))?;
+            quote!(#b)
+        }
+        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => {
+            let n = json.as_i64().ok_or_else(|| wrong("an integer"))?;
+            let literal = match ty {
+                TyKind::Byte => Literal::i8_suffixed(i8::try_from(n).map_err(|_| wrong("a byte"))?),
+                TyKind::Short => Literal::i16_suffixed(i16::try_from(n).map_err(|_| wrong("a short"))?),
+                TyKind::Integer => Literal::i32_suffixed(i32::try_from(n).map_err(|_| wrong("an integer"))?),
+                _ => Literal::i64_suffixed(n),
+            };
+            quote!(#literal)
+        }
+        TyKind::Float | TyKind::Double => {
+            let n = json.as_f64().ok_or_else(|| wrong("a number"))?;
+            let literal =
+                if matches!(ty, TyKind::Float) { Literal::f32_suffixed(n as f32) } else { Literal::f64_suffixed(n) };
+            quote!(#literal)
+        }
+        TyKind::Document => {
+            let text = json.to_string();
+            quote!(serde_json::from_str::<serde_json::Value>(#text).expect("a JSON document"))
+        }
+        TyKind::Enum(name) => {
+            let s = json.as_str().ok_or_else(|| wrong("a string"))?;
+            let name = ident(name);
+            quote!(#types::#name::from(#s))
+        }
+        TyKind::IntEnum(name) => {
+            let n = json.as_i64().ok_or_else(|| wrong("an integer"))?;
+            let name = ident(name);
+            quote!(#types::#name::from(#n))
+        }
+        TyKind::List { member, sparse } => {
+            let items = json.as_array().ok_or_else(|| wrong("a list"))?;
+            let items = items
+                .iter()
+                .map(|item| match (sparse, item) {
+                    (true, Value::Null) => Ok(quote!(::std::option::Option::None)),
+                    (true, item) => value_tokens(service, types, &member.kind, item)
+                        .map(|v| quote!(::std::option::Option::Some(#v))),
+                    (false, item) => value_tokens(service, types, &member.kind, item),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            quote!(::std::vec![#(#items),*])
+        }
+        TyKind::Map { key, value, sparse } => {
+            let entries = json.as_object().ok_or_else(|| wrong("a map"))?;
+            let entries = entries
+                .iter()
+                .map(|(k, v)| {
+                    let k = value_tokens(service, types, &key.kind, &Value::String(k.clone()))?;
+                    let v = match (sparse, v) {
+                        (true, Value::Null) => quote!(::std::option::Option::None),
+                        (true, v) => {
+                            let v = value_tokens(service, types, &value.kind, v)?;
+                            quote!(::std::option::Option::Some(#v))
+                        }
+                        (false, v) => value_tokens(service, types, &value.kind, v)?,
+                    };
+                    Ok(quote!((#k, #v)))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            quote!(::std::collections::BTreeMap::from([#(#entries),*]))
+        }
+        TyKind::Structure(name) => {
+            let object = json.as_object().ok_or_else(|| wrong("an object"))?;
+            let Some(TypeDefKind::Structure(structure)) = service.type_def(name).map(|t| &t.kind) else {
+                return Err(format!("`{name}` is not a structure of the crate"));
+            };
+            let mut setters = Vec::new();
+            for (member, member_value) in object {
+                let field = structure
+                    .fields
+                    .iter()
+                    .find(|f| f.member_name == *member)
+                    .ok_or_else(|| format!("`{name}` has no member `{member}`"))?;
+                let value = value_tokens(service, types, &field.ty.kind, member_value)?;
+                let setter = prefixed("set_", &field.rust_name);
+                setters.push(quote!(.#setter(::std::option::Option::Some(#value))));
+            }
+            let name = ident(name);
+            let message = format!("the case's `{name}` builds");
+            quote!(#types::#name::builder() #(#setters)* .build().expect(#message))
+        }
+        TyKind::Union(name) => {
+            let object = json.as_object().ok_or_else(|| wrong("an object with one member"))?;
+            let (member, member_value) = match object.iter().next() {
+                Some(entry) if object.len() == 1 => entry,
+                _ => return Err(wrong("an object with one member")),
+            };
+            let Some(TypeDefKind::Union(fields)) = service.type_def(name).map(|t| &t.kind) else {
+                return Err(format!("`{name}` is not a union of the crate"));
+            };
+            let field = fields
+                .iter()
+                .find(|f| f.member_name == *member)
+                .ok_or_else(|| format!("`{name}` has no member `{member}`"))?;
+            let union = ident(name);
+            let variant = ident(&field.rust_name);
+            match &field.ty.kind {
+                TyKind::Unit => quote!(#types::#union::#variant),
+                kind => {
+                    let value = value_tokens(service, types, kind, member_value)?;
+                    let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+                    quote!(#types::#union::#variant(#value))
+                }
+            }
+        }
+        TyKind::Timestamp(_) | TyKind::Blob | TyKind::BigInteger | TyKind::BigDecimal | TyKind::Unit => {
+            return Err(format!("a value of this kind ({json}) is not supported in generated endpoint tests"))
+        }
+    })
+}
