@@ -246,8 +246,8 @@ pub struct Environment {
 type LookupFn = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 impl Environment {
-    /// The process environment. Variables that are unset, empty or not valid Unicode
-    /// count as absent.
+    /// The process environment. Variables that are unset, empty, all whitespace or not valid
+    /// Unicode count as absent.
     pub fn process() -> Self {
         Self { lookup: None }
     }
@@ -267,13 +267,14 @@ impl Environment {
         Self::from_fn(move |name| map.get(name).cloned())
     }
 
-    /// The value of `name`, treating an empty value as unset (as the AWS CLI does).
+    /// The value of `name`, treating an empty or all-whitespace value as unset (as the AWS CLI does
+    /// with empty ones: `AWS_REGION=" "` names no region, it does not name the region `""`).
     pub fn get(&self, name: &str) -> Option<String> {
         let value = match &self.lookup {
             Some(lookup) => lookup(name),
             None => std::env::var(name).ok(),
         };
-        value.filter(|v| !v.is_empty())
+        value.filter(|v| !v.trim().is_empty())
     }
 }
 
@@ -508,7 +509,7 @@ mod tests {
         assert_eq!(none.kind(), CredentialsErrorKind::NotFound);
         assert!(none.message().contains("AWS_ACCESS_KEY_ID is not set"));
 
-        // An empty value is the same as unset.
+        // An empty or blank value is the same as unset.
         let empty = EnvironmentCredentials::with_env(Environment::from_pairs([
             ("AWS_ACCESS_KEY_ID", ""),
             ("AWS_SECRET_ACCESS_KEY", ""),
@@ -516,6 +517,13 @@ mod tests {
         .load()
         .unwrap_err();
         assert_eq!(empty.kind(), CredentialsErrorKind::NotFound);
+        let blank = EnvironmentCredentials::with_env(Environment::from_pairs([
+            ("AWS_ACCESS_KEY_ID", " "),
+            ("AWS_SECRET_ACCESS_KEY", "\t\n"),
+        ]))
+        .load()
+        .unwrap_err();
+        assert_eq!(blank.kind(), CredentialsErrorKind::NotFound, "{blank}");
 
         let only_akid = EnvironmentCredentials::with_env(Environment::from_pairs([("AWS_ACCESS_KEY_ID", AKID)]))
             .load()

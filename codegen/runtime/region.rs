@@ -150,6 +150,9 @@ mod tests {
         assert_eq!(region_without_imds(&both, None).as_deref(), Some("us-west-2"));
         let default = env(&[("AWS_DEFAULT_REGION", "eu-central-1".into()), file.clone()]);
         assert_eq!(region_without_imds(&default, None).as_deref(), Some("eu-central-1"));
+        // A blank variable names no region: the next place is asked, not the region "".
+        let blank = env(&[("AWS_REGION", "  ".into()), ("AWS_DEFAULT_REGION", "\t".into()), file.clone()]);
+        assert_eq!(region_without_imds(&blank, None).as_deref(), Some("eu-west-1"));
         assert_eq!(region_without_imds(&env(std::slice::from_ref(&file)), None).as_deref(), Some("eu-west-1"));
         let by_variable = env(&[file.clone(), ("AWS_PROFILE", "other".into())]);
         assert_eq!(region_without_imds(&by_variable, None).as_deref(), Some("ap-south-1"));

@@ -766,6 +766,63 @@ async fn container_and_sts_failures_name_their_source_and_keep_tokens_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_answers_are_errors_naming_their_source() {
+    let fakes = Fakes::start().await;
+    let huge = Reply::UntilClose { status: 200, body: vec![b'x'; 1 << 20] };
+
+    // The container endpoint: a body far over the limit, then one that is not JSON.
+    for (reply, fragment) in
+        [(huge.clone(), "larger than the limit"), (Reply::json(200, "{\"AccessKeyId\":"), "not JSON")]
+    {
+        let hostile = Server::start(vec![reply]).await;
+        let mut sandbox = Sandbox::new(&fakes);
+        sandbox.configure(Source::Container, &fakes);
+        sandbox.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/v1/credentials", hostile.url()));
+        let message = call_from(&sandbox).await.expect_err("hostile container endpoint").to_string();
+        assert!(message.contains("container:") && message.contains(fragment), "{message}");
+        assert_no_secrets(&message);
+    }
+
+    // STS: the same for web identity, and an answer that is not XML.
+    for (reply, fragment) in [(huge.clone(), "larger than the limit"), (Reply::json(200, "<Assume"), "not XML")] {
+        let hostile = Server::start(vec![reply]).await;
+        let mut sandbox = Sandbox::new(&fakes);
+        sandbox.configure(Source::WebIdentity, &fakes);
+        sandbox.set("AWS_ENDPOINT_URL_STS", &hostile.url());
+        let message = call_from(&sandbox).await.expect_err("hostile STS").to_string();
+        assert!(message.contains("STS AssumeRoleWithWebIdentity") && message.contains(fragment), "{message}");
+        assert_no_secrets(&message);
+    }
+
+    // IMDS: a session token TTL no clock can hold still gives credentials (it is capped, not trusted).
+    let endless = Server::route(|request, _| match request.path.as_str() {
+        "/latest/api/token" => {
+            Reply::json(200, IMDS_SESSION).with_header("x-aws-ec2-metadata-token-ttl-seconds", &u64::MAX.to_string())
+        }
+        _ => imds_reply(request, IMDS),
+    })
+    .await;
+    let mut sandbox = Sandbox::new(&fakes);
+    sandbox.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endless.url());
+    call_from(&sandbox).await.expect("credentials despite the TTL");
+    assert_signed(&fakes.codepipeline.requests().pop().expect("a call"), IMDS, REGION);
+
+    // IMDS answering with a body far over the limit is a failing service, not "no service here".
+    let flooding = Server::route(move |request, _| {
+        if request.path.ends_with(ROLE) {
+            Reply::UntilClose { status: 200, body: vec![b'x'; 1 << 20] }
+        } else {
+            imds_reply(request, IMDS)
+        }
+    })
+    .await;
+    sandbox.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &flooding.url());
+    let message = call_from(&sandbox).await.expect_err("an unreadable answer").to_string();
+    assert!(message.contains("IMDS at") && message.contains("larger than the limit"), "{message}");
+    assert!(!message.contains("no credentials in any source"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sts_server_errors_and_throttling_are_tried_again() {
     let fakes = Fakes::start().await;
     let flaky = Server::start(vec![

@@ -12,7 +12,8 @@
 //! - Each request has [`IMDS_ATTEMPT_TIMEOUT`] (1 s). A timeout or a refused connection means there
 //!   is no metadata service here (not on EC2, or a container whose hop limit stops the token
 //!   request): the source has nothing, at once, without retries, so "no credentials anywhere" stays
-//!   fast off EC2.
+//!   fast off EC2. An answer that cannot be read (larger than the providers' limit, malformed) is
+//!   an error instead: a service is there and failed.
 //! - Server errors are tried again (up to [`IMDS_MAX_ATTEMPTS`] times); a `401` means the token
 //!   expired and gets a fresh one.
 //! - An instance without a role (`404`) has no credentials here, which is not an error.
@@ -122,8 +123,18 @@ impl ImdsClient {
         Ok(request)
     }
 
-    fn unreachable(&self, failure: &HttpFailure) -> ImdsError {
-        ImdsError::Unreachable(format!("{} did not answer ({failure})", self.endpoint))
+    /// Why an exchange gave no response: no service answering is [`ImdsError::Unreachable`], but an
+    /// answer that could not be read (too large, malformed) means a service is there and failed.
+    fn no_response(&self, failure: &HttpFailure) -> ImdsError {
+        match failure {
+            HttpFailure::NoClient => ImdsError::Failed(failure.to_string()),
+            HttpFailure::Transport(error) if !error.is_retryable() => {
+                ImdsError::Failed(format!("its answer could not be read ({failure})"))
+            }
+            HttpFailure::Transport(_) | HttpFailure::TimedOut(_) => {
+                ImdsError::Unreachable(format!("{} did not answer ({failure})", self.endpoint))
+            }
+        }
     }
 
     async fn token(&self) -> Result<http::HeaderValue, ImdsError> {
@@ -136,8 +147,7 @@ impl ImdsClient {
             request.headers_mut().insert(TOKEN_TTL_HEADER, http::HeaderValue::from(TOKEN_TTL_SECONDS));
             let response = match self.http.send(request, IMDS_ATTEMPT_TIMEOUT).await {
                 Ok(response) => response,
-                Err(failure @ HttpFailure::NoClient) => return Err(ImdsError::Failed(failure.to_string())),
-                Err(failure) => return Err(self.unreachable(&failure)),
+                Err(failure) => return Err(self.no_response(&failure)),
             };
             let status = response.status().as_u16();
             if (200..300).contains(&status) {
@@ -146,7 +156,8 @@ impl ImdsClient {
                     .get(TOKEN_TTL_HEADER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.trim().parse::<u64>().ok())
-                    .unwrap_or(TOKEN_TTL_SECONDS);
+                    // Never trusted beyond what was asked for: a huge value would overflow `Instant`.
+                    .map_or(TOKEN_TTL_SECONDS, |ttl| ttl.min(TOKEN_TTL_SECONDS));
                 let text = std::str::from_utf8(response.body()).unwrap_or_default().trim();
                 let mut value = http::HeaderValue::from_str(text)
                     .ok()
@@ -184,8 +195,7 @@ impl ImdsClient {
             request.headers_mut().insert(TOKEN_HEADER, token);
             let response = match self.http.send(request, IMDS_ATTEMPT_TIMEOUT).await {
                 Ok(response) => response,
-                Err(failure @ HttpFailure::NoClient) => return Err(ImdsError::Failed(failure.to_string())),
-                Err(failure) => return Err(self.unreachable(&failure)),
+                Err(failure) => return Err(self.no_response(&failure)),
             };
             match response.status().as_u16() {
                 200..=299 => {
@@ -280,6 +290,7 @@ impl ProvideCredentials for ImdsCredentials {
 
 #[cfg(test)]
 mod tests {
+    use super::super::http::{BoxFuture, HttpClient, TransportError};
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Environment {
@@ -303,6 +314,55 @@ mod tests {
         assert!(endpoint_from_env(&env(&[("AWS_EC2_METADATA_DISABLED", "yes")])).unwrap_err().contains("true"));
         assert!(endpoint_from_env(&env(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "v5")])).is_err());
         assert!(endpoint_from_env(&env(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "metadata")])).is_err());
+    }
+
+    /// IMDS in memory: a session token whose TTL header is `ttl`, one role, and its credentials.
+    #[derive(Debug)]
+    struct FakeImds {
+        ttl: &'static str,
+        token_requests: std::sync::atomic::AtomicUsize,
+    }
+
+    impl HttpClient for FakeImds {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _max_response_bytes: usize,
+        ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+            let path = request.uri().path().to_owned();
+            let body = match path.as_str() {
+                TOKEN_PATH => {
+                    self.token_requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    "session-token".to_owned()
+                }
+                ROLE_PATH => "worker-role\n".to_owned(),
+                _ => r#"{"Code":"Success","AccessKeyId":"ASIAINSTANCE","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#
+                    .to_owned(),
+            };
+            let mut response = http::Response::new(body.into_bytes());
+            if path == TOKEN_PATH {
+                response.headers_mut().insert(TOKEN_TTL_HEADER, http::HeaderValue::from_static(self.ttl));
+            }
+            Box::pin(async move { Ok(response) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_token_ttl_beyond_what_was_asked_is_capped_not_a_panic() {
+        for ttl in ["18446744073709551615", "21600", "not a number"] {
+            let fake = Arc::new(FakeImds { ttl, token_requests: Default::default() });
+            let client =
+                ImdsClient::new("http://imds.test", ProviderHttp::new(Arc::clone(&fake) as Arc<dyn HttpClient>));
+            for _ in 0..2 {
+                let credentials = client.role_credentials().await.unwrap().expect("a role");
+                assert_eq!(credentials.access_key_id(), "ASIAINSTANCE", "TTL {ttl}");
+            }
+            assert_eq!(
+                fake.token_requests.load(std::sync::atomic::Ordering::SeqCst),
+                1,
+                "the token is reused: TTL {ttl}"
+            );
+        }
     }
 
     #[tokio::test]

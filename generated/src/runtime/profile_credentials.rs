@@ -9,7 +9,7 @@
 //!    role through STS `AssumeRole`, signed with the credentials of `source_profile` (read by these
 //!    same rules) or of `credential_source`: `Environment`, `Ec2InstanceMetadata` or `EcsContainer`.
 //!    Exactly one of the two must be set. A profile that names itself as `source_profile` uses its
-//!    own static keys as the source.
+//!    own `credential_process` or static keys as the source.
 //! 3. `credential_process`: run it (see `credential_process`).
 //! 4. `aws_access_key_id` and `aws_secret_access_key` (and `aws_session_token`, and the account in
 //!    `aws_account_id`).
@@ -21,6 +21,7 @@
 //! credentials, a missing source profile, half a key pair, an unknown `credential_source`, or SSO
 //! settings (not supported) are configuration errors.
 
+use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -204,7 +205,9 @@ impl NamedSource {
 }
 
 /// Where the first credentials of a chain come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` leaves out the `credential_process` command line, which may hold a secret.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Base {
     /// Keys written in a profile.
     Static(Credentials),
@@ -231,6 +234,26 @@ pub enum Base {
         /// The profile that names it.
         profile: String,
     },
+}
+
+impl fmt::Debug for Base {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Base::Static(credentials) => f.debug_tuple("Static").field(credentials).finish(),
+            Base::Process { profile, .. } => {
+                f.debug_struct("Process").field("profile", profile).finish_non_exhaustive()
+            }
+            Base::WebIdentity { role, token_file, profile } => f
+                .debug_struct("WebIdentity")
+                .field("role", role)
+                .field("token_file", token_file)
+                .field("profile", profile)
+                .finish(),
+            Base::Named { source, profile } => {
+                f.debug_struct("Named").field("source", source).field("profile", profile).finish()
+            }
+        }
+    }
 }
 
 /// A profile resolved into steps: a base, then roles to assume in order, each with its profile.
@@ -373,11 +396,14 @@ pub fn plan(set: &ProfileSet) -> Result<Plan, CredentialsError> {
                 break Base::Named { source, profile: name };
             }
             (Some(source), None) if source == name => {
-                let credentials = static_keys(profile)?.ok_or_else(|| {
-                    invalid(format!("profile [{name}] is its own source_profile but has no static keys"))
+                let base = base_of(profile)?.ok_or_else(|| {
+                    invalid(format!(
+                        "profile [{name}] is its own source_profile but has no credentials of its own \
+                         (aws_access_key_id or credential_process)"
+                    ))
                 })?;
                 roles.push((role, name));
-                break Base::Static(credentials);
+                break base;
             }
             (Some(source), None) => {
                 roles.push((role, name));
@@ -471,6 +497,23 @@ aws_secret_access_key = S
         let plan = plan_of(config, "", None).unwrap();
         assert_eq!(plan.base, Base::Static(Credentials::new("A", "S", None)));
         assert_eq!(plan.roles, vec![(role("arn:aws:iam::1:role/r"), "default".into())]);
+    }
+
+    #[test]
+    fn a_profile_that_is_its_own_source_may_use_its_credential_process() {
+        let config = "[default]\nrole_arn = arn:r\nsource_profile = default\ncredential_process = helper --x\n";
+        let plan = plan_of(config, "", None).unwrap();
+        assert_eq!(plan.base, Base::Process { command: "helper --x".into(), profile: "default".into() });
+        assert_eq!(plan.roles, vec![(role("arn:r"), "default".into())]);
+    }
+
+    #[test]
+    fn debug_leaves_out_the_process_command_line() {
+        let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        let plan = plan_of(&format!("[default]\ncredential_process = helper --secret {secret}\n"), "", None).unwrap();
+        let text = format!("{plan:?} {plan:#?}");
+        assert!(!text.contains(secret), "{text}");
+        assert!(text.contains("Process") && text.contains("default"), "{text}");
     }
 
     #[test]
