@@ -305,11 +305,15 @@ pub struct ResolvedEndpoint {
 }
 
 impl ResolvedEndpoint {
-    /// The endpoint at `url`, an `http://` or `https://` URL with a host and no query. An awsJson
-    /// request is posted to the URL's path with a single `/` after it, as the AWS SDKs send it:
+    /// The endpoint at `url`, an `http://` or `https://` URL with a host, no query and no fragment.
+    /// An awsJson request is posted to the URL's path with a single `/` after it, as the AWS SDKs send it:
     /// `https://example.com/custom` and `https://example.com/custom/` both give `POST /custom/`.
     pub fn new(url: &str) -> Result<Self, String> {
         let invalid = |why: &str| format!("the endpoint `{url}` {why}");
+        // `http::Uri` drops a fragment without a word, which would change the URL the user gave.
+        if url.contains('#') {
+            return Err(invalid("must not have a fragment (`#...`)"));
+        }
         let parsed: http::Uri = url.parse().map_err(|e| invalid(&format!("is not a valid URL: {e}")))?;
         let (Some(scheme), Some(authority)) = (parsed.scheme(), parsed.authority()) else {
             return Err(invalid("must be an http:// or https:// URL with a host"));
@@ -435,13 +439,26 @@ impl ResolveEndpoint for PatternEndpoints {
         _account_id: Option<&str>,
         _call: &[(&'static str, EndpointValue)],
     ) -> Result<ResolvedEndpoint, String> {
-        for (wanted, what) in [(settings.use_fips, "FIPS"), (settings.use_dual_stack, "dual-stack")] {
-            if wanted {
-                return Err(format!(
-                    "{what} endpoints were asked for, but the service model has no endpoint rules to find them: \
-                     set the endpoint URL instead"
-                ));
+        let switches = [
+            (settings.use_fips, "FIPS", "Config::use_fips(false)", "AWS_USE_FIPS_ENDPOINT"),
+            (settings.use_dual_stack, "dual-stack", "Config::use_dual_stack(false)", "AWS_USE_DUALSTACK_ENDPOINT"),
+        ];
+        for (wanted, what, setter, variable) in switches {
+            if !wanted {
+                continue;
             }
+            // Advice the user can follow: with a URL already set, only turning the switch off helps.
+            return Err(match &settings.endpoint_url {
+                None => format!(
+                    "{what} endpoints were asked for, but the service model has no endpoint rules to find them: \
+                     set the endpoint URL of the {what} endpoint, and turn {what} off ({setter}, or {variable}=false)"
+                ),
+                Some(url) => format!(
+                    "{what} endpoints were asked for together with the endpoint URL `{url}`, and the service model \
+                     has no endpoint rules to say whether that URL is one: to send to it, turn {what} off \
+                     ({setter}, or {variable}=false)"
+                ),
+            });
         }
         if let Some((name, _)) = settings.params.first() {
             return Err(format!(
@@ -693,6 +710,7 @@ mod tests {
             ("ftp://example.com", "http:// or https://"),
             ("example.com", "http:// or https://"),
             ("https://example.com?x=1", "query"),
+            ("https://example.com/custom#top", "fragment"),
             ("https://user:pw@example.com", "user name"),
             ("https://exa mple.com", "not a valid URL"),
         ] {
@@ -738,9 +756,18 @@ mod tests {
         let custom = EndpointSettings { endpoint_url: Some("http://localhost:1/x".into()), ..base.clone() };
         assert_eq!(url(&custom).unwrap(), "http://localhost:1/x/");
         let fips = EndpointSettings { use_fips: true, ..base.clone() };
-        assert!(url(&fips).unwrap_err().contains("FIPS endpoints were asked for"));
-        let dual = EndpointSettings { use_dual_stack: true, ..base };
-        assert!(url(&dual).unwrap_err().contains("dual-stack"));
+        let error = url(&fips).unwrap_err();
+        assert!(
+            error.contains("FIPS endpoints were asked for") && error.contains("AWS_USE_FIPS_ENDPOINT=false"),
+            "{error}"
+        );
+        let dual = EndpointSettings { use_dual_stack: true, ..base.clone() };
+        assert!(url(&dual).unwrap_err().contains("Config::use_dual_stack(false)"));
+        // With a URL already set, the error must not send the user to set one: only the switch helps.
+        let fips_and_url = EndpointSettings { use_fips: true, ..custom };
+        let error = url(&fips_and_url).unwrap_err();
+        assert!(error.contains("`http://localhost:1/x`") && error.contains("Config::use_fips(false)"), "{error}");
+        assert!(!error.contains("set the endpoint URL"), "{error}");
         assert_eq!(default_endpoint("codepipeline", "cn-north-1"), "https://codepipeline.cn-north-1.amazonaws.com.cn");
     }
 }

@@ -79,8 +79,19 @@ impl ResolveEndpoint for RulesEndpoints {
     ) -> Result<ResolvedEndpoint, String> {
         let endpoint = self.rules.resolve(&self.params(settings, account_id, call)).map_err(|e| e.to_string())?;
         let mut resolved = ResolvedEndpoint::new(endpoint.url())?;
-        if let Some(scheme) = endpoint.sigv4_scheme() {
-            resolved = resolved.with_signing(scheme.signing_region, scheme.signing_name);
+        match endpoint.sigv4_scheme() {
+            Some(scheme) => resolved = resolved.with_signing(scheme.signing_region, scheme.signing_name),
+            // An endpoint that names its auth schemes and not SigV4 would reject a SigV4 signature:
+            // refuse it now rather than send a request signed for the wrong scheme or region.
+            None => {
+                if let Some(names) = endpoint.auth_scheme_names().filter(|names| !names.is_empty()) {
+                    return Err(format!(
+                        "the endpoint {} accepts only the auth schemes {}, and this client signs with SigV4 (`sigv4`)",
+                        endpoint.url(),
+                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+            }
         }
         for (name, values) in endpoint.headers() {
             for value in values {
@@ -171,6 +182,28 @@ mod tests {
         assert_eq!((endpoint.headers()[0].0.as_str(), endpoint.headers()[0].1.to_str().unwrap()), ("x-custom", "yes"));
         let both = EndpointSettings { use_fips: true, ..custom };
         assert_eq!(url(&both, None, &[]), "Invalid Configuration: FIPS and custom endpoint are not supported");
+    }
+
+    #[test]
+    fn an_endpoint_without_a_sigv4_auth_scheme_is_refused() {
+        let rules = |schemes: &str| {
+            format!(
+                r#"{{"parameters": {{"Region": {{"type": "string", "builtIn": "AWS::Region"}}}},
+                    "rules": [{{"type": "endpoint", "conditions": [],
+                                "endpoint": {{"url": "https://svc.example.com", "properties": {{"authSchemes": {schemes}}}}}}}]}}"#
+            )
+        };
+        let resolve = |json: String| {
+            let endpoints = RulesEndpoints::new(Box::leak(json.into_boxed_str()), PARTITIONS);
+            endpoints.resolve(&settings(EndpointConfig::default()), None, &[])
+        };
+        let error = resolve(rules(r#"[{"name": "sigv4a", "signingRegionSet": ["*"]}]"#)).unwrap_err();
+        assert!(error.contains("`sigv4a`") && error.contains("https://svc.example.com"), "{error}");
+        let both = resolve(rules(
+            r#"[{"name": "sigv4a", "signingRegionSet": ["*"]}, {"name": "sigv4", "signingRegion": "us-east-1"}]"#,
+        ))
+        .unwrap();
+        assert_eq!(both.signing_region(), Some("us-east-1"), "SigV4 is taken when the endpoint offers it");
     }
 
     #[test]

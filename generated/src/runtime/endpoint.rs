@@ -268,6 +268,12 @@ impl Endpoint {
         &self.properties
     }
 
+    /// The names of the `authSchemes` property's entries, when the endpoint has that property.
+    pub fn auth_scheme_names(&self) -> Option<Vec<&str>> {
+        let schemes = self.properties.get("authSchemes")?.as_array()?;
+        Some(schemes.iter().map(|s| s.get("name").and_then(Json::as_str).unwrap_or("(unnamed)")).collect())
+    }
+
     /// The `sigv4` entry of the `authSchemes` property, if there is one.
     pub fn sigv4_scheme(&self) -> Option<Sigv4Scheme> {
         let schemes = self.properties.get("authSchemes")?.as_array()?;
