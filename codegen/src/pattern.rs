@@ -182,7 +182,7 @@ fn remove_quoting(pattern: &str) -> Option<(String, Vec<usize>)> {
     let mut chars = pattern.char_indices().peekable();
     let mut out = String::with_capacity(pattern.len() * 2);
     let mut origin = Vec::with_capacity(pattern.len() * 2 + 1);
-    let mut push = |out: &mut String, origin: &mut Vec<usize>, text: &str, at: usize| {
+    let push = |out: &mut String, origin: &mut Vec<usize>, text: &str, at: usize| {
         out.push_str(text);
         origin.extend(std::iter::repeat_n(at, text.len()));
     };
