@@ -178,16 +178,21 @@ impl From<String> for RequestBody {
     }
 }
 
-/// Adds `encoding` to the request's `Content-Encoding`: after any encodings already there (they were
-/// applied first), or as its only value.
+/// Adds `encoding` to the request's `Content-Encoding`: after every encoding already there (they were
+/// applied first, in the order of the header's values), as one value, or as its only value.
 pub fn append_content_encoding(headers: &mut http::HeaderMap, encoding: &'static str) {
-    let value = match headers.get(http::header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()) {
-        Some(existing) if !existing.trim().is_empty() => {
-            http::HeaderValue::try_from(format!("{existing}, {encoding}")).ok()
+    let mut joined = Vec::new();
+    for existing in headers.get_all(http::header::CONTENT_ENCODING) {
+        let existing = existing.as_bytes().trim_ascii();
+        if !existing.is_empty() {
+            joined.extend_from_slice(existing);
+            joined.extend_from_slice(b", ");
         }
-        _ => None,
-    };
-    headers.insert(http::header::CONTENT_ENCODING, value.unwrap_or_else(|| http::HeaderValue::from_static(encoding)));
+    }
+    joined.extend_from_slice(encoding.as_bytes());
+    // Made of valid header values and a token, so it is one too; the fallback is never taken.
+    let value = http::HeaderValue::from_bytes(&joined).unwrap_or_else(|_| http::HeaderValue::from_static(encoding));
+    headers.insert(http::header::CONTENT_ENCODING, value);
 }
 
 #[cfg(test)]
@@ -297,6 +302,15 @@ mod tests {
         headers.insert(http::header::CONTENT_ENCODING, http::HeaderValue::from_static("br"));
         append_content_encoding(&mut headers, "gzip");
         assert_eq!(headers[http::header::CONTENT_ENCODING], "br, gzip");
+        assert_eq!(headers.get_all(http::header::CONTENT_ENCODING).iter().count(), 1);
+        // Several values (as endpoint rules may set them) are all kept, in order, and so is a value
+        // that is not visible ASCII.
+        let mut headers = http::HeaderMap::new();
+        headers.append(http::header::CONTENT_ENCODING, http::HeaderValue::from_static("br"));
+        headers.append(http::header::CONTENT_ENCODING, http::HeaderValue::from_static(" "));
+        headers.append(http::header::CONTENT_ENCODING, http::HeaderValue::from_bytes(b"x-\xE9").unwrap());
+        append_content_encoding(&mut headers, "gzip");
+        assert_eq!(headers[http::header::CONTENT_ENCODING].as_bytes(), b"br, x-\xE9, gzip");
         assert_eq!(headers.get_all(http::header::CONTENT_ENCODING).iter().count(), 1);
     }
 

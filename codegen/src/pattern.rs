@@ -62,8 +62,10 @@
 //! - Lookahead `(?=`, `(?!`, lookbehind `(?<=`, `(?<!` (bounded length, as Java requires), atomic
 //!   groups `(?>...)` and possessive quantifiers (`a*+`, `a{2,3}+`) keep their meaning on
 //!   fancy-regex.
-//! - `\Q...\E` quotes literally; `\x{h..h}` and Java's `\0` octal escapes (`\0101` is `A`) are code
-//!   point escapes, and so are ECMA's `\u{h..h}`. `\cX` is `X` XOR 0x40, as in Java.
+//! - `\Q...\E` quotes literally, in classes too (`[\Qa]\E]` is `a` or `]`): as Java does, quoting is
+//!   undone first, each quoted character becoming an escaped one.
+//! - `\x{h..h}` and Java's `\0` octal escapes (`\0101` is `A`) are code point escapes, and so are
+//!   ECMA's `\u{h..h}`. `\cX` is `X` XOR 0x40, as in Java.
 //! - Lone surrogates never occur in a Rust string: inside a class they are dropped (a range such
 //!   as `\u0000-\uFFFF` simply skips U+D800..=U+DFFF), and a class or escape that could match *only*
 //!   lone surrogates is an error, since it is a UTF-16 idiom whose intent we cannot keep.
@@ -161,6 +163,68 @@ impl std::error::Error for PatternError {}
 /// supported, for patterns that can only match lone surrogates, and for nesting or repetition
 /// counts beyond the limits described on the module.
 pub fn translate(pattern: &str) -> Result<Translated, PatternError> {
+    match remove_quoting(pattern) {
+        None => translate_unquoted(pattern),
+        // Errors point into what the model wrote, not into the rewritten text.
+        Some((unquoted, original_offset)) => translate_unquoted(&unquoted)
+            .map_err(|e| PatternError { offset: original_offset[e.offset.min(unquoted.len())], ..e }),
+    }
+}
+
+/// Rewrites every `\Q...\E` as the escaped characters it quotes, as java.util.regex does before it
+/// parses anything else, so quoting works the same in and out of classes (`[\Qa]\E]` is the class
+/// of `a` and `]`), and a quoted character may end a range or take a quantifier as a written one
+/// would. Letters, digits and non-ASCII characters stay as they are (escaping them would change
+/// their meaning); a digit that opens a quote becomes `\x3N`, so it cannot join a backreference
+/// before it. Returns `None` when there is no quote, else the text and, for each of its bytes (and
+/// its end), the byte of `pattern` it came from.
+fn remove_quoting(pattern: &str) -> Option<(String, Vec<usize>)> {
+    let mut chars = pattern.char_indices().peekable();
+    let mut out = String::with_capacity(pattern.len() * 2);
+    let mut origin = Vec::with_capacity(pattern.len() * 2 + 1);
+    let push = |out: &mut String, origin: &mut Vec<usize>, text: &str, at: usize| {
+        out.push_str(text);
+        origin.extend(std::iter::repeat_n(at, text.len()));
+    };
+    let (mut quoting, mut quote_starts, mut any_quote) = (false, false, false);
+    while let Some((at, c)) = chars.next() {
+        let mut utf8 = [0; 4];
+        match c {
+            '\\' if quoting => {
+                if chars.next_if(|&(_, next)| next == 'E').is_some() {
+                    quoting = false;
+                } else {
+                    push(&mut out, &mut origin, "\\\\", at);
+                }
+            }
+            '\\' => match chars.next() {
+                Some((_, 'Q')) => {
+                    (quoting, quote_starts, any_quote) = (true, true, true);
+                    continue;
+                }
+                Some((_, next)) => {
+                    push(&mut out, &mut origin, "\\", at);
+                    push(&mut out, &mut origin, next.encode_utf8(&mut utf8), at);
+                }
+                None => push(&mut out, &mut origin, "\\", at),
+            },
+            '0'..='9' if quoting && quote_starts => {
+                push(&mut out, &mut origin, "\\x3", at);
+                push(&mut out, &mut origin, c.encode_utf8(&mut utf8), at);
+            }
+            _ if quoting && c.is_ascii() && !c.is_ascii_alphanumeric() => {
+                push(&mut out, &mut origin, "\\", at);
+                push(&mut out, &mut origin, c.encode_utf8(&mut utf8), at);
+            }
+            _ => push(&mut out, &mut origin, c.encode_utf8(&mut utf8), at),
+        }
+        quote_starts = false;
+    }
+    origin.push(pattern.len());
+    any_quote.then_some((out, origin))
+}
+
+fn translate_unquoted(pattern: &str) -> Result<Translated, PatternError> {
     let mut parser = Parser {
         src: pattern,
         pos: 0,
@@ -337,8 +401,6 @@ enum Escape {
     End,
     /// A backreference to a capturing group by number, or one that can never match.
     Backreference(Option<usize>),
-    /// `\Q...\E`: these characters literally.
-    Quoted(Vec<char>),
     /// `\R`.
     LineBreak,
 }
@@ -769,12 +831,6 @@ impl Parser<'_> {
                 }
                 Ok(Last::Atom)
             }
-            Escape::Quoted(chars) => {
-                for &c in &chars {
-                    self.literal(c as u32);
-                }
-                Ok(if chars.is_empty() { Last::NotQuantifiable } else { Last::Atom })
-            }
             Escape::LineBreak => {
                 self.follows();
                 self.out.push_str(r"(?:\r\n|[\n\x{B}\x{C}\r\x{85}\x{2028}\x{2029}])");
@@ -993,15 +1049,6 @@ impl Parser<'_> {
             'z' if !in_class => Escape::Assertion(r"\z"),
             'Z' if !in_class => Escape::End,
             'R' if !in_class => Escape::LineBreak,
-            'Q' if !in_class => {
-                let rest = &self.src[self.pos..];
-                let (quoted, consumed) = match rest.find("\\E") {
-                    Some(end) => (&rest[..end], end + 2),
-                    None => (rest, rest.len()),
-                };
-                self.pos += consumed;
-                Escape::Quoted(quoted.chars().collect())
-            }
             'X' | 'N' if !in_class => {
                 return Err(self.error(start, format!("the escape \\{c} is not supported")));
             }
@@ -2188,6 +2235,23 @@ mod tests {
         // `\Q...\E` quotes.
         (r"^\Q.*\E$", &[(".*", true), ("ab", false)]),
         (r"^\Qa.b", &[("a.b", true), ("axb", false)]),
+        // Quoting is undone before anything else, as Java does: in a class each quoted character is
+        // a member, `]` and `-` included, and a quoted character can end a range or be repeated.
+        (r"^[\Qa]\E]$", &[("a", true), ("]", true), ("Q", false), ("E", false)]),
+        (r"^[\Q^-\E]+$", &[("^-", true), ("a", false), ("\\", false)]),
+        (r"^[\Qa-c\E]$", &[("-", true), ("a", true), ("b", false)]),
+        (r"^[\Qa\E-c]$", &[("b", true), ("-", false)]),
+        (r"^[a-\Qc\E]$", &[("b", true), ("-", false)]),
+        (r"^[a\Q&&\Eb]+$", &[("&", true), ("ab", true)]),
+        (r"^[\Q]\E]$", &[("]", true)]),
+        // A quoted digit does not join a backreference before it; a quoted `\` is a backslash.
+        (r"^(a)\Q1\E$", &[("a1", true), ("aa", false)]),
+        (r"^\Qa\b\E$", &[("a\\b", true)]),
+        (r"^\Q\Q\E$", &[("\\Q", true)]),
+        (r"^[\\Q]+$", &[("\\Q", true)]),
+        (r"^\Qab\E+$", &[("abb", true), ("abab", false)]),
+        (r"^x\Q\E+$", &[("xx", true)]),
+        (r"^\Qa\E{2}$", &[("aa", true)]),
         // Java's escapes: `\x{..}`, `\e`, octal `\0101`, `\cX` as XOR 0x40.
         (r"^\x{1F600}\e$", &[("\u{1F600}\u{1B}", true)]),
         (r"^\0101\012$", &[("A\n", true)]),
@@ -2476,6 +2540,10 @@ mod tests {
             (r"(?<>x)", 0, "group name"),
             (r"(?<a", 0, "group name"),
             (r"\u{110000}", 0, "above U+10FFFF"),
+            // Offsets count in the pattern as written, before quoting is undone.
+            (r"a\Q.\E)", 6, "unmatched"),
+            (r"\Qa\E**", 6, "nothing to repeat"),
+            (r"[\Q\E]", 0, "never closed"),
         ];
         for &(pattern, offset, needle) in cases {
             let e = err(pattern);

@@ -34,6 +34,29 @@ fn code_lines(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Where `text`, a generated Rust file, is not what prettyplease prints for it (blank lines and plain
+/// `//` comments aside), or `None` when it is.
+fn unlike_prettyplease(text: &str) -> Option<String> {
+    let file = match syn::parse_file(text) {
+        Ok(file) => file,
+        Err(e) => return Some(format!("it does not parse: {e}")),
+    };
+    let printed = prettyplease::unparse(&file);
+    let (ours, theirs) = (code_lines(text), code_lines(&printed));
+    let index = (0..ours.len().max(theirs.len())).find(|&i| ours.get(i) != theirs.get(i))?;
+    Some(format!(
+        "at code line {}, the file has {:?} where prettyplease has {:?}",
+        index + 1,
+        ours.get(index),
+        theirs.get(index)
+    ))
+}
+
+/// Whether a generated file is a copy of a hand-written one (a runtime module or an example).
+fn is_copied(path: &str) -> bool {
+    (path.starts_with("src/runtime/") && path != "src/runtime/mod.rs") || path.starts_with("examples/")
+}
+
 /// No formatter of the project's own touches the output: every generated Rust file in `generated/`
 /// (the hand-written runtime modules and examples it copies aside) is exactly what prettyplease prints
 /// for it, apart from the blank lines between items and the `//` header line.
@@ -43,26 +66,38 @@ fn generated_rust_files_are_what_prettyplease_prints() {
     let mut checked = 0;
     for (path, bytes) in read_tree(&dir) {
         let path = path.replace('\\', "/");
-        let copied =
-            (path.starts_with("src/runtime/") && path != "src/runtime/mod.rs") || path.starts_with("examples/");
-        if !path.ends_with(".rs") || copied {
+        if !path.ends_with(".rs") || is_copied(&path) {
             continue;
         }
         let text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
-        let printed = prettyplease::unparse(&file);
-        let (ours, theirs) = (code_lines(&text), code_lines(&printed));
-        if let Some(index) = (0..ours.len().max(theirs.len())).find(|&i| ours.get(i) != theirs.get(i)) {
-            panic!(
-                "generated/{path} is not what prettyplease prints: at code line {}, the file has {:?} where prettyplease has {:?}",
-                index + 1,
-                ours.get(index),
-                theirs.get(index)
-            );
+        if let Some(problem) = unlike_prettyplease(&text) {
+            panic!("generated/{path} is not what prettyplease prints: {problem}");
         }
         checked += 1;
     }
     assert!(checked >= 10, "only {checked} generated Rust files were found in {}", dir.display());
+}
+
+/// The same for the fixtures, whose crates use far more of the emitters (every shape type, enum-keyed
+/// maps, unions, request compression, pattern engines, endpoint tests) than `generated/` does.
+#[test]
+fn fixture_crates_are_what_prettyplease_prints() {
+    // The check itself notices a file laid out some other way.
+    assert!(unlike_prettyplease("fn f() {\n  g();\n}\n").is_some());
+    assert!(unlike_prettyplease("fn f() {\n    g();\n}\n").is_none());
+    let selection = codegen::Selection { crate_name: "fixture".into(), ..codegen::Selection::default() };
+    for model in ["tests/models/kitchen_sink.json", "tests/models/patterns/patterns.json"] {
+        let files = codegen::generate(&tests::workspace_root().join(model), &selection)
+            .unwrap_or_else(|e| panic!("{model}: {e}"));
+        let mut checked = 0;
+        for file in files.iter().filter(|f| f.path.ends_with(".rs") && !is_copied(&f.path)) {
+            if let Some(problem) = unlike_prettyplease(&file.contents) {
+                panic!("{model}: {} is not what prettyplease prints: {problem}", file.path);
+            }
+            checked += 1;
+        }
+        assert!(checked >= 10, "{model}: only {checked} generated Rust files");
+    }
 }
 
 #[test]
