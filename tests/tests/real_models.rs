@@ -271,20 +271,13 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
     // whose only test is the unit tests; another kind of test added to the crates is one more
     // `--test NAME` here. Doctests are left out: the only code block in the docs is the client's
     // example, the same for every crate, and `generated/` compiles it already.
-    let (stdout, stderr) = run_cargo(
-        &scratch,
-        &[
-            "test",
-            "--workspace",
-            "--offline",
-            "--all-features",
-            "--lib",
-            "--test",
-            "samples",
-            "--test",
-            "endpoint_rules",
-        ],
-    );
+    // Without the real models only the fixtures are here, and they have no endpoint rules: cargo
+    // refuses a `--test` target that no member has.
+    let mut args = vec!["test", "--workspace", "--offline", "--all-features", "--lib", "--test", "samples"];
+    if with_endpoint_tests > 0 {
+        args.extend(["--test", "endpoint_rules"]);
+    }
+    let (stdout, stderr) = run_cargo(&scratch, &args);
     let ran =
         |target: &str| stderr.lines().filter(|l| l.trim_start().starts_with(&format!("Running {target}"))).count();
     assert_eq!(ran("unittests src/lib.rs"), members.len(), "not every crate's unit tests ran:\n{}", tail(&stderr));
@@ -297,39 +290,46 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
     );
     // Runtime modules that only some crates carry: each must have run its tests somewhere. The
     // pattern engines' own tests (the fancy engine's backtrack limit among them) run in the crates
-    // that carry each engine.
+    // that carry each engine. With the real models every variant is carried by some crate; the
+    // fixtures alone carry only some of them.
     let passed =
         |test: &str| stdout.lines().filter(|l| l.starts_with(&format!("test {test}")) && l.ends_with(" ok")).count();
-    for (test, at_least) in [
-        ("runtime::blob::tests::", 1),
-        ("runtime::big_number::tests::", 1),
-        ("runtime::gzip::tests::", 1),
-        ("runtime::pattern::tests::", 1),
-        ("runtime::pattern_engine::tests::a_pathological_pattern_gives_up_instead_of_hanging", 1),
-        ("runtime::pattern_engine::tests::unicode_classes_match_beyond_ascii", 1),
-        ("runtime::pattern_engine::tests::matching_is_by_code_point_and_unanchored", 1),
+    let carried = |test: &str| {
+        let (module, name) =
+            test.strip_prefix("runtime::").and_then(|t| t.split_once("::tests::")).expect("a test path");
+        let path = format!("src/runtime/{module}.rs");
+        generated().iter().any(|(_, generated)| {
+            generated
+                .files
+                .iter()
+                .any(|f| f.path == path && (name.is_empty() || f.contents.contains(&format!("fn {name}("))))
+        })
+    };
+    let with_real_models = std::env::var_os("SMITHY_MODELS_DIR").is_some();
+    for test in [
+        "runtime::blob::tests::",
+        "runtime::big_number::tests::",
+        "runtime::gzip::tests::",
+        "runtime::pattern::tests::",
+        "runtime::pattern_engine::tests::a_pathological_pattern_gives_up_instead_of_hanging",
+        "runtime::pattern_engine::tests::unicode_classes_match_beyond_ascii",
+        "runtime::pattern_engine::tests::matching_is_by_code_point_and_unanchored",
     ] {
-        assert!(passed(test) >= at_least, "no crate ran {test}:\n{}", tail(&stdout));
+        if carried(test) {
+            assert!(passed(test) >= 1, "no crate ran {test}:\n{}", tail(&stdout));
+        } else {
+            assert!(!with_real_models, "no crate carries {test}: the models no longer cover that runtime variant");
+            eprintln!("SKIPPED {test}: no checked-in fixture carries it (set SMITHY_MODELS_DIR for the real models)");
+        }
     }
 
     // Users lint the code they depend on too: the generated libraries (the CLI included) must be
     // clippy-clean, and so must the samples.
-    run_cargo(
-        &scratch,
-        &[
-            "clippy",
-            "--workspace",
-            "--offline",
-            "--all-features",
-            "--lib",
-            "--bins",
-            "--test",
-            "samples",
-            "--test",
-            "endpoint_rules",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    );
+    let mut clippy =
+        vec!["clippy", "--workspace", "--offline", "--all-features", "--lib", "--bins", "--test", "samples"];
+    if with_endpoint_tests > 0 {
+        clippy.extend(["--test", "endpoint_rules"]);
+    }
+    clippy.extend(["--", "-D", "warnings"]);
+    run_cargo(&scratch, &clippy);
 }
