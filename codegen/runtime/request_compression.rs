@@ -19,10 +19,11 @@
 //!
 //! A bad value is handled as the AWS SDK for Rust handles it:
 //!
-//! - a variable or property that does not parse (a boolean other than `true` or `false`, in any
-//!   case; a size that is not a whole number from 0 to 4294967295) is ignored with a warning (a
-//!   `tracing` event naming the setting, where it was found and the value), and the setting takes
-//!   its default, as aws-config's providers for these settings do;
+//! - a variable or property that does not parse (a boolean other than `true` or `false`, which are
+//!   read in any letter case; a size that is not a whole number from 0 to 4294967295) is ignored
+//!   with a warning (a `tracing` event naming the setting, where it was found and the value), and
+//!   the setting takes its default, without looking further (at the profile, for a variable), as
+//!   aws-config's providers for these settings do;
 //! - a size that parses but is above 10485760, wherever it was set (the `Config` setter too), makes
 //!   every call of an operation that compresses fail with a configuration error naming the setting,
 //!   before anything is sent, as the SDK's compression interceptor does. Building the client, and
@@ -335,6 +336,10 @@ mod tests {
         assert!(!settings.compresses(usize::MAX));
         let settings = CompressionConfig::default().resolve(sources(&variables, None)).unwrap();
         assert_eq!((settings.is_disabled(), settings.min_size_bytes()), (false, 0));
+        // A variable that is ignored leaves the default, not the profile's value, as in aws-config.
+        let ignored = env(&[("AWS_CONFIG_FILE", config_path), ("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "ten")]);
+        let settings = CompressionSettings::resolve(None, None, sources(&ignored, None)).unwrap();
+        assert_eq!((settings.is_disabled(), settings.min_size_bytes()), (true, 10_240));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
