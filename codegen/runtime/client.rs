@@ -16,7 +16,8 @@ use super::endpoint_config::{
 use super::error::{error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
 use super::http::{HttpClient, TransportError};
 use super::provider_http::ProviderHttp;
-use super::request_compression::{append_content_encoding, CompressionSettings, RequestBody};
+use super::request_body::{append_content_encoding, RequestBody};
+use super::request_compression::{CompressionConfig, CompressionSettings}; // @if request_compression
 use super::retry::{classify, random_backoff_delay, RetryConfig};
 use super::sigv4::{Signer, SigningParams};
 
@@ -81,8 +82,7 @@ pub struct Config {
     max_response_bytes: usize,
     validation: ValidationMode,
     time_source: Option<TimeSource>,
-    disable_request_compression: Option<bool>,
-    request_min_compression_size_bytes: Option<u32>,
+    pub(super) compression: CompressionConfig, // @if request_compression
 }
 
 impl fmt::Debug for Config {
@@ -101,8 +101,7 @@ impl fmt::Debug for Config {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("validation", &self.validation)
             .field("time_source", &self.time_source.as_ref().map_or("system clock", |_| "custom"))
-            .field("disable_request_compression", &self.disable_request_compression)
-            .field("request_min_compression_size_bytes", &self.request_min_compression_size_bytes)
+            .field("compression", &self.compression) // @if request_compression
             .finish()
     }
 }
@@ -123,8 +122,7 @@ impl Default for Config {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             validation: ValidationMode::Full,
             time_source: None,
-            disable_request_compression: None,
-            request_min_compression_size_bytes: None,
+            compression: CompressionConfig::default(), // @if request_compression
         }
     }
 }
@@ -274,23 +272,6 @@ impl Config {
         self
     }
 
-    /// Turns request compression off (`true`) or on, for the operations whose model asks for it;
-    /// overrides `AWS_DISABLE_REQUEST_COMPRESSION` and the profile's `disable_request_compression`.
-    /// See the `request_compression` module.
-    pub fn disable_request_compression(mut self, disable: bool) -> Self {
-        self.disable_request_compression = Some(disable);
-        self
-    }
-
-    /// Compresses request bodies of at least this many bytes (0 to 10485760; 10240 by default), for
-    /// the operations whose model asks for it; overrides `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` and
-    /// the profile's `request_min_compression_size_bytes`. A value out of range makes building the
-    /// client fail.
-    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
-        self.request_min_compression_size_bytes = Some(bytes);
-        self
-    }
-
     /// The configured region, else the one the environment variables or the profile name, if any.
     pub fn get_region(&self) -> Option<&str> {
         self.region.as_deref().or_else(|| self.sources.as_ref().and_then(DefaultSources::region))
@@ -374,7 +355,7 @@ pub struct Runtime {
     max_response_bytes: usize,
     validation: ValidationMode,
     time_source: Option<TimeSource>,
-    compression: CompressionSettings,
+    pub(super) compression: Result<CompressionSettings, ConfigError>, // @if request_compression
 }
 
 impl fmt::Debug for Runtime {
@@ -384,7 +365,6 @@ impl fmt::Debug for Runtime {
             .field("endpoints", &self.endpoints)
             .field("retry", &self.retry)
             .field("validation", &self.validation)
-            .field("compression", &self.compression)
             .finish_non_exhaustive()
     }
 }
@@ -410,6 +390,7 @@ impl Runtime {
             return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
         }
         let sources = config.sources.as_ref().map(|s| SettingSources { env: s.env(), profile: s.profile_name() });
+        let compression = config.compression.resolve(sources); // @if request_compression
         let settings = config.endpoint.resolve(region.clone(), sources, service.endpoint_env_suffix)?;
         let endpoints = Endpoints::new(&service, settings)?;
         // `Err` holds the sources to build the default chain from, once the HTTP client exists.
@@ -433,12 +414,6 @@ impl Runtime {
         };
         let content_type = header("content type", service.content_type)?;
         let user_agent = header("user agent", service.user_agent)?;
-        let compression = CompressionSettings::resolve(
-            config.disable_request_compression,
-            config.request_min_compression_size_bytes,
-            config.sources.as_ref().map(|sources| (sources.env(), sources.profile_name())),
-        )
-        .map_err(ConfigError::new)?;
         Ok(Runtime {
             service,
             region,
@@ -455,13 +430,8 @@ impl Runtime {
             max_response_bytes: config.max_response_bytes,
             validation: config.validation,
             time_source: config.time_source,
-            compression,
+            compression, // @if request_compression
         })
-    }
-
-    /// How bodies of operations that support request compression are compressed.
-    pub fn request_compression(&self) -> CompressionSettings {
-        self.compression
     }
 
     /// Whether inputs get their constraints checked before sending.

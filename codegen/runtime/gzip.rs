@@ -11,7 +11,8 @@ use std::io::Write as _;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use super::request_compression::{CompressionSettings, RequestBody};
+use super::request_body::RequestBody;
+use super::request_compression::CompressionSettings;
 
 /// The body to send for `body`: gzip-compressed when `settings` say a body of its size is, else as it is.
 pub fn compress_request(settings: CompressionSettings, body: String) -> RequestBody {

@@ -674,14 +674,71 @@ mod request_compression {
         Ok(())
     }
 
-    #[test]
-    fn a_minimum_out_of_range_is_a_configuration_error() {
+    /// A configuration read from these variables (and no profile file but `config_file`'s), with the
+    /// recorder's region, credentials and transport.
+    fn from_environment(recorder: &Recorder, pairs: &[(&str, &str)], config_file: Option<&str>) -> sdk::Client {
+        let mut all = vec![
+            ("AWS_CONFIG_FILE", config_file.unwrap_or("/nonexistent/config")),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ];
+        all.extend_from_slice(pairs);
+        let env = sdk::runtime::credentials::Environment::from_pairs(all);
+        recorder.client_with(sdk::client::Config::from_environment(&sdk::client::SERVICE, env))
+    }
+
+    /// As in the AWS SDK for Rust: the client is built and the operations that do not compress work;
+    /// each call of one that does fails before sending, naming the setting.
+    #[tokio::test]
+    async fn a_minimum_above_the_limit_fails_only_the_calls_that_compress() -> TestResult {
         let recorder = Recorder::replying(200, "{}");
-        let error = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(10_485_761))
-            .expect_err("out of range");
-        assert!(
-            error.to_string().contains("request_min_compression_size_bytes: 10485761 is not a whole number of bytes from 0 to 10485760"),
-            "{error}"
-        );
+        let from_variable =
+            from_environment(&recorder, &[("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "10485761")], None);
+        let from_config = sdk::Client::from_conf(recorder.config().request_min_compression_size_bytes(10_485_761))?;
+        for (client, named) in [
+            (&from_variable, "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES: 10485761 is above"),
+            (&from_config, "Config::request_min_compression_size_bytes: 10485761 is above"),
+        ] {
+            let error = client.upload_records().records(upload(1).0).send().await.expect_err("out of range");
+            assert!(matches!(error, sdk::error::SdkError::Config(_)), "{error:?}");
+            assert!(error.to_string().contains(named), "{error}");
+            assert!(recorder.requests().is_empty(), "nothing is sent");
+        }
+        let input = super::PutEverythingInput::builder().r#type("t").build()?;
+        from_variable.call_put_everything(input).await?;
+        assert_eq!(recorder.only().target, "KitchenSink.PutEverything");
+        Ok(())
+    }
+
+    /// As in aws-config: a value that does not parse is ignored (with a `tracing` warning, which
+    /// the runtime module's tests check) and the setting keeps its default.
+    #[tokio::test]
+    async fn settings_that_do_not_parse_are_ignored_and_the_defaults_apply() -> TestResult {
+        let dir = std::env::temp_dir().join(format!("kitchen-compression-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let config_file = dir.join("config");
+        std::fs::write(&config_file, "[default]\nrequest_min_compression_size_bytes = lots\n")?;
+        let recorder = Recorder::replying(200, "{}");
+        let variables = [("AWS_DISABLE_REQUEST_COMPRESSION", "yes"), ("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "ten")];
+        let clients = [
+            from_environment(&recorder, &variables, None),
+            from_environment(&recorder, &[], config_file.to_str()),
+        ];
+        for client in &clients {
+            // Compression stays on, from the default minimum of 10240 bytes.
+            client.upload_records().records(upload(300).0).send().await?;
+            client.upload_records().records(upload(10).0).send().await?;
+        }
+        let encodings: Vec<Option<String>> = recorder.requests().into_iter().map(|r| r.content_encoding).collect();
+        let gzip = Some("gzip".to_owned());
+        assert_eq!(encodings, [gzip.clone(), None, gzip, None]);
+
+        // A valid profile value does apply: a minimum of 0 compresses even the small body.
+        std::fs::write(&config_file, "[default]\nrequest_min_compression_size_bytes = 0\n")?;
+        let recorder = Recorder::replying(200, "{}");
+        let client = from_environment(&recorder, &[], config_file.to_str());
+        client.upload_records().records(upload(10).0).send().await?;
+        assert_eq!(recorder.only().content_encoding.as_deref(), Some("gzip"));
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
     }
 }

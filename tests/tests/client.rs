@@ -636,3 +636,49 @@ async fn secrets_never_appear_in_debug_or_error_messages() {
         assert!(!text.contains("wJalrXUtnFEMI"), "part of the secret key in: {text}");
     }
 }
+
+/// No operation of this crate compresses its requests, so the request compression settings are not
+/// its concern: values that make the compressing calls of other crates fail (or that they ignore
+/// with a warning), in the environment or in the profile, neither stop the client from being built
+/// nor change what it sends.
+#[tokio::test]
+async fn request_compression_settings_have_no_effect_where_no_operation_compresses() {
+    let dir = std::env::temp_dir().join(format!("codepipeline-compression-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let config_file = dir.join("config");
+    std::fs::write(
+        &config_file,
+        "[default]\nrequest_min_compression_size_bytes = 99999999\ndisable_request_compression = maybe\n",
+    )
+    .expect("write the profile");
+    let config_file = config_file.to_str().expect("a UTF-8 path").to_owned();
+    let settings: [&[(&str, &str)]; 2] = [
+        &[
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", "10485761"),
+            ("AWS_DISABLE_REQUEST_COMPRESSION", "yes"),
+        ],
+        &[("AWS_CONFIG_FILE", config_file.as_str())],
+    ];
+    for compression in settings {
+        let server = Server::start(vec![Reply::json(200, r#"{"status":"InProgress"}"#)]).await;
+        let url = server.url();
+        let mut pairs = vec![
+            ("AWS_REGION", REGION),
+            ("AWS_ACCESS_KEY_ID", AKID),
+            ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ("AWS_ENDPOINT_URL", url.as_str()),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ];
+        pairs.extend_from_slice(compression);
+        let config = Config::from_environment(&SERVICE, Environment::from_pairs(pairs));
+        let client = Client::from_conf(config).unwrap_or_else(|e| panic!("{compression:?}: {e}"));
+        let output = client.call_acknowledge_third_party_job(ack_input()).await.expect("sent");
+        assert_eq!(output.status, Some(JobStatus::InProgress));
+        let request = &server.requests()[0];
+        assert_wire(request, &server, "AcknowledgeThirdPartyJob");
+        assert!(!request.has_header("content-encoding"), "{compression:?}");
+        assert_eq!(request.json(), json!({"jobId": "job-1", "nonce": "n-1", "clientToken": "ct-1"}));
+    }
+    std::fs::remove_dir_all(&dir).expect("remove the scratch directory");
+}

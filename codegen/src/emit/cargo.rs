@@ -38,6 +38,9 @@ pub fn emit(service: &Service, header: &str) -> String {
     if service.features.request_compression {
         // gzip for `smithy.api#requestCompression`, with the pure-Rust backend only (no C zlib).
         deps.push(r#"flate2 = { version = "1", default-features = false, features = ["rust_backend"] }"#.to_string());
+        // Warns about compression settings that do not parse, where aws-config does (`tracing`, so
+        // the same subscriber shows both); without its macros crate, so no proc-macro build.
+        deps.push(r#"tracing = { version = "0.1", default-features = false, features = ["std"] }"#.to_string());
     }
     if service.features.idempotency_tokens {
         deps.push(r#"uuid = { version = "1", default-features = false, features = ["std", "v4"] }"#.to_string());

@@ -176,8 +176,11 @@ fn operation_methods(op: &Operation) -> TokenStream {
     let body = match op.request_compression {
         None => quote! { let body = crate::ser::#ser(&input); },
         // The only encoding the crates support; `ir::RequestCompression` names any other.
+        // A minimum size out of range fails the call here, before anything is sent (see the
+        // `request_compression` runtime module).
         Some(crate::ir::RequestCompression::Gzip) => quote! {
-            let body = crate::runtime::gzip::compress_request(self.runtime.request_compression(), crate::ser::#ser(&input));
+            let compression = self.runtime.request_compression().map_err(crate::error::SdkError::Config)?;
+            let body = crate::runtime::gzip::compress_request(compression, crate::ser::#ser(&input));
         },
     };
     let call = call_setup(op, &wire);

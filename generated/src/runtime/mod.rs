@@ -25,7 +25,7 @@ pub mod profile_credentials;
 pub mod profile_file;
 pub mod provider_http;
 pub mod region;
-pub mod request_compression;
+pub mod request_body;
 pub mod retry;
 pub mod sdk_credentials;
 pub mod sigv4;
