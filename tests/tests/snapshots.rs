@@ -47,6 +47,13 @@ fn check_files(prefix: &str, files: &[GeneratedFile], skip: impl Fn(&str) -> boo
     failed
 }
 
+/// The snapshot names [`check_files`] checks for these files.
+fn snapshot_names(prefix: &str, files: &[GeneratedFile], skip: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    std::iter::once(format!("{prefix}__files"))
+        .chain(files.iter().filter(|f| !skip(&f.path)).map(|file| format!("{prefix}__{}", slug(&file.path))))
+        .collect()
+}
+
 fn assert_none_failed(failed: &[String]) {
     assert!(failed.is_empty(), "snapshots differ or are missing: {failed:?} (review with `cargo insta review`)");
 }
@@ -99,28 +106,57 @@ fn runtime_covered_elsewhere() -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn fixture_matrix() {
+/// Each fixture model under each setting of the matrix: the snapshot prefix and the files.
+fn fixture_cells() -> Vec<(String, Vec<GeneratedFile>)> {
     let fixtures = fixtures();
     if fixtures.is_empty() {
         eprintln!("no fixture models in tests/models/: the matrix is empty");
     }
-    let covered = runtime_covered_elsewhere();
-    let mut failed = Vec::new();
+    let mut cells = Vec::new();
     for model in fixtures {
         let stem = model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut cells = vec![("all", Vec::new())];
+        let mut settings = vec![("all", Vec::new())];
         // A single operation: the closure must shrink to what that operation reaches.
         if let Some(first) = service_operations(&model).into_iter().next() {
-            cells.push(("one_operation", vec![first]));
+            settings.push(("one_operation", vec![first]));
         }
-        for (setting, operations) in cells {
+        for (setting, operations) in settings {
             let selection = Selection { service: None, operations, crate_name: stem.replace('_', "-") };
             let files = codegen::generate(&model, &selection)
                 .unwrap_or_else(|e| panic!("{} with {setting}: codegen failed: {e}", model.display()));
-            let prefix = format!("{}__{setting}", slug(&stem));
-            failed.extend(check_files(&prefix, &files, |path| covered.contains(path)));
+            cells.push((format!("{}__{setting}", slug(&stem)), files));
         }
     }
+    cells
+}
+
+#[test]
+fn fixture_matrix() {
+    let covered = runtime_covered_elsewhere();
+    let mut failed = Vec::new();
+    for (prefix, files) in fixture_cells() {
+        failed.extend(check_files(&prefix, &files, |path| covered.contains(path)));
+    }
     assert_none_failed(&failed);
+}
+
+/// insta never deletes a snapshot: one left behind by a file the generator no longer writes would
+/// keep showing output that is gone, so every `.snap` must belong to a file checked above.
+#[test]
+fn no_snapshot_is_left_behind() {
+    let settings = common::settings();
+    let covered = runtime_covered_elsewhere();
+    let mut expected: BTreeSet<String> =
+        snapshot_names(&slug(&settings.selection.crate_name), &common::generate(&settings), |_| false);
+    for (prefix, files) in fixture_cells() {
+        expected.extend(snapshot_names(&prefix, &files, |path| covered.contains(path)));
+    }
+    let dir = workspace_root().join("tests/tests/snapshots");
+    let stale: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("read the snapshot directory").file_name().to_string_lossy().into_owned())
+        .filter_map(|name| name.strip_suffix(".snap").map(str::to_owned))
+        .filter(|name| !expected.contains(name))
+        .collect();
+    assert!(stale.is_empty(), "snapshots of files the generator no longer writes (delete them): {stale:?}");
 }
