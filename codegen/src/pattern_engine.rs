@@ -1,7 +1,7 @@
 //! Compiles translated patterns at generation time with the engine a generated crate will run them
 //! on, built as that crate builds it, so a translation the engine refuses (its compiled form is over
-//! the size limit, as `\p{L}{0,300}` is for `regex`) is found here and reported, instead of being
-//! emitted as a check that lets every value pass.
+//! the size limit, as `\p{L}{0,1000}` is for `regex` and `\p{L}{0,300}` for fancy-regex) is found
+//! here and reported, instead of being emitted as a check that lets every value pass.
 //!
 //! The crate's side lives in `codegen/runtime/pattern_engine_{regex_lite,regex,fancy}.rs`; what is
 //! compiled here must fail exactly where `Compiled::new` there fails:
@@ -10,12 +10,15 @@
 //!   that fancy-regex's runtime sets only matters while matching);
 //! - for `regex`, cargo builds one `regex-automata` for this crate, and fancy-regex turns on its lazy
 //!   DFA, with which `regex::Regex::new` also builds a reverse automaton and fails when that one is
-//!   over the limit. A generated crate builds `regex` without its `perf` features, so it never does;
-//!   the automaton is therefore built here through `regex-automata` with the configuration
-//!   `regex::Regex::new` passes it and the optional engines a crate without `perf` lacks turned off.
+//!   over the limit (it refuses `\p{L}{0,300}` here). A generated crate builds `regex` without its
+//!   `perf` features, so it never does (and accepts up to about `\p{L}{0,560}`); the automaton is
+//!   therefore built here through `regex-automata` with the configuration `regex::Regex::new` passes
+//!   it, and the optional engines a crate without `perf` lacks turned off.
 //!
 //! Unicode tables cannot make a difference: every table a translation names is one its crate is
-//! built with ([`crate::pattern::UnicodeTables`]), and this crate is built with all of them.
+//! built with ([`crate::pattern::UnicodeTables`]), this crate is built with all of them, and no
+//! translation uses the Perl classes or case folding whose tables a crate leaves out (the tests of
+//! [`crate::pattern`] read every translation to make sure).
 
 use std::fmt;
 
