@@ -7,9 +7,12 @@
 //! default), `regex`'s (for Unicode property classes) or `fancy-regex`'s (for lookaround and
 //! backreferences), so a crate depends on exactly one engine.
 //!
-//! A value that cannot be checked here passes: a translation the engine refuses (a size limit), or
-//! fancy-regex reaching its backtrack limit. The service checks every pattern again, and rejecting a
-//! valid value would keep a good request from being sent; hanging on a hostile one would be worse.
+//! A value that cannot be checked here passes: fancy-regex reaching its backtrack limit, or a
+//! translation the engine refuses (a size limit). The generator compiles every translation with this
+//! crate's engine and leaves out, with a warning, any it refuses, so the latter takes an engine that
+//! differs from the one it checked with (another version, or features some other crate turns on).
+//! The service checks every pattern again, and rejecting a valid value would keep a good request
+//! from being sent; hanging on a hostile one would be worse.
 
 use std::sync::OnceLock;
 

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::rules::endpoint::{ParamType, ParamValue};
 use crate::rules::CaseTable;
-use crate::{naming, pattern};
+use crate::{naming, pattern, pattern_engine};
 
 /// What to generate: which service, which operations, and the crate's name.
 #[derive(Debug, Clone, Default)]
@@ -534,6 +534,8 @@ pub struct PatternConst {
     pub regex: String,
     /// The leanest engine that runs this pattern (the crate's engine may be a more capable one).
     pub engine: pattern::Engine,
+    /// The Unicode tables its translation uses.
+    pub unicode: pattern::UnicodeTables,
 }
 
 /// Lowers a loaded model to the IR for the selected operations.
@@ -588,6 +590,8 @@ struct Lowerer<'m> {
     patterns: BTreeMap<String, PatternConst>,
     /// Patterns that cannot be enforced, by their source, with the reason.
     unenforced: BTreeMap<String, String>,
+    /// Where each enforced pattern is used: the JSON path of its trait, and the shape that owns it.
+    pattern_uses: BTreeMap<String, BTreeMap<String, ShapeId>>,
     /// Warnings by location, so a shape reached from many members is reported once.
     warnings: BTreeMap<String, Warning>,
     features: Features,
@@ -600,6 +604,7 @@ impl<'m> Lowerer<'m> {
             names: BTreeMap::new(),
             patterns: BTreeMap::new(),
             unenforced: BTreeMap::new(),
+            pattern_uses: BTreeMap::new(),
             warnings: BTreeMap::new(),
             features: Features::default(),
         }
@@ -926,6 +931,7 @@ impl<'m> Lowerer<'m> {
             });
         }
         types.sort_by(|a, b| a.name.cmp(&b.name));
+        self.drop_refused_patterns(&mut types);
 
         let mut patterns: Vec<PatternConst> = self.patterns.values().cloned().collect();
         patterns.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1248,9 +1254,15 @@ impl<'m> Lowerer<'m> {
 
     /// The constant that enforces `ecma`, or why it cannot be enforced (recorded as a warning at
     /// `path`, the traits object holding it, and never an error: the service still checks it).
+    ///
+    /// A constant may still be dropped once every pattern is known, when the crate's engine refuses
+    /// it ([`Lowerer::drop_refused_patterns`]).
     fn pattern_const(&mut self, ecma: &str, owner: &ShapeId, path: &str) -> Result<String, String> {
+        let location = format!("{path}.\"smithy.api#pattern\"");
         if let Some(known) = self.patterns.get(ecma) {
-            return Ok(known.name.clone());
+            let name = known.name.clone();
+            self.pattern_uses.entry(ecma.to_string()).or_default().insert(location, owner.clone());
+            return Ok(name);
         }
         let translated = match self.unenforced.get(ecma) {
             Some(reason) => Err(reason.clone()),
@@ -1260,20 +1272,11 @@ impl<'m> Lowerer<'m> {
             Ok(translated) => translated,
             Err(reason) => {
                 self.unenforced.insert(ecma.to_string(), reason.clone());
-                let location = format!("{path}.\"smithy.api#pattern\"");
-                let message =
-                    format!("pattern `{ecma}` of `{owner}` is not enforced (the service still checks it): {reason}");
-                self.warnings.entry(location.clone()).or_insert(Warning {
-                    file: self.model.file.clone(),
-                    shape: owner.to_string(),
-                    location,
-                    message,
-                });
+                self.warn_unenforced_pattern(ecma, owner, location, &reason);
                 return Err(reason);
             }
         };
-        self.features.pattern_engine = self.features.pattern_engine.max(Some(translated.engine));
-        self.features.pattern_tables = self.features.pattern_tables.union(translated.unicode);
+        self.pattern_uses.entry(ecma.to_string()).or_default().insert(location, owner.clone());
         let base = format!("{}_PATTERN", naming::screaming(owner.name()));
         let mut name = base.clone();
         let mut n = 2;
@@ -1288,9 +1291,87 @@ impl<'m> Lowerer<'m> {
                 ecma: ecma.to_string(),
                 regex: translated.regex,
                 engine: translated.engine,
+                unicode: translated.unicode,
             },
         );
         Ok(name)
+    }
+
+    fn warn_unenforced_pattern(&mut self, ecma: &str, owner: &ShapeId, location: String, reason: &str) {
+        let message = format!("pattern `{ecma}` of `{owner}` is not enforced (the service still checks it): {reason}");
+        self.warnings.entry(location.clone()).or_insert(Warning {
+            file: self.model.file.clone(),
+            shape: owner.to_string(),
+            location,
+            message,
+        });
+    }
+
+    /// Compiles every pattern constant with the engine the crate will run it on, and treats one the
+    /// engine refuses (its compiled form is over the engine's size limit) like a pattern no engine
+    /// runs: a warning at each trait that uses it, no check, and a note in the docs of the members
+    /// in `types`. Then settles the crate's engine and Unicode tables.
+    ///
+    /// The crate's engine is the most capable one any of its patterns needs, so a pattern is
+    /// compiled with that engine rather than its own; when dropping patterns leaves a leaner engine
+    /// enough, the rest are compiled again with that one. Each distinct translation is compiled once
+    /// per engine.
+    fn drop_refused_patterns(&mut self, types: &mut [TypeDef]) {
+        let mut verdicts: BTreeMap<(pattern::Engine, String), Result<(), pattern_engine::Refusal>> = BTreeMap::new();
+        let mut refused: BTreeMap<String, UnenforcedPattern> = BTreeMap::new();
+        while let Some(engine) = self.patterns.values().map(|p| p.engine).max() {
+            let mut newly_refused = Vec::new();
+            for (ecma, constant) in &self.patterns {
+                let verdict = verdicts
+                    .entry((engine, constant.regex.clone()))
+                    .or_insert_with(|| pattern_engine::compile(engine, &constant.regex));
+                if let Err(refusal) = verdict {
+                    newly_refused.push((ecma.clone(), constant.engine, refusal.to_string()));
+                }
+            }
+            if newly_refused.is_empty() {
+                break;
+            }
+            // A refused pattern that needs this engine runs on no other, so those go first: without
+            // them a leaner engine may be enough, and may build the others.
+            if newly_refused.iter().any(|(_, needs, _)| *needs == engine) {
+                newly_refused.retain(|(_, needs, _)| *needs == engine);
+            }
+            for (ecma, _, reason) in newly_refused {
+                let Some(constant) = self.patterns.remove(&ecma) else { continue };
+                for (location, owner) in self.pattern_uses.remove(&ecma).unwrap_or_default() {
+                    self.warn_unenforced_pattern(&ecma, &owner, location, &reason);
+                }
+                refused.insert(constant.name, UnenforcedPattern { pattern: ecma, reason });
+            }
+        }
+        self.features.pattern_engine = self.patterns.values().map(|p| p.engine).max();
+        self.features.pattern_tables =
+            self.patterns.values().fold(pattern::UnicodeTables::default(), |tables, p| tables.union(p.unicode));
+        if refused.is_empty() {
+            return;
+        }
+        fn unenforce(ty: &mut Ty, refused: &BTreeMap<String, UnenforcedPattern>) {
+            if let Some(unenforced) = ty.constraints.pattern.as_ref().and_then(|name| refused.get(name)) {
+                ty.unenforced_pattern = Some(unenforced.clone());
+                ty.constraints.pattern = None;
+            }
+            match &mut ty.kind {
+                TyKind::List { member, .. } => unenforce(member, refused),
+                TyKind::Map { key, value, .. } => {
+                    unenforce(key, refused);
+                    unenforce(value, refused);
+                }
+                _ => {}
+            }
+        }
+        for def in types {
+            if let TypeDefKind::Structure(Structure { fields, .. }) | TypeDefKind::Union(fields) = &mut def.kind {
+                for field in fields {
+                    unenforce(&mut field.ty, &refused);
+                }
+            }
+        }
     }
 
     fn enum_variants(&self, id: &ShapeId, members: &[Member]) -> Result<Vec<EnumVariant>, IrError> {
@@ -1699,6 +1780,89 @@ mod tests {
         let messages: Vec<&str> = service.warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains("`Accelerate` takes the built-in `AWS::S3::Accelerate`"), "{messages:?}");
+    }
+
+    /// A service whose input has one member per pattern, each targeting a string shape of its own
+    /// (`ex#Name` for member `Name`) that carries the pattern.
+    fn pattern_model(patterns: &[(&str, &str)]) -> String {
+        let members: Vec<String> =
+            patterns.iter().map(|(name, _)| format!(r#""{name}":{{"target":"ex#{name}"}}"#)).collect();
+        let shapes: Vec<String> = patterns
+            .iter()
+            .map(|(name, pattern)| {
+                let pattern = serde_json::to_string(pattern).unwrap();
+                format!(r#","ex#{name}":{{"type":"string","traits":{{"smithy.api#pattern":{pattern}}}}}"#)
+            })
+            .collect();
+        let model = model_text("", "", &members.join(","));
+        let end = model.rfind("}}").unwrap();
+        format!("{}{}}}}}", &model[..end], shapes.concat())
+    }
+
+    fn field<'s>(service: &'s Service, name: &str) -> &'s Field {
+        service.structure("In").fields.iter().find(|f| f.member_name == name).unwrap()
+    }
+
+    #[test]
+    fn a_pattern_the_engine_refuses_is_left_to_the_service_with_a_warning_at_each_use() {
+        const HUGE: &str = "^(?:a{1000}){1000}$";
+        let model = pattern_model(&[("Huge", HUGE), ("AlsoHuge", HUGE), ("Name", "^[a-z]+$")]);
+        let service = lower_text(&model).unwrap();
+        let names: Vec<&str> = service.patterns.iter().map(|p| p.ecma.as_str()).collect();
+        assert_eq!(names, ["^[a-z]+$"]);
+        assert_eq!(service.features.pattern_engine, Some(pattern::Engine::RegexLite));
+        let reason = "the regex-lite engine refuses the translation: compiled size limit exceeded";
+        for member in ["Huge", "AlsoHuge"] {
+            let ty = &field(&service, member).ty;
+            assert_eq!(ty.constraints.pattern, None, "{member} is not checked");
+            assert_eq!(
+                ty.unenforced_pattern,
+                Some(UnenforcedPattern { pattern: HUGE.into(), reason: reason.into() }),
+                "{member}"
+            );
+        }
+        assert!(field(&service, "Name").ty.constraints.pattern.is_some());
+        let warnings: Vec<(&str, &str)> =
+            service.warnings.iter().map(|w| (w.location.as_str(), w.message.as_str())).collect();
+        let message = |shape: &str| {
+            format!("pattern `{HUGE}` of `{shape}` is not enforced (the service still checks it): {reason}")
+        };
+        assert_eq!(
+            warnings,
+            [
+                (r#"shapes."ex#AlsoHuge".traits."smithy.api#pattern""#, message("ex#AlsoHuge").as_str()),
+                (r#"shapes."ex#Huge".traits."smithy.api#pattern""#, message("ex#Huge").as_str()),
+            ]
+        );
+    }
+
+    /// Patterns are compiled with the crate's engine, the most capable one any of them needs: here
+    /// `regex`, whose UTF-8 automaton for fifty thousand characters is over its limit where
+    /// regex-lite's is not.
+    #[test]
+    fn patterns_are_compiled_with_the_engine_the_crate_runs_them_on() {
+        const LONG: &str = "^[^a]{0,50000}$";
+        let service = lower_text(&pattern_model(&[("Long", LONG), ("Letters", r"^\p{L}+$")])).unwrap();
+        assert_eq!(service.features.pattern_engine, Some(pattern::Engine::Regex));
+        assert!(service.features.pattern_tables.general_categories);
+        let unenforced = field(&service, "Long").ty.unenforced_pattern.as_ref().expect("left to the service");
+        assert_eq!(unenforced.reason, "the regex engine refuses the translation: compiled size limit exceeded");
+        assert_eq!(service.warnings.len(), 1, "{:?}", service.warnings);
+
+        // Alone, it runs on regex-lite, which builds it.
+        let service = lower_text(&pattern_model(&[("Long", LONG)])).unwrap();
+        assert_eq!(service.features.pattern_engine, Some(pattern::Engine::RegexLite));
+        assert!(field(&service, "Long").ty.constraints.pattern.is_some() && service.warnings.is_empty());
+
+        // When the only pattern that needs `regex` is refused, the crate needs regex-lite alone, and
+        // the other pattern is compiled again with that.
+        let service = lower_text(&pattern_model(&[("Long", LONG), ("Letters", r"^\p{L}{1,1000}$")])).unwrap();
+        assert_eq!(service.features.pattern_engine, Some(pattern::Engine::RegexLite));
+        assert!(!service.features.pattern_tables.any());
+        assert!(field(&service, "Long").ty.constraints.pattern.is_some());
+        assert!(field(&service, "Letters").ty.unenforced_pattern.is_some());
+        assert_eq!(service.warnings.len(), 1, "{:?}", service.warnings);
+        assert!(service.warnings[0].location.contains("Letters"), "{:?}", service.warnings);
     }
 
     /// A rule set with parameters an operation's call can set, of each type.

@@ -13,6 +13,7 @@ pub mod ir;
 pub mod model;
 pub mod naming;
 pub mod pattern;
+pub mod pattern_engine;
 pub mod rules;
 pub mod write;
 
@@ -31,7 +32,8 @@ pub enum Error {
     Model(ir::IrError),
     /// An emitter failed (a bug in the generator).
     Emit(emit::EmitError),
-    /// Strict mode: the generator would have left checks out of these shapes.
+    /// Strict mode: the generator was told to treat its warnings as errors, and had these (see
+    /// [`Generated::warnings`]).
     Strict(Vec<ir::Warning>),
 }
 
@@ -44,7 +46,11 @@ impl fmt::Display for Error {
             Error::Strict(warnings) => {
                 let shapes: std::collections::BTreeSet<&str> = warnings.iter().map(|w| w.shape.as_str()).collect();
                 let shapes: Vec<&str> = shapes.into_iter().collect();
-                write!(f, "strict mode: checks the crate cannot enforce in {}", shapes.join(", "))?;
+                let count = match warnings.len() {
+                    1 => "1 warning, which the generator was told to treat as an error".to_string(),
+                    n => format!("{n} warnings, which the generator was told to treat as errors"),
+                };
+                write!(f, "strict mode: {count}, about {}:", shapes.join(", "))?;
                 for warning in warnings {
                     write!(f, "\n  {warning}")?;
                 }
@@ -63,12 +69,17 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// Operations of a whole-service selection that were left out (they use streaming shapes), by name.
     pub skipped: Vec<ir::SkippedOperation>,
-    /// Checks left out of single shapes (such as a `@pattern` no engine can run), by location.
+    /// What the generator could not do for single shapes, by location: a `@pattern` it leaves to the
+    /// service (no engine runs it, or the crate's engine refuses its translation), a request
+    /// compression with no encoding the crate supports (its requests go uncompressed), endpoint rules
+    /// the crate cannot run (it uses the plain endpoint pattern), an endpoint built-in the client does
+    /// not set or a binding to the rules it cannot follow, and an endpoint test case's operation call
+    /// it cannot generate.
     pub warnings: Vec<ir::Warning>,
 }
 
 impl Generated {
-    /// The crate, unless the generator left a check out of some shape (the `strict` setting).
+    /// The crate, unless the generator has warnings (the `strict` setting treats them as errors).
     pub fn deny_warnings(self) -> Result<Generated, Error> {
         if self.warnings.is_empty() {
             Ok(self)

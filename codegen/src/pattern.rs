@@ -76,8 +76,13 @@
 //! Anything else Java would reject, and every construct listed above as not supported, is a
 //! [`PatternError`]; the generator then drops that one check with a warning, and the service still
 //! enforces it. Compiling a translation can still exceed an engine's size limit when a large
-//! repetition count applies to a big class (for example `\p{L}{0,300}` with `regex`'s default
-//! limit), so generated code must treat compilation as fallible.
+//! repetition count applies to a big class (for example `\p{L}{0,1000}` with `regex`'s default
+//! limit); [`crate::pattern_engine`] compiles each one with the crate's engine at generation time,
+//! and one it refuses is dropped the same way.
+//!
+//! Translations never use the Unicode `\d`, `\w`, `\s` or `\b` (they spell out Java's ASCII
+//! classes) nor inline flags, so `regex` needs neither its `unicode-perl` nor its `unicode-case`
+//! tables.
 
 use std::fmt;
 
@@ -1634,7 +1639,38 @@ mod tests {
         }
     }
 
+    /// A generated crate builds `regex` without `unicode-perl` (and `regex-syntax` loads no case
+    /// tables), so a translation must not use the Unicode `\d`, `\w`, `\s` or `\b`, nor an inline
+    /// flag. Cargo builds this crate's engines with those tables (fancy-regex's `unicode` feature
+    /// turns them all on), so compiling cannot tell; the text is read instead.
+    fn assert_needs_no_perl_tables(pattern: &str, regex: &str) {
+        let chars: Vec<char> = regex.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '\\' => {
+                    let next = chars.get(i + 1).copied();
+                    assert!(
+                        !matches!(next, Some('d' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B')),
+                        "{pattern:?} -> {regex:?} uses a Perl class or word boundary"
+                    );
+                    i += 2;
+                }
+                '(' if chars.get(i + 1) == Some(&'?') => {
+                    let next = chars.get(i + 2).copied();
+                    assert!(
+                        !next.is_some_and(|c| c == '-' || c.is_ascii_alphabetic()),
+                        "{pattern:?} -> {regex:?} sets an inline flag"
+                    );
+                    i += 2;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+
     fn compile_all(pattern: &str, t: &Translated) -> Vec<Compiled> {
+        assert_needs_no_perl_tables(pattern, &t.regex);
         let mut engines = Vec::new();
         let fail =
             |engine: &str, e: &dyn std::fmt::Display| -> ! { panic!("{pattern:?} -> {:?}: {engine}: {e}", t.regex) };
@@ -2649,6 +2685,7 @@ mod tests {
     /// Compiles a translation with every engine that may run it. Only the engines' size limits may
     /// reject it: anything else would be a syntax error we produced.
     fn assert_compiles(input: &str, t: &Translated) {
+        assert_needs_no_perl_tables(input, &t.regex);
         if t.engine == Engine::RegexLite {
             if let Err(e) = regex_lite::Regex::new(&t.regex) {
                 assert!(e.to_string().contains("size limit"), "{input:?} -> {:?}: regex-lite: {e}", t.regex);

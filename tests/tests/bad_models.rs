@@ -345,6 +345,37 @@ fn an_unenforceable_pattern_is_a_warning_and_the_rest_generates() {
     assert!(strict.contains("com.example#Greek") && strict.contains("blocks are not supported"), "{strict}");
 }
 
+/// A translation the crate's engine would refuse at run time (its compiled form is over the size
+/// limit) is found at generation time and treated like a pattern no engine runs: a warning, no
+/// check, docs that say the service checks it, and an error in strict mode. With it gone, the crate
+/// needs only the leanest engine.
+#[test]
+fn a_pattern_the_engine_refuses_is_a_warning_and_the_rest_generates() {
+    let model = workspace_root().join("tests/models/patterns/oversized.json");
+    let generated = codegen::generate_crate(&model, &selection()).unwrap_or_else(|e| panic!("{e}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(generated.warnings.len(), 1, "{warnings:?}");
+    let warning = &generated.warnings[0];
+    assert_eq!(warning.shape, "com.example#Bio");
+    assert_eq!(warning.location, r#"shapes."com.example#Bio".traits."smithy.api#pattern""#);
+    let refusal = "the regex engine refuses the translation: compiled size limit exceeded";
+    for needed in ["^\\p{L}{1,1000}$", "not enforced", "the service still checks it", refusal] {
+        assert!(warning.message.contains(needed), "{:?} does not say {needed:?}", warning.message);
+    }
+    let file = |path: &str| &generated.files.iter().find(|f| f.path == path).expect(path).contents;
+    assert!(file("src/validate.rs").contains("^[a-z]+$"), "the other pattern is enforced");
+    assert!(!file("src/validate.rs").contains("1000"), "the refused pattern is not compiled");
+    let manifest = file("Cargo.toml");
+    assert!(manifest.contains("regex-lite = ") && !manifest.contains("regex = "), "{manifest}");
+    let doc_note = format!("/// Not checked here: the model's pattern `^\\p{{L}}{{1,1000}}$` ({refusal}). The service");
+    assert_eq!(file("src/types.rs").matches(&doc_note).count(), 1, "the note on `bio`");
+    let element_note = "/// Not checked here: the model's pattern `^\\p{L}{1,1000}$` for each element (";
+    assert_eq!(file("src/types.rs").matches(element_note).count(), 1, "the note on `quotes`");
+    let strict = generated.deny_warnings().expect_err("strict mode refuses the crate").to_string();
+    let heading = "strict mode: 1 warning, which the generator was told to treat as an error, about com.example#Bio:";
+    assert!(strict.starts_with(heading) && strict.contains(refusal), "{strict}");
+}
+
 /// Endpoint rules that need a function the evaluator lacks leave the crate on the plain endpoint
 /// pattern, with one warning naming the place and the reason, and the crate's docs say so; strict
 /// mode refuses the crate.

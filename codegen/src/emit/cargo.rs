@@ -101,8 +101,9 @@ fn pattern_engine(engine: Engine, tables: UnicodeTables) -> String {
     }
     match engine {
         Engine::RegexLite => r#"regex-lite = "0.1""#.to_string(),
+        // No `unicode-perl`: translations spell `\d`, `\w`, `\s` and `\b` out in ASCII (`pattern.rs`).
         Engine::Regex => format!(
-            r#"regex = {{ version = "1", default-features = false, features = ["std", {}, "unicode-perl"] }}"#,
+            r#"regex = {{ version = "1", default-features = false, features = ["std", {}] }}"#,
             unicode.join(", ")
         ),
         // fancy-regex hands whatever needs no backtracking to `regex-automata`, whose Unicode tables
