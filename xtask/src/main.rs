@@ -46,7 +46,8 @@ struct CodegenArgs {
     /// The generated crate's package name.
     #[arg(long)]
     crate_name: Option<String>,
-    /// Fail instead of warning when a check cannot be generated (such as a `@pattern` no engine runs).
+    /// Treat every generator warning as an error (a `@pattern` no engine runs, a compression encoding or
+    /// endpoint rule it does not support): nothing is written and the run fails.
     #[arg(long)]
     strict: bool,
 }
