@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use codegen::Selection;
-use tests::{read_tree, workspace_root};
+use tests::{cargo_build_executable, read_tree, workspace_root, CargoEnv};
 
 /// One broken model: the file, where the error must point, and a fragment of the explanation.
 struct Case {
@@ -409,21 +409,7 @@ fn unsupported_endpoint_rules_are_a_warning_and_the_crate_uses_the_pattern() {
 /// Builds xtask once and returns its executable, so each run's stderr holds only the tool's own output.
 fn xtask() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
-            .args(["build", "-q", "-p", "xtask", "--message-format=json"])
-            .current_dir(workspace_root())
-            .output()
-            .expect("run cargo build");
-        assert!(output.status.success(), "building xtask failed:\n{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "xtask")
-            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reported the xtask executable")
-    })
+    BINARY.get_or_init(|| cargo_build_executable(&["-q", "-p", "xtask"], "xtask", CargoEnv::Inherited))
 }
 
 fn run_codegen(model: &Path, out: &Path) -> Output {

@@ -13,6 +13,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use tests::CargoEnv;
 
 const BIN: &str = "codepipeline-jobs";
 
@@ -20,19 +21,7 @@ const BIN: &str = "codepipeline-jobs";
 fn binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(cargo)
-            .current_dir(tests::workspace_root())
-            .args(["build", "-q", "-p", BIN, "--features", "cli", "--bin", BIN, "--message-format=json"])
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "building the CLI failed:\n{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == BIN)
-            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reports the binary's path")
+        tests::cargo_build_executable(&["-q", "-p", BIN, "--features", "cli", "--bin", BIN], BIN, CargoEnv::Inherited)
     })
 }
 

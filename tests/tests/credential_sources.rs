@@ -26,6 +26,7 @@ use codepipeline_jobs::runtime::provider_http::ProviderHttp;
 use codepipeline_jobs::types::AcknowledgeThirdPartyJobInput;
 use codepipeline_jobs::{Client, DateTime};
 use local_server::{sigv4, Reply, Request, Server};
+use tests::CargoEnv;
 
 /// A key pair a source hands out, with its session token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -442,53 +443,28 @@ async fn the_client_signs_with_the_credentials_of_each_source() {
     assert_eq!(header(&imds[0], "x-aws-ec2-metadata-token-ttl-seconds"), Some("21600"));
 }
 
-/// Builds a binary of the generated crate once per test run and returns its path.
-fn build(args: &[&str], name: &str, strip_package_vars: bool) -> PathBuf {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    if strip_package_vars {
-        // As in job_worker.rs: the same environment as that test's build, so the two share artifacts.
-        for (name, _) in std::env::vars_os() {
-            let text = name.to_string_lossy();
-            let per_package = text.starts_with("CARGO_PKG_")
-                || matches!(
-                    &*text,
-                    "CARGO_MANIFEST_DIR"
-                        | "CARGO_MANIFEST_PATH"
-                        | "CARGO_CRATE_NAME"
-                        | "CARGO_PRIMARY_PACKAGE"
-                        | "CARGO_TARGET_TMPDIR"
-                        | "CARGO_RUSTC_CURRENT_DIR"
-                );
-            if per_package {
-                command.env_remove(&name);
-            }
-        }
-    }
-    let output = command
-        .current_dir(tests::workspace_root())
-        .args(["build", "-p", "codepipeline-jobs"])
-        .args(args)
-        .arg("--message-format=json")
-        .output()
-        .expect("run cargo");
-    assert!(output.status.success(), "building {name} failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| message["target"]["name"] == name)
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .expect("cargo reported the executable")
-}
-
 fn cli_binary() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| build(&["-q", "--features", "cli", "--bin", "codepipeline-jobs"], "codepipeline-jobs", false))
+    BINARY.get_or_init(|| {
+        // As in cli.rs, so the two tests share the build.
+        tests::cargo_build_executable(
+            &["-p", "codepipeline-jobs", "-q", "--features", "cli", "--bin", "codepipeline-jobs"],
+            "codepipeline-jobs",
+            CargoEnv::Inherited,
+        )
+    })
 }
 
 fn worker_binary() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| build(&["--example", "job_worker"], "job_worker", true))
+    BINARY.get_or_init(|| {
+        // As in job_worker.rs, so the two tests share the build.
+        tests::cargo_build_executable(
+            &["-p", "codepipeline-jobs", "--example", "job_worker"],
+            "job_worker",
+            CargoEnv::WithoutPackageVars,
+        )
+    })
 }
 
 async fn run(mut command: Command) -> Output {

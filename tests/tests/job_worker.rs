@@ -9,50 +9,22 @@ use std::sync::OnceLock;
 
 use local_server::{sigv4, Reply, Request, Server};
 use serde_json::json;
+use tests::CargoEnv;
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "FQoGZXIvYXdzEXAMPLE/session+token==";
 const REGION: &str = "ap-southeast-2";
 
-/// Builds the example once per test binary and returns the executable's path (read from cargo's
-/// JSON messages, so any target directory layout works).
+/// Builds the example once per test binary and returns the executable's path.
 fn example_binary() -> &'static PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(cargo);
-        // Cargo gives this test process the `tests` package's own variables. Some build scripts
-        // watch one of them (ring watches CARGO_MANIFEST_DIR), so passing them on would rebuild
-        // the TLS stack here, and again in the next ordinary build.
-        for (name, _) in std::env::vars_os() {
-            let text = name.to_string_lossy();
-            let per_package = text.starts_with("CARGO_PKG_")
-                || matches!(
-                    &*text,
-                    "CARGO_MANIFEST_DIR"
-                        | "CARGO_MANIFEST_PATH"
-                        | "CARGO_CRATE_NAME"
-                        | "CARGO_PRIMARY_PACKAGE"
-                        | "CARGO_TARGET_TMPDIR"
-                        | "CARGO_RUSTC_CURRENT_DIR"
-                );
-            if per_package {
-                command.env_remove(&name);
-            }
-        }
-        let output = command
-            .current_dir(tests::workspace_root())
-            .args(["build", "-p", "codepipeline-jobs", "--example", "job_worker", "--message-format=json"])
-            .output()
-            .expect("run cargo");
-        assert!(output.status.success(), "building the example failed:\n{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|message| message["target"]["name"] == "job_worker")
-            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reported the example's executable")
+        tests::cargo_build_executable(
+            &["-p", "codepipeline-jobs", "--example", "job_worker"],
+            "job_worker",
+            CargoEnv::WithoutPackageVars,
+        )
     })
 }
 
