@@ -17,7 +17,7 @@ use crate::model::{Model, Shape, ShapeId, ShapeKind};
 use crate::rules::endpoint::{built_in, ParamType, ParamValue};
 
 /// The built-ins a generated client sets (see the runtime's `endpoint_resolver`).
-const SUPPORTED_BUILT_INS: &[&str] = &[
+pub(crate) const SUPPORTED_BUILT_INS: &[&str] = &[
     built_in::REGION,
     built_in::USE_FIPS,
     built_in::USE_DUAL_STACK,

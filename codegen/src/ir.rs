@@ -9,7 +9,7 @@ use crate::model::{
     Bounds, EndpointTestCase, EnumValue, ErrorFault, HostPrefixSegment, Member, Model, Protocol, Shape, ShapeId,
     ShapeKind, TimestampFormat, Traits,
 };
-use crate::rules::endpoint::{ParamType, ParamValue};
+use crate::rules::endpoint::{ParamValue, Parameter};
 use crate::rules::CaseTable;
 use crate::{naming, pattern, pattern_engine};
 
@@ -91,7 +91,7 @@ pub struct EndpointRules {
     /// The rule set as compact JSON without its documentation strings: the data the crate embeds.
     pub rule_set_json: String,
     /// Its parameters, in rule-set order.
-    pub parameters: Vec<EndpointParameter>,
+    pub parameters: Vec<Parameter>,
     /// The model's `smithy.rules#endpointTests` cases, in model order.
     pub tests: Vec<EndpointTest>,
     /// The service's `smithy.rules#clientContextParams`: parameters the configuration sets by name.
@@ -107,25 +107,6 @@ pub struct EndpointTest {
     /// of `codegen/data/endpoint-test-partition-overrides.json`; else the published table (also for a
     /// case that fails with both, so that its test fails).
     pub partitions: CaseTable,
-}
-
-/// One parameter of the rule set.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointParameter {
-    /// Its name (`Region`).
-    pub name: String,
-    /// Its type.
-    pub param_type: ParamType,
-    /// The built-in that supplies it (`AWS::Region`), if any.
-    pub built_in: Option<String>,
-    /// Whether resolution fails without a value.
-    pub required: bool,
-    /// Its default value.
-    pub default: Option<ParamValue>,
-    /// Whether the rule set marks it deprecated.
-    pub deprecated: bool,
-    /// Its documentation in the rule set, as written there.
-    pub docs: Option<String>,
 }
 
 /// `smithy.api#endpoint` `hostPrefix` of an operation, with its labels tied to input fields.
@@ -1510,26 +1491,9 @@ fn endpoint_resolution(service: &Shape) -> EndpointResolution {
             return EndpointResolution::Unsupported { location, reason: unsupported.message.clone() };
         }
     };
-    let documentation = |name: &str| {
-        let docs = rule_set.json.get("parameters").and_then(|p| p.get(name)).and_then(|p| p.get("documentation"));
-        docs.and_then(serde_json::Value::as_str).map(str::to_string)
-    };
-    let parameters = rules
-        .parameters()
-        .iter()
-        .map(|p| EndpointParameter {
-            name: p.name.clone(),
-            param_type: p.param_type,
-            built_in: p.built_in.clone(),
-            required: p.required,
-            default: p.default.clone(),
-            deprecated: p.deprecated,
-            docs: documentation(&p.name),
-        })
-        .collect();
     EndpointResolution::Rules(EndpointRules {
         rule_set_json: compact_rule_set(&rule_set.json),
-        parameters,
+        parameters: rules.parameters().to_vec(),
         tests: service
             .traits
             .endpoint_tests
@@ -1699,7 +1663,7 @@ mod tests {
         let service = lower_text(&model_text(RULES, "", "")).unwrap();
         let EndpointResolution::Rules(rules) = &service.endpoint else { panic!("{:?}", service.endpoint) };
         assert_eq!(rules.parameters.len(), 2);
-        assert_eq!(rules.parameters[0].docs.as_deref(), Some("The region."));
+        assert_eq!(rules.parameters[0].name, "Region");
         assert_eq!(rules.parameters[1].built_in.as_deref(), Some("AWS::UseFIPS"));
         assert_eq!(rules.parameters[1].default, Some(ParamValue::Bool(false)));
         assert_eq!(rules.tests.len(), 1);

@@ -27,20 +27,11 @@ use serde_json::{json, Value};
 
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::RustFile;
+use crate::endpoint_params::SUPPORTED_BUILT_INS;
 use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, TypeDefKind, Warning};
 use crate::model::{EndpointExpectation, EndpointOperationInput};
 use crate::rules::endpoint::{built_in, ParamValue};
 use crate::rules::CaseTable;
-
-/// The built-ins the generated calls turn into client settings.
-const CALL_BUILT_INS: &[&str] = &[
-    built_in::REGION,
-    built_in::USE_FIPS,
-    built_in::USE_DUAL_STACK,
-    built_in::ENDPOINT,
-    built_in::ACCOUNT_ID,
-    built_in::ACCOUNT_ID_ENDPOINT_MODE,
-];
 
 /// The files of `tests/endpoint_rules/`, and warnings about operation calls that cannot be tested.
 pub struct EndpointTests {
@@ -181,7 +172,7 @@ fn operation_calls(service: &Service, rules: &EndpointRules, warnings: &mut Vec<
                 continue;
             }
             if let Some((name, _)) =
-                input.built_in_params.iter().find(|(name, _)| !CALL_BUILT_INS.contains(&name.as_str()))
+                input.built_in_params.iter().find(|(name, _)| !SUPPORTED_BUILT_INS.contains(&name.as_str()))
             {
                 warn(format!("the client has no setting for the built-in `{name}`"));
                 continue;
