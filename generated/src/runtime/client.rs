@@ -90,6 +90,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("env_endpoint", &self.env_endpoint.as_deref().map(super::endpoint_config::redact_url))
             .field("credentials", &self.credentials.as_ref().map(|_| "** set **"))
             .field("sources", &self.sources)
             .field("http_client", &self.http_client)
@@ -382,9 +383,8 @@ impl Runtime {
                 ))
             }
         };
-        if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
-        }
+        // Before anything is built from it: the region goes into hosts (the service's, STS's).
+        super::region::check_region(&region).map_err(ConfigError::new)?;
         let sources = config.sources.as_ref().map(|s| SettingSources { env: s.env(), profile: s.profile_name() });
         let settings = config.endpoint.resolve(region.clone(), sources, service.endpoint_env_suffix)?;
         let endpoints = Endpoints::new(&service, settings)?;
@@ -768,6 +768,23 @@ mod tests {
         assert!(err.to_string().contains("no credentials"), "{err}");
         let err = Runtime::new(INFO, Config::builder().region("us-east-1").endpoint_url("ftp://x")).unwrap_err();
         assert!(err.to_string().contains("http"), "{err}");
+    }
+
+    #[test]
+    fn passwords_in_endpoint_urls_stay_out_of_debug_and_errors() {
+        let env = Environment::from_pairs([
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ENDPOINT_URL_SVC", "https://user:env-hunter2@env.example"),
+        ]);
+        let from_env = Config::from_environment(&INFO, env);
+        assert!(!format!("{from_env:?}").contains("hunter2"), "{from_env:?}");
+        let in_code = from_env.endpoint_url("https://user:code-hunter2@code.example");
+        assert!(!format!("{in_code:?}").contains("hunter2"), "{in_code:?}");
+        let credentials = super::super::credentials::Credentials::new("A", "S", None);
+        let error = Runtime::new(INFO, in_code.credentials_provider(credentials).http_client(Recorder::default()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("user name or password") && !error.contains("hunter2"), "{error}");
     }
 
     /// A resolver that counts its resolutions and puts what it was given into the host.
