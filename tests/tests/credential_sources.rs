@@ -924,11 +924,11 @@ fn imds_off_is_no_credentials_here() {
 /// An HTTP client that records where each request went and whether it was marked
 /// [`SensitiveBody`], and answers every request with web identity credentials.
 #[derive(Debug, Default)]
-struct Recorder {
+struct StsRecorder {
     seen: std::sync::Mutex<Vec<(String, bool)>>,
 }
 
-impl HttpClient for Recorder {
+impl HttpClient for StsRecorder {
     fn send(
         &self,
         request: http::Request<Vec<u8>>,
@@ -950,10 +950,10 @@ impl HttpClient for Recorder {
     }
 }
 
-/// The web identity source of `sandbox` through a [`Recorder`]: the credentials or the error, and
+/// The web identity source of `sandbox` through a [`StsRecorder`]: the credentials or the error, and
 /// the requests it sent.
 async fn web_identity_through_recorder(sandbox: &Sandbox) -> (Result<String, String>, Vec<(String, bool)>) {
-    let recorder = Arc::new(Recorder::default());
+    let recorder = Arc::new(StsRecorder::default());
     let chain = DefaultCredentialsChain::with_env(sandbox.env()).http_client(recorder.clone());
     let result = chain.provide_credentials().await.map(|c| c.access_key_id().to_owned()).map_err(|e| {
         assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration, "{e}");
