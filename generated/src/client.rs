@@ -22,7 +22,7 @@ pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client:
 /// (`src/runtime/endpoint_rules.json`, `src/runtime/partitions.json`) and parsed on first use.
 pub static ENDPOINT_RULES: crate::runtime::endpoint_resolver::RulesEndpoints = crate::runtime::endpoint_resolver::RulesEndpoints::new(
     include_str!("runtime/endpoint_rules.json"),
-    include_str!("runtime/partitions.json"),
+    crate::runtime::endpoint_config::PARTITIONS_JSON,
 );
 
 fn endpoint_rules() -> &'static dyn crate::runtime::endpoint_config::ResolveEndpoint {

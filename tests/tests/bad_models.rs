@@ -398,7 +398,7 @@ fn unsupported_endpoint_rules_are_a_warning_and_the_crate_uses_the_pattern() {
         "{paths:?}"
     );
     let lib = generated.files.iter().find(|f| f.path == "src/lib.rs").expect("a crate root");
-    assert!(lib.contents.contains("https://later.{region}.amazonaws.com"), "the docs name the pattern");
+    assert!(lib.contents.contains("https://later.{region}.{dnsSuffix}"), "the docs name the pattern");
     assert!(lib.contents.contains("the function `split` is not supported"), "the docs say why");
     let strict = generated.deny_warnings().expect_err("strict mode refuses the crate").to_string();
     assert!(strict.contains("com.example#Later") && strict.contains("split"), "{strict}");

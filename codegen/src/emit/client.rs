@@ -34,7 +34,7 @@ pub fn emit(service: &Service) -> RustFile {
                 pub static ENDPOINT_RULES: crate::runtime::endpoint_resolver::RulesEndpoints =
                     crate::runtime::endpoint_resolver::RulesEndpoints::new(
                         include_str!("runtime/endpoint_rules.json"),
-                        include_str!("runtime/partitions.json"),
+                        crate::runtime::endpoint_config::PARTITIONS_JSON,
                     );
 
                 fn endpoint_rules() -> &'static dyn crate::runtime::endpoint_config::ResolveEndpoint {

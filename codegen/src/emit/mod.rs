@@ -81,6 +81,9 @@ const CORE_RUNTIME: &[RuntimeModule] = &[
     // Endpoint settings and the resolved endpoint; the rules evaluator is `ENDPOINT_RULES_RUNTIME`.
     runtime("endpoint_config", include_str!("../../runtime/endpoint_config.rs")),
     runtime("imds", include_str!("../../runtime/imds.rs")),
+    // AWS's partition table: the endpoint rules' `aws.partition`, STS's and the plain pattern's DNS
+    // suffixes, so every crate carries it (with its data, `src/runtime/partitions.json`).
+    runtime("partitions", include_str!("../../runtime/partitions.rs")),
     runtime("profile_credentials", include_str!("../../runtime/profile_credentials.rs")),
     runtime("profile_file", include_str!("../../runtime/profile_file.rs")),
     runtime("provider_http", include_str!("../../runtime/provider_http.rs")),
@@ -107,7 +110,6 @@ const ENDPOINT_RULES_RUNTIME: &[RuntimeModule] = &[
     runtime("endpoint", include_str!("../../runtime/endpoint.rs")),
     runtime("endpoint_functions", include_str!("../../runtime/endpoint_functions.rs")),
     runtime("endpoint_resolver", include_str!("../../runtime/endpoint_resolver.rs")),
-    runtime("partitions", include_str!("../../runtime/partitions.rs")),
 ];
 
 const PATTERN_RUNTIME: RuntimeModule = runtime("pattern", include_str!("../../runtime/pattern.rs"));
@@ -252,17 +254,18 @@ pub fn emit(service: &Service, model_file: &str) -> Result<(Vec<GeneratedFile>, 
             contents: runtime_source(module, service),
         });
     }
+    // Data, read by `endpoint_config` with `include_str!`: AWS's partition table exactly as checked in.
+    files.push(GeneratedFile {
+        path: "src/runtime/partitions.json".into(),
+        contents: crate::rules::PARTITIONS_JSON.to_string(),
+    });
     let mut warnings = Vec::new();
     if let EndpointResolution::Rules(rules) = &service.endpoint {
         // Data, read by the endpoint runtime with `include_str!` (see `client.rs`): the model's rule
-        // set without its documentation, and AWS's partition table exactly as checked in.
+        // set without its documentation.
         files.push(GeneratedFile {
             path: "src/runtime/endpoint_rules.json".into(),
             contents: rules.rule_set_json.clone(),
-        });
-        files.push(GeneratedFile {
-            path: "src/runtime/partitions.json".into(),
-            contents: crate::rules::PARTITIONS_JSON.to_string(),
         });
         let tests = endpoint_tests::emit(service, rules);
         warnings = tests.warnings;
