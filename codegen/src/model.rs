@@ -298,6 +298,10 @@ pub struct Traits {
     pub endpoint_rule_set: Option<EndpointRuleSet>,
     /// `smithy.rules#endpointTests` on a service: its test cases.
     pub endpoint_tests: Option<Vec<EndpointTestCase>>,
+    /// `smithy.test#httpRequestTests` on an operation.
+    pub http_request_tests: Vec<HttpMessageTest>,
+    /// `smithy.test#httpResponseTests` on an operation or an error structure.
+    pub http_response_tests: Vec<HttpMessageTest>,
     /// `smithy.api#endpoint` `hostPrefix` on an operation.
     pub host_prefix: Option<HostPrefix>,
     /// `smithy.api#hostLabel` on a member.
@@ -354,6 +358,59 @@ pub struct EndpointTestCase {
     pub operation_inputs: Vec<EndpointOperationInput>,
     /// The expected outcome.
     pub expect: EndpointExpectation,
+    /// Where the case sits in the file.
+    pub json_path: String,
+}
+
+/// Which of Smithy's two HTTP protocol test traits a case comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMessageKind {
+    /// `smithy.test#httpRequestTests`: what the client sends.
+    Request,
+    /// `smithy.test#httpResponseTests`: what the client makes of a response.
+    Response,
+}
+
+/// One case of `smithy.test#httpRequestTests` or `smithy.test#httpResponseTests`
+/// (<https://smithy.io/2.0/additional-specs/http-protocol-compliance-tests.html>).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpMessageTest {
+    /// The case's ID, unique in the model.
+    pub id: String,
+    /// The protocol it tests (`aws.protocols#awsJson1_1`).
+    pub protocol: String,
+    /// What it is about.
+    pub documentation: Option<String>,
+    /// Whether clients run it (`appliesTo` absent or `client`).
+    pub client: bool,
+    /// The request's method (request cases).
+    pub method: Option<String>,
+    /// The request's path (request cases).
+    pub uri: Option<String>,
+    /// The endpoint's host the client is given.
+    pub host: Option<String>,
+    /// The host the request must go to.
+    pub resolved_host: Option<String>,
+    /// Query string parameters the request must have, as `name=value`.
+    pub query_params: Vec<String>,
+    /// Query string parameters the request must not have.
+    pub forbid_query_params: Vec<String>,
+    /// Query string parameters the request must have, with any value.
+    pub require_query_params: Vec<String>,
+    /// Headers with their exact values, in model order.
+    pub headers: Vec<(String, String)>,
+    /// Headers that must be absent.
+    pub forbid_headers: Vec<String>,
+    /// Headers that must be present, with any value.
+    pub require_headers: Vec<String>,
+    /// The body, as text.
+    pub body: Option<String>,
+    /// How to compare bodies (`application/json`: as JSON).
+    pub body_media_type: Option<String>,
+    /// The input (request cases) or the output or error (response cases), as JSON.
+    pub params: Map<String, Value>,
+    /// The response's status code (response cases).
+    pub code: Option<u16>,
     /// Where the case sits in the file.
     pub json_path: String,
 }
@@ -667,6 +724,12 @@ impl Loader<'_> {
                 }
                 "smithy.rules#endpointRuleSet" => traits.endpoint_rule_set = Some(self.endpoint_rule_set(value, &at)?),
                 "smithy.rules#endpointTests" => traits.endpoint_tests = Some(self.endpoint_tests(value, &at)?),
+                "smithy.test#httpRequestTests" => {
+                    traits.http_request_tests = self.http_message_tests(value, &at, HttpMessageKind::Request)?
+                }
+                "smithy.test#httpResponseTests" => {
+                    traits.http_response_tests = self.http_message_tests(value, &at, HttpMessageKind::Response)?
+                }
                 "smithy.api#endpoint" => traits.host_prefix = Some(self.host_prefix(value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = self.annotation(value, &at)?,
                 "smithy.api#requestCompression" => {
@@ -777,6 +840,98 @@ impl Loader<'_> {
             Err(malformed) => return Err(self.error(&path.inner(&malformed.path), malformed.message)),
         };
         Ok(EndpointRuleSet { json: value.clone(), parsed, json_path: path.0.clone() })
+    }
+
+    fn http_message_tests(
+        &self,
+        value: &Value,
+        path: &JsonPath,
+        kind: HttpMessageKind,
+    ) -> Result<Vec<HttpMessageTest>, LoadError> {
+        let items = self.array(value, path)?;
+        items.iter().enumerate().map(|(i, case)| self.http_message_test(case, &path.index(i), kind)).collect()
+    }
+
+    fn http_message_test(
+        &self,
+        value: &Value,
+        path: &JsonPath,
+        kind: HttpMessageKind,
+    ) -> Result<HttpMessageTest, LoadError> {
+        let body = self.object(value, path)?;
+        let text = |key: &str| -> Result<Option<String>, LoadError> {
+            body.get(key).map(|v| self.string(v, &path.key(key)).map(str::to_string)).transpose()
+        };
+        let required_text = |key: &str| -> Result<String, LoadError> {
+            let value = self.required_key(body, key, path)?;
+            Ok(self.string(value, &path.key(key))?.to_string())
+        };
+        let texts = |key: &str| -> Result<Vec<String>, LoadError> {
+            let Some(value) = body.get(key) else { return Ok(Vec::new()) };
+            let list_path = path.key(key);
+            let items = self.array(value, &list_path)?;
+            items.iter().enumerate().map(|(i, v)| self.string(v, &list_path.index(i)).map(str::to_string)).collect()
+        };
+        let headers = match body.get("headers") {
+            None => Vec::new(),
+            Some(value) => {
+                let headers_path = path.key("headers");
+                let map = self.object(value, &headers_path)?;
+                map.iter()
+                    .map(|(name, v)| Ok((name.clone(), self.string(v, &headers_path.key(name))?.to_string())))
+                    .collect::<Result<_, LoadError>>()?
+            }
+        };
+        let params = match body.get("params") {
+            None => Map::new(),
+            Some(v) => self.object(v, &path.key("params"))?.clone(),
+        };
+        let client = match text("appliesTo")?.as_deref() {
+            None | Some("client") => true,
+            Some("server") => false,
+            Some(other) => {
+                return Err(
+                    self.error(&path.key("appliesTo"), format!("expected \"client\" or \"server\", found \"{other}\""))
+                )
+            }
+        };
+        let code =
+            match body.get("code") {
+                None => None,
+                Some(v) => Some(v.as_u64().filter(|c| (100..=599).contains(c)).map(|c| c as u16).ok_or_else(|| {
+                    self.error(&path.key("code"), format!("expected an HTTP status code, found {v}"))
+                })?),
+            };
+        let (method, uri) = match kind {
+            HttpMessageKind::Request => (Some(required_text("method")?), Some(required_text("uri")?)),
+            HttpMessageKind::Response => {
+                if code.is_none() {
+                    return Err(self.error(path, "missing required key `code`"));
+                }
+                (None, None)
+            }
+        };
+        Ok(HttpMessageTest {
+            id: required_text("id")?,
+            protocol: required_text("protocol")?,
+            documentation: text("documentation")?,
+            client,
+            method,
+            uri,
+            host: text("host")?,
+            resolved_host: text("resolvedHost")?,
+            query_params: texts("queryParams")?,
+            forbid_query_params: texts("forbidQueryParams")?,
+            require_query_params: texts("requireQueryParams")?,
+            headers,
+            forbid_headers: texts("forbidHeaders")?,
+            require_headers: texts("requireHeaders")?,
+            body: text("body")?,
+            body_media_type: text("bodyMediaType")?,
+            params,
+            code,
+            json_path: path.0.clone(),
+        })
     }
 
     fn endpoint_tests(&self, value: &Value, path: &JsonPath) -> Result<Vec<EndpointTestCase>, LoadError> {
@@ -1360,6 +1515,8 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
     take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix);
     take!(endpoint_rule_set, endpoint_tests, host_prefix, request_compression, context_param);
+    into.http_request_tests.extend(from.http_request_tests);
+    into.http_response_tests.extend(from.http_response_tests);
     if !from.operation_context_params.is_empty() {
         into.operation_context_params = from.operation_context_params;
     }
@@ -1928,6 +2085,57 @@ mod tests {
             let err = load(&format!(r#"{{"smithy":"2.0","shapes":{{{shapes}}}}}"#)).unwrap_err();
             assert_eq!(err.location, location, "{shapes}: {err}");
             assert!(err.message.contains(message), "{shapes}: {err}");
+        }
+    }
+
+    #[test]
+    fn http_protocol_tests_load_typed_and_malformed_ones_name_the_path() {
+        let model = load(
+            r#"{"smithy":"2.0","shapes":{"ex#Op":{"type":"operation","traits":{
+            "smithy.test#httpRequestTests":[{"id":"Req","protocol":"aws.protocols#awsJson1_0","method":"POST",
+                "uri":"/","headers":{"X-A":"1"},"forbidHeaders":["X-B"],"params":{"a":null},"appliesTo":"server"}],
+            "smithy.test#httpResponseTests":[{"id":"Res","protocol":"aws.protocols#awsJson1_0","code":200,
+                "body":"{}","bodyMediaType":"application/json"}]}}}}"#,
+        )
+        .unwrap();
+        let traits = &model.shapes[&ShapeId::new("ex#Op")].traits;
+        let request = &traits.http_request_tests[0];
+        assert_eq!((request.id.as_str(), request.client), ("Req", false));
+        assert_eq!(request.headers, [("X-A".to_string(), "1".to_string())]);
+        assert_eq!(request.forbid_headers, ["X-B"]);
+        assert!(request.params["a"].is_null());
+        let response = &traits.http_response_tests[0];
+        assert_eq!((response.code, response.client, response.body.as_deref()), (Some(200), true, Some("{}")));
+        assert_eq!(response.json_path, r#"shapes."ex#Op".traits."smithy.test#httpResponseTests"[0]"#);
+
+        let cases = [
+            (
+                r#""smithy.test#httpRequestTests":[{"id":"R","protocol":"p","uri":"/"}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpRequestTests"[0]"#,
+                "missing required key `method`",
+            ),
+            (
+                r#""smithy.test#httpResponseTests":[{"id":"R","protocol":"p"}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpResponseTests"[0]"#,
+                "missing required key `code`",
+            ),
+            (
+                r#""smithy.test#httpResponseTests":[{"id":"R","protocol":"p","code":200,"appliesTo":"both"}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpResponseTests"[0].appliesTo"#,
+                r#"expected "client" or "server""#,
+            ),
+            (
+                r#""smithy.test#httpRequestTests":[{"id":"R","protocol":"p","method":"GET","uri":"/","headers":{"h":1}}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpRequestTests"[0].headers.h"#,
+                "expected a string, found a number",
+            ),
+        ];
+        for (traits, location, message) in cases {
+            let text =
+                format!(r#"{{"smithy":"2.0","shapes":{{"ex#Op":{{"type":"operation","traits":{{{traits}}}}}}}}}"#);
+            let err = load(&text).unwrap_err();
+            assert_eq!(err.location, location, "{traits}: {err}");
+            assert!(err.message.contains(message), "{traits}: {err}");
         }
     }
 
