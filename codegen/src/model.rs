@@ -1490,7 +1490,8 @@ fn redeclare(loader: &Loader, inherited: &Value, own: &Value, path: &JsonPath) -
                     return Err(loader.error(
                         &path.key("target"),
                         format!(
-                            "a member redeclared from a mixin must keep its target `{inherited_target}`, not {value}"
+                            "a member redeclared from a mixin must keep its target `{inherited_target}`, not {}",
+                            value.as_str().map_or_else(|| value.to_string(), |id| format!("`{id}`"))
                         ),
                     ));
                 }

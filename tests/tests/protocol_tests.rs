@@ -118,13 +118,18 @@ fn every_client_case_of_the_awsjson_services_passes_or_is_a_listed_known_failure
         let output = cargo_output(&scratch, &["test", "--offline", "-p", crate_name, "--test", "protocol_tests"]);
         let stdout = String::from_utf8_lossy(&output.stdout);
         let ran = outcomes(&stdout);
+        if ran.is_empty() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            problems.push(format!("{service}: no case ran:\n{}\n{}", tail(&stderr), tail(&stdout)));
+            continue;
+        }
+        for test in ran.keys().filter(|test| !ids.contains_key(*test)) {
+            problems.push(format!("{service}: the crate ran `{test}`, which is no client case of the model"));
+        }
         let (mut passed, mut known_failed) = (0, 0);
         for (test, (kind, id)) in ids {
             match (ran.get(test), reason(kind, id)) {
-                (None, _) => problems.push(format!(
-                    "{service}: {kind} case `{id}` did not run:\n{}",
-                    tail(&String::from_utf8_lossy(&output.stderr))
-                )),
+                (None, _) => problems.push(format!("{service}: {kind} case `{id}` did not run")),
                 (Some(true), None) => passed += 1,
                 (Some(false), Some(_)) => known_failed += 1,
                 (Some(true), Some(_)) => {
