@@ -427,3 +427,43 @@ fn harness_file(service: &Service) -> RustFile {
     });
     file
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Selection;
+
+    /// An awsJson 1.1 service whose operation has a client case, a server case, a case of another
+    /// protocol and a case whose `params` name a member the input does not have.
+    const MODEL: &str = r#"{"smithy":"2.0","shapes":{
+        "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#Op"}],
+                  "traits":{"aws.protocols#awsJson1_1":{}}},
+        "ex#Op":{"type":"operation","input":{"target":"ex#In"},"traits":{
+            "smithy.test#httpRequestTests":[
+                {"id":"Sends","protocol":"aws.protocols#awsJson1_1","method":"POST","uri":"/","params":{"name":"n"}},
+                {"id":"ServerOnly","protocol":"aws.protocols#awsJson1_1","method":"POST","uri":"/","appliesTo":"server"},
+                {"id":"OtherProtocol","protocol":"aws.protocols#restJson1","method":"POST","uri":"/"},
+                {"id":"Unbuildable","protocol":"aws.protocols#awsJson1_1","method":"POST","uri":"/","params":{"nope":1}}]}},
+        "ex#In":{"type":"structure","members":{"name":{"target":"smithy.api#String"}}}
+    }}"#;
+
+    fn cases_rs() -> String {
+        let selection = Selection { crate_name: "svc".into(), ..Selection::default() };
+        let files = crate::generate_from_slice("svc.json", MODEL.as_bytes(), &selection).expect("generates");
+        files.into_iter().find(|f| f.path == "tests/protocol_tests/cases.rs").expect("cases.rs").contents
+    }
+
+    #[test]
+    fn only_client_cases_of_the_services_protocol_are_generated() {
+        let cases = cases_rs();
+        assert!(cases.contains("async fn request_sends()"), "{cases}");
+        assert!(!cases.contains("server_only") && !cases.contains("other_protocol"), "{cases}");
+    }
+
+    #[test]
+    fn a_case_the_generator_cannot_build_is_a_failing_test_that_says_why() {
+        let cases = cases_rs();
+        let start = cases.find("async fn request_unbuildable()").expect("the case has a test");
+        let body = &cases[start..];
+        assert!(body.contains("panic!(\"the generator cannot build this case: `In` has no member `nope`\")"), "{body}");
+    }
+}
