@@ -276,7 +276,7 @@ pub struct Traits {
     /// `@sparse`.
     pub sparse: bool,
     /// `@mixin`: the shape only lends its members and traits to others (its users are flattened on
-    /// load, see [`flatten_mixins`]) and is never generated or used as a member's target.
+    /// load, see `flatten_mixins`) and is never generated or used as a member's target.
     pub mixin: bool,
     /// `@input`.
     pub input: bool,
