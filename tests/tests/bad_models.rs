@@ -181,6 +181,22 @@ const CASES: &[Case] = &[
         r#"shapes."com.example#Op".traits."smithy.api#endpoint".hostPrefix"#,
         "needs `com.example#In` member `Name` to be a required string with @hostLabel",
     ),
+    // Mixins, flattened on load: a cycle names the reference that closes it.
+    case(
+        "mixin_cycle.json",
+        r#"shapes."com.example#B".mixins[0].target"#,
+        "mixins form a cycle: com.example#A -> com.example#B -> com.example#A",
+    ),
+    case(
+        "missing_mixin.json",
+        r#"shapes."com.example#In".mixins[1].target"#,
+        "mixin `com.example#Gone` is not defined in the model",
+    ),
+    case(
+        "operation_input_mixin.json",
+        r#"shapes."com.example#Op".input.target"#,
+        "`com.example#In` is a mixin, which cannot be an operation input",
+    ),
     // Shapes the generator cannot express.
     case("required_cycle.json", r#"shapes."com.example#A".members.b"#, "contains itself through required members"),
     case("union_no_members.json", r#"shapes."com.example#Choice""#, "has no members"),
