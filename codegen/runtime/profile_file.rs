@@ -40,6 +40,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::bounded_file::{read_text, Limits};
 use super::credentials::{CredentialsError, CredentialsErrorKind, Environment};
 
 /// Which of the two files a text comes from; the section rules differ.
@@ -406,7 +407,7 @@ impl ProfileSet {
         let mut texts = [None, None];
         for (slot, path) in texts.iter_mut().zip([config, credentials]) {
             let Some(path) = path else { continue };
-            match std::fs::read_to_string(&path) {
+            match read_text(&path, Limits::PROFILE_FILE) {
                 Ok(text) => {
                     *slot = Some((text, path.clone()));
                     files.push((path, true));
