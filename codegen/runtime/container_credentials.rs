@@ -208,6 +208,18 @@ mod tests {
         (Arc::clone(&recorder), ContainerCredentials::new(env, ProviderHttp::new(recorder)))
     }
 
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_endless_token_file_is_an_error_not_a_hang() {
+        let (recorder, provider) = over_env(&[
+            ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/dev/zero"),
+        ]);
+        let error = provider.provide_credentials().await.unwrap_err();
+        assert!(error.message().contains("limit of 65536 bytes"), "{error}");
+        assert!(recorder.seen.lock().unwrap().is_empty());
+    }
+
     #[tokio::test]
     async fn the_relative_uri_is_on_the_ecs_address() {
         let (recorder, provider) = over_env(&[

@@ -886,4 +886,18 @@ mod tests {
             .unwrap_err();
         assert!(error.message().contains("neither HOME nor USERPROFILE"), "{error}");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_file_is_an_error_naming_the_limit_and_dev_null_is_empty() {
+        let env =
+            Environment::from_pairs([("AWS_CONFIG_FILE", "/dev/zero"), ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")]);
+        let error = ProfileSet::load(&env, &ProfileSource::default()).unwrap_err();
+        assert_eq!(error.kind(), CredentialsErrorKind::Io);
+        assert!(error.message().contains("/dev/zero"), "{error}");
+        assert!(error.message().contains("limit of 4194304 bytes"), "{error}");
+        let env =
+            Environment::from_pairs([("AWS_CONFIG_FILE", "/dev/null"), ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")]);
+        assert!(ProfileSet::load(&env, &ProfileSource::default()).unwrap().names().is_empty());
+    }
 }

@@ -333,6 +333,14 @@ mod tests {
   <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>
 </AssumeRoleResponse>"#;
 
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_endless_token_file_is_an_error_naming_the_limit() {
+        let error = read_web_identity_token("/dev/zero", "web identity").await.unwrap_err();
+        assert!(error.message().contains("/dev/zero"), "{error}");
+        assert!(error.message().contains("limit of 65536 bytes"), "{error}");
+    }
+
     #[test]
     fn reads_the_credentials_element() {
         let creds = read_credentials(SUCCESS.as_bytes()).unwrap();
