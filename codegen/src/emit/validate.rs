@@ -247,7 +247,7 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
                     {
                         let at = #path;
                         for (key, item) in #value.iter() {
-                            let _ = &item;
+                            let _ = (&key, &item);
                             #key_check
                             #value_check_inner
                         }
