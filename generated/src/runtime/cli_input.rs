@@ -382,6 +382,8 @@ fn check_flow_nesting(text: &str) -> Result<(), InputError> {
     let mut scan = Scan::Plain;
     let mut depth = 0usize;
     let mut line = 1;
+    // Inside double quotes: whether the previous character was an unescaped backslash.
+    let mut escaped = false;
     // Whether the previous character lets a quoted scalar or a comment start here.
     let mut at_token_start = true;
     let mut chars = text.chars().peekable();
@@ -390,12 +392,9 @@ fn check_flow_nesting(text: &str) -> Result<(), InputError> {
             line += 1;
         }
         match scan {
+            Scan::Double if escaped => escaped = false,
             Scan::Double => match c {
-                '\\' => {
-                    if chars.next() == Some('\n') {
-                        line += 1;
-                    }
-                }
+                '\\' => escaped = true,
                 '"' => scan = Scan::Plain,
                 _ => {}
             },
