@@ -81,6 +81,11 @@ required-features = ["cli"]
 # `sync` (the IMDS region lookup's helper runtime, background credential refresh) add no crates.
 {deps}
 
+# `credential_process` runs its program in a process group of its own and kills the whole group
+# when it takes too long or the caller stops waiting; rustix sends that signal without `unsafe`.
+[target.'cfg(unix)'.dependencies]
+rustix = {{ version = "1", default-features = false, features = ["std", "process"] }}
+
 [dev-dependencies]
 tokio = {{ version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }}
 "#,

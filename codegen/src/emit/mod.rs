@@ -76,6 +76,8 @@ const fn runtime(name: &'static str, source: &'static str) -> RuntimeModule {
 
 const CORE_RUNTIME: &[RuntimeModule] = &[
     runtime("client", include_str!("../../runtime/client.rs")),
+    // Size- and time-limited reads of the files users name (profile, token and `file://` files).
+    runtime("bounded_file", include_str!("../../runtime/bounded_file.rs")),
     // Credentials and region: the core types, then one module per source, the cache and the chain.
     runtime("container_credentials", include_str!("../../runtime/container_credentials.rs")),
     runtime("credential_process", include_str!("../../runtime/credential_process.rs")),

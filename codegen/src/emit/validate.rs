@@ -65,7 +65,7 @@ pub fn emit(service: &Service) -> RustFile {
                 if let crate::types::#name::Unknown(value) = self {
                     out.push(crate::runtime::validate::Violation::new(
                         at.to_text(),
-                        crate::runtime::validate::ViolationKind::Range { min: ::std::option::Option::None, max: ::std::option::Option::None, actual: *value as f64 },
+                        crate::runtime::validate::ViolationKind::Range { min: ::std::option::Option::None, max: ::std::option::Option::None, actual: ::std::option::Option::Some(*value as f64) },
                     ));
                 }
             },
@@ -195,7 +195,8 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
             TyKind::Double => quote!(*#value),
             _ => quote!(*#value as f64),
         };
-        checks.push(quote! { crate::runtime::validate::range(#as_f64, #min, #max, #path, out); });
+        let sensitive = ty.sensitive;
+        checks.push(quote! { crate::runtime::validate::range(#as_f64, #min, #max, #sensitive, #path, out); });
     }
     if let Some(name) = pattern {
         let name = ident(name);
@@ -231,8 +232,11 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
             }
         }
         TyKind::Map { key, value: value_ty, sparse } => {
-            let key_check = value_check(checked, key, quote!(key), quote!(&at.key(key.as_str())));
-            let value_check_inner = value_check(checked, value_ty, quote!(item), quote!(&at.key(key.as_str())));
+            // A sensitive key is never shown, even as the place where its value is wrong.
+            let at_key =
+                if key.sensitive || ty.sensitive { quote!(&at.sensitive_key()) } else { quote!(&at.key(key.as_str())) };
+            let key_check = value_check(checked, key, quote!(key), at_key.clone());
+            let value_check_inner = value_check(checked, value_ty, quote!(item), at_key);
             let value_check_inner = if *sparse && !value_check_inner.is_empty() {
                 quote! { if let ::std::option::Option::Some(item) = item { #value_check_inner } }
             } else {
@@ -243,7 +247,7 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
                     {
                         let at = #path;
                         for (key, item) in #value.iter() {
-                            let _ = &item;
+                            let _ = (&key, &item);
                             #key_check
                             #value_check_inner
                         }

@@ -4,6 +4,7 @@
 //! Every crate the generator emits carries the same copy, so these APIs are deliberate and tested
 //! on their own.
 
+pub mod bounded_file;
 pub mod client;
 pub mod container_credentials;
 pub mod credential_process;
