@@ -49,6 +49,9 @@ pub struct Service {
     pub title: Option<String>,
     /// The protocol.
     pub protocol: Protocol,
+    /// `aws.protocols#awsQueryCompatible`: the service moved from awsQuery and still names its errors
+    /// by their awsQuery codes (in the `x-amzn-query-error` header).
+    pub query_compatible: bool,
     /// Service documentation, converted to Markdown.
     pub docs: Option<String>,
     /// Operations sorted by name.
@@ -347,6 +350,9 @@ pub struct ErrorInfo {
     pub http_status: Option<u16>,
     /// `@retryable`, if given.
     pub retryable: Option<crate::model::Retryable>,
+    /// `aws.protocols#awsQueryError` `code`, for a query-compatible service: the code the service
+    /// names the error by in `x-amzn-query-error`.
+    pub query_code: Option<String>,
 }
 
 /// A string enum value.
@@ -879,6 +885,7 @@ impl<'m> Lowerer<'m> {
                         fault,
                         http_status: shape.traits.http_error,
                         retryable: shape.traits.retryable,
+                        query_code: shape.traits.query_error_code.clone().filter(|_| service.traits.query_compatible),
                     });
                     TypeDefKind::Structure(Structure {
                         fields,
@@ -948,6 +955,7 @@ impl<'m> Lowerer<'m> {
             version: version.clone(),
             title: service.traits.title.clone(),
             protocol,
+            query_compatible: service.traits.query_compatible,
             docs: service.traits.documentation.clone(),
             operations,
             types,
@@ -2191,5 +2199,34 @@ mod tests {
         assert_eq!(parse_date_time("1969-12-31T23:59:59.25Z"), Some(-0.75));
         assert_eq!(parse_date_time("2023-13-01T00:00:00Z"), None);
         assert_eq!(parse_date_time("2023-11-14"), None);
+    }
+
+    #[test]
+    fn query_compatible_services_know_their_errors_query_codes() {
+        let model = |service_traits: &str| {
+            format!(
+                r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#Op"}}],
+                          "traits":{{"aws.protocols#awsJson1_0":{{}}{service_traits}}}}},
+                "ex#Op":{{"type":"operation","errors":[{{"target":"ex#Bad"}}]}},
+                "ex#Bad":{{"type":"structure","members":{{}},"traits":{{"smithy.api#error":"client",
+                    "aws.protocols#awsQueryError":{{"code":"Bad.Thing","httpResponseCode":400}}}}}}}}}}"#
+            )
+        };
+        let error_info = |service: &Service| match &service.type_def("Bad").unwrap().kind {
+            TypeDefKind::Structure(s) => s.error.clone().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        let compatible = lower_text(&model(r#","aws.protocols#awsQueryCompatible":{}"#)).unwrap();
+        assert!(compatible.query_compatible);
+        assert_eq!(error_info(&compatible).query_code.as_deref(), Some("Bad.Thing"));
+        // Without the service trait the awsQuery code means nothing to an awsJson client.
+        let plain = lower_text(&model("")).unwrap();
+        assert!(!plain.query_compatible);
+        assert_eq!(error_info(&plain).query_code, None);
+
+        let broken = model(r#","aws.protocols#awsQueryCompatible":{}"#).replace(r#""code":"Bad.Thing","#, "");
+        let error = load_slice("t.json", broken.as_bytes()).unwrap_err().to_string();
+        assert!(error.contains(r#"traits."aws.protocols#awsQueryError": missing required key `code`"#), "{error}");
     }
 }

@@ -207,7 +207,7 @@ pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
         (TyKind::BigInteger | TyKind::BigDecimal, DefaultValue::BigNumber(text)) => {
             let ty = if matches!(field.ty.kind, TyKind::BigInteger) { quote!(BigInteger) } else { quote!(BigDecimal) };
             // The generator checked that the text is a JSON number of the right kind.
-            quote!(crate::#ty::from_json_number(::std::string::String::from(#text)).unwrap_or_else(|_| crate::#ty::from(0)))
+            quote!(crate::#ty::from_json_number(::std::string::String::from(#text)).unwrap_or_else(|_| crate::#ty::from(0_i64)))
         }
         // Empty collections, and (the IR only produces defaults matching the field type) nothing else.
         _ => quote!(::std::default::Default::default()),
