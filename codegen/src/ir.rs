@@ -394,6 +394,9 @@ pub struct Field {
     pub ty: Ty,
     /// How presence is represented.
     pub presence: Presence,
+    /// The model's `@default` (as JSON) of an operation input's own member that is left out when not
+    /// set, so the service applies it; shown in the member's documentation.
+    pub service_default: Option<String>,
     /// Whether the value is boxed to break a recursive cycle.
     pub boxed: bool,
     /// Documentation, converted to Markdown: the member's own, else the target's.
@@ -1083,6 +1086,14 @@ impl<'m> Lowerer<'m> {
             };
             let presence =
                 if is_union { Presence::Required } else { self.presence(member, target, &ty, top_level_input)? };
+            let service_default = match (&presence, &member.traits.default, &target.traits.default) {
+                (Presence::Optional, Some(value), _) | (Presence::Optional, None, Some(value))
+                    if top_level_input && !value.is_null() && !member.traits.client_optional =>
+                {
+                    Some(value.to_string())
+                }
+                _ => None,
+            };
             if member.traits.idempotency_token {
                 self.features.idempotency_tokens = true;
             }
@@ -1095,6 +1106,7 @@ impl<'m> Lowerer<'m> {
                 boxed: boxed_edges.contains(&(owner.clone(), member.name.clone())),
                 ty,
                 presence,
+                service_default,
                 docs: member.traits.documentation.clone().or_else(|| target.traits.documentation.clone()),
                 summary: None,
                 deprecated: member.traits.deprecated.clone(),
@@ -2135,6 +2147,9 @@ mod tests {
                 ("nested", &Presence::Optional),
             ]
         );
+        let shown: Vec<Option<&str>> =
+            service.structure("In").fields.iter().map(|f| f.service_default.as_deref()).collect();
+        assert_eq!(shown, [Some(r#""hi""#), None, None, None]);
         // Outside inputs, a default is filled in.
         assert_eq!(
             presences(&service, "Out")[0],
