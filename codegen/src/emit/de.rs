@@ -212,6 +212,9 @@ fn finish_field(field: &Field) -> TokenStream {
                 let zero = if field.boxed { quote!(::std::boxed::Box::new(#zero)) } else { zero };
                 quote!(#slot.unwrap_or_else(|| #zero))
             }
+            // A variant holding a literal costs nothing to build (and clippy asks for no closure).
+            Some(Zero::Literal(zero)) if !field.boxed => quote!(#slot.unwrap_or(#zero)),
+            Some(Zero::Literal(zero)) => quote!(#slot.unwrap_or_else(|| ::std::boxed::Box::new(#zero))),
             Some(Zero::Read(read)) => {
                 let read = if field.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
                 quote! {
@@ -233,6 +236,8 @@ enum Zero {
     Default,
     /// This expression.
     Value(TokenStream),
+    /// This expression, a constant.
+    Literal(TokenStream),
     /// This expression, which may return early with `?` (reading a structure from `{}`).
     Read(TokenStream),
 }
@@ -263,7 +268,7 @@ fn zero_value(ty: &Ty) -> Option<Zero> {
         }
         TyKind::IntEnum(name) => {
             let name = ident(name);
-            Zero::Value(quote!(crate::types::#name::Unknown(0)))
+            Zero::Literal(quote!(crate::types::#name::Unknown(0)))
         }
         // A structure is read from an empty object, so its own members get their defaults and are
         // corrected in turn (the generator refuses cycles of required structure members, so this

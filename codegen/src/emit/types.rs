@@ -260,6 +260,9 @@ pub fn fill_default(f: &Field, value: &DefaultValue, slot: TokenStream) -> Token
             quote! { #slot.unwrap_or(#default) }
         }
         DefaultValue::Empty => quote! { #slot.unwrap_or_default() },
+        DefaultValue::Document(serde_json::Value::Bool(_) | serde_json::Value::Null) => {
+            quote! { #slot.unwrap_or(#default) }
+        }
         _ => quote! { #slot.unwrap_or_else(|| #default) },
     }
 }
