@@ -18,11 +18,11 @@ pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client:
     endpoint_rules: ::std::option::Option::Some(endpoint_rules),
 };
 
-/// The service's endpoint rules and AWS's partition table, embedded as data
-/// (`src/runtime/endpoint_rules.json`, `src/runtime/partitions.json`) and parsed on first use.
+/// The service's endpoint rules, embedded as data (`src/endpoint_rules.json`), and the
+/// runtime's partition table, parsed on first use.
 pub static ENDPOINT_RULES: crate::runtime::endpoint_resolver::RulesEndpoints = crate::runtime::endpoint_resolver::RulesEndpoints::new(
-    include_str!("runtime/endpoint_rules.json"),
-    include_str!("runtime/partitions.json"),
+    include_str!("endpoint_rules.json"),
+    crate::runtime::partitions::AWS_PARTITIONS_JSON,
 );
 
 fn endpoint_rules() -> &'static dyn crate::runtime::endpoint_config::ResolveEndpoint {

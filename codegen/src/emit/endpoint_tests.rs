@@ -317,7 +317,7 @@ fn harness_file(service: &Service, case_count: usize, calls: &[Call]) -> RustFil
 
         /// The crate's partition table with `facts` (the `modelEraFacts` of `cases.json`) put back.
         fn model_era_table(facts: &Value) -> Partitions {
-            let mut table: Value = serde_json::from_str(include_str!("../../src/runtime/partitions.json"))
+            let mut table: Value = serde_json::from_str(#krate::runtime::partitions::AWS_PARTITIONS_JSON)
                 .expect("the crate's partition table is JSON");
             for fact in facts.as_array().expect("a list of facts") {
                 let partition = table["partitions"]

@@ -6,6 +6,7 @@ use quote::quote;
 use super::tokens::inner_doc_lines;
 use super::RustFile;
 use crate::ir::{EndpointResolution, Service};
+use crate::runtime_crate;
 
 /// The crate root.
 pub fn emit(service: &Service) -> RustFile {
@@ -29,6 +30,8 @@ pub fn emit(service: &Service) -> RustFile {
     // rustfmt keeps `use` items sorted; so does the generator (by the paths written here), so the
     // crate root passes `cargo fmt --check`.
     let mut reexports = vec![
+        // rustfmt puts a path from the crate root (`::name`) before the others.
+        ("", runtime_reexport()),
         ("client", quote! { pub use client::{Client, Config}; }),
         ("runtime::validate", quote! { pub use runtime::validate::{Validate, ValidationError}; }),
     ];
@@ -68,8 +71,6 @@ pub fn emit(service: &Service) -> RustFile {
         #[rustfmt::skip]
         pub mod error;
         #[rustfmt::skip]
-        pub mod runtime;
-        #[rustfmt::skip]
         pub mod types;
         #[rustfmt::skip]
         mod de;
@@ -80,6 +81,7 @@ pub fn emit(service: &Service) -> RustFile {
         #(#reexports)*
         #document
     });
+    file.push(runtime_version_check(service));
     file
 }
 
@@ -96,8 +98,8 @@ fn endpoint_docs(service: &Service) -> String {
         EndpointResolution::Rules(rules) => {
             text.push_str(
                 "The client finds its endpoint with the service's own endpoint rules (`smithy.rules#endpointRuleSet`, \
-                 embedded as `src/runtime/endpoint_rules.json`) and AWS's partition table \
-                 (`src/runtime/partitions.json`), once when it is built. The region, `Config::use_fips`, \
+                 embedded as `src/endpoint_rules.json`) and AWS's partition table (which \
+                 the runtime carries), once when it is built. The region, `Config::use_fips`, \
                  `Config::use_dual_stack`, `Config::endpoint_url` and `Config::account_id_endpoint_mode` (or \
                  `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_ENDPOINT_URL_...`, \
                  `AWS_ACCOUNT_ID_ENDPOINT_MODE` and the profile's keys; see `runtime::endpoint_config`) are the \
@@ -151,4 +153,34 @@ fn endpoint_docs(service: &Service) -> String {
         }
     }
     text
+}
+
+/// The one path generated code reaches the runtime crate through: `crate::runtime`.
+fn runtime_reexport() -> TokenStream {
+    let krate = super::tokens::ident(&runtime_crate::PACKAGE.replace('-', "_"));
+    let docs = format!(
+        " The runtime crate this client is built on (`{}`): its configuration, credentials, HTTP client \
+         and error types are shared by every client generated against it.",
+        runtime_crate::PACKAGE
+    );
+    quote! {
+        #[doc = #docs]
+        pub use ::#krate as runtime;
+    }
+}
+
+/// The check that the runtime is the one the crate was generated for.
+fn runtime_version_check(service: &Service) -> TokenStream {
+    let version = proc_macro2::Literal::u32_unsuffixed(runtime_crate::GENERATED_CODE_VERSION);
+    let message = format!(
+        "{} was generated for {} {} (generated-code interface {version}), and the {} it is built with has \
+         another interface: regenerate the crate, or depend on the runtime version it names",
+        service.crate_name,
+        runtime_crate::PACKAGE,
+        runtime_crate::VERSION,
+        runtime_crate::PACKAGE
+    );
+    quote! {
+        const _: () = ::std::assert!(runtime::GENERATED_CODE_VERSION == #version, #message);
+    }
 }

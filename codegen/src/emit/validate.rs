@@ -7,6 +7,7 @@ use super::common::payload;
 use super::tokens::{allow_deprecated, doc, ident, lit_float};
 use super::RustFile;
 use crate::ir::{Constraints, Field, PatternConst, Presence, Service, Ty, TyKind, TypeDefKind};
+use crate::pattern::Engine;
 
 /// The whole `validate` module.
 pub fn emit(service: &Service) -> RustFile {
@@ -17,8 +18,10 @@ pub fn emit(service: &Service) -> RustFile {
         //! The client runs them before sending; call [`Validate::validate`](crate::Validate::validate) to run them yourself.
         #allow_deprecated
     });
-    for pattern in &service.patterns {
-        file.push(pattern_static(pattern));
+    if let Some(engine) = service.features.pattern_engine {
+        for pattern in &service.patterns {
+            file.push(pattern_static(pattern, engine));
+        }
     }
     let checked = Checked::of(service);
     for def in &service.types {
@@ -82,7 +85,12 @@ pub fn emit(service: &Service) -> RustFile {
 }
 
 /// The compiled form of one distinct `@pattern`.
-fn pattern_static(pattern: &PatternConst) -> TokenStream {
+fn pattern_static(pattern: &PatternConst, engine: Engine) -> TokenStream {
+    let pattern_type = match engine {
+        Engine::RegexLite => quote!(crate::runtime::pattern_regex_lite::pattern::Pattern),
+        Engine::Regex => quote!(crate::runtime::pattern_regex::pattern::Pattern),
+        Engine::FancyRegex => quote!(crate::runtime::pattern_fancy_regex::pattern::Pattern),
+    };
     let name = ident(&pattern.name);
     let (ecma, regex) = (&pattern.ecma, &pattern.regex);
     // A doc line ends at a line break and may not hold a bare CR, so those show as escapes.
@@ -90,7 +98,7 @@ fn pattern_static(pattern: &PatternConst) -> TokenStream {
     let doc = doc(&format!("The model's pattern `{shown}`."));
     quote! {
         #doc
-        pub(crate) static #name: crate::runtime::pattern::Pattern = crate::runtime::pattern::Pattern::new(#ecma, #regex);
+        pub(crate) static #name: #pattern_type = #pattern_type::new(#ecma, #regex);
     }
 }
 

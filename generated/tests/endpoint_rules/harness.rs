@@ -79,7 +79,7 @@ fn check(expect: &Value, got: Result<Endpoint, ResolveError>) -> Result<(), Stri
 /// The crate's partition table with `facts` (the `modelEraFacts` of `cases.json`) put back.
 fn model_era_table(facts: &Value) -> Partitions {
     let mut table: Value = serde_json::from_str(
-            include_str!("../../src/runtime/partitions.json"),
+            codepipeline_jobs::runtime::partitions::AWS_PARTITIONS_JSON,
         )
         .expect("the crate's partition table is JSON");
     for fact in facts.as_array().expect("a list of facts") {

@@ -43,7 +43,7 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::{HeaderMap, Method, Uri};
 use sha2::{Digest, Sha256};
 
-use crate::runtime::credentials::Credentials;
+use crate::credentials::Credentials;
 
 /// The algorithm name that opens the string to sign and the `authorization` header.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";

@@ -433,7 +433,7 @@ pub fn pretty_output(json: &str) -> Result<Option<String>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::validate::Violation;
+    use crate::validate::Violation;
 
     #[test]
     fn each_failure_has_its_exit_code() {
