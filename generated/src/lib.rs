@@ -34,8 +34,10 @@ mod validate;
 /// The runtime crate this client is built on (`smithy-lite-runtime`): its configuration, credentials, HTTP client and error types are shared by every client generated against it.
 pub use ::smithy_lite_runtime as runtime;
 pub use client::{Client, Config};
-pub use runtime::datetime::{DateTime, DateTimeError};
-pub use runtime::validate::{Validate, ValidationError};
+pub use runtime::datetime::DateTime;
+pub use runtime::datetime::DateTimeError;
+pub use runtime::validate::Validate;
+pub use runtime::validate::ValidationError;
 
 const _: () = ::std::assert!(
     runtime::GENERATED_CODE_VERSION == 1,

@@ -84,6 +84,18 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
 }
 
+/// One client shared by many: every generated client built with the same `Arc` uses the same
+/// connection pool.
+impl<T: HttpClient + ?Sized> HttpClient for std::sync::Arc<T> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        max_response_bytes: usize,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        (**self).send(request, max_response_bytes)
+    }
+}
+
 /// What kind of failure a [`TransportError`] is; decides whether the request may be retried.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,13 @@ pub fn emit(service: &Service, header: &str, runtime: &RuntimeDependency) -> Str
     // The command-line tool's argument parser, optional so library users never build it.
     deps.push(r#"clap = { version = "4.5", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }"#.to_string());
     deps.sort();
+    let mut dev_deps = vec![
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }"#,
+    ];
+    if matches!(service.endpoint, crate::ir::EndpointResolution::Rules(_)) {
+        // The endpoint tests' recording `HttpClient` handles `http` requests and responses.
+        dev_deps.insert(0, r#"http = "1""#);
+    }
     format!(
         r#"{header}[package]
 name = "{name}"
@@ -57,9 +64,10 @@ required-features = ["cli"]
 {deps}
 
 [dev-dependencies]
-tokio = {{ version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }}
+{dev_deps}
 "#,
         name = service.crate_name,
         deps = deps.join("\n"),
+        dev_deps = dev_deps.join("\n"),
     )
 }

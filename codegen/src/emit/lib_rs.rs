@@ -3,6 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::runtime_paths::{
+    BIG_NUMBER_BIG_DECIMAL, BIG_NUMBER_BIG_INTEGER, BIG_NUMBER_BIG_NUMBER_ERROR, BLOB_BLOB, DATETIME_DATE_TIME,
+    DATETIME_DATE_TIME_ERROR, GENERATED_CODE_VERSION, VALIDATE_VALIDATE, VALIDATE_VALIDATION_ERROR,
+};
 use super::tokens::inner_doc_lines;
 use super::RustFile;
 use crate::ir::{EndpointResolution, Service};
@@ -29,25 +33,26 @@ pub fn emit(service: &Service) -> RustFile {
     let client_allow = if service.uses_deprecated() { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
     // rustfmt keeps `use` items sorted; so does the generator (by the paths written here), so the
     // crate root passes `cargo fmt --check`.
-    let mut reexports = vec![
-        // rustfmt puts a path from the crate root (`::name`) before the others.
-        ("", runtime_reexport()),
-        ("client", quote! { pub use client::{Client, Config}; }),
-        ("runtime::validate", quote! { pub use runtime::validate::{Validate, ValidationError}; }),
-    ];
+    let mut reexported = vec![VALIDATE_VALIDATE, VALIDATE_VALIDATION_ERROR];
     if service.features.timestamps {
-        reexports.push(("runtime::datetime", quote! { pub use runtime::datetime::{DateTime, DateTimeError}; }));
+        reexported.extend([DATETIME_DATE_TIME, DATETIME_DATE_TIME_ERROR]);
     }
     if service.features.blobs {
-        reexports.push(("runtime::blob", quote! { pub use runtime::blob::Blob; }));
+        reexported.push(BLOB_BLOB);
     }
     if service.features.big_numbers {
-        reexports.push((
-            "runtime::big_number",
-            quote! { pub use runtime::big_number::{BigDecimal, BigInteger, BigNumberError}; },
-        ));
+        reexported.extend([BIG_NUMBER_BIG_DECIMAL, BIG_NUMBER_BIG_INTEGER, BIG_NUMBER_BIG_NUMBER_ERROR]);
     }
-    reexports.sort_unstable_by_key(|&(path, _)| path);
+    let mut reexports = vec![
+        // rustfmt puts a path from the crate root (`::name`) before the others.
+        (String::new(), runtime_reexport()),
+        ("client".to_string(), quote! { pub use client::{Client, Config}; }),
+    ];
+    for item in reexported {
+        let path = item.in_crate_root();
+        reexports.push((path.to_string(), quote! { pub use #path; }));
+    }
+    reexports.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let reexports = reexports.into_iter().map(|(_, tokens)| tokens);
     let document = service.features.documents.then(|| {
         quote! {
@@ -171,6 +176,9 @@ fn runtime_reexport() -> TokenStream {
 
 /// The check that the runtime is the one the crate was generated for.
 fn runtime_version_check(service: &Service) -> TokenStream {
+    // Spelled from the crate root: the assertion's arguments are printed as tokens, and the printer
+    // would write `crate ::runtime`.
+    let interface = GENERATED_CODE_VERSION.in_crate_root();
     let version = proc_macro2::Literal::u32_unsuffixed(runtime_crate::GENERATED_CODE_VERSION);
     let message = format!(
         "{} was generated for {} {} (generated-code interface {version}), and the {} it is built with has \
@@ -181,6 +189,6 @@ fn runtime_version_check(service: &Service) -> TokenStream {
         runtime_crate::PACKAGE
     );
     quote! {
-        const _: () = ::std::assert!(runtime::GENERATED_CODE_VERSION == #version, #message);
+        const _: () = ::std::assert!(#interface == #version, #message);
     }
 }

@@ -12,6 +12,7 @@ mod de;
 mod endpoint_tests;
 mod errors;
 mod lib_rs;
+mod runtime_paths;
 mod ser;
 pub(crate) mod tokens;
 mod types;
