@@ -178,6 +178,25 @@ fn selecting_a_streaming_operation_is_a_clear_error() {
     }
 }
 
+/// Crates a sample test uses beyond the generated crate's own dependencies, by the path that shows it
+/// does: the kitchen sink's sample unzips what the client compressed.
+const SAMPLE_DEV_DEPENDENCIES: &[(&str, &str)] =
+    &[("flate2::", r#"flate2 = { version = "1", default-features = false, features = ["rust_backend"] }"#)];
+
+/// Adds to the manifest among `files` the dev-dependencies the sample at `sample` needs.
+fn add_sample_dev_dependencies(files: &mut [codegen::GeneratedFile], sample: &Path) {
+    let source = std::fs::read_to_string(sample).unwrap_or_else(|e| panic!("{}: {e}", sample.display()));
+    let manifest = files.iter_mut().find(|f| f.path == "Cargo.toml").expect("a manifest");
+    // `[dev-dependencies]` is the manifest's last table, so lines appended land in it.
+    assert!(manifest.contents.trim_end().rsplit("\n[").next().is_some_and(|t| t.starts_with("dev-dependencies]")));
+    for (used, line) in SAMPLE_DEV_DEPENDENCIES {
+        if source.contains(used) {
+            manifest.contents.push_str(line);
+            manifest.contents.push('\n');
+        }
+    }
+}
+
 /// Writes `contents` to `path` unless it already holds exactly that, so cargo sees no change.
 fn write_if_changed(path: &Path, contents: &str) {
     if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
@@ -241,6 +260,7 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
         with_endpoint_tests += usize::from(files.iter().any(|f| f.path == "tests/endpoint_rules/main.rs"));
         if let Some(sample) = target.sample {
             let sample_dir = root.join("tests/samples");
+            add_sample_dev_dependencies(&mut files, &sample_dir.join(sample));
             for (from, to) in [(sample, "tests/samples.rs"), ("common.rs", "tests/common/mod.rs")] {
                 let path = sample_dir.join(from);
                 let contents = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -252,13 +252,15 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
         (Some(parent), Some(name)) if !out.exists() => parent.join(name),
         _ => canonical(&out),
     };
+    // The file's `runtime` belongs to the file's output directory.
+    let flag_out = args.out.is_some();
     let runtime_mode = match (&args.runtime, &config.runtime) {
         (Some(flag), _) => RuntimeMode::parse(flag)?.resolved(&cwd),
-        (None, Some(setting)) => {
+        (None, Some(setting)) if !flag_out => {
             RuntimeMode::parse(setting).map_err(|e| format!("{}: {e}", shown(&config_path, &root)))?.resolved(&root)
         }
-        (None, None) if normalized(&out).starts_with(&root) => RuntimeMode::Workspace,
-        (None, None) => RuntimeMode::Vendor(None),
+        (None, _) if normalized(&out).starts_with(&root) => RuntimeMode::Workspace,
+        (None, _) => RuntimeMode::Vendor(None),
     };
     let out = normalized(&out);
     let (runtime, vendor_dir) = match runtime_mode {
@@ -361,4 +363,31 @@ fn examples(dir: &Path, root: &Path) -> Result<Vec<codegen::GeneratedFile>, Stri
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_modes_parse_and_bad_ones_say_what_is_accepted() {
+        assert_eq!(RuntimeMode::parse("workspace"), Ok(RuntimeMode::Workspace));
+        assert_eq!(RuntimeMode::parse("vendor"), Ok(RuntimeMode::Vendor(None)));
+        assert_eq!(RuntimeMode::parse("vendor:../rt"), Ok(RuntimeMode::Vendor(Some(PathBuf::from("../rt")))));
+        assert_eq!(RuntimeMode::parse("path:/opt/rt"), Ok(RuntimeMode::Path(PathBuf::from("/opt/rt"))));
+        assert_eq!(RuntimeMode::parse("version:0.1"), Ok(RuntimeMode::Version("0.1".into())));
+        for bad in ["", "vendored", "path:", "version:", "registry:x"] {
+            let error = RuntimeMode::parse(bad).expect_err(bad);
+            assert!(error.contains("`workspace`, `vendor`, `vendor:DIR`, `path:DIR` or `version:REQ`"), "{error}");
+        }
+    }
+
+    #[test]
+    fn relative_paths_climb_to_the_common_directory() {
+        let path = |p: &str| PathBuf::from(p);
+        assert_eq!(relative_path(&path("/w/generated"), &path("/w/codegen/runtime")), "../codegen/runtime");
+        assert_eq!(relative_path(&path("/t/ws/ddb"), &path("/t/ws/smithy-lite-runtime")), "../smithy-lite-runtime");
+        assert_eq!(relative_path(&path("/a/b/./c/../d"), &path("/a/x")), "../../x");
+        assert_eq!(relative_path(&path("/a"), &path("/a")), ".");
+    }
 }

@@ -29,7 +29,7 @@
 //! # Features
 //!
 //! The generator turns on exactly the features its model needs; `default-https-client` is the only
-//! default. `endpoint-rules` (the rules evaluator and AWS's partition table), `request-compression`,
+//! default. `endpoint-rules` (the rules evaluator), `request-compression`,
 //! `blob`, the pattern engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
 //! `pattern-fancy-regex-unicode`), `cli` and `aws-credential-types` are off unless a crate asks.
@@ -85,7 +85,6 @@ pub mod json;
 #[doc(hidden)]
 pub mod json_time;
 #[doc(hidden)]
-#[cfg(feature = "endpoint-rules")]
 pub mod partitions;
 #[doc(hidden)]
 pub mod profile_file;

@@ -24,13 +24,12 @@ pub fn emit(service: &Service, header: &str, runtime: &RuntimeDependency) -> Str
     // The command-line tool's argument parser, optional so library users never build it.
     deps.push(r#"clap = { version = "4.5", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }"#.to_string());
     deps.sort();
-    let mut dev_deps = vec![
+    let dev_deps = [
+        // Tests that stand in for the network implement `HttpClient`, whose requests and responses
+        // are `http`'s (the endpoint tests' recorder among them).
+        r#"http = "1""#,
         r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }"#,
     ];
-    if matches!(service.endpoint, crate::ir::EndpointResolution::Rules(_)) {
-        // The endpoint tests' recording `HttpClient` handles `http` requests and responses.
-        dev_deps.insert(0, r#"http = "1""#);
-    }
     format!(
         r#"{header}[package]
 name = "{name}"
