@@ -65,6 +65,31 @@ pub struct Service {
     pub warnings: Vec<Warning>,
     /// How the crate finds the service's endpoint.
     pub endpoint: EndpointResolution,
+    /// The client-side cases of the model's HTTP protocol tests for the service's protocol, on the
+    /// crate's operations and errors, in operation order (see `emit::protocol_tests`).
+    pub protocol_tests: Vec<ProtocolTest>,
+}
+
+/// A client-side case of `smithy.test#httpRequestTests` or `smithy.test#httpResponseTests`.
+#[derive(Debug, Clone)]
+pub struct ProtocolTest {
+    /// The case as the model has it.
+    pub case: crate::model::HttpMessageTest,
+    /// The operation whose call it makes (its `name`).
+    pub operation: String,
+    /// What it checks.
+    pub kind: ProtocolTestKind,
+}
+
+/// What a protocol test case checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolTestKind {
+    /// The request the call sends, for an input built from `params`.
+    Request,
+    /// The output the call returns for the case's response.
+    Response,
+    /// The error the call returns for the case's response: this error structure (its Rust name).
+    Error(String),
 }
 
 /// Where a generated client sends its requests.
@@ -946,7 +971,9 @@ impl<'m> Lowerer<'m> {
             skipped,
             warnings,
             endpoint: endpoint_resolution(service),
+            protocol_tests: Vec::new(),
         };
+        lowered.protocol_tests = protocol_tests(self.model, &lowered);
         crate::endpoint_params::bind(self.model, service, &mut lowered);
         Ok(lowered)
     }
@@ -1580,6 +1607,43 @@ fn reaches(
         }
     }
     false
+}
+
+/// The client-side protocol test cases of the model for `service`'s protocol: request and response
+/// cases of each operation, then the response cases of each error structure, made through the first
+/// operation (by name) that may return it.
+fn protocol_tests(model: &Model, service: &Service) -> Vec<ProtocolTest> {
+    let protocol = match service.protocol {
+        Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+        Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+    };
+    let ours = |case: &&crate::model::HttpMessageTest| case.client && case.protocol == protocol;
+    let mut tests = Vec::new();
+    let shape = |id: &str| model.shapes.get(&ShapeId::new(id));
+    for operation in &service.operations {
+        let Some(shape) = shape(&operation.shape_id) else { continue };
+        for (cases, kind) in [
+            (&shape.traits.http_request_tests, ProtocolTestKind::Request),
+            (&shape.traits.http_response_tests, ProtocolTestKind::Response),
+        ] {
+            for case in cases.iter().filter(ours) {
+                tests.push(ProtocolTest { case: case.clone(), operation: operation.name.clone(), kind: kind.clone() });
+            }
+        }
+    }
+    for error in &service.types {
+        let TypeDefKind::Structure(Structure { error: Some(_), .. }) = &error.kind else { continue };
+        let Some(shape) = shape(&error.shape_id) else { continue };
+        let Some(operation) = service.operations.iter().find(|op| op.errors.contains(&error.name)) else { continue };
+        for case in shape.traits.http_response_tests.iter().filter(ours) {
+            tests.push(ProtocolTest {
+                case: case.clone(),
+                operation: operation.name.clone(),
+                kind: ProtocolTestKind::Error(error.name.clone()),
+            });
+        }
+    }
+    tests
 }
 
 impl Service {

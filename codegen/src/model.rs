@@ -275,6 +275,9 @@ pub struct Traits {
     pub streaming: bool,
     /// `@sparse`.
     pub sparse: bool,
+    /// `@mixin`: the shape only lends its members and traits to others (its users are flattened on
+    /// load, see `flatten_mixins`) and is never generated or used as a member's target.
+    pub mixin: bool,
     /// `@input`.
     pub input: bool,
     /// `@output`.
@@ -295,6 +298,10 @@ pub struct Traits {
     pub endpoint_rule_set: Option<EndpointRuleSet>,
     /// `smithy.rules#endpointTests` on a service: its test cases.
     pub endpoint_tests: Option<Vec<EndpointTestCase>>,
+    /// `smithy.test#httpRequestTests` on an operation.
+    pub http_request_tests: Vec<HttpMessageTest>,
+    /// `smithy.test#httpResponseTests` on an operation or an error structure.
+    pub http_response_tests: Vec<HttpMessageTest>,
     /// `smithy.api#endpoint` `hostPrefix` on an operation.
     pub host_prefix: Option<HostPrefix>,
     /// `smithy.api#hostLabel` on a member.
@@ -351,6 +358,59 @@ pub struct EndpointTestCase {
     pub operation_inputs: Vec<EndpointOperationInput>,
     /// The expected outcome.
     pub expect: EndpointExpectation,
+    /// Where the case sits in the file.
+    pub json_path: String,
+}
+
+/// Which of Smithy's two HTTP protocol test traits a case comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMessageKind {
+    /// `smithy.test#httpRequestTests`: what the client sends.
+    Request,
+    /// `smithy.test#httpResponseTests`: what the client makes of a response.
+    Response,
+}
+
+/// One case of `smithy.test#httpRequestTests` or `smithy.test#httpResponseTests`
+/// (<https://smithy.io/2.0/additional-specs/http-protocol-compliance-tests.html>).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpMessageTest {
+    /// The case's ID, unique in the model.
+    pub id: String,
+    /// The protocol it tests (`aws.protocols#awsJson1_1`).
+    pub protocol: String,
+    /// What it is about.
+    pub documentation: Option<String>,
+    /// Whether clients run it (`appliesTo` absent or `client`).
+    pub client: bool,
+    /// The request's method (request cases).
+    pub method: Option<String>,
+    /// The request's path (request cases).
+    pub uri: Option<String>,
+    /// The endpoint's host the client is given.
+    pub host: Option<String>,
+    /// The host the request must go to.
+    pub resolved_host: Option<String>,
+    /// Query string parameters the request must have, as `name=value`.
+    pub query_params: Vec<String>,
+    /// Query string parameters the request must not have.
+    pub forbid_query_params: Vec<String>,
+    /// Query string parameters the request must have, with any value.
+    pub require_query_params: Vec<String>,
+    /// Headers with their exact values, in model order.
+    pub headers: Vec<(String, String)>,
+    /// Headers that must be absent.
+    pub forbid_headers: Vec<String>,
+    /// Headers that must be present, with any value.
+    pub require_headers: Vec<String>,
+    /// The body, as text.
+    pub body: Option<String>,
+    /// How to compare bodies (`application/json`: as JSON).
+    pub body_media_type: Option<String>,
+    /// The input (request cases) or the output or error (response cases), as JSON.
+    pub params: Map<String, Value>,
+    /// The response's status code (response cases).
+    pub code: Option<u16>,
     /// Where the case sits in the file.
     pub json_path: String,
 }
@@ -573,6 +633,11 @@ impl Loader<'_> {
                 "smithy.api#streaming" => traits.streaming = self.annotation(value, &at)?,
                 "smithy.api#sparse" => traits.sparse = self.annotation(value, &at)?,
                 "smithy.api#input" => traits.input = self.annotation(value, &at)?,
+                "smithy.api#mixin" => {
+                    // `{}` or `{"localTraits": [...]}`; the list itself is read by `flatten_mixins`.
+                    self.object(value, &at)?;
+                    traits.mixin = true;
+                }
                 "smithy.api#output" => traits.output = self.annotation(value, &at)?,
                 "smithy.api#default" => traits.default = Some(value.clone()),
                 "smithy.api#title" => traits.title = Some(self.string(value, &at)?.to_string()),
@@ -659,6 +724,12 @@ impl Loader<'_> {
                 }
                 "smithy.rules#endpointRuleSet" => traits.endpoint_rule_set = Some(self.endpoint_rule_set(value, &at)?),
                 "smithy.rules#endpointTests" => traits.endpoint_tests = Some(self.endpoint_tests(value, &at)?),
+                "smithy.test#httpRequestTests" => {
+                    traits.http_request_tests = self.http_message_tests(value, &at, HttpMessageKind::Request)?
+                }
+                "smithy.test#httpResponseTests" => {
+                    traits.http_response_tests = self.http_message_tests(value, &at, HttpMessageKind::Response)?
+                }
                 "smithy.api#endpoint" => traits.host_prefix = Some(self.host_prefix(value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = self.annotation(value, &at)?,
                 "smithy.api#requestCompression" => {
@@ -769,6 +840,98 @@ impl Loader<'_> {
             Err(malformed) => return Err(self.error(&path.inner(&malformed.path), malformed.message)),
         };
         Ok(EndpointRuleSet { json: value.clone(), parsed, json_path: path.0.clone() })
+    }
+
+    fn http_message_tests(
+        &self,
+        value: &Value,
+        path: &JsonPath,
+        kind: HttpMessageKind,
+    ) -> Result<Vec<HttpMessageTest>, LoadError> {
+        let items = self.array(value, path)?;
+        items.iter().enumerate().map(|(i, case)| self.http_message_test(case, &path.index(i), kind)).collect()
+    }
+
+    fn http_message_test(
+        &self,
+        value: &Value,
+        path: &JsonPath,
+        kind: HttpMessageKind,
+    ) -> Result<HttpMessageTest, LoadError> {
+        let body = self.object(value, path)?;
+        let text = |key: &str| -> Result<Option<String>, LoadError> {
+            body.get(key).map(|v| self.string(v, &path.key(key)).map(str::to_string)).transpose()
+        };
+        let required_text = |key: &str| -> Result<String, LoadError> {
+            let value = self.required_key(body, key, path)?;
+            Ok(self.string(value, &path.key(key))?.to_string())
+        };
+        let texts = |key: &str| -> Result<Vec<String>, LoadError> {
+            let Some(value) = body.get(key) else { return Ok(Vec::new()) };
+            let list_path = path.key(key);
+            let items = self.array(value, &list_path)?;
+            items.iter().enumerate().map(|(i, v)| self.string(v, &list_path.index(i)).map(str::to_string)).collect()
+        };
+        let headers = match body.get("headers") {
+            None => Vec::new(),
+            Some(value) => {
+                let headers_path = path.key("headers");
+                let map = self.object(value, &headers_path)?;
+                map.iter()
+                    .map(|(name, v)| Ok((name.clone(), self.string(v, &headers_path.key(name))?.to_string())))
+                    .collect::<Result<_, LoadError>>()?
+            }
+        };
+        let params = match body.get("params") {
+            None => Map::new(),
+            Some(v) => self.object(v, &path.key("params"))?.clone(),
+        };
+        let client = match text("appliesTo")?.as_deref() {
+            None | Some("client") => true,
+            Some("server") => false,
+            Some(other) => {
+                return Err(
+                    self.error(&path.key("appliesTo"), format!("expected \"client\" or \"server\", found \"{other}\""))
+                )
+            }
+        };
+        let code =
+            match body.get("code") {
+                None => None,
+                Some(v) => Some(v.as_u64().filter(|c| (100..=599).contains(c)).map(|c| c as u16).ok_or_else(|| {
+                    self.error(&path.key("code"), format!("expected an HTTP status code, found {v}"))
+                })?),
+            };
+        let (method, uri) = match kind {
+            HttpMessageKind::Request => (Some(required_text("method")?), Some(required_text("uri")?)),
+            HttpMessageKind::Response => {
+                if code.is_none() {
+                    return Err(self.error(path, "missing required key `code`"));
+                }
+                (None, None)
+            }
+        };
+        Ok(HttpMessageTest {
+            id: required_text("id")?,
+            protocol: required_text("protocol")?,
+            documentation: text("documentation")?,
+            client,
+            method,
+            uri,
+            host: text("host")?,
+            resolved_host: text("resolvedHost")?,
+            query_params: texts("queryParams")?,
+            forbid_query_params: texts("forbidQueryParams")?,
+            require_query_params: texts("requireQueryParams")?,
+            headers,
+            forbid_headers: texts("forbidHeaders")?,
+            require_headers: texts("requireHeaders")?,
+            body: text("body")?,
+            body_media_type: text("bodyMediaType")?,
+            params,
+            code,
+            json_path: path.0.clone(),
+        })
     }
 
     fn endpoint_tests(&self, value: &Value, path: &JsonPath) -> Result<Vec<EndpointTestCase>, LoadError> {
@@ -997,15 +1160,6 @@ impl Loader<'_> {
                 ))
             }
         };
-        if let Some(mixins) = body.get("mixins") {
-            let is_empty = mixins.as_array().is_some_and(Vec::is_empty);
-            if !is_empty {
-                return Err(self.error(
-                    &path.key("mixins"),
-                    "unsupported: mixins must be flattened before code generation (the JSON AST that AWS publishes is)",
-                ));
-            }
-        }
         Ok(Shape { id: shape_id, kind, traits })
     }
 }
@@ -1071,9 +1225,12 @@ pub fn load_slice(file: &str, bytes: &[u8]) -> Result<Model, LoadError> {
         shapes.insert(shape.id.clone(), shape);
     }
     let mut applied = Vec::new();
+    let mut flattened = None;
     if let Some(value) = top.get("shapes") {
         let shapes_path = root.key("shapes");
         let map = loader.object(value, &shapes_path)?;
+        flattened = flatten_mixins(&loader, map)?;
+        let map = flattened.as_ref().map_or(map, |f| &f.shapes);
         for (id, body) in map {
             let path = shapes_path.key(id);
             if body.get("type").and_then(Value::as_str) == Some("apply") {
@@ -1090,6 +1247,9 @@ pub fn load_slice(file: &str, bytes: &[u8]) -> Result<Model, LoadError> {
             loader.error(&path, format!("`apply` names shape `{id}`, which the model does not define"))
         })?;
         merge_traits(&mut shape.traits, traits);
+    }
+    if let Some(flattened) = &flattened {
+        flattened.point_members_at_their_mixins(&mut shapes);
     }
     let model = Model { file: file.to_string(), shapes };
     if let Some(Value::Object(raw)) = top.get("shapes") {
@@ -1108,6 +1268,247 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// How long a chain of mixins (a mixin using a mixin ...) may be; real models use one or two links.
+const MAX_MIXIN_DEPTH: usize = 32;
+
+const MIXIN_TRAIT: &str = "smithy.api#mixin";
+
+/// The shapes of a model with mixins, each shape that uses mixins flattened as Smithy defines it.
+struct Flattened {
+    /// Every shape of the file, those with mixins replaced by their flattened bodies (no `mixins` key).
+    shapes: Map<String, Value>,
+    /// For members a shape took from a mixin without redeclaring them: where the mixin declares each,
+    /// by shape ID and member name, so later errors point at text that is in the file.
+    inherited: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Flattened {
+    fn point_members_at_their_mixins(&self, shapes: &mut BTreeMap<ShapeId, Shape>) {
+        for (id, origins) in &self.inherited {
+            let Some(shape) = shapes.get_mut(&ShapeId::new(id.as_str())) else { continue };
+            let members: Vec<&mut Member> = match &mut shape.kind {
+                ShapeKind::Structure { members }
+                | ShapeKind::Union { members }
+                | ShapeKind::Enum { members }
+                | ShapeKind::IntEnum { members } => members.iter_mut().collect(),
+                ShapeKind::List { member } => vec![member],
+                ShapeKind::Map { key, value } => vec![key, value],
+                _ => Vec::new(),
+            };
+            for member in members {
+                if let Some(origin) = origins.get(&member.name) {
+                    member.json_path.clone_from(origin);
+                }
+            }
+        }
+    }
+}
+
+/// A shape with its mixins applied, and where each of its members is declared.
+#[derive(Clone)]
+struct FlatShape {
+    body: Map<String, Value>,
+    /// Member name to the JSON path of its declaration.
+    origins: BTreeMap<String, String>,
+}
+
+/// Applies mixins (<https://smithy.io/2.0/spec/mixins.html>) to every shape that uses them, or `None`
+/// when no shape does.
+///
+/// A flattened shape has the members of its mixins first, in the order the mixins are listed (each
+/// mixin flattened first, so mixins of mixins come before), then its own. It takes the traits of its
+/// mixins, except `smithy.api#mixin` itself and those a mixin names in `localTraits`; a later mixin's
+/// trait wins over an earlier one's, and the shape's own traits win over both. A member the shape
+/// redeclares keeps the mixin's target and position and takes its traits from the mixin, the shape's
+/// own winning. Mixin shapes stay in the model, marked [`Traits::mixin`], for their users' sake only.
+fn flatten_mixins(loader: &Loader, raw: &Map<String, Value>) -> Result<Option<Flattened>, LoadError> {
+    let uses_mixins =
+        |body: &Value| body.get("mixins").and_then(Value::as_array).is_none_or(|mixins| !mixins.is_empty());
+    let users: Vec<&String> = raw
+        .iter()
+        .filter(|(_, body)| body.get("mixins").is_some_and(|_| uses_mixins(body)))
+        .map(|(id, _)| id)
+        .collect();
+    if users.is_empty() {
+        return Ok(None);
+    }
+    let mut flattener = Flattener { loader, raw, done: BTreeMap::new() };
+    let mut shapes = raw.clone();
+    let mut inherited = BTreeMap::new();
+    for id in users {
+        let flat = flattener.flatten(id, &mut Vec::new())?;
+        let own = JsonPath::root().key("shapes").key(id).key("members");
+        let origins: BTreeMap<String, String> =
+            flat.origins.into_iter().filter(|(name, origin)| *origin != own.key(name).0).collect();
+        if !origins.is_empty() {
+            inherited.insert(id.clone(), origins);
+        }
+        shapes.insert(id.clone(), Value::Object(flat.body));
+    }
+    Ok(Some(Flattened { shapes, inherited }))
+}
+
+struct Flattener<'a> {
+    loader: &'a Loader<'a>,
+    raw: &'a Map<String, Value>,
+    done: BTreeMap<String, FlatShape>,
+}
+
+impl Flattener<'_> {
+    /// The shape `id` with its mixins applied; `users` are the shapes being flattened that (through
+    /// mixins of mixins) use it, to find cycles.
+    fn flatten(&mut self, id: &str, users: &mut Vec<String>) -> Result<FlatShape, LoadError> {
+        if let Some(done) = self.done.get(id) {
+            return Ok(done.clone());
+        }
+        let loader = self.loader;
+        let path = JsonPath::root().key("shapes").key(id);
+        let body = loader.object(&self.raw[id], &path)?;
+        let shape_type = body.get("type").and_then(Value::as_str).unwrap_or_default();
+        let mut flat = FlatShape { body: Map::new(), origins: BTreeMap::new() };
+        let mut members = Map::new();
+        let mut traits = Map::new();
+        let mixins = loader.references(body, "mixins", &path)?;
+        for (i, mixin) in mixins.iter().enumerate() {
+            let at = path.key("mixins").index(i).key("target");
+            let mixin = mixin.as_str();
+            if mixin == id || users.iter().any(|user| user == mixin) {
+                let mut chain: Vec<&str> = users.iter().map(String::as_str).skip_while(|user| *user != mixin).collect();
+                chain.extend([id, mixin]);
+                return Err(loader.error(&at, format!("mixins form a cycle: {}", chain.join(" -> "))));
+            }
+            let Some(mixin_body) = self.raw.get(mixin) else {
+                return Err(loader.error(&at, format!("mixin `{mixin}` is not defined in the model")));
+            };
+            let mixin_path = JsonPath::root().key("shapes").key(mixin);
+            let mixin_body = loader.object(mixin_body, &mixin_path)?;
+            let mixin_trait = mixin_body.get("traits").and_then(|t| t.get(MIXIN_TRAIT));
+            let Some(mixin_trait) = mixin_trait else {
+                return Err(
+                    loader.error(&at, format!("`{mixin}` is used as a mixin but lacks the `{MIXIN_TRAIT}` trait"))
+                );
+            };
+            let mixin_type = mixin_body.get("type").and_then(Value::as_str).unwrap_or_default();
+            if mixin_type != shape_type {
+                return Err(loader.error(
+                    &at,
+                    format!(
+                        "{} {shape_type} cannot use {} {mixin_type} (`{mixin}`) as a mixin",
+                        article(shape_type),
+                        article(mixin_type)
+                    ),
+                ));
+            }
+            let trait_path = mixin_path.key("traits").key(MIXIN_TRAIT);
+            let mut local_traits = vec![MIXIN_TRAIT.to_string()];
+            if let Some(list) = loader.object(mixin_trait, &trait_path)?.get("localTraits") {
+                let list_path = trait_path.key("localTraits");
+                for (j, item) in loader.array(list, &list_path)?.iter().enumerate() {
+                    local_traits.push(loader.string(item, &list_path.index(j))?.to_string());
+                }
+            }
+            if users.len() >= MAX_MIXIN_DEPTH {
+                return Err(loader.error(&at, format!("mixins nest more than {MAX_MIXIN_DEPTH} levels deep here")));
+            }
+            users.push(id.to_string());
+            let from_mixin = self.flatten(mixin, users)?;
+            users.pop();
+            if let Some(Value::Object(mixin_members)) = from_mixin.body.get("members") {
+                for (name, member) in mixin_members {
+                    if members.contains_key(name) {
+                        return Err(loader.error(
+                            &at,
+                            format!("member `{name}` of mixin `{mixin}` conflicts with a member of an earlier mixin"),
+                        ));
+                    }
+                    members.insert(name.clone(), member.clone());
+                }
+                flat.origins.extend(from_mixin.origins.clone());
+            }
+            for key in ["member", "key", "value"] {
+                if let Some(member) = from_mixin.body.get(key) {
+                    flat.body.insert(key.to_string(), member.clone());
+                }
+            }
+            if let Some(Value::Object(mixin_traits)) = from_mixin.body.get("traits") {
+                for (name, value) in mixin_traits {
+                    if !local_traits.contains(name) {
+                        traits.insert(name.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        for (key, value) in body {
+            let at = path.key(key);
+            match key.as_str() {
+                "mixins" => {}
+                "traits" => traits.extend(loader.object(value, &at)?.clone()),
+                "members" => {
+                    for (name, member) in loader.object(value, &at)? {
+                        let member_path = at.key(name);
+                        let merged = match members.get(name) {
+                            Some(inherited) => redeclare(loader, inherited, member, &member_path)?,
+                            None => member.clone(),
+                        };
+                        members.insert(name.clone(), merged);
+                        flat.origins.insert(name.clone(), member_path.0);
+                    }
+                }
+                "member" | "key" | "value" => {
+                    let merged = match flat.body.get(key) {
+                        Some(inherited) => redeclare(loader, inherited, value, &at)?,
+                        None => value.clone(),
+                    };
+                    flat.body.insert(key.clone(), merged);
+                }
+                _ => {
+                    flat.body.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        if !members.is_empty() || body.contains_key("members") {
+            flat.body.insert("members".to_string(), Value::Object(members));
+        }
+        if !traits.is_empty() {
+            flat.body.insert("traits".to_string(), Value::Object(traits));
+        }
+        self.done.insert(id.to_string(), flat.clone());
+        Ok(flat)
+    }
+}
+
+/// A member a shape redeclares from its mixin: the mixin's target, the mixin's traits with the
+/// shape's own winning.
+fn redeclare(loader: &Loader, inherited: &Value, own: &Value, path: &JsonPath) -> Result<Value, LoadError> {
+    let own = loader.object(own, path)?;
+    let mut merged = inherited.as_object().cloned().unwrap_or_default();
+    let inherited_target = merged.get("target").and_then(Value::as_str).unwrap_or_default().to_string();
+    for (key, value) in own {
+        match key.as_str() {
+            "target" => {
+                if value.as_str() != Some(inherited_target.as_str()) {
+                    return Err(loader.error(
+                        &path.key("target"),
+                        format!(
+                            "a member redeclared from a mixin must keep its target `{inherited_target}`, not {}",
+                            value.as_str().map_or_else(|| value.to_string(), |id| format!("`{id}`"))
+                        ),
+                    ));
+                }
+            }
+            "traits" => {
+                let mut traits = merged.get("traits").and_then(Value::as_object).cloned().unwrap_or_default();
+                traits.extend(loader.object(value, &path.key("traits"))?.clone());
+                merged.insert("traits".to_string(), Value::Object(traits));
+            }
+            _ => {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Ok(Value::Object(merged))
+}
+
 fn merge_traits(into: &mut Traits, from: Traits) {
     macro_rules! take {
         ($($field:ident),*) => { $( if from.$field.is_some() { into.$field = from.$field; } )* };
@@ -1115,6 +1516,8 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
     take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix);
     take!(endpoint_rule_set, endpoint_tests, host_prefix, request_compression, context_param);
+    into.http_request_tests.extend(from.http_request_tests);
+    into.http_response_tests.extend(from.http_response_tests);
     if !from.operation_context_params.is_empty() {
         into.operation_context_params = from.operation_context_params;
     }
@@ -1159,6 +1562,12 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
         for member in data_members {
             let location = format!("{}.target", member.json_path);
             let target = lookup(&member.target, &location)?;
+            if target.traits.mixin {
+                return Err(error(
+                    &location,
+                    format!("`{}` is a mixin, which cannot be the target of a member", member.target),
+                ));
+            }
             if !target.kind.is_data() {
                 return Err(error(
                     &location,
@@ -1199,6 +1608,9 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
                 for (key, id) in [("input", input), ("output", output)] {
                     let location = shape_path.key(key).key("target").0;
                     let target = lookup(id, &location)?;
+                    if target.traits.mixin {
+                        return Err(error(&location, format!("`{id}` is a mixin, which cannot be an operation {key}")));
+                    }
                     if !matches!(target.kind, ShapeKind::Structure { .. }) {
                         return Err(error(
                             &location,
@@ -1213,7 +1625,10 @@ fn check_targets(model: &Model) -> Result<(), LoadError> {
                 for (i, id) in errors.iter().enumerate() {
                     let location = shape_path.key("errors").index(i).key("target").0;
                     let target = lookup(id, &location)?;
-                    if !matches!(target.kind, ShapeKind::Structure { .. }) || target.traits.error.is_none() {
+                    if !matches!(target.kind, ShapeKind::Structure { .. })
+                        || target.traits.error.is_none()
+                        || target.traits.mixin
+                    {
                         return Err(error(
                             &location,
                             format!("`{id}` is listed as an error but is not a structure with the @error trait"),
@@ -1365,6 +1780,9 @@ fn check_references(
             .shapes
             .get(id)
             .ok_or_else(|| error(&location, format!("target `{id}` is not defined in the model")))?;
+        if target.traits.mixin {
+            return Err(error(&location, format!("`{id}` is a mixin, which a service cannot use directly")));
+        }
         if target.kind.type_name() != expected {
             return Err(error(
                 &location,
@@ -1567,6 +1985,158 @@ mod tests {
             let text = format!(r#"{{"smithy":"2.0","shapes":{{"ex#S":{{"type":"string","traits":{{{traits}}}}}}}}}"#);
             let err = load(&text).unwrap_err();
             assert_eq!(err.location, location, "{traits}: {err}");
+        }
+    }
+
+    fn members_of<'m>(model: &'m Model, id: &str) -> &'m [Member] {
+        match &model.shapes[&ShapeId::new(id)].kind {
+            ShapeKind::Structure { members } => members,
+            other => panic!("{id} is {}", other.type_name()),
+        }
+    }
+
+    /// Two mixins, the second using a third: members in mixin order (a mixin's own mixins first), then
+    /// the shape's; traits of later mixins over earlier ones, the shape's over both; `smithy.api#mixin`
+    /// and `localTraits` stay with the mixin.
+    #[test]
+    fn mixins_flatten_members_in_order_and_traits_by_precedence() {
+        let model = load(
+            r#"{"smithy":"2.0","shapes":{
+            "ex#Base":{"type":"structure","members":{"base":{"target":"smithy.api#String"}},
+                "traits":{"smithy.api#mixin":{},"smithy.api#documentation":"base","smithy.api#sensitive":{}}},
+            "ex#A":{"type":"structure","mixins":[{"target":"ex#Base"}],
+                "members":{"a":{"target":"smithy.api#Integer","traits":{"smithy.api#documentation":"from A"}}},
+                "traits":{"smithy.api#mixin":{"localTraits":["smithy.api#deprecated"]},"smithy.api#deprecated":{},
+                          "smithy.api#documentation":"a"}},
+            "ex#B":{"type":"structure","members":{"b":{"target":"smithy.api#Boolean"}},
+                "traits":{"smithy.api#mixin":{},"smithy.api#title":"B"}},
+            "ex#S":{"type":"structure","mixins":[{"target":"ex#A"},{"target":"ex#B"}],
+                "members":{"own":{"target":"smithy.api#String"},
+                           "a":{"target":"smithy.api#Integer","traits":{"smithy.api#required":{}}}},
+                "traits":{"smithy.api#title":"S"}}
+        }}"#,
+        )
+        .unwrap();
+        let members = members_of(&model, "ex#S");
+        let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["base", "a", "b", "own"]);
+        // The redeclared member keeps the mixin's traits and adds its own.
+        assert!(members[1].traits.required);
+        assert_eq!(members[1].traits.documentation.as_deref(), Some("from A"));
+        let s = &model.shapes[&ShapeId::new("ex#S")].traits;
+        assert_eq!(s.documentation.as_deref(), Some("a"), "A's documentation wins over Base's");
+        assert!(s.sensitive, "traits of a mixin's mixin reach the shape");
+        assert_eq!(s.title.as_deref(), Some("S"), "the shape's own trait wins");
+        assert!(s.deprecated.is_none(), "localTraits stay with the mixin");
+        assert!(!s.mixin, "smithy.api#mixin is not inherited");
+        assert!(model.shapes[&ShapeId::new("ex#A")].traits.mixin);
+        // Inherited members point at their declaration; own and redeclared ones at the shape.
+        assert_eq!(members[0].json_path, r#"shapes."ex#Base".members.base"#);
+        assert_eq!(members[1].json_path, r#"shapes."ex#S".members.a"#);
+        assert_eq!(members[3].json_path, r#"shapes."ex#S".members.own"#);
+    }
+
+    #[test]
+    fn a_redeclared_member_keeps_the_mixins_target() {
+        let err = load(
+            r#"{"smithy":"2.0","shapes":{
+            "ex#M":{"type":"structure","members":{"a":{"target":"smithy.api#String"}},"traits":{"smithy.api#mixin":{}}},
+            "ex#S":{"type":"structure","mixins":[{"target":"ex#M"}],"members":{"a":{"target":"smithy.api#Integer"}}}
+        }}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.location, r#"shapes."ex#S".members.a.target"#);
+        assert!(err.message.contains("keep its target `smithy.api#String`"), "{err}");
+    }
+
+    #[test]
+    fn broken_mixins_name_the_reference() {
+        let cases = [
+            (
+                r#""ex#S":{"type":"structure","mixins":[{"target":"ex#Nope"}]}"#,
+                r#"shapes."ex#S".mixins[0].target"#,
+                "mixin `ex#Nope` is not defined",
+            ),
+            (
+                r#""ex#S":{"type":"structure","mixins":[{"target":"ex#T"}]},"ex#T":{"type":"structure"}"#,
+                r#"shapes."ex#S".mixins[0].target"#,
+                "lacks the `smithy.api#mixin` trait",
+            ),
+            (
+                r#""ex#S":{"type":"structure","mixins":[{"target":"ex#T"}]},
+                   "ex#T":{"type":"string","traits":{"smithy.api#mixin":{}}}"#,
+                r#"shapes."ex#S".mixins[0].target"#,
+                "a structure cannot use a string (`ex#T`) as a mixin",
+            ),
+            (
+                r#""ex#S":{"type":"structure","mixins":[{"target":"ex#T"}],"traits":{"smithy.api#mixin":{}}},
+                   "ex#T":{"type":"structure","mixins":[{"target":"ex#S"}],"traits":{"smithy.api#mixin":{}}}"#,
+                r#"shapes."ex#T".mixins[0].target"#,
+                "mixins form a cycle: ex#S -> ex#T -> ex#S",
+            ),
+            (r#""ex#S":{"type":"structure","mixins":{}}"#, r#"shapes."ex#S".mixins"#, "expected an array"),
+            (
+                r#""ex#M":{"type":"structure","traits":{"smithy.api#mixin":{}}},
+                   "ex#S":{"type":"structure","members":{"m":{"target":"ex#M"}}}"#,
+                r#"shapes."ex#S".members.m.target"#,
+                "`ex#M` is a mixin, which cannot be the target of a member",
+            ),
+        ];
+        for (shapes, location, message) in cases {
+            let err = load(&format!(r#"{{"smithy":"2.0","shapes":{{{shapes}}}}}"#)).unwrap_err();
+            assert_eq!(err.location, location, "{shapes}: {err}");
+            assert!(err.message.contains(message), "{shapes}: {err}");
+        }
+    }
+
+    #[test]
+    fn http_protocol_tests_load_typed_and_malformed_ones_name_the_path() {
+        let model = load(
+            r#"{"smithy":"2.0","shapes":{"ex#Op":{"type":"operation","traits":{
+            "smithy.test#httpRequestTests":[{"id":"Req","protocol":"aws.protocols#awsJson1_0","method":"POST",
+                "uri":"/","headers":{"X-A":"1"},"forbidHeaders":["X-B"],"params":{"a":null},"appliesTo":"server"}],
+            "smithy.test#httpResponseTests":[{"id":"Res","protocol":"aws.protocols#awsJson1_0","code":200,
+                "body":"{}","bodyMediaType":"application/json"}]}}}}"#,
+        )
+        .unwrap();
+        let traits = &model.shapes[&ShapeId::new("ex#Op")].traits;
+        let request = &traits.http_request_tests[0];
+        assert_eq!((request.id.as_str(), request.client), ("Req", false));
+        assert_eq!(request.headers, [("X-A".to_string(), "1".to_string())]);
+        assert_eq!(request.forbid_headers, ["X-B"]);
+        assert!(request.params["a"].is_null());
+        let response = &traits.http_response_tests[0];
+        assert_eq!((response.code, response.client, response.body.as_deref()), (Some(200), true, Some("{}")));
+        assert_eq!(response.json_path, r#"shapes."ex#Op".traits."smithy.test#httpResponseTests"[0]"#);
+
+        let cases = [
+            (
+                r#""smithy.test#httpRequestTests":[{"id":"R","protocol":"p","uri":"/"}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpRequestTests"[0]"#,
+                "missing required key `method`",
+            ),
+            (
+                r#""smithy.test#httpResponseTests":[{"id":"R","protocol":"p"}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpResponseTests"[0]"#,
+                "missing required key `code`",
+            ),
+            (
+                r#""smithy.test#httpResponseTests":[{"id":"R","protocol":"p","code":200,"appliesTo":"both"}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpResponseTests"[0].appliesTo"#,
+                r#"expected "client" or "server""#,
+            ),
+            (
+                r#""smithy.test#httpRequestTests":[{"id":"R","protocol":"p","method":"GET","uri":"/","headers":{"h":1}}]"#,
+                r#"shapes."ex#Op".traits."smithy.test#httpRequestTests"[0].headers.h"#,
+                "expected a string, found a number",
+            ),
+        ];
+        for (traits, location, message) in cases {
+            let text =
+                format!(r#"{{"smithy":"2.0","shapes":{{"ex#Op":{{"type":"operation","traits":{{{traits}}}}}}}}}"#);
+            let err = load(&text).unwrap_err();
+            assert_eq!(err.location, location, "{traits}: {err}");
+            assert!(err.message.contains(message), "{traits}: {err}");
         }
     }
 

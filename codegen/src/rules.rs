@@ -2,7 +2,7 @@
 //! checks of a model's endpoint tests against it.
 //!
 //! The loader parses every `smithy.rules#endpointRuleSet` with the very evaluator a generated crate
-//! runs (`codegen/runtime/endpoint.rs` and its helpers), so a rule set the generator accepts is one
+//! runs (`codegen/runtime/src/endpoint.rs` and its helpers), so a rule set the generator accepts is one
 //! the crate can evaluate, and a broken one is reported with its file and JSON path at generation
 //! time. The partition table the crates embed lives here too, and so do the partition facts the
 //! models' endpoint tests were written against ([`PARTITION_OVERRIDES_JSON`]), with [`check_case`],

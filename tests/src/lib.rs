@@ -9,6 +9,12 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
 }
 
+/// This checkout's runtime crate (`codegen/runtime`), which crates generated into the tests' scratch
+/// workspaces depend on by path.
+pub fn runtime_crate_dir() -> PathBuf {
+    workspace_root().join("codegen/runtime")
+}
+
 /// Where the real AWS models live, from `SMITHY_MODELS_DIR`.
 ///
 /// `None` (and a note on stderr) when the variable is unset, so tests that need them skip visibly;
@@ -24,6 +30,113 @@ pub fn real_model(file: &str) -> Option<PathBuf> {
             assert!(path.is_file(), "SMITHY_MODELS_DIR is set but {} does not exist", path.display());
             Some(path)
         }
+    }
+}
+
+/// Where Smithy's protocol compliance suite lives, from `SMITHY_PROTOCOL_TESTS_DIR`: `file` in it.
+///
+/// Like [`real_model`]: `None` (and a note on stderr) when the variable is unset, a panic when it is
+/// set but the file is missing.
+pub fn protocol_tests_file(file: &str) -> Option<PathBuf> {
+    match std::env::var_os("SMITHY_PROTOCOL_TESTS_DIR") {
+        None => {
+            eprintln!("SKIPPED: SMITHY_PROTOCOL_TESTS_DIR is not set, so the protocol tests of {file} did not run");
+            None
+        }
+        Some(dir) => {
+            let path = PathBuf::from(dir).join(file);
+            assert!(path.is_file(), "SMITHY_PROTOCOL_TESTS_DIR is set but {} does not exist", path.display());
+            Some(path)
+        }
+    }
+}
+
+/// Scratch workspaces of generated crates under the target directory, built and tested with the
+/// cargo that runs the test (`real_models.rs`, `protocol_tests.rs`).
+pub mod scratch {
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    /// Writes `contents` to `path` unless it already holds exactly that, so cargo sees no change.
+    pub fn write_if_changed(path: &Path, contents: &str) {
+        if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
+            std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+
+    /// The last lines of cargo's output, which hold the errors.
+    pub fn tail(text: &str) -> String {
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(150)..].join("\n")
+    }
+
+    /// Makes `scratch` a workspace of `members` (directories already written there): its manifest
+    /// (saying which test file `owner` rewrites it), a lock file started from the repository's, and
+    /// the crates a fresh machine does not have yet.
+    pub fn prepare_workspace(scratch: &Path, members: &[String], owner: &str) {
+        std::fs::create_dir_all(scratch).expect("create the scratch workspace");
+        let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+        write_if_changed(
+            &scratch.join("Cargo.toml"),
+            &format!(
+                "# Scratch workspace of {owner}, rewritten by every run.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+                members.join(", ")
+            ),
+        );
+        // Start from the repository's lock file, so the versions are the ones the workspace already
+        // builds with; cargo adds what the generated crates need beyond it (base64, uuid, the engines).
+        let lock = scratch.join("Cargo.lock");
+        if !lock.exists() {
+            std::fs::copy(super::workspace_root().join("Cargo.lock"), &lock).expect("copy Cargo.lock");
+        }
+        // Download what a fresh machine does not have yet; a no-op when everything is cached. A failure
+        // (no network) is left for the offline build to report with the missing crate's name.
+        let fetch = cargo_in(scratch).arg("fetch").output().expect("run cargo fetch");
+        if !fetch.status.success() {
+            eprintln!("cargo fetch failed:\n{}", String::from_utf8_lossy(&fetch.stderr));
+        }
+    }
+
+    /// The cargo that runs this test, set up to build in `scratch` with warnings as errors.
+    pub fn cargo_in(scratch: &Path) -> Command {
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command
+            .current_dir(scratch)
+            .env("CARGO_TARGET_DIR", scratch.join("target"))
+            .env("RUSTFLAGS", "-D warnings")
+            // Nobody debugs these builds: without debug info the crates compile and link faster and the
+            // target directory stays a fraction of the size. Incremental state would only pay off when a
+            // crate changes a little, but the generated crates change wholesale or not at all.
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .env("CARGO_INCREMENTAL", "0")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS");
+        command
+    }
+
+    /// Runs a cargo command in `scratch` and returns what it printed, whether or not it succeeded.
+    pub fn cargo_output(scratch: &Path, args: &[&str]) -> Output {
+        let started = std::time::Instant::now();
+        let output = cargo_in(scratch).args(args).output().unwrap_or_else(|e| panic!("run cargo {args:?}: {e}"));
+        eprintln!("cargo {} took {:.0?}", args.join(" "), started.elapsed());
+        output
+    }
+
+    /// Runs a cargo command in `scratch` and returns its stdout and stderr, failing with the tail of
+    /// its output when it fails or warns.
+    pub fn run_cargo(scratch: &Path, args: &[&str]) -> (String, String) {
+        let output = cargo_output(scratch, args);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            output.status.success(),
+            "cargo {args:?} failed in {}:\n{}\n{}",
+            scratch.display(),
+            tail(&stderr),
+            tail(&stdout)
+        );
+        let warnings: Vec<&str> = stderr.lines().filter(|l| l.trim_start().starts_with("warning")).collect();
+        assert!(warnings.is_empty(), "cargo {args:?} warned:\n{}", warnings.join("\n"));
+        (stdout, stderr)
     }
 }
 

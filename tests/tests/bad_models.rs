@@ -181,6 +181,22 @@ const CASES: &[Case] = &[
         r#"shapes."com.example#Op".traits."smithy.api#endpoint".hostPrefix"#,
         "needs `com.example#In` member `Name` to be a required string with @hostLabel",
     ),
+    // Mixins, flattened on load: a cycle names the reference that closes it.
+    case(
+        "mixin_cycle.json",
+        r#"shapes."com.example#B".mixins[0].target"#,
+        "mixins form a cycle: com.example#A -> com.example#B -> com.example#A",
+    ),
+    case(
+        "missing_mixin.json",
+        r#"shapes."com.example#In".mixins[1].target"#,
+        "mixin `com.example#Gone` is not defined in the model",
+    ),
+    case(
+        "operation_input_mixin.json",
+        r#"shapes."com.example#Op".input.target"#,
+        "`com.example#In` is a mixin, which cannot be an operation input",
+    ),
     // Shapes the generator cannot express.
     case("required_cycle.json", r#"shapes."com.example#A".members.b"#, "contains itself through required members"),
     case("union_no_members.json", r#"shapes."com.example#Choice""#, "has no members"),
@@ -400,7 +416,7 @@ fn unsupported_endpoint_rules_are_a_warning_and_the_crate_uses_the_pattern() {
     let manifest = generated.files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest");
     assert!(!manifest.contents.contains(r#""endpoint-rules""#), "no rules evaluator:\n{}", manifest.contents);
     let lib = generated.files.iter().find(|f| f.path == "src/lib.rs").expect("a crate root");
-    assert!(lib.contents.contains("https://later.{region}.amazonaws.com"), "the docs name the pattern");
+    assert!(lib.contents.contains("https://later.{region}.{dnsSuffix}"), "the docs name the pattern");
     assert!(lib.contents.contains("the function `split` is not supported"), "the docs say why");
     let strict = generated.deny_warnings().expect_err("strict mode refuses the crate").to_string();
     assert!(strict.contains("com.example#Later") && strict.contains("split"), "{strict}");

@@ -319,3 +319,26 @@ fn compression_is_turned_on_only_where_the_model_asks_for_compression() {
         assert_eq!(files["src/client.rs"].contains("crate::runtime::gzip::compress_request("), compresses);
     }
 }
+
+/// Mixins are flattened on load (issue 17): a model whose shapes take members and traits from mixins
+/// (mixins of mixins, `localTraits`, a redeclared member adding a trait, an error's traits from its
+/// mixin) generates exactly the crate of the same model flattened by hand.
+#[test]
+fn a_model_with_mixins_generates_the_crate_of_its_flattened_form() {
+    let selection = codegen::Selection { crate_name: "notes".into(), ..codegen::Selection::default() };
+    let dir = tests::workspace_root().join("tests/models/mixins");
+    let generate = |form: &str| {
+        let model = dir.join(form).join("model.json");
+        by_path(codegen::generate(&model, &selection).unwrap_or_else(|e| panic!("{form}: {e}")))
+    };
+    let with_mixins = generate("with_mixins");
+    let flattened = generate("flattened");
+    assert_eq!(with_mixins.keys().collect::<Vec<_>>(), flattened.keys().collect::<Vec<_>>());
+    for (path, contents) in &flattened {
+        assert!(with_mixins[path] == *contents, "{path} differs:\n{}", with_mixins[path]);
+    }
+    // The mixins themselves are not part of the crate.
+    let types = &flattened["src/types.rs"];
+    assert!(types.contains("pub struct PutNoteInput") && !types.contains("NoteFields"), "{types}");
+    assert!(types.contains("pub owner:") && types.contains("pub tags:"), "{types}");
+}

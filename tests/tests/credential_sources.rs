@@ -21,6 +21,8 @@ use codepipeline_jobs::error::SdkError;
 use codepipeline_jobs::runtime::credentials::{
     CachedCredentials, CredentialsErrorKind, Environment, ProvideCredentials,
 };
+use codepipeline_jobs::runtime::default_chain::DefaultCredentialsChain;
+use codepipeline_jobs::runtime::http::{BoxFuture, HttpClient, SensitiveBody, TransportError};
 use codepipeline_jobs::runtime::imds::ImdsCredentials;
 use codepipeline_jobs::runtime::provider_http::ProviderHttp;
 use codepipeline_jobs::types::AcknowledgeThirdPartyJobInput;
@@ -917,4 +919,87 @@ fn imds_off_is_no_credentials_here() {
     let error =
         runtime.block_on(ImdsCredentials::new(&env, ProviderHttp::built_in()).provide_credentials()).expect_err("off");
     assert_eq!(error.kind(), CredentialsErrorKind::NotFound);
+}
+
+/// An HTTP client that records where each request went and whether it was marked
+/// [`SensitiveBody`], and answers every request with web identity credentials.
+#[derive(Debug, Default)]
+struct StsRecorder {
+    seen: std::sync::Mutex<Vec<(String, bool)>>,
+}
+
+impl HttpClient for StsRecorder {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _max_response_bytes: usize,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+        let sensitive = request.extensions().get::<SensitiveBody>().is_some();
+        self.seen.lock().expect("lock").push((request.uri().to_string(), sensitive));
+        let body = format!(
+            "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>\
+             <AccessKeyId>{}</AccessKeyId><SecretAccessKey>{}</SecretAccessKey><SessionToken>{}</SessionToken>\
+             <Expiration>{}</Expiration></Credentials></AssumeRoleWithWebIdentityResult>\
+             </AssumeRoleWithWebIdentityResponse>",
+            WEB.akid,
+            WEB.secret,
+            WEB.token.unwrap_or_default(),
+            expiration_in(3600)
+        );
+        Box::pin(async move { Ok(http::Response::new(body.into_bytes())) })
+    }
+}
+
+/// The web identity source of `sandbox` through a [`StsRecorder`]: the credentials or the error, and
+/// the requests it sent.
+async fn web_identity_through_recorder(sandbox: &Sandbox) -> (Result<String, String>, Vec<(String, bool)>) {
+    let recorder = Arc::new(StsRecorder::default());
+    let chain = DefaultCredentialsChain::with_env(sandbox.env()).http_client(recorder.clone());
+    let result = chain.provide_credentials().await.map(|c| c.access_key_id().to_owned()).map_err(|e| {
+        assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration, "{e}");
+        e.to_string()
+    });
+    let seen = recorder.seen.lock().expect("lock").clone();
+    (result, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sts_is_called_where_the_sdks_call_it_and_never_at_a_host_the_region_names() {
+    let fakes = Fakes::start().await;
+    let mut sandbox = Sandbox::new(&fakes);
+    sandbox.configure(Source::WebIdentity, &fakes);
+    sandbox.remove("AWS_ENDPOINT_URL_STS");
+    let (result, seen) = web_identity_through_recorder(&sandbox).await;
+    assert_eq!(result.as_deref(), Ok(WEB.akid));
+    let regional = format!("https://sts.{REGION}.amazonaws.com/");
+    assert_eq!(seen, [(regional.clone(), true)], "regional, and the token's body marked sensitive");
+
+    sandbox.set("AWS_USE_FIPS_ENDPOINT", "true");
+    let (_, seen) = web_identity_through_recorder(&sandbox).await;
+    assert_eq!(seen[0].0, format!("https://sts-fips.{REGION}.amazonaws.com/"), "FIPS users' STS is FIPS too");
+    sandbox.remove("AWS_USE_FIPS_ENDPOINT");
+
+    // The switch that ignores configured URLs holds for STS as for the service.
+    sandbox.set("AWS_ENDPOINT_URL_STS", &fakes.sts.url());
+    sandbox.set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+    let (_, seen) = web_identity_through_recorder(&sandbox).await;
+    assert_eq!(seen[0].0, regional);
+    sandbox.remove("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    sandbox.remove("AWS_ENDPOINT_URL_STS");
+
+    // A region that is not one host label is a configuration error, and nothing is sent anywhere.
+    for region in ["attacker.example/", "attacker.example", "us-east-1.attacker.example#"] {
+        sandbox.set("AWS_REGION", region);
+        let (result, seen) = web_identity_through_recorder(&sandbox).await;
+        let error = result.expect_err("a hostile region");
+        assert!(error.contains("not a valid region name"), "{error}");
+        assert!(seen.is_empty(), "{region}: sent {seen:?}");
+        assert_no_secrets(&error);
+        let env = sandbox.env();
+        let built = tokio::task::spawn_blocking(move || Client::from_conf(Config::from_environment(&SERVICE, env)))
+            .await
+            .expect("join");
+        let error = built.expect_err("the client refuses the region").to_string();
+        assert!(error.contains("not a valid region name"), "{error}");
+    }
 }

@@ -7,16 +7,17 @@
 //! sends inputs through a recording HTTP client and compares the JSON on the wire with literal
 //! expectations. Every crate depends on this checkout's runtime crate (`codegen/runtime`), with the
 //! features its model needs. Then one `cargo test --workspace` runs every test of every crate (the
-//! samples, and the model's endpoint tests, which the generator writes into every crate whose model
-//! has endpoint rules), and one `cargo clippy --workspace` lints them, both with warnings as errors and
+//! samples, the model's endpoint tests, which the generator writes into every crate whose model has
+//! endpoint rules, and its HTTP protocol tests, which the kitchen sink has), and one `cargo clippy
+//! --workspace` lints them, both with warnings as errors and
 //! sharing one target directory so dependencies build once. Without `SMITHY_MODELS_DIR` only the
 //! checked-in models run and the skipped ones are named on stderr.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use codegen::Selection;
+use tests::scratch::{prepare_workspace, run_cargo, tail};
 use tests::{real_model, workspace_root};
 
 /// One model to generate, and what to expect of it.
@@ -124,7 +125,7 @@ fn whole_service(crate_name: &str) -> Selection {
 /// The scratch crates depend on this checkout's runtime crate, by its absolute path (the scratch
 /// workspace lives under the target directory, which may be anywhere).
 fn runtime() -> codegen::RuntimeDependency {
-    codegen::RuntimeDependency::Path(workspace_root().join("codegen/runtime").display().to_string())
+    codegen::RuntimeDependency::Path(tests::runtime_crate_dir().display().to_string())
 }
 
 /// Every target's whole-service crate, generated once for all the tests of this file.
@@ -197,55 +198,6 @@ fn add_sample_dev_dependencies(files: &mut [codegen::GeneratedFile], sample: &Pa
     }
 }
 
-/// Writes `contents` to `path` unless it already holds exactly that, so cargo sees no change.
-fn write_if_changed(path: &Path, contents: &str) {
-    if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
-        std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    }
-}
-
-/// The last lines of cargo's output, which hold the errors.
-fn tail(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(150)..].join("\n")
-}
-
-/// The cargo that runs this test, set up to build in `scratch` with warnings as errors.
-fn cargo_in(scratch: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
-        .current_dir(scratch)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .env("RUSTFLAGS", "-D warnings")
-        // Nobody debugs these builds: without debug info the crates compile and link faster and the
-        // target directory stays a fraction of the size. Incremental state would only pay off when a
-        // crate changes a little, but the generated crates change wholesale or not at all.
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .env("CARGO_INCREMENTAL", "0")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS");
-    command
-}
-
-/// Runs a cargo command in `scratch` and returns its stdout and stderr, failing with the tail of
-/// its output when it fails.
-fn run_cargo(scratch: &Path, args: &[&str]) -> (String, String) {
-    let started = std::time::Instant::now();
-    let output = cargo_in(scratch).args(args).output().unwrap_or_else(|e| panic!("run cargo {args:?}: {e}"));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    eprintln!("cargo {} took {:.0?}", args.join(" "), started.elapsed());
-    assert!(
-        output.status.success(),
-        "cargo {args:?} failed in {}:\n{}\n{}",
-        scratch.display(),
-        tail(&stderr),
-        tail(&stdout)
-    );
-    let warnings: Vec<&str> = stderr.lines().filter(|l| l.trim_start().starts_with("warning")).collect();
-    assert!(warnings.is_empty(), "cargo {args:?} warned:\n{}", warnings.join("\n"));
-    (stdout, stderr)
-}
-
 #[test]
 fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
     let root = workspace_root();
@@ -255,9 +207,12 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
     let mut with_sample = 0;
     // Crates generated with endpoint rules carry the model's endpoint tests (`tests/endpoint_rules`).
     let mut with_endpoint_tests = 0;
+    // Crates whose model has HTTP protocol tests (the kitchen sink's) carry them (`tests/protocol_tests`).
+    let mut with_protocol_tests = 0;
     for (target, generated) in generated() {
         let mut files = generated.files.clone();
         with_endpoint_tests += usize::from(files.iter().any(|f| f.path == "tests/endpoint_rules/main.rs"));
+        with_protocol_tests += usize::from(files.iter().any(|f| f.path == "tests/protocol_tests/main.rs"));
         if let Some(sample) = target.sample {
             let sample_dir = root.join("tests/samples");
             add_sample_dev_dependencies(&mut files, &sample_dir.join(sample));
@@ -270,28 +225,9 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
         }
         let dir = scratch.join(&target.crate_name);
         codegen::write::write(&dir, &files).unwrap_or_else(|e| panic!("{e}"));
-        members.push(format!("{:?}", target.crate_name));
+        members.push(target.crate_name.clone());
     }
-    std::fs::create_dir_all(&scratch).expect("create the scratch workspace");
-    write_if_changed(
-        &scratch.join("Cargo.toml"),
-        &format!(
-            "# Scratch workspace of tests/tests/real_models.rs, rewritten by every run.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    );
-    // Start from the repository's lock file, so the versions are the ones the workspace already
-    // builds with; cargo adds what the generated crates need beyond it (base64, uuid, the engines).
-    let lock = scratch.join("Cargo.lock");
-    if !lock.exists() {
-        std::fs::copy(root.join("Cargo.lock"), &lock).expect("copy Cargo.lock");
-    }
-    // Download what a fresh machine does not have yet; a no-op when everything is cached. A failure
-    // (no network) is left for the offline build below to report with the missing crate's name.
-    let fetch = cargo_in(&scratch).arg("fetch").output().expect("run cargo fetch");
-    if !fetch.status.success() {
-        eprintln!("cargo fetch failed:\n{}", String::from_utf8_lossy(&fetch.stderr));
-    }
+    prepare_workspace(&scratch, &members, "tests/tests/real_models.rs");
 
     // Every crate's unit tests and its sample, if it has one (the runtime crate is not a member: its
     // tests run in this repository's workspace). Naming the targets keeps cargo from building the libraries a second time, outside test mode, for crates
@@ -304,6 +240,9 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
     if with_endpoint_tests > 0 {
         args.extend(["--test", "endpoint_rules"]);
     }
+    if with_protocol_tests > 0 {
+        args.extend(["--test", "protocol_tests"]);
+    }
     let (_, stderr) = run_cargo(&scratch, &args);
     let ran =
         |target: &str| stderr.lines().filter(|l| l.trim_start().starts_with(&format!("Running {target}"))).count();
@@ -315,12 +254,21 @@ fn generated_crates_build_lint_and_pass_their_tests_without_warnings() {
         "not every crate's endpoint tests ran:\n{}",
         tail(&stderr)
     );
+    assert_eq!(
+        ran("tests/protocol_tests/main.rs"),
+        with_protocol_tests,
+        "not every crate's protocol tests ran:\n{}",
+        tail(&stderr)
+    );
     // Users lint the code they depend on too: the generated libraries (the CLI included) must be
     // clippy-clean, and so must the samples.
     let mut clippy =
         vec!["clippy", "--workspace", "--offline", "--all-features", "--lib", "--bins", "--test", "samples"];
     if with_endpoint_tests > 0 {
         clippy.extend(["--test", "endpoint_rules"]);
+    }
+    if with_protocol_tests > 0 {
+        clippy.extend(["--test", "protocol_tests"]);
     }
     clippy.extend(["--", "-D", "warnings"]);
     run_cargo(&scratch, &clippy);

@@ -2,8 +2,25 @@
 //!
 //! Generated operation methods validate and serialize their input, hand the body to
 //! [`Runtime::invoke`], and parse what comes back; everything protocol-level lives here once.
+//!
+//! # Each attempt
+//!
+//! Every attempt asks the credentials provider again (a cache, normally, so this costs a lock) and is
+//! signed afresh: a retry after a long backoff is signed at its own time with credentials that are
+//! still valid, not with those of the first attempt, which may have expired meanwhile.
+//!
+//! # Clock skew
+//!
+//! AWS refuses a signature made more than a few minutes away from its own clock. When a response is
+//! a clock-skew error (`RequestTimeTooSkewed`, `InvalidSignatureException`, `SignatureDoesNotMatch`,
+//! `RequestExpired`, ...: `retry::is_clock_skew_error`) and its `Date` header shows the service's
+//! clock more than [`CLOCK_SKEW_THRESHOLD`] away from the time the client signs with, the client
+//! keeps the difference as its clock offset and retries at once (within the configured attempts);
+//! every later request of the client is signed at its clock plus that offset, as the AWS SDKs do. A
+//! skew error without such a `Date` (a wrong secret key, say) is not retried.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -19,7 +36,7 @@ use super::provider_http::ProviderHttp;
 use super::request_body::{append_content_encoding, RequestBody};
 #[cfg(feature = "request-compression")]
 use super::request_compression::{CompressionConfig, CompressionSettings};
-use super::retry::{classify, random_backoff_delay, RetryConfig};
+use super::retry::{classify, is_clock_skew_error, random_backoff_delay, RetryConfig};
 use super::sigv4::{Signer, SigningParams};
 
 /// Facts about the service that the generator fills in.
@@ -62,6 +79,10 @@ pub enum ValidationMode {
 /// The default cap on a response body; larger responses are refused rather than buffered.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
+/// How far the service's clock (a clock-skew error's `Date`) must be from the client's before the
+/// client corrects its signing time; within it, the service would have accepted the signature.
+pub const CLOCK_SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
+
 /// A clock for signing: returns the time a request is signed at. See [`Config::time_source`].
 pub type TimeSource = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
@@ -94,6 +115,7 @@ impl fmt::Debug for Config {
         debug
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("env_endpoint", &self.env_endpoint.as_deref().map(super::endpoint_config::redact_url))
             .field("credentials", &self.credentials.as_ref().map(|_| "** set **"))
             .field("sources", &self.sources)
             .field("http_client", &self.http_client)
@@ -360,6 +382,9 @@ pub struct Runtime {
     max_response_bytes: usize,
     validation: ValidationMode,
     time_source: Option<TimeSource>,
+    /// The service's clock minus the client's, in milliseconds, learnt from a clock-skew error
+    /// (see the [module documentation](self)); added to the time every request is signed at.
+    clock_offset_millis: AtomicI64,
     #[cfg(feature = "request-compression")]
     pub(super) compression: Result<CompressionSettings, ConfigError>,
 }
@@ -392,9 +417,8 @@ impl Runtime {
                 ))
             }
         };
-        if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(ConfigError::new(format!("`{region}` is not a valid region name")));
-        }
+        // Before anything is built from it: the region goes into hosts (the service's, STS's).
+        super::region::check_region(&region).map_err(ConfigError::new)?;
         let sources = config.sources.as_ref().map(|s| SettingSources { env: s.env(), profile: s.profile_name() });
         #[cfg(feature = "request-compression")]
         let compression = config.compression.resolve(sources);
@@ -437,6 +461,7 @@ impl Runtime {
             max_response_bytes: config.max_response_bytes,
             validation: config.validation,
             time_source: config.time_source,
+            clock_offset_millis: AtomicI64::new(0),
             #[cfg(feature = "request-compression")]
             compression,
         })
@@ -493,27 +518,28 @@ impl Runtime {
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let credentials = self
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
         let target = self.target(call.operation).map_err(SdkError::Config)?;
-        let endpoint = self.endpoints.for_call(&call, credentials.account_id()).map_err(SdkError::Config)?;
-        let endpoint: &ResolvedEndpoint = &endpoint;
-        let prefixed = match &call.host_prefix {
-            Some(prefix) if self.injects_host_prefix() => {
-                Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
-            }
-            _ => None,
-        };
-        let destination = match &prefixed {
-            Some((uri, host)) => (uri, host),
-            None => (endpoint.uri(), endpoint.host()),
-        };
         let max_attempts = self.retry.max_attempts().max(1);
         let mut attempt = 1;
         loop {
+            // Per attempt (see the module documentation): a retry may come long after the first try.
+            let credentials = self
+                .credentials
+                .provide_credentials()
+                .await
+                .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
+            let endpoint = self.endpoints.for_call(&call, credentials.account_id()).map_err(SdkError::Config)?;
+            let endpoint: &ResolvedEndpoint = &endpoint;
+            let prefixed = match &call.host_prefix {
+                Some(prefix) if self.injects_host_prefix() => {
+                    Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
+                }
+                _ => None,
+            };
+            let destination = match &prefixed {
+                Some((uri, host)) => (uri, host),
+                None => (endpoint.uri(), endpoint.host()),
+            };
             let request = self.signed_request(endpoint, destination, &target, &body, &credentials)?;
             let outcome = self.send_once(request).await;
             // Each arm returns unless the attempt failed in a way worth retrying.
@@ -544,6 +570,13 @@ impl Runtime {
                     let meta = error_metadata(status, response.headers(), parsed.as_ref());
                     let empty = serde_json::Value::Object(serde_json::Map::new());
                     let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                    let skew_corrected =
+                        meta.code().is_some_and(is_clock_skew_error) && self.correct_clock_skew(response.headers());
+                    if skew_corrected && attempt < max_attempts {
+                        // The next attempt is signed at the corrected time; no backoff is needed.
+                        attempt += 1;
+                        continue;
+                    }
                     let kind = classify(status, meta.code(), is_retryable(&error));
                     if !kind.is_retryable() || attempt >= max_attempts {
                         return Err(SdkError::Service(ServiceError::new(error, meta)));
@@ -552,6 +585,45 @@ impl Runtime {
             }
             tokio::time::sleep(random_backoff_delay(&self.retry, attempt)).await;
             attempt += 1;
+        }
+    }
+
+    /// The time a request is signed at now: the configured clock plus the learnt offset.
+    fn signing_time(&self) -> SystemTime {
+        let clock = self.time_source.as_ref().map_or_else(SystemTime::now, |now| now());
+        let offset = self.clock_offset_millis.load(Ordering::Relaxed);
+        let shifted = if offset >= 0 {
+            clock.checked_add(Duration::from_millis(offset.unsigned_abs()))
+        } else {
+            clock.checked_sub(Duration::from_millis(offset.unsigned_abs()))
+        };
+        shifted.unwrap_or(clock)
+    }
+
+    /// After a clock-skew error: takes the service's clock from the response's `Date` and, when it
+    /// is more than [`CLOCK_SKEW_THRESHOLD`] from the signing time, keeps the difference as the
+    /// clock offset. Whether it did (and so whether a retry can succeed).
+    fn correct_clock_skew(&self, headers: &http::HeaderMap) -> bool {
+        let Some(server) = headers
+            .get(http::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|text| super::datetime::DateTime::parse_http_date(text).ok())
+        else {
+            return false;
+        };
+        let server_millis = i128::from(server.secs()) * 1000 + i128::from(server.subsec_nanos() / 1_000_000);
+        let signing_millis = millis_since_epoch(self.signing_time());
+        let skew = server_millis - signing_millis;
+        if skew.unsigned_abs() <= CLOCK_SKEW_THRESHOLD.as_millis() {
+            return false;
+        }
+        let clock_millis = millis_since_epoch(self.time_source.as_ref().map_or_else(SystemTime::now, |now| now()));
+        match i64::try_from(server_millis - clock_millis) {
+            Ok(offset) => {
+                self.clock_offset_millis.store(offset, Ordering::Relaxed);
+                true
+            }
+            Err(_) => false,
         }
     }
 
@@ -600,7 +672,7 @@ impl Runtime {
             region: endpoint.signing_region().unwrap_or(&self.region),
             service: endpoint.signing_name().unwrap_or(self.service.signing_name),
             // Read per attempt, so every retry is signed afresh at its own time.
-            time: self.time_source.as_ref().map_or_else(SystemTime::now, |now| now()),
+            time: self.signing_time(),
         };
         self.signer
             .sign(&http::Method::POST, uri, &mut headers, body, &params)
@@ -621,6 +693,14 @@ impl Runtime {
                 Err(_) => Err(AttemptError::Timeout(limit)),
             },
         }
+    }
+}
+
+/// Milliseconds since the Unix epoch (negative before it).
+fn millis_since_epoch(time: SystemTime) -> i128 {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => i128::try_from(after.as_millis()).unwrap_or(i128::MAX),
+        Err(before) => -i128::try_from(before.duration().as_millis()).unwrap_or(i128::MAX),
     }
 }
 
@@ -782,6 +862,23 @@ mod tests {
         assert!(err.to_string().contains("no credentials"), "{err}");
         let err = Runtime::new(INFO, Config::builder().region("us-east-1").endpoint_url("ftp://x")).unwrap_err();
         assert!(err.to_string().contains("http"), "{err}");
+    }
+
+    #[test]
+    fn passwords_in_endpoint_urls_stay_out_of_debug_and_errors() {
+        let env = Environment::from_pairs([
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ENDPOINT_URL_SVC", "https://user:env-hunter2@env.example"),
+        ]);
+        let from_env = Config::from_environment(&INFO, env);
+        assert!(!format!("{from_env:?}").contains("hunter2"), "{from_env:?}");
+        let in_code = from_env.endpoint_url("https://user:code-hunter2@code.example");
+        assert!(!format!("{in_code:?}").contains("hunter2"), "{in_code:?}");
+        let credentials = super::super::credentials::Credentials::new("A", "S", None);
+        let error = Runtime::new(INFO, in_code.credentials_provider(credentials).http_client(Recorder::default()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("user name or password") && !error.contains("hunter2"), "{error}");
     }
 
     /// A resolver that counts its resolutions and puts what it was given into the host.
@@ -950,5 +1047,133 @@ mod tests {
         let config = Config::builder().region("us-east-1").use_fips(true).credentials_provider(credentials);
         let error = Runtime::new(INFO, config.http_client(Recorder::default())).unwrap_err();
         assert!(error.message().contains("no endpoint rules"), "{error}");
+    }
+
+    /// Answers with the given responses in order, then with 200 `{}`, and records every request.
+    #[derive(Debug, Clone, Default)]
+    struct Scripted {
+        replies: Arc<std::sync::Mutex<std::collections::VecDeque<http::Response<Vec<u8>>>>>,
+        requests: Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>,
+    }
+
+    impl Scripted {
+        fn new(replies: Vec<http::Response<Vec<u8>>>) -> Self {
+            Scripted { replies: Arc::new(std::sync::Mutex::new(replies.into())), ..Scripted::default() }
+        }
+
+        fn header(&self, index: usize, name: &str) -> String {
+            let requests = self.requests.lock().unwrap();
+            requests[index].headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+        }
+
+        fn sent(&self) -> usize {
+            self.requests.lock().unwrap().len()
+        }
+    }
+
+    impl HttpClient for Scripted {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _max_response_bytes: usize,
+        ) -> super::super::http::BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+            self.requests.lock().unwrap().push(request);
+            let reply = self.replies.lock().unwrap().pop_front();
+            Box::pin(async move { Ok(reply.unwrap_or_else(|| http::Response::new(b"{}".to_vec()))) })
+        }
+    }
+
+    fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Vec<u8>> {
+        let mut response = http::Response::builder().status(status);
+        for (name, value) in headers {
+            response = response.header(*name, *value);
+        }
+        response.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    /// Hands out `AKID0`, `AKID1`, ... one per request for credentials.
+    #[derive(Debug, Default)]
+    struct Rotating {
+        handed_out: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ProvideCredentials for Rotating {
+        fn provide_credentials(&self) -> super::super::credentials::ProvideCredentialsFuture<'_> {
+            let n = self.handed_out.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async move { Ok(super::super::credentials::Credentials::new(format!("AKID{n}"), "SECRET", None)) })
+        }
+    }
+
+    /// 2024-01-01T00:00:00Z.
+    const T0: u64 = 1_704_067_200;
+
+    fn scripted_runtime(http: &Scripted, config: Config) -> Runtime {
+        let config = config
+            .region("us-east-1")
+            .credentials_provider(Rotating::default())
+            .http_client(http.clone())
+            .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)))
+            .time_source(|| SystemTime::UNIX_EPOCH + Duration::from_secs(T0));
+        Runtime::new(INFO, config).unwrap()
+    }
+
+    #[tokio::test]
+    async fn each_attempt_is_signed_with_credentials_fetched_for_it() {
+        let http = Scripted::new(vec![reply(500, &[], "{}"), reply(503, &[], "{}")]);
+        let runtime = scripted_runtime(&http, Config::builder());
+        send(&runtime, Call::new("Op")).await.unwrap();
+        assert_eq!(http.sent(), 3);
+        for attempt in 0..3 {
+            let authorization = http.header(attempt, "authorization");
+            assert!(authorization.contains(&format!("Credential=AKID{attempt}/")), "{attempt}: {authorization}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_clock_skew_error_corrects_the_clock_from_date_and_retries() {
+        let hour_later = super::super::datetime::DateTime::from_secs(T0 as i64 + 3600).fmt_http_date();
+        let skewed =
+            reply(403, &[("date", &hour_later)], r#"{"__type":"InvalidSignatureException","message":"expired"}"#);
+        let http = Scripted::new(vec![skewed]);
+        let runtime = scripted_runtime(&http, Config::builder());
+        send(&runtime, Call::new("Op")).await.unwrap();
+        assert_eq!(http.sent(), 2);
+        assert_eq!(http.header(0, "x-amz-date"), "20240101T000000Z");
+        assert_eq!(http.header(1, "x-amz-date"), "20240101T010000Z", "signed at the service's time");
+        send(&runtime, Call::new("Op")).await.unwrap();
+        assert_eq!(http.header(2, "x-amz-date"), "20240101T010000Z", "later calls keep the offset");
+
+        // The service behind: the offset is negative.
+        let hour_earlier = super::super::datetime::DateTime::from_secs(T0 as i64 - 3600).fmt_http_date();
+        let http = Scripted::new(vec![reply(400, &[("date", &hour_earlier)], r#"{"__type":"RequestExpired"}"#)]);
+        let runtime = scripted_runtime(&http, Config::builder());
+        send(&runtime, Call::new("Op")).await.unwrap();
+        assert_eq!(http.header(1, "x-amz-date"), "20231231T230000Z");
+    }
+
+    #[tokio::test]
+    async fn a_skew_error_without_a_skewed_date_is_not_retried() {
+        let close = super::super::datetime::DateTime::from_secs(T0 as i64 + 10).fmt_http_date();
+        for headers in [vec![], vec![("date", close.as_str())], vec![("date", "yesterday")]] {
+            let http = Scripted::new(vec![reply(403, &headers, r#"{"__type":"SignatureDoesNotMatch"}"#)]);
+            let runtime = scripted_runtime(&http, Config::builder());
+            let error = send(&runtime, Call::new("Op")).await.unwrap_err();
+            assert!(matches!(error, SdkError::Service(_)), "{error:?}");
+            assert_eq!(http.sent(), 1, "{headers:?}: a wrong key stays wrong");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_host_header_drops_the_default_port() {
+        for (url, host) in [
+            ("https://svc.example.com:443", "svc.example.com"),
+            ("http://svc.example.com:80/base", "svc.example.com"),
+            ("http://127.0.0.1:8080", "127.0.0.1:8080"),
+        ] {
+            let http = Scripted::default();
+            let runtime = scripted_runtime(&http, Config::builder().endpoint_url(url));
+            send(&runtime, Call::new("Op")).await.unwrap();
+            assert_eq!(http.header(0, "host"), host, "{url}");
+        }
     }
 }

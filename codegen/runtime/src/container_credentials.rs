@@ -2,8 +2,14 @@
 //! Identity.
 //!
 //! The endpoint is `http://169.254.170.2` plus `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (ECS), else
-//! `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https://`, or `http://` to a loopback address,
-//! the ECS address `169.254.170.2` or the EKS Pod Identity agent (`169.254.170.23`, `[fd00:ec2::23]`).
+//! `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https://`, or `http://` to a host whose every
+//! address is a loopback address, the ECS address `169.254.170.2` or the EKS Pod Identity agent's
+//! (`169.254.170.23`, `fd00:ec2::23`). As in the AWS SDKs, a host name is resolved and each of its
+//! addresses checked, rather than trusted by its name: `localhost` is accepted because it resolves
+//! to loopback, and so is any other name that resolves only to these addresses, while a name that
+//! resolves to nothing, or to one address elsewhere, is refused (plain http there would carry the
+//! authorization token and the credentials across the network). The lookup runs on tokio's blocking
+//! pool, bounded by [`CONTAINER_ATTEMPT_TIMEOUT`].
 //! The `Authorization` header is the contents of `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read on
 //! every call: the agent rotates it), else `AWS_CONTAINER_AUTHORIZATION_TOKEN`. The token is marked
 //! sensitive and never appears in an error.
@@ -12,7 +18,7 @@
 //! [`CONTAINER_ATTEMPT_TIMEOUT`]; server errors and transient failures are tried again, up to
 //! [`CONTAINER_MAX_ATTEMPTS`] times.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, ToSocketAddrs};
 use std::time::Duration;
 
 use super::credentials::{
@@ -30,21 +36,70 @@ pub const ECS_ENDPOINT: &str = "http://169.254.170.2";
 
 const SOURCE: &str = "container";
 
+/// Finds the addresses of a host name (blocking: it runs on tokio's blocking pool).
+type ResolveHost = fn(&str) -> std::io::Result<Vec<IpAddr>>;
+
+/// The system's resolver (`getaddrinfo`).
+fn resolve_with_the_system(host: &str) -> std::io::Result<Vec<IpAddr>> {
+    Ok((host, 0).to_socket_addrs()?.map(|address| address.ip()).collect())
+}
+
 /// The container endpoint's credentials; see the [module documentation](self).
 #[derive(Clone, Debug)]
 pub struct ContainerCredentials {
     env: Environment,
     http: ProviderHttp,
+    resolve: ResolveHost,
 }
 
 impl ContainerCredentials {
     /// Reads the variables from `env` and sends through `http`.
     pub fn new(env: Environment, http: ProviderHttp) -> Self {
-        ContainerCredentials { env, http }
+        ContainerCredentials { env, http, resolve: resolve_with_the_system }
     }
 
-    /// The endpoint the variables name, `None` when neither is set.
-    pub fn endpoint(&self) -> Result<Option<http::Uri>, CredentialsError> {
+    /// The endpoint the variables name, `None` when neither is set; a full URI over plain http is
+    /// checked as the [module documentation](self) says, its host name resolved.
+    pub async fn endpoint(&self) -> Result<Option<http::Uri>, CredentialsError> {
+        let Some((uri, check_host)) = self.configured_endpoint()? else { return Ok(None) };
+        if check_host {
+            let host = uri.host().unwrap_or_default();
+            self.check_http_host(host).await.map_err(|why| {
+                CredentialsError::invalid_configuration(format!(
+                    "{SOURCE}: AWS_CONTAINER_CREDENTIALS_FULL_URI uses http to {host}, which {why}; plain http is \
+                     allowed only to loopback addresses, 169.254.170.2, 169.254.170.23 and fd00:ec2::23 (use https)"
+                ))
+            })?;
+        }
+        Ok(Some(uri))
+    }
+
+    /// Whether every address of `host` is one plain http may go to; `Err` says why not.
+    async fn check_http_host(&self, host: &str) -> Result<(), String> {
+        let literal = host.trim_start_matches('[').trim_end_matches(']');
+        let addresses = match literal.parse::<IpAddr>() {
+            Ok(address) => vec![address],
+            Err(_) => {
+                let resolve = self.resolve;
+                let name = host.to_owned();
+                let lookup = tokio::task::spawn_blocking(move || resolve(&name));
+                match tokio::time::timeout(CONTAINER_ATTEMPT_TIMEOUT, lookup).await {
+                    Ok(Ok(Ok(addresses))) => addresses,
+                    Ok(Ok(Err(e))) => return Err(format!("cannot be resolved ({e})")),
+                    Ok(Err(_)) => return Err("could not be resolved (the lookup stopped)".to_owned()),
+                    Err(_) => return Err(format!("did not resolve within {CONTAINER_ATTEMPT_TIMEOUT:?}")),
+                }
+            }
+        };
+        match addresses.iter().find(|address| !is_allowed_http_address(**address)) {
+            _ if addresses.is_empty() => Err("resolves to no address".to_owned()),
+            Some(elsewhere) => Err(format!("resolves to {elsewhere}, which is not a local agent's address")),
+            None => Ok(()),
+        }
+    }
+
+    /// The endpoint the variables name, and whether its host still needs [`Self::check_http_host`].
+    fn configured_endpoint(&self) -> Result<Option<(http::Uri, bool)>, CredentialsError> {
         if let Some(relative) = self.env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             let separator = if relative.starts_with('/') { "" } else { "/" };
             let uri = format!("{ECS_ENDPOINT}{separator}{relative}").parse().map_err(|_| {
@@ -52,7 +107,7 @@ impl ContainerCredentials {
                     "{SOURCE}: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a valid URL path"
                 ))
             })?;
-            return Ok(Some(uri));
+            return Ok(Some((uri, false)));
         }
         let Some(full) = self.env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
             return Ok(None);
@@ -61,13 +116,12 @@ impl ContainerCredentials {
             CredentialsError::invalid_configuration(format!("{SOURCE}: AWS_CONTAINER_CREDENTIALS_FULL_URI {why}"))
         };
         let uri: http::Uri = full.parse().map_err(|_| invalid("is not a valid URL"))?;
-        let host = uri.host().ok_or_else(|| invalid("has no host"))?;
+        if uri.host().is_none_or(str::is_empty) {
+            return Err(invalid("has no host"));
+        }
         match uri.scheme_str() {
-            Some("https") => Ok(Some(uri)),
-            Some("http") if is_allowed_http_host(host) => Ok(Some(uri)),
-            Some("http") => Err(invalid(
-                "must use https, or http to a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23",
-            )),
+            Some("https") => Ok(Some((uri, false))),
+            Some("http") => Ok(Some((uri, true))),
             _ => Err(invalid("must be an http:// or https:// URL")),
         }
     }
@@ -98,7 +152,7 @@ impl ContainerCredentials {
     }
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let Some(endpoint) = self.endpoint()? else {
+        let Some(endpoint) = self.endpoint().await? else {
             return Err(CredentialsError::not_found(format!(
                 "{SOURCE}: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set"
             )));
@@ -140,13 +194,12 @@ impl ContainerCredentials {
     }
 }
 
-/// Whether plain http to `host` is allowed: the addresses only a local agent answers on.
-fn is_allowed_http_host(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    let Ok(address) = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() else {
-        return false;
+/// Whether plain http to `address` is allowed: the addresses only a local agent answers on.
+fn is_allowed_http_address(address: IpAddr) -> bool {
+    // An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) is judged as the IPv4 address.
+    let address = match address {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
+        v4 => v4,
     };
     address.is_loopback()
         || address == IpAddr::from([169, 254, 170, 2])
@@ -203,7 +256,32 @@ mod tests {
     fn over_env(pairs: &[(&str, &str)]) -> (Arc<Recorder>, ContainerCredentials) {
         let recorder = Arc::new(Recorder::default());
         let env = Environment::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        (Arc::clone(&recorder), ContainerCredentials::new(env, ProviderHttp::new(recorder)))
+        let mut provider = ContainerCredentials::new(env, ProviderHttp::new(recorder.clone()));
+        provider.resolve = fake_dns;
+        (recorder, provider)
+    }
+
+    /// A fixed zone, so the tests do not depend on the machine's resolver.
+    fn fake_dns(host: &str) -> std::io::Result<Vec<IpAddr>> {
+        let addresses: &[&str] = match host {
+            "localhost" => &["127.0.0.1", "::1"],
+            "agent.local" => &["127.0.0.53", "::ffff:127.0.0.1"],
+            "pod-identity.internal" => &["169.254.170.23", "fd00:ec2::23"],
+            // `localhost` pointed elsewhere (a tampered hosts file or search domain), and a name with
+            // one address outside the machine among loopback ones.
+            "localhost.attacker.example" => &["203.0.113.9"],
+            "mixed.example" => &["127.0.0.1", "10.0.0.1"],
+            "empty.example" => &[],
+            _ => return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no such host")),
+        };
+        Ok(addresses.iter().map(|a| a.parse().unwrap()).collect())
+    }
+
+    /// `over_env` whose resolver says `localhost` is elsewhere.
+    fn with_hostile_localhost(uri: &str) -> ContainerCredentials {
+        let (_, mut provider) = over_env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)]);
+        provider.resolve = |host| fake_dns(if host == "localhost" { "localhost.attacker.example" } else { host });
+        provider
     }
 
     #[tokio::test]
@@ -217,29 +295,58 @@ mod tests {
         assert_eq!(recorder.seen.lock().unwrap()[0], ("http://169.254.170.2/v2/credentials/abc".to_owned(), None));
     }
 
-    #[test]
-    fn full_uris_must_be_https_or_go_to_a_local_agent() {
+    #[tokio::test]
+    async fn full_uris_must_be_https_or_go_to_a_host_that_resolves_only_to_local_agents() {
         for allowed in [
             "https://creds.example.com/x",
             "http://127.0.0.1:8080/x",
             "http://127.1.2.3/x",
             "http://localhost/x",
+            "http://agent.local:9/x",
+            "http://pod-identity.internal/v1/credentials",
             "http://[::1]:80/x",
+            "http://[::ffff:127.0.0.1]/x",
             "http://169.254.170.2/x",
             "http://169.254.170.23/v1/credentials",
             "http://[fd00:ec2::23]/v1/credentials",
         ] {
             let (_, provider) = over_env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", allowed)]);
-            assert!(provider.endpoint().unwrap().is_some(), "{allowed}");
+            assert!(provider.endpoint().await.unwrap().is_some(), "{allowed}");
         }
-        for refused in
-            ["http://10.0.0.1/x", "http://example.com/x", "http://169.254.169.254/x", "ftp://127.0.0.1/x", "nope"]
-        {
-            let (_, provider) = over_env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", refused)]);
-            let error = provider.endpoint().unwrap_err();
+        for (refused, why) in [
+            ("http://10.0.0.1/x", "10.0.0.1"),
+            ("http://example.com/x", "cannot be resolved"),
+            ("http://mixed.example/x", "resolves to 10.0.0.1"),
+            ("http://empty.example/x", "resolves to no address"),
+            ("http://169.254.169.254/x", "169.254.169.254"),
+            ("http://[::ffff:10.0.0.1]/x", "::ffff:10.0.0.1"),
+            ("ftp://127.0.0.1/x", "http:// or https://"),
+            ("nope", "AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        ] {
+            let (recorder, provider) = over_env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", refused)]);
+            let error = provider.endpoint().await.unwrap_err();
             assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration, "{refused}");
             assert!(error.message().contains("AWS_CONTAINER_CREDENTIALS_FULL_URI"), "{error}");
+            assert!(error.message().contains(why), "{refused}: {error}");
+            assert!(provider.provide_credentials().await.is_err());
+            assert!(recorder.seen.lock().unwrap().is_empty(), "{refused}: nothing is sent");
         }
+    }
+
+    #[tokio::test]
+    async fn localhost_is_resolved_not_trusted_by_its_name() {
+        let provider = with_hostile_localhost("http://localhost:8080/creds");
+        let error = provider.endpoint().await.unwrap_err();
+        assert!(error.message().contains("resolves to 203.0.113.9"), "{error}");
+        assert!(with_hostile_localhost("http://127.0.0.1:8080/creds").endpoint().await.is_ok());
+        assert!(with_hostile_localhost("https://localhost/creds").endpoint().await.is_ok(), "https is not checked");
+    }
+
+    #[tokio::test]
+    async fn the_system_resolver_finds_localhost_on_loopback() {
+        let (_, mut provider) = over_env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://localhost:1/x")]);
+        provider.resolve = resolve_with_the_system;
+        assert!(provider.endpoint().await.unwrap().is_some());
     }
 
     #[tokio::test]

@@ -115,7 +115,11 @@ impl Settings {
             sources.push(Box::new(EnvironmentCredentials::with_env(env.clone())));
         }
         sources.push(Box::new(profile_file));
-        sources.push(Box::new(WebIdentityCredentials::new(env.clone(), http.clone(), region.clone())));
+        let mut web_identity = WebIdentityCredentials::new(env.clone(), http.clone(), region.clone());
+        if let Some(name) = profile {
+            web_identity = web_identity.profile(name.clone());
+        }
+        sources.push(Box::new(web_identity));
         sources.push(Box::new(ContainerCredentials::new(env.clone(), http.clone())));
         sources.push(Box::new(ImdsCredentials::new(env, http.clone())));
         let cached = CachedCredentials::new(Chain { sources });

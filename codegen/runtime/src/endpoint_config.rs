@@ -29,7 +29,9 @@
 //! A crate generated from a model with endpoint rules resolves its endpoint with them (the
 //! `endpoint_resolver` module implements [`ResolveEndpoint`] over the `endpoint` evaluator); one
 //! without rules uses [`PatternEndpoints`]: the endpoint URL, else
-//! `https://{prefix}.{region}.amazonaws.com` (`.amazonaws.com.cn` in `cn-` regions). Either way the
+//! `https://{prefix}.{region}.{dnsSuffix}`, the DNS suffix of the region's partition in AWS's table
+//! ([`partitions`]: `amazonaws.com`, `amazonaws.com.cn` in China, `c2s.ic.gov` in `us-iso-*`). The
+//! region must be one host label ([`check_region`]), whichever way the endpoint is found. Either way the
 //! result is a [`ResolvedEndpoint`]: the URL an awsJson request is posted to, its `Host`, extra
 //! headers, and the signing region and name when the endpoint names them. An operation with a host
 //! prefix (`smithy.api#endpoint`) puts it in front of that host, its labels checked first
@@ -37,11 +39,35 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use super::credentials::Environment;
 use super::error::ConfigError;
+use super::partitions::Partitions;
 use super::profile_file::{Profile, ProfileSet, ProfileSource};
+use super::region::check_region;
 use super::validate::{ValidationError, Violation, ViolationKind};
+
+/// AWS's partition table as the runtime carries it (`data/partitions.json`).
+pub const PARTITIONS_JSON: &str = super::partitions::AWS_PARTITIONS_JSON;
+
+/// The partition table, parsed on first use. The generator checks the table it embeds, so an error
+/// here means the crate's copy was edited.
+pub fn partitions() -> Result<&'static Partitions, String> {
+    static TABLE: OnceLock<Result<Partitions, String>> = OnceLock::new();
+    TABLE.get_or_init(|| Partitions::parse(PARTITIONS_JSON).map_err(|e| e.to_string())).as_ref().map_err(Clone::clone)
+}
+
+/// `url` for messages and `Debug`: a user name and password in it become `***`, so that they never
+/// reach an error, a log or `Debug` output.
+pub fn redact_url(url: &str) -> String {
+    let start = url.find("://").map_or(0, |scheme_end| scheme_end + 3);
+    let end = url[start..].find(['/', '?', '#']).map_or(url.len(), |offset| start + offset);
+    match url[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    }
+}
 
 /// Whether requests go to account-based endpoints (`AWS::Auth::AccountIdEndpointMode`), for services
 /// whose rules have them (DynamoDB's `https://{account}.ddb.{region}.amazonaws.com`).
@@ -124,7 +150,7 @@ impl From<bool> for EndpointValue {
 }
 
 /// The endpoint settings set in code; those left `None` come from the environment and the profile.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct EndpointConfig {
     /// An explicit endpoint URL.
     pub url: Option<String>,
@@ -140,6 +166,19 @@ pub struct EndpointConfig {
     pub params: Vec<(String, EndpointValue)>,
 }
 
+impl fmt::Debug for EndpointConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointConfig")
+            .field("url", &self.url.as_deref().map(redact_url))
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
+            .field("disable_host_prefix_injection", &self.disable_host_prefix_injection)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
 /// Where settings that code left unset are looked up.
 #[derive(Debug, Clone, Copy)]
 pub struct SettingSources<'a> {
@@ -150,7 +189,7 @@ pub struct SettingSources<'a> {
 }
 
 /// The settings a client resolves its endpoint with, every source consulted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct EndpointSettings {
     /// The region.
     pub region: String,
@@ -168,9 +207,24 @@ pub struct EndpointSettings {
     pub params: Vec<(String, EndpointValue)>,
 }
 
+impl fmt::Debug for EndpointSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointSettings")
+            .field("region", &self.region)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("endpoint_url", &self.endpoint_url.as_deref().map(redact_url))
+            .field("account_id_endpoint_mode", &self.account_id_endpoint_mode)
+            .field("inject_host_prefix", &self.inject_host_prefix)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
 impl EndpointConfig {
     /// The settings for `region`: what is set here, else from `sources` (when given), else the
-    /// defaults. `service_env_suffix` names the service in `AWS_ENDPOINT_URL_<SERVICE>`.
+    /// defaults. `service_env_suffix` names the service in `AWS_ENDPOINT_URL_<SERVICE>`. A region
+    /// that is not one host label ([`check_region`]) is an error: it would go into the host.
     pub fn resolve(
         &self,
         region: String,
@@ -181,6 +235,29 @@ impl EndpointConfig {
             None => Lookup { env: None, profile: None },
             Some(sources) => Lookup::load(sources)?,
         };
+        self.resolve_with(region, lookup, service_env_suffix)
+    }
+
+    /// [`EndpointConfig::resolve`] with a profile set already loaded (its selected profile is read):
+    /// for a credentials provider that reads its own profile files.
+    pub fn resolve_in_profiles(
+        &self,
+        region: String,
+        env: &Environment,
+        profiles: Option<&ProfileSet>,
+        service_env_suffix: &str,
+    ) -> Result<EndpointSettings, ConfigError> {
+        let profile = profiles.and_then(|set| set.selected().cloned().map(|profile| (set.clone(), profile)));
+        self.resolve_with(region, Lookup { env: Some(env), profile }, service_env_suffix)
+    }
+
+    fn resolve_with(
+        &self,
+        region: String,
+        lookup: Lookup<'_>,
+        service_env_suffix: &str,
+    ) -> Result<EndpointSettings, ConfigError> {
+        check_region(&region).map_err(ConfigError::new)?;
         let use_fips = lookup.flag(self.use_fips, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
         let use_dual_stack =
             lookup.flag(self.use_dual_stack, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
@@ -309,7 +386,7 @@ impl ResolvedEndpoint {
     /// An awsJson request is posted to the URL's path with a single `/` after it, as the AWS SDKs send it:
     /// `https://example.com/custom` and `https://example.com/custom/` both give `POST /custom/`.
     pub fn new(url: &str) -> Result<Self, String> {
-        let invalid = |why: &str| format!("the endpoint `{url}` {why}");
+        let invalid = |why: &str| format!("the endpoint `{}` {why}", redact_url(url));
         // `http::Uri` drops a fragment without a word, which would change the URL the user gave.
         if url.contains('#') {
             return Err(invalid("must not have a fragment (`#...`)"));
@@ -418,7 +495,7 @@ pub trait ResolveEndpoint: Send + Sync + fmt::Debug {
 }
 
 /// The endpoint of a model without endpoint rules: the endpoint URL, else
-/// `https://{prefix}.{region}.amazonaws.com` (`.amazonaws.com.cn` in `cn-` regions).
+/// `https://{prefix}.{region}.{dnsSuffix}` with the DNS suffix of the region's partition ([`default_endpoint`]).
 ///
 /// Without rules nothing says where the FIPS or dual-stack endpoints are, so asking for them is an
 /// error rather than a silent use of the standard endpoint.
@@ -454,9 +531,10 @@ impl ResolveEndpoint for PatternEndpoints {
                      set the endpoint URL of the {what} endpoint, and turn {what} off ({setter}, or {variable}=false)"
                 ),
                 Some(url) => format!(
-                    "{what} endpoints were asked for together with the endpoint URL `{url}`, and the service model \
+                    "{what} endpoints were asked for together with the endpoint URL `{}`, and the service model \
                      has no endpoint rules to say whether that URL is one: to send to it, turn {what} off \
-                     ({setter}, or {variable}=false)"
+                     ({setter}, or {variable}=false)",
+                    redact_url(url)
                 ),
             });
         }
@@ -467,16 +545,18 @@ impl ResolveEndpoint for PatternEndpoints {
         }
         match &settings.endpoint_url {
             Some(url) => ResolvedEndpoint::new(url),
-            None => ResolvedEndpoint::new(&default_endpoint(self.endpoint_prefix, &settings.region)),
+            None => ResolvedEndpoint::new(&default_endpoint(self.endpoint_prefix, &settings.region)?),
         }
     }
 }
 
-/// The public endpoint of a service in a region by the plain pattern
-/// (`https://codepipeline.us-east-1.amazonaws.com`).
-pub fn default_endpoint(endpoint_prefix: &str, region: &str) -> String {
-    let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
-    format!("https://{endpoint_prefix}.{region}.{suffix}")
+/// The public endpoint of a service in a region by the plain pattern,
+/// `https://{prefix}.{region}.{dnsSuffix}` with the DNS suffix of the region's partition
+/// (`https://codepipeline.us-east-1.amazonaws.com`). A region that is not one host label is an error.
+pub fn default_endpoint(endpoint_prefix: &str, region: &str) -> Result<String, String> {
+    check_region(region)?;
+    let partition = partitions()?.lookup(region);
+    Ok(format!("https://{endpoint_prefix}.{region}.{}", partition.dns_suffix()))
 }
 
 /// A piece of an operation's host prefix (`smithy.api#endpoint`).
@@ -558,6 +638,32 @@ mod tests {
         fn drop(&mut self) {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+
+    #[test]
+    fn a_region_that_is_not_a_host_label_is_refused_before_any_endpoint() {
+        for region in ["attacker.example/", "us-east-1.evil.com", "a b", ""] {
+            let error = EndpointConfig::default().resolve(region.into(), None, "SVC").unwrap_err();
+            assert!(error.to_string().contains("not a valid region name"), "{region}: {error}");
+        }
+    }
+
+    #[test]
+    fn passwords_in_endpoint_urls_stay_out_of_errors_and_debug() {
+        assert_eq!(redact_url("https://user:pw@example.com:8/p?q#f"), "https://***@example.com:8/p?q#f");
+        assert_eq!(redact_url("user:pw@example.com/x"), "***@example.com/x");
+        assert_eq!(redact_url("https://a@b:pw@example.com"), "https://***@example.com");
+        assert_eq!(redact_url("https://example.com/a@b"), "https://example.com/a@b", "an @ in the path is kept");
+        let error = ResolvedEndpoint::new("https://user:hunter2@example.com").unwrap_err();
+        assert!(error.contains("user name or password") && !error.contains("hunter2"), "{error}");
+        let config =
+            EndpointConfig { url: Some("https://user:hunter2@example.com".into()), ..EndpointConfig::default() };
+        assert!(!format!("{config:?}").contains("hunter2"), "{config:?}");
+        let settings = config.resolve("us-east-1".into(), None, "SVC").unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2"), "{settings:?}");
+        let fips = EndpointSettings { use_fips: true, ..settings };
+        let error = PatternEndpoints { endpoint_prefix: "svc" }.resolve(&fips, None, &[]).unwrap_err();
+        assert!(!error.contains("hunter2"), "{error}");
     }
 
     #[test]
@@ -715,7 +821,7 @@ mod tests {
             ("https://exa mple.com", "not a valid URL"),
         ] {
             let error = ResolvedEndpoint::new(bad).unwrap_err();
-            assert!(error.contains(why) && error.contains(bad), "{bad}: {error}");
+            assert!(error.contains(why) && error.contains(&redact_url(bad)), "{bad}: {error}");
         }
     }
 
@@ -768,6 +874,16 @@ mod tests {
         let error = url(&fips_and_url).unwrap_err();
         assert!(error.contains("`http://localhost:1/x`") && error.contains("Config::use_fips(false)"), "{error}");
         assert!(!error.contains("set the endpoint URL"), "{error}");
-        assert_eq!(default_endpoint("codepipeline", "cn-north-1"), "https://codepipeline.cn-north-1.amazonaws.com.cn");
+        assert_eq!(
+            default_endpoint("codepipeline", "cn-north-1").unwrap(),
+            "https://codepipeline.cn-north-1.amazonaws.com.cn"
+        );
+        // Every partition's own suffix, from the table, not only `aws` and `aws-cn`.
+        assert_eq!(default_endpoint("svc", "us-iso-east-1").unwrap(), "https://svc.us-iso-east-1.c2s.ic.gov");
+        assert_eq!(default_endpoint("svc", "us-isob-east-1").unwrap(), "https://svc.us-isob-east-1.sc2s.sgov.gov");
+        assert_eq!(default_endpoint("svc", "us-gov-west-1").unwrap(), "https://svc.us-gov-west-1.amazonaws.com");
+        let hostile = EndpointSettings { region: "attacker.example/".into(), ..base };
+        let error = url(&hostile).unwrap_err();
+        assert!(error.contains("not a valid region name"), "{error}");
     }
 }

@@ -57,11 +57,24 @@
 //!
 //! (The example is plain text because doc tests cannot name `crate::runtime` of a crate whose
 //! name is only known when it is generated.)
+//!
+//! # Logging requests
+//!
+//! A client that logs what it sends must leave out the `Authorization` and `X-Amz-Security-Token`
+//! headers, and the body of every request that carries a [`SensitiveBody`] in its extensions
+//! (`request.extensions().get::<SensitiveBody>().is_some()`): the credentials providers mark the
+//! requests whose body holds a secret that way (STS `AssumeRoleWithWebIdentity`, whose body is the
+//! web identity token; `AssumeRole` with an external ID).
 
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+
+/// Marks a request whose body holds a secret (a web identity token), in the request's extensions:
+/// an [`HttpClient`] that logs requests must not log that body. See the [module documentation](self).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SensitiveBody;
 
 /// A boxed, `Send` future: the return type of [`HttpClient::send`], so the trait stays
 /// object-safe and the client can hold a `dyn HttpClient`.

@@ -74,7 +74,9 @@ pub struct ImdsClient {
 
 impl fmt::Debug for ImdsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ImdsClient").field("endpoint", &self.endpoint).finish_non_exhaustive()
+        f.debug_struct("ImdsClient")
+            .field("endpoint", &super::endpoint_config::redact_url(&self.endpoint))
+            .finish_non_exhaustive()
     }
 }
 
@@ -91,6 +93,10 @@ pub fn endpoint_from_env(env: &Environment) -> Result<Option<String>, String> {
             .is_ok_and(|uri| matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some());
         if !valid {
             return Err("AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http:// or https:// URL with a host".to_owned());
+        }
+        // Checked apart from the URL, so that the message need not quote it.
+        if endpoint.parse::<http::Uri>().is_ok_and(|uri| uri.authority().is_some_and(|a| a.as_str().contains('@'))) {
+            return Err("AWS_EC2_METADATA_SERVICE_ENDPOINT must not hold a user name or password".to_owned());
         }
         return Ok(Some(endpoint.trim_end_matches('/').to_owned()));
     }
@@ -312,6 +318,11 @@ mod tests {
         assert!(endpoint_from_env(&env(&[("AWS_EC2_METADATA_DISABLED", "false")])).unwrap().is_some());
         assert!(endpoint_from_env(&env(&[("AWS_EC2_METADATA_DISABLED", "yes")])).unwrap_err().contains("true"));
         assert!(endpoint_from_env(&env(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "v5")])).is_err());
+        let with_password = env(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://user:hunter2@127.0.0.1:1")]);
+        let error = endpoint_from_env(&with_password).unwrap_err();
+        assert!(error.contains("user name or password") && !error.contains("hunter2"), "{error}");
+        let client = ImdsClient::new("http://user:hunter2@127.0.0.1:1", ProviderHttp::built_in());
+        assert!(!format!("{client:?}").contains("hunter2"), "{client:?}");
         assert!(endpoint_from_env(&env(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "metadata")])).is_err());
     }
 

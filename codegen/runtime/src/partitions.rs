@@ -19,8 +19,8 @@ use std::fmt;
 
 use serde_json::Value;
 
-/// AWS's partition table as this crate ships it (`data/partitions.json`), which every client with
-/// endpoint rules looks regions up in.
+/// AWS's partition table as this crate ships it (`data/partitions.json`), which every client looks
+/// regions up in (the endpoint rules, STS, the plain endpoint pattern).
 pub const AWS_PARTITIONS_JSON: &str = include_str!("../data/partitions.json");
 
 /// The outputs every partition must define, with their JSON types (`true` for booleans).

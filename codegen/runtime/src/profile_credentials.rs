@@ -120,7 +120,7 @@ impl ProfileFileCredentials {
             None => super::region::region_without_imds(&self.env, Some(set.selected_name()))
                 .unwrap_or_else(|| FALLBACK_REGION.to_owned()),
         };
-        let sts = || StsClient::new(&self.env, self.http.clone(), &region);
+        let sts = || StsClient::new(&self.env, Some(&set), self.http.clone(), &region);
         let mut credentials = match plan.base {
             Base::Static(credentials) => credentials,
             Base::Process { command, profile } => {

@@ -25,6 +25,24 @@ use super::provider_http::ProviderHttp;
 /// The most time the IMDS region lookup may take, retries included.
 pub const IMDS_REGION_DEADLINE: Duration = Duration::from_secs(3);
 
+/// Checks that `region` can be put into a host name: one DNS label of 1 to 63 ASCII letters, digits
+/// and hyphens that neither starts nor ends with a hyphen. Every endpoint built from a region (the
+/// service's, STS's) puts it between dots in the host, so anything else (`attacker.example/`) could
+/// send the request, and the credentials or token in it, to a host the region names.
+pub fn check_region(region: &str) -> Result<(), String> {
+    let valid = (1..=63).contains(&region.len())
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+        && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "the region {region:?} is not a valid region name (1 to 63 letters, digits and hyphens, such as us-east-1)"
+        ))
+    }
+}
+
 /// What the places before IMDS said: the region, or why each gave none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegionLookup {
@@ -132,6 +150,20 @@ mod tests {
 
     fn env(pairs: &[(&str, String)]) -> Environment {
         Environment::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
+    }
+
+    #[test]
+    fn a_region_must_be_one_host_label() {
+        for good in ["us-east-1", "cn-north-1", "aws-global", "us-isob-east-1", "eusc-de-east-1", &"a".repeat(63)] {
+            assert_eq!(check_region(good), Ok(()), "{good}");
+        }
+        for bad in ["", "attacker.example/", "us-east-1.evil.com", "a/b", "a b", "-us", "us-", "ünï", "a@b", "a:1"] {
+            let error = check_region(bad).unwrap_err();
+            assert!(error.contains("not a valid region name"), "{bad}: {error}");
+        }
+        assert!(check_region(&"a".repeat(64)).is_err());
+        // Control characters are escaped in the message, not written out.
+        assert!(check_region("a\nb").unwrap_err().contains("\\n"));
     }
 
     #[test]

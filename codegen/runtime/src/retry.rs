@@ -151,6 +151,18 @@ const THROTTLING_ERROR_CODES: &[&str] = &[
 /// on its own.
 const TRANSIENT_ERROR_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException"];
 
+/// AWS error codes that say the request's signing time is too far from the service's clock (or,
+/// for some, that the signature does not match, which a skewed clock also causes). The client
+/// corrects its clock from the response's `Date` and retries (see the `client` module).
+const CLOCK_SKEW_ERROR_CODES: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "RequestInTheFuture",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+];
+
 /// HTTP statuses the standard retry mode treats as transient server failures. Other 5xx
 /// statuses (501 Not Implemented, 505, ...) would fail the same way again.
 const TRANSIENT_STATUS_CODES: &[u16] = &[500, 502, 503, 504];
@@ -174,6 +186,13 @@ pub fn is_throttling_error(code: &str) -> bool {
 /// `RequestTimeoutException`). Accepts bare or namespaced codes; case-sensitive.
 pub fn is_transient_error(code: &str) -> bool {
     TRANSIENT_ERROR_CODES.contains(&bare_error_code(code))
+}
+
+/// Whether `code` is one of the AWS clock-skew error codes (`RequestTimeTooSkewed`,
+/// `InvalidSignatureException`, `SignatureDoesNotMatch`, `RequestExpired`, ...). Accepts bare or
+/// namespaced codes; case-sensitive.
+pub fn is_clock_skew_error(code: &str) -> bool {
+    CLOCK_SKEW_ERROR_CODES.contains(&bare_error_code(code))
 }
 
 /// Why a failed response may or may not be retried; the result of [`classify`].
@@ -422,5 +441,15 @@ mod tests {
         assert!(RetryKind::Throttling.is_retryable());
         assert!(RetryKind::Transient.is_retryable());
         assert!(!RetryKind::NotRetryable.is_retryable());
+    }
+
+    #[test]
+    fn clock_skew_codes_are_recognised_bare_or_namespaced() {
+        for code in ["RequestTimeTooSkewed", "InvalidSignatureException", "SignatureDoesNotMatch", "RequestExpired"] {
+            assert!(is_clock_skew_error(code), "{code}");
+            assert!(is_clock_skew_error(&format!("com.amazonaws.svc#{code}")), "{code}");
+        }
+        assert!(!is_clock_skew_error("AccessDeniedException"));
+        assert!(!is_clock_skew_error("requesttimetooskewed"), "case-sensitive, as AWS codes are");
     }
 }

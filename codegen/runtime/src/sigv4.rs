@@ -367,15 +367,23 @@ fn check_scope_part(what: &str, value: &str) -> Result<(), SigningError> {
     }
 }
 
-/// `host[:port]` from the URI authority, without any `user:password@`: the `host` header
+/// `host[:port]` from the URI authority, without any `user:password@` and without the scheme's
+/// default port (443 for https, 80 for http): the `host` header
 /// [`Signer::sign`] would add, for callers that set it once up front.
 pub(crate) fn host_from_uri(uri: &Uri) -> Result<HeaderValue, SigningError> {
     let authority = uri.authority().ok_or_else(|| {
         SigningError::new(SigningErrorKind::MissingHost, "the request has no host header and its URI has no authority")
     })?;
-    let host = match authority.port() {
-        Some(port) => format!("{}:{}", authority.host(), port.as_str()),
-        None => authority.host().to_owned(),
+    // The scheme's own port is left out, as the AWS SDKs and HTTP clients send `Host`: the
+    // service signs what it receives, and `example.com:443` and `example.com` would differ.
+    let default_port = match uri.scheme_str() {
+        Some("https") => Some(443),
+        Some("http") => Some(80),
+        _ => None,
+    };
+    let host = match authority.port_u16() {
+        Some(port) if Some(port) != default_port => format!("{}:{port}", authority.host()),
+        _ => authority.host().to_owned(),
     };
     HeaderValue::from_str(&host).map_err(|_| {
         SigningError::new(SigningErrorKind::InvalidHeaderValue, "the URI host is not a valid header value")
@@ -1148,6 +1156,26 @@ mod tests {
 
         let derived = sign_suite(Method::GET, "http://user:pw@localhost:8443/x", &[], b"", &creds);
         assert_eq!(derived["host"], "localhost:8443");
+    }
+
+    #[test]
+    fn the_host_header_leaves_out_the_schemes_default_port() {
+        let host = |uri: &str| host_from_uri(&uri.parse().unwrap()).unwrap().to_str().unwrap().to_owned();
+        assert_eq!(host("https://example.amazonaws.com:443/"), "example.amazonaws.com");
+        assert_eq!(host("http://example.amazonaws.com:80/x"), "example.amazonaws.com");
+        assert_eq!(host("https://[::1]:443/"), "[::1]");
+        // Another scheme's default port is no default here.
+        assert_eq!(host("https://example.amazonaws.com:80/"), "example.amazonaws.com:80");
+        assert_eq!(host("http://example.amazonaws.com:443/"), "example.amazonaws.com:443");
+        assert_eq!(host("https://example.amazonaws.com:8443/"), "example.amazonaws.com:8443");
+        let creds = Credentials::new(AKID, SECRET, None);
+        let signed = sign_suite(Method::GET, "https://example.amazonaws.com:443/", &[], b"", &creds);
+        assert_eq!(signed["host"], "example.amazonaws.com");
+        // Signed exactly as the vanilla case, whose request names no port.
+        assert_eq!(
+            authorization(&signed),
+            suite_authorization("host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
+        );
     }
 
     #[test]

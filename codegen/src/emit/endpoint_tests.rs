@@ -30,9 +30,10 @@ use super::runtime_paths::{
     HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR, PARTITIONS_AWS_PARTITIONS_JSON, PARTITIONS_PARTITIONS,
 };
 use super::tokens::{ident, inner_doc_lines, prefixed};
+use super::values::value_tokens;
 use super::RustFile;
 use crate::endpoint_params::SUPPORTED_BUILT_INS;
-use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, TypeDefKind, Warning};
+use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, Warning};
 use crate::model::{EndpointExpectation, EndpointOperationInput};
 use crate::rules::endpoint::{built_in, ParamValue};
 use crate::rules::CaseTable;
@@ -156,8 +157,6 @@ struct Call {
 
 /// The calls of every case's `operationInputs`, except those that cannot be generated (warned about).
 fn operation_calls(service: &Service, rules: &EndpointRules, warnings: &mut Vec<Warning>) -> Vec<Call> {
-    let krate = ident(&service.crate_name.replace('-', "_"));
-    let types = quote!(#krate::types);
     let mut calls = Vec::new();
     let mut makers: Vec<String> = Vec::new();
     for test in &rules.tests {
@@ -186,7 +185,7 @@ fn operation_calls(service: &Service, rules: &EndpointRules, warnings: &mut Vec<
                 continue;
             };
             let input_value = sorted_keys(&Value::Object(input.operation_params.clone()));
-            let built = match value_tokens(service, &types, &TyKind::Structure(operation.input.clone()), &input_value) {
+            let built = match value_tokens(service, &TyKind::Structure(operation.input.clone()), &input_value) {
                 Ok(tokens) => tokens,
                 Err(why) => {
                     warn(format!("its input cannot be built: {why}"));
@@ -585,129 +584,4 @@ fn request_uri_and_host(url: &str) -> (String, String) {
         _ => authority.to_string(),
     };
     (format!("{scheme}://{authority}{path}/"), host)
-}
-
-/// A Rust expression of type `ty` with the value `json` (a case's `operationParams`), built with the
-/// crate's builders; an error says what cannot be built.
-fn value_tokens(service: &Service, types: &TokenStream, ty: &TyKind, json: &Value) -> Result<TokenStream, String> {
-    let wrong = |what: &str| format!("expected {what}, found {json}");
-    Ok(match ty {
-        TyKind::String => {
-            let s = json.as_str().ok_or_else(|| wrong("a string"))?;
-            quote!(::std::string::String::from(#s))
-        }
-        TyKind::Bool => {
-            let b = json.as_bool().ok_or_else(|| wrong("a boolean"))?;
-            quote!(#b)
-        }
-        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => {
-            let n = json.as_i64().ok_or_else(|| wrong("an integer"))?;
-            let literal = match ty {
-                TyKind::Byte => Literal::i8_suffixed(i8::try_from(n).map_err(|_| wrong("a byte"))?),
-                TyKind::Short => Literal::i16_suffixed(i16::try_from(n).map_err(|_| wrong("a short"))?),
-                TyKind::Integer => Literal::i32_suffixed(i32::try_from(n).map_err(|_| wrong("an integer"))?),
-                _ => Literal::i64_suffixed(n),
-            };
-            quote!(#literal)
-        }
-        TyKind::Float | TyKind::Double => {
-            let n = json.as_f64().ok_or_else(|| wrong("a number"))?;
-            let literal =
-                if matches!(ty, TyKind::Float) { Literal::f32_suffixed(n as f32) } else { Literal::f64_suffixed(n) };
-            quote!(#literal)
-        }
-        TyKind::Document => {
-            let text = json.to_string();
-            quote!(serde_json::from_str::<serde_json::Value>(#text).expect("a JSON document"))
-        }
-        TyKind::Enum(name) => {
-            let s = json.as_str().ok_or_else(|| wrong("a string"))?;
-            let name = ident(name);
-            quote!(#types::#name::from(#s))
-        }
-        TyKind::IntEnum(name) => {
-            let n = json.as_i64().ok_or_else(|| wrong("an integer"))?;
-            let name = ident(name);
-            quote!(#types::#name::from(#n))
-        }
-        TyKind::List { member, sparse } => {
-            let items = json.as_array().ok_or_else(|| wrong("a list"))?;
-            let items = items
-                .iter()
-                .map(|item| match (sparse, item) {
-                    (true, Value::Null) => Ok(quote!(::std::option::Option::None)),
-                    (true, item) => value_tokens(service, types, &member.kind, item)
-                        .map(|v| quote!(::std::option::Option::Some(#v))),
-                    (false, item) => value_tokens(service, types, &member.kind, item),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            quote!(::std::vec![#(#items),*])
-        }
-        TyKind::Map { key, value, sparse } => {
-            let entries = json.as_object().ok_or_else(|| wrong("a map"))?;
-            let entries = entries
-                .iter()
-                .map(|(k, v)| {
-                    let k = value_tokens(service, types, &key.kind, &Value::String(k.clone()))?;
-                    let v = match (sparse, v) {
-                        (true, Value::Null) => quote!(::std::option::Option::None),
-                        (true, v) => {
-                            let v = value_tokens(service, types, &value.kind, v)?;
-                            quote!(::std::option::Option::Some(#v))
-                        }
-                        (false, v) => value_tokens(service, types, &value.kind, v)?,
-                    };
-                    Ok(quote!((#k, #v)))
-                })
-                .collect::<Result<Vec<_>, String>>()?;
-            quote!(::std::collections::BTreeMap::from([#(#entries),*]))
-        }
-        TyKind::Structure(name) => {
-            let object = json.as_object().ok_or_else(|| wrong("an object"))?;
-            let Some(TypeDefKind::Structure(structure)) = service.type_def(name).map(|t| &t.kind) else {
-                return Err(format!("`{name}` is not a structure of the crate"));
-            };
-            let mut setters = Vec::new();
-            for (member, member_value) in object {
-                let field = structure
-                    .fields
-                    .iter()
-                    .find(|f| f.member_name == *member)
-                    .ok_or_else(|| format!("`{name}` has no member `{member}`"))?;
-                let value = value_tokens(service, types, &field.ty.kind, member_value)?;
-                let setter = prefixed("set_", &field.rust_name);
-                setters.push(quote!(.#setter(::std::option::Option::Some(#value))));
-            }
-            let name = ident(name);
-            let message = format!("the case's `{name}` builds");
-            quote!(#types::#name::builder() #(#setters)* .build().expect(#message))
-        }
-        TyKind::Union(name) => {
-            let object = json.as_object().ok_or_else(|| wrong("an object with one member"))?;
-            let (member, member_value) = match object.iter().next() {
-                Some(entry) if object.len() == 1 => entry,
-                _ => return Err(wrong("an object with one member")),
-            };
-            let Some(TypeDefKind::Union(fields)) = service.type_def(name).map(|t| &t.kind) else {
-                return Err(format!("`{name}` is not a union of the crate"));
-            };
-            let field = fields
-                .iter()
-                .find(|f| f.member_name == *member)
-                .ok_or_else(|| format!("`{name}` has no member `{member}`"))?;
-            let union = ident(name);
-            let variant = ident(&field.rust_name);
-            match &field.ty.kind {
-                TyKind::Unit => quote!(#types::#union::#variant),
-                kind => {
-                    let value = value_tokens(service, types, kind, member_value)?;
-                    let value = if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
-                    quote!(#types::#union::#variant(#value))
-                }
-            }
-        }
-        TyKind::Timestamp(_) | TyKind::Blob | TyKind::BigInteger | TyKind::BigDecimal | TyKind::Unit => {
-            return Err(format!("a value of this kind ({json}) is not supported in generated endpoint tests"))
-        }
-    })
 }

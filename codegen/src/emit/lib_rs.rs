@@ -95,7 +95,8 @@ fn endpoint_docs(service: &Service) -> String {
     let prefix = &service.endpoint_prefix;
     let pattern = format!(
         "requests go to the endpoint URL when one is set (`Config::endpoint_url`, `AWS_ENDPOINT_URL_...`, the \
-         profile), else to `https://{prefix}.{{region}}.amazonaws.com` (`.amazonaws.com.cn` in `cn-` regions). \
+         profile), else to `https://{prefix}.{{region}}.{{dnsSuffix}}`, the DNS suffix of the region's partition in \
+         AWS's partition table (which the runtime carries: `amazonaws.com`, `amazonaws.com.cn` in China, ...). \
          FIPS and dual-stack endpoints cannot be found without rules: asking for them is a configuration error."
     );
     let mut text = String::from("\n# Endpoints\n\n");

@@ -12,11 +12,15 @@ mod de;
 mod endpoint_tests;
 mod errors;
 mod lib_rs;
+mod protocol_tests;
 mod runtime_paths;
 mod ser;
 pub(crate) mod tokens;
 mod types;
 mod validate;
+mod values;
+
+pub use protocol_tests::{kind_name as protocol_test_kind, test_name as protocol_test_name};
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -161,6 +165,17 @@ pub fn emit(
             files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
         }
         files.push(GeneratedFile { path: "tests/endpoint_rules/cases.json".into(), contents: tests.cases_json });
+    }
+    if !service.protocol_tests.is_empty() {
+        let tests = protocol_tests::emit(service);
+        for (path, file) in [
+            ("tests/protocol_tests/main.rs", tests.main),
+            ("tests/protocol_tests/harness.rs", tests.harness),
+            ("tests/protocol_tests/cases.rs", tests.cases),
+        ] {
+            let contents = format(file).map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
+            files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
+        }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
