@@ -114,6 +114,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "data/partitions.json",
     "src/big_number.rs",
     "src/blob.rs",
+    "src/bounded_file.rs",
     "src/cli_app.rs",
     "src/cli_input.rs",
     "src/cli_shorthand.rs",

@@ -126,6 +126,7 @@ impl crate::runtime::validate::Validate for crate::types::ExecutionDetails {
                 *value as f64,
                 ::std::option::Option::Some(0.0),
                 ::std::option::Option::Some(100.0),
+                false,
                 &at.member("percentComplete"),
                 out,
             );

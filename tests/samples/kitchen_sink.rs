@@ -486,6 +486,23 @@ async fn enum_keyed_maps_are_written_read_and_checked() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn violations_never_show_a_sensitive_value_or_map_key() -> TestResult {
+    let input = PutEverythingInput::builder()
+        .r#type("t")
+        .pin(98765)
+        .secret_limits(BTreeMap::from([("hunter2-key".to_string(), 250)]))
+        .build()?;
+    let error = input.validate().expect_err("out of range");
+    let text = error.to_string();
+    assert!(text.contains("pin: value must be between 0 and 9999"), "{text}");
+    assert!(text.contains("secretLimits[*** Sensitive Data Redacted ***]: value must be between 0 and 100, but is 250"), "{text}");
+    assert!(!text.contains("98765"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(!format!("{error:?}").contains("98765"), "{error:?}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn response_doubles_keep_every_digit() -> TestResult {
     // 17 significant digits: the nearest f64, which a parser without exact rounding misses by one unit.

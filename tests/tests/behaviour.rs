@@ -405,7 +405,7 @@ fn percent_complete_is_checked_inclusively() {
         assert_eq!(violation.path(), "executionDetails.percentComplete");
         assert_eq!(
             violation.kind(),
-            &ViolationKind::Range { min: Some(0.0), max: Some(100.0), actual: f64::from(value) }
+            &ViolationKind::Range { min: Some(0.0), max: Some(100.0), actual: Some(f64::from(value)) }
         );
         assert!(error.to_string().contains(&format!("but is {value}")), "{error}");
     }

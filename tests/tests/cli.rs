@@ -435,6 +435,34 @@ fn invalid_parameters_exit_252_name_the_member_and_send_nothing() {
 }
 
 #[test]
+fn hostile_input_is_an_error_naming_the_limit_not_a_crash_or_a_hang() {
+    let server = Server::start(codepipeline);
+    let env = Env::for_server(&server);
+    let base = [FAILURE, "--job-id", "job-1", "--client-token", "tok-1", "--failure-details"];
+    // 100,000 levels on the command line (one argument may hold 128 KiB), and in a `file://` value.
+    let deep_argument = format!("type={}", "[".repeat(100_000));
+    let deep_file = env.file("deep.txt", &format!("type={}x{}", "{k=".repeat(100_000), "}".repeat(100_000)));
+    let deep_file = format!("file://{deep_file}");
+    let deep_yaml = env.file("deep.yaml", &format!("jobId: {}j{}", "[".repeat(100_000), "]".repeat(100_000)));
+    let deep_yaml = format!("file://{deep_yaml}");
+    let cases: &[(&[&str], &[&str])] = &[
+        (&[&base[..], &[deep_argument.as_str()]].concat(), &["--failure-details", "nest more than 128 deep"]),
+        (&[&base[..], &[deep_file.as_str()]].concat(), &["nest more than 128 deep"]),
+        (&[ACK, "--cli-input-yaml", &deep_yaml], &["--cli-input-yaml", "nest more than 128 deep"]),
+        (&[&base[..], &["file:///dev/zero"]].concat(), &["/dev/zero", "limit of 16777216 bytes"]),
+    ];
+    for (args, needles) in cases {
+        let run = env.run(args);
+        run.expect(252);
+        let stderr = run.stderr();
+        for needle in *needles {
+            assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
+        }
+    }
+    assert!(server.requests().is_empty(), "invalid input is never sent");
+}
+
+#[test]
 fn service_errors_exit_254_with_code_and_message() {
     let server = Server::start(codepipeline);
     let run = Env::for_server(&server).run(&[ACK, "--job-id", "no-such-job", "--nonce", "n", "--client-token", "t"]);

@@ -7,8 +7,12 @@
 //! Values are never repeated in errors, since a member may hold a secret.
 
 use std::fmt;
+use std::path::Path;
 
 use serde_json::{Map, Value};
+
+use super::bounded_file::{read_text, Limits};
+use super::cli_shorthand::MAX_NESTING;
 
 use super::validate::{ValidationError, ViolationKind};
 
@@ -292,13 +296,20 @@ pub fn sparse_map<K: Ord + for<'k> From<&'k str>, V>(
     map(value, |v| optional(v, &mut read))
 }
 
+/// The most a `file://` option value may hold.
+pub const FILE_MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// How long reading a `file://` option value may take (a FIFO or `/dev/stdin` fed by a slow writer).
+pub const FILE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The text of an option value: the value itself, or the contents of the file a `file://` value
-/// names (as the AWS CLI allows for every parameter).
+/// names (as the AWS CLI allows for every parameter), at most [`FILE_MAX_BYTES`].
 pub fn option_text(raw: &str) -> Result<String, InputError> {
     match raw.strip_prefix("file://") {
         None => Ok(raw.to_string()),
         Some(path) => {
-            std::fs::read_to_string(path).map_err(|e| InputError::new(format!("cannot read the file `{path}`: {e}")))
+            let limits = Limits { max_bytes: FILE_MAX_BYTES, time: FILE_TIME_LIMIT };
+            read_text(Path::new(path), limits)
+                .map_err(|e| InputError::new(format!("cannot read the file `{path}`: {e}")))
         }
     }
 }
@@ -340,6 +351,7 @@ pub fn option_list(raws: &[&str], composite: bool) -> Result<(Value, Source), In
 pub fn document(raw: &str, yaml: bool) -> Result<Value, InputError> {
     let text = option_text(raw)?;
     let value: Value = if yaml {
+        check_flow_nesting(&text)?;
         serde_norway::from_str(&text).map_err(|e| InputError::new(format!("invalid YAML: {e}")))?
     } else {
         serde_json::from_str(&text).map_err(|e| InputError::new(format!("invalid JSON: {e}")))?
@@ -352,6 +364,69 @@ pub fn document(raw: &str, yaml: bool) -> Result<Value, InputError> {
             describe(&other)
         ))),
     }
+}
+
+/// Refuses YAML whose flow collections (`[...]`, `{...}`) nest more than [`MAX_NESTING`] deep
+/// before the YAML parser sees it: its tokenizer takes time that grows with the square of that depth
+/// (block collections, nested by indentation, cost it no more than their length). Brackets inside
+/// quoted scalars and comments do not count; one that this scan counts but YAML reads as text can
+/// only make the count too high, never too low.
+fn check_flow_nesting(text: &str) -> Result<(), InputError> {
+    enum Scan {
+        Plain,
+        Double,
+        Single,
+        Comment,
+    }
+    let mut scan = Scan::Plain;
+    let mut depth = 0usize;
+    let mut line = 1;
+    // Inside double quotes: whether the previous character was an unescaped backslash.
+    let mut escaped = false;
+    // Whether the previous character lets a quoted scalar or a comment start here.
+    let mut at_token_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        match scan {
+            Scan::Double if escaped => escaped = false,
+            Scan::Double => match c {
+                '\\' => escaped = true,
+                '"' => scan = Scan::Plain,
+                _ => {}
+            },
+            Scan::Single if c == '\'' => {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                } else {
+                    scan = Scan::Plain;
+                }
+            }
+            Scan::Single => {}
+            Scan::Comment if c == '\n' => scan = Scan::Plain,
+            Scan::Comment => {}
+            Scan::Plain => match c {
+                '"' if at_token_start => scan = Scan::Double,
+                '\'' if at_token_start => scan = Scan::Single,
+                '#' if at_token_start => scan = Scan::Comment,
+                '[' | '{' => {
+                    depth += 1;
+                    // The document's own top-level mapping is the first level.
+                    if depth >= MAX_NESTING {
+                        return Err(InputError::new(format!(
+                            "invalid YAML: values nest more than {MAX_NESTING} deep at line {line}"
+                        )));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        at_token_start = c.is_whitespace() || matches!(c, '[' | '{' | ',');
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -408,6 +483,46 @@ mod tests {
         assert!(document("jobId: [", true).unwrap_err().message().starts_with("invalid YAML"));
         let missing = document("file:///nonexistent/input.json", false).unwrap_err();
         assert!(missing.message().contains("cannot read the file"), "{missing}");
+    }
+
+    #[test]
+    fn deeply_nested_documents_are_refused_before_parsing() {
+        let flow = |depth: usize, open: &str, close: &str| format!("a: {}1{}", open.repeat(depth), close.repeat(depth));
+        let limit = format!("nest more than {MAX_NESTING} deep");
+        // The YAML tokenizer needs minutes for these; the scan refuses them first.
+        for (open, close) in [("[", "]"), ("{k: ", "}"), ("[{k: ", "}]")] {
+            let error = document(&flow(100_000, open, close), true).unwrap_err();
+            assert!(error.message().contains(&limit), "{error}");
+        }
+        // The top-level mapping is the first level.
+        assert!(document(&flow(MAX_NESTING - 1, "[", "]"), true).is_ok());
+        assert!(document(&flow(MAX_NESTING, "[", "]"), true).unwrap_err().message().contains(&limit));
+        // Brackets in quoted text and comments are no nesting.
+        let quoted = format!("a: \"{0}\"\nb: '{0}'\nc: [\"]]\", 'it''s ]', x] # {0}\n", "[".repeat(200));
+        assert_eq!(
+            document(&quoted, true).unwrap(),
+            json!({"a": "[".repeat(200), "b": "[".repeat(200), "c": ["]]", "it's ]", "x"]})
+        );
+        // A closing bracket inside quotes does not hide the next level from the count.
+        let disguised = format!("a: {}1", "[ \"]\", ".repeat(10_000));
+        assert!(document(&disguised, true).unwrap_err().message().contains(&limit));
+        // JSON documents and shorthand values have the same limit.
+        let json = format!("{{\"a\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(document(&json, false).unwrap_err().message().contains("recursion limit"));
+        let shorthand = format!("a={}x{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(option_value(&shorthand).unwrap_err().message().contains(&limit));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_values_are_read_with_a_size_limit() {
+        let error = option_text("file:///dev/zero").unwrap_err();
+        assert!(error.message().contains(&format!("limit of {FILE_MAX_BYTES} bytes")), "{error}");
+        let deep = std::env::temp_dir().join(format!("runtime-cli-deep-{}.txt", std::process::id()));
+        std::fs::write(&deep, format!("a={}x{}", "{k=".repeat(100_000), "}".repeat(100_000))).unwrap();
+        let error = option_value(&format!("file://{}", deep.display())).unwrap_err();
+        std::fs::remove_file(&deep).unwrap();
+        assert!(error.message().contains(&format!("nest more than {MAX_NESTING} deep")), "{error}");
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //! - `key=a,b,c` is a list when what follows a comma is not another `key=`; `key=[a,b]` is an
 //!   explicit list (`key=[]` an empty one) and `key={k=v,...}` a nested structure or map.
 //!
+//! Values nest at most [`MAX_NESTING`] deep (the top-level pairs count as one), the limit serde_json
+//! puts on JSON, so hostile input is an error rather than a stack overflow.
+//!
 //! The parser is hand-written because no maintained crate implements this AWS-specific syntax.
 //! Errors give the character position and what was expected, never the text around it, since the
 //! option may carry a secret.
@@ -18,6 +21,10 @@
 use std::fmt;
 
 use serde_json::{Map, Value};
+
+/// The deepest structures, lists and maps may nest in an option value, in shorthand syntax,
+/// JSON or YAML.
+pub const MAX_NESTING: usize = 128;
 
 /// Shorthand text that does not follow the syntax.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +55,7 @@ impl std::error::Error for ShorthandError {}
 
 /// Parses `key=value,...` into a JSON object whose scalar values are strings.
 pub fn parse(text: &str) -> Result<Value, ShorthandError> {
-    let mut parser = Parser { chars: text.chars().collect(), pos: 0 };
+    let mut parser = Parser { chars: text.chars().collect(), pos: 0, depth: 1 };
     let object = parser.key_values(None)?;
     parser.skip_whitespace();
     if let Some(c) = parser.peek() {
@@ -60,6 +67,8 @@ pub fn parse(text: &str) -> Result<Value, ShorthandError> {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// How many structures and lists enclose the cursor.
+    depth: usize,
 }
 
 fn is_key_char(c: char) -> bool {
@@ -166,16 +175,34 @@ impl Parser {
         Ok(if items.len() == 1 { items.remove(0) } else { Value::Array(items) })
     }
 
-    fn hash(&mut self) -> Result<Value, ShorthandError> {
+    /// Enters a `{` or `[` at the cursor, refusing to go deeper than [`MAX_NESTING`].
+    fn open(&mut self) -> Result<(), ShorthandError> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.error(format!("values nest more than {MAX_NESTING} deep")));
+        }
+        self.depth += 1;
         self.pos += 1;
+        Ok(())
+    }
+
+    fn hash(&mut self) -> Result<Value, ShorthandError> {
+        self.open()?;
         let object = self.key_values(Some('}'))?;
         // key_values stops only at `}` when given a closing character.
         self.pos += 1;
+        self.depth -= 1;
         Ok(Value::Object(object))
     }
 
     fn list(&mut self) -> Result<Value, ShorthandError> {
-        self.pos += 1;
+        self.open()?;
+        let items = self.list_items()?;
+        self.depth -= 1;
+        Ok(items)
+    }
+
+    /// The items after `[`, and the closing `]`.
+    fn list_items(&mut self) -> Result<Value, ShorthandError> {
         let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(']') {
@@ -314,5 +341,20 @@ mod tests {
         assert!(!err.to_string().contains("secret"), "{err}");
         assert!(parse("a={b=1}x").unwrap_err().message().contains("between pairs"));
         assert!(parse("").unwrap_err().message().contains("expected a key"));
+    }
+
+    #[test]
+    fn nesting_is_limited_and_a_deep_value_is_an_error_not_a_stack_overflow() {
+        let nested =
+            |depth: usize, open: &str, close: &str| format!("a={}x{}", open.repeat(depth - 1), close.repeat(depth - 1));
+        // The top-level pairs are the first level.
+        assert!(parse(&nested(MAX_NESTING, "{k=", "}")).is_ok());
+        assert!(parse(&nested(MAX_NESTING, "[", "]")).is_ok());
+        for (open, close) in [("{k=", "}"), ("[", "]"), ("[{k=", "}]")] {
+            let err = parse(&nested(100_000, open, close)).unwrap_err();
+            assert!(err.message().contains(&format!("nest more than {MAX_NESTING} deep")), "{err}");
+        }
+        let err = parse(&nested(MAX_NESTING + 1, "{k=", "}")).unwrap_err();
+        assert_eq!(err.position(), 2 + 3 * (MAX_NESTING - 1) + 1, "{err}");
     }
 }

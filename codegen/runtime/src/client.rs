@@ -341,7 +341,9 @@ impl Call {
 }
 
 /// A successful response, for the generated code to parse.
-#[derive(Debug)]
+///
+/// `Debug` gives the body's length, not its contents, which may hold secrets (keys, tokens,
+/// `@sensitive` members).
 pub struct RawResponse {
     /// The HTTP status.
     pub status: u16,
@@ -349,6 +351,16 @@ pub struct RawResponse {
     pub request_id: Option<String>,
     /// The body.
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("body_length", &self.body.len())
+            .finish()
+    }
 }
 
 impl RawResponse {
@@ -839,6 +851,17 @@ mod tests {
         user_agent: "test/0",
         endpoint_rules: None,
     };
+
+    #[test]
+    fn debug_of_a_raw_response_gives_the_body_length_not_the_body() {
+        let body = br#"{"SecretAccessKey":"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}"#.to_vec();
+        let length = body.len();
+        let text = format!("{:?}", RawResponse { status: 200, request_id: Some("req-1".into()), body });
+        assert!(!text.contains("wJalrXUtnFEMI"), "{text}");
+        assert!(!text.contains("83, 101"), "the body's bytes: {text}");
+        assert!(text.contains(&format!("body_length: {length}")), "{text}");
+        assert!(text.contains("req-1"), "{text}");
+    }
 
     #[test]
     fn environment_supplies_region_and_endpoint_overrides() {

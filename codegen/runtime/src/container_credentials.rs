@@ -19,8 +19,10 @@
 //! [`CONTAINER_MAX_ATTEMPTS`] times.
 
 use std::net::{IpAddr, ToSocketAddrs};
+use std::path::Path;
 use std::time::Duration;
 
+use super::bounded_file::{read_text_async, Limits};
 use super::credentials::{
     credentials_from_json, redact_secrets, Credentials, CredentialsError, Environment, ProvideCredentials,
     ProvideCredentialsFuture,
@@ -127,10 +129,10 @@ impl ContainerCredentials {
     }
 
     /// The `Authorization` value, if the environment gives one.
-    fn authorization(&self) -> Result<Option<http::HeaderValue>, CredentialsError> {
+    async fn authorization(&self) -> Result<Option<http::HeaderValue>, CredentialsError> {
         let token = match self.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
             Some(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
+                let text = read_text_async(Path::new(&path), Limits::TOKEN_FILE).await.map_err(|e| {
                     CredentialsError::invalid_configuration(format!(
                         "{SOURCE}: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"
                     ))
@@ -157,7 +159,7 @@ impl ContainerCredentials {
                 "{SOURCE}: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set"
             )));
         };
-        let authorization = self.authorization()?;
+        let authorization = self.authorization().await?;
         let secret = authorization.as_ref().and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let mut attempt = 1;
         loop {
@@ -282,6 +284,18 @@ mod tests {
         let (_, mut provider) = over_env(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)]);
         provider.resolve = |host| fake_dns(if host == "localhost" { "localhost.attacker.example" } else { host });
         provider
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_endless_token_file_is_an_error_not_a_hang() {
+        let (recorder, provider) = over_env(&[
+            ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/dev/zero"),
+        ]);
+        let error = provider.provide_credentials().await.unwrap_err();
+        assert!(error.message().contains("limit of 65536 bytes"), "{error}");
+        assert!(recorder.seen.lock().unwrap().is_empty());
     }
 
     #[tokio::test]

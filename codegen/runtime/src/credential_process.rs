@@ -7,15 +7,18 @@
 //! an error message here, which names the profile and the exit status only: neither the command line
 //! nor the output, since either may hold a secret.
 //!
-//! The program runs on tokio's blocking pool through `std::process`, rather than through tokio's
-//! `process` feature, which would add signal handling to every generated crate for this one source.
-//! A program that has not finished after [`PROCESS_TIMEOUT`] is killed, so a hung helper is an error
-//! rather than a hang.
+//! The program runs through `std::process` rather than tokio's `process` feature, which would add
+//! signal handling to every generated crate for this one source. It gets a process group of its own
+//! (on Unix), and a guard kills the whole group, not just the shell, when the program has not
+//! finished after [`PROCESS_TIMEOUT`] and when the caller stops waiting (a call timeout, a `select!`,
+//! a cancelled refresh): a pipeline or a backgrounded child would otherwise keep running, keep the
+//! output pipe open, and meet the next caller's helper on the same terminal. Its output is read on a
+//! thread of its own, not tokio's blocking pool; killing the group closes the pipe, which ends that
+//! thread.
 
 use std::fmt;
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use super::credentials::{
@@ -63,29 +66,43 @@ impl ProcessCredentials {
     /// Runs the program and reads its credentials.
     pub async fn run(&self) -> Result<Credentials, CredentialsError> {
         let source = self.source();
-        let mut child = shell(&self.command)
-            .stdin(Stdio::inherit())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+        let mut command = shell(&self.command);
+        command.stdin(Stdio::inherit()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        own_process_group(&mut command);
+        let mut child = command
             .spawn()
             .map_err(|e| CredentialsError::provider_error(format!("{source}: cannot start the shell: {e}")))?;
         let stdout = child.stdout.take();
-        let child = Arc::new(Mutex::new(child));
-        let waiting = Arc::clone(&child);
-        let job = tokio::task::spawn_blocking(move || collect(stdout, &waiting));
-        let (status, output) = match tokio::time::timeout(self.timeout, job).await {
-            Ok(Ok(Ok(finished))) => finished,
+        // From here on, however this future ends, the guard stops whatever the program started.
+        let group = ProcessGroup { leader: child.id(), finished: false };
+        let (sender, finished) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("credential-process".to_owned())
+            .spawn(move || {
+                let _ = sender.send(collect(stdout, child));
+            })
+            .map_err(|e| {
+                CredentialsError::provider_error(format!("{source}: cannot start a thread to read it: {e}"))
+            })?;
+        let (status, output) = match tokio::time::timeout(self.timeout, finished).await {
+            Ok(Ok(Ok(Collected::Exited(status, output)))) => {
+                group.finish();
+                (status, output)
+            }
+            Ok(Ok(Ok(Collected::TooLong))) => {
+                return Err(CredentialsError::provider_error(format!(
+                    "{source}: its output is longer than {MAX_OUTPUT_BYTES} bytes; it was stopped"
+                )))
+            }
             Ok(Ok(Err(e))) => {
                 return Err(CredentialsError::provider_error(format!("{source}: cannot read its output: {e}")))
             }
             Ok(Err(_)) => return Err(CredentialsError::provider_error(format!("{source}: the reader stopped"))),
             Err(_) => {
-                // Killing closes its output, which ends the blocking reader.
-                let _ = lock(&child).kill();
                 return Err(CredentialsError::provider_error(format!(
                     "{source}: did not finish within {:?} and was stopped",
                     self.timeout
-                )));
+                )))
             }
         };
         if !status.success() {
@@ -109,26 +126,84 @@ impl ProcessCredentials {
     }
 }
 
-fn lock(child: &Mutex<Child>) -> std::sync::MutexGuard<'_, Child> {
-    child.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// What the reader thread saw.
+enum Collected {
+    /// The program closed its output and exited.
+    Exited(ExitStatus, Vec<u8>),
+    /// It wrote more than [`MAX_OUTPUT_BYTES`]; the rest was not read.
+    TooLong,
 }
 
-/// Reads the program's output to its end, then waits for it to exit, releasing the lock between
-/// polls so that a timeout can still kill it.
-fn collect(
-    stdout: Option<std::process::ChildStdout>,
-    child: &Mutex<Child>,
-) -> std::io::Result<(std::process::ExitStatus, Vec<u8>)> {
+/// Reads the program's output to its end, then reaps it. Runs on its own thread: it blocks until
+/// every process holding the pipe has closed it or been killed.
+fn collect(stdout: Option<ChildStdout>, mut child: Child) -> std::io::Result<Collected> {
     let mut output = Vec::new();
-    if let Some(stdout) = stdout {
-        stdout.take(MAX_OUTPUT_BYTES).read_to_end(&mut output)?;
+    let read = match stdout {
+        Some(stdout) => stdout.take(MAX_OUTPUT_BYTES + 1).read_to_end(&mut output).map(|_| ()),
+        None => Ok(()),
+    };
+    if read.is_err() || output.len() as u64 > MAX_OUTPUT_BYTES {
+        // The guard kills the group when the caller sees this; wait so that the shell is reaped.
+        let _ = child.kill();
     }
-    loop {
-        if let Some(status) = lock(child).try_wait()? {
-            return Ok((status, output));
+    let status = child.wait();
+    read?;
+    if output.len() as u64 > MAX_OUTPUT_BYTES {
+        return Ok(Collected::TooLong);
+    }
+    Ok(Collected::Exited(status?, output))
+}
+
+/// The program's process group (on Windows, its process tree), killed on drop unless it finished.
+struct ProcessGroup {
+    /// The shell's process id, which is also the group's id.
+    leader: u32,
+    finished: bool,
+}
+
+impl ProcessGroup {
+    /// The program exited and closed its output: nothing is left to stop.
+    fn finish(mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        if !self.finished {
+            kill_group(self.leader);
         }
-        std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+#[cfg(unix)]
+fn own_process_group(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+}
+
+#[cfg(unix)]
+fn kill_group(leader: u32) {
+    // The group outlives its leader while any member is alive, so its id cannot have been reused
+    // by another group yet: the reader thread is still waiting on a member that holds the pipe.
+    let group = i32::try_from(leader).ok().and_then(rustix::process::Pid::from_raw);
+    if let Some(group) = group {
+        // A group that is already gone is what this wants anyway.
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
+}
+
+#[cfg(windows)]
+fn own_process_group(_command: &mut Command) {}
+
+#[cfg(windows)]
+fn kill_group(leader: u32) {
+    // `taskkill /T` stops the process and every process it started.
+    let _ = Command::new("taskkill")
+        .args(["/T", "/F", "/PID", &leader.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 #[cfg(not(windows))]
@@ -212,6 +287,111 @@ mod tests {
         let error = process("exec sleep 5").timeout(Duration::from_millis(200)).run().await.unwrap_err();
         assert!(error.message().contains("did not finish within"), "{error}");
         assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    /// A scratch directory for the pid files the programs below write.
+    struct PidDir(std::path::PathBuf);
+
+    impl PidDir {
+        fn new(tag: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!("runtime-process-{tag}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            PidDir(dir)
+        }
+
+        /// A shell command that records its own pid in `name`, then becomes `program`.
+        fn record(&self, name: &str, program: &str) -> String {
+            format!("sh -c 'echo $$ > {}/{name}; exec {program}'", self.0.display())
+        }
+
+        /// The pids recorded so far, waiting until `count` files are written.
+        fn pids(&self, count: usize) -> Vec<u32> {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                let pids: Vec<u32> = std::fs::read_dir(&self.0)
+                    .unwrap()
+                    .filter_map(|entry| std::fs::read_to_string(entry.unwrap().path()).ok())
+                    .filter_map(|text| text.trim().parse().ok())
+                    .collect();
+                if pids.len() >= count || std::time::Instant::now() > deadline {
+                    assert_eq!(pids.len(), count, "the program did not start all its processes");
+                    return pids;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+
+    impl Drop for PidDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Whether the process runs (a zombie waiting for its parent to reap it runs no more).
+    fn alive(pid: u32) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat) => stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')),
+            Err(_) => false,
+        }
+    }
+
+    /// Asserts that none of `pids` runs, allowing the kernel a moment to deliver the signal.
+    fn assert_all_gone(pids: &[u32]) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while pids.iter().any(|&pid| alive(pid)) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let survivors: Vec<u32> = pids.iter().copied().filter(|&pid| alive(pid)).collect();
+        assert!(survivors.is_empty(), "still running: {survivors:?}");
+    }
+
+    #[tokio::test]
+    async fn a_timeout_stops_every_process_of_a_pipeline_and_a_backgrounded_child() {
+        let dir = PidDir::new("timeout");
+        // The pipeline's `cat` and the backgrounded `sleep` both hold the output pipe open; killing
+        // only the shell would leave them running and the reader waiting.
+        let command = format!(
+            "echo $$ > {}/shell; ({} &); {} | {}",
+            dir.0.display(),
+            dir.record("background", "sleep 100"),
+            dir.record("piped", "sleep 100"),
+            dir.record("cat", "cat"),
+        );
+        let started = std::time::Instant::now();
+        let credentials = process(&command).timeout(Duration::from_millis(500));
+        let error = tokio::time::timeout(Duration::from_secs(20), credentials.run())
+            .await
+            .expect("the call ended")
+            .unwrap_err();
+        assert!(error.message().contains("did not finish within"), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(20));
+        assert_all_gone(&dir.pids(4));
+    }
+
+    #[tokio::test]
+    async fn a_dropped_call_stops_the_program_before_the_next_caller_starts_one() {
+        let dir = PidDir::new("dropped");
+        let command = format!(
+            "echo $$ > {}/shell; ({} &); {} | cat",
+            dir.0.display(),
+            dir.record("background", "sleep 100"),
+            dir.record("piped", "sleep 100"),
+        );
+        let credentials = process(&command);
+        // The caller gives up long before the helper's own timeout; dropping the future is all it does.
+        assert!(tokio::time::timeout(Duration::from_millis(300), credentials.run()).await.is_err());
+        let pids = dir.pids(3);
+        assert_all_gone(&pids);
+    }
+
+    #[tokio::test]
+    async fn output_longer_than_the_limit_is_an_error_and_stops_the_program() {
+        let dir = PidDir::new("long");
+        let command = format!("echo $$ > {}/shell; exec yes", dir.0.display());
+        let error = process(&command).run().await.unwrap_err();
+        assert!(error.message().contains("longer than"), "{error}");
+        assert_all_gone(&dir.pids(1));
     }
 
     #[test]

@@ -9,15 +9,27 @@
 //!   are still valid, the call gets the old ones rather than an error.
 //! - Credentials without an expiry (environment, static profile keys) are read again after 15
 //!   minutes, so rotated keys in a file are picked up without a restart.
-//! - Concurrent calls share one refresh: one of them (or the background task) asks the source, the
-//!   others wait for that answer, success or failure. A refresh whose caller is cancelled hands the
-//!   job to the next waiter.
+//! - Concurrent calls share one refresh: one refresh asks the source, and every call that needs
+//!   its answer waits for it, success or failure.
+//! - After a refresh fails, none starts for [`FAILED_REFRESH_BACKOFF`]: calls meanwhile get the
+//!   cached credentials while they are valid, or else that failure, at once, rather than each
+//!   waiting out another attempt at a source that is down.
+//! - No call waits longer than [`LOAD_WAIT_LIMIT`] (set with [`CachedCredentials::wait_limit`]); a
+//!   refresh that takes longer goes on, and a later call gets its answer.
 //!
-//! The background refresh is a task on the caller's tokio runtime; outside one, refreshes happen in
-//! the last minute instead, in the call that needs them.
+//! # Where refreshes run
+//!
+//! Every refresh runs on one helper thread with a small tokio runtime of its own, shared by all
+//! caches in the process, never on the runtime of the call that started it. That runtime may not be
+//! driven once the call returns (a current-thread runtime per thread, a synchronous wrapper around
+//! `block_on`), and a refresh stuck there would leave every other caller waiting. Waiting for the
+//! answer works from any runtime. The refresh is spawned with a guard that records it as ended
+//! however its future goes away, even dropped before it first runs, so a lost refresh never blocks
+//! the next one.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use super::credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
@@ -30,8 +42,11 @@ pub const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(4 * 60);
 pub const REFRESH_JITTER: Duration = Duration::from_secs(2 * 60);
 /// From this long before expiry on, calls wait for fresh credentials.
 pub const STALE_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
-/// After a failed background refresh, how long before the next one is tried.
+/// After a failed refresh, how long before the next one is tried.
 pub const FAILED_REFRESH_BACKOFF: Duration = Duration::from_secs(10);
+/// The longest a call waits for a refresh: more than the slowest built-in source may take (a
+/// `credential_process` gets 60 seconds).
+pub const LOAD_WAIT_LIMIT: Duration = Duration::from_secs(75);
 
 /// A clock, replaceable for tests.
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -46,20 +61,22 @@ pub struct CachedCredentials {
 struct Shared {
     provider: Arc<dyn ProvideCredentials>,
     state: Mutex<State>,
-    /// Held by whoever is asking the source, so that concurrent calls share one refresh.
-    refreshing: tokio::sync::Mutex<()>,
+    /// Announces the generation of each refresh that ends to the calls waiting for it.
+    ended: tokio::sync::watch::Sender<u64>,
     clock: Option<Clock>,
+    wait_limit: Duration,
 }
 
 #[derive(Default)]
 struct State {
     current: Option<Cached>,
-    /// Counts finished refreshes, so a waiter can tell that one finished while it waited.
+    /// Counts ended refreshes, so a waiter can tell that the one it waited for ended.
     generation: u64,
-    /// The error of the refresh that finished as `generation`, if it failed.
+    /// The error of the refresh that ended as `generation`, if it failed.
     last_error: Option<(u64, CredentialsError)>,
-    background_running: bool,
-    background_not_before: Option<SystemTime>,
+    refreshing: bool,
+    /// After a failed refresh: no new one starts before this.
+    retry_not_before: Option<SystemTime>,
 }
 
 #[derive(Clone)]
@@ -91,21 +108,27 @@ impl CachedCredentials {
 
     /// Caches what a shared `provider` gives.
     pub fn from_arc(provider: Arc<dyn ProvideCredentials>) -> Self {
-        Self::build(provider, None)
+        Self::build(provider, None, LOAD_WAIT_LIMIT)
     }
 
     /// Reads the time from `now` instead of the system clock (for tests of expiry and refresh).
     pub fn time_source(self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        Self::build(Arc::clone(&self.shared.provider), Some(Arc::new(now)))
+        Self::build(Arc::clone(&self.shared.provider), Some(Arc::new(now)), self.shared.wait_limit)
     }
 
-    fn build(provider: Arc<dyn ProvideCredentials>, clock: Option<Clock>) -> Self {
+    /// Waits at most `limit` for a refresh, instead of [`LOAD_WAIT_LIMIT`].
+    pub fn wait_limit(self, limit: Duration) -> Self {
+        Self::build(Arc::clone(&self.shared.provider), self.shared.clock.clone(), limit)
+    }
+
+    fn build(provider: Arc<dyn ProvideCredentials>, clock: Option<Clock>, wait_limit: Duration) -> Self {
         CachedCredentials {
             shared: Arc::new(Shared {
                 provider,
                 state: Mutex::new(State::default()),
-                refreshing: tokio::sync::Mutex::new(()),
+                ended: tokio::sync::watch::Sender::new(0),
                 clock,
+                wait_limit,
             }),
         }
     }
@@ -114,72 +137,126 @@ impl CachedCredentials {
         self.shared.lock_state()
     }
 
-    /// Cached credentials if they are still fresh, after starting a background refresh when one is due.
-    fn fresh(&self) -> Result<Credentials, u64> {
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
         let now = self.shared.now();
-        let mut state = self.lock_state();
-        let Some(cached) = state.current.clone() else {
-            return Err(state.generation);
-        };
-        if now >= cached.stale_at {
-            return Err(state.generation);
-        }
-        let due = now >= cached.refresh_at
-            && !state.background_running
-            && state.background_not_before.is_none_or(|t| now >= t);
-        if due {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                state.background_running = true;
+        let (waited_for, mut ended) = {
+            let mut state = self.lock_state();
+            if let Some(cached) = state.current.as_ref().filter(|c| now < c.stale_at) {
+                let credentials = cached.credentials.clone();
+                let due = now >= cached.refresh_at && !state.refreshing && !state.backing_off(now);
+                let job = due.then(|| Shared::start_refresh(&self.shared, &mut state));
                 drop(state);
-                let shared = Arc::clone(&self.shared);
-                runtime.spawn(async move { shared.refresh_in_background().await });
+                if let Some(job) = job {
+                    job.spawn();
+                }
+                return Ok(credentials);
             }
+            if !state.refreshing && state.backing_off(now) {
+                return state.fallback(now);
+            }
+            let job = (!state.refreshing).then(|| Shared::start_refresh(&self.shared, &mut state));
+            // Subscribed under the lock, so the refresh cannot end unseen in between.
+            let waiting = (state.generation, self.shared.ended.subscribe());
+            drop(state);
+            if let Some(job) = job {
+                job.spawn();
+            }
+            waiting
+        };
+        let ended = tokio::time::timeout(self.shared.wait_limit, ended.wait_for(|g| *g != waited_for)).await;
+        let now = self.shared.now();
+        let state = self.lock_state();
+        match ended {
+            Ok(_) => state.fallback(now),
+            Err(_) => match state.current.as_ref().filter(|c| now < c.expires_at) {
+                Some(cached) => Ok(cached.credentials.clone()),
+                None => Err(CredentialsError::provider_error(format!(
+                    "credentials: the source did not answer within {:?}",
+                    self.shared.wait_limit
+                ))),
+            },
         }
-        Ok(cached.credentials)
+    }
+}
+
+impl State {
+    fn backing_off(&self, now: SystemTime) -> bool {
+        self.retry_not_before.is_some_and(|t| now < t)
     }
 
-    async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let seen = match self.fresh() {
-            Ok(credentials) => return Ok(credentials),
-            Err(generation) => generation,
-        };
-        let _turn = self.shared.refreshing.lock().await;
-        {
-            // Someone else may have refreshed while this call waited for its turn.
-            let state = self.lock_state();
-            if state.generation != seen {
-                if let Some((generation, error)) = &state.last_error {
-                    if *generation == state.generation {
-                        return Err(error.clone());
-                    }
-                }
-                // A refresh that finished without an error left credentials that still work.
-                if let Some(cached) = &state.current {
-                    if self.shared.now() < cached.expires_at {
-                        return Ok(cached.credentials.clone());
-                    }
-                }
-            }
+    /// The answer after the latest refresh: its credentials, or if it failed, cached ones that
+    /// still work, or else its error.
+    fn fallback(&self, now: SystemTime) -> Result<Credentials, CredentialsError> {
+        let failed = self.last_error.as_ref().filter(|(generation, _)| *generation == self.generation);
+        match (failed, &self.current) {
+            (None, Some(cached)) => Ok(cached.credentials.clone()),
+            // Credentials that are stale but not yet expired still sign requests that work.
+            (Some(_), Some(cached)) if now < cached.expires_at => Ok(cached.credentials.clone()),
+            (Some((_, error)), _) => Err(error.clone()),
+            (None, None) => Err(CredentialsError::provider_error("credentials: the refresh ended without an answer")),
         }
-        let result = self.shared.provider.provide_credentials().await;
-        let now = self.shared.now();
-        let mut state = self.lock_state();
-        state.generation += 1;
-        match result {
-            Ok(credentials) => {
-                state.current = Some(Cached::new(credentials.clone(), now));
-                state.last_error = None;
-                Ok(credentials)
+    }
+}
+
+/// A refresh that has been started but not yet spawned: spawning happens after the state lock is
+/// released, since a runtime that is shutting down drops the task, and so its guard, at once.
+struct RefreshJob(std::pin::Pin<Box<dyn Future<Output = ()> + Send>>);
+
+impl RefreshJob {
+    fn spawn(self) {
+        match refresh_runtime() {
+            Some(runtime) => {
+                runtime.spawn(self.0);
             }
-            Err(error) => {
-                let generation = state.generation;
-                // Credentials that are stale but not yet expired still sign requests that work.
-                if let Some(cached) = state.current.as_ref().filter(|c| now < c.expires_at) {
-                    return Ok(cached.credentials.clone());
+            // No helper thread could be started: the caller's runtime is the only one left.
+            None => match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(self.0);
                 }
-                state.last_error = Some((generation, error.clone()));
-                Err(error)
-            }
+                // Dropping the job ends the refresh as failed, so waiters hear of it.
+                Err(_) => drop(self),
+            },
+        }
+    }
+}
+
+/// The runtime every refresh runs on: a current-thread runtime driven for the life of the process
+/// by a helper thread, or `None` if that could not be started.
+fn refresh_runtime() -> Option<&'static tokio::runtime::Handle> {
+    static RUNTIME: OnceLock<Option<tokio::runtime::Handle>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            std::thread::Builder::new()
+                .name("credentials-refresh".to_owned())
+                .spawn(move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(runtime) => {
+                        let _ = sender.send(Some(runtime.handle().clone()));
+                        runtime.block_on(std::future::pending::<()>());
+                    }
+                    Err(_) => {
+                        let _ = sender.send(None);
+                    }
+                })
+                .ok()?;
+            receiver.recv().ok().flatten()
+        })
+        .as_ref()
+}
+
+/// Ends a refresh however its future goes: with the source's answer, or, if the future is dropped
+/// first (even before it first ran), as a failure that clears the way for the next refresh.
+struct RefreshGuard {
+    shared: Arc<Shared>,
+    ended: bool,
+}
+
+impl Drop for RefreshGuard {
+    fn drop(&mut self) {
+        if !self.ended {
+            // Not the source's failure, so no backoff: the next call may start another at once.
+            self.shared
+                .end_refresh(Err(CredentialsError::provider_error("credentials: the refresh was stopped")), false);
         }
     }
 }
@@ -194,36 +271,39 @@ impl Shared {
         self.clock.as_ref().map_or_else(SystemTime::now, |now| now())
     }
 
-    async fn refresh_in_background(&self) {
-        /// Clears the running flag however the task ends, even if its runtime drops it midway.
-        struct Running<'a>(&'a Shared);
-        impl Drop for Running<'_> {
-            fn drop(&mut self) {
-                self.0.lock_state().background_running = false;
-            }
-        }
-        let _running = Running(self);
-        let _turn = self.refreshing.lock().await;
-        let due = {
-            let state = self.lock_state();
-            state.current.as_ref().is_some_and(|c| self.now() >= c.refresh_at)
-        };
-        if !due {
-            return;
-        }
-        let result = self.provider.provide_credentials().await;
+    /// Marks a refresh as running and returns it, ready to spawn.
+    fn start_refresh(shared: &Arc<Shared>, state: &mut State) -> RefreshJob {
+        state.refreshing = true;
+        let mut guard = RefreshGuard { shared: Arc::clone(shared), ended: false };
+        RefreshJob(Box::pin(async move {
+            let provider = Arc::clone(&guard.shared.provider);
+            let result = provider.provide_credentials().await;
+            guard.ended = true;
+            guard.shared.end_refresh(result, true);
+        }))
+    }
+
+    fn end_refresh(&self, result: Result<Credentials, CredentialsError>, back_off_on_failure: bool) {
         let now = self.now();
         let mut state = self.lock_state();
+        state.refreshing = false;
+        state.generation += 1;
         match result {
             Ok(credentials) => {
-                state.generation += 1;
                 state.current = Some(Cached::new(credentials, now));
                 state.last_error = None;
-                state.background_not_before = None;
+                state.retry_not_before = None;
             }
-            // The cached credentials stay; the next try waits a little.
-            Err(_) => state.background_not_before = Some(now + FAILED_REFRESH_BACKOFF),
+            Err(error) => {
+                state.last_error = Some((state.generation, error));
+                if back_off_on_failure {
+                    state.retry_not_before = Some(now + FAILED_REFRESH_BACKOFF);
+                }
+            }
         }
+        let generation = state.generation;
+        drop(state);
+        self.ended.send_replace(generation);
     }
 }
 
@@ -292,12 +372,13 @@ mod tests {
         cache.provide_credentials().await.map(|c| c.access_key_id().to_owned())
     }
 
-    /// Lets spawned background work run to completion.
-    async fn settle() {
-        for _ in 0..50 {
-            tokio::task::yield_now().await;
+    /// Waits until no refresh is running (refreshes run on another thread).
+    async fn settle(cache: &CachedCredentials) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while cache.lock_state().refreshing && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!cache.lock_state().refreshing, "the refresh did not end");
     }
 
     #[tokio::test]
@@ -311,7 +392,7 @@ mod tests {
         assert_eq!(key(&cache).await.unwrap(), "first");
         time.store(START + 3600 - 7 * 60, Ordering::SeqCst);
         assert_eq!(key(&cache).await.unwrap(), "first");
-        settle().await;
+        settle(&cache).await;
         assert_eq!(source.calls.load(Ordering::SeqCst), 1, "no refresh before the window");
     }
 
@@ -348,14 +429,14 @@ mod tests {
         key(&cache).await.unwrap();
         time.store(START + 3600 - 3 * 60, Ordering::SeqCst);
         assert_eq!(key(&cache).await.unwrap(), "first");
-        settle().await;
+        settle(&cache).await;
         assert_eq!(source.calls.load(Ordering::SeqCst), 2);
         assert_eq!(key(&cache).await.unwrap(), "first");
-        settle().await;
+        settle(&cache).await;
         assert_eq!(source.calls.load(Ordering::SeqCst), 2, "backs off after a failure");
         time.fetch_add(FAILED_REFRESH_BACKOFF.as_secs(), Ordering::SeqCst);
         assert_eq!(key(&cache).await.unwrap(), "first");
-        settle().await;
+        settle(&cache).await;
         assert_eq!(source.calls.load(Ordering::SeqCst), 3);
     }
 
@@ -375,7 +456,8 @@ mod tests {
         // Stale but valid: the refresh fails, the old credentials still serve.
         time.store(START + 3600 - 30, Ordering::SeqCst);
         assert_eq!(key(&cache).await.unwrap(), "first");
-        // The next call tries again and gets fresh ones.
+        // After the backoff, the next call tries again and gets fresh ones.
+        time.fetch_add(FAILED_REFRESH_BACKOFF.as_secs(), Ordering::SeqCst);
         assert_eq!(key(&cache).await.unwrap(), "second");
     }
 
@@ -406,12 +488,17 @@ mod tests {
 
         let (failing, cache) =
             cached_over(vec![Err(CredentialsError::not_found("nothing here"))], Duration::from_millis(30));
+        let (time, now) = clock();
+        let cache = cache.time_source(now);
         let calls: Vec<_> = (0..8).map(|_| key(&cache)).collect();
         for result in futures_join_all(calls).await {
             assert_eq!(result.unwrap_err().message(), "nothing here");
         }
         assert_eq!(failing.calls.load(Ordering::SeqCst), 1);
-        // A later call asks again: failures are not cached.
+        // Right after, a call gets the same failure at once; after the backoff, it asks again.
+        assert_eq!(key(&cache).await.unwrap_err().message(), "nothing here");
+        assert_eq!(failing.calls.load(Ordering::SeqCst), 1);
+        time.fetch_add(FAILED_REFRESH_BACKOFF.as_secs(), Ordering::SeqCst);
         assert!(key(&cache).await.is_err());
         assert_eq!(failing.calls.load(Ordering::SeqCst), 2);
     }
@@ -441,13 +528,144 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_cancelled_load_hands_over_to_the_next_caller() {
+    async fn a_cancelled_call_leaves_the_refresh_to_the_next_caller() {
         let (source, cache) = cached_over(vec![Ok(expiring("first", START + 3600))], Duration::from_millis(100));
         let (_, now) = clock();
         let cache = cache.time_source(now);
         assert!(tokio::time::timeout(Duration::from_millis(10), key(&cache)).await.is_err());
         assert_eq!(key(&cache).await.unwrap(), "first");
+        assert_eq!(source.calls.load(Ordering::SeqCst), 1, "the next caller waited for the same refresh");
+    }
+
+    /// A source that never answers, and counts how often it was asked.
+    #[derive(Debug, Default)]
+    struct Silent {
+        calls: AtomicUsize,
+    }
+
+    impl ProvideCredentials for Silent {
+        fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            Box::pin(std::future::pending())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_waits_no_longer_than_the_limit_for_a_source_that_does_not_answer() {
+        let source = Arc::new(Silent::default());
+        let cache = CachedCredentials::from_arc(Arc::clone(&source) as _).wait_limit(Duration::from_millis(200));
+        for _ in 0..2 {
+            let answer = tokio::time::timeout(Duration::from_secs(10), key(&cache)).await;
+            let error = answer.expect("the wait is bounded").unwrap_err();
+            assert!(error.message().contains("did not answer within 200ms"), "{error}");
+        }
+        assert_eq!(source.calls.load(Ordering::SeqCst), 1, "the second call waited for the same refresh");
+    }
+
+    #[tokio::test]
+    async fn a_failed_refresh_in_the_last_minute_backs_off() {
+        let (time, now) = clock();
+        let (source, cache) = cached_over(
+            vec![Ok(expiring("first", START + 3600)), Err(CredentialsError::provider_error("down"))],
+            Duration::from_millis(50),
+        );
+        let cache = cache.time_source(now);
+        key(&cache).await.unwrap();
+        time.store(START + 3600 - 30, Ordering::SeqCst);
+        // Each of these would otherwise wait out another failing attempt.
+        for _ in 0..5 {
+            assert_eq!(key(&cache).await.unwrap(), "first");
+        }
+        assert_eq!(source.calls.load(Ordering::SeqCst), 2, "one attempt, then the backoff");
+        time.fetch_add(FAILED_REFRESH_BACKOFF.as_secs(), Ordering::SeqCst);
+        assert_eq!(key(&cache).await.unwrap(), "first");
+        assert_eq!(source.calls.load(Ordering::SeqCst), 3);
+    }
+
+    fn current_thread_runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    }
+
+    #[test]
+    fn a_refresh_started_on_a_runtime_nobody_drives_any_more_holds_up_no_other_thread() {
+        let (time, now) = clock();
+        let (_, cache) = cached_over(
+            vec![Ok(expiring("first", START + 3600)), Ok(expiring("second", START + 7200))],
+            Duration::from_millis(200),
+        );
+        let cache = cache.time_source(now);
+        let (started, started_here) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let first = {
+            let (cache, time) = (cache.clone(), Arc::clone(&time));
+            std::thread::spawn(move || {
+                let runtime = current_thread_runtime();
+                runtime.block_on(async {
+                    key(&cache).await.unwrap();
+                    time.store(START + 3600 - 3 * 60, Ordering::SeqCst);
+                    // Starts a background refresh, then gives it time to get going.
+                    assert_eq!(key(&cache).await.unwrap(), "first");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                });
+                started.send(()).unwrap();
+                // The runtime lives on, but nothing drives it.
+                let _ = released.recv();
+            })
+        };
+        started_here.recv().unwrap();
+        time.store(START + 3600 - 30, Ordering::SeqCst);
+        let second = std::thread::spawn(move || {
+            current_thread_runtime().block_on(async { tokio::time::timeout(Duration::from_secs(5), key(&cache)).await })
+        });
+        let answer = second.join().unwrap();
+        release.send(()).unwrap();
+        first.join().unwrap();
+        assert_eq!(answer.expect("the call waited on a runtime nobody drives").unwrap(), "second");
+    }
+
+    #[test]
+    fn a_refresh_whose_runtime_goes_away_before_it_runs_does_not_stop_later_refreshes() {
+        let (time, now) = clock();
+        let (source, cache) = cached_over(
+            vec![Ok(expiring("first", START + 3600)), Ok(expiring("second", START + 7200))],
+            Duration::ZERO,
+        );
+        let cache = cache.time_source(now);
+        {
+            let runtime = current_thread_runtime();
+            runtime.block_on(key(&cache)).unwrap();
+            time.store(START + 3600 - 3 * 60, Ordering::SeqCst);
+            // Due for a background refresh; the runtime is dropped straight after.
+            assert_eq!(runtime.block_on(key(&cache)).unwrap(), "first");
+        }
+        let refreshed = std::thread::spawn(move || {
+            current_thread_runtime().block_on(async {
+                let deadline = std::time::Instant::now() + Duration::from_secs(5);
+                while key(&cache).await.unwrap() == "first" && std::time::Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                key(&cache).await.unwrap()
+            })
+        });
+        assert_eq!(refreshed.join().unwrap(), "second");
         assert_eq!(source.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_refresh_dropped_before_its_first_poll_clears_the_way_and_tells_the_waiters() {
+        let (source, cache) = cached_over(vec![Ok(expiring("first", START + 3600))], Duration::ZERO);
+        let (_, now) = clock();
+        let cache = cache.time_source(now);
+        let job = {
+            let mut state = cache.lock_state();
+            Shared::start_refresh(&cache.shared, &mut state)
+        };
+        let ended = cache.shared.ended.subscribe();
+        drop(job);
+        assert!(!cache.lock_state().refreshing);
+        assert!(ended.has_changed().unwrap(), "waiters hear that the refresh ended");
+        assert_eq!(key(&cache).await.unwrap(), "first");
+        assert_eq!(source.calls.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

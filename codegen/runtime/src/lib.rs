@@ -69,6 +69,8 @@ pub mod sts;
 pub mod validate;
 
 #[doc(hidden)]
+pub mod bounded_file;
+#[doc(hidden)]
 #[cfg(feature = "endpoint-rules")]
 pub mod endpoint;
 #[doc(hidden)]

@@ -113,13 +113,20 @@ impl ProfileFileCredentials {
     }
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let set = ProfileSet::load(&self.env, &self.source)?;
+        // Reading the profile files blocks; it runs on tokio's blocking pool, not the executor.
+        let (env, source, region) = (self.env.clone(), self.source.clone(), self.region.clone());
+        let (set, region) = tokio::task::spawn_blocking(move || {
+            let set = ProfileSet::load(&env, &source)?;
+            let region = match region {
+                Some(region) => region,
+                None => super::region::region_without_imds(&env, Some(set.selected_name()))
+                    .unwrap_or_else(|| FALLBACK_REGION.to_owned()),
+            };
+            Ok::<_, CredentialsError>((set, region))
+        })
+        .await
+        .map_err(|_| CredentialsError::provider_error("profile: the thread reading the files stopped"))??;
         let plan = plan(&set)?;
-        let region = match &self.region {
-            Some(region) => region.clone(),
-            None => super::region::region_without_imds(&self.env, Some(set.selected_name()))
-                .unwrap_or_else(|| FALLBACK_REGION.to_owned()),
-        };
         let sts = || StsClient::new(&self.env, Some(&set), self.http.clone(), &region);
         let mut credentials = match plan.base {
             Base::Static(credentials) => credentials,
@@ -128,7 +135,7 @@ impl ProfileFileCredentials {
             }
             Base::WebIdentity { role, token_file, profile } => {
                 let source = format!("profile [{profile}]");
-                let token = read_web_identity_token(&token_file, &source)?;
+                let token = read_web_identity_token(&token_file, &source).await?;
                 let session_name = role.session_name.clone().unwrap_or_else(super::sts::default_session_name);
                 sts()?
                     .assume_role_with_web_identity(&role.role_arn, &session_name, &token)

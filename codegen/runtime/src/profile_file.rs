@@ -40,6 +40,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::bounded_file::{read_text, Limits};
 use super::credentials::{CredentialsError, CredentialsErrorKind, Environment};
 
 /// Which of the two files a text comes from; the section rules differ.
@@ -406,7 +407,7 @@ impl ProfileSet {
         let mut texts = [None, None];
         for (slot, path) in texts.iter_mut().zip([config, credentials]) {
             let Some(path) = path else { continue };
-            match std::fs::read_to_string(&path) {
+            match read_text(&path, Limits::PROFILE_FILE) {
                 Ok(text) => {
                     *slot = Some((text, path.clone()));
                     files.push((path, true));
@@ -883,5 +884,19 @@ mod tests {
         let error = ProfileSet::load(&Environment::from_pairs([("AWS_CONFIG_FILE", "~/x")]), &ProfileSource::default())
             .unwrap_err();
         assert!(error.message().contains("neither HOME nor USERPROFILE"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_file_is_an_error_naming_the_limit_and_dev_null_is_empty() {
+        let env =
+            Environment::from_pairs([("AWS_CONFIG_FILE", "/dev/zero"), ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")]);
+        let error = ProfileSet::load(&env, &ProfileSource::default()).unwrap_err();
+        assert_eq!(error.kind(), CredentialsErrorKind::Io);
+        assert!(error.message().contains("/dev/zero"), "{error}");
+        assert!(error.message().contains("limit of 4194304 bytes"), "{error}");
+        let env =
+            Environment::from_pairs([("AWS_CONFIG_FILE", "/dev/null"), ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")]);
+        assert!(ProfileSet::load(&env, &ProfileSource::default()).unwrap().names().is_empty());
     }
 }

@@ -37,8 +37,10 @@
 //! web identity token scrubbed should STS ever quote it), never the response body.
 
 use std::fmt;
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use super::bounded_file::{read_text_async, Limits};
 use super::credentials::{
     parse_expiry, redact_secrets, Credentials, CredentialsError, Environment, ProvideCredentials,
     ProvideCredentialsFuture,
@@ -353,9 +355,10 @@ fn read_error(body: &[u8]) -> (Option<String>, Option<String>) {
     (child_text(error, "Code").map(str::to_owned), child_text(error, "Message").map(str::to_owned))
 }
 
-/// Reads the token file (again on every call: EKS rotates it); errors name the file.
-pub fn read_web_identity_token(path: &str, source: &str) -> Result<String, CredentialsError> {
-    let token = std::fs::read_to_string(path).map_err(|e| {
+/// Reads the token file (again on every call: EKS rotates it), within the limits of
+/// [`Limits::TOKEN_FILE`](super::bounded_file::Limits::TOKEN_FILE); errors name the file.
+pub async fn read_web_identity_token(path: &str, source: &str) -> Result<String, CredentialsError> {
+    let token = read_text_async(Path::new(path), Limits::TOKEN_FILE).await.map_err(|e| {
         CredentialsError::invalid_configuration(format!(
             "{source}: cannot read the web identity token file {path}: {e}"
         ))
@@ -409,7 +412,7 @@ impl WebIdentityCredentials {
                 )))
             }
         };
-        let token = read_web_identity_token(&token_file, SOURCE)?;
+        let token = read_web_identity_token(&token_file, SOURCE).await?;
         let session_name = self.env.get("AWS_ROLE_SESSION_NAME").unwrap_or_else(default_session_name);
         let region = match &self.region {
             Some(region) => region.clone(),
@@ -450,6 +453,14 @@ mod tests {
   </AssumeRoleResult>
   <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>
 </AssumeRoleResponse>"#;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn an_endless_token_file_is_an_error_naming_the_limit() {
+        let error = read_web_identity_token("/dev/zero", "web identity").await.unwrap_err();
+        assert!(error.message().contains("/dev/zero"), "{error}");
+        assert!(error.message().contains("limit of 65536 bytes"), "{error}");
+    }
 
     #[test]
     fn reads_the_credentials_element() {

@@ -15,7 +15,12 @@ pub enum Path<'a> {
     Index(&'a Path<'a>, usize),
     /// A value of a map.
     Key(&'a Path<'a>, &'a str),
+    /// A value of a map whose keys are `@sensitive`: the key is not shown.
+    SensitiveKey(&'a Path<'a>),
 }
+
+/// What messages show in place of a sensitive value or map key.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 impl<'a> Path<'a> {
     /// The path of member `name` below this one.
@@ -31,6 +36,11 @@ impl<'a> Path<'a> {
     /// The path of the map value under `key` below this one.
     pub fn key(&'a self, key: &'a str) -> Path<'a> {
         Path::Key(self, key)
+    }
+
+    /// The path of a map value below this one whose key is `@sensitive`, so never shown.
+    pub fn sensitive_key(&'a self) -> Path<'a> {
+        Path::SensitiveKey(self)
     }
 
     fn render(&self, out: &mut String) {
@@ -50,6 +60,10 @@ impl<'a> Path<'a> {
             Path::Key(parent, key) => {
                 parent.render(out);
                 out.push_str(&format!("[{key:?}]"));
+            }
+            Path::SensitiveKey(parent) => {
+                parent.render(out);
+                out.push_str(&format!("[{REDACTED}]"));
             }
         }
     }
@@ -109,8 +123,8 @@ pub enum ViolationKind {
         min: Option<f64>,
         /// The largest value allowed.
         max: Option<f64>,
-        /// The value given.
-        actual: f64,
+        /// The value given; `None` for a `@sensitive` member, whose value is never repeated.
+        actual: Option<f64>,
     },
     /// A `@pattern` did not match. The value is not repeated here, since it may be secret.
     Pattern {
@@ -182,8 +196,11 @@ impl fmt::Display for Violation {
             ViolationKind::Length { min, max, actual, unit } => {
                 write!(f, "{path}: length must be {} {}, but is {actual}", bounds(*min, *max), unit.noun())
             }
-            ViolationKind::Range { min, max, actual } => {
+            ViolationKind::Range { min, max, actual: Some(actual) } => {
                 write!(f, "{path}: value must be {}, but is {actual}", bounds(*min, *max))
+            }
+            ViolationKind::Range { min, max, actual: None } => {
+                write!(f, "{path}: value must be {}", bounds(*min, *max))
             }
             ViolationKind::Pattern { pattern } => write!(f, "{path}: value does not match the pattern `{pattern}`"),
             ViolationKind::UnknownValue { value, allowed } => {
@@ -290,12 +307,20 @@ pub fn string_length(value: &str, min: Option<u64>, max: Option<u64>, at: &Path<
     }
 }
 
-/// Checks a number against inclusive bounds.
-pub fn range(actual: f64, min: Option<f64>, max: Option<f64>, at: &Path<'_>, out: &mut Vec<Violation>) {
+/// Checks a number against inclusive bounds; the violation of a `sensitive` one leaves the value out.
+pub fn range(
+    actual: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    sensitive: bool,
+    at: &Path<'_>,
+    out: &mut Vec<Violation>,
+) {
     if min.is_some_and(|min| actual < min)
         || max.is_some_and(|max| actual > max)
         || actual.is_nan() && (min.is_some() || max.is_some())
     {
+        let actual = (!sensitive).then_some(actual);
         out.push(Violation::new(at.to_text(), ViolationKind::Range { min, max, actual }));
     }
 }
@@ -308,7 +333,7 @@ pub fn unknown_value(
     at: &Path<'_>,
     out: &mut Vec<Violation>,
 ) {
-    let value = if sensitive { "*** Sensitive Data Redacted ***".to_string() } else { value.to_string() };
+    let value = if sensitive { REDACTED.to_string() } else { value.to_string() };
     out.push(Violation::new(at.to_text(), ViolationKind::UnknownValue { value, allowed }));
 }
 
@@ -327,6 +352,20 @@ mod tests {
         assert_eq!(second.member("key").to_text(), "tags[2].key");
         let map = root.member("attributes");
         assert_eq!(map.key("a b").to_text(), "attributes[\"a b\"]");
+        assert_eq!(map.sensitive_key().member("x").to_text(), "attributes[*** Sensitive Data Redacted ***].x");
+    }
+
+    #[test]
+    fn a_sensitive_range_violation_leaves_the_value_out() {
+        let (root, mut out) = (Path::Root, Vec::new());
+        let pin = root.member("pin");
+        range(98765.0, Some(0.0), Some(9999.0), true, &pin, &mut out);
+        range(98765.0, Some(0.0), Some(9999.0), false, &pin, &mut out);
+        range(5.0, Some(0.0), Some(9999.0), true, &pin, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].kind(), &ViolationKind::Range { min: Some(0.0), max: Some(9999.0), actual: None });
+        assert_eq!(out[0].to_string(), "pin: value must be between 0 and 9999");
+        assert_eq!(out[1].to_string(), "pin: value must be between 0 and 9999, but is 98765");
     }
 
     #[test]
@@ -355,12 +394,12 @@ mod tests {
     fn range_is_inclusive_and_rejects_nan() {
         let at = Path::Root;
         let mut out = Vec::new();
-        range(0.0, Some(0.0), Some(100.0), &at, &mut out);
-        range(100.0, Some(0.0), Some(100.0), &at, &mut out);
+        range(0.0, Some(0.0), Some(100.0), false, &at, &mut out);
+        range(100.0, Some(0.0), Some(100.0), false, &at, &mut out);
         assert!(out.is_empty());
-        range(-1.0, Some(0.0), Some(100.0), &at, &mut out);
-        range(101.0, Some(0.0), Some(100.0), &at, &mut out);
-        range(f64::NAN, Some(0.0), None, &at, &mut out);
+        range(-1.0, Some(0.0), Some(100.0), false, &at, &mut out);
+        range(101.0, Some(0.0), Some(100.0), false, &at, &mut out);
+        range(f64::NAN, Some(0.0), None, false, &at, &mut out);
         assert_eq!(out.len(), 3);
     }
 

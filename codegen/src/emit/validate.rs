@@ -72,7 +72,7 @@ pub fn emit(service: &Service) -> RustFile {
                 if let crate::types::#name::Unknown(value) = self {
                     out.push(#VALIDATE_VIOLATION::new(
                         at.to_text(),
-                        #VALIDATE_VIOLATION_KIND::Range { min: ::std::option::Option::None, max: ::std::option::Option::None, actual: *value as f64 },
+                        #VALIDATE_VIOLATION_KIND::Range { min: ::std::option::Option::None, max: ::std::option::Option::None, actual: ::std::option::Option::Some(*value as f64) },
                     ));
                 }
             },
@@ -203,7 +203,8 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
             TyKind::Double => quote!(*#value),
             _ => quote!(*#value as f64),
         };
-        checks.push(quote! { #VALIDATE_RANGE(#as_f64, #min, #max, #path, out); });
+        let sensitive = ty.sensitive;
+        checks.push(quote! { #VALIDATE_RANGE(#as_f64, #min, #max, #sensitive, #path, out); });
     }
     if let Some(name) = pattern {
         let name = ident(name);
@@ -239,8 +240,11 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
             }
         }
         TyKind::Map { key, value: value_ty, sparse } => {
-            let key_check = value_check(checked, key, quote!(key), quote!(&at.key(key.as_str())));
-            let value_check_inner = value_check(checked, value_ty, quote!(item), quote!(&at.key(key.as_str())));
+            // A sensitive key is never shown, even as the place where its value is wrong.
+            let at_key =
+                if key.sensitive || ty.sensitive { quote!(&at.sensitive_key()) } else { quote!(&at.key(key.as_str())) };
+            let key_check = value_check(checked, key, quote!(key), at_key.clone());
+            let value_check_inner = value_check(checked, value_ty, quote!(item), at_key);
             let value_check_inner = if *sparse && !value_check_inner.is_empty() {
                 quote! { if let ::std::option::Option::Some(item) = item { #value_check_inner } }
             } else {
@@ -251,7 +255,7 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
                     {
                         let at = #path;
                         for (key, item) in #value.iter() {
-                            let _ = &item;
+                            let _ = (&key, &item);
                             #key_check
                             #value_check_inner
                         }
