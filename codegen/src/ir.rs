@@ -937,6 +937,7 @@ impl<'m> Lowerer<'m> {
             });
         }
         types.sort_by(|a, b| a.name.cmp(&b.name));
+        self.drop_unchecked_patterns(&mut types);
         self.drop_refused_patterns(&mut types);
 
         let mut patterns: Vec<PatternConst> = self.patterns.values().cloned().collect();
@@ -1313,6 +1314,50 @@ impl<'m> Lowerer<'m> {
             location,
             message,
         });
+    }
+
+    /// Forgets the patterns that only members of error structures carry, and those members' links
+    /// to their constants. Errors are read from responses, never validated, so such a constant
+    /// would be a static nothing checks (an unused item, an error under `-D warnings`) and could
+    /// pull in a pattern engine no check runs on.
+    fn drop_unchecked_patterns(&mut self, types: &mut [TypeDef]) {
+        fn collect(ty: &Ty, used: &mut BTreeSet<String>) {
+            used.extend(ty.constraints.pattern.iter().cloned());
+            match &ty.kind {
+                TyKind::List { member, .. } => collect(member, used),
+                TyKind::Map { key, value, .. } => {
+                    collect(key, used);
+                    collect(value, used);
+                }
+                _ => {}
+            }
+        }
+        fn forget(ty: &mut Ty) {
+            ty.constraints.pattern = None;
+            match &mut ty.kind {
+                TyKind::List { member, .. } => forget(member),
+                TyKind::Map { key, value, .. } => {
+                    forget(key);
+                    forget(value);
+                }
+                _ => {}
+            }
+        }
+        let mut used = BTreeSet::new();
+        for def in types.iter_mut() {
+            match &mut def.kind {
+                TypeDefKind::Structure(Structure { fields, error: Some(_), .. }) => {
+                    fields.iter_mut().for_each(|field| forget(&mut field.ty));
+                }
+                TypeDefKind::Structure(Structure { fields, .. }) | TypeDefKind::Union(fields) => {
+                    fields.iter().for_each(|field| collect(&field.ty, &mut used));
+                }
+                TypeDefKind::Enum(_) | TypeDefKind::IntEnum(_) => {}
+            }
+        }
+        self.patterns.retain(|_, constant| used.contains(&constant.name));
+        let patterns = &self.patterns;
+        self.pattern_uses.retain(|ecma, _| patterns.contains_key(ecma));
     }
 
     /// Compiles every pattern constant with the engine the crate will run it on, and treats one the
@@ -1862,6 +1907,44 @@ mod tests {
                 (r#"shapes."ex#Huge".traits."smithy.api#pattern""#, message("ex#Huge").as_str()),
             ]
         );
+    }
+
+    /// A service whose operation's input member `Name` and error member `message` target string
+    /// shapes with the given patterns.
+    fn error_pattern_model(input_pattern: &str, error_pattern: &str) -> String {
+        format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#Op"}}],
+                          "traits":{{"aws.protocols#awsJson1_1":{{}}}}}},
+                "ex#Op":{{"type":"operation","input":{{"target":"ex#In"}},"errors":[{{"target":"ex#Oops"}}]}},
+                "ex#In":{{"type":"structure","members":{{"Name":{{"target":"ex#Name"}}}}}},
+                "ex#Name":{{"type":"string","traits":{{"smithy.api#pattern":{input}}}}},
+                "ex#Oops":{{"type":"structure","members":{{"message":{{"target":"ex#Message"}}}},
+                           "traits":{{"smithy.api#error":"client"}}}},
+                "ex#Message":{{"type":"string","traits":{{"smithy.api#pattern":{error}}}}}}}}}"#,
+            input = serde_json::to_string(input_pattern).unwrap(),
+            error = serde_json::to_string(error_pattern).unwrap(),
+        )
+    }
+
+    /// Errors are read, never validated: a pattern only an error's member carries would be a
+    /// constant nothing checks (an unused static under `-D warnings`) and an engine nothing runs.
+    #[test]
+    fn a_pattern_only_errors_carry_gets_no_constant_and_no_engine() {
+        let service = lower_text(&error_pattern_model("^[0-9]+$", r"^[^<>]*\p{L}$")).unwrap();
+        let names: Vec<&str> = service.patterns.iter().map(|p| p.ecma.as_str()).collect();
+        assert_eq!(names, ["^[0-9]+$"]);
+        // The error's Unicode class would have needed `regex` with its tables.
+        assert_eq!(service.features.pattern_engine, Some(pattern::Engine::RegexLite));
+        assert!(!service.features.pattern_tables.any());
+        let oops = service.structure("Oops");
+        assert_eq!(oops.fields[0].ty.constraints.pattern, None);
+        assert!(service.warnings.is_empty(), "{:?}", service.warnings);
+
+        // Shared with a validated member, the constant stays, once.
+        let service = lower_text(&error_pattern_model("^[0-9]+$", "^[0-9]+$")).unwrap();
+        assert_eq!(service.patterns.len(), 1);
+        assert!(field(&service, "Name").ty.constraints.pattern.is_some());
     }
 
     /// Patterns are compiled with the crate's engine, the most capable one any of them needs: here

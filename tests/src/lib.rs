@@ -71,8 +71,8 @@ pub mod scratch {
     }
 
     /// Makes `scratch` a workspace of `members` (directories already written there): its manifest
-    /// (saying which test file `owner` rewrites it), a lock file started from the repository's, and
-    /// the crates a fresh machine does not have yet.
+    /// (saying which test file `owner` rewrites it), a lock file with the newest versions the
+    /// generated manifests allow, and the crates a fresh machine does not have yet.
     pub fn prepare_workspace(scratch: &Path, members: &[String], owner: &str) {
         std::fs::create_dir_all(scratch).expect("create the scratch workspace");
         let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
@@ -83,11 +83,16 @@ pub mod scratch {
                 members.join(", ")
             ),
         );
-        // Start from the repository's lock file, so the versions are the ones the workspace already
-        // builds with; cargo adds what the generated crates need beyond it (base64, uuid, the engines).
-        let lock = scratch.join("Cargo.lock");
-        if !lock.exists() {
-            std::fs::copy(super::workspace_root().join("Cargo.lock"), &lock).expect("copy Cargo.lock");
+        // The newest versions the generated manifests allow, as a crate generated today resolves them
+        // outside this repository: a dependency release that deprecates an API the runtime calls, or
+        // that brings a new warning, fails here rather than at a user's. (`generated/` is built with
+        // the repository's lock file, so the locked versions are covered too.) Without a network the
+        // versions a previous run locked are used, with a note; in CI (`CI` set) that is a failure.
+        let update = cargo_in(scratch).arg("update").output().expect("run cargo update");
+        if !update.status.success() {
+            let why = String::from_utf8_lossy(&update.stderr);
+            assert!(std::env::var_os("CI").is_none(), "cargo update failed in {}:\n{why}", scratch.display());
+            eprintln!("cargo update failed; building with the versions locked before:\n{why}");
         }
         // Download what a fresh machine does not have yet; a no-op when everything is cached. A failure
         // (no network) is left for the offline build to report with the missing crate's name.

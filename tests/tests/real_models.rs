@@ -9,9 +9,11 @@
 //! features its model needs. Then one `cargo test --workspace` runs every test of every crate (the
 //! samples, the model's endpoint tests, which the generator writes into every crate whose model has
 //! endpoint rules, and its HTTP protocol tests, which the kitchen sink has), and one `cargo clippy
-//! --workspace` lints them, both with warnings as errors and
-//! sharing one target directory so dependencies build once. Without `SMITHY_MODELS_DIR` only the
-//! checked-in models run and the skipped ones are named on stderr.
+//! --workspace` lints them, both with warnings as errors and sharing one target directory so
+//! dependencies build once. The scratch workspace takes the newest dependency versions the
+//! generated manifests allow (`cargo update`), not this repository's lock file, as a crate generated
+//! today does. Without `SMITHY_MODELS_DIR` only the checked-in models run and the skipped ones are
+//! named on stderr.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -287,12 +287,12 @@ mod hyper_client {
 
             let tls = hyper_rustls::HttpsConnectorBuilder::new()
                 // The provider is named explicitly so that another crate in the build turning
-                // on rustls' aws-lc-rs backend cannot make rustls' default selection ambiguous.
-                .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+                // on the other rustls backend cannot make rustls' default selection ambiguous.
+                .with_provider_and_webpki_roots(tls_provider())
                 // Only fails if the provider lacks the cipher suites for every safe protocol
-                // version; ring's default provider has both TLS 1.2 and 1.3 suites, and every
-                // test of this module builds a client, so this cannot fail at run time.
-                .expect("ring's default rustls provider supports TLS 1.2 and 1.3")
+                // version; both providers have TLS 1.2 and 1.3 suites, and every test of this
+                // module builds a client, so this cannot fail at run time.
+                .expect("rustls' ring and aws-lc-rs providers support TLS 1.2 and 1.3")
                 .https_or_http()
                 .enable_http1()
                 .wrap_connector(tcp);
@@ -304,6 +304,24 @@ mod hyper_client {
                 .build(tls);
             HyperClient { inner, connect_timeout: self.connect_timeout }
         }
+    }
+
+    /// rustls' ring provider: the lean default, whose build needs no C library beyond ring's own.
+    #[cfg(not(feature = "tls-post-quantum"))]
+    pub(super) fn tls_provider() -> rustls::crypto::CryptoProvider {
+        // rustls 0.23.48 deprecates this constructor for one reason, that ring has no
+        // post-quantum key exchange. That is the trade this default makes on purpose (the
+        // `tls-post-quantum` feature is the other side of it), so the lint is allowed here
+        // rather than failing the builds of users who deny warnings.
+        #[allow(deprecated)]
+        rustls::crypto::ring::default_provider()
+    }
+
+    /// rustls' aws-lc-rs provider, which (with rustls' `prefer-post-quantum`) offers the hybrid
+    /// X25519MLKEM768 key exchange first and falls back to X25519 where a server lacks it.
+    #[cfg(feature = "tls-post-quantum")]
+    pub(super) fn tls_provider() -> rustls::crypto::CryptoProvider {
+        rustls::crypto::aws_lc_rs::default_provider()
     }
 
     impl HttpClient for HyperClient {
@@ -501,6 +519,19 @@ mod hyper_tests {
     /// Bounds every exchange so a client that waits for bytes that never come fails the test
     /// instead of hanging it.
     const TEST_DEADLINE: Duration = Duration::from_secs(10);
+
+    #[test]
+    fn the_post_quantum_key_exchange_is_offered_first_with_its_feature_and_only_then() {
+        let groups: Vec<rustls::NamedGroup> =
+            hyper_client::tls_provider().kx_groups.iter().map(|group| group.name()).collect();
+        if cfg!(feature = "tls-post-quantum") {
+            assert_eq!(groups.first(), Some(&rustls::NamedGroup::X25519MLKEM768), "{groups:?}");
+        } else {
+            assert!(!groups.contains(&rustls::NamedGroup::X25519MLKEM768), "{groups:?}");
+        }
+        // The classical exchange stays, for servers without the hybrid one.
+        assert!(groups.contains(&rustls::NamedGroup::X25519), "{groups:?}");
+    }
 
     /// Starts a one-connection server on 127.0.0.1 that runs `handler` on the accepted socket.
     async fn serve_once<F, Fut>(handler: F) -> (String, tokio::task::JoinHandle<()>)

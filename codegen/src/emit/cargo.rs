@@ -45,6 +45,9 @@ default = ["default-https-client"]
 # The built-in HTTPS transport: hyper and rustls (ring) on tokio. Turn it off to bring your own `HttpClient`.
 # Timeouts and retry backoff use tokio's timer either way, so calls must run inside a tokio runtime.
 default-https-client = ["{runtime_package}/default-https-client"]
+# The built-in transport with rustls' aws-lc-rs provider instead of ring, which offers the hybrid
+# post-quantum key exchange X25519MLKEM768 first. aws-lc-rs builds a C library (a longer build).
+tls-post-quantum = ["default-https-client", "{runtime_package}/tls-post-quantum"]
 # Accept any provider of the official SDK's `aws-credential-types` (e.g. from aws-config) through
 # `runtime::sdk_credentials::SdkCredentials`. It pulls in the SDK's runtime types and needs the Rust
 # version that crate asks for.
