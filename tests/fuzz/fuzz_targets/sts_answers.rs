@@ -18,7 +18,7 @@ const TOKEN: &str = "web-identity-token-fuzz";
 
 fuzz_target!(|data: &[u8]| {
     let http = ProviderHttp::new(Arc::new(ScriptedHttp::new(data)));
-    let sts = StsClient::new(&Environment::from_fn(|_| None), http, "us-east-1").expect("STS in us-east-1");
+    let sts = StsClient::new(&Environment::from_fn(|_| None), None, http, "us-east-1").expect("STS in us-east-1");
     block_on(async {
         match sts.assume_role_with_web_identity(ROLE, "fuzz-session", TOKEN).await {
             Ok(credentials) => assert!(credentials.expiry().is_some(), "STS credentials without an expiry"),
