@@ -49,6 +49,9 @@ pub struct Service {
     pub title: Option<String>,
     /// The protocol.
     pub protocol: Protocol,
+    /// `aws.protocols#awsQueryCompatible`: the service moved from awsQuery and still names its errors
+    /// by their awsQuery codes (in the `x-amzn-query-error` header).
+    pub query_compatible: bool,
     /// Service documentation, converted to Markdown.
     pub docs: Option<String>,
     /// Operations sorted by name.
@@ -372,6 +375,9 @@ pub struct ErrorInfo {
     pub http_status: Option<u16>,
     /// `@retryable`, if given.
     pub retryable: Option<crate::model::Retryable>,
+    /// `aws.protocols#awsQueryError` `code`, for a query-compatible service: the code the service
+    /// names the error by in `x-amzn-query-error`.
+    pub query_code: Option<String>,
 }
 
 /// A string enum value.
@@ -413,6 +419,9 @@ pub struct Field {
     pub ty: Ty,
     /// How presence is represented.
     pub presence: Presence,
+    /// The model's `@default` (as JSON) of an operation input's own member that is left out when not
+    /// set, so the service applies it; shown in the member's documentation.
+    pub service_default: Option<String>,
     /// Whether the value is boxed to break a recursive cycle.
     pub boxed: bool,
     /// Documentation, converted to Markdown: the member's own, else the target's.
@@ -427,18 +436,22 @@ pub struct Field {
     pub host_label: bool,
 }
 
-/// How a field's presence is modelled.
+/// How a field's presence is modelled, by Smithy 2.0's rules for `@required`, `@default` and
+/// `@clientOptional`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Presence {
-    /// `Option<T>`.
+    /// `Option<T>`: not `@required`, or `@clientOptional`, or a member of an operation input that has
+    /// a `@default` but is not `@required` (left out of the request unless the caller sets it, so the
+    /// service applies its own default; set to the default value, it is sent).
     Optional,
     /// `T`, and the builder fails when it is not set.
     Required,
-    /// `T`, and the builder uses this default when it is not set.
+    /// `T`, and the builder uses this default when it is not set; always sent, and filled in when a
+    /// response leaves it out.
     Default(DefaultValue),
 }
 
-/// A `@default` value the generator can express.
+/// A `@default` value, of any type a member with a default can have.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefaultValue {
     /// A boolean.
@@ -449,10 +462,16 @@ pub enum DefaultValue {
     Float(f64),
     /// A string (also an enum's wire value).
     String(String),
-    /// An empty list or map.
+    /// An empty list or map (the only list and map defaults Smithy allows).
     Empty,
     /// A timestamp in epoch seconds.
     Timestamp(f64),
+    /// A blob's bytes (the model gives them in base64).
+    Blob(Vec<u8>),
+    /// A document: any JSON value but `null` (which means no default).
+    Document(serde_json::Value),
+    /// A bigInteger or bigDecimal, as the JSON number's text.
+    BigNumber(String),
 }
 
 /// A value type together with the constraints that apply to it.
@@ -888,12 +907,13 @@ impl<'m> Lowerer<'m> {
             let name = self.names[*id].clone();
             let kind = match &shape.kind {
                 ShapeKind::Structure { members } => {
-                    let fields = self.fields(id, members, &boxed_edges, false)?;
+                    let fields = self.fields(id, members, &boxed_edges, false, inputs.contains(*id))?;
                     let error = shape.traits.error.map(|fault| ErrorInfo {
                         code: id.name().to_string(),
                         fault,
                         http_status: shape.traits.http_error,
                         retryable: shape.traits.retryable,
+                        query_code: shape.traits.query_error_code.clone().filter(|_| service.traits.query_compatible),
                     });
                     TypeDefKind::Structure(Structure {
                         fields,
@@ -907,7 +927,7 @@ impl<'m> Lowerer<'m> {
                     if members.is_empty() {
                         return Err(self.error(Self::shape_path(id), format!("union `{id}` has no members")));
                     }
-                    TypeDefKind::Union(self.fields(id, members, &boxed_edges, true)?)
+                    TypeDefKind::Union(self.fields(id, members, &boxed_edges, true, false)?)
                 }
                 ShapeKind::Enum { members } => TypeDefKind::Enum(self.enum_variants(id, members)?),
                 ShapeKind::IntEnum { members } => TypeDefKind::IntEnum(self.int_enum_variants(id, members)?),
@@ -964,6 +984,7 @@ impl<'m> Lowerer<'m> {
             version: version.clone(),
             title: service.traits.title.clone(),
             protocol,
+            query_compatible: service.traits.query_compatible,
             docs: service.traits.documentation.clone(),
             operations,
             types,
@@ -1076,6 +1097,7 @@ impl<'m> Lowerer<'m> {
         members: &[Member],
         boxed_edges: &BTreeSet<(ShapeId, String)>,
         is_union: bool,
+        top_level_input: bool,
     ) -> Result<Vec<Field>, IrError> {
         let mut fields = Vec::with_capacity(members.len());
         for member in members {
@@ -1090,7 +1112,16 @@ impl<'m> Lowerer<'m> {
             } else {
                 self.ty(&member.target, &member.traits, &member.json_path)?
             };
-            let presence = if is_union { Presence::Required } else { self.presence(member, target, &ty)? };
+            let presence =
+                if is_union { Presence::Required } else { self.presence(member, target, &ty, top_level_input)? };
+            let service_default = match (&presence, &member.traits.default, &target.traits.default) {
+                (Presence::Optional, Some(value), _) | (Presence::Optional, None, Some(value))
+                    if top_level_input && !value.is_null() && !member.traits.client_optional =>
+                {
+                    Some(value.to_string())
+                }
+                _ => None,
+            };
             if member.traits.idempotency_token {
                 self.features.idempotency_tokens = true;
             }
@@ -1103,6 +1134,7 @@ impl<'m> Lowerer<'m> {
                 boxed: boxed_edges.contains(&(owner.clone(), member.name.clone())),
                 ty,
                 presence,
+                service_default,
                 docs: member.traits.documentation.clone().or_else(|| target.traits.documentation.clone()),
                 summary: None,
                 deprecated: member.traits.deprecated.clone(),
@@ -1118,48 +1150,75 @@ impl<'m> Lowerer<'m> {
         Ok(fields)
     }
 
-    fn presence(&self, member: &Member, target: &Shape, ty: &Ty) -> Result<Presence, IrError> {
+    /// How a member is present: `top_level_input` is set for the members of an operation's input,
+    /// where a `@default` the caller did not set is left for the service to apply, unless the member is
+    /// also `@required` (such a member is always sent, as Smithy asks).
+    fn presence(&self, member: &Member, target: &Shape, ty: &Ty, top_level_input: bool) -> Result<Presence, IrError> {
+        // `@clientOptional` makes a client ignore the member's default and its `@required`.
         if member.traits.client_optional {
             return Ok(Presence::Optional);
         }
-        let default = member.traits.default.as_ref().or(target.traits.default.as_ref());
-        if let Some(value) = default {
-            if !value.is_null() {
-                // Point at whichever traits object holds the default: the member's own, else the target's.
-                let at =
-                    if member.traits.default.is_some() { &member.traits.json_path } else { &target.traits.json_path };
-                if let Some(default) = self.default_value(value, ty, at)? {
-                    return Ok(Presence::Default(default));
-                }
+        // A member's own default wins over its target's, and `null` there removes the target's.
+        let default = match &member.traits.default {
+            Some(value) => Some(value),
+            None => target.traits.default.as_ref(),
+        };
+        if let Some(value) = default.filter(|value| !value.is_null()) {
+            // Point at whichever traits object holds the default: the member's own, else the target's.
+            let at = if member.traits.default.is_some() { &member.traits.json_path } else { &target.traits.json_path };
+            let default = self.default_value(value, ty, at)?;
+            if top_level_input && !member.traits.required {
+                return Ok(Presence::Optional);
             }
+            return Ok(Presence::Default(default));
         }
         Ok(if member.traits.required { Presence::Required } else { Presence::Optional })
     }
 
-    fn default_value(&self, value: &serde_json::Value, ty: &Ty, path: &str) -> Result<Option<DefaultValue>, IrError> {
+    fn default_value(&self, value: &serde_json::Value, ty: &Ty, path: &str) -> Result<DefaultValue, IrError> {
         use serde_json::Value as V;
-        let wrong = || {
+        let wrong = |why: &str| {
             self.error(
                 format!("{path}.\"smithy.api#default\""),
-                format!("default value {value} does not fit the member's type"),
+                format!("default value {value} does not fit the member's type{why}"),
             )
         };
-        Ok(Some(match (&ty.kind, value) {
+        Ok(match (&ty.kind, value) {
             (TyKind::Bool, V::Bool(b)) => DefaultValue::Bool(*b),
             (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::IntEnum(_), V::Number(n)) => {
-                DefaultValue::Int(n.as_i64().ok_or_else(wrong)?)
+                let int = n.as_i64().ok_or_else(|| wrong(": not a whole number"))?;
+                let fits = match ty.kind {
+                    TyKind::Byte => i8::try_from(int).is_ok(),
+                    TyKind::Short => i16::try_from(int).is_ok(),
+                    TyKind::Integer => i32::try_from(int).is_ok(),
+                    _ => true,
+                };
+                if !fits {
+                    return Err(wrong(": out of range"));
+                }
+                DefaultValue::Int(int)
             }
-            (TyKind::Float | TyKind::Double, V::Number(n)) => DefaultValue::Float(n.as_f64().ok_or_else(wrong)?),
+            (TyKind::Float | TyKind::Double, V::Number(n)) => {
+                DefaultValue::Float(n.as_f64().ok_or_else(|| wrong(": not a number"))?)
+            }
             (TyKind::String | TyKind::Enum(_), V::String(s)) => DefaultValue::String(s.clone()),
             (TyKind::List { .. }, V::Array(a)) if a.is_empty() => DefaultValue::Empty,
             (TyKind::Map { .. }, V::Object(o)) if o.is_empty() => DefaultValue::Empty,
-            (TyKind::Timestamp(_), V::Number(n)) => DefaultValue::Timestamp(n.as_f64().ok_or_else(wrong)?),
-            // Defaults the generator cannot express as a Rust literal leave the member optional.
-            (TyKind::Document | TyKind::Blob | TyKind::BigInteger | TyKind::BigDecimal | TyKind::Timestamp(_), _) => {
-                return Ok(None)
+            (TyKind::List { .. } | TyKind::Map { .. }, _) => {
+                return Err(wrong(": a list or map default must be empty"))
             }
-            _ => return Err(wrong()),
-        }))
+            (TyKind::Timestamp(_), V::Number(n)) => {
+                DefaultValue::Timestamp(n.as_f64().ok_or_else(|| wrong(": not a number"))?)
+            }
+            (TyKind::Timestamp(_), V::String(s)) => {
+                DefaultValue::Timestamp(parse_date_time(s).ok_or_else(|| wrong(": not an RFC 3339 date-time"))?)
+            }
+            (TyKind::Blob, V::String(s)) => DefaultValue::Blob(decode_base64(s).ok_or_else(|| wrong(": not base64"))?),
+            (TyKind::Document, value) => DefaultValue::Document(value.clone()),
+            (TyKind::BigInteger, V::Number(n)) if n.is_i64() || n.is_u64() => DefaultValue::BigNumber(n.to_string()),
+            (TyKind::BigDecimal, V::Number(n)) => DefaultValue::BigNumber(n.to_string()),
+            _ => return Err(wrong("")),
+        })
     }
 
     /// The type of a member targeting `target`, with member traits overriding the target's constraints.
@@ -1729,6 +1788,73 @@ impl Service {
     }
 }
 
+/// The bytes of a `@default` blob value, which the model writes in standard base64 (padding
+/// optional); `None` when it is not base64.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let body = text.trim_end_matches('=');
+    if text.len() - body.len() > 2 || body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.as_bytes().chunks(4) {
+        let mut group = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            group |= digit(c)? << (18 - 6 * i);
+        }
+        let bytes = group.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+/// Seconds since the epoch of an RFC 3339 date-time (`1985-04-12T23:20:50.52Z`, or with an offset),
+/// the string form Smithy allows for a timestamp `@default`.
+fn parse_date_time(text: &str) -> Option<f64> {
+    let number = |part: &str| -> Option<i64> {
+        (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok()).flatten()
+    };
+    let (date, time) = text.split_once(['T', 't'])?;
+    let mut date_parts = date.splitn(3, '-');
+    let (year, month, day) = (number(date_parts.next()?)?, number(date_parts.next()?)?, number(date_parts.next()?)?);
+    let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+        (clock, 0)
+    } else {
+        let at = time.rfind(['+', '-'])?;
+        let (hours, minutes) = time[at + 1..].split_once(':')?;
+        let minutes = number(hours)? * 60 + number(minutes)?;
+        (&time[..at], if &time[at..at + 1] == "-" { -minutes } else { minutes })
+    };
+    let (clock, fraction) = match clock.split_once('.') {
+        Some((clock, digits)) => (clock, format!("0.{digits}").parse::<f64>().ok()?),
+        None => (clock, 0.0),
+    };
+    let mut clock_parts = clock.splitn(3, ':');
+    let (hour, minute, second) =
+        (number(clock_parts.next()?)?, number(clock_parts.next()?)?, number(clock_parts.next()?)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Days from the civil date (proleptic Gregorian), counting from 1970-01-01.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset * 60;
+    Some(seconds as f64 + fraction)
+}
+
 /// Model documentation (HTML) as rustdoc Markdown, converted once here for every emitter; `None` when
 /// there is none or it has no text.
 fn markdown(html: Option<&str>) -> Option<String> {
@@ -2111,5 +2237,158 @@ mod tests {
         assert_eq!(names, ["Region", "UseDualStack", "UseFIPS", "Endpoint"]);
         assert_eq!(rules.tests.len(), 49);
         assert!(service.operations.iter().all(|op| op.host_prefix.is_none()));
+    }
+
+    /// An input with members of each kind of presence, and a nested structure with a default of
+    /// every type.
+    const DEFAULTS_MODEL: &str = r#"{"smithy":"2.0","shapes":{
+        "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#Op"}],"traits":{"aws.protocols#awsJson1_0":{}}},
+        "ex#Op":{"type":"operation","input":{"target":"ex#In"},"output":{"target":"ex#Out"}},
+        "ex#In":{"type":"structure","members":{
+            "topDefault":{"target":"smithy.api#String","traits":{"smithy.api#default":"hi"}},
+            "requiredDefault":{"target":"smithy.api#Boolean","traits":{"smithy.api#required":{},"smithy.api#default":false}},
+            "optionalOverride":{"target":"smithy.api#Boolean","traits":{"smithy.api#required":{},"smithy.api#default":true,"smithy.api#clientOptional":{}}},
+            "nested":{"target":"ex#Nested"}}},
+        "ex#Out":{"type":"structure","members":{
+            "topDefault":{"target":"smithy.api#String","traits":{"smithy.api#default":"hi"}},
+            "nested":{"target":"ex#Nested","traits":{"smithy.api#required":{}}}}},
+        "ex#Nested":{"type":"structure","members":{
+            "string":{"target":"smithy.api#String","traits":{"smithy.api#default":"hi"}},
+            "blob":{"target":"smithy.api#Blob","traits":{"smithy.api#default":"YWJj"}},
+            "emptyBlob":{"target":"smithy.api#Blob","traits":{"smithy.api#default":""}},
+            "doc":{"target":"smithy.api#Document","traits":{"smithy.api#default":{"a":[1,true]}}},
+            "nullDoc":{"target":"smithy.api#Document","traits":{"smithy.api#default":null}},
+            "epoch":{"target":"smithy.api#Timestamp","traits":{"smithy.api#default":1}},
+            "dateTime":{"target":"smithy.api#Timestamp","traits":{"smithy.api#default":"1970-01-02T00:00:01.5+01:00"}},
+            "byte":{"target":"smithy.api#Byte","traits":{"smithy.api#default":1}},
+            "float":{"target":"smithy.api#Float","traits":{"smithy.api#default":1.5}},
+            "list":{"target":"ex#List","traits":{"smithy.api#default":[]}},
+            "map":{"target":"ex#Map","traits":{"smithy.api#default":{}}},
+            "enum":{"target":"ex#Enum","traits":{"smithy.api#default":"FOO"}},
+            "intEnum":{"target":"ex#IntEnum","traits":{"smithy.api#default":2}},
+            "big":{"target":"smithy.api#BigInteger","traits":{"smithy.api#default":12345678901234567890}},
+            "clientOptional":{"target":"smithy.api#Integer","traits":{"smithy.api#default":0,"smithy.api#clientOptional":{}}},
+            "targetDefault":{"target":"smithy.api#PrimitiveInteger","traits":{"smithy.api#default":0}},
+            "removedDefault":{"target":"ex#Zero","traits":{"smithy.api#default":null}}}},
+        "ex#Zero":{"type":"integer","traits":{"smithy.api#default":0}},
+        "ex#List":{"type":"list","member":{"target":"smithy.api#String"}},
+        "ex#Map":{"type":"map","key":{"target":"smithy.api#String"},"value":{"target":"smithy.api#String"}},
+        "ex#Enum":{"type":"enum","members":{"FOO":{"target":"smithy.api#Unit"}}},
+        "ex#IntEnum":{"type":"intEnum","members":{"TWO":{"target":"smithy.api#Unit","traits":{"smithy.api#enumValue":2}}}}}}"#;
+
+    fn presences<'s>(service: &'s Service, structure: &str) -> Vec<(&'s str, &'s Presence)> {
+        service.structure(structure).fields.iter().map(|f| (f.member_name.as_str(), &f.presence)).collect()
+    }
+
+    #[test]
+    fn presence_follows_smithy_default_rules_at_the_top_level_of_inputs_and_below() {
+        let service = lower_text(DEFAULTS_MODEL).unwrap();
+        // A top-level input member with a default stays unset unless the caller sets it; with
+        // `@required` as well it is always sent; `@clientOptional` ignores both.
+        assert_eq!(
+            presences(&service, "In"),
+            [
+                ("topDefault", &Presence::Optional),
+                ("requiredDefault", &Presence::Default(DefaultValue::Bool(false))),
+                ("optionalOverride", &Presence::Optional),
+                ("nested", &Presence::Optional),
+            ]
+        );
+        let shown: Vec<Option<&str>> =
+            service.structure("In").fields.iter().map(|f| f.service_default.as_deref()).collect();
+        assert_eq!(shown, [Some(r#""hi""#), None, None, None]);
+        // Outside inputs, a default is filled in.
+        assert_eq!(
+            presences(&service, "Out")[0],
+            ("topDefault", &Presence::Default(DefaultValue::String("hi".into())))
+        );
+        let nested = presences(&service, "Nested");
+        let expected = [
+            ("string", Presence::Default(DefaultValue::String("hi".into()))),
+            ("blob", Presence::Default(DefaultValue::Blob(b"abc".to_vec()))),
+            ("emptyBlob", Presence::Default(DefaultValue::Blob(Vec::new()))),
+            ("doc", Presence::Default(DefaultValue::Document(serde_json::json!({"a": [1, true]})))),
+            ("nullDoc", Presence::Optional),
+            ("epoch", Presence::Default(DefaultValue::Timestamp(1.0))),
+            ("dateTime", Presence::Default(DefaultValue::Timestamp(82_801.5))),
+            ("byte", Presence::Default(DefaultValue::Int(1))),
+            ("float", Presence::Default(DefaultValue::Float(1.5))),
+            ("list", Presence::Default(DefaultValue::Empty)),
+            ("map", Presence::Default(DefaultValue::Empty)),
+            ("enum", Presence::Default(DefaultValue::String("FOO".into()))),
+            ("intEnum", Presence::Default(DefaultValue::Int(2))),
+            ("big", Presence::Default(DefaultValue::BigNumber("12345678901234567890".into()))),
+            ("clientOptional", Presence::Optional),
+            ("targetDefault", Presence::Default(DefaultValue::Int(0))),
+            ("removedDefault", Presence::Optional),
+        ];
+        let expected: Vec<(&str, &Presence)> = expected.iter().map(|(name, p)| (*name, p)).collect();
+        assert_eq!(nested, expected);
+    }
+
+    #[test]
+    fn a_default_that_does_not_fit_its_member_is_an_error_at_the_trait() {
+        for (target, value, why) in [
+            ("smithy.api#Blob", r#""not base64!""#, "not base64"),
+            ("smithy.api#Byte", "300", "out of range"),
+            ("smithy.api#Timestamp", r#""yesterday""#, "not an RFC 3339 date-time"),
+            ("ex#List", r#"["a"]"#, "must be empty"),
+            ("smithy.api#Integer", r#""zero""#, ""),
+        ] {
+            let members = format!(r#""m":{{"target":"{target}","traits":{{"smithy.api#default":{value}}}}}"#);
+            let model = model_text("", "", &members).replace(
+                r#""ex#In":"#,
+                r#""ex#List":{"type":"list","member":{"target":"smithy.api#String"}},"ex#In":"#,
+            );
+            let error = lower_text(&model).unwrap_err();
+            assert_eq!(error.location, r#"shapes."ex#In".members.m.traits."smithy.api#default""#, "{target}");
+            assert!(error.message.contains("does not fit the member's type") && error.message.contains(why), "{error}");
+        }
+    }
+
+    #[test]
+    fn base64_and_date_times_of_defaults_are_read_exactly() {
+        assert_eq!(decode_base64("YWJj").as_deref(), Some(&b"abc"[..]));
+        assert_eq!(decode_base64("YQ==").as_deref(), Some(&b"a"[..]));
+        assert_eq!(decode_base64("YWI").as_deref(), Some(&b"ab"[..]));
+        assert_eq!(decode_base64("").as_deref(), Some(&b""[..]));
+        assert_eq!(decode_base64("Y"), None);
+        assert_eq!(decode_base64("YW=="), Some(vec![b'a']));
+        assert_eq!(decode_base64("Y==="), None);
+        assert_eq!(parse_date_time("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(parse_date_time("2023-11-14T22:13:20Z"), Some(1_700_000_000.0));
+        assert_eq!(parse_date_time("2023-11-14T23:13:20+01:00"), Some(1_700_000_000.0));
+        assert_eq!(parse_date_time("1969-12-31T23:59:59.25Z"), Some(-0.75));
+        assert_eq!(parse_date_time("2023-13-01T00:00:00Z"), None);
+        assert_eq!(parse_date_time("2023-11-14"), None);
+    }
+
+    #[test]
+    fn query_compatible_services_know_their_errors_query_codes() {
+        let model = |service_traits: &str| {
+            format!(
+                r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#Op"}}],
+                          "traits":{{"aws.protocols#awsJson1_0":{{}}{service_traits}}}}},
+                "ex#Op":{{"type":"operation","errors":[{{"target":"ex#Bad"}}]}},
+                "ex#Bad":{{"type":"structure","members":{{}},"traits":{{"smithy.api#error":"client",
+                    "aws.protocols#awsQueryError":{{"code":"Bad.Thing","httpResponseCode":400}}}}}}}}}}"#
+            )
+        };
+        let error_info = |service: &Service| match &service.type_def("Bad").unwrap().kind {
+            TypeDefKind::Structure(s) => s.error.clone().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        let compatible = lower_text(&model(r#","aws.protocols#awsQueryCompatible":{}"#)).unwrap();
+        assert!(compatible.query_compatible);
+        assert_eq!(error_info(&compatible).query_code.as_deref(), Some("Bad.Thing"));
+        // Without the service trait the awsQuery code means nothing to an awsJson client.
+        let plain = lower_text(&model("")).unwrap();
+        assert!(!plain.query_compatible);
+        assert_eq!(error_info(&plain).query_code, None);
+
+        let broken = model(r#","aws.protocols#awsQueryCompatible":{}"#).replace(r#""code":"Bad.Thing","#, "");
+        let error = load_slice("t.json", broken.as_bytes()).unwrap_err().to_string();
+        assert!(error.contains(r#"traits."aws.protocols#awsQueryError": missing required key `code`"#), "{error}");
     }
 }

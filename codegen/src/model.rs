@@ -288,6 +288,10 @@ pub struct Traits {
     pub protocols: Vec<Protocol>,
     /// Protocol traits the generator does not support (their IDs), kept so the error can name them.
     pub unsupported_protocols: Vec<String>,
+    /// `aws.protocols#awsQueryCompatible` on a service.
+    pub query_compatible: bool,
+    /// `aws.protocols#awsQueryError` `code` on an error structure: its code under awsQuery.
+    pub query_error_code: Option<String>,
     /// `aws.auth#sigv4` signing name.
     pub sigv4_name: Option<String>,
     /// `aws.api#service` `sdkId`.
@@ -810,6 +814,12 @@ impl Loader<'_> {
                 | "aws.protocols#awsQuery"
                 | "aws.protocols#ec2Query"
                 | "smithy.protocols#rpcv2Cbor" => traits.unsupported_protocols.push(id.clone()),
+                "aws.protocols#awsQueryCompatible" => traits.query_compatible = self.annotation(value, &at)?,
+                "aws.protocols#awsQueryError" => {
+                    let body = self.object(value, &at)?;
+                    let code = body.get("code").ok_or_else(|| self.error(&at, "missing required key `code`"))?;
+                    traits.query_error_code = Some(self.string(code, &at.key("code"))?.to_string());
+                }
                 "aws.auth#sigv4" => {
                     let body = self.object(value, &at)?;
                     let name = body.get("name").ok_or_else(|| self.error(&at, "missing required key `name`"))?;
@@ -1514,7 +1524,7 @@ fn merge_traits(into: &mut Traits, from: Traits) {
         ($($field:ident),*) => { $( if from.$field.is_some() { into.$field = from.$field; } )* };
     }
     take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
-    take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix);
+    take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix, query_error_code);
     take!(endpoint_rule_set, endpoint_tests, host_prefix, request_compression, context_param);
     into.http_request_tests.extend(from.http_request_tests);
     into.http_response_tests.extend(from.http_response_tests);
@@ -1530,6 +1540,7 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     into.required |= from.required;
     into.host_label |= from.host_label;
     into.client_optional |= from.client_optional;
+    into.query_compatible |= from.query_compatible;
     into.sensitive |= from.sensitive;
     into.idempotency_token |= from.idempotency_token;
     into.streaming |= from.streaming;

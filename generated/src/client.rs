@@ -18,6 +18,7 @@ pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client:
     endpoint_env_suffix: "CODEPIPELINE",
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     endpoint_rules: ::std::option::Option::Some(endpoint_rules),
+    query_compatible: false,
 };
 
 /// The service's endpoint rules, embedded as data (`src/endpoint_rules.json`), and the

@@ -116,7 +116,8 @@ async fn deprecated_operations_and_members_still_work() -> TestResult {
         [
             (
                 "Logs_20140328.FilterLogEvents".to_string(),
-                // `unmask` is false, its default, so it is left out.
+                // `unmask` (`@default(false)`) was not set, so it is left out and the service
+                // applies its default.
                 r#"{"logGroupName":"/app/web","startTime":1700000000000,"interleaved":true}"#
                     .to_string()
             ),
@@ -144,5 +145,31 @@ async fn service_errors_are_typed() -> TestResult {
         }
         other => panic!("expected DataAlreadyAcceptedException, got {other:?}"),
     }
+    Ok(())
+}
+
+/// `unmask` has `@default(false)`: set explicitly to `false`, it is sent, as the AWS CLI sends it.
+#[tokio::test]
+async fn an_input_member_set_to_its_default_is_sent() -> TestResult {
+    let recorder = Recorder::replying(200, "{}");
+    let client = recorder.client();
+    for unmask in [Some(false), Some(true), None] {
+        client
+            .get_log_events()
+            .log_group_name("/app/web")
+            .log_stream_name("s")
+            .set_unmask(unmask)
+            .send()
+            .await?;
+    }
+    let bodies: Vec<String> = recorder.requests().into_iter().map(|r| r.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            r#"{"logGroupName":"/app/web","logStreamName":"s","unmask":false}"#,
+            r#"{"logGroupName":"/app/web","logStreamName":"s","unmask":true}"#,
+            r#"{"logGroupName":"/app/web","logStreamName":"s"}"#,
+        ]
+    );
     Ok(())
 }

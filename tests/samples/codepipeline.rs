@@ -10,8 +10,9 @@ mod common;
 use common::Recorder;
 use sdk::error::CreatePipelineError;
 use sdk::types::{
-    ActionCategory, ActionDeclaration, ActionOwner, ActionTypeId, ArtifactStore, ArtifactStoreType,
-    CreatePipelineInput, PipelineDeclaration, StageDeclaration, Tag,
+    ActionCategory, ActionConfigurationProperty, ActionDeclaration, ActionOwner, ActionTypeId,
+    ArtifactDetails, ArtifactStore, ArtifactStoreType, CreatePipelineInput, PipelineDeclaration,
+    StageDeclaration, Tag,
 };
 use sdk::{DateTime, Validate};
 
@@ -142,6 +143,79 @@ async fn service_errors_are_typed() -> TestResult {
             Some(CreatePipelineError::PipelineNameInUseException(_))
         ),
         "{error:?}"
+    );
+    Ok(())
+}
+
+/// `ActionConfigurationProperty.required`, `key` and `secret` are `@required` with `@default(false)`:
+/// they are always sent, or the service would see required members missing. `queryable` has a
+/// default too, so it is sent with it.
+#[tokio::test]
+async fn required_members_with_defaults_are_always_sent() -> TestResult {
+    let recorder = Recorder::replying(200, "{}");
+    let details = ArtifactDetails::builder().build()?;
+    let property = ActionConfigurationProperty::builder().name("Token").build()?;
+    let output = recorder
+        .client()
+        .create_custom_action_type()
+        .category(ActionCategory::Deploy)
+        .provider("Mine")
+        .version("1")
+        .configuration_properties(vec![property])
+        .input_artifact_details(details.clone())
+        .output_artifact_details(details)
+        .send()
+        .await?;
+    let expected = concat!(
+        r#"{"category":"Deploy","provider":"Mine","version":"1","#,
+        r#""configurationProperties":[{"name":"Token","required":false,"key":false,"secret":false,"queryable":false}],"#,
+        r#""inputArtifactDetails":{"minimumCount":0,"maximumCount":0},"#,
+        r#""outputArtifactDetails":{"minimumCount":0,"maximumCount":0}}"#,
+    );
+    assert_eq!(recorder.only().body, expected);
+
+    // The reply left out the required `actionType`: error correction fills it in, each of its own
+    // required members at its zero value or default, rather than failing the call.
+    let action_type = output.action_type;
+    assert_eq!(action_type.id.category, ActionCategory::Unknown(String::new()));
+    assert_eq!(action_type.id.provider, "");
+    assert_eq!(
+        (
+            action_type.input_artifact_details.minimum_count,
+            action_type.output_artifact_details.maximum_count
+        ),
+        (0, 0)
+    );
+    Ok(())
+}
+
+/// `StopPipelineExecution`'s `abandon` has `@default(false)`: left unset it is not sent (the service
+/// applies its default), and set to `false` it is sent as set.
+#[tokio::test]
+async fn an_input_member_set_to_its_default_is_sent() -> TestResult {
+    let recorder = Recorder::replying(200, "{}");
+    let client = recorder.client();
+    let execution = "0123abcd-0000-4000-8000-000000000000";
+    let stop = || {
+        client
+            .stop_pipeline_execution()
+            .pipeline_name("deploy-web")
+            .pipeline_execution_id(execution)
+    };
+    stop().send().await?;
+    stop().abandon(false).send().await?;
+    stop().abandon(true).send().await?;
+    let bodies: Vec<String> = recorder.requests().into_iter().map(|r| r.body).collect();
+    let body = |abandon: &str| {
+        format!(r#"{{"pipelineName":"deploy-web","pipelineExecutionId":"{execution}"{abandon}}}"#)
+    };
+    assert_eq!(
+        bodies,
+        [
+            body(""),
+            body(r#","abandon":false"#),
+            body(r#","abandon":true"#)
+        ]
     );
     Ok(())
 }

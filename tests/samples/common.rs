@@ -40,6 +40,8 @@ pub struct Recorder {
     requests: Arc<Mutex<Vec<Recorded>>>,
     status: u16,
     reply: String,
+    /// Headers added to every response.
+    reply_headers: Vec<(String, String)>,
 }
 
 impl Recorder {
@@ -49,7 +51,14 @@ impl Recorder {
             requests: Arc::default(),
             status,
             reply: reply.to_owned(),
+            reply_headers: Vec::new(),
         }
+    }
+
+    /// The same, with `name: value` in every response too.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.reply_headers.push((name.to_owned(), value.to_owned()));
+        self
     }
 
     /// A client that sends through this recorder, without retries.
@@ -128,10 +137,14 @@ impl HttpClient for Recorder {
             headers: parts.headers,
         };
         self.requests.lock().expect("not poisoned").push(recorded);
-        let response = http::Response::builder()
+        let mut response = http::Response::builder()
             .status(self.status)
             .header("content-type", "application/x-amz-json-1.1")
-            .header("x-amzn-requestid", "req-1")
+            .header("x-amzn-requestid", "req-1");
+        for (name, value) in &self.reply_headers {
+            response = response.header(name, value);
+        }
+        let response = response
             .body(self.reply.clone().into_bytes())
             .expect("a valid response");
         Box::pin(async move { Ok(response) })

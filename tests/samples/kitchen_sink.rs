@@ -93,11 +93,12 @@ async fn every_shape_type_is_written_as_the_protocol_says() -> TestResult {
     let request = recorder.only();
     assert_eq!(request.target, "KitchenSink.PutEverything");
     assert_eq!(request.content_type, "application/x-amz-json-1.0");
-    // Members in model order; `count`, `greeting` and `names` equal their defaults and are left out;
+    // Members in model order; `count` and `enabled` are sent as set, though `count` equals its
+    // default; `greeting` and `names` were not set, so the service applies their defaults;
     // `@jsonName` does not apply to awsJson, so `renamed` keeps its member name.
     let expected = concat!(
         r#"{"type":"t","self":"me","match":3,"fooBar":"lower","FooBar":2,"build":"b","name":"n","setName":"sn","#,
-        r#""byte":-5,"short":300,"integer":10,"long":-9007199254740993,"float":1.5,"double":"NaN","enabled":false,"#,
+        r#""byte":-5,"short":300,"integer":10,"long":-9007199254740993,"float":1.5,"double":"NaN","count":0,"enabled":false,"#,
         r#""bigInt":123456789012345678901234567890,"bigDec":-1.5e-300,"#,
         r#""epoch":1700000000,"dateTime":"2023-11-14T22:13:20Z","httpDate":"Tue, 14 Nov 2023 22:13:20 GMT","#,
         r#""data":"AQID","doc":{"a":[1,null,true]},"color":"unknown","level":10,"#,
@@ -185,12 +186,20 @@ fn builders_name_missing_required_members() {
 
 #[test]
 fn defaults_and_idempotency_tokens_are_filled_in() -> TestResult {
+    // Members of an operation input with defaults stay unset: the service applies its defaults.
     let first = PutEverythingInput::builder().r#type("t").build()?;
     assert_eq!(
-        (first.count, first.enabled, first.greeting.as_str()),
-        (0, true, "hello")
+        (first.count, first.enabled, first.greeting.as_deref()),
+        (None, None, None)
     );
-    assert!(first.names.is_empty());
+    assert_eq!(first.names, None);
+    let body = first.to_json_body();
+    assert!(
+        ["count", "enabled", "greeting", "names"]
+            .iter()
+            .all(|member| !body.contains(&format!("\"{member}\""))),
+        "{body}"
+    );
     let token = first.token.clone().expect("a token was generated");
     let bytes = token.as_bytes();
     assert_eq!(token.len(), 36, "{token}");
@@ -585,9 +594,10 @@ mod cli {
         );
         let printed: serde_json::Value =
             serde_json::from_slice(&output.stdout).expect("the output is JSON");
+        // `count` has a default, which the output holds (and prints) though the reply left it out.
         assert_eq!(
             printed,
-            serde_json::json!({"colorCounts": {"mauve": 7}, "sparseColorNotes": {"green": null}})
+            serde_json::json!({"colorCounts": {"mauve": 7}, "count": 0, "sparseColorNotes": {"green": null}})
         );
 
         // The shorthand option form reaches the same map.
@@ -756,6 +766,150 @@ mod request_compression {
         client.upload_records().records(upload(10).0).send().await?;
         assert_eq!(recorder.only().content_encoding.as_deref(), Some("gzip"));
         std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+}
+
+/// Members with `@default`, by Smithy 2.0's rules: what the caller set is sent even when it equals
+/// the default, an input's own members the caller left out are left to the service, nested members
+/// are filled in, and a response's missing members get their defaults.
+mod defaults {
+    use super::common::Recorder;
+    use super::sdk;
+    use super::TestResult;
+    use sdk::types::{Choice, Color, Corrected, Level, OptionalSettings, Settings};
+    use sdk::{Blob, DateTime};
+
+    /// Every member of `Settings` at its default, as sent.
+    const SETTINGS_DEFAULTS: &str = concat!(
+        r#"{"label":"none","empty":"","enabled":true,"off":false,"tiny":7,"small":-3,"count":42,"zero":0,"#,
+        r#""big":5000000000,"ratio":0.5,"scale":2.25,"bigNumber":12345678901234567890,"since":1577836800,"#,
+        r#""epoch":0,"seed":"c2VlZA==","noBytes":"","options":{"mode":["auto",1,2.5]},"note":"n/a","#,
+        r#""flag":false,"names":[],"colorCounts":{},"color":"green","level":10}"#,
+    );
+
+    #[tokio::test]
+    async fn nested_defaults_are_filled_in_and_a_required_member_with_a_default_is_always_sent(
+    ) -> TestResult {
+        let recorder = Recorder::replying(200, "{}");
+        let settings = Settings::builder().build()?;
+        recorder.client().use_defaults().settings(settings).send().await?;
+        // `mode` and `retries` were not set: the service applies its defaults. `confirm` is
+        // required with a default, so it is sent; `nothing`'s default is `null`, so it has none.
+        let expected = format!(r#"{{"confirm":false,"settings":{SETTINGS_DEFAULTS}}}"#);
+        assert_eq!(recorder.only().body, expected);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn values_the_caller_set_are_sent_even_when_they_equal_the_default() -> TestResult {
+        let recorder = Recorder::replying(200, "{}");
+        recorder.client().use_defaults().mode("fast").retries(3).confirm(false).send().await?;
+        assert_eq!(recorder.only().body, r#"{"mode":"fast","retries":3,"confirm":false}"#);
+
+        let recorder = Recorder::replying(200, "{}");
+        let settings = Settings::builder().label("none").enabled(false).count(42).build()?;
+        assert_eq!((settings.label.as_str(), settings.enabled, settings.tiny), ("none", false, 7));
+        recorder.client().use_defaults().confirm(true).settings(settings).send().await?;
+        let body = recorder.only().body;
+        assert!(body.starts_with(r#"{"confirm":true,"settings":{"label":"none","empty":"","enabled":false,"#), "{body}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn client_optional_members_ignore_their_default() -> TestResult {
+        let recorder = Recorder::replying(200, "{}");
+        let optional = OptionalSettings::builder().build()?;
+        assert_eq!((optional.limit, optional.name.as_str()), (None, "unnamed"));
+        recorder.client().use_defaults().optional_settings(optional).send().await?;
+        assert_eq!(recorder.only().body, r#"{"confirm":false,"optionalSettings":{"name":"unnamed"}}"#);
+
+        let recorder = Recorder::replying(200, "{}");
+        let optional = OptionalSettings::builder().limit(5).build()?;
+        recorder.client().use_defaults().optional_settings(optional).send().await?;
+        assert_eq!(
+            recorder.only().body,
+            r#"{"confirm":false,"optionalSettings":{"limit":5,"name":"unnamed"}}"#
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn missing_members_of_a_response_get_their_defaults_and_present_ones_are_kept(
+    ) -> TestResult {
+        let recorder = Recorder::replying(200, r#"{"settings":{},"corrected":{}}"#);
+        let output = recorder.client().use_defaults().send().await?;
+        assert_eq!(output.mode, "fast");
+        let settings = output.settings.expect("sent");
+        assert_eq!(settings, Settings::builder().build()?);
+        assert_eq!(settings.since, DateTime::from_secs(1_577_836_800));
+        assert_eq!(settings.seed, Blob::from(*b"seed"));
+        assert_eq!(settings.options, serde_json::json!({"mode": ["auto", 1, 2.5]}));
+        assert_eq!((settings.color, settings.level), (Color::Green, Level::High));
+        assert_eq!(settings.nothing, None);
+
+        let reply = r#"{"mode":"slow","settings":{"label":"x","seed":"AQ==","nothing":"y","level":1},"corrected":{}}"#;
+        let recorder = Recorder::replying(200, reply);
+        let output = recorder.client().use_defaults().send().await?;
+        let settings = output.settings.expect("sent");
+        assert_eq!((output.mode.as_str(), settings.label.as_str()), ("slow", "x"));
+        assert_eq!((settings.seed, settings.level), (Blob::from([1_u8]), Level::Low));
+        assert_eq!(settings.nothing, Some(serde_json::json!("y")));
+        Ok(())
+    }
+
+    /// Smithy's client error correction: a response that leaves out required members is read, with
+    /// each missing member at its zero value, its default, or (a structure) read from `{}`.
+    #[tokio::test]
+    async fn a_response_missing_required_members_is_corrected_not_refused() -> TestResult {
+        let recorder = Recorder::replying(200, "{}");
+        let output = recorder.client().use_defaults().send().await?;
+        let corrected: Corrected = output.corrected;
+        assert_eq!(
+            (corrected.name.as_str(), corrected.active, corrected.count, corrected.ratio),
+            ("", false, 0, 0.0)
+        );
+        assert_eq!(corrected.at, DateTime::from_secs(0));
+        assert!(corrected.data.is_empty());
+        assert_eq!(corrected.doc, serde_json::Value::Null);
+        assert!(corrected.names.is_empty() && corrected.color_counts.is_empty());
+        assert_eq!(corrected.color, Color::Unknown(String::new()));
+        assert_eq!(corrected.level, Level::Unknown(0));
+        assert_eq!(corrected.choice, Choice::Unknown(String::new()));
+        assert_eq!((corrected.item.id.as_str(), corrected.item.size), ("", None));
+        assert_eq!(corrected.settings, Settings::builder().build()?);
+        assert_eq!(corrected.label, "unlabelled", "a default wins over the zero value");
+
+        // Members that are there are read as usual.
+        let reply = r#"{"corrected":{"name":"n","count":2,"item":{"id":"i"},"choice":{"text":"t"}}}"#;
+        let recorder = Recorder::replying(200, reply);
+        let corrected = recorder.client().use_defaults().send().await?.corrected;
+        assert_eq!((corrected.name.as_str(), corrected.count, corrected.item.id.as_str()), ("n", 2, "i"));
+        assert_eq!(corrected.choice, Choice::Text("t".into()));
+        Ok(())
+    }
+
+    /// The service is `awsQueryCompatible`: every request says so, and an error's code is the one
+    /// in `x-amzn-query-error` when the service sends it.
+    #[tokio::test]
+    async fn query_compatible_requests_and_error_codes() -> TestResult {
+        let body = r#"{"__type":"example.kitchen#Trouble","message":"m"}"#;
+        let recorder = Recorder::replying(400, body).with_header("x-amzn-query-error", "KitchenTrouble;Sender");
+        let error = recorder.client().use_defaults().send().await.expect_err("a 400");
+        assert_eq!(recorder.only().headers["x-amzn-query-mode"], "true");
+        let sdk::error::SdkError::Service(error) = error else { panic!("{error:?}") };
+        assert_eq!((error.meta().code(), error.meta().query_fault()), (Some("KitchenTrouble"), Some("Sender")));
+        let sdk::error::UseDefaultsError::Trouble(trouble) = error.err() else { panic!("{error:?}") };
+        // An error is corrected too: `reason` is required but missing.
+        assert_eq!((trouble.message.as_deref(), trouble.reason.as_str()), (Some("m"), ""));
+        assert_eq!(error.err().code(), Some("KitchenTrouble"));
+
+        // Without the header, the code is the body's.
+        let recorder = Recorder::replying(400, body);
+        let error = recorder.client().use_defaults().send().await.expect_err("a 400");
+        let sdk::error::SdkError::Service(error) = error else { panic!("{error:?}") };
+        assert_eq!((error.meta().code(), error.meta().query_fault()), (Some("Trouble"), None));
+        assert!(matches!(error.err(), sdk::error::UseDefaultsError::Trouble(_)));
         Ok(())
     }
 }

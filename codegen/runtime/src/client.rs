@@ -58,6 +58,9 @@ pub struct ServiceInfo {
     /// The service's endpoint rules, when its model has them; without, the plain pattern
     /// ([`PatternEndpoints`]) applies.
     pub endpoint_rules: Option<fn() -> &'static dyn ResolveEndpoint>,
+    /// `aws.protocols#awsQueryCompatible`: requests carry `x-amzn-query-mode: true`, and an error's
+    /// code comes from the `x-amzn-query-error` header when it has one.
+    pub query_compatible: bool,
 }
 
 /// Which constraint checks run before a request is sent.
@@ -579,7 +582,10 @@ impl Runtime {
                         return Ok(RawResponse { status, request_id, body: response.into_body() });
                     }
                     let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
-                    let meta = error_metadata(status, response.headers(), parsed.as_ref());
+                    let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
+                    if self.service.query_compatible {
+                        meta = meta.with_query_error(response.headers());
+                    }
                     let empty = serde_json::Value::Object(serde_json::Map::new());
                     let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
                     let skew_corrected =
@@ -672,6 +678,12 @@ impl Runtime {
         headers.insert(http::header::USER_AGENT, self.user_agent.clone());
         headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
         headers.insert(http::header::HOST, host.clone());
+        if self.service.query_compatible {
+            headers.insert(
+                http::header::HeaderName::from_static("x-amzn-query-mode"),
+                http::HeaderValue::from_static("true"),
+            );
+        }
         for (name, value) in endpoint.headers() {
             headers.append(name.clone(), value.clone());
         }
@@ -850,6 +862,7 @@ mod tests {
         endpoint_env_suffix: "SVC",
         user_agent: "test/0",
         endpoint_rules: None,
+        query_compatible: false,
     };
 
     #[test]
@@ -994,6 +1007,53 @@ mod tests {
             auth.split("Credential=").nth(1).and_then(|c| c.split(',').next()).unwrap_or_default().to_string()
         };
         requests.iter().map(|r| (r.uri().to_string(), header(r, "host"), header(r, "x-extra"), scope(r))).collect()
+    }
+
+    /// Answers every request with a 400 whose `x-amzn-query-error` names a code other than the body's.
+    #[derive(Debug, Clone, Default)]
+    struct QueryErrors {
+        requests: Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>,
+    }
+
+    impl HttpClient for QueryErrors {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _max_response_bytes: usize,
+        ) -> super::super::http::BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+            self.requests.lock().unwrap().push(request);
+            let mut response = http::Response::new(br#"{"__type":"ns#CustomCodeError","message":"Hi"}"#.to_vec());
+            *response.status_mut() = http::StatusCode::BAD_REQUEST;
+            response.headers_mut().insert("x-amzn-query-error", http::HeaderValue::from_static("Customized;Sender"));
+            Box::pin(async { Ok(response) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_query_compatible_service_gets_the_query_mode_header_and_its_error_codes() {
+        for query_compatible in [true, false] {
+            let http = QueryErrors::default();
+            let config = Config::builder()
+                .region("us-east-1")
+                .credentials_provider(super::super::credentials::Credentials::new("AKID", "SECRET", None))
+                .http_client(http.clone());
+            let runtime = Runtime::new(ServiceInfo { query_compatible, ..INFO }, config).unwrap();
+            let codes = |meta: &ErrorMetadata, _: &serde_json::Value| {
+                (meta.code().map(str::to_owned), meta.query_fault().map(str::to_owned))
+            };
+            let error = runtime.invoke(Call::new("Op"), "{}".to_string(), codes, |_| false).await.unwrap_err();
+            let SdkError::Service(error) = error else { panic!("{error:?}") };
+            let requests = http.requests.lock().unwrap();
+            let mode = requests[0].headers().get("x-amzn-query-mode").map(|v| v.to_str().unwrap().to_owned());
+            let signed = requests[0].headers()["authorization"].to_str().unwrap().contains("x-amzn-query-mode");
+            if query_compatible {
+                assert_eq!(error.err(), &(Some("Customized".to_owned()), Some("Sender".to_owned())));
+                assert_eq!((mode.as_deref(), signed), (Some("true"), true));
+            } else {
+                assert_eq!(error.err(), &(Some("CustomCodeError".to_owned()), None));
+                assert_eq!((mode, signed), (None, false));
+            }
+        }
     }
 
     #[tokio::test]

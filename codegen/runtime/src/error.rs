@@ -10,12 +10,30 @@ pub struct ErrorMetadata {
     message: Option<String>,
     status: Option<u16>,
     request_id: Option<String>,
+    /// The fault half of `x-amzn-query-error` (`Sender`, `Receiver`), for query-compatible services.
+    query_fault: Option<String>,
 }
 
 impl ErrorMetadata {
     /// Metadata with the given parts.
     pub fn new(code: Option<String>, message: Option<String>, status: Option<u16>, request_id: Option<String>) -> Self {
-        ErrorMetadata { code, message, status, request_id }
+        ErrorMetadata { code, message, status, request_id, query_fault: None }
+    }
+
+    /// For a service with `aws.protocols#awsQueryCompatible`: takes the code and fault from the
+    /// `x-amzn-query-error` header (`Code;Fault`) when it has one, since that code is the one the
+    /// service's earlier awsQuery clients knew; without the header, or with one that does not
+    /// parse, the metadata stays as it was.
+    pub fn with_query_error(mut self, headers: &http::HeaderMap) -> Self {
+        let value = headers.get("x-amzn-query-error").and_then(|v| v.to_str().ok());
+        if let Some((code, fault)) = value.and_then(|v| v.split_once(';')) {
+            let (code, fault) = (code.trim(), fault.trim());
+            if !code.is_empty() {
+                self.code = Some(code.to_owned());
+                self.query_fault = Some(fault.to_owned()).filter(|f| !f.is_empty());
+            }
+        }
+        self
     }
 
     /// The error code without its namespace (e.g. `ThrottlingException`).
@@ -31,6 +49,12 @@ impl ErrorMetadata {
     /// The HTTP status of the response.
     pub fn status(&self) -> Option<u16> {
         self.status
+    }
+
+    /// The fault a query-compatible service named with the code (`Sender` for the caller's fault,
+    /// `Receiver` for the service's), as its awsQuery errors' `Type` did.
+    pub fn query_fault(&self) -> Option<&str> {
+        self.query_fault.as_deref()
     }
 
     /// The `x-amzn-RequestId` the service assigned, for AWS support.
@@ -87,7 +111,7 @@ pub fn error_metadata(status: u16, headers: &http::HeaderMap, body: Option<&serd
         .or_else(|| headers.get("x-amz-request-id"))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    ErrorMetadata { code, message, status: Some(status), request_id }
+    ErrorMetadata { code, message, status: Some(status), request_id, query_fault: None }
 }
 
 /// An error the service returned that this crate's model does not describe for the operation.
@@ -368,5 +392,24 @@ mod tests {
         assert_eq!(meta.code(), None);
         assert_eq!(meta.status(), Some(503));
         assert_eq!(meta.to_string(), "unknown error (HTTP 503)");
+    }
+
+    #[test]
+    fn a_query_error_header_gives_the_code_and_fault() {
+        let body = serde_json::json!({"__type": "ns#CustomCodeError", "message": "Hi"});
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-amzn-query-error", "Customized;Sender".parse().unwrap());
+        let plain = error_metadata(400, &headers, Some(&body));
+        assert_eq!((plain.code(), plain.query_fault()), (Some("CustomCodeError"), None), "only when asked for");
+        let meta = plain.with_query_error(&headers);
+        assert_eq!((meta.code(), meta.query_fault(), meta.message()), (Some("Customized"), Some("Sender"), Some("Hi")));
+        for unusable in ["Customized", ";Sender", ""] {
+            let mut headers = http::HeaderMap::new();
+            headers.insert("x-amzn-query-error", unusable.parse().unwrap());
+            let meta = error_metadata(400, &headers, Some(&body)).with_query_error(&headers);
+            assert_eq!((meta.code(), meta.query_fault()), (Some("CustomCodeError"), None), "{unusable:?}");
+        }
+        let meta = error_metadata(400, &http::HeaderMap::new(), Some(&body)).with_query_error(&http::HeaderMap::new());
+        assert_eq!(meta.code(), Some("CustomCodeError"));
     }
 }

@@ -52,6 +52,7 @@ pub fn emit(service: &Service) -> RustFile {
             (quote!(::std::option::Option::None), TokenStream::new())
         }
     };
+    let query_compatible = service.query_compatible;
     let sdk_id = &service.sdk_id;
     let client_doc = format!(
         " A client for {sdk_id}.\n\n Cheap to clone: clones share one connection pool and configuration.\n\n{}",
@@ -79,6 +80,7 @@ pub fn emit(service: &Service) -> RustFile {
             endpoint_env_suffix: #env_suffix,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             endpoint_rules: #endpoint_rules,
+            query_compatible: #query_compatible,
         };
 
         #rules_items

@@ -212,10 +212,22 @@ fn finish_field(field: &Field) -> TokenStream {
         Presence::Optional => quote!(#slot),
         Presence::Default(default) => fill_default(field, default, quote!(#slot)),
         Presence::Required => match zero_value(&field.ty) {
-            Some(zero) if zero.is_empty() => quote!(#slot.unwrap_or_default()),
-            Some(zero) => {
+            Some(Zero::Default) => quote!(#slot.unwrap_or_default()),
+            Some(Zero::Value(zero)) => {
                 let zero = if field.boxed { quote!(::std::boxed::Box::new(#zero)) } else { zero };
                 quote!(#slot.unwrap_or_else(|| #zero))
+            }
+            // A variant holding a literal costs nothing to build (and clippy asks for no closure).
+            Some(Zero::Literal(zero)) if !field.boxed => quote!(#slot.unwrap_or(#zero)),
+            Some(Zero::Literal(zero)) => quote!(#slot.unwrap_or_else(|| ::std::boxed::Box::new(#zero))),
+            Some(Zero::Read(read)) => {
+                let read = if field.boxed { quote!(::std::boxed::Box::new(#read)) } else { read };
+                quote! {
+                    match #slot {
+                        ::std::option::Option::Some(value) => value,
+                        ::std::option::Option::None => #read,
+                    }
+                }
             }
             None => quote!(#slot.ok_or_else(|| #JSON_DESERIALIZE_ERROR::missing(#wire))?),
         },
@@ -223,9 +235,21 @@ fn finish_field(field: &Field) -> TokenStream {
     quote! { #name: #value, }
 }
 
-/// The value Smithy's error correction fills in for a missing required member, if the type has one;
-/// empty tokens mean the type's `Default`.
-fn zero_value(ty: &Ty) -> Option<TokenStream> {
+/// What Smithy's client error correction fills in for a required member a response left out.
+enum Zero {
+    /// The type's `Default`: empty string, blob, list or map, zero, `false`, a `null` document.
+    Default,
+    /// This expression.
+    Value(TokenStream),
+    /// This expression, a constant.
+    Literal(TokenStream),
+    /// This expression, which may return early with `?` (reading a structure from `{}`).
+    Read(TokenStream),
+}
+
+/// The value error correction gives a missing required member of this type; `None` only for a unit
+/// value, which is never a structure member.
+fn zero_value(ty: &Ty) -> Option<Zero> {
     Some(match &ty.kind {
         TyKind::String
         | TyKind::Bool
@@ -240,17 +264,25 @@ fn zero_value(ty: &Ty) -> Option<TokenStream> {
         | TyKind::BigInteger
         | TyKind::BigDecimal
         | TyKind::List { .. }
-        | TyKind::Map { .. } => TokenStream::new(),
-        TyKind::Timestamp(_) => quote!(crate::DateTime::from_secs(0)),
-        TyKind::Enum(name) => {
+        | TyKind::Map { .. } => Zero::Default,
+        TyKind::Timestamp(_) => Zero::Value(quote!(crate::DateTime::from_secs(0))),
+        // Enums and unions get their unknown variant, as the specification says.
+        TyKind::Enum(name) | TyKind::Union(name) => {
             let name = ident(name);
-            quote!(crate::types::#name::from(""))
+            Zero::Value(quote!(crate::types::#name::Unknown(::std::string::String::new())))
         }
         TyKind::IntEnum(name) => {
             let name = ident(name);
-            quote!(crate::types::#name::from(0))
+            Zero::Literal(quote!(crate::types::#name::Unknown(0)))
         }
-        TyKind::Structure(_) | TyKind::Union(_) | TyKind::Unit => return None,
+        // A structure is read from an empty object, so its own members get their defaults and are
+        // corrected in turn (the generator refuses cycles of required structure members, so this
+        // ends).
+        TyKind::Structure(name) => {
+            let func = helper_fn("de_", name);
+            Zero::Read(quote!(#func(&::serde_json::Value::Object(::serde_json::Map::new()))?))
+        }
+        TyKind::Unit => return None,
     })
 }
 

@@ -49,6 +49,14 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
     let mut codes = Vec::new();
     let mut parses = Vec::new();
     let mut retryables = Vec::new();
+    let mut matched: std::collections::BTreeSet<&str> = op
+        .errors
+        .iter()
+        .filter_map(|error| match &service.type_def(error)?.kind {
+            TypeDefKind::Structure(s) => s.error.as_ref().map(|info| info.code.as_str()),
+            _ => None,
+        })
+        .collect();
     for error in &op.errors {
         let Some(def) = service.type_def(error) else { continue };
         let TypeDefKind::Structure(s) = &def.kind else { continue };
@@ -59,10 +67,19 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         displays.push(quote! { #name::#variant(e) => ::std::fmt::Display::fmt(e, f), });
         sources.push(quote! { #name::#variant(e) => ::std::option::Option::Some(e), });
         let code = &info.code;
-        codes.push(quote! { #name::#variant(_) => ::std::option::Option::Some(#code), });
+        // A query-compatible service names the error by its awsQuery code, as its earlier clients knew
+        // it; the response's metadata carries that code when the service sends it.
+        // A code already matched (another error's shape name or query code) is not matched again.
+        let (shown, codes_on_wire) = match &info.query_code {
+            Some(query_code) if query_code != code && matched.insert(query_code.as_str()) => {
+                (query_code, quote!(::std::option::Option::Some(#code | #query_code)))
+            }
+            _ => (code, quote!(::std::option::Option::Some(#code))),
+        };
+        codes.push(quote! { #name::#variant(_) => ::std::option::Option::Some(#shown), });
         let de = format_ident!("de_{}", fn_suffix(error));
         parses.push(quote! {
-            ::std::option::Option::Some(#code) => match crate::de::#de(body) {
+            #codes_on_wire => match crate::de::#de(body) {
                 ::std::result::Result::Ok(error) => #name::#variant(error),
                 ::std::result::Result::Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
             },
@@ -83,6 +100,11 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
             }
         }
     };
+    let code_doc = if service.query_compatible {
+        super::tokens::doc("The error's code: a modeled error's awsQuery code where the model gives one, else its shape name; for other errors, the code the response named, if any.")
+    } else {
+        super::tokens::doc("The error code on the wire (a modeled error's shape name), if known.")
+    };
     quote! {
         #doc
         #[derive(Debug)]
@@ -94,7 +116,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         }
 
         impl #name {
-            /// The error code on the wire (a modeled error's shape name), if known.
+            #code_doc
             pub fn code(&self) -> ::std::option::Option<&str> {
                 match self {
                     #(#codes)*

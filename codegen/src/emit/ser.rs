@@ -5,9 +5,9 @@ use quote::quote;
 
 use super::common::{helper_fn, payload, reachable};
 use super::runtime_paths::{BLOB_WRITE, JSON_JSON_OBJECT_WRITER, JSON_TIME_FORMAT, JSON_TIME_WRITE};
-use super::tokens::{allow_deprecated, doc, ident, lit_float, prefixed};
+use super::tokens::{allow_deprecated, doc, ident, prefixed};
 use super::RustFile;
-use crate::ir::{DefaultValue, Field, Presence, Service, Ty, TyKind, TypeDefKind};
+use crate::ir::{Field, Presence, Service, Ty, TyKind, TypeDefKind};
 use crate::model::TimestampFormat;
 
 /// The whole `ser` module.
@@ -154,38 +154,15 @@ fn structure_member(field: &Field) -> TokenStream {
             let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
             quote! { { let value = &value.#name; #write } }
         }
-        Presence::Default(default) => {
+        // Smithy asks that a member with a default be sent whenever the structure is: a nested member
+        // the caller left out carries the default the builder filled in, and a value equal to the
+        // default is sent like any other. (An operation input's members with defaults that are not
+        // also `@required` are `Optional`, so those the caller did not set stay out.)
+        Presence::Default(_) => {
             let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
-            let write = quote! { { let value = &value.#name; #write } };
-            // Like the AWS SDKs, a member equal to its default is left out; the service applies it.
-            match differs_from_default(&field.ty, default, quote!(value.#name)) {
-                Some(differs) => quote! { if #differs { #write } },
-                None => write,
-            }
+            quote! { { let value = &value.#name; #write } }
         }
     }
-}
-
-/// A condition that holds when `value` is not the member's default, or `None` when that cannot be told.
-fn differs_from_default(ty: &Ty, default: &DefaultValue, value: TokenStream) -> Option<TokenStream> {
-    Some(match (&ty.kind, default) {
-        (TyKind::Bool, DefaultValue::Bool(true)) => quote!(!#value),
-        (TyKind::Bool, DefaultValue::Bool(false)) => quote!(#value),
-        (TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long, DefaultValue::Int(i)) => {
-            // Unsuffixed, so the literal takes the member's integer type.
-            let i = Literal::i64_unsuffixed(*i);
-            quote!(#value != #i)
-        }
-        (TyKind::Float | TyKind::Double, DefaultValue::Float(f)) => {
-            let f = lit_float(*f);
-            quote!(#value != #f)
-        }
-        (TyKind::String, DefaultValue::String(s)) => quote!(#value != #s),
-        (TyKind::Enum(_), DefaultValue::String(s)) => quote!(#value.as_str() != #s),
-        (TyKind::IntEnum(_), DefaultValue::Int(i)) => quote!(#value.as_i64() != #i),
-        (TyKind::List { .. } | TyKind::Map { .. }, DefaultValue::Empty) => quote!(!#value.is_empty()),
-        _ => return None,
-    })
 }
 
 /// Statements writing `value` (an expression of type `&T`) with `writer` (a `JsonValueWriter` expression).

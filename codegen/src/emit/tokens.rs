@@ -44,6 +44,10 @@ pub fn doc_attrs(docs: Option<&str>, fallback: &str) -> TokenStream {
 /// happens only there.
 pub fn member_doc_attrs(field: &Field, fallback: &str) -> TokenStream {
     let mut tokens = doc_attrs(field.docs.as_deref(), fallback);
+    if let Some(default) = &field.service_default {
+        tokens.extend(quote!(#[doc = ""]));
+        tokens.extend(doc(&format!("When not set, it is not sent and the service applies its default, `{default}`.")));
+    }
     for unchecked in super::common::unchecked_patterns(&field.ty) {
         tokens.extend(quote!(#[doc = ""]));
         tokens.extend(doc(&unchecked.doc_note()));
@@ -274,6 +278,7 @@ mod tests {
             rust_name: "next".into(),
             ty: ty(TyKind::Structure("Node".into())),
             presence,
+            service_default: None,
             boxed,
             docs: None,
             summary: None,
@@ -312,6 +317,7 @@ mod tests {
             rust_name: "names".into(),
             ty: map,
             presence: Presence::Optional,
+            service_default: None,
             boxed: false,
             docs: Some("Names by language.".into()),
             summary: None,

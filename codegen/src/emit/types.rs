@@ -193,8 +193,22 @@ pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
             let name = ident(name);
             quote!(crate::types::#name::from(#i))
         }
+        (TyKind::Timestamp(_), DefaultValue::Timestamp(secs)) if secs.fract() == 0.0 => {
+            let secs = Literal::i64_suffixed(*secs as i64);
+            quote!(crate::DateTime::from_secs(#secs))
+        }
         (TyKind::Timestamp(_), DefaultValue::Timestamp(secs)) => {
             quote!(crate::DateTime::from_fractional_secs(#secs).unwrap_or_else(|_| crate::DateTime::from_secs(0)))
+        }
+        (TyKind::Blob, DefaultValue::Blob(bytes)) => {
+            let bytes = Literal::byte_string(bytes);
+            quote!(crate::Blob::new(#bytes.to_vec()))
+        }
+        (TyKind::Document, DefaultValue::Document(value)) => document_expr(value),
+        (TyKind::BigInteger | TyKind::BigDecimal, DefaultValue::BigNumber(text)) => {
+            let ty = if matches!(field.ty.kind, TyKind::BigInteger) { quote!(BigInteger) } else { quote!(BigDecimal) };
+            // The generator checked that the text is a JSON number of the right kind.
+            quote!(crate::#ty::from_json_number(::std::string::String::from(#text)).unwrap_or_else(|_| crate::#ty::from(0_i64)))
         }
         // Empty collections, and (the IR only produces defaults matching the field type) nothing else.
         _ => quote!(::std::default::Default::default()),
@@ -203,6 +217,35 @@ pub fn default_expr(field: &Field, value: &DefaultValue) -> TokenStream {
         quote!(::std::boxed::Box::new(#expr))
     } else {
         expr
+    }
+}
+
+/// An expression building a document (`serde_json::Value`) equal to `value`.
+fn document_expr(value: &serde_json::Value) -> TokenStream {
+    use serde_json::Value as V;
+    match value {
+        V::Null => quote!(::serde_json::Value::Null),
+        V::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        V::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => quote!(::serde_json::Value::from(#i)),
+            (None, Some(u), _) => quote!(::serde_json::Value::from(#u)),
+            (None, None, f) => {
+                let f = Literal::f64_suffixed(f.unwrap_or_default());
+                quote!(::serde_json::Value::from(#f))
+            }
+        },
+        V::String(text) => quote!(::serde_json::Value::String(::std::string::String::from(#text))),
+        V::Array(items) => {
+            let items = items.iter().map(document_expr);
+            quote!(::serde_json::Value::Array(::std::vec![#(#items),*]))
+        }
+        V::Object(entries) => {
+            let entries = entries.iter().map(|(key, value)| {
+                let value = document_expr(value);
+                quote!((::std::string::String::from(#key), #value))
+            });
+            quote!(::serde_json::Value::Object(::serde_json::Map::from_iter([#(#entries),*])))
+        }
     }
 }
 
@@ -218,6 +261,9 @@ pub fn fill_default(f: &Field, value: &DefaultValue, slot: TokenStream) -> Token
             quote! { #slot.unwrap_or(#default) }
         }
         DefaultValue::Empty => quote! { #slot.unwrap_or_default() },
+        DefaultValue::Document(serde_json::Value::Bool(_) | serde_json::Value::Null) => {
+            quote! { #slot.unwrap_or(#default) }
+        }
         _ => quote! { #slot.unwrap_or_else(|| #default) },
     }
 }
