@@ -415,8 +415,20 @@ pub struct HttpMessageTest {
     pub params: Map<String, Value>,
     /// The response's status code (response cases).
     pub code: Option<u16>,
+    /// The error code (and awsQuery fault) the client must report, for cases whose `vendorParams`
+    /// are `aws.protocoltests.config#ErrorCodeParams` (the awsQueryCompatible error cases).
+    pub error_code: Option<ExpectedErrorCode>,
     /// Where the case sits in the file.
     pub json_path: String,
+}
+
+/// `aws.protocoltests.config#ErrorCodeParams` vendor parameters of a protocol test case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedErrorCode {
+    /// The error code `ErrorMetadata::code()` gives.
+    pub code: String,
+    /// The awsQuery fault (`Sender`, `Receiver`) `ErrorMetadata::query_fault()` gives, when the case says.
+    pub fault: Option<String>,
 }
 
 /// An operation call of an endpoint test case (`operationInputs`).
@@ -940,8 +952,30 @@ impl Loader<'_> {
             body_media_type: text("bodyMediaType")?,
             params,
             code,
+            error_code: self.expected_error_code(body, path)?,
             json_path: path.0.clone(),
         })
+    }
+
+    /// The vendor parameters of a protocol test case that the harness checks: only the error code
+    /// parameters of the awsQueryCompatible cases; others are not about the client's behaviour.
+    fn expected_error_code(
+        &self,
+        body: &Map<String, Value>,
+        path: &JsonPath,
+    ) -> Result<Option<ExpectedErrorCode>, LoadError> {
+        if body.get("vendorParamsShape").and_then(Value::as_str) != Some("aws.protocoltests.config#ErrorCodeParams") {
+            return Ok(None);
+        }
+        let params_path = path.key("vendorParams");
+        let Some(params) = body.get("vendorParams") else { return Ok(None) };
+        let params = self.object(params, &params_path)?;
+        let text =
+            |key: &str| params.get(key).map(|v| self.string(v, &params_path.key(key)).map(str::to_string)).transpose();
+        let Some(code) = text("code")? else {
+            return Err(self.error(&params_path, "missing required key `code`"));
+        };
+        Ok(Some(ExpectedErrorCode { code, fault: text("type")? }))
     }
 
     fn endpoint_tests(&self, value: &Value, path: &JsonPath) -> Result<Vec<EndpointTestCase>, LoadError> {

@@ -171,15 +171,27 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
                     let variant = ident(error);
                     let failed_with = format!("the call failed with {{other:?}}, expected the service error {error}");
                     let returned = format!("the call returned {{other:?}}, expected the service error {error}");
+                    // The awsQueryCompatible cases also say which code (and fault) the client reports.
+                    let error_code = case.error_code.as_ref().map(|expected| {
+                        let code = &expected.code;
+                        let fault = option_str(expected.fault.as_deref());
+                        quote! {
+                            assert_eq!(e.meta().code(), Some(#code), "the error code");
+                            assert_eq!(e.meta().query_fault(), #fault, "the awsQuery fault");
+                        }
+                    });
                     quote! {
                         let input = #input;
                         let expected = #expected;
                         #respond
                         match &result {
-                            Err(#krate::error::SdkError::Service(e)) => match e.err() {
-                                #krate::error::#error_enum::#variant(got) => harness::assert_same(got, &expected),
-                                other => panic!(#failed_with),
-                            },
+                            Err(#krate::error::SdkError::Service(e)) => {
+                                #error_code
+                                match e.err() {
+                                    #krate::error::#error_enum::#variant(got) => harness::assert_same(got, &expected),
+                                    other => panic!(#failed_with),
+                                }
+                            }
                             other => panic!(#returned),
                         }
                     }
