@@ -414,18 +414,26 @@ impl WebIdentityCredentials {
         };
         let token = read_web_identity_token(&token_file, SOURCE).await?;
         let session_name = self.env.get("AWS_ROLE_SESSION_NAME").unwrap_or_else(default_session_name);
-        let region = match &self.region {
-            Some(region) => region.clone(),
-            None => super::region::region_without_imds(&self.env, self.profile.as_deref())
-                .unwrap_or_else(|| FALLBACK_REGION.to_owned()),
-        };
-        let source = ProfileSource { profile: self.profile.clone(), ..ProfileSource::default() };
-        let profiles = ProfileSet::load(&self.env, &source).map_err(|e| {
-            CredentialsError::invalid_configuration(format!(
-                "{SOURCE}: cannot read STS's endpoint settings from the profile: {}",
-                e.message()
-            ))
-        })?;
+        // Reading the profile files blocks, so it runs on tokio's blocking pool, not the executor.
+        let (env, profile, region) = (self.env.clone(), self.profile.clone(), self.region.clone());
+        let (region, profiles) = tokio::task::spawn_blocking(move || {
+            let region = region.unwrap_or_else(|| {
+                super::region::region_without_imds(&env, profile.as_deref())
+                    .unwrap_or_else(|| FALLBACK_REGION.to_owned())
+            });
+            let source = ProfileSource { profile, ..ProfileSource::default() };
+            let profiles = ProfileSet::load(&env, &source).map_err(|e| {
+                CredentialsError::invalid_configuration(format!(
+                    "{SOURCE}: cannot read STS's endpoint settings from the profile: {}",
+                    e.message()
+                ))
+            })?;
+            Ok::<_, CredentialsError>((region, profiles))
+        })
+        .await
+        .map_err(|_| {
+            CredentialsError::provider_error(format!("{SOURCE}: the thread reading the profile files stopped"))
+        })??;
         let sts = StsClient::new(&self.env, Some(&profiles), self.http.clone(), &region)?;
         sts.assume_role_with_web_identity(&role_arn, &session_name, &token).await
     }
