@@ -15,6 +15,7 @@ pub mod naming;
 pub mod pattern;
 pub mod pattern_engine;
 pub mod rules;
+pub mod runtime_crate;
 pub mod write;
 
 use std::fmt;
@@ -22,6 +23,7 @@ use std::path::Path;
 
 pub use emit::GeneratedFile;
 pub use ir::Selection;
+pub use runtime_crate::RuntimeDependency;
 
 /// Why code generation failed.
 #[derive(Debug)]
@@ -97,23 +99,37 @@ pub fn generate(model_path: &Path, selection: &Selection) -> Result<Vec<Generate
     generate_crate(model_path, selection).map(|generated| generated.files)
 }
 
-/// Generates the crate for `selection` from the model file at `model_path`, with the operations it left out.
+/// Generates the crate for `selection` from the model file at `model_path`, with the operations it
+/// left out. Its manifest takes the runtime from a registry ([`RuntimeDependency::default`]).
 pub fn generate_crate(model_path: &Path, selection: &Selection) -> Result<Generated, Error> {
+    generate_crate_with_runtime(model_path, selection, &RuntimeDependency::default())
+}
+
+/// [`generate_crate`], with the manifest finding the runtime crate where `runtime` says.
+pub fn generate_crate_with_runtime(
+    model_path: &Path,
+    selection: &Selection,
+    runtime: &RuntimeDependency,
+) -> Result<Generated, Error> {
     let model = model::load_file(model_path).map_err(Error::Load)?;
-    generate_from_model(&model, selection)
+    generate_from_model(&model, selection, runtime)
 }
 
 /// Generates the crate from model bytes already in memory; `file` names them in errors.
 pub fn generate_from_slice(file: &str, bytes: &[u8], selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
     let model = model::load_slice(file, bytes).map_err(Error::Load)?;
-    generate_from_model(&model, selection).map(|generated| generated.files)
+    generate_from_model(&model, selection, &RuntimeDependency::default()).map(|generated| generated.files)
 }
 
-fn generate_from_model(model: &model::Model, selection: &Selection) -> Result<Generated, Error> {
+fn generate_from_model(
+    model: &model::Model,
+    selection: &Selection,
+    runtime: &RuntimeDependency,
+) -> Result<Generated, Error> {
     let service = ir::lower(model, selection).map_err(Error::Model)?;
     // Generated files name the model by file name only, so output does not depend on where it lives.
     let file_name = Path::new(&model.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (files, emit_warnings) = emit::emit(&service, &file_name).map_err(Error::Emit)?;
+    let (files, emit_warnings) = emit::emit(&service, &file_name, runtime).map_err(Error::Emit)?;
     let mut warnings = service.warnings;
     warnings.extend(emit_warnings.into_iter().map(|w| ir::Warning { file: model.file.clone(), ..w }));
     warnings.sort_by(|a, b| a.location.cmp(&b.location));

@@ -2876,35 +2876,3 @@ mod tests {
         assert!(accepted > 50 && accepted < inputs.len() - 50, "accepted {accepted} of {}", inputs.len());
     }
 }
-
-/// The pattern runtime compiled with the generator's tests, once with each engine, so the tests of
-/// `pattern.rs` run on every engine and each engine file's own tests run too.
-#[cfg(test)]
-#[allow(dead_code, clippy::wrong_self_convention, clippy::duplicate_mod)]
-#[path = "../runtime"]
-mod runtime_regex_lite {
-    pub mod pattern;
-    #[path = "pattern_engine_regex_lite.rs"]
-    mod pattern_engine;
-    pub mod validate;
-}
-
-#[cfg(test)]
-#[allow(dead_code, clippy::wrong_self_convention, clippy::duplicate_mod)]
-#[path = "../runtime"]
-mod runtime_regex {
-    pub mod pattern;
-    #[path = "pattern_engine_regex.rs"]
-    mod pattern_engine;
-    pub mod validate;
-}
-
-#[cfg(test)]
-#[allow(dead_code, clippy::wrong_self_convention, clippy::duplicate_mod)]
-#[path = "../runtime"]
-mod runtime_fancy {
-    pub mod pattern;
-    #[path = "pattern_engine_fancy.rs"]
-    mod pattern_engine;
-    pub mod validate;
-}

@@ -3,7 +3,7 @@
 //! the size limit, as `\p{L}{0,1000}` is for `regex` and `\p{L}{0,300}` for fancy-regex) is found
 //! here and reported, instead of being emitted as a check that lets every value pass.
 //!
-//! The crate's side lives in `codegen/runtime/pattern_engine_{regex_lite,regex,fancy}.rs`; what is
+//! The crate's side lives in `codegen/runtime/src/pattern_engine_{regex_lite,regex,fancy}.rs`; what is
 //! compiled here must fail exactly where `Compiled::new` there fails:
 //!
 //! - regex-lite and fancy-regex are compiled the way those files compile them (the backtrack limit

@@ -2,7 +2,7 @@
 //! checks of a model's endpoint tests against it.
 //!
 //! The loader parses every `smithy.rules#endpointRuleSet` with the very evaluator a generated crate
-//! runs (`codegen/runtime/endpoint.rs` and its helpers), so a rule set the generator accepts is one
+//! runs (`codegen/runtime/src/endpoint.rs` and its helpers), so a rule set the generator accepts is one
 //! the crate can evaluate, and a broken one is reported with its file and JSON path at generation
 //! time. The partition table the crates embed lives here too, and so do the partition facts the
 //! models' endpoint tests were written against ([`PARTITION_OVERRIDES_JSON`]), with [`check_case`],
@@ -10,11 +10,11 @@
 
 use serde_json::Value;
 
-#[path = "../runtime/endpoint.rs"]
+#[path = "../runtime/src/endpoint.rs"]
 pub mod endpoint;
-#[path = "../runtime/endpoint_functions.rs"]
+#[path = "../runtime/src/endpoint_functions.rs"]
 pub mod endpoint_functions;
-#[path = "../runtime/partitions.rs"]
+#[path = "../runtime/src/partitions.rs"]
 pub mod partitions;
 
 use crate::model::{EndpointExpectation, EndpointTestCase};
@@ -23,7 +23,7 @@ use partitions::Partitions;
 
 /// AWS's partition table (botocore's `botocore/data/partitions.json`), as checked in under
 /// `codegen/data/`; every generated crate with endpoint rules carries a copy.
-pub const PARTITIONS_JSON: &str = include_str!("../data/partitions.json");
+pub const PARTITIONS_JSON: &str = partitions::AWS_PARTITIONS_JSON;
 
 /// `codegen/data/endpoint-test-partition-overrides.json`: partition facts the AWS models' endpoint
 /// tests assume where the published table has since changed. Only the models' own endpoint tests

@@ -7,8 +7,11 @@
 #![allow(deprecated)]
 #![allow(clippy::redundant_closure)]
 
-use crate::runtime::cli_app::{Failure, Outcome, Skeleton};
-use crate::runtime::cli_input::{InputError, Source};
+use crate::runtime::cli_app::Failure;
+use crate::runtime::cli_app::Outcome;
+use crate::runtime::cli_app::Skeleton;
+use crate::runtime::cli_input::InputError;
+use crate::runtime::cli_input::Source;
 
 /// Runs the tool on the process's arguments and returns its exit code.
 pub fn main() -> ::std::process::ExitCode {

@@ -5,7 +5,7 @@
 //!
 //! # Endpoints
 //!
-//! The client finds its endpoint with the service's own endpoint rules (`smithy.rules#endpointRuleSet`, embedded as `src/runtime/endpoint_rules.json`) and AWS's partition table (`src/runtime/partitions.json`), once when it is built. The region, `Config::use_fips`, `Config::use_dual_stack`, `Config::endpoint_url` and `Config::account_id_endpoint_mode` (or `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_ENDPOINT_URL_...`, `AWS_ACCOUNT_ID_ENDPOINT_MODE` and the profile's keys; see `runtime::endpoint_config`) are the rules' inputs; a combination the rules refuse is a configuration error with their message. The model's endpoint tests are the crate's `tests/endpoint_rules` test.
+//! The client finds its endpoint with the service's own endpoint rules (`smithy.rules#endpointRuleSet`, embedded as `src/endpoint_rules.json`) and AWS's partition table (which the runtime carries), once when it is built. The region, `Config::use_fips`, `Config::use_dual_stack`, `Config::endpoint_url` and `Config::account_id_endpoint_mode` (or `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_ENDPOINT_URL_...`, `AWS_ACCOUNT_ID_ENDPOINT_MODE` and the profile's keys; see `runtime::endpoint_config`) are the rules' inputs; a combination the rules refuse is a configuration error with their message. The model's endpoint tests are the crate's `tests/endpoint_rules` test.
 //!
 //! # About the service
 //!
@@ -23,8 +23,6 @@ pub mod cli;
 #[rustfmt::skip]
 pub mod error;
 #[rustfmt::skip]
-pub mod runtime;
-#[rustfmt::skip]
 pub mod types;
 #[rustfmt::skip]
 mod de;
@@ -33,6 +31,15 @@ mod ser;
 #[rustfmt::skip]
 mod validate;
 
+/// The runtime crate this client is built on (`smithy-lite-runtime`): its configuration, credentials, HTTP client and error types are shared by every client generated against it.
+pub use ::smithy_lite_runtime as runtime;
 pub use client::{Client, Config};
-pub use runtime::datetime::{DateTime, DateTimeError};
-pub use runtime::validate::{Validate, ValidationError};
+pub use runtime::datetime::DateTime;
+pub use runtime::datetime::DateTimeError;
+pub use runtime::validate::Validate;
+pub use runtime::validate::ValidationError;
+
+const _: () = ::std::assert!(
+    runtime::GENERATED_CODE_VERSION == 1,
+    "codepipeline-jobs was generated for smithy-lite-runtime 0.1.0 (generated-code interface 1), and the smithy-lite-runtime it is built with has another interface: regenerate the crate, or depend on the runtime version it names"
+);

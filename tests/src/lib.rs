@@ -9,6 +9,12 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
 }
 
+/// This checkout's runtime crate (`codegen/runtime`), which crates generated into the tests' scratch
+/// workspaces depend on by path.
+pub fn runtime_crate_dir() -> PathBuf {
+    workspace_root().join("codegen/runtime")
+}
+
 /// Where the real AWS models live, from `SMITHY_MODELS_DIR`.
 ///
 /// `None` (and a note on stderr) when the variable is unset, so tests that need them skip visibly;

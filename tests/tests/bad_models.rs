@@ -382,7 +382,7 @@ fn a_pattern_the_engine_refuses_is_a_warning_and_the_rest_generates() {
     assert!(file("src/validate.rs").contains("^[a-z]+$"), "the other pattern is enforced");
     assert!(!file("src/validate.rs").contains("1000"), "the refused pattern is not compiled");
     let manifest = file("Cargo.toml");
-    assert!(manifest.contains("regex-lite = ") && !manifest.contains("regex = "), "{manifest}");
+    assert!(manifest.contains(r#""pattern-regex-lite""#) && !manifest.contains(r#""pattern-regex""#), "{manifest}");
     let doc_note = format!("/// Not checked here: the model's pattern `^\\p{{L}}{{1,1000}}$` ({refusal}). The service");
     assert_eq!(file("src/types.rs").matches(&doc_note).count(), 1, "the note on `bio`");
     let element_note = "/// Not checked here: the model's pattern `^\\p{L}{1,1000}$` for each element (";
@@ -410,9 +410,11 @@ fn unsupported_endpoint_rules_are_a_warning_and_the_crate_uses_the_pattern() {
     assert!(warning.to_string().starts_with(&format!("{}: at ", model.display())), "{warning}");
     let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
     assert!(
-        !paths.contains(&"src/runtime/endpoint.rs") && !paths.contains(&"tests/endpoint_rules/main.rs"),
+        !paths.contains(&"src/endpoint_rules.json") && !paths.contains(&"tests/endpoint_rules/main.rs"),
         "{paths:?}"
     );
+    let manifest = generated.files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest");
+    assert!(!manifest.contents.contains(r#""endpoint-rules""#), "no rules evaluator:\n{}", manifest.contents);
     let lib = generated.files.iter().find(|f| f.path == "src/lib.rs").expect("a crate root");
     assert!(lib.contents.contains("https://later.{region}.{dnsSuffix}"), "the docs name the pattern");
     assert!(lib.contents.contains("the function `split` is not supported"), "the docs say why");

@@ -1,4 +1,4 @@
-//! The endpoint rules evaluator (`codegen/runtime/endpoint.rs`, which the generator compiles as
+//! The endpoint rules evaluator (`codegen/runtime/src/endpoint.rs`, which the generator compiles as
 //! `codegen::rules`) against the models' own `smithy.rules#endpointTests`: every case of
 //! `model/codepipeline.json` and of every real model in `SMITHY_MODELS_DIR` must give exactly the
 //! expected URL, headers and properties, or exactly the expected error message.
@@ -9,7 +9,7 @@
 //! taking only the parameters an operation's input binds (DynamoDB's `ResourceArn`) from `params`.
 //!
 //! The real models' tests were written against an older partition table than the published one
-//! checked in as `codegen/data/partitions.json`. The facts they assume where the table has since
+//! checked in as `codegen/runtime/data/partitions.json`. The facts they assume where the table has since
 //! changed are data, in `codegen/data/endpoint-test-partition-overrides.json` (read through
 //! `codegen::rules`); a case that fails against the checked-in table is run again with them put
 //! back, and counts as passing only if it then gives exactly what it expects. Those cases are

@@ -87,7 +87,10 @@ fn every_client_case_of_the_awsjson_services_passes_or_is_a_listed_known_failure
             })
             .collect();
         assert_eq!(ids.len(), lowered.protocol_tests.len(), "{service}: two cases share a test name");
-        let generated = codegen::generate_crate(&suite, &selection).unwrap_or_else(|e| panic!("{service}: {e}"));
+        // The scratch workspace lives under the target directory: the runtime by its absolute path.
+        let runtime = codegen::RuntimeDependency::Path(tests::runtime_crate_dir().display().to_string());
+        let generated = codegen::generate_crate_with_runtime(&suite, &selection, &runtime)
+            .unwrap_or_else(|e| panic!("{service}: {e}"));
         let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
         assert!(warnings.is_empty(), "{service}: {warnings:#?}");
         codegen::write::write(&scratch.join(crate_name), &generated.files).unwrap_or_else(|e| panic!("{e}"));

@@ -13,7 +13,7 @@ use tests::workspace_root;
 
 mod common;
 
-/// Turns `src/runtime/json.rs` into `src_runtime_json_rs`, a name that is safe on every filesystem.
+/// Turns `src/types/builders.rs` into `src_types_builders_rs`, a name that is safe on every filesystem.
 fn slug(text: &str) -> String {
     text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
 }
@@ -94,18 +94,6 @@ fn service_operations(model: &Path) -> Vec<String> {
     operations
 }
 
-/// Runtime helpers are copied verbatim (but for the request compression lines of `client.rs`, which
-/// crates that never compress leave out: the whole file is the checked-in one), so one snapshot each
-/// is enough: those the CodePipeline crate uses are covered by `generated_crate`, and only the
-/// others are snapshotted here. The listing still shows which helpers each fixture pulls in.
-fn runtime_covered_elsewhere() -> BTreeSet<String> {
-    common::generate(&common::settings())
-        .into_iter()
-        .map(|f| f.path)
-        .filter(|path| path.starts_with("src/runtime/") && path != "src/runtime/mod.rs")
-        .collect()
-}
-
 /// Each fixture model under each setting of the matrix: the snapshot prefix and the files.
 fn fixture_cells() -> Vec<(String, Vec<GeneratedFile>)> {
     let fixtures = fixtures();
@@ -132,10 +120,9 @@ fn fixture_cells() -> Vec<(String, Vec<GeneratedFile>)> {
 
 #[test]
 fn fixture_matrix() {
-    let covered = runtime_covered_elsewhere();
     let mut failed = Vec::new();
     for (prefix, files) in fixture_cells() {
-        failed.extend(check_files(&prefix, &files, |path| covered.contains(path)));
+        failed.extend(check_files(&prefix, &files, |_| false));
     }
     assert_none_failed(&failed);
 }
@@ -145,11 +132,10 @@ fn fixture_matrix() {
 #[test]
 fn no_snapshot_is_left_behind() {
     let settings = common::settings();
-    let covered = runtime_covered_elsewhere();
     let mut expected: BTreeSet<String> =
         snapshot_names(&slug(&settings.selection.crate_name), &common::generate(&settings), |_| false);
     for (prefix, files) in fixture_cells() {
-        expected.extend(snapshot_names(&prefix, &files, |path| covered.contains(path)));
+        expected.extend(snapshot_names(&prefix, &files, |_| false));
     }
     let dir = workspace_root().join("tests/tests/snapshots");
     let stale: Vec<String> = std::fs::read_dir(&dir)

@@ -50,6 +50,12 @@ struct CodegenArgs {
     /// endpoint rule it does not support): nothing is written and the run fails.
     #[arg(long)]
     strict: bool,
+    /// How the crate finds the runtime crate: `workspace` (a path dependency on this checkout's
+    /// codegen/runtime), `vendor` or `vendor:DIR` (the runtime written into DIR, by default
+    /// `smithy-lite-runtime` beside the output directory), `path:DIR`, or `version:REQ` [default: the
+    /// settings file's `runtime`, else `workspace` for output inside the workspace and `vendor` outside].
+    #[arg(long)]
+    runtime: Option<String>,
 }
 
 /// The checked-in settings file.
@@ -63,6 +69,80 @@ struct Config {
     out: Option<PathBuf>,
     examples: Option<PathBuf>,
     strict: Option<bool>,
+    runtime: Option<String>,
+}
+
+/// Where the generated crate finds the runtime crate, as `--runtime` or the settings' `runtime` say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RuntimeMode {
+    /// A path dependency on this checkout's `codegen/runtime`.
+    Workspace,
+    /// The runtime written into a directory (default: `smithy-lite-runtime` beside the crate).
+    Vendor(Option<PathBuf>),
+    /// A path dependency on a directory of the user's choosing.
+    Path(PathBuf),
+    /// A version requirement, for a runtime from a registry.
+    Version(String),
+}
+
+impl RuntimeMode {
+    fn parse(text: &str) -> Result<RuntimeMode, String> {
+        let mode = match text.split_once(':') {
+            None if text == "workspace" => RuntimeMode::Workspace,
+            None if text == "vendor" => RuntimeMode::Vendor(None),
+            Some(("vendor", dir)) if !dir.is_empty() => RuntimeMode::Vendor(Some(PathBuf::from(dir))),
+            Some(("path", dir)) if !dir.is_empty() => RuntimeMode::Path(PathBuf::from(dir)),
+            Some(("version", requirement)) if !requirement.is_empty() => RuntimeMode::Version(requirement.to_string()),
+            _ => {
+                return Err(format!(
+                    "runtime `{text}`: expected `workspace`, `vendor`, `vendor:DIR`, `path:DIR` or `version:REQ`"
+                ))
+            }
+        };
+        Ok(mode)
+    }
+
+    /// The mode with its directory made absolute against `base`.
+    fn resolved(self, base: &Path) -> RuntimeMode {
+        match self {
+            RuntimeMode::Vendor(Some(dir)) => RuntimeMode::Vendor(Some(base.join(dir))),
+            RuntimeMode::Path(dir) => RuntimeMode::Path(base.join(dir)),
+            other => other,
+        }
+    }
+}
+
+/// `path` without `.` and `..` components (which it resolves lexically).
+fn normalized(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `to` as a path relative to the directory `from` (both absolute), with `/` separators, for a
+/// manifest that must not depend on where the checkout lives; `to` itself when they share no root.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let (from, to) = (normalized(from), normalized(to));
+    let common = from.components().zip(to.components()).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return to.display().to_string();
+    }
+    let ups = from.components().count() - common;
+    let mut parts: Vec<String> = vec!["..".to_string(); ups];
+    parts.extend(to.components().skip(common).map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// The workspace this run works on, found when it runs.
@@ -167,7 +247,41 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
         Ok(relative) if std::env::set_current_dir(&root).is_ok() => relative.to_path_buf(),
         _ => model.clone(),
     };
-    let mut generated = codegen::generate_crate(&model_arg, &selection).map_err(|e| e.to_string())?;
+    // `root` is canonical by now; so is `out`, as far as it exists, so relative paths between them hold.
+    let out = match (out.parent().map(canonical), out.file_name()) {
+        (Some(parent), Some(name)) if !out.exists() => parent.join(name),
+        _ => canonical(&out),
+    };
+    // The file's `runtime` belongs to the file's output directory.
+    let flag_out = args.out.is_some();
+    let runtime_mode = match (&args.runtime, &config.runtime) {
+        (Some(flag), _) => RuntimeMode::parse(flag)?.resolved(&cwd),
+        (None, Some(setting)) if !flag_out => {
+            RuntimeMode::parse(setting).map_err(|e| format!("{}: {e}", shown(&config_path, &root)))?.resolved(&root)
+        }
+        (None, _) if normalized(&out).starts_with(&root) => RuntimeMode::Workspace,
+        (None, _) => RuntimeMode::Vendor(None),
+    };
+    let out = normalized(&out);
+    let (runtime, vendor_dir) = match runtime_mode {
+        RuntimeMode::Workspace => {
+            (codegen::RuntimeDependency::Path(relative_path(&out, &root.join("codegen").join("runtime"))), None)
+        }
+        RuntimeMode::Path(dir) => (codegen::RuntimeDependency::Path(relative_path(&out, &dir)), None),
+        RuntimeMode::Version(requirement) => (codegen::RuntimeDependency::Version(requirement), None),
+        RuntimeMode::Vendor(dir) => {
+            let dir = match dir {
+                Some(dir) => normalized(&dir),
+                None => out.parent().unwrap_or(&out).join(codegen::runtime_crate::PACKAGE),
+            };
+            if dir == out {
+                return Err("the vendored runtime's directory cannot be the crate's own output directory".into());
+            }
+            (codegen::RuntimeDependency::Path(relative_path(&out, &dir)), Some(dir))
+        }
+    };
+    let mut generated =
+        codegen::generate_crate_with_runtime(&model_arg, &selection, &runtime).map_err(|e| e.to_string())?;
     // Like the service and operations, the file's `strict` belongs to the file's model.
     if args.strict || (!flag_model && config.strict.unwrap_or(false)) {
         generated = generated.deny_warnings().map_err(|e| e.to_string())?;
@@ -188,18 +302,38 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
             files.sort_by(|a, b| a.path.cmp(&b.path));
         }
     }
-    let out_shown = shown(&out, &root);
-    if args.check {
-        let changes = codegen::write::changes(&out, &files).map_err(|e| e.to_string())?;
+    // The vendored runtime is one more generated directory: written, or checked, with the crate.
+    let mut outputs = vec![(out.clone(), files)];
+    if let Some(dir) = vendor_dir {
+        let runtime_files = codegen::runtime_crate::FILES
+            .iter()
+            .map(|(path, contents)| codegen::GeneratedFile { path: path.to_string(), contents: contents.to_string() })
+            .collect();
+        outputs.push((dir, runtime_files));
+    }
+    let mut code = ExitCode::SUCCESS;
+    for (dir, files) in outputs {
+        if write_or_check(&dir, &files, args.check, &root)? != ExitCode::SUCCESS {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
+}
+
+/// Writes `files` as the directory `out`, or with `check`, compares them with it.
+fn write_or_check(out: &Path, files: &[codegen::GeneratedFile], check: bool, root: &Path) -> Result<ExitCode, String> {
+    let out_shown = shown(out, root);
+    if check {
+        let changes = codegen::write::changes(out, files).map_err(|e| e.to_string())?;
         if changes.is_empty() {
             println!("{out_shown} is up to date");
             return Ok(ExitCode::SUCCESS);
         }
-        print!("{}", codegen::write::diff(&out, &files).map_err(|e| e.to_string())?);
+        print!("{}", codegen::write::diff(out, files).map_err(|e| e.to_string())?);
         eprintln!("error: {out_shown} is stale ({} files differ): run `cargo xtask codegen`", changes.len());
         return Ok(ExitCode::FAILURE);
     }
-    let changes = codegen::write::write(&out, &files).map_err(|e| e.to_string())?;
+    let changes = codegen::write::write(out, files).map_err(|e| e.to_string())?;
     if changes.is_empty() {
         println!("{out_shown} is up to date");
     } else {
@@ -229,4 +363,31 @@ fn examples(dir: &Path, root: &Path) -> Result<Vec<codegen::GeneratedFile>, Stri
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_modes_parse_and_bad_ones_say_what_is_accepted() {
+        assert_eq!(RuntimeMode::parse("workspace"), Ok(RuntimeMode::Workspace));
+        assert_eq!(RuntimeMode::parse("vendor"), Ok(RuntimeMode::Vendor(None)));
+        assert_eq!(RuntimeMode::parse("vendor:../rt"), Ok(RuntimeMode::Vendor(Some(PathBuf::from("../rt")))));
+        assert_eq!(RuntimeMode::parse("path:/opt/rt"), Ok(RuntimeMode::Path(PathBuf::from("/opt/rt"))));
+        assert_eq!(RuntimeMode::parse("version:0.1"), Ok(RuntimeMode::Version("0.1".into())));
+        for bad in ["", "vendored", "path:", "version:", "registry:x"] {
+            let error = RuntimeMode::parse(bad).expect_err(bad);
+            assert!(error.contains("`workspace`, `vendor`, `vendor:DIR`, `path:DIR` or `version:REQ`"), "{error}");
+        }
+    }
+
+    #[test]
+    fn relative_paths_climb_to_the_common_directory() {
+        let path = |p: &str| PathBuf::from(p);
+        assert_eq!(relative_path(&path("/w/generated"), &path("/w/codegen/runtime")), "../codegen/runtime");
+        assert_eq!(relative_path(&path("/t/ws/ddb"), &path("/t/ws/smithy-lite-runtime")), "../smithy-lite-runtime");
+        assert_eq!(relative_path(&path("/a/b/./c/../d"), &path("/a/x")), "../../x");
+        assert_eq!(relative_path(&path("/a"), &path("/a")), ".");
+    }
 }

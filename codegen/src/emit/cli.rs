@@ -14,6 +14,15 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
 use super::common::{helper_fn, named_in, reachable, unchecked_patterns};
+use super::runtime_paths::{
+    BLOB_READ, CLI_APP_BLOCK_ON, CLI_APP_CONFIG, CLI_APP_FAILURE, CLI_APP_FLAG, CLI_APP_INPUT_DOCUMENT,
+    CLI_APP_INPUT_OPTIONS, CLI_APP_OPTION, CLI_APP_OPTION_KIND, CLI_APP_OUTCOME, CLI_APP_RUN, CLI_APP_SKELETON,
+    CLI_APP_SKELETON_FN, CLI_APP_WITH_GLOBAL_OPTIONS, CLI_APP_WITH_INPUT_OPTIONS, CLI_INPUT_BOOLEAN, CLI_INPUT_FLOAT,
+    CLI_INPUT_INPUT_ERROR, CLI_INPUT_INTEGER, CLI_INPUT_LIST, CLI_INPUT_MAP, CLI_INPUT_MISSING_MEMBERS,
+    CLI_INPUT_OBJECT, CLI_INPUT_OPTIONAL, CLI_INPUT_SOURCE, CLI_INPUT_SPARSE_LIST, CLI_INPUT_SPARSE_MAP,
+    CLI_INPUT_STRING, CLI_INPUT_TEXT_OR_NUMBER, CLI_INPUT_TIMESTAMP, CLI_INPUT_UNION_MEMBER, CLI_INPUT_UNKNOWN_MEMBER,
+    VALIDATE_VALIDATE,
+};
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
 use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
@@ -195,8 +204,11 @@ pub fn emit(service: &Service) -> RustFile {
         #![allow(clippy::redundant_closure)]
     });
     file.push(quote! {
-        use crate::runtime::cli_app::{Failure, Outcome, Skeleton};
-        use crate::runtime::cli_input::{InputError, Source};
+        use #CLI_APP_FAILURE;
+        use #CLI_APP_OUTCOME;
+        use #CLI_APP_SKELETON;
+        use #CLI_INPUT_INPUT_ERROR;
+        use #CLI_INPUT_SOURCE;
 
         /// Runs the tool on the process's arguments and returns its exit code.
         pub fn main() -> ::std::process::ExitCode {
@@ -206,7 +218,7 @@ pub fn emit(service: &Service) -> RustFile {
         /// Runs the tool on `args` (the first is the program name): prints the result on stdout or
         /// the error on stderr, and returns the AWS CLI's exit code for the outcome.
         pub fn run(args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>) -> ::std::process::ExitCode {
-            crate::runtime::cli_app::run(command(), args, |name, matches| match name {
+            #CLI_APP_RUN(command(), args, |name, matches| match name {
                 #(#arms)*
                 other => ::std::result::Result::Err(Failure::Usage(::std::format!("unknown command `{other}`"))),
             })
@@ -222,7 +234,7 @@ pub fn emit(service: &Service) -> RustFile {
                 .subcommand_required(true)
                 .arg_required_else_help(true)
                 #(#subcommands)*;
-            crate::runtime::cli_app::with_global_options(command)
+            #CLI_APP_WITH_GLOBAL_OPTIONS(command)
         }
     });
     for op in &service.operations {
@@ -291,7 +303,7 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
             shape => {
                 let many = matches!(shape, ArgShape::List { .. }).then(|| quote!(.num_args(1..)));
                 let required = matches!(field.presence, Presence::Required)
-                    .then(|| quote!(.required_unless_present_any(crate::runtime::cli_app::INPUT_OPTIONS)));
+                    .then(|| quote!(.required_unless_present_any(#CLI_APP_INPUT_OPTIONS)));
                 quote! {
                     .arg(
                         ::clap::Arg::new(#name)
@@ -315,7 +327,7 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
                 .long_about(#long_about)
                 .after_long_help(#after)
                 #(#args)*;
-            crate::runtime::cli_app::with_input_options(command)
+            #CLI_APP_WITH_INPUT_OPTIONS(command)
         }
     }
 }
@@ -797,7 +809,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
         #doc_line
         fn #func(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
             const OPTIONS: &[(&str, &str)] = &[#(#option_map),*];
-            let skeleton = crate::runtime::cli_app::skeleton(matches);
+            let skeleton = #CLI_APP_SKELETON_FN(matches);
             match skeleton {
                 ::std::option::Option::Some(Skeleton::Input) => {
                     return ::std::result::Result::Ok(Outcome::Text(#json));
@@ -808,18 +820,18 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                 _ => {}
             }
             let mut builder = crate::types::#input_name::builder();
-            if let ::std::option::Option::Some((document, option)) = crate::runtime::cli_app::input_document(matches)? {
+            if let ::std::option::Option::Some((document, option)) = #CLI_APP_INPUT_DOCUMENT(matches)? {
                 builder = #fill(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
             }
             #(#sets)*
             let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
-            crate::runtime::validate::Validate::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
+            #VALIDATE_VALIDATE::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
             if skeleton == ::std::option::Option::Some(Skeleton::Output) {
                 return ::std::result::Result::Ok(#sample_output);
             }
-            let config = crate::runtime::cli_app::config(matches, &crate::client::SERVICE);
+            let config = #CLI_APP_CONFIG(matches, &crate::client::SERVICE);
             let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
-            let output = crate::runtime::cli_app::block_on(client.#call(input))?
+            let output = #CLI_APP_BLOCK_ON(client.#call(input))?
                 .map_err(|e| Failure::from_sdk(#op_name, e))?;
             ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
         }
@@ -836,21 +848,21 @@ fn option_read(spec: &OptionSpec<'_>) -> TokenStream {
         ArgShape::Flag => {
             let negated = spec.negated.as_deref().unwrap_or_default();
             return quote! {
-                if let ::std::option::Option::Some(value) = crate::runtime::cli_app::flag(matches, #name, #negated) {
+                if let ::std::option::Option::Some(value) = #CLI_APP_FLAG(matches, #name, #negated) {
                     builder = builder.#setter(::std::option::Option::Some(value));
                 }
             };
         }
-        ArgShape::Scalar => quote!(crate::runtime::cli_app::OptionKind::Text),
-        ArgShape::Composite => quote!(crate::runtime::cli_app::OptionKind::Structured),
+        ArgShape::Scalar => quote!(#CLI_APP_OPTION_KIND::Text),
+        ArgShape::Composite => quote!(#CLI_APP_OPTION_KIND::Structured),
         ArgShape::List { composite } => {
-            quote!(crate::runtime::cli_app::OptionKind::List { structured: #composite })
+            quote!(#CLI_APP_OPTION_KIND::List { structured: #composite })
         }
     };
     let read = read_expr(&field.ty);
     let source = source_param(uses_source(&field.ty));
     quote! {
-        if let ::std::option::Option::Some(value) = crate::runtime::cli_app::option(
+        if let ::std::option::Option::Some(value) = #CLI_APP_OPTION(
             matches,
             #name,
             #member,
@@ -878,8 +890,8 @@ fn fill_fn(name: &str, fields: &[Field]) -> TokenStream {
     let source = source_param(fields.iter().any(|f| uses_source(&f.ty)));
     let body = if fields.is_empty() {
         quote! {
-            if let ::std::option::Option::Some(key) = crate::runtime::cli_input::object(value)?.keys().next() {
-                return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(key, &[]));
+            if let ::std::option::Option::Some(key) = #CLI_INPUT_OBJECT(value)?.keys().next() {
+                return ::std::result::Result::Err(#CLI_INPUT_UNKNOWN_MEMBER(key, &[]));
             }
             ::std::result::Result::Ok(builder)
         }
@@ -891,17 +903,17 @@ fn fill_fn(name: &str, fields: &[Field]) -> TokenStream {
             let read = read_expr(&f.ty);
             quote! {
                 #member => builder.#setter(
-                    crate::runtime::cli_input::optional(value, |value| #read).map_err(|e| e.at(#member))?,
+                    #CLI_INPUT_OPTIONAL(value, |value| #read).map_err(|e| e.at(#member))?,
                 ),
             }
         });
         quote! {
             let mut builder = builder;
-            for (key, value) in crate::runtime::cli_input::object(value)? {
+            for (key, value) in #CLI_INPUT_OBJECT(value)? {
                 builder = match key.as_str() {
                     #(#arms)*
                     other => {
-                        return ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*]));
+                        return ::std::result::Result::Err(#CLI_INPUT_UNKNOWN_MEMBER(other, &[#(#members),*]));
                     }
                 };
             }
@@ -929,7 +941,7 @@ fn read_structure_fn(name: &str, fields: &[Field]) -> TokenStream {
         fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
             #fill(crate::types::#ty::builder(), value, #source)?
                 .build()
-                .map_err(crate::runtime::cli_input::missing_members)
+                .map_err(#CLI_INPUT_MISSING_MEMBERS)
         }
     }
 }
@@ -955,10 +967,10 @@ fn read_union_fn(name: &str, fields: &[Field]) -> TokenStream {
     });
     quote! {
         fn #func(value: &::serde_json::Value, #source: Source) -> ::std::result::Result<crate::types::#ty, InputError> {
-            let (key, value) = crate::runtime::cli_input::union_member(value)?;
+            let (key, value) = #CLI_INPUT_UNION_MEMBER(value)?;
             match key {
                 #(#arms)*
-                other => ::std::result::Result::Err(crate::runtime::cli_input::unknown_member(other, &[#(#members),*])),
+                other => ::std::result::Result::Err(#CLI_INPUT_UNKNOWN_MEMBER(other, &[#(#members),*])),
             }
         }
     }
@@ -966,36 +978,35 @@ fn read_union_fn(name: &str, fields: &[Field]) -> TokenStream {
 
 /// An expression of type `Result<T, InputError>` reading `value: &Value` (with `source: Source`).
 fn read_expr(ty: &Ty) -> TokenStream {
-    let input = quote!(crate::runtime::cli_input);
     match &ty.kind {
-        TyKind::String => quote!(#input::string(value)),
-        TyKind::Bool => quote!(#input::boolean(value, source)),
-        TyKind::Byte => quote!(#input::integer::<i8>(value, source)),
-        TyKind::Short => quote!(#input::integer::<i16>(value, source)),
-        TyKind::Integer => quote!(#input::integer::<i32>(value, source)),
-        TyKind::Long => quote!(#input::integer::<i64>(value, source)),
-        TyKind::Float => quote!(#input::float(value, source).map(|v| v as f32)),
-        TyKind::Double => quote!(#input::float(value, source)),
+        TyKind::String => quote!(#CLI_INPUT_STRING(value)),
+        TyKind::Bool => quote!(#CLI_INPUT_BOOLEAN(value, source)),
+        TyKind::Byte => quote!(#CLI_INPUT_INTEGER::<i8>(value, source)),
+        TyKind::Short => quote!(#CLI_INPUT_INTEGER::<i16>(value, source)),
+        TyKind::Integer => quote!(#CLI_INPUT_INTEGER::<i32>(value, source)),
+        TyKind::Long => quote!(#CLI_INPUT_INTEGER::<i64>(value, source)),
+        TyKind::Float => quote!(#CLI_INPUT_FLOAT(value, source).map(|v| v as f32)),
+        TyKind::Double => quote!(#CLI_INPUT_FLOAT(value, source)),
         TyKind::BigInteger | TyKind::BigDecimal => {
             let rust = rust_type(ty);
             quote! {
-                #input::text_or_number(value).and_then(|text| {
+                #CLI_INPUT_TEXT_OR_NUMBER(value).and_then(|text| {
                     text.parse::<#rust>().map_err(|e| InputError::new(e.to_string()))
                 })
             }
         }
-        TyKind::Timestamp(_) => quote!(#input::timestamp(value, crate::DateTime::parse_cli)),
-        TyKind::Blob => quote!(crate::runtime::blob::read(value).map_err(|e| InputError::new(e.to_string()))),
+        TyKind::Timestamp(_) => quote!(#CLI_INPUT_TIMESTAMP(value, crate::DateTime::parse_cli)),
+        TyKind::Blob => quote!(#BLOB_READ(value).map_err(|e| InputError::new(e.to_string()))),
         TyKind::Document => quote!(::std::result::Result::<_, InputError>::Ok(value.clone())),
-        TyKind::Unit => quote!(#input::object(value).map(|_| ())),
+        TyKind::Unit => quote!(#CLI_INPUT_OBJECT(value).map(|_| ())),
         TyKind::Enum(name) => {
             let name = ident(name);
             // Unknown values are kept here and rejected by validation, which lists the allowed ones.
-            quote!(#input::string(value).map(|text| crate::types::#name::from(text.as_str())))
+            quote!(#CLI_INPUT_STRING(value).map(|text| crate::types::#name::from(text.as_str())))
         }
         TyKind::IntEnum(name) => {
             let name = ident(name);
-            quote!(#input::integer::<i64>(value, source).map(crate::types::#name::from))
+            quote!(#CLI_INPUT_INTEGER::<i64>(value, source).map(crate::types::#name::from))
         }
         TyKind::Structure(name) | TyKind::Union(name) => {
             let func = helper_fn("read_", name);
@@ -1004,18 +1015,18 @@ fn read_expr(ty: &Ty) -> TokenStream {
         TyKind::List { member, sparse } => {
             let item = read_expr(member);
             if *sparse {
-                quote!(#input::sparse_list(value, source, |value| #item))
+                quote!(#CLI_INPUT_SPARSE_LIST(value, source, |value| #item))
             } else {
-                quote!(#input::list(value, source, |value| #item))
+                quote!(#CLI_INPUT_LIST(value, source, |value| #item))
             }
         }
         TyKind::Map { value: value_ty, sparse, .. } => {
             // The key type converts itself from `&str`, as in the deserializer.
             let item = read_expr(value_ty);
             if *sparse {
-                quote!(#input::sparse_map(value, |value| #item))
+                quote!(#CLI_INPUT_SPARSE_MAP(value, |value| #item))
             } else {
-                quote!(#input::map(value, |value| #item))
+                quote!(#CLI_INPUT_MAP(value, |value| #item))
             }
         }
     }

@@ -4,6 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::runtime_paths::{
+    CLIENT_CALL, CLIENT_CONFIG, CLIENT_RUNTIME, CLIENT_SERVICE_INFO, CLIENT_VALIDATION_MODE, CREDENTIALS_CREDENTIALS,
+    CREDENTIALS_PROVIDE_CREDENTIALS, ENDPOINT_CONFIG_ACCOUNT_ID_ENDPOINT_MODE, ENDPOINT_CONFIG_HOST_PREFIX,
+    ENDPOINT_CONFIG_HOST_PREFIX_PART, ENDPOINT_CONFIG_RESOLVE_ENDPOINT, ENDPOINT_RESOLVER_RULES_ENDPOINTS,
+    GZIP_COMPRESS_REQUEST, HTTP_HTTP_CLIENT, PARTITIONS_AWS_PARTITIONS_JSON, RETRY_RETRY_CONFIG, VALIDATE_VALIDATE,
+};
 use super::tokens::{
     deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type,
 };
@@ -29,15 +35,15 @@ pub fn emit(service: &Service) -> RustFile {
         EndpointResolution::Rules(_) => (
             quote!(::std::option::Option::Some(endpoint_rules)),
             quote! {
-                /// The service's endpoint rules and AWS's partition table, embedded as data
-                /// (`src/runtime/endpoint_rules.json`, `src/runtime/partitions.json`) and parsed on first use.
-                pub static ENDPOINT_RULES: crate::runtime::endpoint_resolver::RulesEndpoints =
-                    crate::runtime::endpoint_resolver::RulesEndpoints::new(
-                        include_str!("runtime/endpoint_rules.json"),
-                        crate::runtime::endpoint_config::PARTITIONS_JSON,
+                /// The service's endpoint rules, embedded as data (`src/endpoint_rules.json`), and the
+                /// runtime's partition table, parsed on first use.
+                pub static ENDPOINT_RULES: #ENDPOINT_RESOLVER_RULES_ENDPOINTS =
+                    #ENDPOINT_RESOLVER_RULES_ENDPOINTS::new(
+                        include_str!("endpoint_rules.json"),
+                        #PARTITIONS_AWS_PARTITIONS_JSON,
                     );
 
-                fn endpoint_rules() -> &'static dyn crate::runtime::endpoint_config::ResolveEndpoint {
+                fn endpoint_rules() -> &'static dyn #ENDPOINT_CONFIG_RESOLVE_ENDPOINT {
                     &ENDPOINT_RULES
                 }
             },
@@ -57,14 +63,16 @@ pub fn emit(service: &Service) -> RustFile {
         //! The client: configuration, one async method per operation, and fluent builders.
     });
     file.push(quote! {
-        pub use crate::runtime::client::{Config, ValidationMode};
-        pub use crate::runtime::credentials::{Credentials, ProvideCredentials};
-        pub use crate::runtime::endpoint_config::AccountIdEndpointMode;
-        pub use crate::runtime::http::HttpClient;
-        pub use crate::runtime::retry::RetryConfig;
+        pub use #CLIENT_CONFIG;
+        pub use #CLIENT_VALIDATION_MODE;
+        pub use #CREDENTIALS_CREDENTIALS;
+        pub use #CREDENTIALS_PROVIDE_CREDENTIALS;
+        pub use #ENDPOINT_CONFIG_ACCOUNT_ID_ENDPOINT_MODE;
+        pub use #HTTP_HTTP_CLIENT;
+        pub use #RETRY_RETRY_CONFIG;
 
         /// Facts about the service that every request needs.
-        pub const SERVICE: crate::runtime::client::ServiceInfo = crate::runtime::client::ServiceInfo {
+        pub const SERVICE: #CLIENT_SERVICE_INFO = #CLIENT_SERVICE_INFO {
             endpoint_prefix: #endpoint_prefix,
             signing_name: #signing_name,
             target_prefix: #target_prefix,
@@ -80,14 +88,14 @@ pub fn emit(service: &Service) -> RustFile {
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            runtime: ::std::sync::Arc<crate::runtime::client::Runtime>,
+            runtime: ::std::sync::Arc<#CLIENT_RUNTIME>,
         }
 
         impl Client {
             /// A client from an explicit configuration; fails if the region, endpoint or credentials
             /// provider is missing or invalid.
             pub fn from_conf(config: Config) -> ::std::result::Result<Self, crate::error::ConfigError> {
-                let runtime = crate::runtime::client::Runtime::new(SERVICE, config)?;
+                let runtime = #CLIENT_RUNTIME::new(SERVICE, config)?;
                 ::std::result::Result::Ok(Client { runtime: ::std::sync::Arc::new(runtime) })
             }
 
@@ -182,7 +190,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
         // `request_compression` runtime module).
         Some(crate::ir::RequestCompression::Gzip) => quote! {
             let compression = self.runtime.request_compression().map_err(crate::error::SdkError::Config)?;
-            let body = crate::runtime::gzip::compress_request(compression, crate::ser::#ser(&input));
+            let body = #GZIP_COMPRESS_REQUEST(compression, crate::ser::#ser(&input));
         },
     };
     let call = call_setup(op, &wire);
@@ -202,7 +210,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             input: crate::types::#input,
         ) -> ::std::result::Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
             if self.runtime.checks_constraints() {
-                crate::runtime::validate::Validate::validate(&input).map_err(crate::error::SdkError::Validation)?;
+                #VALIDATE_VALIDATE::validate(&input).map_err(crate::error::SdkError::Validation)?;
             }
             #call
             #body
@@ -219,7 +227,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
 /// `let call = ...;`: the pipeline's description of the call, with the endpoint parameters the input
 /// gives and the host prefix, whose labels are checked here, before anything is sent.
 fn call_setup(op: &Operation, wire: &proc_macro2::Literal) -> TokenStream {
-    let call_type = quote!(crate::runtime::client::Call);
+    let call_type = quote!(#CLIENT_CALL);
     let statics = op.endpoint_params.iter().filter_map(|param| match &param.value {
         CallParamValue::Static(value) => {
             let name = lit_str(&param.name);
@@ -245,17 +253,17 @@ fn call_setup(op: &Operation, wire: &proc_macro2::Literal) -> TokenStream {
         let parts = prefix.parts.iter().map(|part| match part {
             HostPrefixPart::Literal(text) => {
                 let text = lit_str(text);
-                quote!(crate::runtime::endpoint_config::HostPrefixPart::Text(#text))
+                quote!(#ENDPOINT_CONFIG_HOST_PREFIX_PART::Text(#text))
             }
             HostPrefixPart::Label { member, field } => {
                 let member = lit_str(member);
                 let field = ident(field);
-                quote!(crate::runtime::endpoint_config::HostPrefixPart::Label { member: #member, value: &input.#field })
+                quote!(#ENDPOINT_CONFIG_HOST_PREFIX_PART::Label { member: #member, value: &input.#field })
             }
         });
         tokens.extend(quote! {
             let call = if self.runtime.injects_host_prefix() {
-                let prefix = crate::runtime::endpoint_config::host_prefix(&[#(#parts),*])
+                let prefix = #ENDPOINT_CONFIG_HOST_PREFIX(&[#(#parts),*])
                     .map_err(crate::error::SdkError::Validation)?;
                 call.host_prefix(prefix)
             } else {

@@ -8,6 +8,11 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{quote, ToTokens};
 
 use super::common::{helper_fn, reachable};
+use super::runtime_paths::{
+    BIG_NUMBER_READ_DECIMAL, BIG_NUMBER_READ_INTEGER, BLOB_READ, JSON_BOOLEAN, JSON_DESERIALIZE_ERROR, JSON_FLOAT,
+    JSON_INTEGER, JSON_LIST, JSON_MAP, JSON_OBJECT, JSON_OPTIONAL, JSON_PARSE, JSON_SPARSE_LIST, JSON_SPARSE_MAP,
+    JSON_STRING, JSON_TIME_FORMAT, JSON_TIME_READ,
+};
 use super::tokens::{allow_deprecated, boxed_type, doc, ident, prefixed};
 use super::types::fill_default;
 use super::RustFile;
@@ -29,8 +34,8 @@ pub fn emit(service: &Service) -> RustFile {
         let doc_line = doc(&format!("Reads the body of a successful `{}` response.", op.name));
         fns.push(quote! {
             #doc_line
-            pub(crate) fn #entry(body: &[u8]) -> ::std::result::Result<crate::types::#output, crate::runtime::json::DeserializeError> {
-                let value = crate::runtime::json::parse(body)?;
+            pub(crate) fn #entry(body: &[u8]) -> ::std::result::Result<crate::types::#output, #JSON_DESERIALIZE_ERROR> {
+                let value = #JSON_PARSE(body)?;
                 #inner(&value)
             }
         });
@@ -41,7 +46,7 @@ pub fn emit(service: &Service) -> RustFile {
                     ///
                     /// For tests, or for responses received through an HTTP stack of your own. Unknown
                     /// members are ignored; the error says which member did not match the model.
-                    pub fn from_json_body(body: &[u8]) -> ::std::result::Result<Self, crate::runtime::json::DeserializeError> {
+                    pub fn from_json_body(body: &[u8]) -> ::std::result::Result<Self, #JSON_DESERIALIZE_ERROR> {
                         #entry(body)
                     }
                 }
@@ -70,19 +75,19 @@ pub fn emit(service: &Service) -> RustFile {
                     let pattern =
                         if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
                     quote! {
-                        #pattern => #slot = crate::runtime::json::optional(value, #read).map_err(|e| e.at(#wire))?,
+                        #pattern => #slot = #JSON_OPTIONAL(value, #read).map_err(|e| e.at(#wire))?,
                     }
                 });
                 let inits = s.fields.iter().map(finish_field);
                 let body = if s.fields.is_empty() {
                     quote! {
-                        crate::runtime::json::object(value)?;
+                        #JSON_OBJECT(value)?;
                         ::std::result::Result::Ok(crate::types::#name {})
                     }
                 } else {
                     quote! {
                         #(#slots)*
-                        for (key, value) in crate::runtime::json::object(value)? {
+                        for (key, value) in #JSON_OBJECT(value)? {
                             match key.as_str() {
                                 #(#arms)*
                                 _ => {}
@@ -92,7 +97,7 @@ pub fn emit(service: &Service) -> RustFile {
                     }
                 };
                 fns.push(quote! {
-                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, crate::runtime::json::DeserializeError> {
+                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, #JSON_DESERIALIZE_ERROR> {
                         #body
                     }
                 });
@@ -114,10 +119,10 @@ pub fn emit(service: &Service) -> RustFile {
                     }
                 });
                 fns.push(quote! {
-                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, crate::runtime::json::DeserializeError> {
+                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, #JSON_DESERIALIZE_ERROR> {
                         let mut found = ::std::option::Option::None;
                         // `null` members are absent; `__type` is protocol metadata, not a member.
-                        for (key, value) in crate::runtime::json::object(value)? {
+                        for (key, value) in #JSON_OBJECT(value)? {
                             if value.is_null() || key == "__type" {
                                 continue;
                             }
@@ -126,10 +131,10 @@ pub fn emit(service: &Service) -> RustFile {
                                 other => crate::types::#name::Unknown(other.to_owned()),
                             };
                             if found.replace(member).is_some() {
-                                return ::std::result::Result::Err(crate::runtime::json::DeserializeError::new("a union must have exactly one member set, found several"));
+                                return ::std::result::Result::Err(#JSON_DESERIALIZE_ERROR::new("a union must have exactly one member set, found several"));
                             }
                         }
-                        found.ok_or_else(|| crate::runtime::json::DeserializeError::new("a union must have exactly one member set, found none"))
+                        found.ok_or_else(|| #JSON_DESERIALIZE_ERROR::new("a union must have exactly one member set, found none"))
                     }
                 });
             }
@@ -177,15 +182,15 @@ fn reader(ty: &Ty) -> TokenStream {
 /// The function that reads a value of this type from `&Value` on its own, if there is one.
 fn direct_reader(ty: &Ty) -> Option<TokenStream> {
     Some(match &ty.kind {
-        TyKind::Bool => quote!(crate::runtime::json::boolean),
-        TyKind::Byte => quote!(crate::runtime::json::integer::<i8>),
-        TyKind::Short => quote!(crate::runtime::json::integer::<i16>),
-        TyKind::Integer => quote!(crate::runtime::json::integer::<i32>),
-        TyKind::Long => quote!(crate::runtime::json::integer::<i64>),
-        TyKind::Double => quote!(crate::runtime::json::float),
-        TyKind::BigInteger => quote!(crate::runtime::big_number::read_integer),
-        TyKind::BigDecimal => quote!(crate::runtime::big_number::read_decimal),
-        TyKind::Blob => quote!(crate::runtime::blob::read),
+        TyKind::Bool => quote!(#JSON_BOOLEAN),
+        TyKind::Byte => quote!(#JSON_INTEGER::<i8>),
+        TyKind::Short => quote!(#JSON_INTEGER::<i16>),
+        TyKind::Integer => quote!(#JSON_INTEGER::<i32>),
+        TyKind::Long => quote!(#JSON_INTEGER::<i64>),
+        TyKind::Double => quote!(#JSON_FLOAT),
+        TyKind::BigInteger => quote!(#BIG_NUMBER_READ_INTEGER),
+        TyKind::BigDecimal => quote!(#BIG_NUMBER_READ_DECIMAL),
+        TyKind::Blob => quote!(#BLOB_READ),
         TyKind::Structure(name) | TyKind::Union(name) => helper_fn("de_", name).into_token_stream(),
         _ => return None,
     })
@@ -224,7 +229,7 @@ fn finish_field(field: &Field) -> TokenStream {
                     }
                 }
             }
-            None => quote!(#slot.ok_or_else(|| crate::runtime::json::DeserializeError::missing(#wire))?),
+            None => quote!(#slot.ok_or_else(|| #JSON_DESERIALIZE_ERROR::missing(#wire))?),
         },
     };
     quote! { #name: #value, }
@@ -287,37 +292,37 @@ fn read_value(ty: &Ty) -> TokenStream {
         return quote!(#function(value));
     }
     match &ty.kind {
-        TyKind::String => quote!(crate::runtime::json::string(value).map(::std::borrow::ToOwned::to_owned)),
-        TyKind::Bool => quote!(crate::runtime::json::boolean(value)),
-        TyKind::Byte => quote!(crate::runtime::json::integer::<i8>(value)),
-        TyKind::Short => quote!(crate::runtime::json::integer::<i16>(value)),
-        TyKind::Integer => quote!(crate::runtime::json::integer::<i32>(value)),
-        TyKind::Long => quote!(crate::runtime::json::integer::<i64>(value)),
-        TyKind::Float => quote!(crate::runtime::json::float(value).map(|v| v as f32)),
-        TyKind::Double => quote!(crate::runtime::json::float(value)),
-        TyKind::BigInteger => quote!(crate::runtime::big_number::read_integer(value)),
-        TyKind::BigDecimal => quote!(crate::runtime::big_number::read_decimal(value)),
+        TyKind::String => quote!(#JSON_STRING(value).map(::std::borrow::ToOwned::to_owned)),
+        TyKind::Bool => quote!(#JSON_BOOLEAN(value)),
+        TyKind::Byte => quote!(#JSON_INTEGER::<i8>(value)),
+        TyKind::Short => quote!(#JSON_INTEGER::<i16>(value)),
+        TyKind::Integer => quote!(#JSON_INTEGER::<i32>(value)),
+        TyKind::Long => quote!(#JSON_INTEGER::<i64>(value)),
+        TyKind::Float => quote!(#JSON_FLOAT(value).map(|v| v as f32)),
+        TyKind::Double => quote!(#JSON_FLOAT(value)),
+        TyKind::BigInteger => quote!(#BIG_NUMBER_READ_INTEGER(value)),
+        TyKind::BigDecimal => quote!(#BIG_NUMBER_READ_DECIMAL(value)),
         TyKind::Timestamp(format) => {
             let format = match format {
                 TimestampFormat::EpochSeconds => quote!(EpochSeconds),
                 TimestampFormat::DateTime => quote!(DateTime),
                 TimestampFormat::HttpDate => quote!(HttpDate),
             };
-            quote!(crate::runtime::json_time::read(value, crate::runtime::json_time::Format::#format))
+            quote!(#JSON_TIME_READ(value, #JSON_TIME_FORMAT::#format))
         }
-        TyKind::Blob => quote!(crate::runtime::blob::read(value)),
+        TyKind::Blob => quote!(#BLOB_READ(value)),
         TyKind::Document => {
-            quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(value.clone()))
+            quote!(::std::result::Result::<_, #JSON_DESERIALIZE_ERROR>::Ok(value.clone()))
         }
         // A member without a value is still sent as an object (`{}`); its contents mean nothing.
-        TyKind::Unit => quote!(crate::runtime::json::object(value).map(|_| ())),
+        TyKind::Unit => quote!(#JSON_OBJECT(value).map(|_| ())),
         TyKind::Enum(name) => {
             let name = ident(name);
-            quote!(crate::runtime::json::string(value).map(crate::types::#name::from))
+            quote!(#JSON_STRING(value).map(crate::types::#name::from))
         }
         TyKind::IntEnum(name) => {
             let name = ident(name);
-            quote!(crate::runtime::json::integer::<i64>(value).map(crate::types::#name::from))
+            quote!(#JSON_INTEGER::<i64>(value).map(crate::types::#name::from))
         }
         TyKind::Structure(name) | TyKind::Union(name) => {
             let func = helper_fn("de_", name);
@@ -326,9 +331,9 @@ fn read_value(ty: &Ty) -> TokenStream {
         TyKind::List { member, sparse } => {
             let item = reader(member);
             if *sparse {
-                quote!(crate::runtime::json::sparse_list(value, #item))
+                quote!(#JSON_SPARSE_LIST(value, #item))
             } else {
-                quote!(crate::runtime::json::list(value, #item))
+                quote!(#JSON_LIST(value, #item))
             }
         }
         TyKind::Map { value: value_ty, sparse, .. } => {
@@ -336,9 +341,9 @@ fn read_value(ty: &Ty) -> TokenStream {
             // map's own type.
             let item = reader(value_ty);
             if *sparse {
-                quote!(crate::runtime::json::sparse_map(value, #item))
+                quote!(#JSON_SPARSE_MAP(value, #item))
             } else {
-                quote!(crate::runtime::json::map(value, #item))
+                quote!(#JSON_MAP(value, #item))
             }
         }
     }

@@ -25,6 +25,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::{json, Value};
 
+use super::runtime_paths::{
+    ENDPOINT_CONFIG_ENDPOINT_VALUE, ENDPOINT_ENDPOINT, ENDPOINT_PARAMS, ENDPOINT_PARAM_VALUE, ENDPOINT_RESOLVE_ERROR,
+    HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR, PARTITIONS_AWS_PARTITIONS_JSON, PARTITIONS_PARTITIONS,
+};
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
 use super::RustFile;
@@ -248,13 +252,25 @@ fn call_json(service: &Service, test: &EndpointTest, input: &EndpointOperationIn
 fn harness_file(service: &Service, case_count: usize, calls: &[Call]) -> RustFile {
     let krate = ident(&service.crate_name.replace('-', "_"));
     let case_count = Literal::usize_unsuffixed(case_count);
+    let [endpoint, param_value, params, resolve_error, partitions, partitions_json] = [
+        ENDPOINT_ENDPOINT,
+        ENDPOINT_PARAM_VALUE,
+        ENDPOINT_PARAMS,
+        ENDPOINT_RESOLVE_ERROR,
+        PARTITIONS_PARTITIONS,
+        PARTITIONS_AWS_PARTITIONS_JSON,
+    ]
+    .map(|item| item.through(&krate));
     let mut file = RustFile::new(quote! {
         //! Checks every case of `cases.json` against the crate's endpoint rules, and (where the cases
         //! have them) makes their operation calls through the client.
     });
     file.push(quote! {
-        use #krate::runtime::endpoint::{Endpoint, ParamValue, Params, ResolveError};
-        use #krate::runtime::partitions::Partitions;
+        use #endpoint;
+        use #param_value;
+        use #params;
+        use #resolve_error;
+        use #partitions;
         use serde_json::Value;
     });
     file.push(quote! {
@@ -316,7 +332,7 @@ fn harness_file(service: &Service, case_count: usize, calls: &[Call]) -> RustFil
 
         /// The crate's partition table with `facts` (the `modelEraFacts` of `cases.json`) put back.
         fn model_era_table(facts: &Value) -> Partitions {
-            let mut table: Value = serde_json::from_str(include_str!("../../src/runtime/partitions.json"))
+            let mut table: Value = serde_json::from_str(#partitions_json)
                 .expect("the crate's partition table is JSON");
             for fact in facts.as_array().expect("a list of facts") {
                 let partition = table["partitions"]
@@ -390,9 +406,14 @@ fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
         arms.push(quote!(#number => Box::pin(async move { #make }),));
     }
     let call_count = Literal::usize_unsuffixed(calls.len());
+    let [box_future, http_client, transport_error, endpoint_value] =
+        [HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR, ENDPOINT_CONFIG_ENDPOINT_VALUE]
+            .map(|item| item.through(krate));
     quote! {
         use #krate::client::{Client, Config, Credentials, RetryConfig};
-        use #krate::runtime::http::{BoxFuture, HttpClient, TransportError};
+        use #box_future;
+        use #http_client;
+        use #transport_error;
 
         /// How many operation calls the cases have.
         const CALL_COUNT: usize = #call_count;
@@ -432,7 +453,7 @@ fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
             }
         }
 
-        fn endpoint_value(value: &Value) -> #krate::runtime::endpoint_config::EndpointValue {
+        fn endpoint_value(value: &Value) -> #endpoint_value {
             match param(value) {
                 ParamValue::String(s) => s.into(),
                 ParamValue::Bool(b) => b.into(),

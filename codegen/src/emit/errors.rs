@@ -4,6 +4,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::common::fn_suffix;
+use super::runtime_paths::{
+    ERROR_CONFIG_ERROR, ERROR_ERROR_METADATA, ERROR_RESPONSE_ERROR, ERROR_SDK_ERROR, ERROR_SERVICE_ERROR,
+    ERROR_TIMEOUT_ERROR, ERROR_UNHANDLED_ERROR, JSON_DESERIALIZE_ERROR, VALIDATE_LENGTH_UNIT,
+    VALIDATE_VALIDATION_ERROR, VALIDATE_VIOLATION, VALIDATE_VIOLATION_KIND,
+};
 use super::tokens::{allow_deprecated, doc, doc_attrs, ident};
 use super::RustFile;
 use crate::ir::{Operation, Service, TypeDefKind};
@@ -16,9 +21,18 @@ pub fn emit(service: &Service) -> RustFile {
         #allow_deprecated
     });
     file.push(quote! {
-        pub use crate::runtime::error::{ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError, UnhandledError};
-        pub use crate::runtime::json::DeserializeError;
-        pub use crate::runtime::validate::{LengthUnit, ValidationError, Violation, ViolationKind};
+        pub use #ERROR_CONFIG_ERROR;
+        pub use #ERROR_ERROR_METADATA;
+        pub use #ERROR_RESPONSE_ERROR;
+        pub use #ERROR_SDK_ERROR;
+        pub use #ERROR_SERVICE_ERROR;
+        pub use #ERROR_TIMEOUT_ERROR;
+        pub use #ERROR_UNHANDLED_ERROR;
+        pub use #JSON_DESERIALIZE_ERROR;
+        pub use #VALIDATE_LENGTH_UNIT;
+        pub use #VALIDATE_VALIDATION_ERROR;
+        pub use #VALIDATE_VIOLATION;
+        pub use #VALIDATE_VIOLATION_KIND;
     });
     for op in &service.operations {
         file.push(operation_error(service, op));
@@ -67,7 +81,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         parses.push(quote! {
             #codes_on_wire => match crate::de::#de(body) {
                 ::std::result::Result::Ok(error) => #name::#variant(error),
-                ::std::result::Result::Err(_) => #name::Unhandled(crate::runtime::error::UnhandledError::new(meta.clone())),
+                ::std::result::Result::Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
             },
         });
         let retryable = info.retryable.is_some();
@@ -76,13 +90,13 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
     let parse_body = if parses.is_empty() {
         quote! {
             let _ = body;
-            #name::Unhandled(crate::runtime::error::UnhandledError::new(meta.clone()))
+            #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone()))
         }
     } else {
         quote! {
             match meta.code() {
                 #(#parses)*
-                _ => #name::Unhandled(crate::runtime::error::UnhandledError::new(meta.clone())),
+                _ => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
             }
         }
     };
@@ -98,7 +112,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// An error the model does not list for this operation; its code and message are kept.
-            Unhandled(crate::runtime::error::UnhandledError),
+            Unhandled(#ERROR_UNHANDLED_ERROR),
         }
 
         impl #name {
@@ -119,7 +133,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
             }
 
             /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
-            pub(crate) fn from_response(meta: &crate::runtime::error::ErrorMetadata, body: &::serde_json::Value) -> Self {
+            pub(crate) fn from_response(meta: &#ERROR_ERROR_METADATA, body: &::serde_json::Value) -> Self {
                 #parse_body
             }
         }

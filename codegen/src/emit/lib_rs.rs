@@ -3,9 +3,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::runtime_paths::{
+    BIG_NUMBER_BIG_DECIMAL, BIG_NUMBER_BIG_INTEGER, BIG_NUMBER_BIG_NUMBER_ERROR, BLOB_BLOB, DATETIME_DATE_TIME,
+    DATETIME_DATE_TIME_ERROR, GENERATED_CODE_VERSION, VALIDATE_VALIDATE, VALIDATE_VALIDATION_ERROR,
+};
 use super::tokens::inner_doc_lines;
 use super::RustFile;
 use crate::ir::{EndpointResolution, Service};
+use crate::runtime_crate;
 
 /// The crate root.
 pub fn emit(service: &Service) -> RustFile {
@@ -28,23 +33,26 @@ pub fn emit(service: &Service) -> RustFile {
     let client_allow = if service.uses_deprecated() { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
     // rustfmt keeps `use` items sorted; so does the generator (by the paths written here), so the
     // crate root passes `cargo fmt --check`.
-    let mut reexports = vec![
-        ("client", quote! { pub use client::{Client, Config}; }),
-        ("runtime::validate", quote! { pub use runtime::validate::{Validate, ValidationError}; }),
-    ];
+    let mut reexported = vec![VALIDATE_VALIDATE, VALIDATE_VALIDATION_ERROR];
     if service.features.timestamps {
-        reexports.push(("runtime::datetime", quote! { pub use runtime::datetime::{DateTime, DateTimeError}; }));
+        reexported.extend([DATETIME_DATE_TIME, DATETIME_DATE_TIME_ERROR]);
     }
     if service.features.blobs {
-        reexports.push(("runtime::blob", quote! { pub use runtime::blob::Blob; }));
+        reexported.push(BLOB_BLOB);
     }
     if service.features.big_numbers {
-        reexports.push((
-            "runtime::big_number",
-            quote! { pub use runtime::big_number::{BigDecimal, BigInteger, BigNumberError}; },
-        ));
+        reexported.extend([BIG_NUMBER_BIG_DECIMAL, BIG_NUMBER_BIG_INTEGER, BIG_NUMBER_BIG_NUMBER_ERROR]);
     }
-    reexports.sort_unstable_by_key(|&(path, _)| path);
+    let mut reexports = vec![
+        // rustfmt puts a path from the crate root (`::name`) before the others.
+        (String::new(), runtime_reexport()),
+        ("client".to_string(), quote! { pub use client::{Client, Config}; }),
+    ];
+    for item in reexported {
+        let path = item.in_crate_root();
+        reexports.push((path.to_string(), quote! { pub use #path; }));
+    }
+    reexports.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let reexports = reexports.into_iter().map(|(_, tokens)| tokens);
     let document = service.features.documents.then(|| {
         quote! {
@@ -68,8 +76,6 @@ pub fn emit(service: &Service) -> RustFile {
         #[rustfmt::skip]
         pub mod error;
         #[rustfmt::skip]
-        pub mod runtime;
-        #[rustfmt::skip]
         pub mod types;
         #[rustfmt::skip]
         mod de;
@@ -80,6 +86,7 @@ pub fn emit(service: &Service) -> RustFile {
         #(#reexports)*
         #document
     });
+    file.push(runtime_version_check(service));
     file
 }
 
@@ -89,7 +96,7 @@ fn endpoint_docs(service: &Service) -> String {
     let pattern = format!(
         "requests go to the endpoint URL when one is set (`Config::endpoint_url`, `AWS_ENDPOINT_URL_...`, the \
          profile), else to `https://{prefix}.{{region}}.{{dnsSuffix}}`, the DNS suffix of the region's partition in \
-         AWS's partition table (`src/runtime/partitions.json`: `amazonaws.com`, `amazonaws.com.cn` in China, ...). \
+         AWS's partition table (which the runtime carries: `amazonaws.com`, `amazonaws.com.cn` in China, ...). \
          FIPS and dual-stack endpoints cannot be found without rules: asking for them is a configuration error."
     );
     let mut text = String::from("\n# Endpoints\n\n");
@@ -97,8 +104,8 @@ fn endpoint_docs(service: &Service) -> String {
         EndpointResolution::Rules(rules) => {
             text.push_str(
                 "The client finds its endpoint with the service's own endpoint rules (`smithy.rules#endpointRuleSet`, \
-                 embedded as `src/runtime/endpoint_rules.json`) and AWS's partition table \
-                 (`src/runtime/partitions.json`), once when it is built. The region, `Config::use_fips`, \
+                 embedded as `src/endpoint_rules.json`) and AWS's partition table (which \
+                 the runtime carries), once when it is built. The region, `Config::use_fips`, \
                  `Config::use_dual_stack`, `Config::endpoint_url` and `Config::account_id_endpoint_mode` (or \
                  `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, `AWS_ENDPOINT_URL_...`, \
                  `AWS_ACCOUNT_ID_ENDPOINT_MODE` and the profile's keys; see `runtime::endpoint_config`) are the \
@@ -152,4 +159,37 @@ fn endpoint_docs(service: &Service) -> String {
         }
     }
     text
+}
+
+/// The one path generated code reaches the runtime crate through: `crate::runtime`.
+fn runtime_reexport() -> TokenStream {
+    let krate = super::tokens::ident(&runtime_crate::PACKAGE.replace('-', "_"));
+    let docs = format!(
+        " The runtime crate this client is built on (`{}`): its configuration, credentials, HTTP client \
+         and error types are shared by every client generated against it.",
+        runtime_crate::PACKAGE
+    );
+    quote! {
+        #[doc = #docs]
+        pub use ::#krate as runtime;
+    }
+}
+
+/// The check that the runtime is the one the crate was generated for.
+fn runtime_version_check(service: &Service) -> TokenStream {
+    // Spelled from the crate root: the assertion's arguments are printed as tokens, and the printer
+    // would write `crate ::runtime`.
+    let interface = GENERATED_CODE_VERSION.in_crate_root();
+    let version = proc_macro2::Literal::u32_unsuffixed(runtime_crate::GENERATED_CODE_VERSION);
+    let message = format!(
+        "{} was generated for {} {} (generated-code interface {version}), and the {} it is built with has \
+         another interface: regenerate the crate, or depend on the runtime version it names",
+        service.crate_name,
+        runtime_crate::PACKAGE,
+        runtime_crate::VERSION,
+        runtime_crate::PACKAGE
+    );
+    quote! {
+        const _: () = ::std::assert!(#interface == #version, #message);
+    }
 }

@@ -22,6 +22,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Map, Value};
 
+use super::runtime_paths::{HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR};
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
 use super::RustFile;
@@ -267,13 +268,17 @@ fn placeholder(service: &Service, ty: &TyKind) -> Value {
 /// `harness.rs`: the recording client and the checks every case uses.
 fn harness_file(service: &Service) -> RustFile {
     let krate = ident(&service.crate_name.replace('-', "_"));
+    let [box_future, http_client, transport_error] =
+        [HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR].map(|item| item.through(&krate));
     let mut file = RustFile::new(quote! {
         //! The client every protocol test case uses, with an HTTP client that records the request and
         //! answers with the case's response, and the checks of requests and of parsed values.
     });
     file.push(quote! {
         use #krate::client::{Client, Config, Credentials, RetryConfig, ValidationMode};
-        use #krate::runtime::http::{BoxFuture, HttpClient, TransportError};
+        use #box_future;
+        use #http_client;
+        use #transport_error;
         use serde_json::Value;
         use std::sync::{Arc, Mutex};
     });

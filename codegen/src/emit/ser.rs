@@ -4,6 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::common::{helper_fn, payload, reachable};
+use super::runtime_paths::{BLOB_WRITE, JSON_JSON_OBJECT_WRITER, JSON_TIME_FORMAT, JSON_TIME_WRITE};
 use super::tokens::{allow_deprecated, doc, ident, prefixed};
 use super::RustFile;
 use crate::ir::{Field, Presence, Service, Ty, TyKind, TypeDefKind};
@@ -30,7 +31,7 @@ pub fn emit(service: &Service) -> RustFile {
             #doc_line
             pub(crate) fn #entry(input: &crate::types::#input) -> ::std::string::String {
                 let mut out = ::std::string::String::with_capacity(#capacity);
-                let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+                let mut object = #JSON_JSON_OBJECT_WRITER::new(&mut out);
                 #inner(input, &mut object);
                 object.finish();
                 out
@@ -45,7 +46,7 @@ pub fn emit(service: &Service) -> RustFile {
             #doc_line
             pub(crate) fn #print(output: &crate::types::#output) -> ::std::string::String {
                 let mut out = ::std::string::String::with_capacity(64);
-                let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
+                let mut object = #JSON_JSON_OBJECT_WRITER::new(&mut out);
                 #inner_output(output, &mut object);
                 object.finish();
                 out
@@ -83,7 +84,7 @@ pub fn emit(service: &Service) -> RustFile {
                 let object = if s.fields.is_empty() { quote!(_object) } else { quote!(object) };
                 fns.push(quote! {
                     #gate
-                    pub(crate) fn #func(#value: &crate::types::#name, #object: &mut crate::runtime::json::JsonObjectWriter<'_>) {
+                    pub(crate) fn #func(#value: &crate::types::#name, #object: &mut #JSON_JSON_OBJECT_WRITER<'_>) {
                         #(#members)*
                     }
                 });
@@ -99,7 +100,7 @@ pub fn emit(service: &Service) -> RustFile {
                 });
                 fns.push(quote! {
                     #gate
-                    pub(crate) fn #func(value: &crate::types::#name, object: &mut crate::runtime::json::JsonObjectWriter<'_>) {
+                    pub(crate) fn #func(value: &crate::types::#name, object: &mut #JSON_JSON_OBJECT_WRITER<'_>) {
                         match value {
                             #(#arms)*
                             crate::types::#name::Unknown(_) => {}
@@ -180,9 +181,9 @@ fn write_value(ty: &Ty, value: TokenStream, writer: TokenStream) -> TokenStream 
                 TimestampFormat::DateTime => quote!(DateTime),
                 TimestampFormat::HttpDate => quote!(HttpDate),
             };
-            quote! { crate::runtime::json_time::write(#value, crate::runtime::json_time::Format::#format, #writer); }
+            quote! { #JSON_TIME_WRITE(#value, #JSON_TIME_FORMAT::#format, #writer); }
         }
-        TyKind::Blob => quote! { crate::runtime::blob::write(#value, #writer); },
+        TyKind::Blob => quote! { #BLOB_WRITE(#value, #writer); },
         TyKind::Document => quote! { #writer.value(#value); },
         TyKind::Unit => quote! { #writer.object().finish(); },
         TyKind::Enum(_) => quote! { #writer.string(#value.as_str()); },

@@ -5,6 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
 use super::common::{contains_sensitive_ty, payload};
+use super::runtime_paths::VALIDATE_VIOLATION;
 use super::tokens::{
     allow_deprecated, boxed_type, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str, member_doc_attrs,
     rust_type,
@@ -294,7 +295,7 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
             let wire = &f.wire_name;
             quote! {
                 if self.#field_name.is_none() {
-                    missing.push(crate::runtime::validate::Violation::missing(#wire));
+                    missing.push(#VALIDATE_VIOLATION::missing(#wire));
                 }
             }
         })

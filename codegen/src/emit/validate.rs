@@ -4,9 +4,14 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::common::payload;
+use super::runtime_paths::{
+    pattern_type, VALIDATE_LENGTH, VALIDATE_LENGTH_UNIT, VALIDATE_PATH, VALIDATE_RANGE, VALIDATE_STRING_LENGTH,
+    VALIDATE_UNKNOWN_VALUE, VALIDATE_VALIDATE, VALIDATE_VIOLATION, VALIDATE_VIOLATION_KIND,
+};
 use super::tokens::{allow_deprecated, doc, ident, lit_float};
 use super::RustFile;
 use crate::ir::{Constraints, Field, PatternConst, Presence, Service, Ty, TyKind, TypeDefKind};
+use crate::pattern::Engine;
 
 /// The whole `validate` module.
 pub fn emit(service: &Service) -> RustFile {
@@ -17,8 +22,10 @@ pub fn emit(service: &Service) -> RustFile {
         //! The client runs them before sending; call [`Validate::validate`](crate::Validate::validate) to run them yourself.
         #allow_deprecated
     });
-    for pattern in &service.patterns {
-        file.push(pattern_static(pattern));
+    if let Some(engine) = service.features.pattern_engine {
+        for pattern in &service.patterns {
+            file.push(pattern_static(pattern, engine));
+        }
     }
     let checked = Checked::of(service);
     for def in &service.types {
@@ -51,28 +58,28 @@ pub fn emit(service: &Service) -> RustFile {
                     match self {
                         #(#arms)*
                         crate::types::#name::Unknown(member) => {
-                            crate::runtime::validate::unknown_value(member, &[#(#wire),*], false, at, out)
+                            #VALIDATE_UNKNOWN_VALUE(member, &[#(#wire),*], false, at, out)
                         }
                     }
                 }
             }
             TypeDefKind::Enum(_) => quote! {
                 if let crate::types::#name::Unknown(value) = self {
-                    crate::runtime::validate::unknown_value(value, crate::types::#name::values(), false, at, out);
+                    #VALIDATE_UNKNOWN_VALUE(value, crate::types::#name::values(), false, at, out);
                 }
             },
             TypeDefKind::IntEnum(_) => quote! {
                 if let crate::types::#name::Unknown(value) = self {
-                    out.push(crate::runtime::validate::Violation::new(
+                    out.push(#VALIDATE_VIOLATION::new(
                         at.to_text(),
-                        crate::runtime::validate::ViolationKind::Range { min: ::std::option::Option::None, max: ::std::option::Option::None, actual: ::std::option::Option::Some(*value as f64) },
+                        #VALIDATE_VIOLATION_KIND::Range { min: ::std::option::Option::None, max: ::std::option::Option::None, actual: ::std::option::Option::Some(*value as f64) },
                     ));
                 }
             },
         };
         file.push(quote! {
-            impl crate::runtime::validate::Validate for crate::types::#name {
-                fn validate_at(&self, at: &crate::runtime::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::runtime::validate::Violation>) {
+            impl #VALIDATE_VALIDATE for crate::types::#name {
+                fn validate_at(&self, at: &#VALIDATE_PATH<'_>, out: &mut ::std::vec::Vec<#VALIDATE_VIOLATION>) {
                     #body
                 }
             }
@@ -82,7 +89,8 @@ pub fn emit(service: &Service) -> RustFile {
 }
 
 /// The compiled form of one distinct `@pattern`.
-fn pattern_static(pattern: &PatternConst) -> TokenStream {
+fn pattern_static(pattern: &PatternConst, engine: Engine) -> TokenStream {
+    let pattern_type = pattern_type(engine);
     let name = ident(&pattern.name);
     let (ecma, regex) = (&pattern.ecma, &pattern.regex);
     // A doc line ends at a line break and may not hold a bare CR, so those show as escapes.
@@ -90,7 +98,7 @@ fn pattern_static(pattern: &PatternConst) -> TokenStream {
     let doc = doc(&format!("The model's pattern `{shown}`."));
     quote! {
         #doc
-        pub(crate) static #name: crate::runtime::pattern::Pattern = crate::runtime::pattern::Pattern::new(#ecma, #regex);
+        pub(crate) static #name: #pattern_type = #pattern_type::new(#ecma, #regex);
     }
 }
 
@@ -175,15 +183,15 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
     if let Some(bounds) = length {
         let (min, max) = (opt(bounds.min), opt(bounds.max));
         checks.push(match &ty.kind {
-            TyKind::String => quote! { crate::runtime::validate::string_length(#value, #min, #max, #path, out); },
+            TyKind::String => quote! { #VALIDATE_STRING_LENGTH(#value, #min, #max, #path, out); },
             TyKind::Blob => quote! {
-                crate::runtime::validate::length(#value.as_ref().len(), #min, #max, crate::runtime::validate::LengthUnit::Bytes, #path, out);
+                #VALIDATE_LENGTH(#value.as_ref().len(), #min, #max, #VALIDATE_LENGTH_UNIT::Bytes, #path, out);
             },
             TyKind::List { .. } => quote! {
-                crate::runtime::validate::length(#value.len(), #min, #max, crate::runtime::validate::LengthUnit::Elements, #path, out);
+                #VALIDATE_LENGTH(#value.len(), #min, #max, #VALIDATE_LENGTH_UNIT::Elements, #path, out);
             },
             TyKind::Map { .. } => quote! {
-                crate::runtime::validate::length(#value.len(), #min, #max, crate::runtime::validate::LengthUnit::Entries, #path, out);
+                #VALIDATE_LENGTH(#value.len(), #min, #max, #VALIDATE_LENGTH_UNIT::Entries, #path, out);
             },
             _ => TokenStream::new(),
         });
@@ -196,7 +204,7 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
             _ => quote!(*#value as f64),
         };
         let sensitive = ty.sensitive;
-        checks.push(quote! { crate::runtime::validate::range(#as_f64, #min, #max, #sensitive, #path, out); });
+        checks.push(quote! { #VALIDATE_RANGE(#as_f64, #min, #max, #sensitive, #path, out); });
     }
     if let Some(name) = pattern {
         let name = ident(name);
@@ -207,13 +215,13 @@ fn value_check(checked: &Checked, ty: &Ty, value: TokenStream, path: TokenStream
             let name = ident(name);
             checks.push(quote! {
                 if let crate::types::#name::Unknown(unknown) = #value {
-                    crate::runtime::validate::unknown_value(unknown, crate::types::#name::values(), true, #path, out);
+                    #VALIDATE_UNKNOWN_VALUE(unknown, crate::types::#name::values(), true, #path, out);
                 }
             });
         }
         TyKind::Structure(name) if !checked.0.contains(name) => {}
         TyKind::Enum(_) | TyKind::IntEnum(_) | TyKind::Structure(_) | TyKind::Union(_) => {
-            checks.push(quote! { crate::runtime::validate::Validate::validate_at(#value, #path, out); });
+            checks.push(quote! { #VALIDATE_VALIDATE::validate_at(#value, #path, out); });
         }
         TyKind::List { member, sparse } => {
             let inner = value_check(checked, member, quote!(item), quote!(&at.index(index)));

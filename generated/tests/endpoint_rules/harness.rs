@@ -2,8 +2,11 @@
 //! Checks every case of `cases.json` against the crate's endpoint rules, and (where the cases
 //! have them) makes their operation calls through the client.
 
-use codepipeline_jobs::runtime::endpoint::{Endpoint, ParamValue, Params, ResolveError};
-use codepipeline_jobs::runtime::partitions::Partitions;
+use ::codepipeline_jobs::runtime::endpoint::Endpoint;
+use ::codepipeline_jobs::runtime::endpoint::ParamValue;
+use ::codepipeline_jobs::runtime::endpoint::Params;
+use ::codepipeline_jobs::runtime::endpoint::ResolveError;
+use ::codepipeline_jobs::runtime::partitions::Partitions;
 use serde_json::Value;
 
 /// The model's cases as the generator wrote them, with the table each one runs against.
@@ -79,7 +82,7 @@ fn check(expect: &Value, got: Result<Endpoint, ResolveError>) -> Result<(), Stri
 /// The crate's partition table with `facts` (the `modelEraFacts` of `cases.json`) put back.
 fn model_era_table(facts: &Value) -> Partitions {
     let mut table: Value = serde_json::from_str(
-            include_str!("../../src/runtime/partitions.json"),
+            ::codepipeline_jobs::runtime::partitions::AWS_PARTITIONS_JSON,
         )
         .expect("the crate's partition table is JSON");
     for fact in facts.as_array().expect("a list of facts") {

@@ -19,6 +19,8 @@ pub struct Settings {
     pub out: PathBuf,
     /// Hand-written examples that xtask copies into the crate, if configured.
     pub examples: Option<PathBuf>,
+    /// Where the crate's manifest finds the runtime crate (`runtime = "workspace"`: this checkout's).
+    pub runtime: codegen::RuntimeDependency,
 }
 
 fn string(table: &toml::Table, key: &str) -> Option<String> {
@@ -48,17 +50,28 @@ pub fn settings() -> Settings {
     let crate_name = string(&table, "crate-name").unwrap_or_else(|| {
         model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "service".into())
     });
+    let out = string(&table, "out").expect("model/codegen.toml sets `out`");
+    assert_eq!(
+        string(&table, "runtime").as_deref(),
+        Some("workspace"),
+        "model/codegen.toml: the tests expect `runtime = \"workspace\"`"
+    );
+    // As xtask writes it: the runtime's directory relative to the output directory.
+    let up = Path::new(&out).components().map(|_| "..").collect::<Vec<_>>().join("/");
     Settings {
         selection: Selection { service: string(&table, "service"), operations, crate_name },
         model,
-        out: root.join(string(&table, "out").expect("model/codegen.toml sets `out`")),
+        out: root.join(out),
+        runtime: codegen::RuntimeDependency::Path(format!("{up}/codegen/runtime")),
         examples: string(&table, "examples").map(|dir| root.join(dir)),
     }
 }
 
 /// The generator's output for the checked-in settings (without the copied examples).
 pub fn generate(settings: &Settings) -> Vec<GeneratedFile> {
-    codegen::generate(&settings.model, &settings.selection).unwrap_or_else(|e| panic!("codegen failed: {e}"))
+    codegen::generate_crate_with_runtime(&settings.model, &settings.selection, &settings.runtime)
+        .map(|generated| generated.files)
+        .unwrap_or_else(|e| panic!("codegen failed: {e}"))
 }
 
 /// Everything `cargo xtask codegen` writes: the generator's output plus the copied examples.
