@@ -19,14 +19,8 @@ fn xtask() -> &'static Path {
 /// The cargo that runs this test, building in `dir` with warnings as errors, offline, into the
 /// scratch target directory the real-model tests use.
 fn cargo_in(dir: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-models/target"))
-        .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .env("CARGO_INCREMENTAL", "0")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    let mut command = tests::scratch::cargo_in(dir);
+    command.env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-models/target"));
     command
 }
 
