@@ -34,9 +34,9 @@ use super::values::value_tokens;
 use super::RustFile;
 use crate::ir::SUPPORTED_BUILT_INS;
 use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, Warning};
-use crate::model::{EndpointExpectation, EndpointOperationInput};
 use crate::rules::endpoint::{built_in, ParamValue};
 use crate::rules::CaseTable;
+use crate::rules::{EndpointExpectation, EndpointOperationInput};
 
 /// The files of `tests/endpoint_rules/`, and warnings about operation calls that cannot be tested.
 pub struct EndpointTests {

@@ -1,10 +1,10 @@
 //! The IR's data types: what lowering produces and every emitter reads. Nothing here looks at
 //! the model's JSON or does any lowering.
 
-use crate::model::{Bounds, EndpointTestCase, ErrorFault, Protocol, TimestampFormat};
+use crate::model::{Bounds, ErrorFault, Protocol, TimestampFormat};
 use crate::pattern;
 use crate::rules::endpoint::{ParamValue, Parameter};
-use crate::rules::CaseTable;
+use crate::rules::{CaseTable, EndpointTestCase};
 
 /// What to generate: which service, which operations, and the crate's name.
 #[derive(Debug, Clone, Default)]
