@@ -3,11 +3,11 @@
 //! test case's `params`, keyed by member name).
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 use serde_json::Value;
 
 use super::tokens::{ident, prefixed};
-use crate::ir::{Service, TyKind, TypeDefKind};
+use crate::ir::{FloatValue, Service, TyKind, TypeDefKind, TypedValue};
 
 /// A Rust expression of type `ty` with the value `json`, built with the crate's builders; an error
 /// says what cannot be built. Floats take `NaN`, `Infinity` and `-Infinity` as strings, timestamps
@@ -165,4 +165,96 @@ fn value_in(service: &Service, krate: &Ident, ty: &TyKind, json: &Value) -> Resu
             return Err(format!("a value of this kind ({json}) is not supported in generated tests"))
         }
     })
+}
+
+/// A Rust expression that builds `value` with the crate's builders.
+pub fn typed_value_tokens(service: &Service, value: &TypedValue) -> TokenStream {
+    let krate = ident(&service.crate_name.replace('-', "_"));
+    typed_value_in(&krate, value)
+}
+
+fn typed_value_in(krate: &Ident, value: &TypedValue) -> TokenStream {
+    let types = quote!(#krate::types);
+    let float = |value: &FloatValue, kind: TokenStream, literal: fn(f64) -> Literal| match value {
+        FloatValue::Finite(n) => {
+            let literal = literal(*n);
+            quote!(#literal)
+        }
+        FloatValue::NaN => quote!(::std::primitive::#kind::NAN),
+        FloatValue::Infinity => quote!(::std::primitive::#kind::INFINITY),
+        FloatValue::NegInfinity => quote!(::std::primitive::#kind::NEG_INFINITY),
+    };
+    let optional = |sparse: bool, value: Option<&TypedValue>| match (sparse, value) {
+        (true, None) => quote!(::std::option::Option::None),
+        (true, Some(value)) => {
+            let value = typed_value_in(krate, value);
+            quote!(::std::option::Option::Some(#value))
+        }
+        // Lowering gives a non-sparse collection no missing values.
+        (false, value) => value.map(|value| typed_value_in(krate, value)).unwrap_or_default(),
+    };
+    match value {
+        TypedValue::String(s) => quote!(::std::string::String::from(#s)),
+        TypedValue::Bool(b) => quote!(#b),
+        TypedValue::Byte(n) => Literal::i8_suffixed(*n).into_token_stream(),
+        TypedValue::Short(n) => Literal::i16_suffixed(*n).into_token_stream(),
+        TypedValue::Integer(n) => Literal::i32_suffixed(*n).into_token_stream(),
+        TypedValue::Long(n) => Literal::i64_suffixed(*n).into_token_stream(),
+        TypedValue::Float(value) => float(value, quote!(f32), |n| Literal::f32_suffixed(n as f32)),
+        TypedValue::Double(value) => float(value, quote!(f64), Literal::f64_suffixed),
+        TypedValue::Document(json) => {
+            let text = json.to_string();
+            quote!(serde_json::from_str::<serde_json::Value>(#text).expect("a JSON document"))
+        }
+        TypedValue::Enum { type_name, value } => {
+            let name = ident(type_name);
+            quote!(#types::#name::from(#value))
+        }
+        TypedValue::IntEnum { type_name, value } => {
+            let name = ident(type_name);
+            quote!(#types::#name::from(#value))
+        }
+        TypedValue::List { sparse, items } => {
+            let items = items.iter().map(|item| optional(*sparse, item.as_ref()));
+            quote!(::std::vec![#(#items),*])
+        }
+        TypedValue::Map { sparse, entries } => {
+            let entries = entries.iter().map(|(k, v)| {
+                let k = typed_value_in(krate, k);
+                let v = optional(*sparse, v.as_ref());
+                quote!((#k, #v))
+            });
+            quote!(::std::collections::BTreeMap::from([#(#entries),*]))
+        }
+        TypedValue::Structure { type_name, members } => {
+            let setters = members.iter().map(|member| {
+                let value = typed_value_in(krate, &member.value);
+                let setter = prefixed("set_", &member.field);
+                quote!(.#setter(::std::option::Option::Some(#value)))
+            });
+            let name = ident(type_name);
+            let message = format!("the case's `{name}` builds");
+            quote!(#types::#name::builder() #(#setters)* .build().expect(#message))
+        }
+        TypedValue::Union { type_name, variant, value, boxed } => {
+            let union = ident(type_name);
+            let variant = ident(variant);
+            match value {
+                None => quote!(#types::#union::#variant),
+                Some(value) => {
+                    let value = typed_value_in(krate, value);
+                    let value = if *boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+                    quote!(#types::#union::#variant(#value))
+                }
+            }
+        }
+        TypedValue::Timestamp(seconds) => {
+            let seconds = Literal::f64_suffixed(*seconds);
+            quote!(#krate::DateTime::from_fractional_secs(#seconds).expect("a timestamp in range"))
+        }
+        TypedValue::Blob(bytes) => {
+            let bytes = Literal::byte_string(bytes);
+            quote!(#krate::Blob::new(#bytes.to_vec()))
+        }
+    }
 }

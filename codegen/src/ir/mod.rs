@@ -11,22 +11,25 @@
 //! `doc_text` converts the documentation to Markdown once for every emitter.
 
 mod doc_text;
+mod endpoint_tests;
 mod endpoints;
 mod lower;
 mod members;
 mod patterns;
 mod protocol_tests;
+mod test_types;
 #[cfg(test)]
 mod tests;
+mod typed_values;
 mod types;
 
 pub use endpoints::sorted_keys;
-pub(crate) use endpoints::SUPPORTED_BUILT_INS;
+pub use test_types::{CallExpectation, EndpointCall, EndpointTest, FloatValue, MemberValue, TypedValue};
 pub use types::{
-    CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EndpointTest,
-    EnumVariant, ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError,
-    Operation, PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service,
-    SkippedOperation, Structure, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
+    CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EnumVariant,
+    ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError, Operation,
+    PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service, SkippedOperation,
+    Structure, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
 };
 
 use crate::model::Model;
