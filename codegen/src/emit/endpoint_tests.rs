@@ -30,7 +30,7 @@ use super::runtime_paths::{
     HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR, PARTITIONS_AWS_PARTITIONS_JSON, PARTITIONS_PARTITIONS,
 };
 use super::tokens::{ident, inner_doc_lines, prefixed};
-use super::values::typed_value_tokens;
+use super::values::value_tokens;
 use super::RustFile;
 use crate::ir::{sorted_keys, CallExpectation, EndpointCall, EndpointRules, EndpointTest, Service};
 use crate::rules::endpoint::ParamValue;
@@ -152,7 +152,7 @@ fn operation_calls(service: &Service, rules: &EndpointRules) -> Vec<Call> {
         for call in &test.calls {
             // Lowering kept only the calls of the crate's operations.
             let Some(operation) = service.operations.iter().find(|op| op.name == call.operation) else { continue };
-            let built = typed_value_tokens(service, &call.input);
+            let built = value_tokens(service, &call.input);
             let method = prefixed("call_", &operation.fn_name);
             let make = quote! {
                 let input = #built;

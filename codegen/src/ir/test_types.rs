@@ -103,6 +103,17 @@ pub struct MemberValue {
     pub value: TypedValue,
 }
 
+/// The values a protocol test case builds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtocolTestValues {
+    /// The call's input: the case's `params` for a request case; for a response case, the smallest
+    /// input the builders accept (required members set to zero values), which nothing checks.
+    pub input: TypedValue,
+    /// What the call must return, from the case's `params`: the output, or the error structure
+    /// (response cases only).
+    pub expected: Option<TypedValue>,
+}
+
 /// One `smithy.rules#endpointTests` case, and the partition table its generated test runs with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointTest {

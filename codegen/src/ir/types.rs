@@ -6,7 +6,7 @@ use crate::pattern;
 use crate::rules::endpoint::{ParamValue, Parameter};
 use crate::rules::PartitionOverride;
 
-use super::EndpointTest;
+use super::{EndpointTest, ProtocolTestValues};
 
 /// What to generate: which service, which operations, and the crate's name.
 #[derive(Debug, Clone, Default)]
@@ -77,6 +77,9 @@ pub struct ProtocolTest {
     pub operation: String,
     /// What it checks.
     pub kind: ProtocolTestKind,
+    /// The values its test builds from the case's `params`, or why the generator cannot build them
+    /// (the test then fails saying so).
+    pub values: Result<ProtocolTestValues, String>,
 }
 
 /// What a protocol test case checks.
