@@ -99,3 +99,54 @@ fn value_in(krate: &Ident, value: &TypedValue) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::MemberValue;
+
+    fn printed(value: &TypedValue) -> String {
+        value_in(&ident("my_crate"), value).to_string()
+    }
+
+    #[test]
+    fn sparse_collections_wrap_their_values_and_nulls_are_none() {
+        let list = TypedValue::List { sparse: true, items: vec![Some(TypedValue::Integer(1)), None] };
+        assert_eq!(
+            printed(&list),
+            ":: std :: vec ! [:: std :: option :: Option :: Some (1i32) , :: std :: option :: Option :: None]"
+        );
+        let dense = TypedValue::Map {
+            sparse: false,
+            entries: vec![(TypedValue::String("k".into()), Some(TypedValue::Bool(true)))],
+        };
+        assert_eq!(
+            printed(&dense),
+            ":: std :: collections :: BTreeMap :: from ([(:: std :: string :: String :: from (\"k\") , true)])"
+        );
+    }
+
+    #[test]
+    fn floats_structures_and_unions_use_the_crates_items() {
+        assert_eq!(printed(&TypedValue::Float(FloatValue::NaN)), ":: std :: primitive :: f32 :: NAN");
+        assert_eq!(printed(&TypedValue::Double(FloatValue::Finite(0.5))), "0.5f64");
+        let inner = TypedValue::Structure {
+            type_name: "Node".into(),
+            members: vec![MemberValue { field: "type".into(), value: TypedValue::Long(7) }],
+        };
+        let union = TypedValue::Union {
+            type_name: "Choice".into(),
+            variant: "Next".into(),
+            value: Some(Box::new(inner)),
+            boxed: true,
+        };
+        assert_eq!(
+            printed(&union),
+            "my_crate :: types :: Choice :: Next (:: std :: boxed :: Box :: new (my_crate :: types :: Node :: builder () \
+             . set_type (:: std :: option :: Option :: Some (7i64)) . build () . expect (\"the case's `Node` builds\")))"
+        );
+        let unit =
+            TypedValue::Union { type_name: "Choice".into(), variant: "Nothing".into(), value: None, boxed: false };
+        assert_eq!(printed(&unit), "my_crate :: types :: Choice :: Nothing");
+    }
+}
