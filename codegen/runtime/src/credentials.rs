@@ -448,7 +448,7 @@ impl OptionalSource {
 /// The error for configuration that needs sources this build lacks: `asked_by` says what asks
 /// (`profile [ci] sets credential_process`), and the message names each missing source and feature.
 /// `sources` that are built in are left out of the message.
-pub fn sources_left_out(asked_by: &str, sources: &[OptionalSource]) -> CredentialsError {
+pub(crate) fn sources_left_out(asked_by: &str, sources: &[OptionalSource]) -> CredentialsError {
     let mut missing: Vec<OptionalSource> = sources.iter().copied().filter(|s| !s.is_built_in()).collect();
     missing.sort_unstable();
     missing.dedup();
