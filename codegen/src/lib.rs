@@ -10,6 +10,7 @@ pub mod docs;
 pub mod emit;
 mod endpoint_params;
 pub mod ir;
+pub mod jmespath;
 pub mod model;
 pub mod naming;
 pub mod pattern;

@@ -152,6 +152,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/sigv4.rs",
     "src/sts.rs",
     "src/validate.rs",
+    "src/waiter.rs",
 ];
 
 #[cfg(test)]
