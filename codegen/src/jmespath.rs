@@ -13,6 +13,7 @@ use std::fmt;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::runtime_paths::WAITER;
 use crate::emit::tokens::ident;
 use crate::ir::{Presence, Service, TyKind, TypeDefKind};
 
@@ -666,7 +667,7 @@ pub fn compile_matcher(
 }
 
 fn waiter_module() -> TokenStream {
-    quote!(crate::runtime::waiter)
+    quote!(#WAITER)
 }
 
 /// Compiles a parsed path on `root`.

@@ -79,6 +79,9 @@ pub fn features(service: &Service) -> Vec<&'static str> {
     if needs.request_compression {
         features.push("request-compression");
     }
+    if !service.waiters.is_empty() {
+        features.push("waiters");
+    }
     match needs.pattern_engine {
         None => {}
         Some(Engine::RegexLite) => features.push("pattern-regex-lite"),

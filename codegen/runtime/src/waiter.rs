@@ -252,6 +252,8 @@ pub enum WaiterError<O, E> {
     FailureState {
         /// The poll it matched: an output, or an error an `errorType` or `success: false` matcher named.
         response: Result<O, E>,
+        /// The acceptor that matched, by its position in the model's list.
+        acceptor: usize,
         /// How many times the operation was called.
         attempts: u32,
     },
@@ -284,10 +286,10 @@ impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
                 "the waiter gave up: {} s passed (the time allowed) without a success or failure state, after {attempts} attempt(s)",
                 max_wait.as_secs_f64()
             ),
-            WaiterError::FailureState { response: Ok(_), attempts } => {
+            WaiterError::FailureState { response: Ok(_), attempts, .. } => {
                 write!(f, "the waiter reached a failure state (the response matched a failure acceptor) after {attempts} attempt(s)")
             }
-            WaiterError::FailureState { response: Err(e), attempts } => {
+            WaiterError::FailureState { response: Err(e), attempts, .. } => {
                 write!(f, "the waiter reached a failure state after {attempts} attempt(s): {e}")
             }
             WaiterError::OperationFailed { error, attempts } => {
@@ -307,7 +309,8 @@ impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for Waiter
 }
 
 /// Polls with `poll` until `acceptors` names a success or failure state, or `max_wait` has passed,
-/// sleeping between polls as [`WaiterConfig::delay`] says. The first poll happens at once. A poll
+/// sleeping between polls as [`WaiterConfig::delay`] says. `acceptors` gives the state of the first
+/// acceptor that matches a poll's result, and that acceptor's position in the model's list. The first poll happens at once. A poll
 /// whose result no acceptor matches is retried if it succeeded and ends the wait if it failed.
 /// A call in flight when the deadline passes is let finish (the client's own timeouts bound it);
 /// no sleep goes past the deadline.
@@ -320,7 +323,7 @@ pub async fn wait<O, E, F, Fut, A>(
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<O, E>>,
-    A: FnMut(&Result<O, E>) -> Option<AcceptorState>,
+    A: FnMut(&Result<O, E>) -> Option<(AcceptorState, usize)>,
 {
     let start = Instant::now();
     let mut random = fastrand::Rng::new();
@@ -329,9 +332,11 @@ where
         attempts = attempts.saturating_add(1);
         let result = poll().await;
         match acceptors(&result) {
-            Some(AcceptorState::Success) => return Ok(FinalPoll { result, attempts }),
-            Some(AcceptorState::Failure) => return Err(WaiterError::FailureState { response: result, attempts }),
-            Some(AcceptorState::Retry) => {}
+            Some((AcceptorState::Success, _)) => return Ok(FinalPoll { result, attempts }),
+            Some((AcceptorState::Failure, acceptor)) => {
+                return Err(WaiterError::FailureState { response: result, acceptor, attempts })
+            }
+            Some((AcceptorState::Retry, _)) => {}
             None => {
                 if let Err(error) = result {
                     return Err(WaiterError::OperationFailed { error, attempts });
@@ -345,6 +350,49 @@ where
         }
         tokio::time::sleep(config.delay(attempts, remaining, &mut random)).await;
     }
+}
+
+/// What the command-line tool's `wait <waiter-name>` reports for a wait that ended badly, worded as
+/// the AWS CLI words it: `Waiter TableExists failed: Max attempts exceeded`, `Waiter X failed:
+/// Waiter encountered a terminal failure state: For expression "Status" we matched expected path:
+/// "FAILED"` (`failure_reasons[i]` describes acceptor `i`), `Waiter X failed: An error occurred
+/// (Code): message`; all exit with 255. A configuration error keeps its own exit code (253).
+#[cfg(feature = "cli")]
+pub fn cli_failure<O, E: fmt::Display>(
+    waiter: &str,
+    error: WaiterError<O, crate::error::SdkError<E>>,
+    failure_reasons: &[&str],
+) -> crate::cli_app::Failure {
+    use crate::cli_app::Failure;
+    use crate::error::SdkError;
+    let reason = match error {
+        WaiterError::ExceededMaxWait { max_wait, attempts, .. } => format!(
+            "Max attempts exceeded (no success or failure state after {attempts} attempt(s) in {} s)",
+            max_wait.as_secs_f64()
+        ),
+        WaiterError::FailureState { acceptor, .. } => {
+            let detail = failure_reasons.get(acceptor).copied().unwrap_or_default();
+            if detail.is_empty() {
+                "Waiter encountered a terminal failure state".to_string()
+            } else {
+                format!("Waiter encountered a terminal failure state: {detail}")
+            }
+        }
+        WaiterError::OperationFailed { error, .. } => match error {
+            SdkError::Config(e) => return Failure::Config(e.to_string()),
+            SdkError::Validation(e) => return Failure::Usage(e.to_string()),
+            SdkError::Service(e) => {
+                let code = e.meta().code().unwrap_or("Unknown").to_string();
+                let message = match e.meta().message() {
+                    Some(message) => message.to_string(),
+                    None => e.err().to_string(),
+                };
+                format!("An error occurred ({code}): {message}")
+            }
+            other => other.to_string(),
+        },
+    };
+    Failure::Waiter(format!("Waiter {waiter} failed: {reason}"))
 }
 
 #[cfg(test)]
@@ -510,12 +558,12 @@ mod tests {
         (poll, times)
     }
 
-    fn by_status(result: &Result<&'static str, &'static str>) -> Option<AcceptorState> {
+    fn by_status(result: &Result<&'static str, &'static str>) -> Option<(AcceptorState, usize)> {
         match result {
-            Ok("done") => Some(AcceptorState::Success),
-            Ok("broken") => Some(AcceptorState::Failure),
-            Err("NotFound") => Some(AcceptorState::Retry),
-            Err("Gone") => Some(AcceptorState::Success),
+            Ok("done") => Some((AcceptorState::Success, 0)),
+            Ok("broken") => Some((AcceptorState::Failure, 1)),
+            Err("NotFound") => Some((AcceptorState::Retry, 2)),
+            Err("Gone") => Some((AcceptorState::Success, 3)),
             _ => None,
         }
     }
@@ -556,7 +604,7 @@ mod tests {
     async fn a_failure_state_ends_the_wait_with_the_response() {
         let (poll, _) = scripted(vec![Ok("pending"), Ok("broken")]);
         let error = wait(WaiterConfig::new(2, 120), Duration::from_secs(60), poll, by_status).await.unwrap_err();
-        assert!(matches!(error, WaiterError::FailureState { response: Ok("broken"), attempts: 2 }), "{error:?}");
+        assert!(matches!(error, WaiterError::FailureState { response: Ok("broken"), acceptor: 1, attempts: 2 }), "{error:?}");
         assert!(error.to_string().contains("failure state"), "{error}");
     }
 

@@ -24,11 +24,18 @@ pub fn emit(service: &Service, header: &str, runtime: &RuntimeDependency) -> Str
     // The command-line tool's argument parser, optional so library users never build it.
     deps.push(r#"clap = { version = "4.5", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }"#.to_string());
     deps.sort();
+    // A crate with waiters gets tokio's paused clock (`test-util`) for its tests, so a test of a
+    // waiter never sleeps for real.
+    let tokio_dev = if service.waiters.is_empty() {
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }"#
+    } else {
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync", "test-util"] }"#
+    };
     let dev_deps = [
         // Tests that stand in for the network implement `HttpClient`, whose requests and responses
         // are `http`'s (the endpoint tests' recorder among them).
         r#"http = "1""#,
-        r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }"#,
+        tokio_dev,
     ];
     format!(
         r#"{header}[package]

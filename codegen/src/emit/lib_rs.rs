@@ -60,6 +60,12 @@ pub fn emit(service: &Service) -> RustFile {
             pub type Document = ::serde_json::Value;
         }
     });
+    let waiters = (!service.waiters.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod waiters;
+        }
+    });
     let mut file = RustFile::new(quote! {
         #crate_docs
         #![deny(missing_docs)]
@@ -83,6 +89,7 @@ pub fn emit(service: &Service) -> RustFile {
         mod ser;
         #[rustfmt::skip]
         mod validate;
+        #waiters
         #(#reexports)*
         #document
     });

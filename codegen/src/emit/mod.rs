@@ -13,12 +13,13 @@ mod endpoint_tests;
 mod errors;
 mod lib_rs;
 mod protocol_tests;
-mod runtime_paths;
+pub(crate) mod runtime_paths;
 mod ser;
 pub(crate) mod tokens;
 mod types;
 mod validate;
 mod values;
+mod waiters;
 
 pub use protocol_tests::{kind_name as protocol_test_kind, test_name as protocol_test_name};
 
@@ -150,6 +151,16 @@ pub fn emit(
     });
     for file in rust_files {
         files.push(file?);
+    }
+    if !service.waiters.is_empty() {
+        let path = "src/waiters.rs";
+        let built = std::panic::catch_unwind(AssertUnwindSafe(|| format(waiters::emit(service))));
+        let contents = match built {
+            Ok(Ok(contents)) => contents,
+            Ok(Err(e)) => return Err(EmitError { path: path.to_string(), message: e.to_string() }),
+            Err(_) => return Err(EmitError { path: path.to_string(), message: "the emitter panicked".to_string() }),
+        };
+        files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
     }
     let mut warnings = Vec::new();
     if let EndpointResolution::Rules(rules) = &service.endpoint {

@@ -7,8 +7,9 @@
 //! in phases: `lower` finds the service, the operations and the closure of their shapes and
 //! names them; `members` turns members into fields (types, presence, defaults, boxing); `patterns`
 //! turns `@pattern` traits into checked constants; `endpoints` lowers the endpoint rules and binds
-//! each call's rule-set parameters; `protocol_tests` picks the protocol's compliance cases; and
-//! `doc_text` converts the documentation to Markdown once for every emitter.
+//! each call's rule-set parameters; `protocol_tests` picks the protocol's compliance cases;
+//! `doc_text` converts the documentation to Markdown once for every emitter; and `waiters` lowers
+//! `smithy.waiters#waitable`, checking each path against the finished types.
 
 mod doc_text;
 mod endpoints;
@@ -19,6 +20,7 @@ mod protocol_tests;
 #[cfg(test)]
 mod tests;
 mod types;
+pub mod waiters;
 
 pub use endpoints::sorted_keys;
 pub(crate) use endpoints::SUPPORTED_BUILT_INS;
@@ -37,5 +39,8 @@ use lower::Lowerer;
 pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
     let mut service = Lowerer::new(model).lower(selection)?;
     convert_docs(&mut service);
+    let (waiters, warnings) = waiters::lower(model, &service);
+    service.waiters = waiters;
+    service.warnings.extend(warnings);
     Ok(service)
 }

@@ -1,0 +1,255 @@
+//! Lowering of `smithy.waiters#waitable`: each waiter of a generated operation, with its acceptors in
+//! the model's order and every JMESPath path checked by compiling it (`crate::jmespath`). A waiter
+//! the generator cannot build (a path outside the compiler's subset or not fitting the shapes, a
+//! malformed trait) is left out with a warning naming why; the rest of the crate is unaffected.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{Operation, Service, Warning};
+use crate::jmespath::{self, Comparator, Root};
+use crate::model::{Model, ShapeId};
+use crate::naming::{kebab, snake};
+
+/// Delays when the waiter gives none, in seconds (the waiters specification's defaults).
+const DEFAULT_MIN_DELAY: u64 = 2;
+const DEFAULT_MAX_DELAY: u64 = 120;
+
+/// One waiter of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiter {
+    /// The model's name (`TableExists`).
+    pub name: String,
+    /// The `Client` method's name without its `wait_until_` prefix (`table_exists`).
+    pub fn_name: String,
+    /// The CLI's name for it (`table-exists`).
+    pub cli_name: String,
+    /// The operation polled, by its model name (`DescribeTable`).
+    pub operation: String,
+    /// `documentation`, CommonMark.
+    pub docs: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `minDelay`, seconds.
+    pub min_delay: u64,
+    /// `maxDelay`, seconds.
+    pub max_delay: u64,
+    /// In the model's order, the order they are tried in.
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// One acceptor: a matcher and the state it moves the waiter to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptor {
+    /// The state when the matcher matches.
+    pub state: AcceptorState,
+    /// What it matches.
+    pub matcher: Matcher,
+}
+
+/// An acceptor's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum AcceptorState {
+    Success,
+    Failure,
+    Retry,
+}
+
+/// What an acceptor matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    /// A path into a successful output, compared with an expected value.
+    Output(PathMatcher),
+    /// A path into `{"input": ..., "output": ...}` of a successful call.
+    InputOutput(PathMatcher),
+    /// `true`: any success; `false`: any error.
+    Success(bool),
+    /// An error with this code (the name part of a shape ID).
+    ErrorType(String),
+}
+
+/// A JMESPath path, a comparator and the value expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathMatcher {
+    /// The JMESPath expression, as the model writes it.
+    pub path: String,
+    /// The expected value, as the model writes it.
+    pub expected: String,
+    /// How the path's value is compared with `expected`.
+    pub comparator: Comparator,
+}
+
+/// The waiters of `service`'s operations, in operation and then name order, and warnings for the
+/// ones left out. `service` must be fully lowered: paths are checked against its types.
+pub fn lower(model: &Model, service: &Service) -> (Vec<Waiter>, Vec<Warning>) {
+    let mut waiters = Vec::new();
+    let mut warnings = Vec::new();
+    // Waiter names are unique case-insensitively across the service, by the specification.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for op in &service.operations {
+        let Some(shape) = model.shapes.get(&ShapeId::new(op.shape_id.clone())) else { continue };
+        let Some(trait_value) = &shape.traits.waitable else { continue };
+        let trait_path = format!("{}.\"smithy.waiters#waitable\"", shape.traits.json_path);
+        let warn = |location: String, message: String| Warning {
+            file: model.file.clone(),
+            shape: op.shape_id.clone(),
+            location,
+            message,
+        };
+        let Some(map) = trait_value.as_object() else {
+            warnings.push(warn(trait_path, format!("operation `{}`: `smithy.waiters#waitable` is not an object; no waiters are generated for it", op.shape_id)));
+            continue;
+        };
+        for (name, body) in map {
+            let location = format!("{trait_path}.{name}");
+            match lower_one(service, op, name, body) {
+                Ok(waiter) => {
+                    if let Some(other) = seen.insert(name.to_ascii_lowercase(), op.name.clone()) {
+                        warnings.push(warn(
+                            location,
+                            format!("waiter `{name}` of `{}`: the name is already taken by a waiter of `{other}` (waiter names are unique across a service, ignoring case); it is left out", op.name),
+                        ));
+                        continue;
+                    }
+                    waiters.push(waiter);
+                }
+                Err((at, message)) => {
+                    let location = if at.is_empty() { location } else { format!("{location}.{at}") };
+                    warnings.push(warn(
+                        location,
+                        format!("waiter `{name}` of `{}` is left out: {message}", op.name),
+                    ));
+                }
+            }
+        }
+    }
+    (waiters, warnings)
+}
+
+type Problem = (String, String);
+
+fn lower_one(service: &Service, op: &Operation, name: &str, body: &Value) -> Result<Waiter, Problem> {
+    let problem = |at: &str, message: String| (at.to_string(), message);
+    if !name.starts_with(|c: char| c.is_ascii_uppercase()) || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(problem("", "a waiter's name is UpperCamelCase letters and digits".to_string()));
+    }
+    let body = body.as_object().ok_or_else(|| problem("", "the waiter is not an object".to_string()))?;
+    let delay = |key: &str, default: u64| -> Result<u64, Problem> {
+        match body.get(key) {
+            None => Ok(default),
+            Some(value) => value
+                .as_u64()
+                .filter(|secs| *secs >= 1)
+                .ok_or_else(|| problem(key, format!("`{key}` must be a whole number of seconds, at least 1, not {value}"))),
+        }
+    };
+    let min_delay = delay("minDelay", DEFAULT_MIN_DELAY)?;
+    let max_delay = delay("maxDelay", DEFAULT_MAX_DELAY)?;
+    if min_delay > max_delay {
+        return Err(problem("minDelay", format!("`minDelay` ({min_delay}) is greater than `maxDelay` ({max_delay})")));
+    }
+    let docs = match body.get("documentation") {
+        None => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(_) => return Err(problem("documentation", "`documentation` is not a string".to_string())),
+    };
+    let deprecated = match body.get("deprecated") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(problem("deprecated", "`deprecated` is not a boolean".to_string())),
+    };
+    let Some(list) = body.get("acceptors").and_then(Value::as_array) else {
+        return Err(problem("acceptors", "`acceptors` is missing or not a list".to_string()));
+    };
+    let mut acceptors = Vec::new();
+    for (index, acceptor) in list.iter().enumerate() {
+        let at = format!("acceptors[{index}]");
+        acceptors.push(lower_acceptor(service, op, acceptor).map_err(|(inner, message)| {
+            (if inner.is_empty() { at.clone() } else { format!("{at}.{inner}") }, message)
+        })?);
+    }
+    if !acceptors.iter().any(|a| a.state == AcceptorState::Success) {
+        return Err(problem("acceptors", "no acceptor has the `success` state, so the waiter could never succeed".to_string()));
+    }
+    Ok(Waiter {
+        name: name.to_string(),
+        fn_name: snake(name),
+        cli_name: kebab(name),
+        operation: op.name.clone(),
+        docs,
+        deprecated,
+        min_delay,
+        max_delay,
+        acceptors,
+    })
+}
+
+fn lower_acceptor(service: &Service, op: &Operation, acceptor: &Value) -> Result<Acceptor, Problem> {
+    let problem = |at: &str, message: String| (at.to_string(), message);
+    let state = match acceptor.get("state").and_then(Value::as_str) {
+        Some("success") => AcceptorState::Success,
+        Some("failure") => AcceptorState::Failure,
+        Some("retry") => AcceptorState::Retry,
+        other => {
+            return Err(problem("state", format!("the state must be `success`, `failure` or `retry`, not {other:?}")))
+        }
+    };
+    let Some(matcher) = acceptor.get("matcher").and_then(Value::as_object) else {
+        return Err(problem("matcher", "`matcher` is missing or not an object".to_string()));
+    };
+    let mut kinds = matcher.iter();
+    let (Some((kind, value)), None) = (kinds.next(), kinds.next()) else {
+        return Err(problem("matcher", "a matcher sets exactly one of `output`, `inputOutput`, `success`, `errorType`".to_string()));
+    };
+    let at = format!("matcher.{kind}");
+    let matcher = match kind.as_str() {
+        "output" => {
+            let path = path_matcher(value).map_err(|(inner, m)| (format!("{at}.{inner}"), m))?;
+            check(service, Root::Output(&op.output), &path).map_err(|m| (format!("{at}.path"), m))?;
+            Matcher::Output(path)
+        }
+        "inputOutput" => {
+            let path = path_matcher(value).map_err(|(inner, m)| (format!("{at}.{inner}"), m))?;
+            let root = Root::InputOutput { input: &op.input, output: &op.output };
+            check(service, root, &path).map_err(|m| (format!("{at}.path"), m))?;
+            Matcher::InputOutput(path)
+        }
+        "success" => Matcher::Success(value.as_bool().ok_or_else(|| problem(&at, "`success` is not a boolean".to_string()))?),
+        "errorType" => {
+            let text = value.as_str().ok_or_else(|| problem(&at, "`errorType` is not a string".to_string()))?;
+            // An absolute shape ID matches on its name part.
+            let name = text.rsplit_once('#').map_or(text, |(_, name)| name);
+            if name.is_empty() {
+                return Err(problem(&at, "`errorType` is empty".to_string()));
+            }
+            Matcher::ErrorType(name.to_string())
+        }
+        other => return Err(problem("matcher", format!("unknown matcher `{other}`"))),
+    };
+    Ok(Acceptor { state, matcher })
+}
+
+fn path_matcher(value: &Value) -> Result<PathMatcher, Problem> {
+    let field = |key: &str| -> Result<&str, Problem> {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| (key.to_string(), format!("`{key}` is missing or not a string")))
+    };
+    let path = field("path")?.to_string();
+    let expected = field("expected")?.to_string();
+    let name = field("comparator")?;
+    let comparator = Comparator::from_name(name).ok_or_else(|| {
+        ("comparator".to_string(), format!("unknown comparator `{name}` (expected stringEquals, booleanEquals, allStringEquals or anyStringEquals)"))
+    })?;
+    Ok(PathMatcher { path, expected, comparator })
+}
+
+/// Compiles the matcher to find any problem now; the emitter compiles it again for its tokens.
+fn check(service: &Service, root: Root<'_>, path: &PathMatcher) -> Result<(), String> {
+    jmespath::compile_matcher(service, root, &path.path, path.comparator, &path.expected)
+        .map(drop)
+        .map_err(|e| format!("path `{}`: {e}", path.path))
+}
