@@ -916,6 +916,12 @@ impl Compiler<'_> {
             iter = quote!(#iter.map(|elements| elements.filter(|item| { let item = *item; #condition.is_truthy() })));
         }
         let value = value_type();
+        if *rhs == Expr::Identity {
+            return Ok(Node::Refs {
+                tokens: quote!(#iter.map(|elements| elements.collect::<::std::vec::Vec<_>>())),
+                ty: element,
+            });
+        }
         match self.node(rhs, item)? {
             Node::Ref { tokens, ty } => Ok(Node::Refs {
                 tokens: quote!(#iter.map(|elements| elements.filter_map(|item| #tokens).collect::<::std::vec::Vec<_>>())),
@@ -1359,6 +1365,10 @@ mod tests {
         assert!(filtered.contains(".filter(|item|{letitem=*item;crate::runtime::waiter::compare("), "{filtered}");
         let last = code(OUTPUT, "items[-1].state");
         assert!(last.contains("list.len().checked_sub(1usize).and_then(|at|list.get(at))"), "{last}");
+        // A projection of the elements themselves collects them, with no per-element step.
+        let whole = code(OUTPUT, "items[?state == 'a']");
+        assert!(whole.contains(".map(|elements|elements.collect::<::std::vec::Vec<_>>())"), "{whole}");
+        assert!(!whole.contains("filter_map"), "{whole}");
         // A projection whose elements give computed values builds an array of them, nulls dropped.
         let computed = code(OUTPUT, "items[].length(state)");
         assert!(computed.contains(".filter(|each|!each.is_null()).collect()"), "{computed}");

@@ -1151,3 +1151,113 @@ mod waiters {
         Ok(())
     }
 }
+
+/// `kitchen-sink wait <waiter-name>` end to end: the built binary against a local server that
+/// answers from a script. Every case settles on its first poll (or `--max-wait 0`), so none sleeps.
+#[cfg(feature = "cli")]
+mod cli_wait {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::process::{Command, Output};
+
+    /// Serves `replies` (status, JSON) to one request each, on a thread; returns the endpoint URL.
+    fn serve(replies: Vec<(u16, &'static str)>) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        std::thread::spawn(move || {
+            for (status, reply) in replies {
+                let Ok((stream, _)) = listener.accept() else { return };
+                let mut reader = BufReader::new(stream.try_clone().expect("a second handle"));
+                let mut length = 0;
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim_end() != "" {
+                    if let Some((name, value)) = line.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                let mut stream = stream;
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        url
+    }
+
+    fn wait(url: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_kitchen-sink"))
+            .arg("wait")
+            .args(args)
+            .args(["--endpoint-url", url, "--region", "us-east-1"])
+            .env_clear()
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("the CLI runs")
+    }
+
+    fn stderr(output: &Output) -> String {
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    #[test]
+    fn success_prints_nothing_and_exits_0() {
+        let url = serve(vec![(200, r#"{"widget":{"state":"READY"}}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(output.stdout.is_empty());
+    }
+
+    #[test]
+    fn a_failure_state_exits_255_naming_the_acceptor_as_the_aws_cli_does() {
+        let url = serve(vec![(200, r#"{"widget":{"state":"BROKEN"}}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert_eq!(
+            stderr(&output),
+            "\nWaiter WidgetReady failed: Waiter encountered a terminal failure state: For expression \"widget.state\" we matched expected path: \"BROKEN\"\n"
+        );
+        let url = serve(vec![(200, r#"{"widget":{"parts":[{"state":"FAILED"}]}}"#)]);
+        let output = wait(&url, &["widget-parts-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert!(stderr(&output).contains("we matched expected path: \"FAILED\" at least once"), "{}", stderr(&output));
+    }
+
+    #[test]
+    fn an_unexpected_error_exits_255_with_the_service_error() {
+        let url = serve(vec![(400, r#"{"__type":"example.kitchen#Trouble","message":"no way","reason":"r"}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert_eq!(stderr(&output), "\nWaiter WidgetReady failed: An error occurred (Trouble): no way\n");
+    }
+
+    #[test]
+    fn running_out_of_time_exits_255_with_max_attempts_exceeded() {
+        let url = serve(vec![(200, r#"{"widget":{"state":"BUILDING"}}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w", "--max-wait", "0"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert!(
+            stderr(&output).starts_with("\nWaiter WidgetReady failed: Max attempts exceeded"),
+            "{}",
+            stderr(&output)
+        );
+    }
+
+    #[test]
+    fn a_missing_required_option_is_a_usage_error_and_nothing_is_sent() {
+        let output = wait("http://127.0.0.1:9", &["widget-ready"]);
+        assert_eq!(output.status.code(), Some(252), "{}", stderr(&output));
+        let output = wait("http://127.0.0.1:9", &["no-such-waiter"]);
+        assert_eq!(output.status.code(), Some(252), "{}", stderr(&output));
+    }
+}

@@ -253,3 +253,178 @@ fn check(service: &Service, root: Root<'_>, path: &PathMatcher) -> Result<(), St
         .map(drop)
         .map_err(|e| format!("path `{}`: {e}", path.path))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{lower as lower_model, Selection};
+    use crate::model::load_slice;
+
+    /// A service whose `GetThing` has the waiters `waitable` (a JSON object's text).
+    fn service_with(waitable: &str) -> Service {
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+            "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#GetThing"}}],
+                      "traits":{{"aws.protocols#awsJson1_1":{{}}}}}},
+            "ex#GetThing":{{"type":"operation","input":{{"target":"ex#GetThingInput"}},
+                "output":{{"target":"ex#GetThingOutput"}},"errors":[{{"target":"ex#NotFound"}}],
+                "traits":{{"smithy.waiters#waitable":{waitable}}}}},
+            "ex#GetThingInput":{{"type":"structure","members":{{"name":{{"target":"smithy.api#String"}}}}}},
+            "ex#GetThingOutput":{{"type":"structure","members":{{
+                "status":{{"target":"smithy.api#String"}},
+                "done":{{"target":"smithy.api#Boolean"}},
+                "states":{{"target":"ex#States"}}}}}},
+            "ex#States":{{"type":"list","member":{{"target":"smithy.api#String"}}}},
+            "ex#NotFound":{{"type":"structure","members":{{}},"traits":{{"smithy.api#error":"client"}}}}
+        }}}}"#
+        );
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        lower_model(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn only_warning(service: &Service) -> &Warning {
+        match service.warnings.as_slice() {
+            [warning] => warning,
+            other => panic!("expected one warning, got {other:#?}"),
+        }
+    }
+
+    #[test]
+    fn every_matcher_and_comparator_is_lowered_in_order() {
+        let service = service_with(
+            r#"{"ThingReady":{"documentation":"Waits.","minDelay":5,"maxDelay":50,"acceptors":[
+                {"state":"success","matcher":{"output":{"path":"status","expected":"OK","comparator":"stringEquals"}}},
+                {"state":"failure","matcher":{"output":{"path":"done","expected":"false","comparator":"booleanEquals"}}},
+                {"state":"retry","matcher":{"output":{"path":"states","expected":"A","comparator":"allStringEquals"}}},
+                {"state":"retry","matcher":{"inputOutput":{"path":"input.name == output.status","expected":"true","comparator":"booleanEquals"}}},
+                {"state":"failure","matcher":{"output":{"path":"states","expected":"B","comparator":"anyStringEquals"}}},
+                {"state":"retry","matcher":{"success":true}},
+                {"state":"failure","matcher":{"success":false}},
+                {"state":"success","matcher":{"errorType":"ex#NotFound"}},
+                {"state":"retry","matcher":{"errorType":"Throttled"}}]}}"#,
+        );
+        assert!(service.warnings.is_empty(), "{:#?}", service.warnings);
+        let [waiter] = service.waiters.as_slice() else { panic!("{:#?}", service.waiters) };
+        assert_eq!(
+            (waiter.name.as_str(), waiter.fn_name.as_str(), waiter.cli_name.as_str(), waiter.operation.as_str()),
+            ("ThingReady", "thing_ready", "thing-ready", "GetThing")
+        );
+        assert_eq!((waiter.min_delay, waiter.max_delay, waiter.docs.as_deref()), (5, 50, Some("Waits.")));
+        let path = |path: &str, expected: &str, comparator| PathMatcher {
+            path: path.into(),
+            expected: expected.into(),
+            comparator,
+        };
+        use AcceptorState::{Failure, Retry, Success};
+        let expected = vec![
+            (Success, Matcher::Output(path("status", "OK", Comparator::StringEquals))),
+            (Failure, Matcher::Output(path("done", "false", Comparator::BooleanEquals))),
+            (Retry, Matcher::Output(path("states", "A", Comparator::AllStringEquals))),
+            (Retry, Matcher::InputOutput(path("input.name == output.status", "true", Comparator::BooleanEquals))),
+            (Failure, Matcher::Output(path("states", "B", Comparator::AnyStringEquals))),
+            (Retry, Matcher::Success(true)),
+            (Failure, Matcher::Success(false)),
+            // An absolute shape ID matches on its name.
+            (Success, Matcher::ErrorType("NotFound".into())),
+            // An error the model does not define is still matched by its code.
+            (Retry, Matcher::ErrorType("Throttled".into())),
+        ];
+        let got: Vec<(AcceptorState, Matcher)> = waiter.acceptors.iter().map(|a| (a.state, a.matcher.clone())).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn delays_default_to_the_specifications() {
+        let service = service_with(r#"{"A":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#);
+        assert_eq!((service.waiters[0].min_delay, service.waiters[0].max_delay), (2, 120));
+        assert!(!service.waiters[0].deprecated);
+    }
+
+    #[test]
+    fn a_path_outside_the_subset_costs_only_its_waiter_with_a_warning_saying_why() {
+        let service = service_with(
+            r#"{"Sliced":{"acceptors":[{"state":"success","matcher":{"output":{"path":"states[0:2]","expected":"A","comparator":"anyStringEquals"}}}]},
+                "Fine":{"acceptors":[{"state":"success","matcher":{"output":{"path":"status","expected":"A","comparator":"stringEquals"}}}]}}"#,
+        );
+        assert_eq!(service.waiters.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["Fine"]);
+        let warning = only_warning(&service);
+        assert_eq!(warning.shape, "ex#GetThing");
+        assert_eq!(
+            warning.location,
+            "shapes.\"ex#GetThing\".traits.\"smithy.waiters#waitable\".Sliced.acceptors[0].matcher.output.path"
+        );
+        assert_eq!(
+            warning.message,
+            "waiter `Sliced` of `GetThing` is left out: path `states[0:2]`: a slice (`[a:b]`), which the generator's JMESPath compiler does not support"
+        );
+    }
+
+    #[test]
+    fn paths_that_do_not_fit_the_shapes_are_warnings_naming_the_problem() {
+        for (path, comparator, expected, why) in [
+            ("Status", "stringEquals", "x", "`GetThingOutput` has no member `Status`"),
+            ("done", "stringEquals", "x", "the path gives a boolean, and `stringEquals` needs a string"),
+            ("status", "allStringEquals", "x", "needs a list of strings"),
+            ("done", "booleanEquals", "yes", "`true` or `false`"),
+            ("status.", "stringEquals", "x", "not a valid JMESPath expression: at byte 7"),
+        ] {
+            let waitable = format!(
+                r#"{{"W":{{"acceptors":[{{"state":"success","matcher":{{"output":{{"path":"{path}","expected":"{expected}","comparator":"{comparator}"}}}}}}]}}}}"#
+            );
+            let service = service_with(&waitable);
+            assert!(service.waiters.is_empty(), "{path}");
+            let warning = only_warning(&service);
+            assert!(warning.message.contains(why), "{path}: {}", warning.message);
+        }
+    }
+
+    #[test]
+    fn malformed_waiters_are_warnings_not_errors() {
+        for (waitable, at, why) in [
+            (r#"{"W":{"acceptors":[{"state":"retry","matcher":{"success":true}}]}}"#, "W.acceptors", "no acceptor has the `success` state"),
+            (r#"{"W":{"minDelay":30,"maxDelay":10,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "W.minDelay", "greater than `maxDelay`"),
+            (r#"{"W":{"minDelay":0,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "W.minDelay", "at least 1"),
+            (r#"{"W":{"acceptors":[{"state":"done","matcher":{"success":true}}]}}"#, "W.acceptors[0].state", "`success`, `failure` or `retry`"),
+            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"success":true,"errorType":"X"}}]}}"#, "W.acceptors[0].matcher", "exactly one"),
+            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"status","expected":"A","comparator":"equals"}}}]}}"#, "W.acceptors[0].matcher.output.comparator", "unknown comparator `equals`"),
+            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"status","comparator":"stringEquals"}}}]}}"#, "W.acceptors[0].matcher.output.expected", "`expected` is missing"),
+            (r#"{"W":{}}"#, "W.acceptors", "`acceptors` is missing"),
+            (r#"{"lowercase":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "lowercase", "UpperCamelCase"),
+            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"errorType":"ex#"}}]}}"#, "W.acceptors[0].matcher.errorType", "empty"),
+            (r#"[]"#, "", "is not an object"),
+        ] {
+            let service = service_with(waitable);
+            assert!(service.waiters.is_empty(), "{waitable}");
+            let warning = only_warning(&service);
+            let location = format!("shapes.\"ex#GetThing\".traits.\"smithy.waiters#waitable\"{}{at}", if at.is_empty() { "" } else { "." });
+            assert_eq!(warning.location, location, "{waitable}");
+            assert!(warning.message.contains(why), "{waitable}: {}", warning.message);
+        }
+    }
+
+    #[test]
+    fn waiter_names_differing_only_in_case_keep_the_first() {
+        let service = service_with(
+            r#"{"ThingReady":{"acceptors":[{"state":"success","matcher":{"success":true}}]},
+                "THINGReady":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
+        );
+        assert_eq!(service.waiters.len(), 1);
+        assert!(only_warning(&service).message.contains("already taken"));
+    }
+
+    #[test]
+    fn strict_mode_turns_a_left_out_waiter_into_an_error() {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#Op"}],"traits":{"aws.protocols#awsJson1_1":{}}},
+            "ex#Op":{"type":"operation","traits":{"smithy.waiters#waitable":{"W":{"acceptors":[
+                {"state":"success","matcher":{"output":{"path":"{a: b}","expected":"x","comparator":"stringEquals"}}}]}}}}}}"#;
+        let selection = Selection { crate_name: "test".into(), ..Selection::default() };
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let generated = crate::generate_from_model(&model, &selection, &crate::RuntimeDependency::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(generated.warnings.len(), 1, "{:#?}", generated.warnings);
+        assert!(!generated.files.iter().any(|f| f.path == "src/waiters.rs"), "no waiter, no module");
+        let error = generated.deny_warnings().expect_err("strict").to_string();
+        assert!(error.contains("strict mode") && error.contains("multi-select hash"), "{error}");
+    }
+}
