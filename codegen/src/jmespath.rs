@@ -97,7 +97,9 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Syntax { offset, message } => write!(f, "not a valid JMESPath expression: at byte {offset}: {message}"),
+            Error::Syntax { offset, message } => {
+                write!(f, "not a valid JMESPath expression: at byte {offset}: {message}")
+            }
             Error::Unsupported(what) => write!(f, "{what}, which the generator's JMESPath compiler does not support"),
             Error::Type(what) => write!(f, "{what}"),
         }
@@ -428,7 +430,10 @@ impl Parser {
                     if *self.peek() == Token::Comma {
                         self.advance();
                     } else if *self.peek() != Token::RParen {
-                        return Err(syntax(self.offset(), format!("expected `,` or `)`, found {}", describe(self.peek()))));
+                        return Err(syntax(
+                            self.offset(),
+                            format!("expected `,` or `)`, found {}", describe(self.peek())),
+                        ));
                     }
                 }
                 self.advance();
@@ -674,7 +679,9 @@ fn waiter_module() -> TokenStream {
 pub fn compile(service: &Service, root: Root<'_>, expr: &Expr) -> Result<Compiled, Error> {
     let compiler = Compiler { service };
     let start = match root {
-        Root::Output(output) => Node::Ref { tokens: quote!(::std::option::Option::Some(output)), ty: structure(output) },
+        Root::Output(output) => {
+            Node::Ref { tokens: quote!(::std::option::Option::Some(output)), ty: structure(output) }
+        }
         Root::InputOutput { input, output } => Node::InputOutput { input: structure(input), output: structure(output) },
     };
     let node = compiler.node(expr, start)?;
@@ -777,9 +784,9 @@ impl Compiler<'_> {
             Node::InputOutput { input, output } => match name {
                 "input" => Ok(Node::Ref { tokens: quote!(::std::option::Option::Some(input)), ty: input }),
                 "output" => Ok(Node::Ref { tokens: quote!(::std::option::Option::Some(output)), ty: output }),
-                other => Err(Error::Type(format!(
-                    "an `inputOutput` path starts at `input` or `output`, not `{other}`"
-                ))),
+                other => {
+                    Err(Error::Type(format!("an `inputOutput` path starts at `input` or `output`, not `{other}`")))
+                }
             },
             Node::Ref { tokens, ty: TyKind::Structure(shape) } => {
                 let Some(TypeDefKind::Structure(structure)) = self.service.type_def(&shape).map(|def| &def.kind) else {
@@ -822,9 +829,9 @@ impl Compiler<'_> {
                 "member `{name}` of a projection's result, a list, which is always null (a projection takes \
                  members of its elements with `[].{name}`)"
             ))),
-            Node::Value(_) => {
-                Err(Error::Unsupported(format!("member `{name}` of a computed value (a comparison or function's result)")))
-            }
+            Node::Value(_) => Err(Error::Unsupported(format!(
+                "member `{name}` of a computed value (a comparison or function's result)"
+            ))),
         }
     }
 
@@ -852,13 +859,20 @@ impl Compiler<'_> {
                 let get = position(quote!(list));
                 Ok(Node::Ref { tokens: quote!(#tokens.and_then(|list| #get.copied())), ty })
             }
-            Node::Ref { ty, .. } => Err(Error::Type(format!("index `[{index}]` of {}, which is not a list", describe_kind(&ty)))),
+            Node::Ref { ty, .. } => {
+                Err(Error::Type(format!("index `[{index}]` of {}, which is not a list", describe_kind(&ty))))
+            }
             Node::Value(value) => {
                 let tokens = value.tokens;
                 let ty = match value.ty {
                     JType::Array(element) => *element,
                     JType::Any => JType::Any,
-                    other => return Err(Error::Type(format!("index `[{index}]` of {}, which is not a list", other.describe()))),
+                    other => {
+                        return Err(Error::Type(format!(
+                            "index `[{index}]` of {}, which is not a list",
+                            other.describe()
+                        )))
+                    }
                 };
                 Ok(Node::Value(Compiled { tokens: quote!(#tokens.index(#index)), ty }))
             }
@@ -888,7 +902,9 @@ impl Compiler<'_> {
                     "a projection of a computed value (a comparison or function's result)".to_string(),
                 ))
             }
-            Node::InputOutput { .. } => return Err(Error::Type("a projection of the input and output object".to_string())),
+            Node::InputOutput { .. } => {
+                return Err(Error::Type("a projection of the input and output object".to_string()))
+            }
         };
         if !flatten {
             return Ok((iter, element));
@@ -945,7 +961,9 @@ impl Compiler<'_> {
         let op_tokens = match op {
             Comparison::Eq | Comparison::Ne => {
                 for side in [&left.ty, &right.ty] {
-                    if matches!(side, JType::Object | JType::Any) || matches!(side, JType::Array(e) if matches!(**e, JType::Object | JType::Any)) {
+                    if matches!(side, JType::Object | JType::Any)
+                        || matches!(side, JType::Array(e) if matches!(**e, JType::Object | JType::Any))
+                    {
                         return Err(Error::Unsupported(format!("`==` or `!=` on {}", side.describe())));
                     }
                 }
@@ -1017,7 +1035,9 @@ impl Compiler<'_> {
                     ty: JType::Array(Box::new(jtype)),
                 })
             }
-            Node::InputOutput { .. } => Err(Error::Unsupported("the whole input and output object as a value".to_string())),
+            Node::InputOutput { .. } => {
+                Err(Error::Unsupported("the whole input and output object as a value".to_string()))
+            }
         }
     }
 
@@ -1165,7 +1185,10 @@ mod tests {
                 field("name")
             )
         );
-        assert_eq!(parse("a[].b[0]").unwrap(), project(Box::new(Expr::Flatten(field("a"))), None, Box::new(Expr::Index(field("b"), 0))));
+        assert_eq!(
+            parse("a[].b[0]").unwrap(),
+            project(Box::new(Expr::Flatten(field("a"))), None, Box::new(Expr::Index(field("b"), 0)))
+        );
     }
 
     #[test]
@@ -1281,7 +1304,8 @@ mod tests {
 
     fn service() -> Service {
         let model = load_slice("test.json", MODEL.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).unwrap_or_else(|e| panic!("{e}"))
+        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     const OUTPUT: Root<'static> = Root::Output("GetThingOutput");
@@ -1421,7 +1445,8 @@ mod tests {
     #[test]
     fn matchers_check_the_comparator_against_the_type() {
         let service = service();
-        let matcher = |path: &str, comparator, expected: &str| compile_matcher(&service, OUTPUT, path, comparator, expected);
+        let matcher =
+            |path: &str, comparator, expected: &str| compile_matcher(&service, OUTPUT, path, comparator, expected);
         let ok = matcher("status", Comparator::StringEquals, "on").unwrap().to_string().replace(' ', "");
         assert!(ok.starts_with("crate::runtime::waiter::string_equals(&"), "{ok}");
         assert!(ok.ends_with(",\"on\")"), "{ok}");
@@ -1437,7 +1462,10 @@ mod tests {
         );
         assert!(matcher("status", Comparator::AllStringEquals, "on").is_err());
         assert!(matcher("grid", Comparator::AnyStringEquals, "on").is_err());
-        assert!(matcher("ready", Comparator::BooleanEquals, "yes").unwrap_err().to_string().contains("`true` or `false`"));
+        assert!(matcher("ready", Comparator::BooleanEquals, "yes")
+            .unwrap_err()
+            .to_string()
+            .contains("`true` or `false`"));
         assert!(matches!(matcher("a.", Comparator::StringEquals, "x"), Err(Error::Syntax { .. })));
     }
 

@@ -195,7 +195,8 @@ fn every_waiter_is_generated_or_named_in_a_warning() {
             let method = format!("pub fn wait_until_{}(", codegen::naming::unraw(&codegen::naming::snake(&waiter)));
             let command = "::clap::Command::new(\"wait\")";
             let made = waiters.is_some_and(|w| w.contains(&method)) && cli.is_some_and(|c| c.contains(command));
-            let warned = generated.warnings.iter().any(|w| w.message.contains(&format!("waiter `{waiter}` of `{operation}`")));
+            let warned =
+                generated.warnings.iter().any(|w| w.message.contains(&format!("waiter `{waiter}` of `{operation}`")));
             assert!(made != warned, "{name}: waiter {waiter} of {operation}: generated {made}, warned {warned}");
             checked += 1;
         }

@@ -302,7 +302,9 @@ impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
 impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for WaiterError<O, E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            WaiterError::FailureState { response: Err(e), .. } | WaiterError::OperationFailed { error: e, .. } => Some(e),
+            WaiterError::FailureState { response: Err(e), .. } | WaiterError::OperationFailed { error: e, .. } => {
+                Some(e)
+            }
             _ => None,
         }
     }
@@ -410,7 +412,8 @@ mod tests {
         for falsy in [Value::Null, Value::Bool(false), s(""), Value::Array(vec![]), Value::Object(0)] {
             assert!(!falsy.is_truthy(), "{falsy:?}");
         }
-        for truthy in [Value::Bool(true), Value::Number(0.0), s("x"), Value::Array(vec![Value::Null]), Value::Object(2)] {
+        for truthy in [Value::Bool(true), Value::Number(0.0), s("x"), Value::Array(vec![Value::Null]), Value::Object(2)]
+        {
             assert!(truthy.is_truthy(), "{truthy:?}");
         }
     }
@@ -543,10 +546,11 @@ mod tests {
         assert_eq!((config.min_delay(), config.max_delay()), (Duration::from_secs(30), Duration::from_secs(30)));
     }
 
+    type Poll = std::future::Ready<Result<&'static str, &'static str>>;
+    type PollTimes = Arc<Mutex<Vec<Instant>>>;
+
     /// A poll function answering from a script, recording when each poll happened.
-    fn scripted(
-        answers: Vec<Result<&'static str, &'static str>>,
-    ) -> (impl FnMut() -> std::future::Ready<Result<&'static str, &'static str>>, Arc<Mutex<Vec<Instant>>>) {
+    fn scripted(answers: Vec<Result<&'static str, &'static str>>) -> (impl FnMut() -> Poll, PollTimes) {
         let times = Arc::new(Mutex::new(Vec::new()));
         let seen = times.clone();
         let mut answers = answers.into_iter();
@@ -581,8 +585,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn retries_until_success_with_growing_delays() {
-        let (poll, times) =
-            scripted(vec![Ok("pending"), Err("NotFound"), Ok("pending"), Ok("pending"), Ok("done")]);
+        let (poll, times) = scripted(vec![Ok("pending"), Err("NotFound"), Ok("pending"), Ok("pending"), Ok("done")]);
         let done = wait(WaiterConfig::new(2, 120), Duration::from_secs(600), poll, by_status).await.unwrap();
         assert_eq!(done.attempts(), 5);
         let times = times.lock().unwrap();
@@ -604,7 +607,10 @@ mod tests {
     async fn a_failure_state_ends_the_wait_with_the_response() {
         let (poll, _) = scripted(vec![Ok("pending"), Ok("broken")]);
         let error = wait(WaiterConfig::new(2, 120), Duration::from_secs(60), poll, by_status).await.unwrap_err();
-        assert!(matches!(error, WaiterError::FailureState { response: Ok("broken"), acceptor: 1, attempts: 2 }), "{error:?}");
+        assert!(
+            matches!(error, WaiterError::FailureState { response: Ok("broken"), acceptor: 1, attempts: 2 }),
+            "{error:?}"
+        );
         assert!(error.to_string().contains("failure state"), "{error}");
     }
 

@@ -1133,11 +1133,13 @@ fn wait_command(service: &Service, op: &Operation, waiter: &crate::ir::waiters::
         long_about.push_str("\n\n");
         long_about.push_str(docs);
     }
-    let after = "Output:\n  None: prints nothing when the waiter succeeds.\n\nExit codes:\n  0    the waiter succeeded\n  \
+    let after =
+        "Output:\n  None: prints nothing when the waiter succeeds.\n\nExit codes:\n  0    the waiter succeeded\n  \
                  252  invalid command line or parameters (nothing was sent)\n  253  configuration problem\n  \
                  255  the waiter failed: a failure state, an error no acceptor expects, or --max-wait passed";
-    let max_wait_help =
-        format!("Give up after this many seconds (default {DEFAULT_MAX_WAIT_SECS}); the last poll happens at the deadline");
+    let max_wait_help = format!(
+        "Give up after this many seconds (default {DEFAULT_MAX_WAIT_SECS}); the last poll happens at the deadline"
+    );
     let reasons = waiter.acceptors.iter().map(|acceptor| {
         if acceptor.state != AcceptorState::Failure {
             return String::new();

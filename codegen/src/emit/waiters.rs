@@ -42,7 +42,6 @@ fn waiter_items(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStre
     let builder_type = format_ident!("{}Waiter", pascal(&waiter.name));
     let acceptors_fn = prefixed("acceptors_", &waiter.fn_name);
     let wait_fn = prefixed("wait_", &waiter.fn_name);
-    let deprecated_allow = op.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
     let input = ident(&op.input);
     let output = ident(&op.output);
     let error = ident(&op.error_name);
@@ -52,8 +51,8 @@ fn waiter_items(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStre
     let (min_delay, max_delay) = (waiter.min_delay, waiter.max_delay);
     let deprecated = waiter.deprecated.then(|| quote!(#[deprecated(note = "the model marks this waiter deprecated")]));
     let summary = format!(
-        " Waits until `{}` says `{}` is done: polls `{}` every {min_delay} s at first, backing off to at most every {max_delay} s.",
-        waiter.name, waiter.name, op.name
+        " The `{}` waiter: polls `{}` until its acceptors reach a success state, every {min_delay} s at first, backing off to at most every {max_delay} s.",
+        waiter.name, op.name
     );
     let mut text = summary;
     if let Some(docs) = &waiter.docs {
@@ -119,7 +118,6 @@ fn waiter_items(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStre
         }
 
         /// Runs the waiter on a complete input (also for the command-line tool's `wait` command).
-        #deprecated_allow
         pub(crate) async fn #wait_fn(
             client: &crate::client::Client,
             input: crate::types::#input,

@@ -99,7 +99,13 @@ pub fn lower(model: &Model, service: &Service) -> (Vec<Waiter>, Vec<Warning>) {
             message,
         };
         let Some(map) = trait_value.as_object() else {
-            warnings.push(warn(trait_path, format!("operation `{}`: `smithy.waiters#waitable` is not an object; no waiters are generated for it", op.shape_id)));
+            warnings.push(warn(
+                trait_path,
+                format!(
+                    "operation `{}`: `smithy.waiters#waitable` is not an object; no waiters are generated for it",
+                    op.shape_id
+                ),
+            ));
             continue;
         };
         for (name, body) in map {
@@ -117,10 +123,7 @@ pub fn lower(model: &Model, service: &Service) -> (Vec<Waiter>, Vec<Warning>) {
                 }
                 Err((at, message)) => {
                     let location = if at.is_empty() { location } else { format!("{location}.{at}") };
-                    warnings.push(warn(
-                        location,
-                        format!("waiter `{name}` of `{}` is left out: {message}", op.name),
-                    ));
+                    warnings.push(warn(location, format!("waiter `{name}` of `{}` is left out: {message}", op.name)));
                 }
             }
         }
@@ -139,10 +142,9 @@ fn lower_one(service: &Service, op: &Operation, name: &str, body: &Value) -> Res
     let delay = |key: &str, default: u64| -> Result<u64, Problem> {
         match body.get(key) {
             None => Ok(default),
-            Some(value) => value
-                .as_u64()
-                .filter(|secs| *secs >= 1)
-                .ok_or_else(|| problem(key, format!("`{key}` must be a whole number of seconds, at least 1, not {value}"))),
+            Some(value) => value.as_u64().filter(|secs| *secs >= 1).ok_or_else(|| {
+                problem(key, format!("`{key}` must be a whole number of seconds, at least 1, not {value}"))
+            }),
         }
     };
     let min_delay = delay("minDelay", DEFAULT_MIN_DELAY)?;
@@ -171,7 +173,10 @@ fn lower_one(service: &Service, op: &Operation, name: &str, body: &Value) -> Res
         })?);
     }
     if !acceptors.iter().any(|a| a.state == AcceptorState::Success) {
-        return Err(problem("acceptors", "no acceptor has the `success` state, so the waiter could never succeed".to_string()));
+        return Err(problem(
+            "acceptors",
+            "no acceptor has the `success` state, so the waiter could never succeed".to_string(),
+        ));
     }
     Ok(Waiter {
         name: name.to_string(),
@@ -201,7 +206,10 @@ fn lower_acceptor(service: &Service, op: &Operation, acceptor: &Value) -> Result
     };
     let mut kinds = matcher.iter();
     let (Some((kind, value)), None) = (kinds.next(), kinds.next()) else {
-        return Err(problem("matcher", "a matcher sets exactly one of `output`, `inputOutput`, `success`, `errorType`".to_string()));
+        return Err(problem(
+            "matcher",
+            "a matcher sets exactly one of `output`, `inputOutput`, `success`, `errorType`".to_string(),
+        ));
     };
     let at = format!("matcher.{kind}");
     let matcher = match kind.as_str() {
@@ -216,7 +224,9 @@ fn lower_acceptor(service: &Service, op: &Operation, acceptor: &Value) -> Result
             check(service, root, &path).map_err(|m| (format!("{at}.path"), m))?;
             Matcher::InputOutput(path)
         }
-        "success" => Matcher::Success(value.as_bool().ok_or_else(|| problem(&at, "`success` is not a boolean".to_string()))?),
+        "success" => {
+            Matcher::Success(value.as_bool().ok_or_else(|| problem(&at, "`success` is not a boolean".to_string()))?)
+        }
         "errorType" => {
             let text = value.as_str().ok_or_else(|| problem(&at, "`errorType` is not a string".to_string()))?;
             // An absolute shape ID matches on its name part.
@@ -279,7 +289,8 @@ mod tests {
         }}}}"#
         );
         let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-        lower_model(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).unwrap_or_else(|e| panic!("{e}"))
+        lower_model(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn only_warning(service: &Service) -> &Warning {
@@ -329,7 +340,8 @@ mod tests {
             // An error the model does not define is still matched by its code.
             (Retry, Matcher::ErrorType("Throttled".into())),
         ];
-        let got: Vec<(AcceptorState, Matcher)> = waiter.acceptors.iter().map(|a| (a.state, a.matcher.clone())).collect();
+        let got: Vec<(AcceptorState, Matcher)> =
+            waiter.acceptors.iter().map(|a| (a.state, a.matcher.clone())).collect();
         assert_eq!(got, expected);
     }
 
@@ -381,22 +393,61 @@ mod tests {
     #[test]
     fn malformed_waiters_are_warnings_not_errors() {
         for (waitable, at, why) in [
-            (r#"{"W":{"acceptors":[{"state":"retry","matcher":{"success":true}}]}}"#, "W.acceptors", "no acceptor has the `success` state"),
-            (r#"{"W":{"minDelay":30,"maxDelay":10,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "W.minDelay", "greater than `maxDelay`"),
-            (r#"{"W":{"minDelay":0,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "W.minDelay", "at least 1"),
-            (r#"{"W":{"acceptors":[{"state":"done","matcher":{"success":true}}]}}"#, "W.acceptors[0].state", "`success`, `failure` or `retry`"),
-            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"success":true,"errorType":"X"}}]}}"#, "W.acceptors[0].matcher", "exactly one"),
-            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"status","expected":"A","comparator":"equals"}}}]}}"#, "W.acceptors[0].matcher.output.comparator", "unknown comparator `equals`"),
-            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"status","comparator":"stringEquals"}}}]}}"#, "W.acceptors[0].matcher.output.expected", "`expected` is missing"),
+            (
+                r#"{"W":{"acceptors":[{"state":"retry","matcher":{"success":true}}]}}"#,
+                "W.acceptors",
+                "no acceptor has the `success` state",
+            ),
+            (
+                r#"{"W":{"minDelay":30,"maxDelay":10,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
+                "W.minDelay",
+                "greater than `maxDelay`",
+            ),
+            (
+                r#"{"W":{"minDelay":0,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
+                "W.minDelay",
+                "at least 1",
+            ),
+            (
+                r#"{"W":{"acceptors":[{"state":"done","matcher":{"success":true}}]}}"#,
+                "W.acceptors[0].state",
+                "`success`, `failure` or `retry`",
+            ),
+            (
+                r#"{"W":{"acceptors":[{"state":"success","matcher":{"success":true,"errorType":"X"}}]}}"#,
+                "W.acceptors[0].matcher",
+                "exactly one",
+            ),
+            (
+                r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"status","expected":"A","comparator":"equals"}}}]}}"#,
+                "W.acceptors[0].matcher.output.comparator",
+                "unknown comparator `equals`",
+            ),
+            (
+                r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"status","comparator":"stringEquals"}}}]}}"#,
+                "W.acceptors[0].matcher.output.expected",
+                "`expected` is missing",
+            ),
             (r#"{"W":{}}"#, "W.acceptors", "`acceptors` is missing"),
-            (r#"{"lowercase":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "lowercase", "UpperCamelCase"),
-            (r#"{"W":{"acceptors":[{"state":"success","matcher":{"errorType":"ex#"}}]}}"#, "W.acceptors[0].matcher.errorType", "empty"),
+            (
+                r#"{"lowercase":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
+                "lowercase",
+                "UpperCamelCase",
+            ),
+            (
+                r#"{"W":{"acceptors":[{"state":"success","matcher":{"errorType":"ex#"}}]}}"#,
+                "W.acceptors[0].matcher.errorType",
+                "empty",
+            ),
             (r#"[]"#, "", "is not an object"),
         ] {
             let service = service_with(waitable);
             assert!(service.waiters.is_empty(), "{waitable}");
             let warning = only_warning(&service);
-            let location = format!("shapes.\"ex#GetThing\".traits.\"smithy.waiters#waitable\"{}{at}", if at.is_empty() { "" } else { "." });
+            let location = format!(
+                "shapes.\"ex#GetThing\".traits.\"smithy.waiters#waitable\"{}{at}",
+                if at.is_empty() { "" } else { "." }
+            );
             assert_eq!(warning.location, location, "{waitable}");
             assert!(warning.message.contains(why), "{waitable}: {}", warning.message);
         }
