@@ -381,7 +381,7 @@ pub fn cli_failure<O, E: fmt::Display>(
             }
         }
         WaiterError::OperationFailed { error, .. } => match error {
-            SdkError::Config(e) => return Failure::Config(e.to_string()),
+            SdkError::Config(e) => return Failure::config(e),
             SdkError::Validation(e) => return Failure::Usage(e.to_string()),
             SdkError::Service(e) => {
                 let code = e.meta().code().unwrap_or("Unknown").to_string();
@@ -649,6 +649,38 @@ mod tests {
         assert!(matches!(error, WaiterError::ExceededMaxWait { attempts: 2, .. }), "{error:?}");
         let times = times.lock().unwrap();
         assert_eq!(times[1] - times[0], Duration::from_secs(5));
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn the_cli_words_each_ending_as_the_aws_cli_does() {
+        use crate::cli_app::Failure;
+        use crate::error::{ConfigError, ErrorMetadata, SdkError, ServiceError};
+        type Error = WaiterError<(), SdkError<String>>;
+        let reasons = ["", "For expression \"Status\" we matched expected path: \"FAILED\""];
+        let failure = |error: Error| cli_failure("TableExists", error, &reasons);
+        let timeout =
+            Error::ExceededMaxWait { max_wait: Duration::from_secs(30), elapsed: Duration::from_secs(30), attempts: 4 };
+        let Failure::Waiter(text) = failure(timeout) else { panic!("not a waiter failure") };
+        assert!(text.starts_with("Waiter TableExists failed: Max attempts exceeded ("), "{text}");
+        let failed = failure(Error::FailureState { response: Ok(()), acceptor: 1, attempts: 2 });
+        assert_eq!(failed.exit_code(), 255);
+        assert_eq!(
+            failed.to_string(),
+            "Waiter TableExists failed: Waiter encountered a terminal failure state: For expression \"Status\" we matched expected path: \"FAILED\""
+        );
+        let meta = ErrorMetadata::new(Some("AccessDeniedException".into()), Some("no".into()), Some(400), None);
+        let service = SdkError::Service(ServiceError::new("denied".to_string(), meta));
+        let unexpected = failure(Error::OperationFailed { error: service, attempts: 1 });
+        assert_eq!(unexpected.to_string(), "Waiter TableExists failed: An error occurred (AccessDeniedException): no");
+        assert_eq!(unexpected.exit_code(), 255);
+        // No credentials is a configuration problem, as for any command.
+        let config = failure(Error::OperationFailed {
+            error: SdkError::Config(ConfigError::new("no credentials")),
+            attempts: 1,
+        });
+        assert_eq!(config, Failure::config(ConfigError::new("no credentials")));
+        assert_eq!(config.exit_code(), 253);
     }
 
     #[tokio::test(start_paused = true)]
