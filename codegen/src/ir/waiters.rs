@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{Operation, Service, Warning};
 use crate::jmespath::{self, Comparator, Root};
 use crate::model::{Model, ShapeId};
-use crate::naming::{kebab, snake};
+use crate::naming::{kebab, snake, unraw};
 
 /// Delays when the waiter gives none, in seconds (the waiters specification's defaults).
 const DEFAULT_MIN_DELAY: u64 = 2;
@@ -112,6 +112,17 @@ pub fn lower(model: &Model, service: &Service) -> (Vec<Waiter>, Vec<Warning>) {
             let location = format!("{trait_path}.{name}");
             match lower_one(service, op, name, body) {
                 Ok(waiter) => {
+                    let method = format!("wait_until_{}", unraw(&waiter.fn_name));
+                    if let Some(other) = service.operations.iter().find(|o| unraw(&o.fn_name) == method) {
+                        warnings.push(warn(
+                            location,
+                            format!(
+                                "waiter `{name}` of `{}` is left out: its method `{method}` would clash with operation `{}`'s",
+                                op.name, other.name
+                            ),
+                        ));
+                        continue;
+                    }
                     if let Some(other) = seen.insert(name.to_ascii_lowercase(), op.name.clone()) {
                         warnings.push(warn(
                             location,
@@ -461,6 +472,21 @@ mod tests {
         );
         assert_eq!(service.waiters.len(), 1);
         assert!(only_warning(&service).message.contains("already taken"));
+    }
+
+    #[test]
+    fn a_waiter_whose_method_would_clash_with_an_operation_is_left_out() {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#Op"},{"target":"ex#WaitUntilReady"}],
+                      "traits":{"aws.protocols#awsJson1_1":{}}},
+            "ex#WaitUntilReady":{"type":"operation"},
+            "ex#Op":{"type":"operation","traits":{"smithy.waiters#waitable":{"Ready":{"acceptors":[
+                {"state":"success","matcher":{"success":true}}]}}}}}}"#;
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let service = lower_model(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(service.waiters.is_empty());
+        assert!(only_warning(&service).message.contains("would clash with operation `WaitUntilReady`"));
     }
 
     #[test]
