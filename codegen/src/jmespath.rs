@@ -7,15 +7,15 @@
 //! `length`, `contains`) runs on the runtime's small JMESPath value (`waiter::Value`), with JMESPath's
 //! semantics for nulls and truthiness. Anything else is [`Error::Unsupported`], which the caller
 //! turns into a warning for that one waiter.
+//!
+//! The module stands on its own: it sees the model's shapes through [`Shapes`] (which the IR
+//! implements, `ir::waiters`) and names the runtime's `waiter` module by the path its caller gives
+//! (`emit::runtime_paths`), so the lowering and the emitters can both use it.
 
 use std::fmt;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-
-use crate::emit::runtime_paths::WAITER;
-use crate::emit::tokens::ident;
-use crate::ir::{Presence, Service, TyKind, TypeDefKind};
 
 /// At most this many tokens in a path: real waiters use fewer than 20, and the bound keeps the
 /// parser's and compiler's recursion shallow for any input.
@@ -505,6 +505,73 @@ fn projection(lhs: Expr, filter: Option<Expr>, rhs: Expr) -> Expr {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Shapes
+
+/// A member's or element's type, as far as paths care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Shape {
+    String,
+    /// A string enum (the Rust type has `as_str()`), by name.
+    Enum(String),
+    IntEnum(String),
+    Bool,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Timestamp,
+    Blob,
+    Document,
+    BigNumber,
+    Unit,
+    /// A structure, by its Rust name.
+    Structure(String),
+    Union(String),
+    List {
+        member: Box<Shape>,
+        sparse: bool,
+    },
+    Map {
+        /// Whether the keys are plain strings (not an enum).
+        string_keys: bool,
+        value: Box<Shape>,
+        sparse: bool,
+    },
+}
+
+/// A structure member as a path reaches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The model's member name, which paths use.
+    pub name: String,
+    /// The Rust field's name (`r#type` for a keyword).
+    pub rust_name: String,
+    /// Its type.
+    pub shape: Shape,
+    /// An `Option` field.
+    pub optional: bool,
+    /// A `Box`ed field.
+    pub boxed: bool,
+}
+
+/// The model's structures, as the compiler looks them up.
+pub trait Shapes {
+    /// The members of the structure with this Rust name, in model order; `None` when there is none.
+    fn members(&self, structure: &str) -> Option<Vec<Member>>;
+}
+
+/// An identifier, raw when the name is (`r#type`).
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Compiler
 
 /// What a path is evaluated on.
@@ -626,16 +693,18 @@ pub struct Compiled {
 }
 
 /// Parses `path`, checks it against the shapes `root` names, and compiles it with `comparator`
-/// into a Rust `bool` expression over `output` (and `input`).
+/// into a Rust `bool` expression over `output` (and `input`). `waiter` is the path of the runtime's
+/// `waiter` module in the generated crate.
 pub fn compile_matcher(
-    service: &Service,
+    shapes: &dyn Shapes,
+    waiter: &TokenStream,
     root: Root<'_>,
     path: &str,
     comparator: Comparator,
     expected: &str,
 ) -> Result<TokenStream, Error> {
     let expr = parse(path)?;
-    let compiled = compile(service, root, &expr)?;
+    let compiled = compile(shapes, waiter, root, &expr)?;
     let wanted = match comparator {
         Comparator::StringEquals => JType::String,
         Comparator::BooleanEquals => JType::Bool,
@@ -650,7 +719,7 @@ pub fn compile_matcher(
         )));
     }
     let value = compiled.tokens;
-    let value_module = waiter_module();
+    let value_module = waiter;
     Ok(match comparator {
         Comparator::StringEquals => quote!(#value_module::string_equals(&#value, #expected)),
         Comparator::BooleanEquals => {
@@ -671,13 +740,9 @@ pub fn compile_matcher(
     })
 }
 
-fn waiter_module() -> TokenStream {
-    quote!(#WAITER)
-}
-
-/// Compiles a parsed path on `root`.
-pub fn compile(service: &Service, root: Root<'_>, expr: &Expr) -> Result<Compiled, Error> {
-    let compiler = Compiler { service };
+/// Compiles a parsed path on `root`; `waiter` as for [`compile_matcher`].
+pub fn compile(shapes: &dyn Shapes, waiter: &TokenStream, root: Root<'_>, expr: &Expr) -> Result<Compiled, Error> {
+    let compiler = Compiler { shapes, waiter };
     let start = match root {
         Root::Output(output) => {
             Node::Ref { tokens: quote!(::std::option::Option::Some(output)), ty: structure(output) }
@@ -688,52 +753,57 @@ pub fn compile(service: &Service, root: Root<'_>, expr: &Expr) -> Result<Compile
     compiler.value(node)
 }
 
-fn structure(name: &str) -> TyKind {
-    TyKind::Structure(name.to_string())
+fn structure(name: &str) -> Shape {
+    Shape::Structure(name.to_string())
 }
 
 /// A compiled subexpression.
 #[derive(Clone)]
 enum Node {
     /// `Option<&'a T>` for the type `ty`; `None` is JMESPath's null.
-    Ref { tokens: TokenStream, ty: TyKind },
+    Ref { tokens: TokenStream, ty: Shape },
     /// `Option<Vec<&'a T>>`: the result of a projection whose elements are of the type `ty`.
-    Refs { tokens: TokenStream, ty: TyKind },
+    Refs { tokens: TokenStream, ty: Shape },
     /// `Value<'a>`.
     Value(Compiled),
     /// The root of an `inputOutput` matcher.
-    InputOutput { input: TyKind, output: TyKind },
+    InputOutput { input: Shape, output: Shape },
 }
 
 struct Compiler<'s> {
-    service: &'s Service,
+    shapes: &'s dyn Shapes,
+    waiter: &'s TokenStream,
 }
 
-fn value_type() -> TokenStream {
-    let module = waiter_module();
-    quote!(#module::Value)
-}
-
-fn describe_kind(kind: &TyKind) -> String {
+fn describe_kind(kind: &Shape) -> String {
     match kind {
-        TyKind::String => "a string".to_string(),
-        TyKind::Enum(name) => format!("the enum `{name}`"),
-        TyKind::IntEnum(name) => format!("the intEnum `{name}`"),
-        TyKind::Bool => "a boolean".to_string(),
-        TyKind::Structure(name) => format!("the structure `{name}`"),
-        TyKind::Union(name) => format!("the union `{name}`"),
-        TyKind::List { .. } => "a list".to_string(),
-        TyKind::Map { .. } => "a map".to_string(),
-        TyKind::Timestamp(_) => "a timestamp".to_string(),
-        TyKind::Blob => "a blob".to_string(),
-        TyKind::Document => "a document".to_string(),
-        TyKind::BigInteger | TyKind::BigDecimal => "a big number".to_string(),
-        TyKind::Unit => "unit".to_string(),
+        Shape::String => "a string".to_string(),
+        Shape::Enum(name) => format!("the enum `{name}`"),
+        Shape::IntEnum(name) => format!("the intEnum `{name}`"),
+        Shape::Bool => "a boolean".to_string(),
+        Shape::Structure(name) => format!("the structure `{name}`"),
+        Shape::Union(name) => format!("the union `{name}`"),
+        Shape::List { .. } => "a list".to_string(),
+        Shape::Map { .. } => "a map".to_string(),
+        Shape::Timestamp => "a timestamp".to_string(),
+        Shape::Blob => "a blob".to_string(),
+        Shape::Document => "a document".to_string(),
+        Shape::BigNumber => "a big number".to_string(),
+        Shape::Unit => "unit".to_string(),
         _ => "a number".to_string(),
     }
 }
 
 impl Compiler<'_> {
+    fn value_type(&self) -> TokenStream {
+        let module = self.waiter;
+        quote!(#module::Value)
+    }
+
+    fn members_of(&self, shape: &str) -> Result<Vec<Member>, Error> {
+        self.shapes.members(shape).ok_or_else(|| Error::Type(format!("`{shape}` is not a structure of this service")))
+    }
+
     fn node(&self, expr: &Expr, current: Node) -> Result<Node, Error> {
         match expr {
             Expr::Identity => Ok(current),
@@ -766,10 +836,10 @@ impl Compiler<'_> {
             }
             Expr::Not(inner) => {
                 let inner = self.value_of(inner, current)?.tokens;
-                let value = value_type();
+                let value = self.value_type();
                 Ok(Node::Value(Compiled { tokens: quote!(#value::Bool(!#inner.is_truthy())), ty: JType::Bool }))
             }
-            Expr::Literal(json) => literal(json).map(Node::Value),
+            Expr::Literal(json) => literal(json, &self.value_type()).map(Node::Value),
             Expr::Function(name, args) => self.function(name, args, current).map(Node::Value),
         }
     }
@@ -788,28 +858,26 @@ impl Compiler<'_> {
                     Err(Error::Type(format!("an `inputOutput` path starts at `input` or `output`, not `{other}`")))
                 }
             },
-            Node::Ref { tokens, ty: TyKind::Structure(shape) } => {
-                let Some(TypeDefKind::Structure(structure)) = self.service.type_def(&shape).map(|def| &def.kind) else {
-                    return Err(Error::Type(format!("`{shape}` is not a structure of this service")));
-                };
-                let Some(field) = structure.fields.iter().find(|f| f.member_name == name) else {
-                    let members: Vec<&str> = structure.fields.iter().map(|f| f.member_name.as_str()).collect();
+            Node::Ref { tokens, ty: Shape::Structure(shape) } => {
+                let members = self.members_of(&shape)?;
+                let Some(field) = members.iter().find(|f| f.name == name) else {
+                    let members: Vec<&str> = members.iter().map(|f| f.name.as_str()).collect();
                     return Err(Error::Type(format!(
                         "`{shape}` has no member `{name}` (its members: {})",
                         if members.is_empty() { "none".to_string() } else { members.join(", ") }
                     )));
                 };
                 let member = ident(&field.rust_name);
-                let access = match (&field.presence, field.boxed) {
-                    (Presence::Optional, true) => quote!(#tokens.and_then(|node| node.#member.as_deref())),
-                    (Presence::Optional, false) => quote!(#tokens.and_then(|node| node.#member.as_ref())),
+                let access = match (field.optional, field.boxed) {
+                    (true, true) => quote!(#tokens.and_then(|node| node.#member.as_deref())),
+                    (true, false) => quote!(#tokens.and_then(|node| node.#member.as_ref())),
                     (_, true) => quote!(#tokens.map(|node| &*node.#member)),
                     (_, false) => quote!(#tokens.map(|node| &node.#member)),
                 };
-                Ok(Node::Ref { tokens: access, ty: field.ty.kind.clone() })
+                Ok(Node::Ref { tokens: access, ty: field.shape.clone() })
             }
-            Node::Ref { tokens, ty: TyKind::Map { key, value, sparse } } => {
-                if !matches!(key.kind, TyKind::String) {
+            Node::Ref { tokens, ty: Shape::Map { string_keys, value, sparse } } => {
+                if !string_keys {
                     return Err(Error::Unsupported(format!("member `{name}` of a map whose keys are not strings")));
                 }
                 let access = if sparse {
@@ -817,9 +885,9 @@ impl Compiler<'_> {
                 } else {
                     quote!(#tokens.and_then(|node| node.get(#name)))
                 };
-                Ok(Node::Ref { tokens: access, ty: value.kind })
+                Ok(Node::Ref { tokens: access, ty: *value })
             }
-            Node::Ref { ty: TyKind::Union(union), .. } => {
+            Node::Ref { ty: Shape::Union(union), .. } => {
                 Err(Error::Unsupported(format!("member `{name}` of the union `{union}`")))
             }
             Node::Ref { ty, .. } => {
@@ -846,14 +914,14 @@ impl Compiler<'_> {
             }
         };
         match current {
-            Node::Ref { tokens, ty: TyKind::List { member, sparse } } => {
+            Node::Ref { tokens, ty: Shape::List { member, sparse } } => {
                 let get = position(quote!(list));
                 let access = if sparse {
                     quote!(#tokens.and_then(|list| #get).and_then(|entry| entry.as_ref()))
                 } else {
                     quote!(#tokens.and_then(|list| #get))
                 };
-                Ok(Node::Ref { tokens: access, ty: member.kind })
+                Ok(Node::Ref { tokens: access, ty: *member })
             }
             Node::Refs { tokens, ty } => {
                 let get = position(quote!(list));
@@ -883,15 +951,15 @@ impl Compiler<'_> {
     /// An iterator over `node`'s elements: tokens of type `Option<impl Iterator<Item = &'a T>>` and the
     /// elements' type. `flatten` merges nested lists one level, as `[]` does. Null elements of sparse
     /// lists are left out: a projection drops what they would give.
-    fn elements(&self, node: Node, flatten: bool) -> Result<(TokenStream, TyKind), Error> {
+    fn elements(&self, node: Node, flatten: bool) -> Result<(TokenStream, Shape), Error> {
         let (iter, element) = match node {
-            Node::Ref { tokens, ty: TyKind::List { member, sparse } } => {
+            Node::Ref { tokens, ty: Shape::List { member, sparse } } => {
                 let iter = if sparse {
                     quote!(#tokens.map(|list| list.iter().flatten()))
                 } else {
                     quote!(#tokens.map(|list| list.iter()))
                 };
-                (iter, member.kind)
+                (iter, *member)
             }
             Node::Refs { tokens, ty } => (quote!(#tokens.map(|list| list.into_iter())), ty),
             Node::Ref { ty, .. } => {
@@ -910,11 +978,11 @@ impl Compiler<'_> {
             return Ok((iter, element));
         }
         match element {
-            TyKind::List { member, sparse: false } => {
-                Ok((quote!(#iter.map(|elements| elements.flat_map(|inner| inner.iter()))), member.kind))
+            Shape::List { member, sparse: false } => {
+                Ok((quote!(#iter.map(|elements| elements.flat_map(|inner| inner.iter()))), *member))
             }
-            TyKind::List { member, sparse: true } => {
-                Ok((quote!(#iter.map(|elements| elements.flat_map(|inner| inner.iter().flatten()))), member.kind))
+            Shape::List { member, sparse: true } => {
+                Ok((quote!(#iter.map(|elements| elements.flat_map(|inner| inner.iter().flatten()))), *member))
             }
             element => Ok((iter, element)),
         }
@@ -931,7 +999,7 @@ impl Compiler<'_> {
             let condition = self.value_of(condition, item.clone())?.tokens;
             iter = quote!(#iter.map(|elements| elements.filter(|item| { let item = *item; #condition.is_truthy() })));
         }
-        let value = value_type();
+        let value = self.value_type();
         if *rhs == Expr::Identity {
             return Ok(Node::Refs {
                 tokens: quote!(#iter.map(|elements| elements.collect::<::std::vec::Vec<_>>())),
@@ -957,7 +1025,7 @@ impl Compiler<'_> {
     }
 
     fn compare(&self, op: Comparison, left: Compiled, right: Compiled) -> Result<Compiled, Error> {
-        let module = waiter_module();
+        let module = self.waiter;
         let op_tokens = match op {
             Comparison::Eq | Comparison::Ne => {
                 for side in [&left.ty, &right.ty] {
@@ -1010,7 +1078,7 @@ impl Compiler<'_> {
                     return Err(Error::Type(format!("`contains` in {}", subject.ty.describe())));
                 }
                 let (s, x) = (subject.tokens, search.tokens);
-                let module = waiter_module();
+                let module = self.waiter;
                 Ok(Compiled { tokens: quote!(#module::contains(&#s, &#x)), ty: JType::Bool })
             }
             other => Err(Error::Unsupported(format!("the function `{other}`"))),
@@ -1019,7 +1087,7 @@ impl Compiler<'_> {
 
     /// The node as a `Value<'a>`.
     fn value(&self, node: Node) -> Result<Compiled, Error> {
-        let value = value_type();
+        let value = self.value_type();
         match node {
             Node::Value(compiled) => Ok(compiled),
             Node::Ref { tokens, ty } => {
@@ -1042,20 +1110,20 @@ impl Compiler<'_> {
     }
 
     /// Converts `name`, a `&'a T` of the type `ty`, to a `Value<'a>`.
-    fn convert(&self, ty: &TyKind, name: TokenStream) -> Result<(TokenStream, JType), Error> {
-        let value = value_type();
+    fn convert(&self, ty: &Shape, name: TokenStream) -> Result<(TokenStream, JType), Error> {
+        let value = self.value_type();
         Ok(match ty {
-            TyKind::String => (quote!(#value::from(#name.as_str())), JType::String),
-            TyKind::Enum(_) => (quote!(#value::from(#name.as_str())), JType::String),
-            TyKind::Bool => (quote!(#value::Bool(*#name)), JType::Bool),
-            TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Float | TyKind::Double => {
+            Shape::String => (quote!(#value::from(#name.as_str())), JType::String),
+            Shape::Enum(_) => (quote!(#value::from(#name.as_str())), JType::String),
+            Shape::Bool => (quote!(#value::Bool(*#name)), JType::Bool),
+            Shape::Byte | Shape::Short | Shape::Integer | Shape::Float | Shape::Double => {
                 (quote!(#value::Number(f64::from(*#name))), JType::Number)
             }
             // JMESPath numbers are doubles; a long beyond 2^53 loses precision, as the spec warns.
-            TyKind::Long => (quote!(#value::Number(*#name as f64)), JType::Number),
-            TyKind::Timestamp(_) => (quote!(#value::Number(#name.as_secs_f64())), JType::Number),
-            TyKind::List { member, sparse } => {
-                let (each, jtype) = self.convert(&member.kind, quote!(element))?;
+            Shape::Long => (quote!(#value::Number(*#name as f64)), JType::Number),
+            Shape::Timestamp => (quote!(#value::Number(#name.as_secs_f64())), JType::Number),
+            Shape::List { member, sparse } => {
+                let (each, jtype) = self.convert(member, quote!(element))?;
                 let tokens = if *sparse {
                     quote!(#value::Array(#name.iter().map(|element| element.as_ref().map_or(#value::Null, |element| #each)).collect()))
                 } else {
@@ -1063,15 +1131,13 @@ impl Compiler<'_> {
                 };
                 (tokens, JType::Array(Box::new(jtype)))
             }
-            TyKind::Map { .. } => (quote!(#value::Object(#name.len())), JType::Object),
-            TyKind::Union(_) => (quote!(#value::Object(1)), JType::Object),
-            TyKind::Structure(shape) => {
-                let Some(TypeDefKind::Structure(structure)) = self.service.type_def(shape).map(|def| &def.kind) else {
-                    return Err(Error::Type(format!("`{shape}` is not a structure of this service")));
-                };
+            Shape::Map { .. } => (quote!(#value::Object(#name.len())), JType::Object),
+            Shape::Union(_) => (quote!(#value::Object(1)), JType::Object),
+            Shape::Structure(shape) => {
+                let members = self.members_of(shape)?;
                 // JMESPath sees the members that are set: the required ones always, the others when present.
-                let always = structure.fields.iter().filter(|f| f.presence != Presence::Optional).count();
-                let optional = structure.fields.iter().filter(|f| f.presence == Presence::Optional).map(|f| {
+                let always = members.iter().filter(|f| !f.optional).count();
+                let optional = members.iter().filter(|f| f.optional).map(|f| {
                     let member = ident(&f.rust_name);
                     quote!(+ usize::from(#name.#member.is_some()))
                 });
@@ -1082,9 +1148,8 @@ impl Compiler<'_> {
     }
 }
 
-/// A literal as a `Value<'static>`.
-fn literal(json: &serde_json::Value) -> Result<Compiled, Error> {
-    let value = value_type();
+/// A literal as a `Value<'static>`; `value` is the path of the runtime's `Value`.
+fn literal(json: &serde_json::Value, value: &TokenStream) -> Result<Compiled, Error> {
     Ok(match json {
         serde_json::Value::Null => Compiled { tokens: quote!(#value::Null), ty: JType::Null },
         serde_json::Value::Bool(b) => Compiled { tokens: quote!(#value::Bool(#b)), ty: JType::Bool },
@@ -1096,7 +1161,7 @@ fn literal(json: &serde_json::Value) -> Result<Compiled, Error> {
         }
         serde_json::Value::String(s) => Compiled { tokens: quote!(#value::from(#s)), ty: JType::String },
         serde_json::Value::Array(items) => {
-            let items = items.iter().map(literal).collect::<Result<Vec<_>, _>>()?;
+            let items = items.iter().map(|item| literal(item, value)).collect::<Result<Vec<_>, _>>()?;
             let ty = items.iter().fold(JType::Null, |ty, item| ty.join(item.ty.clone()));
             let tokens = items.iter().map(|item| &item.tokens);
             Compiled { tokens: quote!(#value::Array(::std::vec![#(#tokens),*])), ty: JType::Array(Box::new(ty)) }
@@ -1108,8 +1173,6 @@ fn literal(json: &serde_json::Value) -> Result<Compiled, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{lower, Selection};
-    use crate::model::load_slice;
 
     fn field(name: &str) -> Box<Expr> {
         Box::new(Expr::Field(name.to_string()))
@@ -1272,47 +1335,56 @@ mod tests {
         assert!(parse("\"\\u12\"").is_err());
     }
 
-    const MODEL: &str = r#"{"smithy":"2.0","shapes":{
-        "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#GetThing"}],
-                  "traits":{"aws.protocols#awsJson1_1":{}}},
-        "ex#GetThing":{"type":"operation","input":{"target":"ex#GetThingInput"},"output":{"target":"ex#GetThingOutput"}},
-        "ex#GetThingInput":{"type":"structure","members":{
-            "name":{"target":"smithy.api#String","traits":{"smithy.api#required":{}}},
-            "groups":{"target":"ex#Names"}}},
-        "ex#GetThingOutput":{"type":"structure","members":{
-            "status":{"target":"ex#Status"},
-            "count":{"target":"smithy.api#Integer"},
-            "size":{"target":"smithy.api#Long","traits":{"smithy.api#required":{}}},
-            "ready":{"target":"smithy.api#Boolean"},
-            "when":{"target":"smithy.api#Timestamp"},
-            "data":{"target":"smithy.api#Blob"},
-            "groups":{"target":"ex#Names"},
-            "items":{"target":"ex#Items"},
-            "grid":{"target":"ex#Grid"},
-            "labels":{"target":"ex#Labels"},
-            "thing":{"target":"ex#Thing"}}},
-        "ex#Thing":{"type":"structure","members":{
-            "state":{"target":"smithy.api#String","traits":{"smithy.api#required":{}}},
-            "note":{"target":"smithy.api#String"}}},
-        "ex#Status":{"type":"enum","members":{"ON":{"target":"smithy.api#Unit","traits":{"smithy.api#enumValue":"on"}},
-                                              "OFF":{"target":"smithy.api#Unit","traits":{"smithy.api#enumValue":"off"}}}},
-        "ex#Names":{"type":"list","member":{"target":"smithy.api#String"}},
-        "ex#Items":{"type":"list","member":{"target":"ex#Thing"}},
-        "ex#Grid":{"type":"list","member":{"target":"ex#Names"}},
-        "ex#Labels":{"type":"map","key":{"target":"smithy.api#String"},"value":{"target":"smithy.api#String"}}
-    }}"#;
+    /// The structures the tests' paths run on, as the IR would describe them.
+    struct TestShapes;
 
-    fn service() -> Service {
-        let model = load_slice("test.json", MODEL.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
-            .unwrap_or_else(|e| panic!("{e}"))
+    fn member(name: &str, shape: Shape, optional: bool) -> Member {
+        Member { name: name.into(), rust_name: name.into(), shape, optional, boxed: false }
+    }
+
+    fn list(member: Shape) -> Shape {
+        Shape::List { member: Box::new(member), sparse: false }
+    }
+
+    impl Shapes for TestShapes {
+        fn members(&self, structure: &str) -> Option<Vec<Member>> {
+            let thing = || Shape::Structure("Thing".into());
+            Some(match structure {
+                "GetThingInput" => {
+                    vec![member("name", Shape::String, false), member("groups", list(Shape::String), true)]
+                }
+                "GetThingOutput" => vec![
+                    member("status", Shape::Enum("Status".into()), true),
+                    member("count", Shape::Integer, true),
+                    member("size", Shape::Long, false),
+                    member("ready", Shape::Bool, true),
+                    member("when", Shape::Timestamp, true),
+                    member("data", Shape::Blob, true),
+                    member("groups", list(Shape::String), true),
+                    member("items", list(thing()), true),
+                    member("grid", list(list(Shape::String)), true),
+                    member(
+                        "labels",
+                        Shape::Map { string_keys: true, value: Box::new(Shape::String), sparse: false },
+                        true,
+                    ),
+                    member("thing", thing(), true),
+                ],
+                "Thing" => vec![member("state", Shape::String, false), member("note", Shape::String, true)],
+                _ => return None,
+            })
+        }
+    }
+
+    fn waiter() -> TokenStream {
+        quote!(crate::runtime::waiter)
     }
 
     const OUTPUT: Root<'static> = Root::Output("GetThingOutput");
     const BOTH: Root<'static> = Root::InputOutput { input: "GetThingInput", output: "GetThingOutput" };
 
     fn compiled(root: Root<'_>, path: &str) -> Result<Compiled, Error> {
-        compile(&service(), root, &parse(path)?)
+        compile(&TestShapes, &waiter(), root, &parse(path)?)
     }
 
     /// The compiled tokens with the spaces `quote` puts between tokens taken out, for comparison.
@@ -1444,9 +1516,10 @@ mod tests {
 
     #[test]
     fn matchers_check_the_comparator_against_the_type() {
-        let service = service();
-        let matcher =
-            |path: &str, comparator, expected: &str| compile_matcher(&service, OUTPUT, path, comparator, expected);
+        let waiter = waiter();
+        let matcher = |path: &str, comparator, expected: &str| {
+            compile_matcher(&TestShapes, &waiter, OUTPUT, path, comparator, expected)
+        };
         let ok = matcher("status", Comparator::StringEquals, "on").unwrap().to_string().replace(' ', "");
         assert!(ok.starts_with("crate::runtime::waiter::string_equals(&"), "{ok}");
         assert!(ok.ends_with(",\"on\")"), "{ok}");

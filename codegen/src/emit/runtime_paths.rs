@@ -190,7 +190,8 @@ pub(crate) const VALIDATE_UNKNOWN_VALUE: RuntimeItem = RuntimeItem("validate::un
 pub(crate) const VALIDATE_VALIDATE: RuntimeItem = RuntimeItem("validate::Validate");
 pub(crate) const VALIDATE_VALIDATION_ERROR: RuntimeItem = RuntimeItem("validate::ValidationError");
 
-// `waiter` (the JMESPath compiler, `crate::jmespath`, names the module's value functions through it)
+// `waiter` (the emitter hands `WAITER` to the JMESPath compiler, `crate::jmespath`, for the paths'
+// value functions)
 pub(crate) const WAITER: RuntimeItem = RuntimeItem("waiter");
 pub(crate) const WAITER_ACCEPTOR_STATE: RuntimeItem = RuntimeItem("waiter::AcceptorState");
 pub(crate) const WAITER_CLI_FAILURE: RuntimeItem = RuntimeItem("waiter::cli_failure");

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::client::fluent_setter;
 use super::runtime_paths::{
-    WAITER_ACCEPTOR_STATE, WAITER_FINAL_POLL, WAITER_WAIT, WAITER_WAITER_CONFIG, WAITER_WAITER_ERROR,
+    WAITER, WAITER_ACCEPTOR_STATE, WAITER_FINAL_POLL, WAITER_WAIT, WAITER_WAITER_CONFIG, WAITER_WAITER_ERROR,
 };
 use super::tokens::{doc, doc_block, ident, prefixed};
 use super::RustFile;
@@ -165,8 +165,15 @@ fn acceptors_body(service: &Service, op: &Operation, waiter: &Waiter) -> TokenSt
                     _ => Root::InputOutput { input: &op.input, output: &op.output },
                 };
                 // Lowering compiled this path already and dropped the waiter if it failed.
-                let test = jmespath::compile_matcher(service, root, &path.path, path.comparator, &path.expected)
-                    .unwrap_or_else(|e| panic!("waiter {}: path `{}` no longer compiles: {e}", waiter.name, path.path));
+                let test = jmespath::compile_matcher(
+                    service,
+                    &quote!(#WAITER),
+                    root,
+                    &path.path,
+                    path.comparator,
+                    &path.expected,
+                )
+                .unwrap_or_else(|e| panic!("waiter {}: path `{}` no longer compiles: {e}", waiter.name, path.path));
                 quote! {
                     if let ::std::result::Result::Ok(output) = result {
                         if #test {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Operation, Service, Warning};
-use crate::jmespath::{self, Comparator, Root};
+use super::{Operation, Presence, Service, TyKind, TypeDefKind, Warning};
+use crate::jmespath::{self, Comparator, Root, Shape};
 use crate::model::{Model, ShapeId};
 use crate::naming::{kebab, snake, unraw};
 
@@ -268,11 +268,59 @@ fn path_matcher(value: &Value) -> Result<PathMatcher, Problem> {
     Ok(PathMatcher { path, expected, comparator })
 }
 
-/// Compiles the matcher to find any problem now; the emitter compiles it again for its tokens.
+/// Compiles the matcher to find any problem now; the emitter compiles it again for its tokens (so
+/// the runtime module's path given here is never printed).
 fn check(service: &Service, root: Root<'_>, path: &PathMatcher) -> Result<(), String> {
-    jmespath::compile_matcher(service, root, &path.path, path.comparator, &path.expected)
+    jmespath::compile_matcher(service, &quote::quote!(waiter), root, &path.path, path.comparator, &path.expected)
         .map(drop)
         .map_err(|e| format!("path `{}`: {e}", path.path))
+}
+
+/// The IR's structures as the JMESPath compiler sees them.
+impl jmespath::Shapes for Service {
+    fn members(&self, structure: &str) -> Option<Vec<jmespath::Member>> {
+        let Some(TypeDefKind::Structure(s)) = self.type_def(structure).map(|def| &def.kind) else { return None };
+        Some(
+            s.fields
+                .iter()
+                .map(|field| jmespath::Member {
+                    name: field.member_name.clone(),
+                    rust_name: field.rust_name.clone(),
+                    shape: shape_of(&field.ty.kind),
+                    optional: field.presence == Presence::Optional,
+                    boxed: field.boxed,
+                })
+                .collect(),
+        )
+    }
+}
+
+fn shape_of(kind: &TyKind) -> Shape {
+    match kind {
+        TyKind::String => Shape::String,
+        TyKind::Bool => Shape::Bool,
+        TyKind::Byte => Shape::Byte,
+        TyKind::Short => Shape::Short,
+        TyKind::Integer => Shape::Integer,
+        TyKind::Long => Shape::Long,
+        TyKind::Float => Shape::Float,
+        TyKind::Double => Shape::Double,
+        TyKind::BigInteger | TyKind::BigDecimal => Shape::BigNumber,
+        TyKind::Timestamp(_) => Shape::Timestamp,
+        TyKind::Blob => Shape::Blob,
+        TyKind::Document => Shape::Document,
+        TyKind::Unit => Shape::Unit,
+        TyKind::Enum(name) => Shape::Enum(name.clone()),
+        TyKind::IntEnum(name) => Shape::IntEnum(name.clone()),
+        TyKind::Structure(name) => Shape::Structure(name.clone()),
+        TyKind::Union(name) => Shape::Union(name.clone()),
+        TyKind::List { member, sparse } => Shape::List { member: Box::new(shape_of(&member.kind)), sparse: *sparse },
+        TyKind::Map { key, value, sparse } => Shape::Map {
+            string_keys: matches!(key.kind, TyKind::String),
+            value: Box::new(shape_of(&value.kind)),
+            sparse: *sparse,
+        },
+    }
 }
 
 #[cfg(test)]
