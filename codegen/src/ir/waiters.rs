@@ -108,7 +108,10 @@ pub fn lower(model: &Model, service: &Service) -> (Vec<Waiter>, Vec<Warning>) {
             ));
             continue;
         };
-        for (name, body) in map {
+        // By name, so the crate does not depend on the order the model lists them in.
+        let mut named: Vec<(&String, &Value)> = map.iter().collect();
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, body) in named {
             let location = format!("{trait_path}.{name}");
             match lower_one(service, op, name, body) {
                 Ok(waiter) => {
@@ -513,7 +516,16 @@ mod tests {
     }
 
     #[test]
-    fn waiter_names_differing_only_in_case_keep_the_first() {
+    fn waiters_are_in_name_order_whatever_the_models_order() {
+        let service = service_with(
+            r#"{"Zeta":{"acceptors":[{"state":"success","matcher":{"success":true}}]},
+                "Alpha":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
+        );
+        assert_eq!(service.waiters.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["Alpha", "Zeta"]);
+    }
+
+    #[test]
+    fn waiter_names_differing_only_in_case_keep_one() {
         let service = service_with(
             r#"{"ThingReady":{"acceptors":[{"state":"success","matcher":{"success":true}}]},
                 "THINGReady":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#,
