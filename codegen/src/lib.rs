@@ -9,6 +9,7 @@
 pub mod docs;
 pub mod emit;
 pub mod ir;
+pub mod jmespath;
 pub mod model;
 pub mod naming;
 pub mod pattern;

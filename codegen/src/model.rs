@@ -324,6 +324,9 @@ pub struct Traits {
     /// `smithy.rules#clientContextParams` on a service: endpoint parameters the client's
     /// configuration sets.
     pub client_context_params: Vec<ClientContextParam>,
+    /// `smithy.waiters#waitable` on an operation, as written: `ir::waiters` reads it, so a waiter it
+    /// cannot use costs only that waiter.
+    pub waitable: Option<Value>,
     /// Where the `traits` object sits in the file.
     pub json_path: String,
 }
@@ -605,6 +608,7 @@ impl Loader<'_> {
                 "smithy.api#idempotencyToken" => traits.idempotency_token = self.annotation(value, &at)?,
                 "smithy.api#streaming" => traits.streaming = self.annotation(value, &at)?,
                 "smithy.api#sparse" => traits.sparse = self.annotation(value, &at)?,
+                "smithy.waiters#waitable" => traits.waitable = Some(value.clone()),
                 "smithy.api#input" => traits.input = self.annotation(value, &at)?,
                 "smithy.api#mixin" => {
                     // `{}` or `{"localTraits": [...]}`; the list itself is read by `flatten_mixins`.

@@ -96,6 +96,9 @@ pub fn features(service: &Service) -> Vec<&'static str> {
     if needs.request_compression {
         features.push("request-compression");
     }
+    if !service.waiters.is_empty() {
+        features.push("waiters");
+    }
     match needs.pattern_engine {
         None => {}
         Some(Engine::RegexLite) => features.push("pattern-regex-lite"),
@@ -170,6 +173,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/sigv4.rs",
     "src/sts.rs",
     "src/validate.rs",
+    "src/waiter.rs",
 ];
 
 #[cfg(test)]

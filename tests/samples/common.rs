@@ -7,6 +7,7 @@
 // Each sample uses the helpers it needs; the rest would be reported as dead code.
 #![allow(dead_code)]
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use super::sdk::client::{Config, Credentials, RetryConfig};
@@ -42,6 +43,8 @@ pub struct Recorder {
     reply: String,
     /// Headers added to every response.
     reply_headers: Vec<(String, String)>,
+    /// Replies given, in order, before `status` and `reply` (see [`Recorder::script`]).
+    script: Arc<Mutex<VecDeque<(u16, String)>>>,
 }
 
 impl Recorder {
@@ -52,7 +55,21 @@ impl Recorder {
             status,
             reply: reply.to_owned(),
             reply_headers: Vec::new(),
+            script: Arc::default(),
         }
+    }
+
+    /// Answers the requests with `replies` (status and JSON body) in order, then every later
+    /// request with the last of them (`replies` must not be empty).
+    pub fn script(replies: &[(u16, &str)]) -> Self {
+        let (&(status, last), first) = replies.split_last().expect("at least one reply");
+        let recorder = Recorder::replying(status, last);
+        recorder
+            .script
+            .lock()
+            .expect("not poisoned")
+            .extend(first.iter().map(|(status, reply)| (*status, reply.to_string())));
+        recorder
     }
 
     /// The same, with `name: value` in every response too.
@@ -137,15 +154,21 @@ impl HttpClient for Recorder {
             headers: parts.headers,
         };
         self.requests.lock().expect("not poisoned").push(recorded);
+        let (status, reply) = self
+            .script
+            .lock()
+            .expect("not poisoned")
+            .pop_front()
+            .unwrap_or_else(|| (self.status, self.reply.clone()));
         let mut response = http::Response::builder()
-            .status(self.status)
+            .status(status)
             .header("content-type", "application/x-amz-json-1.1")
             .header("x-amzn-requestid", "req-1");
         for (name, value) in &self.reply_headers {
             response = response.header(name, value);
         }
         let response = response
-            .body(self.reply.clone().into_bytes())
+            .body(reply.into_bytes())
             .expect("a valid response");
         Box::pin(async move { Ok(response) })
     }

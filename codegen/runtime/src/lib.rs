@@ -38,7 +38,8 @@
 //! error naming the feature ([`credentials::OptionalSource`]). `endpoint-rules` (the rules evaluator), `request-compression`,
 //! `blob`, the pattern engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
-//! `pattern-fancy-regex-unicode`), `cli` and `aws-credential-types` are off unless a crate asks.
+//! `pattern-fancy-regex-unicode`), `waiters` (the polling loop of `smithy.waiters#waitable`), `cli`
+//! and `aws-credential-types` are off unless a crate asks.
 //! Several generated crates in one build share one copy of this crate with the union of their
 //! features; each uses only what it asked for.
 #![deny(missing_docs)]
@@ -78,6 +79,8 @@ pub mod sdk_credentials;
 #[cfg(feature = "credentials-sts")]
 pub mod sts;
 pub mod validate;
+#[cfg(feature = "waiters")]
+pub mod waiter;
 
 mod absent_sources;
 #[doc(hidden)]

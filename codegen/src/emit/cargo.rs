@@ -30,11 +30,18 @@ pub fn emit(service: &Service, header: &str, runtime: &RuntimeDependency) -> Str
         default_features.push(format!("{feature:?}"));
         credential_features.push_str(&format!("# {what}.\n{feature} = [\"{runtime_package}/{feature}\"]\n"));
     }
+    // A crate with waiters gets tokio's paused clock (`test-util`) for its tests, so a test of a
+    // waiter never sleeps for real.
+    let tokio_dev = if service.waiters.is_empty() {
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }"#
+    } else {
+        r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync", "test-util"] }"#
+    };
     let dev_deps = [
         // Tests that stand in for the network implement `HttpClient`, whose requests and responses
         // are `http`'s (the endpoint tests' recorder among them).
         r#"http = "1""#,
-        r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync"] }"#,
+        tokio_dev,
     ];
     format!(
         r#"{header}[package]

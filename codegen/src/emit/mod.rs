@@ -19,6 +19,7 @@ pub(crate) mod tokens;
 mod types;
 mod validate;
 mod values;
+mod waiters;
 
 pub use protocol_tests::{kind_name as protocol_test_kind, test_name as protocol_test_name};
 
@@ -149,6 +150,16 @@ pub fn emit(
     });
     for file in rust_files {
         files.push(file?);
+    }
+    if !service.waiters.is_empty() {
+        let path = "src/waiters.rs";
+        let built = std::panic::catch_unwind(AssertUnwindSafe(|| format(waiters::emit(service))));
+        let contents = match built {
+            Ok(Ok(contents)) => contents,
+            Ok(Err(e)) => return Err(EmitError { path: path.to_string(), message: e.to_string() }),
+            Err(_) => return Err(EmitError { path: path.to_string(), message: "the emitter panicked".to_string() }),
+        };
+        files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
     }
     if let EndpointResolution::Rules(rules) = &service.endpoint {
         // Data, read by the runtime's endpoint resolver with `include_str!` (see `client.rs`): the

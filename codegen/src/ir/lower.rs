@@ -195,6 +195,7 @@ impl<'m> Lowerer<'m> {
             warnings,
             endpoint: super::endpoints::endpoint_resolution(service),
             protocol_tests: Vec::new(),
+            waiters: Vec::new(),
         };
         lowered.protocol_tests = super::protocol_tests::protocol_tests(self.model, &lowered);
         super::endpoints::bind(self.model, service, &mut lowered);

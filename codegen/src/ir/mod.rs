@@ -9,8 +9,9 @@
 //! (types, presence, defaults, boxing); `patterns` turns `@pattern` traits into checked constants;
 //! `endpoints` lowers the endpoint rules and binds each call's rule-set parameters; `endpoint_tests`
 //! and `protocol_tests` lower the model's test cases, their JSON values typed by `typed_values`, so no
-//! emitter reads the model's JSON; and `doc_text` converts the documentation to Markdown once for
-//! every emitter.
+//! emitter reads the model's JSON; `doc_text` converts the documentation to Markdown once for every
+//! emitter; and `waiters` lowers `smithy.waiters#waitable`, checking each path against the finished
+//! types.
 
 mod doc_text;
 mod endpoint_tests;
@@ -24,6 +25,7 @@ mod test_types;
 mod tests;
 mod typed_values;
 mod types;
+pub mod waiters;
 
 pub use endpoints::sorted_keys;
 pub use test_types::{
@@ -44,5 +46,8 @@ use lower::Lowerer;
 pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
     let mut service = Lowerer::new(model).lower(selection)?;
     convert_docs(&mut service);
+    let (waiters, warnings) = waiters::lower(model, &service);
+    service.waiters = waiters;
+    service.warnings.extend(warnings);
     Ok(service)
 }

@@ -66,6 +66,9 @@ pub struct Service {
     /// The client-side cases of the model's HTTP protocol tests for the service's protocol, on the
     /// crate's operations and errors, in operation order (see `emit::protocol_tests`).
     pub protocol_tests: Vec<ProtocolTest>,
+    /// The waiters of the crate's operations (`smithy.waiters#waitable`), in operation order; see
+    /// `ir::waiters`.
+    pub waiters: Vec<super::waiters::Waiter>,
 }
 
 /// A client-side case of `smithy.test#httpRequestTests` or `smithy.test#httpResponseTests`.
