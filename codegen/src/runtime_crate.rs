@@ -115,6 +115,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/big_number.rs",
     "src/blob.rs",
     "src/bounded_file.rs",
+    "src/byte_stream.rs",
     "src/cli_app.rs",
     "src/cli_input.rs",
     "src/cli_shorthand.rs",
