@@ -328,7 +328,8 @@ pub struct Call {
 /// `POST` to the endpoint's path, named by `x-amz-target`, with the service's content type.
 #[derive(Debug, Clone)]
 struct HttpRequestParts {
-    method: http::Method,
+    /// The model's method (`GET`), which the model loader checked is a token.
+    method: &'static str,
     /// The operation's path and query, percent-encoded, put after the endpoint's own path.
     path_and_query: String,
     /// The operation's headers, in the order the input gives them.
@@ -375,7 +376,7 @@ impl Call {
     /// Makes this a restJson1 call: `method` to `path_and_query` (starting with `/`, already
     /// percent-encoded) after the endpoint's path, with no `x-amz-target` and no body until
     /// [`Call::content_type`] names one.
-    pub fn http_request(mut self, method: http::Method, path_and_query: String) -> Self {
+    pub fn http_request(mut self, method: &'static str, path_and_query: String) -> Self {
         self.http =
             Some(Box::new(HttpRequestParts { method, path_and_query, headers: Vec::new(), content_type: None }));
         self
@@ -756,8 +757,11 @@ impl Runtime {
         let (method, uri) = match &call.http {
             None => (http::Method::POST, endpoint_uri),
             Some(parts) => {
+                let method = http::Method::from_bytes(parts.method.as_bytes()).map_err(|_| {
+                    SdkError::Config(ConfigError::new(format!("`{}` is not an HTTP method", parts.method)))
+                })?;
                 operation_uri = join_path(endpoint_uri, &parts.path_and_query).map_err(SdkError::Config)?;
-                (parts.method.clone(), &operation_uri)
+                (method, &operation_uri)
             }
         };
         // The header map is filled directly with values built once, rather than through
@@ -1219,12 +1223,12 @@ mod tests {
     #[tokio::test]
     async fn a_rest_call_sends_its_method_path_and_headers_after_the_endpoints_path() {
         let (runtime, recorder) = client_runtime(per_client, Config::builder());
-        let mut call = Call::new("GetThing").http_request(http::Method::PUT, "/things/a%20b?x=1&y".to_string());
+        let mut call = Call::new("GetThing").http_request("PUT", "/things/a%20b?x=1&y".to_string());
         call.header("X-Custom", "one").unwrap();
         call.header("x-custom", "two").unwrap();
         call.content_type("text/plain").unwrap();
         runtime.invoke(call, "hi".to_string(), |_, _| (), |_| false).await.unwrap();
-        let mut empty = Call::new("ListThings").http_request(http::Method::GET, "/things".to_string());
+        let mut empty = Call::new("ListThings").http_request("GET", "/things".to_string());
         assert!(empty.header("bad name", "v").unwrap_err().to_string().contains("`bad name`"));
         assert!(empty.header("x-ok", "line\nbreak").is_err(), "a value with a line break is refused");
         runtime.invoke(empty, String::new(), |_, _| (), |_| false).await.unwrap();
