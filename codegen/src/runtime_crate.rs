@@ -147,6 +147,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/region.rs",
     "src/request_body.rs",
     "src/request_compression.rs",
+    "src/rest.rs",
     "src/retry.rs",
     "src/sdk_credentials.rs",
     "src/sigv4.rs",

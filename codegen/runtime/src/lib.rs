@@ -29,10 +29,11 @@
 //! # Features
 //!
 //! The generator turns on exactly the features its model needs; `default-https-client` is the only
-//! default. `endpoint-rules` (the rules evaluator), `request-compression`,
-//! `blob`, the pattern engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
-//! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
-//! `pattern-fancy-regex-unicode`), `cli` and `aws-credential-types` are off unless a crate asks.
+//! default. `endpoint-rules` (the rules evaluator), `request-compression`, `blob`, `rest-json`
+//! (restJson1's HTTP bindings and streaming payloads), the pattern engines (`pattern-regex-lite`,
+//! `pattern-regex`, `pattern-fancy-regex`, and the Unicode tables `pattern-regex-unicode-gencat`,
+//! `pattern-regex-unicode-bool`, `pattern-fancy-regex-unicode`), `cli` and `aws-credential-types`
+//! are off unless a crate asks.
 //! Several generated crates in one build share one copy of this crate with the union of their
 //! features; each uses only what it asked for.
 #![deny(missing_docs)]
@@ -94,6 +95,9 @@ pub mod profile_file;
 pub mod provider_http;
 #[doc(hidden)]
 pub mod request_body;
+#[doc(hidden)]
+#[cfg(feature = "rest-json")]
+pub mod rest;
 #[doc(hidden)]
 pub mod sigv4;
 
