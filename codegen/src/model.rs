@@ -234,6 +234,19 @@ pub enum Protocol {
     AwsJson1_0,
     /// `aws.protocols#awsJson1_1`.
     AwsJson1_1,
+    /// `aws.protocols#restJson1`.
+    RestJson1,
+}
+
+impl Protocol {
+    /// The protocol trait's shape ID (`aws.protocols#restJson1`), as protocol test cases name it.
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+        }
+    }
 }
 
 /// The traits the generator understands, parsed and type-checked; others are ignored.
@@ -864,8 +877,8 @@ impl Loader<'_> {
                 }
                 "aws.protocols#awsJson1_0" => traits.protocols.push(Protocol::AwsJson1_0),
                 "aws.protocols#awsJson1_1" => traits.protocols.push(Protocol::AwsJson1_1),
-                "aws.protocols#restJson1"
-                | "aws.protocols#restXml"
+                "aws.protocols#restJson1" => traits.protocols.push(Protocol::RestJson1),
+                "aws.protocols#restXml"
                 | "aws.protocols#awsQuery"
                 | "aws.protocols#ec2Query"
                 | "smithy.protocols#rpcv2Cbor" => traits.unsupported_protocols.push(id.clone()),
