@@ -76,6 +76,9 @@ pub fn features(service: &Service) -> Vec<&'static str> {
     if needs.blobs {
         features.push("blob");
     }
+    if service.protocol == crate::model::Protocol::RestJson1 {
+        features.push("rest-json");
+    }
     if needs.request_compression {
         features.push("request-compression");
     }

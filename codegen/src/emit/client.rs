@@ -183,14 +183,26 @@ fn operation_methods(op: &Operation) -> TokenStream {
         op.name
     );
     let call_doc = doc_block(&call_doc);
-    let body = match op.request_compression {
+    // awsJson sends the input as one JSON body; restJson1 spreads it over the request by its
+    // bindings (`emit::rest_request`), which may also find it unsendable.
+    let serialized = match &op.http {
         None => quote! { let body = crate::ser::#ser(&input); },
+        Some(_) => {
+            let request = super::rest_request::request_fn_name(op);
+            quote! {
+                let (call, body) = crate::ser::#request(&input, call).map_err(crate::error::SdkError::Validation)?;
+            }
+        }
+    };
+    let body = match op.request_compression {
+        None => serialized,
         // The only encoding the crates support; `ir::RequestCompression` names any other.
         // A minimum size out of range fails the call here, before anything is sent (see the
         // `request_compression` runtime module).
         Some(crate::ir::RequestCompression::Gzip) => quote! {
             let compression = self.runtime.request_compression().map_err(crate::error::SdkError::Config)?;
-            let body = #GZIP_COMPRESS_REQUEST(compression, crate::ser::#ser(&input));
+            #serialized
+            let body = #GZIP_COMPRESS_REQUEST(compression, body);
         },
     };
     let call = call_setup(op, &wire);

@@ -13,6 +13,7 @@ mod endpoint_tests;
 mod errors;
 mod lib_rs;
 mod protocol_tests;
+mod rest_request;
 mod runtime_paths;
 mod ser;
 pub(crate) mod tokens;

@@ -177,6 +177,11 @@ pub(crate) const JSON_TIME_WRITE: RuntimeItem = RuntimeItem("json_time::write");
 pub(crate) const PARTITIONS_AWS_PARTITIONS_JSON: RuntimeItem = RuntimeItem("partitions::AWS_PARTITIONS_JSON");
 pub(crate) const PARTITIONS_PARTITIONS: RuntimeItem = RuntimeItem("partitions::Partitions");
 
+// `rest`
+pub(crate) const REST_ENCODE_MEDIA_TYPE: RuntimeItem = RuntimeItem("rest::encode_media_type");
+pub(crate) const REST_JOIN_HEADER_LIST: RuntimeItem = RuntimeItem("rest::join_header_list");
+pub(crate) const REST_URI_BUILDER: RuntimeItem = RuntimeItem("rest::UriBuilder");
+
 // `retry`
 pub(crate) const RETRY_RETRY_CONFIG: RuntimeItem = RuntimeItem("retry::RetryConfig");
 

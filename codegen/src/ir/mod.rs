@@ -7,11 +7,14 @@
 //! in phases: `lower` finds the service, the operations and the closure of their shapes and
 //! names them; `members` turns members into fields (types, presence, defaults, boxing); `patterns`
 //! turns `@pattern` traits into checked constants; `endpoints` lowers the endpoint rules and binds
-//! each call's rule-set parameters; `protocol_tests` picks the protocol's compliance cases; and
+//! each call's rule-set parameters; `http_bindings` lowers restJson1's HTTP bindings (their types are
+//! in `http_types`); `protocol_tests` picks the protocol's compliance cases; and
 //! `doc_text` converts the documentation to Markdown once for every emitter.
 
 mod doc_text;
 mod endpoints;
+mod http_bindings;
+mod http_types;
 mod lower;
 mod members;
 mod patterns;
@@ -22,6 +25,7 @@ mod types;
 
 pub use endpoints::sorted_keys;
 pub(crate) use endpoints::SUPPORTED_BUILT_INS;
+pub use http_types::{ConstantQuery, HttpBinding, HttpOperation, PathSegment, PayloadKind, UriPattern};
 pub use types::{
     CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EndpointTest,
     EnumVariant, ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError,

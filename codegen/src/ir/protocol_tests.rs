@@ -1,7 +1,7 @@
 //! Lowering of the model's protocol compliance tests (`smithy.test#httpRequestTests` and
 //! `smithy.test#httpResponseTests`) to the client cases of the service's protocol.
 
-use crate::model::{Model, Protocol, ShapeId};
+use crate::model::{Model, ShapeId};
 
 use super::{ProtocolTest, ProtocolTestKind, Service, Structure, TypeDefKind};
 
@@ -9,10 +9,7 @@ use super::{ProtocolTest, ProtocolTestKind, Service, Structure, TypeDefKind};
 /// cases of each operation, then the response cases of each error structure, made through the first
 /// operation (by name) that may return it.
 pub(super) fn protocol_tests(model: &Model, service: &Service) -> Vec<ProtocolTest> {
-    let protocol = match service.protocol {
-        Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-        Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-    };
+    let protocol = service.protocol.trait_id();
     let ours = |case: &&crate::model::HttpMessageTest| case.client && case.protocol == protocol;
     let mut tests = Vec::new();
     let shape = |id: &str| model.shapes.get(&ShapeId::new(id));
