@@ -593,7 +593,28 @@ impl Runtime {
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let attempts = self.attempts(call, body.into(), parse_error, is_retryable);
+        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Json(parse_error), is_retryable)).await
+    }
+
+    /// [`Runtime::invoke`] for a restJson1 call: an error response's type comes from restJson1's
+    /// places (`rest::error_metadata`), and `parse_error` also gets the response's headers, which
+    /// errors bind members to.
+    #[cfg(feature = "rest-json")]
+    pub async fn invoke_rest<E>(
+        &self,
+        call: Call,
+        body: impl Into<RequestBody>,
+        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
+        is_retryable: fn(&E) -> bool,
+    ) -> Result<RawResponse, SdkError<E>> {
+        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Rest(parse_error), is_retryable)).await
+    }
+
+    /// Runs a call's attempts within the call timeout, if one is set.
+    async fn with_call_timeout<T, E>(
+        &self,
+        attempts: impl std::future::Future<Output = Result<T, SdkError<E>>>,
+    ) -> Result<T, SdkError<E>> {
         match self.call_timeout {
             None => attempts.await,
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -607,7 +628,7 @@ impl Runtime {
         &self,
         call: Call,
         body: RequestBody,
-        parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
+        parse_error: ErrorParser<E>,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
         // restJson1 calls name their operation by method and path instead.
@@ -663,13 +684,25 @@ impl Runtime {
                         let (parts, body) = response.into_parts();
                         return Ok(RawResponse { status, request_id, headers: parts.headers, body });
                     }
-                    let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
-                    let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
-                    if self.service.query_compatible {
-                        meta = meta.with_query_error(response.headers());
-                    }
-                    let empty = serde_json::Value::Object(serde_json::Map::new());
-                    let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                    let (meta, error) = match parse_error {
+                        ErrorParser::Json(parse_error) => {
+                            let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
+                            let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
+                            if self.service.query_compatible {
+                                meta = meta.with_query_error(response.headers());
+                            }
+                            let empty = serde_json::Value::Object(serde_json::Map::new());
+                            let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                            (meta, error)
+                        }
+                        #[cfg(feature = "rest-json")]
+                        ErrorParser::Rest(parse_error) => {
+                            let (meta, parsed) =
+                                super::rest::error_metadata(status, response.headers(), response.body());
+                            let error = parse_error(&meta, response.headers(), &parsed);
+                            (meta, error)
+                        }
+                    };
                     let skew_corrected =
                         meta.code().is_some_and(is_clock_skew_error) && self.correct_clock_skew(response.headers());
                     if skew_corrected && attempt < max_attempts {
@@ -866,6 +899,23 @@ fn millis_since_epoch(time: SystemTime) -> i128 {
         Err(before) => -i128::try_from(before.duration().as_millis()).unwrap_or(i128::MAX),
     }
 }
+
+/// How a call turns an error response into its error type: awsJson's from the metadata and body,
+/// restJson1's from the headers too.
+enum ErrorParser<E> {
+    Json(fn(&ErrorMetadata, &serde_json::Value) -> E),
+    #[cfg(feature = "rest-json")]
+    Rest(fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E),
+}
+
+// Function pointers are `Copy` whatever `E` is; a derive would ask `E: Copy`.
+impl<E> Clone for ErrorParser<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for ErrorParser<E> {}
 
 enum AttemptError {
     Transport(TransportError),
