@@ -121,7 +121,15 @@ fn request_fn(service: &Service, op: &Operation, http: &HttpOperation) -> TokenS
         _ => None,
     });
     let body = body(fields);
-    let has_violations = fields.iter().any(|f| !f.http.is_body() && f.http != HttpBinding::QueryParams);
+    // Labels may be empty and headers unsendable; nothing else is checked here.
+    let has_violations = fields.iter().any(|f| {
+        matches!(f.http, HttpBinding::Label { .. } | HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. })
+    });
+    let sets_headers = fields.iter().any(|f| {
+        matches!(f.http, HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. } | HttpBinding::Payload { .. })
+            || f.http.is_body()
+    });
+    let call_binding = if sets_headers { quote!(let mut call) } else { quote!(let call) };
     let violations = if has_violations {
         quote! {
             if !violations.is_empty() {
@@ -154,7 +162,7 @@ fn request_fn(service: &Service, op: &Operation, http: &HttpOperation) -> TokenS
             #constant_query
             #(#queries)*
             #(#query_params)*
-            let mut call = call.http_request(#method, uri.finish());
+            #call_binding = call.http_request(#method, uri.finish());
             #(#headers)*
             #(#prefix_headers)*
             #body
