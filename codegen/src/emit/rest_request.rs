@@ -23,7 +23,19 @@ use crate::model::TimestampFormat;
 
 /// The request builders of every operation with an HTTP binding, and the helpers they share.
 pub fn emit(service: &Service) -> Vec<TokenStream> {
-    let mut items = vec![float_text()];
+    let mut items = Vec::new();
+    let float_outside_body = service.operations.iter().filter(|op| op.http.is_some()).any(|op| {
+        service.structure(&op.input).fields.iter().any(|f| {
+            let item = match &f.ty.kind {
+                TyKind::List { member, .. } => &member.kind,
+                kind => kind,
+            };
+            !f.http.is_body() && matches!(item, TyKind::Float | TyKind::Double)
+        })
+    });
+    if float_outside_body {
+        items.push(float_text());
+    }
     for op in &service.operations {
         if let Some(http) = &op.http {
             items.push(request_fn(service, op, http));
@@ -42,7 +54,6 @@ fn float_text() -> TokenStream {
     quote! {
         /// A float as restJson1 writes it outside the body: `NaN`, `Infinity`, `-Infinity`, or the
         /// shortest text that reads back as the same value.
-        #[allow(dead_code)]
         fn float_text<F: ::std::fmt::Display + ::std::convert::Into<f64> + Copy>(value: F) -> ::std::string::String {
             let wide: f64 = value.into();
             if wide.is_nan() {
