@@ -809,9 +809,12 @@ impl Runtime {
                 for (name, value) in &parts.headers {
                     headers.append(name.clone(), value.clone());
                 }
-                // A request without a body says nothing about one (no type, no length).
+                // A request without a body says nothing about one (no type, no length). A
+                // `Content-Type` member of the input overrides the payload's own type.
                 if let Some(content_type) = &parts.content_type {
-                    headers.insert(http::header::CONTENT_TYPE, content_type.clone());
+                    if !headers.contains_key(http::header::CONTENT_TYPE) {
+                        headers.insert(http::header::CONTENT_TYPE, content_type.clone());
+                    }
                 }
                 if !body.is_empty() || parts.content_type.is_some() {
                     headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
@@ -1278,12 +1281,18 @@ mod tests {
         call.header("x-custom", "two").unwrap();
         call.content_type("text/plain").unwrap();
         runtime.invoke(call, "hi".to_string(), |_, _| (), |_| false).await.unwrap();
+        let mut typed = Call::new("PutImage").http_request("PUT", "/image".to_string());
+        typed.header("Content-Type", "image/jpg").unwrap();
+        typed.content_type("application/octet-stream").unwrap();
+        runtime.invoke(typed, b"\xff".to_vec(), |_, _| (), |_| false).await.unwrap();
         let mut empty = Call::new("ListThings").http_request("GET", "/things".to_string());
         assert!(empty.header("bad name", "v").unwrap_err().to_string().contains("`bad name`"));
         assert!(empty.header("x-ok", "line\nbreak").is_err(), "a value with a line break is refused");
         runtime.invoke(empty, String::new(), |_, _| (), |_| false).await.unwrap();
         let requests = recorder.requests.lock().unwrap();
-        let (put, get) = (&requests[0], &requests[1]);
+        let (put, typed, get) = (&requests[0], &requests[1], &requests[2]);
+        assert_eq!(typed.headers()["content-type"], "image/jpg", "the input's own Content-Type wins");
+        assert_eq!(typed.headers().get_all("content-type").iter().count(), 1);
         assert_eq!(put.method(), http::Method::PUT);
         assert_eq!(put.uri().to_string(), "https://any.example.com/base/things/a%20b?x=1&y");
         let custom: Vec<&str> = put.headers().get_all("x-custom").iter().map(|v| v.to_str().unwrap()).collect();

@@ -23,7 +23,19 @@ use crate::model::TimestampFormat;
 
 /// The request builders of every operation with an HTTP binding, and the helpers they share.
 pub fn emit(service: &Service) -> Vec<TokenStream> {
-    let mut items = vec![float_text()];
+    let mut items = Vec::new();
+    let float_outside_body = service.operations.iter().filter(|op| op.http.is_some()).any(|op| {
+        service.structure(&op.input).fields.iter().any(|f| {
+            let item = match &f.ty.kind {
+                TyKind::List { member, .. } => &member.kind,
+                kind => kind,
+            };
+            !f.http.is_body() && matches!(item, TyKind::Float | TyKind::Double)
+        })
+    });
+    if float_outside_body {
+        items.push(float_text());
+    }
     for op in &service.operations {
         if let Some(http) = &op.http {
             items.push(request_fn(service, op, http));
@@ -42,7 +54,6 @@ fn float_text() -> TokenStream {
     quote! {
         /// A float as restJson1 writes it outside the body: `NaN`, `Infinity`, `-Infinity`, or the
         /// shortest text that reads back as the same value.
-        #[allow(dead_code)]
         fn float_text<F: ::std::fmt::Display + ::std::convert::Into<f64> + Copy>(value: F) -> ::std::string::String {
             let wide: f64 = value.into();
             if wide.is_nan() {
@@ -121,7 +132,15 @@ fn request_fn(service: &Service, op: &Operation, http: &HttpOperation) -> TokenS
         _ => None,
     });
     let body = body(fields);
-    let has_violations = fields.iter().any(|f| !f.http.is_body() && f.http != HttpBinding::QueryParams);
+    // Labels may be empty and headers unsendable; nothing else is checked here.
+    let has_violations = fields.iter().any(|f| {
+        matches!(f.http, HttpBinding::Label { .. } | HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. })
+    });
+    let sets_headers = fields.iter().any(|f| {
+        matches!(f.http, HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. } | HttpBinding::Payload { .. })
+            || f.http.is_body()
+    });
+    let call_binding = if sets_headers { quote!(let mut call) } else { quote!(let call) };
     let violations = if has_violations {
         quote! {
             if !violations.is_empty() {
@@ -154,7 +173,7 @@ fn request_fn(service: &Service, op: &Operation, http: &HttpOperation) -> TokenS
             #constant_query
             #(#queries)*
             #(#query_params)*
-            let mut call = call.http_request(#method, uri.finish());
+            #call_binding = call.http_request(#method, uri.finish());
             #(#headers)*
             #(#prefix_headers)*
             #body

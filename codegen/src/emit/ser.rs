@@ -134,9 +134,17 @@ pub fn emit(service: &Service) -> RustFile {
     }
     let allow_deprecated = allow_deprecated(service);
     RustFile {
-        attrs: quote! {
-            //! awsJson request serializers: wire member names, absent optional members left out.
-            #allow_deprecated
+        attrs: if service.protocol == crate::model::Protocol::RestJson1 {
+            quote! {
+                //! restJson1 requests: each operation's path, query, headers and body from its input, and
+                //! the JSON serializers of what goes in bodies (absent optional members left out).
+                #allow_deprecated
+            }
+        } else {
+            quote! {
+                //! awsJson request serializers: wire member names, absent optional members left out.
+                #allow_deprecated
+            }
         },
         items: fns,
     }

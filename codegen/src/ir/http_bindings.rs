@@ -143,33 +143,18 @@ pub fn lower_member(model: &Model, member: &Member, role: Role) -> Result<HttpBi
     let traits = &member.traits;
     let target = &model.shapes[&member.target];
     let at = |name: &str| format!("{}.\"smithy.api#{name}\"", traits.json_path);
-    let misplaced = |name: &str, role_name: &str| {
-        error(model, at(name), format!("@{name} does not apply to a member of an operation's {role_name}"))
-    };
-    let role_name = match role {
-        Role::Input => "input",
-        Role::Output => "output",
-        Role::Error | Role::Nested => "error",
-    };
-    if traits.http_label {
-        if role != Role::Input {
-            return Err(misplaced("httpLabel", role_name));
-        }
+    // A binding that has no place in this message (a label or query in a response, a response code
+    // in a request) is ignored, as Smithy's own protocol tests expect: the member is a body member.
+    if traits.http_label && role == Role::Input {
         simple_value(model, target, &at("httpLabel"), false)?;
         return Ok(HttpBinding::Label { timestamp_format: timestamp_format(model, member, TimestampFormat::DateTime) });
     }
-    if let Some(name) = &traits.http_query {
-        if role != Role::Input {
-            return Err(misplaced("httpQuery", role_name));
-        }
+    if let Some(name) = traits.http_query.as_ref().filter(|_| role == Role::Input) {
         simple_value(model, target, &at("httpQuery"), true)?;
         let timestamp_format = timestamp_format(model, member, TimestampFormat::DateTime);
         return Ok(HttpBinding::Query { name: name.clone(), timestamp_format });
     }
-    if traits.http_query_params {
-        if role != Role::Input {
-            return Err(misplaced("httpQueryParams", role_name));
-        }
+    if traits.http_query_params && role == Role::Input {
         string_map(model, target, &at("httpQueryParams"), true)?;
         return Ok(HttpBinding::QueryParams);
     }
@@ -183,10 +168,7 @@ pub fn lower_member(model: &Model, member: &Member, role: Role) -> Result<HttpBi
         string_map(model, target, &at("httpPrefixHeaders"), false)?;
         return Ok(HttpBinding::PrefixHeaders { prefix: prefix.clone() });
     }
-    if traits.http_response_code {
-        if role != Role::Output {
-            return Err(misplaced("httpResponseCode", role_name));
-        }
+    if traits.http_response_code && role == Role::Output {
         if !matches!(target.kind, ShapeKind::Integer) {
             return Err(error(model, at("httpResponseCode"), "@httpResponseCode must target an integer"));
         }
@@ -338,6 +320,148 @@ fn string_map(model: &Model, target: &Shape, at: &str, lists_ok: bool) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::{lower, IrError, Selection, Service, TypeDefKind};
+    use crate::model::load_slice;
+
+    /// A restJson1 service with one operation `Op` (`@http` as given) whose input and output have
+    /// these members; `shapes` adds shapes of its own.
+    fn lowered(http: &str, input: &str, output: &str, shapes: &str) -> Result<Service, IrError> {
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#Op"}}],
+                          "traits":{{"aws.protocols#restJson1":{{}}}}}},
+                "ex#Op":{{"type":"operation","input":{{"target":"ex#In"}},"output":{{"target":"ex#Out"}},
+                         "traits":{{"smithy.api#http":{http}}}}},
+                "ex#In":{{"type":"structure","members":{{{input}}}}},
+                "ex#Out":{{"type":"structure","members":{{{output}}}}}{shapes}}}}}"#
+        );
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+    }
+
+    fn bindings(service: &Service, structure: &str) -> Vec<(String, String, HttpBinding)> {
+        let Some(TypeDefKind::Structure(s)) = service.type_def(structure).map(|d| &d.kind) else {
+            panic!("{structure}")
+        };
+        s.fields.iter().map(|f| (f.member_name.clone(), f.wire_name.clone(), f.http.clone())).collect()
+    }
+
+    const STRING: &str = r#"{"target":"smithy.api#String""#;
+
+    #[test]
+    fn members_get_their_bindings_and_timestamps_the_format_of_their_location() {
+        let input = format!(
+            r#""id":{STRING},"traits":{{"smithy.api#httpLabel":{{}},"smithy.api#required":{{}}}}}},
+               "when":{{"target":"smithy.api#Timestamp","traits":{{"smithy.api#httpQuery":"when"}}}},
+               "since":{{"target":"smithy.api#Timestamp","traits":{{"smithy.api#httpHeader":"X-Since"}}}},
+               "epoch":{{"target":"smithy.api#Timestamp","traits":{{"smithy.api#httpHeader":"X-Epoch",
+                        "smithy.api#timestampFormat":"epoch-seconds"}}}},
+               "dates":{{"target":"ex#Dates","traits":{{"smithy.api#httpHeader":"X-Dates"}}}},
+               "token":{{"target":"ex#Json","traits":{{"smithy.api#httpHeader":"X-Json"}}}},
+               "tags":{{"target":"ex#Tags","traits":{{"smithy.api#httpPrefixHeaders":"X-Tag-"}}}},
+               "more":{{"target":"ex#Tags","traits":{{"smithy.api#httpQueryParams":{{}}}}}},
+               "name":{STRING},"traits":{{"smithy.api#jsonName":"Name"}}}}"#
+        );
+        let shapes = r#","ex#Dates":{"type":"list","member":{"target":"ex#Date"}},
+            "ex#Date":{"type":"timestamp","traits":{"smithy.api#timestampFormat":"date-time"}},
+            "ex#Json":{"type":"string","traits":{"smithy.api#mediaType":"application/json"}},
+            "ex#Tags":{"type":"map","key":{"target":"smithy.api#String"},"value":{"target":"smithy.api#String"}}"#;
+        let output = r#""code":{"target":"smithy.api#Integer","traits":{"smithy.api#httpResponseCode":{}}},
+                        "data":{"target":"smithy.api#Blob","traits":{"smithy.api#httpPayload":{}}}"#;
+        let service =
+            lowered(r#"{"method":"put","uri":"/things/{id}?kind=x","code":201}"#, &input, output, shapes).unwrap();
+        let op = &service.operations[0];
+        let http = op.http.as_ref().expect("restJson1 operations have their @http");
+        assert_eq!((http.method.as_str(), http.code), ("PUT", 201));
+        use TimestampFormat::*;
+        let header =
+            |name: &str, timestamp_format, base64| HttpBinding::Header { name: name.into(), timestamp_format, base64 };
+        let expected = vec![
+            ("id", "id", HttpBinding::Label { timestamp_format: DateTime }),
+            ("when", "when", HttpBinding::Query { name: "when".into(), timestamp_format: DateTime }),
+            ("since", "since", header("X-Since", HttpDate, false)),
+            ("epoch", "epoch", header("X-Epoch", EpochSeconds, false)),
+            ("dates", "dates", header("X-Dates", DateTime, false)),
+            ("token", "token", header("X-Json", HttpDate, true)),
+            ("tags", "tags", HttpBinding::PrefixHeaders { prefix: "X-Tag-".into() }),
+            ("more", "more", HttpBinding::QueryParams),
+            ("name", "Name", HttpBinding::Body),
+        ];
+        let expected: Vec<(String, String, HttpBinding)> =
+            expected.into_iter().map(|(m, w, b)| (m.to_string(), w.to_string(), b)).collect();
+        assert_eq!(bindings(&service, "In"), expected);
+        let payload = HttpBinding::Payload { kind: PayloadKind::Blob, content_type: "application/octet-stream".into() };
+        assert_eq!(bindings(&service, "Out")[0].2, HttpBinding::ResponseCode);
+        assert_eq!(bindings(&service, "Out")[1].2, payload);
+    }
+
+    #[test]
+    fn bindings_without_a_place_in_the_message_leave_the_member_in_the_body() {
+        let output = format!(
+            r#""q":{STRING},"traits":{{"smithy.api#httpQuery":"q"}}}},
+               "h":{STRING},"traits":{{"smithy.api#httpHeader":"X-H"}}}}"#
+        );
+        let input = r#""code":{"target":"smithy.api#Integer","traits":{"smithy.api#httpResponseCode":{}}}"#;
+        let service = lowered(r#"{"method":"POST","uri":"/"}"#, input, &output, "").unwrap();
+        assert_eq!(bindings(&service, "In")[0].2, HttpBinding::Body);
+        let out = bindings(&service, "Out");
+        assert_eq!(out[0].2, HttpBinding::Body);
+        assert_eq!(
+            out[1].2,
+            HttpBinding::Header { name: "X-H".into(), timestamp_format: TimestampFormat::HttpDate, base64: false }
+        );
+    }
+
+    #[test]
+    fn awsjson_keeps_member_names_and_has_no_bindings() {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#Op"}],
+                      "traits":{"aws.protocols#awsJson1_1":{}}},
+            "ex#Op":{"type":"operation","input":{"target":"ex#In"},"traits":{"smithy.api#http":{"method":"GET","uri":"/{id}"}}},
+            "ex#In":{"type":"structure","members":{"id":{"target":"smithy.api#String",
+                     "traits":{"smithy.api#httpLabel":{},"smithy.api#jsonName":"Id","smithy.api#required":{}}}}}}}"#;
+        let model = load_slice("test.json", text.as_bytes()).unwrap();
+        let service = lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).unwrap();
+        assert!(service.operations[0].http.is_none());
+        assert_eq!(bindings(&service, "In"), vec![("id".into(), "id".into(), HttpBinding::Body)]);
+    }
+
+    #[test]
+    fn binding_mistakes_are_errors_at_the_trait() {
+        let label = format!(r#""id":{STRING},"traits":{{"smithy.api#httpLabel":{{}},"smithy.api#required":{{}}}}}}"#);
+        let cases = [
+            (
+                r#"{"method":"GET","uri":"/x/{other}"}"#.to_string(),
+                label.clone(),
+                String::new(),
+                "names no @httpLabel member",
+            ),
+            (r#"{"method":"GET","uri":"/x"}"#.to_string(), label.clone(), String::new(), "has no label `{id}`"),
+            (
+                r#"{"method":"GET","uri":"/x"}"#.to_string(),
+                format!(r#""a":{STRING},"traits":{{"smithy.api#httpPayload":{{}}}}}},"b":{STRING}}}"#),
+                String::new(),
+                "already is",
+            ),
+            (
+                r#"{"method":"GET","uri":"/x"}"#.to_string(),
+                r#""a":{"target":"ex#Out","traits":{"smithy.api#httpHeader":"X-A"}}"#.to_string(),
+                String::new(),
+                "it must be a simple value or a list of them",
+            ),
+            (
+                r#"{"method":"GET","uri":"/x"}"#.to_string(),
+                String::new(),
+                r#""a":{"target":"smithy.api#String","traits":{"smithy.api#httpResponseCode":{}}}"#.to_string(),
+                "@httpResponseCode must target an integer",
+            ),
+        ];
+        for (http, input, output, wanted) in cases {
+            let error = lowered(&http, &input, &output, "").expect_err(wanted);
+            assert!(error.message.contains(wanted), "{wanted}: {error}");
+            assert!(error.location.starts_with("shapes."), "{error}");
+        }
+    }
 
     #[test]
     fn uri_patterns_split_into_literals_labels_and_constant_query() {
