@@ -123,6 +123,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/cli_input.rs",
     "src/cli_shorthand.rs",
     "src/client.rs",
+    "src/client_streaming.rs",
     "src/container_credentials.rs",
     "src/credential_process.rs",
     "src/credentials.rs",

@@ -157,6 +157,37 @@ impl ByteStream {
         Some(ByteStream { source, max_bytes: self.max_bytes, deadline: self.deadline, timer: None, read: 0 })
     }
 
+    /// The lowercase hex SHA-256 of the whole body, for signing it: computed from the bytes, or by
+    /// reading the file through once on a blocking thread; `None` for a body that can be read only
+    /// once (it is sent unsigned).
+    pub async fn payload_sha256(&self) -> Result<Option<String>, ByteStreamError> {
+        use sha2::Digest as _;
+        match &self.source {
+            Source::Bytes(Some(bytes), _) => Ok(Some(super::sigv4::sha256_hex(bytes))),
+            Source::Bytes(None, _) | Source::Body(_) => Ok(None),
+            Source::File(file) => {
+                let (path, length) = (Arc::clone(&file.path), file.length);
+                let hashing = Arc::clone(&path);
+                let digest = tokio::task::spawn_blocking(move || -> io::Result<String> {
+                    let mut reader = reopen(&hashing, length)?.take(length);
+                    let mut hasher = sha2::Sha256::new();
+                    let mut buffer = vec![0; FILE_CHUNK_BYTES];
+                    loop {
+                        let read = read_some_from(&mut reader, &mut buffer)?;
+                        if read == 0 {
+                            break;
+                        }
+                        hasher.update(&buffer[..read]);
+                    }
+                    Ok(super::sigv4::hex_encode(&hasher.finalize()))
+                })
+                .await
+                .map_err(|e| ByteStreamError::file(&path, io::Error::other(e)))?;
+                digest.map(Some).map_err(|e| ByteStreamError::file(&path, e))
+            }
+        }
+    }
+
     /// The most bytes reading may take: `Some(limit)` for a larger (or smaller) limit than the
     /// client's, `None` for no limit at all (for a body written to a file, say).
     pub fn with_max_bytes(mut self, limit: Option<u64>) -> Self {
@@ -357,7 +388,7 @@ impl FileSource {
                     },
                 };
                 let mut chunk = vec![0; want];
-                let result = read_some(&mut file, &mut chunk).map(|n| {
+                let result = read_some_from(&mut file, &mut chunk).map(|n| {
                     chunk.truncate(n);
                     chunk
                 });
@@ -380,9 +411,9 @@ fn reopen(path: &Path, length: u64) -> io::Result<std::fs::File> {
 }
 
 /// One `read`, retried when interrupted.
-fn read_some(file: &mut std::fs::File, buffer: &mut [u8]) -> io::Result<usize> {
+fn read_some_from(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
     loop {
-        match file.read(buffer) {
+        match reader.read(buffer) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             other => return other,
         }

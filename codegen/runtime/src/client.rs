@@ -785,6 +785,46 @@ impl Runtime {
         credentials: &super::credentials::Credentials,
     ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
         let (encoding, body) = (body.content_encoding(), body.bytes());
+        let length = (!body.is_empty()).then_some(body.len() as u64);
+        let (method, uri, mut headers) = self.request_head(endpoint, destination, call, target, length, encoding)?;
+        let params = self.signing_params(endpoint, credentials);
+        self.signer
+            .sign(&method, &uri, &mut headers, body, &params)
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
+        let mut request = http::Request::new(body.to_vec());
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        Ok(request)
+    }
+
+    /// How a request to `endpoint` is signed, at the signing time of this moment.
+    fn signing_params<'a>(
+        &'a self,
+        endpoint: &'a ResolvedEndpoint,
+        credentials: &'a super::credentials::Credentials,
+    ) -> SigningParams<'a> {
+        SigningParams {
+            credentials,
+            region: endpoint.signing_region().unwrap_or(&self.region),
+            service: endpoint.signing_name().unwrap_or(self.service.signing_name),
+            // Read per attempt, so every retry is signed afresh at its own time.
+            time: self.signing_time(),
+        }
+    }
+
+    /// The method, URL and headers (unsigned) of one attempt's request to `destination`, for a body
+    /// of `length` bytes (`None`: no body) encoded with `encoding`.
+    fn request_head<E>(
+        &self,
+        endpoint: &ResolvedEndpoint,
+        destination: (&http::Uri, &http::HeaderValue),
+        call: &Call,
+        target: Option<&http::HeaderValue>,
+        length: Option<u64>,
+        encoding: Option<&'static str>,
+    ) -> Result<(http::Method, http::Uri, http::HeaderMap), SdkError<E>> {
+        let content_length = http::HeaderValue::from(length.unwrap_or(0));
         let (endpoint_uri, host) = destination;
         let operation_uri;
         let (method, uri) = match &call.http {
@@ -803,7 +843,7 @@ impl Runtime {
         match &call.http {
             None => {
                 headers.insert(http::header::CONTENT_TYPE, self.content_type.clone());
-                headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+                headers.insert(http::header::CONTENT_LENGTH, content_length);
             }
             Some(parts) => {
                 for (name, value) in &parts.headers {
@@ -816,8 +856,8 @@ impl Runtime {
                         headers.insert(http::header::CONTENT_TYPE, content_type.clone());
                     }
                 }
-                if !body.is_empty() || parts.content_type.is_some() {
-                    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+                if length.is_some() || parts.content_type.is_some() {
+                    headers.insert(http::header::CONTENT_LENGTH, content_length);
                 }
             }
         }
@@ -841,21 +881,7 @@ impl Runtime {
         if let Some(encoding) = encoding {
             append_content_encoding(&mut headers, encoding);
         }
-        let params = SigningParams {
-            credentials,
-            region: endpoint.signing_region().unwrap_or(&self.region),
-            service: endpoint.signing_name().unwrap_or(self.service.signing_name),
-            // Read per attempt, so every retry is signed afresh at its own time.
-            time: self.signing_time(),
-        };
-        self.signer
-            .sign(&method, uri, &mut headers, body, &params)
-            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
-        let mut request = http::Request::new(body.to_vec());
-        *request.method_mut() = method;
-        *request.uri_mut() = uri.clone();
-        *request.headers_mut() = headers;
-        Ok(request)
+        Ok((method, uri.clone(), headers))
     }
 
     async fn send_once(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, AttemptError> {
@@ -894,6 +920,12 @@ fn join_path(endpoint: &http::Uri, path_and_query: &str) -> Result<http::Uri, Co
     );
     http::Uri::from_parts(parts).map_err(|e| ConfigError::new(format!("the request's URL is not valid: {e}")))
 }
+
+#[cfg(feature = "rest-json")]
+#[path = "client_streaming.rs"]
+mod streaming;
+#[cfg(feature = "rest-json")]
+pub use streaming::StreamingResponse;
 
 /// Milliseconds since the Unix epoch (negative before it).
 fn millis_since_epoch(time: SystemTime) -> i128 {
