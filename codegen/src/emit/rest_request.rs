@@ -334,9 +334,10 @@ fn prefix_headers(field: &Field, prefix: &str, taken: &[String]) -> TokenStream 
         quote!(value.iter())
     };
     let set = set_header(member, quote!(&name), quote!(item.as_str()));
+    // Only a name some header member may have set can clash.
     let skip = (!taken.is_empty()).then(|| {
         quote! {
-            if [#(#taken),*].contains(&name.to_ascii_lowercase().as_str()) {
+            if call.sets_header(&name) {
                 continue;
             }
         }
