@@ -599,7 +599,28 @@ impl Runtime {
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let attempts = self.attempts(call, body.into(), parse_error, is_retryable);
+        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Json(parse_error), is_retryable)).await
+    }
+
+    /// [`Runtime::invoke`] for a restJson1 call: an error response's type comes from restJson1's
+    /// places (`rest::error_metadata`), and `parse_error` also gets the response's headers, which
+    /// errors bind members to.
+    #[cfg(feature = "rest-json")]
+    pub async fn invoke_rest<E>(
+        &self,
+        call: Call,
+        body: impl Into<RequestBody>,
+        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
+        is_retryable: fn(&E) -> bool,
+    ) -> Result<RawResponse, SdkError<E>> {
+        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Rest(parse_error), is_retryable)).await
+    }
+
+    /// Runs a call's attempts within the call timeout, if one is set.
+    async fn with_call_timeout<T, E>(
+        &self,
+        attempts: impl std::future::Future<Output = Result<T, SdkError<E>>>,
+    ) -> Result<T, SdkError<E>> {
         match self.call_timeout {
             None => attempts.await,
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -613,7 +634,7 @@ impl Runtime {
         &self,
         call: Call,
         body: RequestBody,
-        parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
+        parse_error: ErrorParser<E>,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
         // restJson1 calls name their operation by method and path instead.
@@ -669,13 +690,25 @@ impl Runtime {
                         let (parts, body) = response.into_parts();
                         return Ok(RawResponse { status, request_id, headers: parts.headers, body });
                     }
-                    let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
-                    let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
-                    if self.service.query_compatible {
-                        meta = meta.with_query_error(response.headers());
-                    }
-                    let empty = serde_json::Value::Object(serde_json::Map::new());
-                    let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                    let (meta, error) = match parse_error {
+                        ErrorParser::Json(parse_error) => {
+                            let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
+                            let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
+                            if self.service.query_compatible {
+                                meta = meta.with_query_error(response.headers());
+                            }
+                            let empty = serde_json::Value::Object(serde_json::Map::new());
+                            let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                            (meta, error)
+                        }
+                        #[cfg(feature = "rest-json")]
+                        ErrorParser::Rest(parse_error) => {
+                            let (meta, parsed) =
+                                super::rest::error_metadata(status, response.headers(), response.body());
+                            let error = parse_error(&meta, response.headers(), &parsed);
+                            (meta, error)
+                        }
+                    };
                     let skew_corrected =
                         meta.code().is_some_and(is_clock_skew_error) && self.correct_clock_skew(response.headers());
                     if skew_corrected && attempt < max_attempts {
@@ -758,6 +791,46 @@ impl Runtime {
         credentials: &super::credentials::Credentials,
     ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
         let (encoding, body) = (body.content_encoding(), body.bytes());
+        let length = (!body.is_empty()).then_some(body.len() as u64);
+        let (method, uri, mut headers) = self.request_head(endpoint, destination, call, target, length, encoding)?;
+        let params = self.signing_params(endpoint, credentials);
+        self.signer
+            .sign(&method, &uri, &mut headers, body, &params)
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
+        let mut request = http::Request::new(body.to_vec());
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        Ok(request)
+    }
+
+    /// How a request to `endpoint` is signed, at the signing time of this moment.
+    fn signing_params<'a>(
+        &'a self,
+        endpoint: &'a ResolvedEndpoint,
+        credentials: &'a super::credentials::Credentials,
+    ) -> SigningParams<'a> {
+        SigningParams {
+            credentials,
+            region: endpoint.signing_region().unwrap_or(&self.region),
+            service: endpoint.signing_name().unwrap_or(self.service.signing_name),
+            // Read per attempt, so every retry is signed afresh at its own time.
+            time: self.signing_time(),
+        }
+    }
+
+    /// The method, URL and headers (unsigned) of one attempt's request to `destination`, for a body
+    /// of `length` bytes (`None`: no body) encoded with `encoding`.
+    fn request_head<E>(
+        &self,
+        endpoint: &ResolvedEndpoint,
+        destination: (&http::Uri, &http::HeaderValue),
+        call: &Call,
+        target: Option<&http::HeaderValue>,
+        length: Option<u64>,
+        encoding: Option<&'static str>,
+    ) -> Result<(http::Method, http::Uri, http::HeaderMap), SdkError<E>> {
+        let content_length = http::HeaderValue::from(length.unwrap_or(0));
         let (endpoint_uri, host) = destination;
         let operation_uri;
         let (method, uri) = match &call.http {
@@ -776,7 +849,7 @@ impl Runtime {
         match &call.http {
             None => {
                 headers.insert(http::header::CONTENT_TYPE, self.content_type.clone());
-                headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+                headers.insert(http::header::CONTENT_LENGTH, content_length);
             }
             Some(parts) => {
                 for (name, value) in &parts.headers {
@@ -789,8 +862,8 @@ impl Runtime {
                         headers.insert(http::header::CONTENT_TYPE, content_type.clone());
                     }
                 }
-                if !body.is_empty() || parts.content_type.is_some() {
-                    headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+                if length.is_some() || parts.content_type.is_some() {
+                    headers.insert(http::header::CONTENT_LENGTH, content_length);
                 }
             }
         }
@@ -814,21 +887,7 @@ impl Runtime {
         if let Some(encoding) = encoding {
             append_content_encoding(&mut headers, encoding);
         }
-        let params = SigningParams {
-            credentials,
-            region: endpoint.signing_region().unwrap_or(&self.region),
-            service: endpoint.signing_name().unwrap_or(self.service.signing_name),
-            // Read per attempt, so every retry is signed afresh at its own time.
-            time: self.signing_time(),
-        };
-        self.signer
-            .sign(&method, uri, &mut headers, body, &params)
-            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
-        let mut request = http::Request::new(body.to_vec());
-        *request.method_mut() = method;
-        *request.uri_mut() = uri.clone();
-        *request.headers_mut() = headers;
-        Ok(request)
+        Ok((method, uri.clone(), headers))
     }
 
     async fn send_once(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, AttemptError> {
@@ -868,6 +927,12 @@ fn join_path(endpoint: &http::Uri, path_and_query: &str) -> Result<http::Uri, Co
     http::Uri::from_parts(parts).map_err(|e| ConfigError::new(format!("the request's URL is not valid: {e}")))
 }
 
+#[cfg(feature = "rest-json")]
+#[path = "client_streaming.rs"]
+mod streaming;
+#[cfg(feature = "rest-json")]
+pub use streaming::StreamingResponse;
+
 /// Milliseconds since the Unix epoch (negative before it).
 fn millis_since_epoch(time: SystemTime) -> i128 {
     match time.duration_since(SystemTime::UNIX_EPOCH) {
@@ -875,6 +940,23 @@ fn millis_since_epoch(time: SystemTime) -> i128 {
         Err(before) => -i128::try_from(before.duration().as_millis()).unwrap_or(i128::MAX),
     }
 }
+
+/// How a call turns an error response into its error type: awsJson's from the metadata and body,
+/// restJson1's from the headers too.
+enum ErrorParser<E> {
+    Json(fn(&ErrorMetadata, &serde_json::Value) -> E),
+    #[cfg(feature = "rest-json")]
+    Rest(fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E),
+}
+
+// Function pointers are `Copy` whatever `E` is; a derive would ask `E: Copy`.
+impl<E> Clone for ErrorParser<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for ErrorParser<E> {}
 
 enum AttemptError {
     Transport(TransportError),

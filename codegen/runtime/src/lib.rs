@@ -20,7 +20,8 @@
 //! - [`retry`], [`error`], [`validate`], [`endpoint_config`]: retry settings, the errors operations
 //!   return, input validation, endpoint settings.
 //! - [`datetime`], `blob` (feature `blob`), [`big_number`]: the values of Smithy's `timestamp`,
-//!   `blob`, `bigInteger` and `bigDecimal` shapes.
+//!   `blob`, `bigInteger` and `bigDecimal` shapes; `byte_stream` (feature `rest-json`): the body of
+//!   a streaming blob payload.
 //!
 //! Modules hidden from these docs (`json`, `sigv4`, the endpoint rules evaluator, the pattern
 //! engines, the command-line helpers, ...) are public only so generated code can reach them; they are
@@ -48,6 +49,8 @@ pub const GENERATED_CODE_VERSION: u32 = 1;
 pub mod big_number;
 #[cfg(feature = "blob")]
 pub mod blob;
+#[cfg(feature = "rest-json")]
+pub mod byte_stream;
 pub mod client;
 pub mod container_credentials;
 pub mod credential_process;

@@ -16,6 +16,9 @@ use super::error::{sanitize_error_code, ErrorMetadata};
 use super::json::DeserializeError;
 use super::json_time::Format;
 
+/// The headers of a response, as generated readers name them.
+pub use http::HeaderMap;
+
 /// Whether `byte` is one of RFC 3986's unreserved characters, the only ones a label or query text
 /// keeps as they are.
 fn is_unreserved(byte: u8) -> bool {
@@ -257,12 +260,22 @@ pub fn parse_timestamp(text: &str, format: Format) -> Result<DateTime, Deseriali
     parsed.map_err(|e| DeserializeError::new(format!("invalid timestamp `{text}`: {e}")))
 }
 
+/// Decodes base64 text (a blob in a header); padding may be left out.
+pub fn parse_base64(text: &str) -> Result<Vec<u8>, DeserializeError> {
+    base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
+        .decode(text.trim())
+        .map_err(|e| DeserializeError::new(format!("invalid base64: {e}")))
+}
+
 /// Decodes a `@mediaType` string header's base64 text to the string it carries.
 pub fn decode_media_type(text: &str) -> Result<String, DeserializeError> {
-    let bytes = base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
-        .decode(text.trim())
-        .map_err(|e| DeserializeError::new(format!("invalid base64: {e}")))?;
+    let bytes = parse_base64(text)?;
     String::from_utf8(bytes).map_err(|_| DeserializeError::new("the decoded value is not UTF-8 text"))
+}
+
+/// The text of a string `@httpPayload`: the body as UTF-8.
+pub fn payload_text(body: &[u8]) -> Result<String, DeserializeError> {
+    String::from_utf8(body.to_vec()).map_err(|_| DeserializeError::new("the body is not UTF-8 text"))
 }
 
 /// Splits a header list into its items: at commas outside double quotes, each item trimmed of
@@ -403,6 +416,11 @@ pub fn header_timestamp(
 /// A `@mediaType` string header, decoded from base64.
 pub fn header_media_type(headers: &http::HeaderMap, name: &str) -> Result<Option<String>, DeserializeError> {
     header_parsed(headers, name, decode_media_type)
+}
+
+/// A blob header: base64 text, decoded.
+pub fn header_base64(headers: &http::HeaderMap, name: &str) -> Result<Option<Vec<u8>>, DeserializeError> {
+    header_parsed(headers, name, parse_base64)
 }
 
 /// A list header: the items of every occurrence of the header, in order ([`split_header_list`]),
@@ -768,6 +786,17 @@ mod tests {
         assert!(header_media_type(&map, "x-binary").unwrap_err().to_string().contains("not UTF-8"));
         let json = r#"{"a": [1, "b\n"]}"#;
         assert_eq!(decode_media_type(&encode_media_type(json)).unwrap(), json);
+    }
+
+    #[test]
+    fn blob_headers_are_base64_and_text_payloads_utf8() {
+        let map = headers(&[("X-Blob", "AAEC/w=="), ("X-Bad", "%%")]);
+        assert_eq!(header_base64(&map, "x-blob").unwrap(), Some(vec![0, 1, 2, 255]));
+        assert!(header_base64(&map, "x-bad").unwrap_err().to_string().contains("header `x-bad`"));
+        assert_eq!(header_base64(&map, "x-none").unwrap(), None);
+        assert_eq!(payload_text(b"rawstring").unwrap(), "rawstring");
+        assert_eq!(payload_text("é".as_bytes()).unwrap(), "é");
+        assert!(payload_text(b"\xff").unwrap_err().to_string().contains("not UTF-8"));
     }
 
     #[test]

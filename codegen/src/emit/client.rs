@@ -206,6 +206,27 @@ fn operation_methods(op: &Operation) -> TokenStream {
         },
     };
     let call = call_setup(op, &wire);
+    // restJson1 errors bind members to headers, and its outputs to the status and headers too.
+    let send_and_read = match &op.http {
+        None => quote! {
+            let response = self
+                .runtime
+                .invoke(call, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
+                .await?;
+            crate::de::#ser(&response.body)
+        },
+        Some(_) => {
+            let read_error = super::rest_response::error_fn_name(op);
+            let read = super::rest_response::response_fn_name(op);
+            quote! {
+                let response = self
+                    .runtime
+                    .invoke_rest(call, body, crate::de::#read_error, crate::error::#error::is_retryable)
+                    .await?;
+                crate::de::#read(&response)
+            }
+        }
+    };
     quote! {
         #docs
         ///
@@ -226,11 +247,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             }
             #call
             #body
-            let response = self
-                .runtime
-                .invoke(call, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
-                .await?;
-            crate::de::#ser(&response.body)
+            #send_and_read
                 .map_err(|e| crate::error::SdkError::Response(response.unreadable(e)))
         }
     }
