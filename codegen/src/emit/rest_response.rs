@@ -450,7 +450,9 @@ mod tests {
         let reader = squeeze(response_fn(&service, &service.operations[0]));
         // An HTTP-date list header is split at every second comma; the status is the response code;
         // the rest comes from the JSON body.
-        assert!(reader.contains("rest::header_timestamp_list(&response.headers,\"X-When\",crate::runtime::json_time::Format::HttpDate)?"), "{reader}");
+        let http_date = squeeze(quote!(#JSON_TIME_FORMAT::HttpDate));
+        let list = format!("rest::header_timestamp_list(&response.headers,\"X-When\",{http_date})?");
+        assert!(reader.contains(&list), "{reader}");
         assert!(reader.contains("code:::std::option::Option::Some(i32::from(response.status))"), "{reader}");
         assert!(reader.contains("rest::parse_body(&response.body)?"), "{reader}");
         assert!(reader.contains("\"rest\"=>"), "{reader}");
