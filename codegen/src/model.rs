@@ -235,6 +235,19 @@ pub enum Protocol {
     AwsJson1_0,
     /// `aws.protocols#awsJson1_1`.
     AwsJson1_1,
+    /// `aws.protocols#restJson1`.
+    RestJson1,
+}
+
+impl Protocol {
+    /// The protocol trait's shape ID (`aws.protocols#restJson1`), as protocol test cases name it.
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+        }
+    }
 }
 
 /// The traits the generator understands, parsed and type-checked; others are ignored.
@@ -327,8 +340,39 @@ pub struct Traits {
     /// `smithy.waiters#waitable` on an operation, as written: `ir::waiters` reads it, so a waiter it
     /// cannot use costs only that waiter.
     pub waitable: Option<Value>,
+    /// `smithy.api#http` on an operation: its method, URI pattern and success code.
+    pub http: Option<HttpTrait>,
+    /// `smithy.api#httpLabel` on a member.
+    pub http_label: bool,
+    /// `smithy.api#httpQuery` on a member: the query parameter's name.
+    pub http_query: Option<String>,
+    /// `smithy.api#httpQueryParams` on a member (a map of further query parameters).
+    pub http_query_params: bool,
+    /// `smithy.api#httpHeader` on a member: the header's name.
+    pub http_header: Option<String>,
+    /// `smithy.api#httpPrefixHeaders` on a member: the prefix of the headers its map holds.
+    pub http_prefix_headers: Option<String>,
+    /// `smithy.api#httpPayload` on a member.
+    pub http_payload: bool,
+    /// `smithy.api#httpResponseCode` on a member.
+    pub http_response_code: bool,
+    /// `smithy.api#mediaType` on a string or blob shape.
+    pub media_type: Option<String>,
+    /// `smithy.api#requiresLength` on a streaming blob.
+    pub requires_length: bool,
     /// Where the `traits` object sits in the file.
     pub json_path: String,
+}
+
+/// `smithy.api#http`: how an operation maps onto an HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpTrait {
+    /// The method (`GET`).
+    pub method: String,
+    /// The URI pattern as written (`/things/{id}?type=x`).
+    pub uri: String,
+    /// The status code of a success (200 unless the trait says otherwise).
+    pub code: u16,
 }
 
 /// One parameter of `smithy.rules#clientContextParams`.
@@ -620,6 +664,18 @@ impl Loader<'_> {
                 "smithy.api#title" => traits.title = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#pattern" => traits.pattern = Some(self.string(value, &at)?.to_string()),
                 "smithy.api#jsonName" => traits.json_name = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#http" => traits.http = Some(self.http_trait(value, &at)?),
+                "smithy.api#httpLabel" => traits.http_label = self.annotation(value, &at)?,
+                "smithy.api#httpQuery" => traits.http_query = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#httpQueryParams" => traits.http_query_params = self.annotation(value, &at)?,
+                "smithy.api#httpHeader" => traits.http_header = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#httpPrefixHeaders" => {
+                    traits.http_prefix_headers = Some(self.string(value, &at)?.to_string())
+                }
+                "smithy.api#httpPayload" => traits.http_payload = self.annotation(value, &at)?,
+                "smithy.api#httpResponseCode" => traits.http_response_code = self.annotation(value, &at)?,
+                "smithy.api#mediaType" => traits.media_type = Some(self.string(value, &at)?.to_string()),
+                "smithy.api#requiresLength" => traits.requires_length = self.annotation(value, &at)?,
                 "smithy.api#length" => {
                     let body = self.object(value, &at)?;
                     let bounds =
@@ -782,8 +838,8 @@ impl Loader<'_> {
                 }
                 "aws.protocols#awsJson1_0" => traits.protocols.push(Protocol::AwsJson1_0),
                 "aws.protocols#awsJson1_1" => traits.protocols.push(Protocol::AwsJson1_1),
-                "aws.protocols#restJson1"
-                | "aws.protocols#restXml"
+                "aws.protocols#restJson1" => traits.protocols.push(Protocol::RestJson1),
+                "aws.protocols#restXml"
                 | "aws.protocols#awsQuery"
                 | "aws.protocols#ec2Query"
                 | "smithy.protocols#rpcv2Cbor" => traits.unsupported_protocols.push(id.clone()),
@@ -1093,6 +1149,31 @@ impl Loader<'_> {
             }
         }
         Ok(HostPrefix { template: template.to_string(), segments })
+    }
+
+    /// `smithy.api#http`: `method` and `uri` are required, `code` is a status code (200 when left out).
+    fn http_trait(&self, value: &Value, path: &JsonPath) -> Result<HttpTrait, LoadError> {
+        let body = self.object(value, path)?;
+        let text = |key: &str| -> Result<String, LoadError> {
+            let value = self.required_key(body, key, path)?;
+            Ok(self.string(value, &path.key(key))?.to_string())
+        };
+        let (method, uri) = (text("method")?, text("uri")?);
+        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(self.error(&path.key("method"), format!("expected an HTTP method, found {method:?}")));
+        }
+        if !uri.starts_with('/') {
+            return Err(self.error(&path.key("uri"), format!("the URI pattern {uri:?} does not start with `/`")));
+        }
+        let code = match body.get("code") {
+            None => 200,
+            Some(v) => v
+                .as_u64()
+                .filter(|c| (100..=599).contains(c))
+                .map(|c| c as u16)
+                .ok_or_else(|| self.error(&path.key("code"), format!("expected an HTTP status code, found {v}")))?,
+        };
+        Ok(HttpTrait { method, uri, code })
     }
 
     /// Annotation traits are `{}` in the JSON AST; `true` is accepted as older tools wrote it.
@@ -1521,6 +1602,7 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     take!(documentation, default, length, range, pattern, deprecated, json_name, timestamp_format, error, http_error);
     take!(retryable, enum_value, title, sigv4_name, sdk_id, endpoint_prefix, query_error_code);
     take!(endpoint_rule_set, endpoint_tests, host_prefix, request_compression, context_param);
+    take!(http, http_query, http_header, http_prefix_headers, media_type);
     into.http_request_tests.extend(from.http_request_tests);
     into.http_response_tests.extend(from.http_response_tests);
     if !from.operation_context_params.is_empty() {
@@ -1534,6 +1616,11 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     }
     into.required |= from.required;
     into.host_label |= from.host_label;
+    into.http_label |= from.http_label;
+    into.http_query_params |= from.http_query_params;
+    into.http_payload |= from.http_payload;
+    into.http_response_code |= from.http_response_code;
+    into.requires_length |= from.requires_length;
     into.client_optional |= from.client_optional;
     into.query_compatible |= from.query_compatible;
     into.sensitive |= from.sensitive;

@@ -93,6 +93,9 @@ pub fn features(service: &Service) -> Vec<&'static str> {
     if needs.blobs {
         features.push("blob");
     }
+    if service.protocol == crate::model::Protocol::RestJson1 {
+        features.push("rest-json");
+    }
     if needs.request_compression {
         features.push("request-compression");
     }
@@ -136,10 +139,12 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/big_number.rs",
     "src/blob.rs",
     "src/bounded_file.rs",
+    "src/byte_stream.rs",
     "src/cli_app.rs",
     "src/cli_input.rs",
     "src/cli_shorthand.rs",
     "src/client.rs",
+    "src/client_streaming.rs",
     "src/container_credentials.rs",
     "src/credential_process.rs",
     "src/credentials.rs",
@@ -168,6 +173,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/region.rs",
     "src/request_body.rs",
     "src/request_compression.rs",
+    "src/rest.rs",
     "src/retry.rs",
     "src/sdk_credentials.rs",
     "src/sigv4.rs",

@@ -139,10 +139,11 @@ const CASES: &[Case] = &[
     case("no_service.json", "shapes", "the model defines no service shape"),
     case("two_services.json", "shapes", "several services; choose one of: com.example#Other, com.example#Svc"),
     case("service_without_protocol.json", r#"shapes."com.example#Svc".traits"#, "declares no protocol trait"),
+    case("service_rest_xml.json", r#"shapes."com.example#Svc".traits."aws.protocols#restXml""#, "unsupported protocol"),
     case(
         "service_rest_json.json",
-        r#"shapes."com.example#Svc".traits."aws.protocols#restJson1""#,
-        "unsupported protocol",
+        r#"shapes."com.example#Op".traits"#,
+        "operation `com.example#Op` has no smithy.api#http trait, which restJson1 requires",
     ),
     case("streaming_member.json", r#"shapes."com.example#Stream".traits."smithy.api#streaming""#, "streaming blob"),
     // Endpoint rules and host prefixes: the path goes inside the trait's value.
@@ -467,7 +468,7 @@ fn xtask_reports_broken_models_and_leaves_existing_output_untouched() {
     std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"keep-me\"\n").expect("write");
     std::fs::write(out.join("src/lib.rs"), "// hand-made, must survive\n").expect("write");
     let before = read_tree(&out);
-    for file in ["missing_target.json", "trailing_comma.json", "required_cycle.json", "service_rest_json.json"] {
+    for file in ["missing_target.json", "trailing_comma.json", "required_cycle.json", "service_rest_xml.json"] {
         let case = CASES.iter().find(|c| c.file == file).expect("case in the table");
         let output = run_codegen(&broken_dir().join(file), &out);
         assert_clean_failure(&output, case.file, case.location, case.explanation);

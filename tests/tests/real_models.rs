@@ -1,6 +1,6 @@
 //! The generator on whole services: every real AWS model in `SMITHY_MODELS_DIR`, and the checked-in
-//! kitchen-sink model (every shape type, trait and awkward name it supports) and patterns fixture
-//! (the java.util.regex constructs real models use).
+//! kitchen-sink model (every shape type, trait and awkward name it supports), patterns fixture
+//! (the java.util.regex constructs real models use) and restJson1 fixture (every HTTP binding).
 //!
 //! Each crate is generated into one scratch workspace under the target directory; models with a
 //! sample test (`tests/samples/<model>.rs`) get it as `tests/samples.rs`, which builds, validates and
@@ -52,6 +52,7 @@ const CASES: &[Case] = &[
         ..case("kitchen-sink", Model::Repo("tests/models/kitchen_sink.json"), Some("kitchen_sink.rs"))
     },
     case("patterns", Model::Repo("tests/models/patterns/patterns.json"), Some("patterns.rs")),
+    case("rest-json", Model::Repo("tests/models/rest_json.json"), Some("rest_json.rs")),
     case("acm", Model::Real("acm-2015-12-08.json"), None),
     case("athena", Model::Real("athena-2017-05-18.json"), None),
     case("b2bi", Model::Real("b2bi-2022-06-23.json"), None),

@@ -315,18 +315,49 @@ impl Config {
 }
 
 /// What an operation call tells the pipeline besides its body: its name, the parameters its input
-/// gives the endpoint rules, and its host prefix.
+/// gives the endpoint rules, its host prefix, and (restJson1) its HTTP request line and headers.
 #[derive(Debug, Clone)]
 pub struct Call {
     operation: &'static str,
     endpoint_params: Vec<(&'static str, EndpointValue)>,
     host_prefix: Option<String>,
+    http: Option<Box<HttpRequestParts>>,
 }
+
+/// The parts of a restJson1 request that its input decides. Without them a call is an awsJson one:
+/// `POST` to the endpoint's path, named by `x-amz-target`, with the service's content type.
+#[derive(Debug, Clone)]
+struct HttpRequestParts {
+    /// The model's method (`GET`), which the model loader checked is a token.
+    method: &'static str,
+    /// The operation's path and query, percent-encoded, put after the endpoint's own path.
+    path_and_query: String,
+    /// The operation's headers, in the order the input gives them.
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    /// The body's `Content-Type`; `None` when the request has no body.
+    content_type: Option<http::HeaderValue>,
+}
+
+/// A header the input gives that cannot be sent: its name or value is not valid in HTTP. The
+/// value is not repeated, since it may be secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidHeader {
+    name: String,
+    what: &'static str,
+}
+
+impl fmt::Display for InvalidHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "header `{}`: {}", self.name, self.what)
+    }
+}
+
+impl std::error::Error for InvalidHeader {}
 
 impl Call {
     /// A call of `operation` (its wire name).
     pub fn new(operation: &'static str) -> Self {
-        Call { operation, endpoint_params: Vec::new(), host_prefix: None }
+        Call { operation, endpoint_params: Vec::new(), host_prefix: None, http: None }
     }
 
     /// Gives the endpoint rules' parameter `name` this value for the call (`smithy.rules#contextParam`
@@ -341,6 +372,56 @@ impl Call {
         self.host_prefix = Some(prefix);
         self
     }
+
+    /// Makes this a restJson1 call: `method` to `path_and_query` (starting with `/`, already
+    /// percent-encoded) after the endpoint's path, with no `x-amz-target` and no body until
+    /// [`Call::content_type`] names one.
+    pub fn http_request(mut self, method: &'static str, path_and_query: String) -> Self {
+        self.http =
+            Some(Box::new(HttpRequestParts { method, path_and_query, headers: Vec::new(), content_type: None }));
+        self
+    }
+
+    /// Adds a header (after [`Call::http_request`]; an awsJson call has no headers of its own).
+    /// `name` may be in any case; an invalid name or value is an error, and nothing is added.
+    pub fn header(&mut self, name: &str, value: &str) -> Result<(), InvalidHeader> {
+        let invalid = |what| InvalidHeader { name: name.to_string(), what };
+        let header_name = http::HeaderName::try_from(name).map_err(|_| invalid("not a valid header name"))?;
+        let header_value =
+            http::HeaderValue::try_from(value).map_err(|_| invalid("the value is not valid in a header"))?;
+        if let Some(parts) = &mut self.http {
+            parts.headers.push((header_name, header_value));
+        }
+        Ok(())
+    }
+
+    /// The body's `Content-Type` (a restJson1 request with a body). A type that is not a valid
+    /// header value is an error.
+    pub fn content_type(&mut self, content_type: &str) -> Result<(), InvalidHeader> {
+        let value = http::HeaderValue::try_from(content_type).map_err(|_| InvalidHeader {
+            name: "Content-Type".to_string(),
+            what: "the value is not valid in a header",
+        })?;
+        if let Some(parts) = &mut self.http {
+            parts.content_type = Some(value);
+        }
+        Ok(())
+    }
+
+    /// Whether the input already set a header of this name (any case): an `@httpPrefixHeaders` entry
+    /// gives way to an `@httpHeader` member of the same name.
+    pub fn sets_header(&self, name: &str) -> bool {
+        http::HeaderName::try_from(name).is_ok_and(|name| self.has_header(&name))
+    }
+
+    /// Whether the request carries a header of this name (any case), from the input or as its
+    /// content type, so the pipeline does not add its own.
+    fn has_header(&self, name: &http::HeaderName) -> bool {
+        self.http.as_ref().is_some_and(|parts| {
+            parts.headers.iter().any(|(n, _)| n == name)
+                || (name == http::header::CONTENT_TYPE && parts.content_type.is_some())
+        })
+    }
 }
 
 /// A successful response, for the generated code to parse.
@@ -352,6 +433,8 @@ pub struct RawResponse {
     pub status: u16,
     /// The request ID, if the service sent one.
     pub request_id: Option<String>,
+    /// The headers (restJson1 outputs bind members to them).
+    pub headers: http::HeaderMap,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -367,12 +450,13 @@ impl std::fmt::Debug for RawResponse {
 }
 
 impl RawResponse {
-    /// A [`ResponseError`] for a body that could not be parsed.
+    /// A [`ResponseError`] for a response that could not be parsed (its body, or under restJson1 a
+    /// header; `error` says which).
     pub fn unreadable(&self, error: impl std::error::Error + Send + Sync + 'static) -> ResponseError {
         ResponseError::new(
             self.status,
             self.request_id.clone(),
-            "the body does not match the model",
+            "the response does not match the model",
             Some(Box::new(error)),
         )
     }
@@ -516,7 +600,28 @@ impl Runtime {
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let attempts = self.attempts(call, body.into(), parse_error, is_retryable);
+        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Json(parse_error), is_retryable)).await
+    }
+
+    /// [`Runtime::invoke`] for a restJson1 call: an error response's type comes from restJson1's
+    /// places (`rest::error_metadata`), and `parse_error` also gets the response's headers, which
+    /// errors bind members to.
+    #[cfg(feature = "rest-json")]
+    pub async fn invoke_rest<E>(
+        &self,
+        call: Call,
+        body: impl Into<RequestBody>,
+        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
+        is_retryable: fn(&E) -> bool,
+    ) -> Result<RawResponse, SdkError<E>> {
+        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Rest(parse_error), is_retryable)).await
+    }
+
+    /// Runs a call's attempts within the call timeout, if one is set.
+    async fn with_call_timeout<T, E>(
+        &self,
+        attempts: impl std::future::Future<Output = Result<T, SdkError<E>>>,
+    ) -> Result<T, SdkError<E>> {
         match self.call_timeout {
             None => attempts.await,
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -530,10 +635,14 @@ impl Runtime {
         &self,
         call: Call,
         body: RequestBody,
-        parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
+        parse_error: ErrorParser<E>,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        let target = self.target(call.operation).map_err(SdkError::Config)?;
+        // restJson1 calls name their operation by method and path instead.
+        let target = match &call.http {
+            None => Some(self.target(call.operation).map_err(SdkError::Config)?),
+            Some(_) => None,
+        };
         let max_attempts = self.retry.max_attempts().max(1);
         let mut attempt = 1;
         loop {
@@ -555,7 +664,7 @@ impl Runtime {
                 Some((uri, host)) => (uri, host),
                 None => (endpoint.uri(), endpoint.host()),
             };
-            let request = self.signed_request(endpoint, destination, &target, &body, &credentials)?;
+            let request = self.signed_request(endpoint, destination, &call, target.as_ref(), &body, &credentials)?;
             let outcome = self.send_once(request).await;
             // Each arm returns unless the attempt failed in a way worth retrying.
             match outcome {
@@ -579,15 +688,28 @@ impl Runtime {
                             .or_else(|| response.headers().get("x-amz-request-id"))
                             .and_then(|v| v.to_str().ok())
                             .map(str::to_owned);
-                        return Ok(RawResponse { status, request_id, body: response.into_body() });
+                        let (parts, body) = response.into_parts();
+                        return Ok(RawResponse { status, request_id, headers: parts.headers, body });
                     }
-                    let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
-                    let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
-                    if self.service.query_compatible {
-                        meta = meta.with_query_error(response.headers());
-                    }
-                    let empty = serde_json::Value::Object(serde_json::Map::new());
-                    let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                    let (meta, error) = match parse_error {
+                        ErrorParser::Json(parse_error) => {
+                            let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
+                            let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
+                            if self.service.query_compatible {
+                                meta = meta.with_query_error(response.headers());
+                            }
+                            let empty = serde_json::Value::Object(serde_json::Map::new());
+                            let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
+                            (meta, error)
+                        }
+                        #[cfg(feature = "rest-json")]
+                        ErrorParser::Rest(parse_error) => {
+                            let (meta, parsed) =
+                                super::rest::error_metadata(status, response.headers(), response.body());
+                            let error = parse_error(&meta, response.headers(), &parsed);
+                            (meta, error)
+                        }
+                    };
                     let skew_corrected =
                         meta.code().is_some_and(is_clock_skew_error) && self.correct_clock_skew(response.headers());
                     if skew_corrected && attempt < max_attempts {
@@ -664,19 +786,94 @@ impl Runtime {
         &self,
         endpoint: &ResolvedEndpoint,
         destination: (&http::Uri, &http::HeaderValue),
-        target: &http::HeaderValue,
+        call: &Call,
+        target: Option<&http::HeaderValue>,
         body: &RequestBody,
         credentials: &super::credentials::Credentials,
     ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
         let (encoding, body) = (body.content_encoding(), body.bytes());
-        let (uri, host) = destination;
+        let length = (!body.is_empty()).then_some(body.len() as u64);
+        let (method, uri, mut headers) = self.request_head(endpoint, destination, call, target, length, encoding)?;
+        let params = self.signing_params(endpoint, credentials);
+        self.signer
+            .sign(&method, &uri, &mut headers, body, &params)
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
+        let mut request = http::Request::new(body.to_vec());
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        Ok(request)
+    }
+
+    /// How a request to `endpoint` is signed, at the signing time of this moment.
+    fn signing_params<'a>(
+        &'a self,
+        endpoint: &'a ResolvedEndpoint,
+        credentials: &'a super::credentials::Credentials,
+    ) -> SigningParams<'a> {
+        SigningParams {
+            credentials,
+            region: endpoint.signing_region().unwrap_or(&self.region),
+            service: endpoint.signing_name().unwrap_or(self.service.signing_name),
+            // Read per attempt, so every retry is signed afresh at its own time.
+            time: self.signing_time(),
+        }
+    }
+
+    /// The method, URL and headers (unsigned) of one attempt's request to `destination`, for a body
+    /// of `length` bytes (`None`: no body) encoded with `encoding`.
+    fn request_head<E>(
+        &self,
+        endpoint: &ResolvedEndpoint,
+        destination: (&http::Uri, &http::HeaderValue),
+        call: &Call,
+        target: Option<&http::HeaderValue>,
+        length: Option<u64>,
+        encoding: Option<&'static str>,
+    ) -> Result<(http::Method, http::Uri, http::HeaderMap), SdkError<E>> {
+        let content_length = http::HeaderValue::from(length.unwrap_or(0));
+        let (endpoint_uri, host) = destination;
+        let operation_uri;
+        let (method, uri) = match &call.http {
+            None => (http::Method::POST, endpoint_uri),
+            Some(parts) => {
+                let method = http::Method::from_bytes(parts.method.as_bytes()).map_err(|_| {
+                    SdkError::Config(ConfigError::new(format!("`{}` is not an HTTP method", parts.method)))
+                })?;
+                operation_uri = join_path(endpoint_uri, &parts.path_and_query).map_err(SdkError::Config)?;
+                (method, &operation_uri)
+            }
+        };
         // The header map is filled directly with values built once, rather than through
         // `http::request::Builder`, which would parse and copy every name and value again.
         let mut headers = http::HeaderMap::with_capacity(8);
-        headers.insert(http::header::CONTENT_TYPE, self.content_type.clone());
-        headers.insert(http::header::HeaderName::from_static("x-amz-target"), target.clone());
-        headers.insert(http::header::USER_AGENT, self.user_agent.clone());
-        headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
+        match &call.http {
+            None => {
+                headers.insert(http::header::CONTENT_TYPE, self.content_type.clone());
+                headers.insert(http::header::CONTENT_LENGTH, content_length);
+            }
+            Some(parts) => {
+                for (name, value) in &parts.headers {
+                    headers.append(name.clone(), value.clone());
+                }
+                // A request without a body says nothing about one (no type, no length). A
+                // `Content-Type` member of the input overrides the payload's own type.
+                if let Some(content_type) = &parts.content_type {
+                    if !headers.contains_key(http::header::CONTENT_TYPE) {
+                        headers.insert(http::header::CONTENT_TYPE, content_type.clone());
+                    }
+                }
+                if length.is_some() || parts.content_type.is_some() {
+                    headers.insert(http::header::CONTENT_LENGTH, content_length);
+                }
+            }
+        }
+        if let Some(target) = target {
+            headers.insert(http::header::HeaderName::from_static("x-amz-target"), target.clone());
+        }
+        if !call.has_header(&http::header::USER_AGENT) {
+            headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+        }
         headers.insert(http::header::HOST, host.clone());
         if self.service.query_compatible {
             headers.insert(
@@ -691,21 +888,7 @@ impl Runtime {
         if let Some(encoding) = encoding {
             append_content_encoding(&mut headers, encoding);
         }
-        let params = SigningParams {
-            credentials,
-            region: endpoint.signing_region().unwrap_or(&self.region),
-            service: endpoint.signing_name().unwrap_or(self.service.signing_name),
-            // Read per attempt, so every retry is signed afresh at its own time.
-            time: self.signing_time(),
-        };
-        self.signer
-            .sign(&http::Method::POST, uri, &mut headers, body, &params)
-            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
-        let mut request = http::Request::new(body.to_vec());
-        *request.method_mut() = http::Method::POST;
-        *request.uri_mut() = uri.clone();
-        *request.headers_mut() = headers;
-        Ok(request)
+        Ok((method, uri.clone(), headers))
     }
 
     async fn send_once(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, AttemptError> {
@@ -720,6 +903,37 @@ impl Runtime {
     }
 }
 
+/// The endpoint's URL with an operation's path and query after its own path (`https://host/base`
+/// and `/things/1?x=y` make `https://host/base/things/1?x=y`); an endpoint's own query is kept first.
+fn join_path(endpoint: &http::Uri, path_and_query: &str) -> Result<http::Uri, ConfigError> {
+    let base = endpoint.path().trim_end_matches('/');
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path_and_query, None),
+    };
+    let mut joined = String::with_capacity(base.len() + path_and_query.len() + 1);
+    joined.push_str(base);
+    joined.push_str(path);
+    let queries: Vec<&str> = endpoint.query().into_iter().chain(query).filter(|q| !q.is_empty()).collect();
+    if !queries.is_empty() {
+        joined.push('?');
+        joined.push_str(&queries.join("&"));
+    }
+    let mut parts = endpoint.clone().into_parts();
+    parts.path_and_query = Some(
+        joined
+            .parse()
+            .map_err(|_| ConfigError::new(format!("`{joined}` is not a valid path and query for a request")))?,
+    );
+    http::Uri::from_parts(parts).map_err(|e| ConfigError::new(format!("the request's URL is not valid: {e}")))
+}
+
+#[cfg(feature = "rest-json")]
+#[path = "client_streaming.rs"]
+mod streaming;
+#[cfg(feature = "rest-json")]
+pub use streaming::StreamingResponse;
+
 /// Milliseconds since the Unix epoch (negative before it).
 fn millis_since_epoch(time: SystemTime) -> i128 {
     match time.duration_since(SystemTime::UNIX_EPOCH) {
@@ -727,6 +941,23 @@ fn millis_since_epoch(time: SystemTime) -> i128 {
         Err(before) => -i128::try_from(before.duration().as_millis()).unwrap_or(i128::MAX),
     }
 }
+
+/// How a call turns an error response into its error type: awsJson's from the metadata and body,
+/// restJson1's from the headers too.
+enum ErrorParser<E> {
+    Json(fn(&ErrorMetadata, &serde_json::Value) -> E),
+    #[cfg(feature = "rest-json")]
+    Rest(fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E),
+}
+
+// Function pointers are `Copy` whatever `E` is; a derive would ask `E: Copy`.
+impl<E> Clone for ErrorParser<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E> Copy for ErrorParser<E> {}
 
 enum AttemptError {
     Transport(TransportError),
@@ -869,7 +1100,10 @@ mod tests {
     fn debug_of_a_raw_response_gives_the_body_length_not_the_body() {
         let body = br#"{"SecretAccessKey":"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}"#.to_vec();
         let length = body.len();
-        let text = format!("{:?}", RawResponse { status: 200, request_id: Some("req-1".into()), body });
+        let text = format!(
+            "{:?}",
+            RawResponse { status: 200, request_id: Some("req-1".into()), headers: http::HeaderMap::new(), body }
+        );
         assert!(!text.contains("wJalrXUtnFEMI"), "{text}");
         assert!(!text.contains("83, 101"), "the body's bytes: {text}");
         assert!(text.contains(&format!("body_length: {length}")), "{text}");
@@ -1076,6 +1310,52 @@ mod tests {
         assert_eq!(sent[4].1, "t2.any.example.com");
         assert!(sent.iter().all(|(_, _, extra, _)| extra == "1"), "the endpoint's headers are sent");
         assert!(sent[0].3.ends_with("/signing-region/signing-name/aws4_request"), "{}", sent[0].3);
+    }
+
+    #[tokio::test]
+    async fn a_rest_call_sends_its_method_path_and_headers_after_the_endpoints_path() {
+        let (runtime, recorder) = client_runtime(per_client, Config::builder());
+        let mut call = Call::new("GetThing").http_request("PUT", "/things/a%20b?x=1&y".to_string());
+        call.header("X-Custom", "one").unwrap();
+        call.header("x-custom", "two").unwrap();
+        assert!(call.sets_header("X-CUSTOM") && !call.sets_header("x-other") && !call.sets_header("bad name"));
+        call.content_type("text/plain").unwrap();
+        runtime.invoke(call, "hi".to_string(), |_, _| (), |_| false).await.unwrap();
+        let mut typed = Call::new("PutImage").http_request("PUT", "/image".to_string());
+        typed.header("Content-Type", "image/jpg").unwrap();
+        typed.content_type("application/octet-stream").unwrap();
+        runtime.invoke(typed, b"\xff".to_vec(), |_, _| (), |_| false).await.unwrap();
+        let mut empty = Call::new("ListThings").http_request("GET", "/things".to_string());
+        assert!(empty.header("bad name", "v").unwrap_err().to_string().contains("`bad name`"));
+        assert!(empty.header("x-ok", "line\nbreak").is_err(), "a value with a line break is refused");
+        runtime.invoke(empty, String::new(), |_, _| (), |_| false).await.unwrap();
+        let requests = recorder.requests.lock().unwrap();
+        let (put, typed, get) = (&requests[0], &requests[1], &requests[2]);
+        assert_eq!(typed.headers()["content-type"], "image/jpg", "the input's own Content-Type wins");
+        assert_eq!(typed.headers().get_all("content-type").iter().count(), 1);
+        assert_eq!(put.method(), http::Method::PUT);
+        assert_eq!(put.uri().to_string(), "https://any.example.com/base/things/a%20b?x=1&y");
+        let custom: Vec<&str> = put.headers().get_all("x-custom").iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(custom, ["one", "two"]);
+        assert_eq!(put.headers()["content-type"], "text/plain");
+        assert_eq!(put.headers()["content-length"], "2");
+        assert!(put.headers().get("x-amz-target").is_none(), "a rest call is named by its path");
+        assert!(put.headers()["authorization"].to_str().unwrap().contains("x-custom"), "its headers are signed");
+        assert_eq!(get.method(), http::Method::GET);
+        assert_eq!(get.uri().path(), "/base/things");
+        assert!(get.headers().get("x-ok").is_none(), "a refused header is not added");
+        for absent in ["content-type", "content-length"] {
+            assert!(get.headers().get(absent).is_none(), "a request without a body has no {absent}");
+        }
+    }
+
+    #[test]
+    fn operation_paths_go_after_the_endpoints_path_and_query() {
+        let join = |endpoint: &str, path: &str| join_path(&endpoint.parse().unwrap(), path).unwrap().to_string();
+        assert_eq!(join("https://h.example", "/a/b?c=d"), "https://h.example/a/b?c=d");
+        assert_eq!(join("https://h.example/custom/", "/a"), "https://h.example/custom/a");
+        assert_eq!(join("https://h.example/custom?k=v", "/a?c"), "https://h.example/custom/a?k=v&c");
+        assert_eq!(join("http://h.example:8080", "/"), "http://h.example:8080/");
     }
 
     #[tokio::test]

@@ -15,14 +15,15 @@ use super::request_body::RequestBody;
 use super::request_compression::CompressionSettings;
 
 /// The body to send for `body`: gzip-compressed when `settings` say a body of its size is, else as it is.
-pub fn compress_request(settings: CompressionSettings, body: String) -> RequestBody {
+pub fn compress_request(settings: CompressionSettings, body: impl Into<Vec<u8>>) -> RequestBody {
+    let body: Vec<u8> = body.into();
     if !settings.compresses(body.len()) {
         return RequestBody::from(body);
     }
     let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 4 + 32), Compression::default());
     // Writing into a `Vec` cannot fail; should the encoder fail anyway, the body goes uncompressed,
     // which the service accepts just as well.
-    match encoder.write_all(body.as_bytes()).and_then(|()| encoder.finish()) {
+    match encoder.write_all(&body).and_then(|()| encoder.finish()) {
         Ok(compressed) => RequestBody::encoded(compressed, "gzip"),
         Err(_) => RequestBody::from(body),
     }

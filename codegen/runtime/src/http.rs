@@ -95,6 +95,28 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
         request: http::Request<Vec<u8>>,
         max_response_bytes: usize,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+
+    /// Sends a request whose body is a stream (a streaming `blob` payload) and returns the response
+    /// with its body still to be read, for operations whose output is such a stream.
+    ///
+    /// The client limits the returned body's size and reading time itself (see
+    /// [`ByteStream`](super::byte_stream::ByteStream)), so an implementation that streams does not
+    /// apply `max_response_bytes`. The provided implementation, for clients that cannot stream,
+    /// reads the request body into memory and sends it with [`HttpClient::send`], whose response
+    /// body is held to `max_response_bytes`.
+    #[cfg(feature = "rest-json")]
+    fn send_streaming(
+        &self,
+        request: http::Request<super::byte_stream::ByteStream>,
+        max_response_bytes: usize,
+    ) -> BoxFuture<'_, Result<http::Response<super::byte_stream::ByteStream>, TransportError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body.collect().await.map_err(|e| TransportError::with_source(TransportErrorKind::Other, e))?;
+            let response = self.send(http::Request::from_parts(parts, body), max_response_bytes).await?;
+            Ok(response.map(super::byte_stream::ByteStream::from))
+        })
+    }
 }
 
 /// One client shared by many: every generated client built with the same `Arc` uses the same
@@ -106,6 +128,15 @@ impl<T: HttpClient + ?Sized> HttpClient for std::sync::Arc<T> {
         max_response_bytes: usize,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         (**self).send(request, max_response_bytes)
+    }
+
+    #[cfg(feature = "rest-json")]
+    fn send_streaming(
+        &self,
+        request: http::Request<super::byte_stream::ByteStream>,
+        max_response_bytes: usize,
+    ) -> BoxFuture<'_, Result<http::Response<super::byte_stream::ByteStream>, TransportError>> {
+        (**self).send_streaming(request, max_response_bytes)
     }
 }
 
@@ -223,6 +254,20 @@ mod hyper_client {
     use std::fmt;
     use std::time::Duration;
 
+    /// A request body: the whole of it (every awsJson request), or a stream.
+    #[cfg(feature = "rest-json")]
+    type RequestBody = http_body_util::Either<Full<Bytes>, streaming::StreamingBody>;
+    #[cfg(not(feature = "rest-json"))]
+    type RequestBody = Full<Bytes>;
+
+    /// A request body of these bytes.
+    fn whole_body(body: Vec<u8>) -> RequestBody {
+        let body = Full::new(Bytes::from(body));
+        #[cfg(feature = "rest-json")]
+        let body = http_body_util::Either::Left(body);
+        body
+    }
+
     /// How long [`HyperClient::new`] waits for a TCP connection: longer than a couple of lost
     /// SYNs (retransmitted after 1 s and 3 s), far shorter than the OS default of minutes.
     const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -235,7 +280,7 @@ mod hyper_client {
     /// inside a Tokio runtime with I/O and time enabled.
     #[derive(Clone)]
     pub struct HyperClient {
-        inner: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+        inner: Client<HttpsConnector<HttpConnector>, RequestBody>,
         connect_timeout: Duration,
     }
 
@@ -332,7 +377,7 @@ mod hyper_client {
         ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
             Box::pin(async move {
                 let is_head = request.method() == http::Method::HEAD;
-                let request = request.map(|body| Full::new(Bytes::from(body)));
+                let request = request.map(whole_body);
                 let response = self.inner.request(request).await.map_err(request_error)?;
                 let (parts, body) = response.into_parts();
 
@@ -357,6 +402,77 @@ mod hyper_client {
                 let body = Vec::from(collected.to_bytes());
                 Ok(http::Response::from_parts(parts, body))
             })
+        }
+
+        #[cfg(feature = "rest-json")]
+        fn send_streaming(
+            &self,
+            request: http::Request<super::super::byte_stream::ByteStream>,
+            _max_response_bytes: usize,
+        ) -> BoxFuture<'_, Result<http::Response<super::super::byte_stream::ByteStream>, TransportError>> {
+            Box::pin(async move {
+                let request = request.map(|body| http_body_util::Either::Right(streaming::StreamingBody(body)));
+                let response = self.inner.request(request).await.map_err(request_error)?;
+                Ok(response.map(|body| super::super::byte_stream::ByteStream::from_body(streaming::IncomingBody(body))))
+            })
+        }
+    }
+
+    /// Streaming bodies in both directions: the request's [`ByteStream`] fed to hyper as it is read,
+    /// the response's handed to the caller unread.
+    #[cfg(feature = "rest-json")]
+    mod streaming {
+        use super::super::super::byte_stream::{BodySource, ByteStream, ByteStreamError, ByteStreamErrorKind};
+        use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+        use std::pin::Pin;
+        use std::task::{ready, Context, Poll};
+
+        /// A request body read from a [`ByteStream`] as hyper asks for it.
+        pub(super) struct StreamingBody(pub(super) ByteStream);
+
+        impl Body for StreamingBody {
+            type Data = Bytes;
+            type Error = ByteStreamError;
+
+            fn poll_frame(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<Option<Result<Frame<Bytes>, ByteStreamError>>> {
+                self.get_mut().0.poll_next(cx).map(|chunk| chunk.map(|chunk| chunk.map(Frame::data)))
+            }
+
+            fn size_hint(&self) -> SizeHint {
+                self.0.content_length().map_or_else(SizeHint::default, SizeHint::with_exact)
+            }
+        }
+
+        /// A response body left for the caller to read.
+        pub(super) struct IncomingBody(pub(super) Incoming);
+
+        impl BodySource for IncomingBody {
+            fn poll_chunk(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, ByteStreamError>>> {
+                let body = &mut self.get_mut().0;
+                loop {
+                    match ready!(Pin::new(&mut *body).poll_frame(cx)) {
+                        None => return Poll::Ready(None),
+                        Some(Err(e)) => {
+                            return Poll::Ready(Some(Err(ByteStreamError::new(
+                                ByteStreamErrorKind::Transport,
+                                Some(Box::new(e)),
+                            ))))
+                        }
+                        // Trailers and empty chunks carry no bytes of the body.
+                        Some(Ok(frame)) => match frame.into_data() {
+                            Ok(data) if !data.is_empty() => return Poll::Ready(Some(Ok(data))),
+                            _ => {}
+                        },
+                    }
+                }
+            }
+
+            fn length(&self) -> Option<u64> {
+                self.0.size_hint().exact()
+            }
         }
     }
 
@@ -500,6 +616,46 @@ mod tests {
         let err = TransportError::response_too_large(1024);
         assert_eq!(err.to_string(), "the response body is larger than the limit of 1024 bytes");
         assert!(err.source().is_none());
+    }
+
+    /// Records the body of the request it was sent, and answers with `CannedClient`'s reply.
+    #[cfg(feature = "rest-json")]
+    #[derive(Debug)]
+    struct RecordingClient {
+        reply: CannedClient,
+        sent: std::sync::Mutex<Vec<u8>>,
+    }
+
+    #[cfg(feature = "rest-json")]
+    impl HttpClient for RecordingClient {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            max_response_bytes: usize,
+        ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+            *self.sent.lock().unwrap() = request.body().clone();
+            self.reply.send(request, max_response_bytes)
+        }
+    }
+
+    #[cfg(feature = "rest-json")]
+    #[tokio::test]
+    async fn a_client_that_cannot_stream_sends_and_receives_streams_in_memory() {
+        use crate::byte_stream::ByteStream;
+        let client = RecordingClient {
+            reply: CannedClient { status: 200, body: b"the object".to_vec() },
+            sent: std::sync::Mutex::new(Vec::new()),
+        };
+        let request = http::Request::new(ByteStream::from(b"uploaded".to_vec()));
+        let response = client.send_streaming(request, 100).await.unwrap();
+        assert_eq!(*client.sent.lock().unwrap(), b"uploaded");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.into_body().collect().await.unwrap(), b"the object");
+        // Its response is held to the limit it was given, through a shared `Arc` too.
+        let shared: std::sync::Arc<dyn HttpClient> = std::sync::Arc::new(client);
+        let request = http::Request::new(ByteStream::default());
+        let error = shared.send_streaming(request, 3).await.unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::ResponseTooLarge { limit: 3 });
     }
 
     #[test]
@@ -718,5 +874,119 @@ mod hyper_tests {
     fn debug_output_is_short() {
         let client = HyperClient::builder().connect_timeout(Duration::from_millis(1500)).build();
         assert_eq!(format!("{client:?}"), "HyperClient { connect_timeout: 1.5s, .. }");
+    }
+
+    /// Reads one request with a chunked body and returns its head and the body's bytes.
+    #[cfg(feature = "rest-json")]
+    async fn read_chunked_request(socket: &mut TcpStream) -> (String, Vec<u8>) {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = socket.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "client closed before sending a whole request");
+            buf.extend_from_slice(&chunk[..n]);
+            if buf.ends_with(b"0\r\n\r\n") {
+                break;
+            }
+        }
+        let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
+        let mut rest = &buf[head_end + 4..];
+        let mut body = Vec::new();
+        loop {
+            let line_end = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).unwrap(), 16).unwrap();
+            rest = &rest[line_end + 2..];
+            if size == 0 {
+                return (head, body);
+            }
+            body.extend_from_slice(&rest[..size]);
+            rest = &rest[size + 2..];
+        }
+    }
+
+    #[cfg(feature = "rest-json")]
+    #[tokio::test]
+    async fn a_file_body_is_streamed_with_its_length_and_the_response_arrives_as_a_stream() {
+        use crate::byte_stream::ByteStream;
+        let dir = std::env::temp_dir().join(format!("runtime-http-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("upload.bin");
+        // Text, since `read_request` returns the request as text.
+        let upload: Vec<u8> = (0..200_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&path, &upload).unwrap();
+
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let (url, server) = serve_once(|mut socket| async move {
+            let request = read_request(&mut socket).await;
+            socket.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n").await.unwrap();
+            tx.send(request).unwrap();
+            // The second chunk only once the client has read the first: it really is a stream.
+            released.await.unwrap();
+            socket.write_all(b"6\r\nsecond\r\n0\r\n\r\n").await.unwrap();
+            hold_open(socket).await;
+        })
+        .await;
+
+        let body = ByteStream::from_path(&path).await.unwrap();
+        let length = body.content_length().unwrap();
+        let request = http::Request::put(format!("{url}/upload")).header("content-length", length).body(body).unwrap();
+        let client = HyperClient::new();
+        let response = tokio::time::timeout(TEST_DEADLINE, client.send_streaming(request, 1)).await.unwrap().unwrap();
+        let request = rx.await.unwrap();
+        assert!(request.to_ascii_lowercase().contains("content-length: 200000"), "{}", &request[..200]);
+        assert!(request.as_bytes().ends_with(&upload));
+
+        // A limit of 1 byte for in-memory bodies does not apply to a stream the caller reads.
+        let mut stream = response.into_body();
+        assert_eq!(stream.next().await.unwrap().unwrap(), &b"first"[..]);
+        release.send(()).unwrap();
+        assert_eq!(stream.next().await.unwrap().unwrap(), &b"second"[..]);
+        assert!(stream.next().await.is_none());
+        server.abort();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(feature = "rest-json")]
+    #[tokio::test]
+    async fn a_body_of_unknown_length_goes_out_chunked_and_a_limited_response_stops() {
+        use crate::byte_stream::{BodySource, ByteStream, ByteStreamError, ByteStreamErrorKind};
+        use hyper::body::Bytes;
+        use std::pin::Pin;
+        use std::task::{Context, Poll};
+
+        /// Two chunks of unknown total length.
+        struct TwoChunks(u8);
+        impl BodySource for TwoChunks {
+            fn poll_chunk(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, ByteStreamError>>> {
+                let this = self.get_mut();
+                this.0 += 1;
+                Poll::Ready(match this.0 {
+                    1 => Some(Ok(Bytes::from_static(b"part one,"))),
+                    2 => Some(Ok(Bytes::from_static(b"part two"))),
+                    _ => None,
+                })
+            }
+        }
+
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (url, _server) = serve_once(|mut socket| async move {
+            let request = read_chunked_request(&mut socket).await;
+            socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nabc").await.unwrap();
+            tx.send(request).unwrap();
+            hold_open(socket).await;
+        })
+        .await;
+        let request = http::Request::post(url).body(ByteStream::from_body(TwoChunks(0))).unwrap();
+        let response = HyperClient::new().send_streaming(request, 10).await.unwrap();
+        let (head, body) = rx.await.unwrap();
+        assert!(head.to_ascii_lowercase().contains("transfer-encoding: chunked"), "{head}");
+        assert_eq!(body, b"part one,part two");
+        // The client's limit, set on the stream, refuses the declared length before reading.
+        let stream = response.into_body();
+        assert_eq!(stream.content_length(), Some(1_000_000));
+        let error = stream.with_response_limits(1000, None).collect().await.unwrap_err();
+        assert_eq!(error.kind(), ByteStreamErrorKind::TooLarge { limit: 1000 });
     }
 }

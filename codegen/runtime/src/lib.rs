@@ -20,7 +20,8 @@
 //! - [`retry`], [`error`], [`validate`], [`endpoint_config`]: retry settings, the errors operations
 //!   return, input validation, endpoint settings.
 //! - [`datetime`], `blob` (feature `blob`), [`big_number`]: the values of Smithy's `timestamp`,
-//!   `blob`, `bigInteger` and `bigDecimal` shapes.
+//!   `blob`, `bigInteger` and `bigDecimal` shapes; `byte_stream` (feature `rest-json`): the body of
+//!   a streaming blob payload.
 //!
 //! Modules hidden from these docs (`json`, `sigv4`, the endpoint rules evaluator, the pattern
 //! engines, the command-line helpers, ...) are public only so generated code can reach them; they are
@@ -36,7 +37,8 @@
 //! finds the region on EC2). Generated crates forward these as features of their own, on by
 //! default. A build without a source that the environment or the profile asks for fails with an
 //! error naming the feature ([`credentials::OptionalSource`]). `endpoint-rules` (the rules evaluator), `request-compression`,
-//! `blob`, the pattern engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
+//! `blob`, `rest-json` (restJson1's HTTP bindings and streaming payloads), the pattern
+//! engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
 //! `pattern-fancy-regex-unicode`), `waiters` (the polling loop of `smithy.waiters#waitable`), `cli`
 //! and `aws-credential-types` are off unless a crate asks.
@@ -54,6 +56,8 @@ pub const GENERATED_CODE_VERSION: u32 = 1;
 pub mod big_number;
 #[cfg(feature = "blob")]
 pub mod blob;
+#[cfg(feature = "rest-json")]
+pub mod byte_stream;
 pub mod client;
 #[cfg(feature = "credentials-container")]
 pub mod container_credentials;
@@ -109,6 +113,9 @@ pub mod profile_file;
 pub mod provider_http;
 #[doc(hidden)]
 pub mod request_body;
+#[doc(hidden)]
+#[cfg(feature = "rest-json")]
+pub mod rest;
 #[doc(hidden)]
 pub mod sigv4;
 

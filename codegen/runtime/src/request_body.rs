@@ -34,6 +34,13 @@ impl From<String> for RequestBody {
     }
 }
 
+impl From<Vec<u8>> for RequestBody {
+    /// Bytes sent as they are (a restJson1 payload may be any bytes).
+    fn from(bytes: Vec<u8>) -> Self {
+        RequestBody { bytes, content_encoding: None }
+    }
+}
+
 /// Adds `encoding` to the request's `Content-Encoding`: after every encoding already there (they were
 /// applied first, in the order of the header's values), as one value, or as its only value.
 pub fn append_content_encoding(headers: &mut http::HeaderMap, encoding: &'static str) {

@@ -183,6 +183,33 @@ impl Signer {
         body: &[u8],
         params: &SigningParams<'_>,
     ) -> Result<(), SigningError> {
+        let mut payload_hash = [0u8; 64];
+        hex_into(&Sha256::digest(body), &mut payload_hash);
+        self.sign_hashed(method, uri, headers, &payload_hash, params)
+    }
+
+    /// [`Signer::sign`] for a body that is not in memory (a streaming payload): `payload_hash` is the
+    /// lowercase hex SHA-256 of the body ([`sha256_hex`]), or `UNSIGNED-PAYLOAD` for a body that is
+    /// not signed (which the request must then also say in its `x-amz-content-sha256` header).
+    pub fn sign_with_payload_hash(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &mut HeaderMap,
+        payload_hash: &str,
+        params: &SigningParams<'_>,
+    ) -> Result<(), SigningError> {
+        self.sign_hashed(method, uri, headers, payload_hash.as_bytes(), params)
+    }
+
+    fn sign_hashed(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &mut HeaderMap,
+        payload_hash: &[u8],
+        params: &SigningParams<'_>,
+    ) -> Result<(), SigningError> {
         check_scope_part("region", params.region)?;
         check_scope_part("service", params.service)?;
         let amz_date_buf = amz_date_bytes(params.time)?;
@@ -245,12 +272,10 @@ impl Signer {
         // The canonical request and the string to sign are streamed into their hashes rather than built
         // as strings: signing runs on every call, and the intermediate text is only needed when debugging
         // (for which `canonical_request` and `string_to_sign` stay public).
-        let mut payload_hash = [0u8; 64];
-        hex_into(&Sha256::digest(body), &mut payload_hash);
         let names = signed_header_names(headers);
         let mut creq_hasher = Sha256::new();
         if let Err(e) =
-            write_canonical_request(&mut creq_hasher, method, uri, headers, &names, &payload_hash, params.service)
+            write_canonical_request(&mut creq_hasher, method, uri, headers, &names, payload_hash, params.service)
         {
             restore(headers, saved);
             return Err(e);
@@ -1142,6 +1167,32 @@ mod tests {
     }
 
     // ----- behaviour of `sign` -----
+
+    #[test]
+    fn a_payload_hash_signs_as_its_body_and_unsigned_payload_signs_that_text() {
+        let creds = Credentials::new(AKID, SECRET, None);
+        let uri: Uri = "https://example.amazonaws.com/upload".parse().unwrap();
+        let body = b"streamed bytes";
+        let by_body = sign_suite(Method::PUT, "https://example.amazonaws.com/upload", &[], body, &creds);
+        let mut by_hash = HeaderMap::new();
+        Signer::new()
+            .sign_with_payload_hash(&Method::PUT, &uri, &mut by_hash, &sha256_hex(body), &suite_params(&creds))
+            .unwrap();
+        assert_eq!(authorization(&by_hash), authorization(&by_body));
+
+        // UNSIGNED-PAYLOAD stands where the hash would be, with the header that announces it signed too.
+        let mut unsigned = headers(&[("x-amz-content-sha256", "UNSIGNED-PAYLOAD")]);
+        Signer::new()
+            .sign_with_payload_hash(&Method::PUT, &uri, &mut unsigned, "UNSIGNED-PAYLOAD", &suite_params(&creds))
+            .unwrap();
+        let canonical = canonical_request(&Method::PUT, &uri, &unsigned, "UNSIGNED-PAYLOAD", "service").unwrap();
+        assert!(canonical.text.ends_with("\nUNSIGNED-PAYLOAD"), "{}", canonical.text);
+        let amz_date = unsigned[X_AMZ_DATE].to_str().unwrap();
+        let to_sign =
+            string_to_sign(amz_date, &credential_scope(&amz_date[..8], "us-east-1", "service"), &canonical.text);
+        let expected = signature(&signing_key(SECRET, &amz_date[..8], "us-east-1", "service"), &to_sign);
+        assert_eq!(authorization(&unsigned), suite_authorization(&canonical.signed_headers, &expected));
+    }
 
     #[test]
     fn sign_keeps_existing_host_and_derives_missing_one_with_port() {

@@ -141,6 +141,15 @@ pub enum ViolationKind {
     /// A `@hostLabel` member that is not a valid host label, which it must be because it becomes part
     /// of the request's host name. The value is not repeated here.
     HostLabel,
+    /// An `@httpLabel` member whose value is empty, which would leave an empty segment in the
+    /// request's path (a different resource, or none).
+    EmptyLabel,
+    /// A member bound to an HTTP header (`@httpHeader`, or a key of `@httpPrefixHeaders`) whose name
+    /// or value cannot be sent in a header (a line break, say). The value is not repeated here.
+    InvalidHeader {
+        /// What is wrong, naming the header.
+        reason: String,
+    },
 }
 
 /// One broken constraint and where.
@@ -210,6 +219,10 @@ impl fmt::Display for Violation {
                 f,
                 "{path}: the value goes into the host name, so it must be 1 to 63 letters, digits and hyphens, not starting with a hyphen"
             ),
+            ViolationKind::EmptyLabel => {
+                write!(f, "{path}: the value goes into the request's path, so it must not be empty")
+            }
+            ViolationKind::InvalidHeader { reason } => write!(f, "{path}: cannot be sent as a header: {reason}"),
         }
     }
 }
@@ -340,6 +353,18 @@ pub fn unknown_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_binding_violations_name_the_member_and_never_the_value() {
+        let empty = Violation::new("bucket", ViolationKind::EmptyLabel);
+        assert_eq!(empty.to_string(), "bucket: the value goes into the request's path, so it must not be empty");
+        let reason = "header `x-token`: the value is not valid in a header".to_string();
+        let header = Violation::new("token", ViolationKind::InvalidHeader { reason });
+        assert_eq!(
+            header.to_string(),
+            "token: cannot be sent as a header: header `x-token`: the value is not valid in a header"
+        );
+    }
 
     #[test]
     fn paths_render_as_on_the_wire() {

@@ -183,17 +183,50 @@ fn operation_methods(op: &Operation) -> TokenStream {
         op.name
     );
     let call_doc = doc_block(&call_doc);
-    let body = match op.request_compression {
+    // awsJson sends the input as one JSON body; restJson1 spreads it over the request by its
+    // bindings (`emit::rest_request`), which may also find it unsendable.
+    let serialized = match &op.http {
         None => quote! { let body = crate::ser::#ser(&input); },
+        Some(_) => {
+            let request = super::rest_request::request_fn_name(op);
+            quote! {
+                let (call, body) = crate::ser::#request(&input, call).map_err(crate::error::SdkError::Validation)?;
+            }
+        }
+    };
+    let body = match op.request_compression {
+        None => serialized,
         // The only encoding the crates support; `ir::RequestCompression` names any other.
         // A minimum size out of range fails the call here, before anything is sent (see the
         // `request_compression` runtime module).
         Some(crate::ir::RequestCompression::Gzip) => quote! {
             let compression = self.runtime.request_compression().map_err(crate::error::SdkError::Config)?;
-            let body = #GZIP_COMPRESS_REQUEST(compression, crate::ser::#ser(&input));
+            #serialized
+            let body = #GZIP_COMPRESS_REQUEST(compression, body);
         },
     };
     let call = call_setup(op, &wire);
+    // restJson1 errors bind members to headers, and its outputs to the status and headers too.
+    let send_and_read = match &op.http {
+        None => quote! {
+            let response = self
+                .runtime
+                .invoke(call, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
+                .await?;
+            crate::de::#ser(&response.body)
+        },
+        Some(_) => {
+            let read_error = super::rest_response::error_fn_name(op);
+            let read = super::rest_response::response_fn_name(op);
+            quote! {
+                let response = self
+                    .runtime
+                    .invoke_rest(call, body, crate::de::#read_error, crate::error::#error::is_retryable)
+                    .await?;
+                crate::de::#read(&response)
+            }
+        }
+    };
     quote! {
         #docs
         ///
@@ -214,11 +247,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             }
             #call
             #body
-            let response = self
-                .runtime
-                .invoke(call, body, crate::error::#error::from_response, crate::error::#error::is_retryable)
-                .await?;
-            crate::de::#ser(&response.body)
+            #send_and_read
                 .map_err(|e| crate::error::SdkError::Response(response.unreadable(e)))
         }
     }

@@ -1,4 +1,5 @@
-//! Emits `src/de.rs`: awsJson response deserializers for operation outputs and modeled errors.
+//! Emits `src/de.rs`: awsJson response deserializers for operation outputs and modeled errors, and
+//! (`rest_response`) restJson1's readers of status codes, headers and bodies.
 //!
 //! Unknown members are ignored, unknown enum values and union members are kept, `null` means absent,
 //! and a required member the service left out gets its zero value where one exists (Smithy's client
@@ -21,13 +22,17 @@ use crate::model::TimestampFormat;
 
 /// The whole `de` module.
 pub fn emit(service: &Service) -> RustFile {
-    let mut roots: Vec<String> = service.operations.iter().map(|op| op.output.clone()).collect();
-    roots.extend(service.operations.iter().flat_map(|op| op.errors.iter().cloned()));
+    // awsJson outputs and errors are read whole from JSON; restJson1's member by member
+    // (`rest_response`), which needs JSON readers only for what their members reach.
+    let awsjson_ops = service.operations.iter().filter(|op| op.http.is_none());
+    let mut roots: Vec<String> = awsjson_ops.clone().map(|op| op.output.clone()).collect();
+    roots.extend(awsjson_ops.clone().flat_map(|op| op.errors.iter().cloned()));
+    roots.extend(super::rest_response::json_roots(service));
     let needed = reachable(service, roots);
-    let mut fns = Vec::new();
+    let mut fns = super::rest_response::emit(service);
     // Models may share one output structure between operations; it gets one `from_json_body`.
     let mut with_method = std::collections::BTreeSet::new();
-    for op in &service.operations {
+    for op in awsjson_ops {
         let output = ident(&op.output);
         let entry = prefixed("body_", &op.fn_name);
         let inner = helper_fn("de_", &op.output);
@@ -144,9 +149,19 @@ pub fn emit(service: &Service) -> RustFile {
     let allow_deprecated = allow_deprecated(service);
     // Every structure is read with the same `match` over its keys, even when it has one member, hence
     // the `allow`.
+    let module_doc = if service.operations.iter().any(|op| op.http.is_some()) {
+        quote! {
+            //! restJson1 response readers (status code, headers and body), and the JSON readers of the
+            //! structures their bodies hold.
+        }
+    } else {
+        quote! {
+            //! awsJson response deserializers.
+        }
+    };
     RustFile {
         attrs: quote! {
-            //! awsJson response deserializers.
+            #module_doc
             #allow_deprecated
             #![allow(clippy::single_match)]
         },
@@ -154,12 +169,12 @@ pub fn emit(service: &Service) -> RustFile {
     }
 }
 
-fn slot_ident(field: &Field) -> Ident {
+pub(super) fn slot_ident(field: &Field) -> Ident {
     prefixed("field_", &field.rust_name)
 }
 
 /// A callable reading a field's value, boxed when the field is.
-fn field_reader(field: &Field) -> TokenStream {
+pub(super) fn field_reader(field: &Field) -> TokenStream {
     if field.boxed {
         let read = boxed(field, read_value(&field.ty));
         quote!(|value| #read)
@@ -204,7 +219,7 @@ fn boxed(field: &Field, read: TokenStream) -> TokenStream {
     }
 }
 
-fn finish_field(field: &Field) -> TokenStream {
+pub(super) fn finish_field(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let slot = slot_ident(field);
     let wire = &field.wire_name;

@@ -100,6 +100,17 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
             }
         }
     };
+    // restJson1 errors are read by `de::http_error_*` (`rest_response`), from their headers too.
+    let from_response = if op.http.is_none() {
+        quote! {
+            /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
+            pub(crate) fn from_response(meta: &#ERROR_ERROR_METADATA, body: &::serde_json::Value) -> Self {
+                #parse_body
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     let code_doc = if service.query_compatible {
         super::tokens::doc("The error's code: a modeled error's awsQuery code where the model gives one, else its shape name; for other errors, the code the response named, if any.")
     } else {
@@ -132,10 +143,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
                 }
             }
 
-            /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
-            pub(crate) fn from_response(meta: &#ERROR_ERROR_METADATA, body: &::serde_json::Value) -> Self {
-                #parse_body
-            }
+            #from_response
         }
 
         impl ::std::fmt::Display for #name {

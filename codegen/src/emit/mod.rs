@@ -13,6 +13,8 @@ mod endpoint_tests;
 mod errors;
 mod lib_rs;
 mod protocol_tests;
+mod rest_request;
+mod rest_response;
 mod runtime_paths;
 mod ser;
 pub(crate) mod tokens;

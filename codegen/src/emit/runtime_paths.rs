@@ -107,6 +107,7 @@ pub(crate) const CLI_INPUT_UNKNOWN_MEMBER: RuntimeItem = RuntimeItem("cli_input:
 // `client`
 pub(crate) const CLIENT_CALL: RuntimeItem = RuntimeItem("client::Call");
 pub(crate) const CLIENT_CONFIG: RuntimeItem = RuntimeItem("client::Config");
+pub(crate) const CLIENT_RAW_RESPONSE: RuntimeItem = RuntimeItem("client::RawResponse");
 pub(crate) const CLIENT_RUNTIME: RuntimeItem = RuntimeItem("client::Runtime");
 pub(crate) const CLIENT_SERVICE_INFO: RuntimeItem = RuntimeItem("client::ServiceInfo");
 pub(crate) const CLIENT_VALIDATION_MODE: RuntimeItem = RuntimeItem("client::ValidationMode");
@@ -176,6 +177,28 @@ pub(crate) const JSON_TIME_WRITE: RuntimeItem = RuntimeItem("json_time::write");
 // `partitions`
 pub(crate) const PARTITIONS_AWS_PARTITIONS_JSON: RuntimeItem = RuntimeItem("partitions::AWS_PARTITIONS_JSON");
 pub(crate) const PARTITIONS_PARTITIONS: RuntimeItem = RuntimeItem("partitions::Partitions");
+
+// `rest`
+pub(crate) const REST_ENCODE_MEDIA_TYPE: RuntimeItem = RuntimeItem("rest::encode_media_type");
+pub(crate) const REST_HEADER_BASE64: RuntimeItem = RuntimeItem("rest::header_base64");
+pub(crate) const REST_HEADER_BOOL: RuntimeItem = RuntimeItem("rest::header_bool");
+pub(crate) const REST_HEADER_FLOAT: RuntimeItem = RuntimeItem("rest::header_float");
+pub(crate) const REST_HEADER_INTEGER: RuntimeItem = RuntimeItem("rest::header_integer");
+pub(crate) const REST_HEADER_LIST: RuntimeItem = RuntimeItem("rest::header_list");
+pub(crate) const REST_HEADER_MAP: RuntimeItem = RuntimeItem("rest::HeaderMap");
+pub(crate) const REST_HEADER_MEDIA_TYPE: RuntimeItem = RuntimeItem("rest::header_media_type");
+pub(crate) const REST_HEADER_STRING: RuntimeItem = RuntimeItem("rest::header_string");
+pub(crate) const REST_HEADER_TIMESTAMP: RuntimeItem = RuntimeItem("rest::header_timestamp");
+pub(crate) const REST_HEADER_TIMESTAMP_LIST: RuntimeItem = RuntimeItem("rest::header_timestamp_list");
+pub(crate) const REST_JOIN_HEADER_LIST: RuntimeItem = RuntimeItem("rest::join_header_list");
+pub(crate) const REST_PARSE_BODY: RuntimeItem = RuntimeItem("rest::parse_body");
+pub(crate) const REST_PARSE_BOOL: RuntimeItem = RuntimeItem("rest::parse_bool");
+pub(crate) const REST_PARSE_FLOAT: RuntimeItem = RuntimeItem("rest::parse_float");
+pub(crate) const REST_PARSE_INTEGER: RuntimeItem = RuntimeItem("rest::parse_integer");
+pub(crate) const REST_PARSE_STRING: RuntimeItem = RuntimeItem("rest::parse_string");
+pub(crate) const REST_PAYLOAD_TEXT: RuntimeItem = RuntimeItem("rest::payload_text");
+pub(crate) const REST_PREFIX_HEADERS: RuntimeItem = RuntimeItem("rest::prefix_headers");
+pub(crate) const REST_URI_BUILDER: RuntimeItem = RuntimeItem("rest::UriBuilder");
 
 // `retry`
 pub(crate) const RETRY_RETRY_CONFIG: RuntimeItem = RuntimeItem("retry::RetryConfig");

@@ -12,7 +12,21 @@ use crate::model::TimestampFormat;
 
 /// The whole `ser` module.
 pub fn emit(service: &Service) -> RustFile {
-    let inputs: Vec<String> = service.operations.iter().map(|op| op.input.clone()).collect();
+    // An awsJson input is written whole; of a restJson1 input, only what goes in its body (its
+    // body members or its payload: `rest_request` writes the input's own object itself).
+    let mut inputs: Vec<String> = Vec::new();
+    for op in &service.operations {
+        match &op.http {
+            None => inputs.push(op.input.clone()),
+            Some(_) => {
+                for field in service.structure(&op.input).fields.iter() {
+                    if field.http.is_body() || matches!(field.http, crate::ir::HttpBinding::Payload { .. }) {
+                        super::common::named_in(&field.ty, &mut inputs);
+                    }
+                }
+            }
+        }
+    }
     let needed = reachable(service, inputs.iter().cloned());
     // The command-line tool (feature `cli`) also prints outputs; what only it needs is compiled only with it.
     let outputs = service.operations.iter().map(|op| op.output.clone());
@@ -21,13 +35,19 @@ pub fn emit(service: &Service) -> RustFile {
     let mut fns = Vec::new();
     // Models may share one input structure between operations; it gets one `to_json_body`.
     let mut with_method = std::collections::BTreeSet::new();
+    if service.operations.iter().any(|op| op.http.is_some()) {
+        fns.extend(super::rest_request::emit(service));
+    }
     for op in &service.operations {
         let input = ident(&op.input);
         let entry = prefixed("body_", &op.fn_name);
         let inner = helper_fn("ser_", &op.input);
         let doc_line = doc(&format!("The JSON body of a `{}` request.", op.name));
         let capacity = Literal::usize_unsuffixed(body_size_estimate(service, &op.input, 0));
-        fns.push(quote! {
+        // A restJson1 input's JSON is only part of its request: `rest_request` builds the whole.
+        let awsjson = op.http.is_none();
+        if awsjson {
+            fns.push(quote! {
             #doc_line
             pub(crate) fn #entry(input: &crate::types::#input) -> ::std::string::String {
                 let mut out = ::std::string::String::with_capacity(#capacity);
@@ -36,7 +56,8 @@ pub fn emit(service: &Service) -> RustFile {
                 object.finish();
                 out
             }
-        });
+            });
+        }
         let output = ident(&op.output);
         let print = prefixed("output_", &op.fn_name);
         let inner_output = helper_fn("ser_", &op.output);
@@ -52,7 +73,7 @@ pub fn emit(service: &Service) -> RustFile {
                 out
             }
         });
-        if with_method.insert(&op.input) {
+        if awsjson && with_method.insert(&op.input) {
             fns.push(quote! {
                 impl crate::types::#input {
                     /// The awsJson request body the client sends for this input, exactly as signed.
@@ -113,9 +134,17 @@ pub fn emit(service: &Service) -> RustFile {
     }
     let allow_deprecated = allow_deprecated(service);
     RustFile {
-        attrs: quote! {
-            //! awsJson request serializers: wire member names, absent optional members left out.
-            #allow_deprecated
+        attrs: if service.protocol == crate::model::Protocol::RestJson1 {
+            quote! {
+                //! restJson1 requests: each operation's path, query, headers and body from its input, and
+                //! the JSON serializers of what goes in bodies (absent optional members left out).
+                #allow_deprecated
+            }
+        } else {
+            quote! {
+                //! awsJson request serializers: wire member names, absent optional members left out.
+                #allow_deprecated
+            }
         },
         items: fns,
     }
@@ -142,7 +171,8 @@ fn body_size_estimate(service: &crate::ir::Service, structure: &str, depth: usiz
     (members + 2).clamp(64, 4096)
 }
 
-fn structure_member(field: &Field) -> TokenStream {
+/// The statements writing one member of the structure `value` into `object` (left out when unset).
+pub(super) fn structure_member(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let wire = &field.wire_name;
     match &field.presence {

@@ -285,6 +285,7 @@ mod tests {
             deprecated: None,
             idempotency_token: false,
             host_label: false,
+            http: crate::ir::HttpBinding::Body,
         };
         // Spacing aside (`>>` prints as one joint token or two).
         let text = |tokens: TokenStream| tokens.to_string().replace(' ', "");
@@ -324,6 +325,7 @@ mod tests {
             deprecated: None,
             idempotency_token: false,
             host_label: false,
+            http: crate::ir::HttpBinding::Body,
         };
         let lines: Vec<String> = member_doc_attrs(&field, "unused")
             .into_iter()

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::{HostPrefixSegment, Member, Model, Protocol, Shape, ShapeId, ShapeKind};
 use crate::naming;
 
+use super::http_bindings::{bind_fields, Role};
+
 use super::{
     ErrorInfo, Features, HostPrefix, HostPrefixPart, IrError, Operation, PatternConst, RequestCompression, Selection,
     Service, SkippedOperation, Structure, TypeDef, TypeDefKind, Warning,
@@ -28,6 +30,8 @@ pub(super) struct Lowerer<'m> {
     /// Warnings by location, so a shape reached from many members is reported once.
     pub(super) warnings: BTreeMap<String, Warning>,
     pub(super) features: Features,
+    /// Whether the service speaks restJson1, whose HTTP bindings and `@jsonName` lowering reads.
+    pub(super) rest_json: bool,
 }
 
 impl<'m> Lowerer<'m> {
@@ -40,6 +44,7 @@ impl<'m> Lowerer<'m> {
             pattern_uses: BTreeMap::new(),
             warnings: BTreeMap::new(),
             features: Features::default(),
+            rest_json: false,
         }
     }
 
@@ -141,6 +146,7 @@ impl<'m> Lowerer<'m> {
         let service = self.find_service(selection.service.as_deref())?;
         let ShapeKind::Service { version, errors: common_errors, .. } = &service.kind else { unreachable!() };
         let protocol = self.protocol(service)?;
+        self.rest_json = protocol == Protocol::RestJson1;
         let (chosen, skipped) = self.choose_operations(service, selection, common_errors)?;
         let (closure, op_errors) = self.closure(&chosen, common_errors);
         // Names for named types: structures, unions, enums. Inputs/outputs of Unit get synthesised names.
@@ -211,9 +217,9 @@ impl<'m> Lowerer<'m> {
             [] => {
                 let what = match service.traits.unsupported_protocols.first() {
                     Some(other) => {
-                        format!("unsupported protocol `{other}`: only awsJson1_0 and awsJson1_1 are supported")
+                        format!("unsupported protocol `{other}`: only awsJson1_0, awsJson1_1 and restJson1 are supported")
                     }
-                    None => "the service declares no protocol trait (expected aws.protocols#awsJson1_0 or awsJson1_1)"
+                    None => "the service declares no protocol trait (expected aws.protocols#awsJson1_0, awsJson1_1 or restJson1)"
                         .to_string(),
                 };
                 let at = match service.traits.unsupported_protocols.first() {
@@ -329,6 +335,12 @@ impl<'m> Lowerer<'m> {
             let ShapeKind::Operation { input, output, .. } = &op.kind else { unreachable!() };
             let op_name = naming::pascal(op_id.name());
             let request_compression = self.request_compression(op_id, op);
+            let http = if self.rest_json {
+                let input_shape = (input.as_str() != "smithy.api#Unit").then(|| self.shape(input));
+                Some(super::http_bindings::lower_operation(self.model, op, input_shape)?)
+            } else {
+                None
+            };
             let mut io_name = |id: &ShapeId, suffix: &str, synthetic: &mut Vec<SyntheticIo>| -> String {
                 if id.as_str() == "smithy.api#Unit" {
                     let mut name = format!("{op_name}{suffix}");
@@ -366,6 +378,7 @@ impl<'m> Lowerer<'m> {
                 host_prefix,
                 request_compression,
                 endpoint_params: Vec::new(),
+                http,
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -400,7 +413,17 @@ impl<'m> Lowerer<'m> {
             let name = self.names[*id].clone();
             let kind = match &shape.kind {
                 ShapeKind::Structure { members } => {
-                    let fields = self.fields(id, members, &boxed_edges, false, inputs.contains(*id))?;
+                    let mut fields = self.fields(id, members, &boxed_edges, false, inputs.contains(*id))?;
+                    let role = if inputs.contains(*id) {
+                        Role::Input
+                    } else if outputs.contains(*id) {
+                        Role::Output
+                    } else if shape.traits.error.is_some() {
+                        Role::Error
+                    } else {
+                        Role::Nested
+                    };
+                    bind_fields(self.model, shape, members, &mut fields, role, self.rest_json)?;
                     let error = shape.traits.error.map(|fault| ErrorInfo {
                         code: id.name().to_string(),
                         fault,
@@ -420,7 +443,9 @@ impl<'m> Lowerer<'m> {
                     if members.is_empty() {
                         return Err(self.error(Self::shape_path(id), format!("union `{id}` has no members")));
                     }
-                    TypeDefKind::Union(self.fields(id, members, &boxed_edges, true, false)?)
+                    let mut fields = self.fields(id, members, &boxed_edges, true, false)?;
+                    bind_fields(self.model, shape, members, &mut fields, Role::Nested, self.rest_json)?;
+                    TypeDefKind::Union(fields)
                 }
                 ShapeKind::Enum { members } => TypeDefKind::Enum(self.enum_variants(id, members)?),
                 ShapeKind::IntEnum { members } => TypeDefKind::IntEnum(self.int_enum_variants(id, members)?),

@@ -61,6 +61,7 @@ impl Lowerer<'_> {
                 deprecated: member.traits.deprecated.clone(),
                 idempotency_token: member.traits.idempotency_token,
                 host_label: member.traits.host_label,
+                http: super::HttpBinding::Body,
             });
         }
         let member_names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();

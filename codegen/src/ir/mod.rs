@@ -7,7 +7,8 @@
 //! re-exported here, and import no lowering code. Lowering runs in phases: `lower` finds the service,
 //! the operations and the closure of their shapes and names them; `members` turns members into fields
 //! (types, presence, defaults, boxing); `patterns` turns `@pattern` traits into checked constants;
-//! `endpoints` lowers the endpoint rules and binds each call's rule-set parameters; `endpoint_tests`
+//! `endpoints` lowers the endpoint rules and binds each call's rule-set parameters; `http_bindings`
+//! lowers restJson1's HTTP bindings (their types are in `http_types`); `endpoint_tests`
 //! and `protocol_tests` lower the model's test cases, their JSON values typed by `typed_values`, so no
 //! emitter reads the model's JSON; `doc_text` converts the documentation to Markdown once for every
 //! emitter; and `waiters` lowers `smithy.waiters#waitable`, checking each path against the finished
@@ -16,6 +17,8 @@
 mod doc_text;
 mod endpoint_tests;
 mod endpoints;
+mod http_bindings;
+mod http_types;
 mod lower;
 mod members;
 mod patterns;
@@ -28,6 +31,7 @@ mod types;
 pub mod waiters;
 
 pub use endpoints::sorted_keys;
+pub use http_types::{ConstantQuery, HttpBinding, HttpOperation, PathSegment, PayloadKind, UriPattern};
 pub use test_types::{
     CallExpectation, EndpointCall, EndpointTest, FloatValue, MemberValue, ProtocolTestValues, TypedValue,
 };

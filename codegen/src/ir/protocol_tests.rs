@@ -6,16 +6,13 @@ use serde_json::{Map, Value};
 use super::typed_values::typed_value;
 use super::{Operation, Presence, ProtocolTest, ProtocolTestKind, ProtocolTestValues, Service, Structure, TyKind};
 use super::{TypeDefKind, TypedValue};
-use crate::model::{HttpMessageTest, Model, Protocol, ShapeId};
+use crate::model::{HttpMessageTest, Model, ShapeId};
 
 /// The client-side protocol test cases of the model for `service`'s protocol: request and response
 /// cases of each operation, then the response cases of each error structure, made through the first
 /// operation (by name) that may return it.
 pub(super) fn protocol_tests(model: &Model, service: &Service) -> Vec<ProtocolTest> {
-    let protocol = match service.protocol {
-        Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
-        Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
-    };
+    let protocol = service.protocol.trait_id();
     let ours = |case: &&crate::model::HttpMessageTest| case.client && case.protocol == protocol;
     let mut tests = Vec::new();
     let shape = |id: &str| model.shapes.get(&ShapeId::new(id));
@@ -109,7 +106,12 @@ fn placeholder(service: &Service, ty: &TyKind) -> Value {
             if let Some(TypeDefKind::Structure(structure)) = service.type_def(name).map(|t| &t.kind) {
                 // Required members cannot nest forever: the loader refuses cycles through them.
                 for field in structure.fields.iter().filter(|f| f.presence == Presence::Required) {
-                    object.insert(field.member_name.clone(), placeholder(service, &field.ty.kind));
+                    let value = match (&field.http, &field.ty.kind) {
+                        // An empty label is refused before sending, so a label gets some text.
+                        (super::HttpBinding::Label { .. }, TyKind::String) => Value::String("label".into()),
+                        (_, ty) => placeholder(service, ty),
+                    };
+                    object.insert(field.member_name.clone(), value);
                 }
             }
             Value::Object(object)

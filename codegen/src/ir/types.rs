@@ -250,6 +250,9 @@ pub struct Operation {
     /// Endpoint-rule parameters the call sets, from its input or fixed (`smithy.rules#contextParam`,
     /// `operationContextParams`, `staticContextParams`); when any, the endpoint is resolved per call.
     pub endpoint_params: Vec<CallEndpointParam>,
+    /// restJson1: the operation's method, URI pattern and success code (`smithy.api#http`); `None`
+    /// under awsJson.
+    pub http: Option<super::HttpOperation>,
 }
 
 /// An endpoint-rule parameter an operation's call sets.
@@ -403,7 +406,7 @@ pub struct IntEnumVariant {
 pub struct Field {
     /// The model's member name.
     pub member_name: String,
-    /// The JSON key: the member name (the awsJson protocols ignore `@jsonName`).
+    /// The JSON key: the member name, or under restJson1 its `@jsonName` (the awsJson protocols ignore it).
     pub wire_name: String,
     /// The Rust field name (snake case; for union variants, the PascalCase variant name).
     pub rust_name: String,
@@ -426,6 +429,9 @@ pub struct Field {
     pub idempotency_token: bool,
     /// `@hostLabel`: the value also goes into the operation's host prefix.
     pub host_label: bool,
+    /// Where the member goes in an HTTP request or response (restJson1, in an operation's input,
+    /// output or error); [`HttpBinding::Body`] everywhere else.
+    pub http: super::HttpBinding,
 }
 
 /// How a field's presence is modelled, by Smithy 2.0's rules for `@required`, `@default` and
@@ -584,11 +590,12 @@ impl Service {
             })
     }
 
-    /// The awsJson content type.
+    /// The content type of a JSON request body.
     pub fn content_type(&self) -> &'static str {
         match self.protocol {
             Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+            Protocol::RestJson1 => "application/json",
         }
     }
 }

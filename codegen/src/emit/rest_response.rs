@@ -1,0 +1,464 @@
+//! Emits the restJson1 response readers of `src/de.rs`: for each operation, one function that reads
+//! a successful response's output from its status code, headers and body as the members' HTTP
+//! bindings say, and one that turns an error response into the operation's error enum.
+//!
+//! An error's type comes from the runtime (`rest::error_metadata`: the `X-Amzn-Errortype` header,
+//! else the body's `__type`, else its `code`); when a response names none, an `@httpError` status
+//! that only one of the operation's errors has identifies it. Structures nested in an output or error
+//! are JSON throughout and are read by the awsJson readers (`de_*`), with restJson1's `@jsonName`
+//! keys.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::common::{helper_fn, named_in};
+use super::de::{field_reader, finish_field, slot_ident};
+use super::runtime_paths::{
+    CLIENT_RAW_RESPONSE, ERROR_ERROR_METADATA, ERROR_UNHANDLED_ERROR, JSON_DESERIALIZE_ERROR, JSON_OBJECT,
+    JSON_OPTIONAL, JSON_PARSE, JSON_TIME_FORMAT, REST_HEADER_BASE64, REST_HEADER_BOOL, REST_HEADER_FLOAT,
+    REST_HEADER_INTEGER, REST_HEADER_LIST, REST_HEADER_MAP, REST_HEADER_MEDIA_TYPE, REST_HEADER_STRING,
+    REST_HEADER_TIMESTAMP, REST_HEADER_TIMESTAMP_LIST, REST_PARSE_BODY, REST_PARSE_BOOL, REST_PARSE_FLOAT,
+    REST_PARSE_INTEGER, REST_PARSE_STRING, REST_PAYLOAD_TEXT, REST_PREFIX_HEADERS,
+};
+use super::tokens::{doc, ident, model_type, prefixed};
+use crate::ir::{Field, HttpBinding, Operation, PayloadKind, Presence, Service, Structure, Ty, TyKind, TypeDefKind};
+use crate::model::TimestampFormat;
+
+/// The name of an operation's success reader in `de` (`http_get_thing`).
+pub fn response_fn_name(op: &Operation) -> proc_macro2::Ident {
+    prefixed("http_", &op.fn_name)
+}
+
+/// The name of an operation's error reader in `de` (`http_error_get_thing`).
+pub fn error_fn_name(op: &Operation) -> proc_macro2::Ident {
+    prefixed("http_error_", &op.fn_name)
+}
+
+/// The named types the JSON readers (`de_*`) must exist for: those the members of restJson1 outputs
+/// and errors reach (the outputs and errors themselves are read here, member by member).
+pub fn json_roots(service: &Service) -> Vec<String> {
+    let mut roots = Vec::new();
+    for op in service.operations.iter().filter(|op| op.http.is_some()) {
+        for name in std::iter::once(&op.output).chain(&op.errors) {
+            if let Some(TypeDefKind::Structure(s)) = service.type_def(name).map(|def| &def.kind) {
+                for field in &s.fields {
+                    named_in(&field.ty, &mut roots);
+                }
+            }
+        }
+    }
+    roots
+}
+
+/// The response readers of every operation with an HTTP binding, and one reader per error structure
+/// they can answer with.
+pub fn emit(service: &Service) -> Vec<TokenStream> {
+    let mut items = Vec::new();
+    let mut errors = BTreeSet::new();
+    for op in service.operations.iter().filter(|op| op.http.is_some()) {
+        items.push(response_fn(service, op));
+        items.push(error_dispatch_fn(service, op));
+        errors.extend(op.errors.iter().filter(|name| is_error_structure(service, name)));
+    }
+    for name in errors {
+        items.push(error_structure_fn(service, name));
+    }
+    items
+}
+
+fn is_error_structure(service: &Service, name: &str) -> bool {
+    matches!(service.type_def(name).map(|def| &def.kind), Some(TypeDefKind::Structure(s)) if s.error.is_some())
+}
+
+/// Where a top-level structure's body comes from in the reader being generated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// `response: &RawResponse` (an operation's output).
+    Response,
+    /// `headers` and the parsed `body: &Value` (an error).
+    Error,
+}
+
+fn response_fn(service: &Service, op: &Operation) -> TokenStream {
+    let output = service.structure(&op.output);
+    let name = response_fn_name(op);
+    let output_type = model_type(&op.output);
+    let doc_line = doc(&format!("Reads the output of a successful `{}` response.", op.name));
+    let body = read_structure(output, &op.output, Source::Response);
+    let response = if output.fields.is_empty() { quote!(_response) } else { quote!(response) };
+    quote! {
+        #doc_line
+        pub(crate) fn #name(#response: &#CLIENT_RAW_RESPONSE) -> ::std::result::Result<#output_type, #JSON_DESERIALIZE_ERROR> {
+            #body
+        }
+    }
+}
+
+fn error_structure_fn(service: &Service, name: &str) -> TokenStream {
+    let structure = service.structure(name);
+    let func = helper_fn("http_de_", name);
+    let error_type = model_type(name);
+    let body = read_structure(structure, name, Source::Error);
+    let uses_headers = structure.fields.iter().any(|f| reads_headers(&f.http));
+    let headers = if uses_headers { quote!(headers) } else { quote!(_headers) };
+    let status = if structure.fields.iter().any(|f| matches!(f.http, HttpBinding::ResponseCode)) {
+        quote!(status)
+    } else {
+        quote!(_status)
+    };
+    quote! {
+        fn #func(
+            #status: ::std::option::Option<u16>,
+            #headers: &#REST_HEADER_MAP,
+            body: &::serde_json::Value,
+        ) -> ::std::result::Result<#error_type, #JSON_DESERIALIZE_ERROR> {
+            #body
+        }
+    }
+}
+
+fn reads_headers(binding: &HttpBinding) -> bool {
+    matches!(binding, HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. })
+}
+
+/// The body of a reader: the members from wherever their bindings put them, then the structure.
+fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStream {
+    let type_name = ident(name);
+    let is_error = structure.error.is_some();
+    let body_fields: Vec<&Field> = structure.fields.iter().filter(|f| f.http.is_body()).collect();
+    let mut steps = Vec::new();
+    let (headers, bytes) = match source {
+        Source::Response => (quote!(&response.headers), quote!(response.body)),
+        Source::Error => (quote!(headers), TokenStream::new()),
+    };
+    if !body_fields.is_empty() {
+        let slots = body_fields.iter().map(|f| {
+            let slot = slot_ident(f);
+            let ty = super::tokens::boxed_type(f);
+            quote! { let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None; }
+        });
+        let arms = body_fields.iter().map(|f| {
+            let slot = slot_ident(f);
+            let wire = &f.wire_name;
+            let read = field_reader(f);
+            let pattern = if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
+            quote! { #pattern => #slot = #JSON_OPTIONAL(value, #read).map_err(|e| e.at(#wire))?, }
+        });
+        let object = match source {
+            Source::Response => quote!(&#REST_PARSE_BODY(&#bytes)?),
+            Source::Error => quote!(body),
+        };
+        steps.push(quote! {
+            #(#slots)*
+            for (key, value) in #JSON_OBJECT(#object)? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        });
+    } else if source == Source::Error {
+        steps.push(quote! { let _ = body; });
+    }
+    for field in structure.fields.iter().filter(|f| !f.http.is_body()) {
+        let slot = slot_ident(field);
+        let value = match &field.http {
+            HttpBinding::Header { name, timestamp_format, base64 } => {
+                let read = header_value(&field.ty, &headers, name, *timestamp_format, *base64);
+                quote!(#read?)
+            }
+            HttpBinding::PrefixHeaders { prefix } => {
+                let map = super::tokens::rust_type(&field.ty);
+                quote! {{
+                    let map: #map = #REST_PREFIX_HEADERS(#headers, #prefix)?;
+                    (!map.is_empty()).then_some(map)
+                }}
+            }
+            HttpBinding::ResponseCode => {
+                let rust = super::tokens::rust_type(&field.ty);
+                match source {
+                    // A success always has a status: the member is set directly (see `inits`).
+                    Source::Response => continue,
+                    Source::Error => quote!(status.map(#rust::from)),
+                }
+            }
+            HttpBinding::Payload { kind, .. } => payload_value(field, *kind, source, &bytes),
+            // Request-only bindings cannot occur in a response; the member stays unset.
+            HttpBinding::Label { .. } | HttpBinding::Query { .. } | HttpBinding::QueryParams | HttpBinding::Body => {
+                quote!(::std::option::Option::None)
+            }
+        };
+        let ty = super::tokens::boxed_type(field);
+        steps.push(quote! { let #slot: ::std::option::Option<#ty> = #value; });
+    }
+    let inits = structure.fields.iter().map(|field| match (&field.http, source) {
+        (HttpBinding::ResponseCode, Source::Response) => {
+            let (name, rust) = (ident(&field.rust_name), super::tokens::rust_type(&field.ty));
+            match field.presence {
+                Presence::Optional => quote! { #name: ::std::option::Option::Some(#rust::from(response.status)), },
+                Presence::Required | Presence::Default(_) => quote! { #name: #rust::from(response.status), },
+            }
+        }
+        _ => finish_field(field),
+    });
+    quote! {
+        #(#steps)*
+        ::std::result::Result::Ok(crate::types::#type_name { #(#inits)* })
+    }
+}
+
+/// `Result<Option<T>, DeserializeError>`: a header member's value.
+fn header_value(ty: &Ty, headers: &TokenStream, name: &str, format: TimestampFormat, base64: bool) -> TokenStream {
+    let format_tokens = time_format(format);
+    match &ty.kind {
+        TyKind::String if base64 => quote!(#REST_HEADER_MEDIA_TYPE(#headers, #name)),
+        TyKind::String => quote!(#REST_HEADER_STRING(#headers, #name)),
+        TyKind::Enum(enum_name) => {
+            let enum_type = model_type(enum_name);
+            quote!(#REST_HEADER_STRING(#headers, #name).map(|v| v.map(|v| #enum_type::from(v.as_str()))))
+        }
+        TyKind::Bool => quote!(#REST_HEADER_BOOL(#headers, #name)),
+        TyKind::Byte => quote!(#REST_HEADER_INTEGER::<i8>(#headers, #name)),
+        TyKind::Short => quote!(#REST_HEADER_INTEGER::<i16>(#headers, #name)),
+        TyKind::Integer => quote!(#REST_HEADER_INTEGER::<i32>(#headers, #name)),
+        TyKind::Long => quote!(#REST_HEADER_INTEGER::<i64>(#headers, #name)),
+        TyKind::BigInteger => quote!(#REST_HEADER_INTEGER::<crate::BigInteger>(#headers, #name)),
+        TyKind::BigDecimal => quote!(#REST_HEADER_INTEGER::<crate::BigDecimal>(#headers, #name)),
+        TyKind::IntEnum(enum_name) => {
+            let enum_type = model_type(enum_name);
+            quote!(#REST_HEADER_INTEGER::<i64>(#headers, #name).map(|v| v.map(#enum_type::from)))
+        }
+        TyKind::Float => quote!(#REST_HEADER_FLOAT(#headers, #name).map(|v| v.map(|v| v as f32))),
+        TyKind::Double => quote!(#REST_HEADER_FLOAT(#headers, #name)),
+        TyKind::Timestamp(_) => quote!(#REST_HEADER_TIMESTAMP(#headers, #name, #format_tokens)),
+        TyKind::Blob => quote!(#REST_HEADER_BASE64(#headers, #name).map(|v| v.map(crate::Blob::new))),
+        TyKind::List { member, .. } if matches!(member.kind, TyKind::Timestamp(_)) => {
+            quote!(#REST_HEADER_TIMESTAMP_LIST(#headers, #name, #format_tokens))
+        }
+        TyKind::List { member, sparse } => {
+            let parse = item_parser(member);
+            let list = quote!(#REST_HEADER_LIST(#headers, #name, #parse));
+            if *sparse {
+                quote!(#list.map(|v| v.map(|items| items.into_iter().map(::std::option::Option::Some).collect())))
+            } else {
+                list
+            }
+        }
+        // Smithy allows no other header types; such a member reads as absent.
+        TyKind::Document | TyKind::Unit | TyKind::Structure(_) | TyKind::Union(_) | TyKind::Map { .. } => {
+            quote!(::std::result::Result::<_, #JSON_DESERIALIZE_ERROR>::Ok(::std::option::Option::None))
+        }
+    }
+}
+
+/// A `fn(&str) -> Result<T, DeserializeError>` reading one item of a header list.
+fn item_parser(ty: &Ty) -> TokenStream {
+    match &ty.kind {
+        TyKind::Bool => quote!(#REST_PARSE_BOOL),
+        TyKind::Byte => quote!(#REST_PARSE_INTEGER::<i8>),
+        TyKind::Short => quote!(#REST_PARSE_INTEGER::<i16>),
+        TyKind::Integer => quote!(#REST_PARSE_INTEGER::<i32>),
+        TyKind::Long => quote!(#REST_PARSE_INTEGER::<i64>),
+        TyKind::Double => quote!(#REST_PARSE_FLOAT),
+        TyKind::Float => quote!(|text: &str| #REST_PARSE_FLOAT(text).map(|v| v as f32)),
+        TyKind::Enum(name) => {
+            let enum_type = model_type(name);
+            quote!(|text: &str| ::std::result::Result::Ok(#enum_type::from(text)))
+        }
+        TyKind::IntEnum(name) => {
+            let enum_type = model_type(name);
+            quote!(|text: &str| #REST_PARSE_INTEGER::<i64>(text).map(#enum_type::from))
+        }
+        _ => quote!(#REST_PARSE_STRING),
+    }
+}
+
+fn time_format(format: TimestampFormat) -> TokenStream {
+    match format {
+        TimestampFormat::EpochSeconds => quote!(#JSON_TIME_FORMAT::EpochSeconds),
+        TimestampFormat::DateTime => quote!(#JSON_TIME_FORMAT::DateTime),
+        TimestampFormat::HttpDate => quote!(#JSON_TIME_FORMAT::HttpDate),
+    }
+}
+
+/// `Option<T>`: the payload member, `None` when the body is empty. In an error, whose body is already
+/// parsed JSON, only a structure or document payload can be read.
+fn payload_value(field: &Field, kind: PayloadKind, source: Source, bytes: &TokenStream) -> TokenStream {
+    let boxed = |value: TokenStream| if field.boxed { quote!(::std::boxed::Box::new(#value)) } else { value };
+    if source == Source::Error {
+        return match (&field.ty.kind, kind) {
+            (TyKind::Structure(name) | TyKind::Union(name), _) => {
+                let read = helper_fn("de_", name);
+                let value = boxed(quote!(#read(body)?));
+                quote!(::std::option::Option::Some(#value))
+            }
+            (_, PayloadKind::Document) => quote!((!body.is_null()).then(|| body.clone())),
+            _ => quote!(::std::option::Option::None),
+        };
+    }
+    let value = match (&field.ty.kind, kind) {
+        (TyKind::Structure(name) | TyKind::Union(name), _) => {
+            let read = helper_fn("de_", name);
+            quote!(#read(&#JSON_PARSE(&#bytes)?)?)
+        }
+        (_, PayloadKind::Document) => quote!(#JSON_PARSE(&#bytes)?),
+        (TyKind::Enum(name), _) => {
+            let enum_type = model_type(name);
+            quote!(#enum_type::from(#REST_PAYLOAD_TEXT(&#bytes)?.as_str()))
+        }
+        (TyKind::String, _) => quote!(#REST_PAYLOAD_TEXT(&#bytes)?),
+        (TyKind::Blob, _) => quote!(crate::Blob::new(#bytes.clone())),
+        _ => return quote!(::std::option::Option::None),
+    };
+    let value = boxed(value);
+    quote! {
+        if #bytes.is_empty() {
+            ::std::option::Option::None
+        } else {
+            ::std::option::Option::Some(#value)
+        }
+    }
+}
+
+/// The error reader of one operation: the modeled error the response names, or `Unhandled`.
+fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
+    let func = error_fn_name(op);
+    let enum_name = ident(&op.error_name);
+    let unhandled = quote!(crate::error::#enum_name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())));
+    let mut arms = Vec::new();
+    // Statuses of `@httpError`, with the errors that have each; one with a single error identifies it.
+    let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+    let read = |error: &str| {
+        let variant = ident(error);
+        let reader = helper_fn("http_de_", error);
+        quote! {
+            match #reader(meta.status(), headers, body) {
+                ::std::result::Result::Ok(error) => crate::error::#enum_name::#variant(error),
+                ::std::result::Result::Err(_) => #unhandled,
+            }
+        }
+    };
+    for error in op.errors.iter().filter(|name| is_error_structure(service, name)) {
+        let structure = service.structure(error);
+        let Some(info) = &structure.error else { continue };
+        let code = info.code.as_str();
+        let value = read(error);
+        arms.push(quote! { ::std::option::Option::Some(#code) => #value, });
+        if let Some(status) = info.http_status {
+            by_status.entry(status).or_default().push(error);
+        }
+    }
+    let status_arms: Vec<TokenStream> = by_status
+        .iter()
+        .filter(|(_, errors)| errors.len() == 1)
+        .map(|(status, errors)| {
+            let status = Literal::u16_unsuffixed(*status);
+            let value = read(errors[0]);
+            quote! { ::std::option::Option::Some(#status) => #value, }
+        })
+        .collect();
+    let doc_line = doc(&format!("Reads an error response to `{}`.", op.name));
+    let uses_inputs = !arms.is_empty();
+    let (headers, body) = if uses_inputs { (quote!(headers), quote!(body)) } else { (quote!(_headers), quote!(_body)) };
+    let by_code = if arms.is_empty() {
+        unhandled.clone()
+    } else {
+        let none_arm = if status_arms.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! {
+                // No type named: an `@httpError` status only one of the errors has names it.
+                ::std::option::Option::None => match meta.status() {
+                    #(#status_arms)*
+                    _ => #unhandled,
+                },
+            }
+        };
+        quote! {
+            match meta.code() {
+                #(#arms)*
+                #none_arm
+                _ => #unhandled,
+            }
+        }
+    };
+    quote! {
+        #doc_line
+        pub(crate) fn #func(
+            meta: &#ERROR_ERROR_METADATA,
+            #headers: &#REST_HEADER_MAP,
+            #body: &::serde_json::Value,
+        ) -> crate::error::#enum_name {
+            #by_code
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service() -> Service {
+        let error = |status: u16| {
+            format!(
+                r#"{{"type":"structure","members":{{}},"traits":{{"smithy.api#error":"client","smithy.api#httpError":{status}}}}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+            "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#GetThing"}}],
+                      "traits":{{"aws.protocols#restJson1":{{}}}}}},
+            "ex#GetThing":{{"type":"operation","output":{{"target":"ex#Out"}},
+                      "errors":[{{"target":"ex#Gone"}},{{"target":"ex#Missing"}},{{"target":"ex#Clash"}}],
+                      "traits":{{"smithy.api#http":{{"method":"GET","uri":"/things"}}}}}},
+            "ex#Out":{{"type":"structure","members":{{
+                "when":{{"target":"ex#Dates","traits":{{"smithy.api#httpHeader":"X-When"}}}},
+                "code":{{"target":"smithy.api#Integer","traits":{{"smithy.api#httpResponseCode":{{}}}}}},
+                "rest":{{"target":"smithy.api#String"}}}}}},
+            "ex#Dates":{{"type":"list","member":{{"target":"smithy.api#Timestamp"}}}},
+            "ex#Gone":{},"ex#Missing":{},"ex#Clash":{}}}}}"#,
+            error(404),
+            error(404),
+            error(409)
+        );
+        let model = crate::model::load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let selection = crate::Selection { crate_name: "test".into(), ..crate::Selection::default() };
+        crate::ir::lower(&model, &selection).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn squeeze(tokens: TokenStream) -> String {
+        tokens.to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn a_status_names_an_error_only_when_one_error_has_it() {
+        let service = service();
+        let dispatch = squeeze(error_dispatch_fn(&service, &service.operations[0]));
+        for code in ["Gone", "Missing", "Clash"] {
+            assert!(dispatch.contains(&format!("Some(\"{code}\")=>")), "{dispatch}");
+        }
+        // 409 is `Clash`'s alone; 404 is shared, so it names neither.
+        assert!(dispatch.contains("Some(409)=>matchhttp_de_clash("), "{dispatch}");
+        assert!(!dispatch.contains("Some(404)"), "{dispatch}");
+    }
+
+    #[test]
+    fn outputs_read_each_member_from_where_it_is_bound() {
+        let service = service();
+        let reader = squeeze(response_fn(&service, &service.operations[0]));
+        // An HTTP-date list header is split at every second comma; the status is the response code;
+        // the rest comes from the JSON body.
+        let http_date = squeeze(quote!(#JSON_TIME_FORMAT::HttpDate));
+        let list = format!("rest::header_timestamp_list(&response.headers,\"X-When\",{http_date})?");
+        assert!(reader.contains(&list), "{reader}");
+        assert!(reader.contains("code:::std::option::Option::Some(i32::from(response.status))"), "{reader}");
+        assert!(reader.contains("rest::parse_body(&response.body)?"), "{reader}");
+        assert!(reader.contains("\"rest\"=>"), "{reader}");
+        assert!(
+            !reader.contains("\"when\"=>") && !reader.contains("\"code\"=>"),
+            "bound members are not read from the body: {reader}"
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Sample test for the crate generated from `tests/models/rest_json.json`, a restJson1 service: what
+//! the crate's own protocol tests cannot say, as the client sends it and as the caller sees it.
+//!
+//! Copied into the generated crate by `tests/tests/real_models.rs`; not compiled in this workspace.
+
+use rest_json as sdk;
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Recorder;
+use sdk::error::SdkError;
+
+type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+#[tokio::test]
+async fn an_empty_label_is_a_validation_error_and_nothing_is_sent() -> TestResult {
+    let http = Recorder::replying(200, "{}");
+    let error = http.client().get_thing().thing_id("").send().await.unwrap_err();
+    let SdkError::Validation(error) = &error else { panic!("{error:?}") };
+    assert_eq!(error.violations().len(), 1, "{error}");
+    assert_eq!(error.violations()[0].path(), "thingId");
+    assert!(error.to_string().contains("must not be empty"), "{error}");
+    // A greedy label of only slashes would leave empty segments just the same.
+    let error = http.client().put_thing().thing_id("t").path("//").send().await.unwrap_err();
+    assert!(matches!(&error, SdkError::Validation(e) if e.violations()[0].path() == "path"), "{error:?}");
+    assert!(http.requests().is_empty(), "nothing is sent");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_header_http_cannot_carry_is_a_validation_error_that_does_not_repeat_the_value() -> TestResult {
+    let http = Recorder::replying(200, "{}");
+    let error = http
+        .client()
+        .put_thing()
+        .thing_id("t")
+        .path("p")
+        .names(vec!["line\nbreak-secret".to_string()])
+        .meta(BTreeMap::from([("Bad Name".to_string(), "v".to_string())]))
+        .send()
+        .await
+        .unwrap_err();
+    let SdkError::Validation(error) = &error else { panic!("{error:?}") };
+    let paths: Vec<&str> = error.violations().iter().map(|v| v.path()).collect();
+    assert_eq!(paths, ["names", "meta"], "{error}");
+    assert!(!error.to_string().contains("secret"), "{error}");
+    assert!(error.to_string().contains("X-Meta-Bad Name"), "the header's name is said: {error}");
+    assert!(http.requests().is_empty(), "nothing is sent");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_call_sends_its_method_path_and_headers_and_reads_json_names() -> TestResult {
+    let http = Recorder::replying(200, r#"{"Id":"thing-1","count":7}"#);
+    let output = http.client().get_thing().thing_id("a b").send().await?;
+    assert_eq!(output.id.as_deref(), Some("thing-1"), "`Id` is the member's @jsonName");
+    assert_eq!(output.count, Some(7));
+    let sent = http.only();
+    assert_eq!(sent.uri.path(), "/things/a%20b");
+    assert_eq!(sent.target, "", "restJson1 names the operation by its path, not x-amz-target");
+    assert!(sent.headers.get("authorization").is_some(), "the request is signed");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_member_the_caller_sets_to_the_empty_string_is_still_sent() -> TestResult {
+    let http = Recorder::replying(201, "{}");
+    http.client().put_thing().thing_id("t").path("p").tags(vec![String::new()]).description("").send().await?;
+    let sent = http.only();
+    assert_eq!(sent.uri.query(), Some("mode=full&flag&tag="));
+    assert_eq!(sent.body, r#"{"Description":""}"#);
+    assert_eq!(sent.content_type, "application/json");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_modeled_error_is_recognised_by_its_type() -> TestResult {
+    let http = Recorder::replying(404, r#"{"message":"no such thing"}"#)
+        .with_header("X-Amzn-Errortype", "NotFound:http://internal/");
+    let error = http.client().get_thing().thing_id("x").send().await.unwrap_err();
+    let SdkError::Service(error) = &error else { panic!("{error:?}") };
+    let sdk::error::GetThingError::NotFound(not_found) = error.err() else { panic!("{error:?}") };
+    assert_eq!(not_found.message.as_deref(), Some("no such thing"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_error_that_names_no_type_is_found_by_its_http_error_status() -> TestResult {
+    // No `X-Amzn-Errortype`, `__type` or `code`: `NotFound` is the operation's only error with
+    // `@httpError(404)`, so the status names it.
+    let http = Recorder::replying(404, r#"{"message":"gone"}"#);
+    let error = http.client().get_thing().thing_id("x").send().await.unwrap_err();
+    let SdkError::Service(error) = &error else { panic!("{error:?}") };
+    let sdk::error::GetThingError::NotFound(not_found) = error.err() else { panic!("{error:?}") };
+    assert_eq!(not_found.message.as_deref(), Some("gone"));
+    // Another status without a type is an error the model does not describe, with its status kept.
+    let http = Recorder::replying(409, "");
+    let error = http.client().get_thing().thing_id("x").send().await.unwrap_err();
+    let SdkError::Service(error) = &error else { panic!("{error:?}") };
+    assert!(matches!(error.err(), sdk::error::GetThingError::Unhandled(_)), "{error:?}");
+    assert_eq!(error.meta().status(), Some(409));
+    Ok(())
+}
