@@ -136,6 +136,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/json.rs",
     "src/json_time.rs",
     "src/lib.rs",
+    "src/paginator.rs",
     "src/partitions.rs",
     "src/pattern.rs",
     "src/pattern_engine_fancy.rs",

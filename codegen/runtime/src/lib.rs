@@ -19,6 +19,7 @@
 //!   `default-https-client`).
 //! - [`retry`], [`error`], [`validate`], [`endpoint_config`]: retry settings, the errors operations
 //!   return, input validation, endpoint settings.
+//! - `paginator` (feature `paginators`): the page and item streams of `@paginated` operations.
 //! - [`datetime`], `blob` (feature `blob`), [`big_number`]: the values of Smithy's `timestamp`,
 //!   `blob`, `bigInteger` and `bigDecimal` shapes.
 //!
@@ -29,7 +30,7 @@
 //! # Features
 //!
 //! The generator turns on exactly the features its model needs; `default-https-client` is the only
-//! default. `endpoint-rules` (the rules evaluator), `request-compression`,
+//! default. `endpoint-rules` (the rules evaluator), `paginators`, `request-compression`,
 //! `blob`, the pattern engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
 //! `pattern-fancy-regex-unicode`), `cli` and `aws-credential-types` are off unless a crate asks.
@@ -58,6 +59,8 @@ pub mod endpoint_config;
 pub mod error;
 pub mod http;
 pub mod imds;
+#[cfg(feature = "paginators")]
+pub mod paginator;
 pub mod profile_credentials;
 pub mod region;
 #[cfg(feature = "request-compression")]
