@@ -117,6 +117,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/bounded_file.rs",
     "src/cli_app.rs",
     "src/cli_input.rs",
+    "src/cli_paginate.rs",
     "src/cli_shorthand.rs",
     "src/client.rs",
     "src/container_credentials.rs",

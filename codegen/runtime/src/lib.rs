@@ -108,6 +108,9 @@ pub mod cli_app;
 pub mod cli_input;
 #[doc(hidden)]
 #[cfg(feature = "cli")]
+pub mod cli_paginate;
+#[doc(hidden)]
+#[cfg(feature = "cli")]
 pub mod cli_shorthand;
 
 // `@pattern` checks: `pattern.rs` once per engine, each over its own `pattern_engine`, because crates
