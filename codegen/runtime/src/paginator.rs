@@ -21,7 +21,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures_core::Stream;
+pub use futures_core::Stream;
 
 /// A boxed future of one page, as [`Pages`] keeps it between polls.
 pub type PageFuture<O, E> = Pin<Box<dyn Future<Output = Result<O, E>> + Send>>;
@@ -151,6 +151,22 @@ where
         Items { pages: self, items, current: None }
     }
 
+    /// The next page, `None` once the stream has ended: [`StreamExt::next`] without importing it.
+    ///
+    /// [`StreamExt::next`]: https://docs.rs/futures/latest/futures/stream/trait.StreamExt.html#method.next
+    pub async fn next(&mut self) -> Option<Result<O, E>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Every page, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<O>, E> {
+        let mut pages = Vec::new();
+        while let Some(page) = self.next().await {
+            pages.push(page?);
+        }
+        Ok(pages)
+    }
+
     /// What to do with a page that arrived: keep it for the caller, and either set up the next
     /// request or end the stream.
     fn after_page(&mut self, page: &O, mut input: I) {
@@ -227,6 +243,29 @@ impl<I, O, E, T, C: IntoIterator> Unpin for Items<I, O, E, T, C> {}
 impl<I, O, E, T, C: IntoIterator> std::fmt::Debug for Items<I, O, E, T, C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items").field("pages", &self.pages).finish_non_exhaustive()
+    }
+}
+
+impl<I, O, E, T, C> Items<I, O, E, T, C>
+where
+    I: Clone + Send + 'static,
+    O: Send + 'static,
+    E: Send + 'static,
+    T: PageToken,
+    C: IntoIterator,
+{
+    /// The next item, `None` once the stream has ended.
+    pub async fn next(&mut self) -> Option<Result<C::Item, E>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Every item, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<C::Item>, E> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
     }
 }
 
@@ -400,6 +439,17 @@ mod tests {
         assert_eq!(pages.next().await, None);
         assert_eq!(pages.next().await, None, "an ended stream stays ended");
         assert_eq!(tokens(&sent).len(), 2);
+    }
+
+    #[tokio::test]
+    async fn the_inherent_next_and_try_collect_need_no_stream_trait() {
+        let (operation, _) = scripted(vec![page(Some("a"), &[1]), page(None, &[2])]);
+        let mut pages = Pages::new(operation, Ok(Input::default()));
+        assert_eq!(Pages::next(&mut pages).await, Some(page(Some("a"), &[1])));
+        assert_eq!(pages.try_collect().await.unwrap().len(), 1, "the rest");
+        let (operation, _) = scripted(vec![page(Some("a"), &[1, 2]), Err("denied".into())]);
+        let items = Pages::new(operation, Ok(Input::default())).items(|page: Output| page.items);
+        assert_eq!(items.try_collect().await, Err("denied".to_owned()));
     }
 
     #[tokio::test]
