@@ -11,8 +11,11 @@
 //! base64 of the JSON text (as Python's `json.dumps` writes it) of an object holding the service's
 //! token under the input token's member name and, when the stop fell inside a page, how many of
 //! that page's items were already printed (`boto_truncate_amount`). A `--starting-token` that is not
-//! in this format is read as botocore reads its older format (`token___count`), or else passed to
-//! the service as it is.
+//! in this format is read as botocore reads its older format (`token___count`, or a service token as
+//! it is).
+//!
+//! One difference: where botocore fails with "The same next token was received twice", the pages
+//! end there, as the client's paginators end them (see `Pager::page`).
 
 use base64::Engine as _;
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -176,12 +179,12 @@ impl Pager {
             self.resume = Some(encode_token(self.input_token, Some(next), None));
             return Ok(None);
         }
+        // botocore stops with "The same next token was received twice" here. Some services repeat
+        // their token by design once they have nothing newer (CloudWatch Logs' `GetLogEvents`, which
+        // the AWS CLI does not paginate at all), so this ends the pages instead, as the client's
+        // paginators do: the items so far are the output.
         if self.previous.as_deref() == Some(next) {
-            return Err(Failure::Other(format!(
-                "Error during pagination: The same next token was received twice: {{{}: {}}}",
-                python_repr(self.input_token),
-                python_repr(next)
-            )));
+            return Ok(None);
         }
         self.previous = Some(next.to_owned());
         self.sent = Some(next.to_owned());
@@ -268,13 +271,14 @@ pub fn decode_token(text: &str, input_token: &str) -> Result<(Option<String>, u6
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|json| serde_json::from_str::<serde_json::Map<String, Value>>(&json).ok());
-    let Some(mut fields) = decoded else { return Ok(decode_old_token(text)) };
+    let Some(mut fields) = decoded else { return decode_old_token(text) };
     let truncate = match fields.remove(TRUNCATE_KEY) {
         None => 0,
         Some(value) => value.as_u64().ok_or_else(|| bad(&format!("`{TRUNCATE_KEY}` is not a count of items")))?,
     };
     let token = match fields.remove(input_token) {
         None | Some(Value::Null) => None,
+        Some(Value::String(token)) if token == "None" => None,
         Some(Value::String(token)) => Some(token),
         Some(_) => return Err(bad(&format!("`{input_token}` is not a string"))),
     };
@@ -284,16 +288,20 @@ pub fn decode_token(text: &str, input_token: &str) -> Result<(Option<String>, u6
     Ok((token, truncate))
 }
 
-/// botocore's older token format, `token___count`, or a service token given as it is.
-fn decode_old_token(text: &str) -> (Option<String>, u64) {
-    let (token, count) = match text.rsplit_once("___") {
-        Some((token, count)) if !token.contains("___") => match count.parse::<u64>() {
-            Ok(count) => (token, count),
-            Err(_) => (text, 0),
-        },
-        _ => (text, 0),
-    };
-    ((token != "None").then(|| token.to_owned()), count)
+/// botocore's older token format: `token___count`, or a service token as it is; `None` stands for
+/// no token. Anything else is a bad token, as botocore says.
+fn decode_old_token(text: &str) -> Result<(Option<String>, u64), Failure> {
+    let bad = || Failure::Other(format!("Bad starting token: {text}"));
+    let mut parts: Vec<&str> = text.split("___").collect();
+    let mut count = 0;
+    if parts.len() == 2 {
+        count = parts.pop().and_then(|count| count.parse::<u64>().ok()).ok_or_else(bad)?;
+    }
+    match parts.as_slice() {
+        ["None"] => Ok((None, count)),
+        [token] => Ok((Some((*token).to_owned()), count)),
+        _ => Err(bad()),
+    }
 }
 
 /// A string as Python's `json.dumps` writes it (`ensure_ascii`): every character outside printable
@@ -321,15 +329,6 @@ fn python_json_string(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// A string as Python's `repr` shows it, for the message that quotes a repeated token.
-fn python_repr(text: &str) -> String {
-    if text.contains('\'') && !text.contains('"') {
-        format!("\"{text}\"")
-    } else {
-        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
-    }
 }
 
 #[cfg(test)]
@@ -361,6 +360,11 @@ mod tests {
         assert_eq!(decode_token("p2___4", "nextToken").unwrap(), (Some("p2".to_owned()), 4));
         assert_eq!(decode_token("None___1", "nextToken").unwrap(), (None, 1));
         assert_eq!(decode_token("raw-service-token", "nextToken").unwrap(), (Some("raw-service-token".to_owned()), 0));
+        for bad in ["p2___x", "a___b___1"] {
+            let error = decode_token(bad, "nextToken").unwrap_err();
+            assert_eq!(error.to_string(), format!("Bad starting token: {bad}"));
+            assert_eq!(error.exit_code(), 255);
+        }
         let other = encode_token("marker", Some("x"), None);
         let error = decode_token(&other, "nextToken").unwrap_err();
         assert_eq!(error.exit_code(), 252);
@@ -431,15 +435,11 @@ mod tests {
     }
 
     #[test]
-    fn a_token_received_twice_in_a_row_is_an_error() {
+    fn a_token_received_twice_in_a_row_ends_the_pages() {
         let mut pager = pager(None, None);
         assert_eq!(pager.page(r#"{"things":[1]}"#, Some("same")).unwrap(), Some("same".into()));
-        let error = pager.page(r#"{"things":[2]}"#, Some("same")).unwrap_err();
-        assert_eq!(error.exit_code(), 255);
-        assert_eq!(
-            error.to_string(),
-            "Error during pagination: The same next token was received twice: {'nextToken': 'same'}"
-        );
+        assert_eq!(pager.page(r#"{"things":[2]}"#, Some("same")).unwrap(), None);
+        assert_eq!(pager.output(), r#"{"things":[1,2]}"#);
     }
 
     #[test]
