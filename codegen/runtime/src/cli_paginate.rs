@@ -76,7 +76,7 @@ pub struct Paging {
 /// Whether to paginate, and how. `None` means one call, printed whole: `--no-paginate`, or the
 /// command line set the input token or page size member itself (`manual`, the IDs of those
 /// members' options), which turns pagination off as in the AWS CLI. Paging options beside either
-/// are an error, as they are there.
+/// are an error, with the AWS CLI's message and exit code (255).
 pub fn paging(matches: &ArgMatches, manual: &[&str]) -> Result<Option<Paging>, Failure> {
     let given = |id: &str| matches.try_contains_id(id).unwrap_or(false) && matches.value_source(id).is_some();
     let no_paginate = matches.try_get_one::<bool>(NO_PAGINATE).ok().flatten().copied().unwrap_or(false);
@@ -85,8 +85,9 @@ pub fn paging(matches: &ArgMatches, manual: &[&str]) -> Result<Option<Paging>, F
         let used: Vec<String> =
             [STARTING_TOKEN, PAGE_SIZE, MAX_ITEMS].iter().filter(|id| given(id)).map(|id| format!("--{id}")).collect();
         if !used.is_empty() {
-            return Err(Failure::Usage(format!(
-                "Cannot specify --no-paginate along with pagination arguments: {}",
+            // The AWS CLI's words and exit code (255: botocore raises it as a pagination error).
+            return Err(Failure::Other(format!(
+                "Error during pagination: Cannot specify --no-paginate along with pagination arguments: {}",
                 used.join(", ")
             )));
         }
@@ -345,8 +346,12 @@ mod tests {
 
     #[test]
     fn tokens_are_base64_of_python_json() {
-        // What botocore's TokenEncoder gives for the same dicts.
+        // What the AWS CLI prints for the same tokens.
         assert_eq!(encode_token("nextToken", Some("abc"), None), "eyJuZXh0VG9rZW4iOiAiYWJjIn0=");
+        assert_eq!(
+            encode_token("nextToken", None, Some(1)),
+            "eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="
+        );
         assert_eq!(decode_base64(&encode_token("nextToken", None, Some(2))), r#"{"nextToken": null, "boto_truncate_amount": 2}"#);
         assert_eq!(decode_base64(&encode_token("NextToken", Some("é\"\n𝄞"), None)), r#"{"NextToken": "\u00e9\"\n\ud834\udd1e"}"#);
     }
@@ -462,7 +467,11 @@ mod tests {
         assert_eq!(run(&["--no-paginate"]).unwrap(), None);
         assert_eq!(run(&["--next-token", "x"]).unwrap(), None, "a token set by hand turns pagination off");
         let error = run(&["--no-paginate", "--max-items", "1", "--page-size", "2"]).unwrap_err();
-        assert_eq!(error.to_string(), "Cannot specify --no-paginate along with pagination arguments: --page-size, --max-items");
-        assert_eq!(error.exit_code(), 252);
+        assert_eq!(
+            error.to_string(),
+            "Error during pagination: Cannot specify --no-paginate along with pagination arguments: --page-size, --max-items"
+        );
+        assert_eq!(error.exit_code(), 255);
+        assert!(run(&["--next-token", "x", "--max-items", "1"]).is_err(), "nor beside a token set by hand");
     }
 }
