@@ -8,7 +8,6 @@
 
 pub mod docs;
 pub mod emit;
-mod endpoint_params;
 pub mod ir;
 pub mod model;
 pub mod naming;

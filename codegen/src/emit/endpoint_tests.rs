@@ -32,7 +32,7 @@ use super::runtime_paths::{
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
 use super::RustFile;
-use crate::endpoint_params::SUPPORTED_BUILT_INS;
+use crate::ir::SUPPORTED_BUILT_INS;
 use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, Warning};
 use crate::model::{EndpointExpectation, EndpointOperationInput};
 use crate::rules::endpoint::{built_in, ParamValue};

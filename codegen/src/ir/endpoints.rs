@@ -1,6 +1,7 @@
-//! Stage 2, endpoint part: what the rule set needs from each call and from the client, tied to the IR.
+//! Lowering of endpoint resolution: the rule set the crate runs (or why it cannot, and it uses the
+//! plain pattern), its tests, and what the rule set needs from each call and from the client.
 //!
-//! For a service whose endpoint rules the crate runs, this pass gives every operation the rule-set
+//! For a service whose endpoint rules the crate runs, [`bind`] gives every operation the rule-set
 //! parameters its call sets ([`Operation::endpoint_params`]): `smithy.rules#contextParam` on a
 //! top-level input member, `smithy.rules#operationContextParams` paths into the input, and
 //! `smithy.rules#staticContextParams` values. It also reports, as warnings, what the crate cannot
@@ -9,12 +10,96 @@
 //! the subset of JMESPath supported here (an identifier, `.` between members, `[*]` over a list,
 //! and `keys(...)` of a map, which is what the AWS models use).
 
-use crate::ir::{
-    CallEndpointParam, CallParamValue, EndpointResolution, InputLeaf, InputStep, Operation, Presence, Service, TyKind,
-    TypeDefKind, Warning,
-};
 use crate::model::{Model, Shape, ShapeId, ShapeKind};
 use crate::rules::endpoint::{built_in, ParamType, ParamValue};
+use crate::rules::CaseTable;
+
+use super::{
+    CallEndpointParam, CallParamValue, EndpointResolution, EndpointRules, EndpointTest, InputLeaf, InputStep,
+    Operation, Presence, Service, TyKind, TypeDefKind, Warning,
+};
+
+/// How the service's endpoint is found: its rule set when the evaluator can run it, else the pattern.
+pub(super) fn endpoint_resolution(service: &Shape) -> EndpointResolution {
+    let Some(rule_set) = &service.traits.endpoint_rule_set else { return EndpointResolution::Pattern };
+    let rules = match &rule_set.parsed {
+        Ok(rules) => rules,
+        Err(unsupported) => {
+            let location = if unsupported.path.is_empty() {
+                rule_set.json_path.clone()
+            } else {
+                format!("{}.{}", rule_set.json_path, unsupported.path)
+            };
+            return EndpointResolution::Unsupported { location, reason: unsupported.message.clone() };
+        }
+    };
+    EndpointResolution::Rules(EndpointRules {
+        rule_set_json: compact_rule_set(&rule_set.json),
+        parameters: rules.parameters().to_vec(),
+        tests: service
+            .traits
+            .endpoint_tests
+            .iter()
+            .flatten()
+            .map(|case| {
+                let tables = crate::rules::checked_in_tables();
+                let partitions =
+                    crate::rules::check_case(rules, tables, &crate::rules::case_params(case), &case.expect)
+                        .unwrap_or(CaseTable::Published);
+                EndpointTest { case: case.clone(), partitions }
+            })
+            .collect(),
+        client_params: {
+            let mut params = service.traits.client_context_params.clone();
+            params.sort_by(|a, b| a.name.cmp(&b.name));
+            params
+        },
+    })
+}
+
+/// The rule set without the documentation of its parameters, rules and conditions (which the crate
+/// does not need), as compact JSON. Endpoint properties are left alone: they are data.
+fn compact_rule_set(rule_set: &serde_json::Value) -> String {
+    fn strip_rules(rules: &mut serde_json::Value) {
+        for rule in rules.as_array_mut().into_iter().flatten() {
+            if let Some(rule) = rule.as_object_mut() {
+                rule.shift_remove("documentation");
+                for condition in rule.get_mut("conditions").and_then(|c| c.as_array_mut()).into_iter().flatten() {
+                    if let Some(condition) = condition.as_object_mut() {
+                        condition.shift_remove("documentation");
+                    }
+                }
+                if let Some(nested) = rule.get_mut("rules") {
+                    strip_rules(nested);
+                }
+            }
+        }
+    }
+    let mut compact = rule_set.clone();
+    if let Some(parameters) = compact.get_mut("parameters").and_then(|p| p.as_object_mut()) {
+        for parameter in parameters.values_mut().filter_map(|p| p.as_object_mut()) {
+            parameter.shift_remove("documentation");
+        }
+    }
+    if let Some(rules) = compact.get_mut("rules") {
+        strip_rules(rules);
+    }
+    // Object keys in a fixed order, so the crate's copy does not depend on how the model orders them.
+    sorted_keys(&compact).to_string()
+}
+
+/// `value` with the keys of every object in sorted order (arrays keep theirs: it is meaningful).
+pub fn sorted_keys(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted_keys(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(sorted_keys).collect()),
+        other => other.clone(),
+    }
+}
 
 /// The built-ins a generated client sets (see the runtime's `endpoint_resolver`).
 pub(crate) const SUPPORTED_BUILT_INS: &[&str] = &[

@@ -1,0 +1,41 @@
+//! Stage 2, lower and analyse: the closure of the chosen operations as Rust-ready, sorted type definitions.
+//!
+//! Everything the emitters need is decided here (names, optionality, boxing, constraints, translated
+//! patterns), so each emitter is a plain walk over sorted lists and the output is deterministic.
+//!
+//! The IR's data types are in `types` (re-exported here) and import no lowering code. Lowering runs
+//! in phases: `lower` finds the service, the operations and the closure of their shapes and
+//! names them; `members` turns members into fields (types, presence, defaults, boxing); `patterns`
+//! turns `@pattern` traits into checked constants; `endpoints` lowers the endpoint rules and binds
+//! each call's rule-set parameters; `protocol_tests` picks the protocol's compliance cases; and
+//! `doc_text` converts the documentation to Markdown once for every emitter.
+
+mod doc_text;
+mod endpoints;
+mod lower;
+mod members;
+mod patterns;
+mod protocol_tests;
+#[cfg(test)]
+mod tests;
+mod types;
+
+pub use endpoints::sorted_keys;
+pub(crate) use endpoints::SUPPORTED_BUILT_INS;
+pub use types::{
+    CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EndpointTest,
+    EnumVariant, ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError,
+    Operation, PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service,
+    SkippedOperation, Structure, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
+};
+
+use crate::model::Model;
+use doc_text::convert_docs;
+use lower::Lowerer;
+
+/// Lowers a loaded model to the IR for the selected operations.
+pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
+    let mut service = Lowerer::new(model).lower(selection)?;
+    convert_docs(&mut service);
+    Ok(service)
+}

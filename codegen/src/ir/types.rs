@@ -1,0 +1,595 @@
+//! The IR's data types: what lowering produces and every emitter reads. Nothing here looks at
+//! the model's JSON or does any lowering.
+
+use crate::model::{Bounds, EndpointTestCase, ErrorFault, Protocol, TimestampFormat};
+use crate::pattern;
+use crate::rules::endpoint::{ParamValue, Parameter};
+use crate::rules::CaseTable;
+
+/// What to generate: which service, which operations, and the crate's name.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The service shape; may be left out when the model defines exactly one service.
+    pub service: Option<String>,
+    /// Operation names (`AcknowledgeThirdPartyJob`) or shape IDs; empty means every operation of the service.
+    pub operations: Vec<String>,
+    /// The generated crate's package name (`codepipeline-jobs`).
+    pub crate_name: String,
+}
+
+/// A model that loads but cannot be turned into a crate: the same parts as a load error (file,
+/// JSON path of the offending shape, member or trait, and what is wrong), found one stage later.
+pub type IrError = crate::model::LoadError;
+
+/// The whole crate to generate.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Package name of the generated crate.
+    pub crate_name: String,
+    /// The service shape ID.
+    pub shape_id: String,
+    /// The service shape's name, which awsJson uses as the `X-Amz-Target` prefix (`CodePipeline_20150709`).
+    pub target_prefix: String,
+    /// The model's `sdkId` (`CodePipeline`), or the service name.
+    pub sdk_id: String,
+    /// The SigV4 signing name (`codepipeline`).
+    pub signing_name: String,
+    /// The endpoint prefix (`codepipeline` in `codepipeline.us-east-1.amazonaws.com`).
+    pub endpoint_prefix: String,
+    /// The API version.
+    pub version: String,
+    /// The title, if the model gives one.
+    pub title: Option<String>,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// `aws.protocols#awsQueryCompatible`: the service moved from awsQuery and still names its errors
+    /// by their awsQuery codes (in the `x-amzn-query-error` header).
+    pub query_compatible: bool,
+    /// Service documentation, converted to Markdown.
+    pub docs: Option<String>,
+    /// Operations sorted by name.
+    pub operations: Vec<Operation>,
+    /// Type definitions sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Distinct patterns the validators use, sorted by constant name.
+    pub patterns: Vec<PatternConst>,
+    /// Which optional runtime pieces the crate needs.
+    pub features: Features,
+    /// Operations left out of a whole-service selection because they use streaming shapes, by name.
+    pub skipped: Vec<SkippedOperation>,
+    /// Checks the generator left out of single shapes, sorted by location.
+    pub warnings: Vec<Warning>,
+    /// How the crate finds the service's endpoint.
+    pub endpoint: EndpointResolution,
+    /// The client-side cases of the model's HTTP protocol tests for the service's protocol, on the
+    /// crate's operations and errors, in operation order (see `emit::protocol_tests`).
+    pub protocol_tests: Vec<ProtocolTest>,
+}
+
+/// A client-side case of `smithy.test#httpRequestTests` or `smithy.test#httpResponseTests`.
+#[derive(Debug, Clone)]
+pub struct ProtocolTest {
+    /// The case as the model has it.
+    pub case: crate::model::HttpMessageTest,
+    /// The operation whose call it makes (its `name`).
+    pub operation: String,
+    /// What it checks.
+    pub kind: ProtocolTestKind,
+}
+
+/// What a protocol test case checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolTestKind {
+    /// The request the call sends, for an input built from `params`.
+    Request,
+    /// The output the call returns for the case's response.
+    Response,
+    /// The error the call returns for the case's response: this error structure (its Rust name).
+    Error(String),
+}
+
+/// Where a generated client sends its requests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointResolution {
+    /// The model has no endpoint rules: `https://{endpoint_prefix}.{region}.amazonaws.com` (`.com.cn`
+    /// in `cn-` regions), or the configured endpoint.
+    Pattern,
+    /// The model's `smithy.rules#endpointRuleSet`, evaluated by the crate's endpoint runtime.
+    Rules(EndpointRules),
+    /// The model has rules the evaluator cannot run (they need a function it does not have); the
+    /// crate falls back to [`EndpointResolution::Pattern`] and the generator says why.
+    Unsupported {
+        /// The JSON path of the unsupported part.
+        location: String,
+        /// What is not supported.
+        reason: String,
+    },
+}
+
+/// A rule set to embed, with what the emitters need to know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointRules {
+    /// The rule set as compact JSON without its documentation strings: the data the crate embeds.
+    pub rule_set_json: String,
+    /// Its parameters, in rule-set order.
+    pub parameters: Vec<Parameter>,
+    /// The model's `smithy.rules#endpointTests` cases, in model order.
+    pub tests: Vec<EndpointTest>,
+    /// The service's `smithy.rules#clientContextParams`: parameters the configuration sets by name.
+    pub client_params: Vec<crate::model::ClientContextParam>,
+}
+
+/// One `smithy.rules#endpointTests` case, and the partition table its generated test runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointTest {
+    /// The case.
+    pub case: EndpointTestCase,
+    /// [`CaseTable::ModelEra`] when the case gives its expected outcome only with the partition facts
+    /// of `codegen/data/endpoint-test-partition-overrides.json`; else the published table (also for a
+    /// case that fails with both, so that its test fails).
+    pub partitions: CaseTable,
+}
+
+/// `smithy.api#endpoint` `hostPrefix` of an operation, with its labels tied to input fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPrefix {
+    /// The template as the model writes it (`{AccountId}.`).
+    pub template: String,
+    /// The template in pieces.
+    pub parts: Vec<HostPrefixPart>,
+}
+
+/// A piece of a host prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPrefixPart {
+    /// Text sent as it is.
+    Literal(String),
+    /// The value of an `@hostLabel` member of the input, checked as a host label before sending.
+    Label {
+        /// The member name (`AccountId`).
+        member: String,
+        /// The input field holding it (`account_id`).
+        field: String,
+    },
+}
+
+/// A check the generator could not build for one shape: it leaves that check to the service and
+/// generates everything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The model file.
+    pub file: String,
+    /// The shape whose trait it is (`com.amazonaws.acm#DomainNameString`).
+    pub shape: String,
+    /// The JSON path of the trait in the model file.
+    pub location: String,
+    /// What was left out and why, in words for the model's author.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: at {}: {}", self.file, self.location, self.message)
+    }
+}
+
+/// An operation the generator left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedOperation {
+    /// The operation's name (`StartLiveTail`).
+    pub operation: String,
+    /// The streaming shape it uses (`com.amazonaws.cloudwatchlogs#StartLiveTailResponseStream`).
+    pub shape: String,
+}
+
+/// Optional runtime pieces, so a crate only depends on what its model uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// The engine that runs every pattern of the crate, the most capable one any pattern needs; `None`
+    /// when the crate enforces no pattern (and needs no regex crate).
+    pub pattern_engine: Option<pattern::Engine>,
+    /// The Unicode tables the patterns use, which the engine must be built with.
+    pub pattern_tables: pattern::UnicodeTables,
+    /// Some member is a blob (needs base64).
+    pub blobs: bool,
+    /// Some member is an idempotency token (needs UUIDs).
+    pub idempotency_tokens: bool,
+    /// Some member is a document.
+    pub documents: bool,
+    /// Some member is a timestamp.
+    pub timestamps: bool,
+    /// Some member is a bigInteger or bigDecimal.
+    pub big_numbers: bool,
+    /// Some operation compresses its requests (needs flate2).
+    pub request_compression: bool,
+}
+
+/// A request compression encoding the generated crates support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestCompression {
+    /// `gzip` (RFC 1952), the one encoding Smithy defines and the AWS SDKs use.
+    Gzip,
+}
+
+impl RequestCompression {
+    /// The encoding's name in `smithy.api#requestCompression` and in `Content-Encoding`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestCompression::Gzip => "gzip",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The shape name, which is also the wire name (`AcknowledgeThirdPartyJob`).
+    pub name: String,
+    /// The operation shape's ID.
+    pub shape_id: String,
+    /// The Rust method name (`acknowledge_third_party_job`).
+    pub fn_name: String,
+    /// The Rust name of its error enum (`AcknowledgeThirdPartyJobError`).
+    pub error_name: String,
+    /// The input structure's Rust name.
+    pub input: String,
+    /// The output structure's Rust name.
+    pub output: String,
+    /// Rust names of the error structures it may return, sorted.
+    pub errors: Vec<String>,
+    /// Documentation, converted to Markdown.
+    pub docs: Option<String>,
+    /// The documentation's first sentence as plain text, for one-line help.
+    pub summary: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
+    /// `smithy.api#endpoint`: a prefix for the endpoint's host.
+    pub host_prefix: Option<HostPrefix>,
+    /// `smithy.api#requestCompression`: how the request body is compressed, when the model asks for
+    /// an encoding the crate supports.
+    pub request_compression: Option<RequestCompression>,
+    /// Endpoint-rule parameters the call sets, from its input or fixed (`smithy.rules#contextParam`,
+    /// `operationContextParams`, `staticContextParams`); when any, the endpoint is resolved per call.
+    pub endpoint_params: Vec<CallEndpointParam>,
+}
+
+/// An endpoint-rule parameter an operation's call sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallEndpointParam {
+    /// The rule set's parameter name (`ResourceArn`).
+    pub name: String,
+    /// Where its value comes from.
+    pub value: CallParamValue,
+}
+
+/// Where a call's endpoint parameter gets its value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallParamValue {
+    /// The same value on every call (`smithy.rules#staticContextParams`).
+    Static(ParamValue),
+    /// Read from the input by following `steps` from the input structure to a value of kind `leaf`;
+    /// when `list` is set the parameter is a list of every value reached, else the one value (unset
+    /// when a member on the way is).
+    Input {
+        /// The path as the model wrote it (a member name, or `TransactItems[*].Get.TableName`).
+        path: String,
+        /// The steps.
+        steps: Vec<InputStep>,
+        /// What the steps reach.
+        leaf: InputLeaf,
+        /// Whether the parameter is a list (`stringArray`).
+        list: bool,
+    },
+}
+
+/// One step into an operation's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputStep {
+    /// A structure member.
+    Field {
+        /// The Rust field name.
+        field: String,
+        /// Whether the field is an `Option`.
+        optional: bool,
+        /// Whether the field's value is boxed.
+        boxed: bool,
+    },
+    /// Every element of a list (`[*]`).
+    Each {
+        /// Whether the list holds `Option`s.
+        sparse: bool,
+    },
+    /// The keys of a map (`keys(...)`).
+    Keys,
+}
+
+/// The kind of value an input path reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputLeaf {
+    /// A string.
+    String,
+    /// A string enum (its wire value is used).
+    Enum,
+    /// A boolean.
+    Bool,
+}
+
+/// A named type of the generated crate.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// The shape it comes from.
+    pub shape_id: String,
+    /// Documentation, converted to Markdown.
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
+    /// What kind of type.
+    pub kind: TypeDefKind,
+}
+
+/// The kinds of named type.
+#[derive(Debug, Clone)]
+pub enum TypeDefKind {
+    /// A structure (also operation inputs, outputs and errors).
+    Structure(Structure),
+    /// A string enum.
+    Enum(Vec<EnumVariant>),
+    /// An intEnum.
+    IntEnum(Vec<IntEnumVariant>),
+    /// A tagged union.
+    Union(Vec<Field>),
+}
+
+/// A structure's members and role.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    /// Members in model order.
+    pub fields: Vec<Field>,
+    /// Set for structures with `@error`.
+    pub error: Option<ErrorInfo>,
+    /// Whether this is an operation input (it gets a fluent builder on the client).
+    pub is_input: bool,
+    /// Whether this is an operation output.
+    pub is_output: bool,
+    /// `@sensitive` on the structure: Debug prints nothing of it.
+    pub sensitive: bool,
+}
+
+/// What an error structure says about the error.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The code on the wire (the shape name).
+    pub code: String,
+    /// Client or server fault.
+    pub fault: ErrorFault,
+    /// `@httpError`, if given.
+    pub http_status: Option<u16>,
+    /// `@retryable`, if given.
+    pub retryable: Option<crate::model::Retryable>,
+    /// `aws.protocols#awsQueryError` `code`, for a query-compatible service: the code the service
+    /// names the error by in `x-amzn-query-error`.
+    pub query_code: Option<String>,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value.
+    pub value: String,
+    /// Documentation, converted to Markdown.
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
+}
+
+/// An intEnum value.
+#[derive(Debug, Clone)]
+pub struct IntEnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value.
+    pub value: i64,
+    /// Documentation, converted to Markdown.
+    pub docs: Option<String>,
+    /// `@deprecated`.
+    pub deprecated: Option<crate::model::Deprecated>,
+}
+
+/// A structure member or union variant.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The model's member name.
+    pub member_name: String,
+    /// The JSON key: the member name (the awsJson protocols ignore `@jsonName`).
+    pub wire_name: String,
+    /// The Rust field name (snake case; for union variants, the PascalCase variant name).
+    pub rust_name: String,
+    /// The value type.
+    pub ty: Ty,
+    /// How presence is represented.
+    pub presence: Presence,
+    /// The model's `@default` (as JSON) of an operation input's own member that is left out when not
+    /// set, so the service applies it; shown in the member's documentation.
+    pub service_default: Option<String>,
+    /// Whether the value is boxed to break a recursive cycle.
+    pub boxed: bool,
+    /// Documentation, converted to Markdown: the member's own, else the target's.
+    pub docs: Option<String>,
+    /// The documentation's first sentence as plain text, for one-line help.
+    pub summary: Option<String>,
+    /// `@deprecated` on the member.
+    pub deprecated: Option<crate::model::Deprecated>,
+    /// `@idempotencyToken`: filled with a fresh UUID when the caller leaves it out.
+    pub idempotency_token: bool,
+    /// `@hostLabel`: the value also goes into the operation's host prefix.
+    pub host_label: bool,
+}
+
+/// How a field's presence is modelled, by Smithy 2.0's rules for `@required`, `@default` and
+/// `@clientOptional`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence {
+    /// `Option<T>`: not `@required`, or `@clientOptional`, or a member of an operation input that has
+    /// a `@default` but is not `@required` (left out of the request unless the caller sets it, so the
+    /// service applies its own default; set to the default value, it is sent).
+    Optional,
+    /// `T`, and the builder fails when it is not set.
+    Required,
+    /// `T`, and the builder uses this default when it is not set; always sent, and filled in when a
+    /// response leaves it out.
+    Default(DefaultValue),
+}
+
+/// A `@default` value, of any type a member with a default can have.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// A boolean.
+    Bool(bool),
+    /// An integer of any width.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string (also an enum's wire value).
+    String(String),
+    /// An empty list or map (the only list and map defaults Smithy allows).
+    Empty,
+    /// A timestamp in epoch seconds.
+    Timestamp(f64),
+    /// A blob's bytes (the model gives them in base64).
+    Blob(Vec<u8>),
+    /// A document: any JSON value but `null` (which means no default).
+    Document(serde_json::Value),
+    /// A bigInteger or bigDecimal, as the JSON number's text.
+    BigNumber(String),
+}
+
+/// A value type together with the constraints that apply to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ty {
+    /// The type.
+    pub kind: TyKind,
+    /// Constraint traits that apply at this level.
+    pub constraints: Constraints,
+    /// `@sensitive` on the target: values are redacted in Debug and never echoed in errors.
+    pub sensitive: bool,
+    /// A `@pattern` at this level that the crate does not enforce (the service still does), and why.
+    pub unenforced_pattern: Option<UnenforcedPattern>,
+}
+
+/// The value types.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub enum TyKind {
+    String,
+    Bool,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp(TimestampFormat),
+    Blob,
+    Document,
+    /// `smithy.api#Unit`, the target of a union member that carries no value: the Rust variant has no
+    /// payload and the wire value is `{}`.
+    Unit,
+    /// A named enum.
+    Enum(String),
+    /// A named intEnum.
+    IntEnum(String),
+    /// A named structure.
+    Structure(String),
+    /// A named union.
+    Union(String),
+    /// A list; `sparse` lists hold `Option`s.
+    List {
+        member: Box<Ty>,
+        sparse: bool,
+    },
+    /// A map with string (or enum) keys.
+    Map {
+        key: Box<Ty>,
+        value: Box<Ty>,
+        sparse: bool,
+    },
+}
+
+/// Constraint traits, resolved (member traits override the target's).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `@length`.
+    pub length: Option<Bounds<u64>>,
+    /// `@range`, as f64 (exact for every bound real models use).
+    pub range: Option<Bounds<f64>>,
+    /// `@pattern`: the constant holding its compiled form.
+    pub pattern: Option<String>,
+}
+
+/// A `@pattern` left to the service because no engine the generator uses can run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnenforcedPattern {
+    /// The pattern as the model wrote it.
+    pub pattern: String,
+    /// Why it cannot be enforced here.
+    pub reason: String,
+}
+
+/// A distinct pattern the validators compile once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternConst {
+    /// The constant's name.
+    pub name: String,
+    /// The pattern as the model wrote it (shown in violations).
+    pub ecma: String,
+    /// Its translation for the crate's engine.
+    pub regex: String,
+    /// The leanest engine that runs this pattern (the crate's engine may be a more capable one).
+    pub engine: pattern::Engine,
+    /// The Unicode tables its translation uses.
+    pub unicode: pattern::UnicodeTables,
+}
+
+impl Service {
+    /// The type definition with this Rust name.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+
+    /// The structure with this Rust name; panics if it is not a structure (a generator bug).
+    pub fn structure(&self, name: &str) -> &Structure {
+        match self.type_def(name).map(|t| &t.kind) {
+            Some(TypeDefKind::Structure(s)) => s,
+            _ => panic!("generator bug: `{name}` is not a structure of this service"),
+        }
+    }
+
+    /// Whether any generated item is `#[deprecated]`: the modules that use such items then allow it,
+    /// so the crate builds without warnings while its users still see them.
+    pub fn uses_deprecated(&self) -> bool {
+        self.operations.iter().any(|op| op.deprecated.is_some())
+            || self.types.iter().any(|def| {
+                def.deprecated.is_some()
+                    || match &def.kind {
+                        TypeDefKind::Structure(s) => s.fields.iter().any(|f| f.deprecated.is_some()),
+                        TypeDefKind::Union(fields) => fields.iter().any(|f| f.deprecated.is_some()),
+                        TypeDefKind::Enum(variants) => variants.iter().any(|v| v.deprecated.is_some()),
+                        TypeDefKind::IntEnum(variants) => variants.iter().any(|v| v.deprecated.is_some()),
+                    }
+            })
+    }
+
+    /// The awsJson content type.
+    pub fn content_type(&self) -> &'static str {
+        match self.protocol {
+            Protocol::AwsJson1_0 => "application/x-amz-json-1.0",
+            Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
