@@ -76,6 +76,9 @@ pub fn features(service: &Service) -> Vec<&'static str> {
     if needs.blobs {
         features.push("blob");
     }
+    if service.operations.iter().any(|op| op.paginator.is_some()) {
+        features.push("paginators");
+    }
     if needs.request_compression {
         features.push("request-compression");
     }

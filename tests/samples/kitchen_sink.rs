@@ -913,3 +913,158 @@ mod defaults {
         Ok(())
     }
 }
+
+// Paginators: `ListPagedThings` takes its tokens and page size from the service's `@paginated`
+// defaults, `ListNestedPages` has nested token and item paths, `TailEvents` names no items and
+// repeats its cursor once there is nothing newer.
+
+/// The JSON bodies of the requests sent so far.
+fn bodies(recorder: &Recorder) -> Vec<serde_json::Value> {
+    recorder
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).expect("a JSON body"))
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_follow_the_token_until_a_page_has_none() -> TestResult {
+    use futures_util::StreamExt;
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"things":[{"name":"a"},{"name":"b"}],"nextToken":"t1","scanned":5}"#),
+        (200, r#"{"things":[],"nextToken":"t2"}"#),
+        (200, r#"{"things":[{"name":"c","size":3}]}"#),
+    ]);
+    let pages: Vec<_> = recorder
+        .client()
+        .list_paged_things()
+        .prefix("p")
+        .into_paginator()
+        .page_size(2)
+        .send()
+        .collect()
+        .await;
+    let pages = pages.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<Vec<&str>> = pages
+        .iter()
+        .map(|p| p.things.iter().flatten().map(|t| t.name.as_str()).collect())
+        .collect();
+    assert_eq!(names, vec![vec!["a", "b"], vec![], vec!["c"]]);
+    assert_eq!(pages[0].scanned, Some(5));
+    // Each request keeps the input and page size, and carries the token of the page before.
+    assert_eq!(
+        bodies(&recorder),
+        vec![
+            serde_json::json!({"prefix": "p", "maxResults": 2}),
+            serde_json::json!({"prefix": "p", "nextToken": "t1", "maxResults": 2}),
+            serde_json::json!({"prefix": "p", "nextToken": "t2", "maxResults": 2}),
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn items_flatten_the_pages_and_an_empty_token_ends_them() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"things":[{"name":"a"}],"nextToken":"t1"}"#),
+        (200, r#"{"things":[{"name":"b"},{"name":"c","size":7}],"nextToken":""}"#),
+    ]);
+    let things = recorder
+        .client()
+        .list_paged_things()
+        .into_paginator()
+        .items()
+        .try_collect()
+        .await?;
+    let names: Vec<&str> = things.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(things[2].size, Some(7));
+    assert_eq!(recorder.requests().len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_error_on_page_two_is_yielded_after_page_one_and_ends_the_stream() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"things":[{"name":"a"}],"nextToken":"t1"}"#),
+        (400, r#"{"__type":"example.kitchen#Error","message":"token expired"}"#),
+        (200, r#"{"things":[{"name":"never read"}]}"#),
+    ]);
+    let mut items = recorder.client().list_paged_things().into_paginator().items();
+    assert_eq!(items.next().await.transpose()?.map(|t| t.name), Some("a".to_owned()));
+    let error = items.next().await.expect("an item").expect_err("page two failed");
+    match error.as_service_error() {
+        Some(sdk::error::ListPagedThingsError::Error(e)) => assert_eq!(e.to_string(), "Error: token expired"),
+        other => panic!("expected Error, got {other:?}"),
+    }
+    assert!(items.next().await.is_none(), "an error ends the stream");
+    assert_eq!(recorder.requests().len(), 2, "nothing is sent after the error");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_invalid_page_size_fails_before_anything_is_sent() {
+    let recorder = Recorder::scripted(&[]);
+    let mut pages = recorder.client().list_paged_things().into_paginator().page_size(0).send();
+    let error = pages.next().await.expect("one item").expect_err("0 is below the range");
+    assert!(error.to_string().contains("maxResults"), "{error}");
+    assert!(pages.next().await.is_none());
+    assert!(recorder.requests().is_empty());
+}
+
+#[tokio::test]
+async fn nested_token_and_item_paths_are_followed() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"result":{"nextMarker":"m1","page":{"entries":["a","b"]}}}"#),
+        // A page without its optional `page.entries` adds no items.
+        (200, r#"{"result":{"nextMarker":"m2","page":{}}}"#),
+        (200, r#"{"result":{"page":{"entries":["c"]}}}"#),
+    ]);
+    let entries = recorder
+        .client()
+        .list_nested_pages()
+        .into_paginator()
+        .page_size(10)
+        .items()
+        .try_collect()
+        .await?;
+    assert_eq!(entries, ["a", "b", "c"]);
+    assert_eq!(
+        bodies(&recorder),
+        vec![
+            serde_json::json!({"limit": 10}),
+            serde_json::json!({"marker": "m1", "limit": 10}),
+            serde_json::json!({"marker": "m2", "limit": 10}),
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_repeated_token_ends_the_pages_unless_the_check_is_off() -> TestResult {
+    let script: &[(u16, &str)] = &[
+        (200, r#"{"events":["e1"],"nextCursor":"c1"}"#),
+        (200, r#"{"events":["e2"],"nextCursor":"c1"}"#),
+        (200, r#"{"events":[],"nextCursor":"c1"}"#),
+        (200, r#"{"events":["e3"],"nextCursor":""}"#),
+    ];
+    let recorder = Recorder::scripted(script);
+    let pages = recorder.client().tail_events().into_paginator().send().try_collect().await?;
+    assert_eq!(pages.len(), 2, "the page that repeated `c1` is the last");
+    assert_eq!(recorder.requests().len(), 2);
+
+    let recorder = Recorder::scripted(script);
+    let pages = recorder
+        .client()
+        .tail_events()
+        .into_paginator()
+        .stop_on_duplicate_token(false)
+        .send()
+        .try_collect()
+        .await?;
+    let events: Vec<String> = pages.into_iter().flat_map(|p| p.events.unwrap_or_default()).collect();
+    assert_eq!(events, ["e1", "e2", "e3"]);
+    let cursors: Vec<serde_json::Value> = bodies(&recorder).into_iter().map(|b| b["cursor"].clone()).collect();
+    assert_eq!(cursors, [serde_json::Value::Null, "c1".into(), "c1".into(), "c1".into()]);
+    Ok(())
+}

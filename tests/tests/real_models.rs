@@ -182,9 +182,12 @@ fn selecting_a_streaming_operation_is_a_clear_error() {
 }
 
 /// Crates a sample test uses beyond the generated crate's own dependencies, by the path that shows it
-/// does: the kitchen sink's sample unzips what the client compressed.
-const SAMPLE_DEV_DEPENDENCIES: &[(&str, &str)] =
-    &[("flate2::", r#"flate2 = { version = "1", default-features = false, features = ["rust_backend"] }"#)];
+/// does: the kitchen sink's sample unzips what the client compressed, and collects a page stream.
+const SAMPLE_DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    ("flate2::", r#"flate2 = { version = "1", default-features = false, features = ["rust_backend"] }"#),
+    // The paginators' streams work with the ecosystem's combinators (`StreamExt::collect`).
+    ("futures_util::", r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#),
+];
 
 /// Adds to the manifest among `files` the dev-dependencies the sample at `sample` needs.
 fn add_sample_dev_dependencies(files: &mut [codegen::GeneratedFile], sample: &Path) {

@@ -60,6 +60,12 @@ pub fn emit(service: &Service) -> RustFile {
             pub type Document = ::serde_json::Value;
         }
     });
+    let paginators = super::paginators::any(service).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod paginators;
+        }
+    });
     let mut file = RustFile::new(quote! {
         #crate_docs
         #![deny(missing_docs)]
@@ -75,6 +81,7 @@ pub fn emit(service: &Service) -> RustFile {
         pub mod cli;
         #[rustfmt::skip]
         pub mod error;
+        #paginators
         #[rustfmt::skip]
         pub mod types;
         #[rustfmt::skip]

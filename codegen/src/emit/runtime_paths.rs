@@ -177,6 +177,17 @@ pub(crate) const JSON_TIME_WRITE: RuntimeItem = RuntimeItem("json_time::write");
 pub(crate) const PARTITIONS_AWS_PARTITIONS_JSON: RuntimeItem = RuntimeItem("partitions::AWS_PARTITIONS_JSON");
 pub(crate) const PARTITIONS_PARTITIONS: RuntimeItem = RuntimeItem("partitions::Partitions");
 
+// `cli_paginate`
+pub(crate) const CLI_PAGINATE_PAGER: RuntimeItem = RuntimeItem("cli_paginate::Pager");
+pub(crate) const CLI_PAGINATE_PAGING: RuntimeItem = RuntimeItem("cli_paginate::paging");
+pub(crate) const CLI_PAGINATE_WITH_PAGING_OPTIONS: RuntimeItem = RuntimeItem("cli_paginate::with_paging_options");
+
+// `paginator`
+pub(crate) const PAGINATOR_ITEMS: RuntimeItem = RuntimeItem("paginator::Items");
+pub(crate) const PAGINATOR_OPERATION: RuntimeItem = RuntimeItem("paginator::Operation");
+pub(crate) const PAGINATOR_PAGE_FUTURE: RuntimeItem = RuntimeItem("paginator::PageFuture");
+pub(crate) const PAGINATOR_PAGES: RuntimeItem = RuntimeItem("paginator::Pages");
+
 // `retry`
 pub(crate) const RETRY_RETRY_CONFIG: RuntimeItem = RuntimeItem("retry::RetryConfig");
 

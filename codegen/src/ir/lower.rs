@@ -364,6 +364,7 @@ impl<'m> Lowerer<'m> {
                 host_prefix,
                 request_compression,
                 endpoint_params: Vec::new(),
+                paginator: None,
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));

@@ -7,13 +7,14 @@
 //! in phases: `lower` finds the service, the operations and the closure of their shapes and
 //! names them; `members` turns members into fields (types, presence, defaults, boxing); `patterns`
 //! turns `@pattern` traits into checked constants; `endpoints` lowers the endpoint rules and binds
-//! each call's rule-set parameters; `protocol_tests` picks the protocol's compliance cases; and
+//! each call's rule-set parameters; `paginators` resolves each `@paginated` trait's member paths; `protocol_tests` picks the protocol's compliance cases; and
 //! `doc_text` converts the documentation to Markdown once for every emitter.
 
 mod doc_text;
 mod endpoints;
 mod lower;
 mod members;
+mod paginators;
 mod patterns;
 mod protocol_tests;
 #[cfg(test)]
@@ -25,8 +26,8 @@ pub(crate) use endpoints::SUPPORTED_BUILT_INS;
 pub use types::{
     CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EndpointTest,
     EnumVariant, ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError,
-    Operation, PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service,
-    SkippedOperation, Structure, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
+    ItemsPath, MemberPath, Operation, Paginator, PathStep, PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service,
+    SkippedOperation, Structure, TokenKind, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
 };
 
 use crate::model::Model;
@@ -36,6 +37,7 @@ use lower::Lowerer;
 /// Lowers a loaded model to the IR for the selected operations.
 pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
     let mut service = Lowerer::new(model).lower(selection)?;
+    paginators::lower(model, &mut service);
     convert_docs(&mut service);
     Ok(service)
 }
