@@ -1068,3 +1068,178 @@ async fn a_repeated_token_ends_the_pages_unless_the_check_is_off() -> TestResult
     assert_eq!(cursors, [serde_json::Value::Null, "c1".into(), "c1".into(), "c1".into()]);
     Ok(())
 }
+
+// The command-line tool paginates as the AWS CLI does. Each expected output below is what botocore's
+// paginator (`build_full_result`, which the AWS CLI prints) gives for the same pages and settings.
+
+const CLI: &str = env!("CARGO_BIN_EXE_kitchen-sink");
+
+/// Three pages of things, by the token each is requested with; page one has a member that is not
+/// paged (`scanned`).
+fn things_pages(body: &serde_json::Value) -> (u16, String) {
+    let page = match body["nextToken"].as_str() {
+        None => r#"{"things":[{"name":"a"},{"name":"b","size":2}],"nextToken":"t1","scanned":5}"#,
+        Some("t1") => r#"{"things":[{"name":"c"},{"name":"d"}],"nextToken":"t2"}"#,
+        Some("t2") => r#"{"things":[{"name":"e"}]}"#,
+        Some(_) => return (400, r#"{"__type":"example.kitchen#Error","message":"token expired"}"#.into()),
+    };
+    (200, page.to_owned())
+}
+
+#[test]
+fn the_cli_follows_the_pages_and_prints_only_the_items() {
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things"]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = r#"{
+    "things": [
+        {
+            "name": "a"
+        },
+        {
+            "name": "b",
+            "size": 2
+        },
+        {
+            "name": "c"
+        },
+        {
+            "name": "d"
+        },
+        {
+            "name": "e"
+        }
+    ]
+}
+"#;
+    assert_eq!(stdout, expected);
+    let tokens: Vec<serde_json::Value> = server.bodies().iter().map(|b| b["nextToken"].clone()).collect();
+    assert_eq!(tokens, [serde_json::Value::Null, "t1".into(), "t2".into()]);
+}
+
+#[test]
+fn the_cli_stops_at_max_items_with_a_token_that_resumes_inside_the_page() {
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) =
+        server.run_cli(CLI, &["list-paged-things", "--max-items", "3", "--page-size", "2"]);
+    assert_eq!(code, 0, "{stderr}");
+    let token = "eyJuZXh0VG9rZW4iOiAidDEiLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==";
+    let expected = format!(
+        r#"{{
+    "things": [
+        {{
+            "name": "a"
+        }},
+        {{
+            "name": "b",
+            "size": 2
+        }},
+        {{
+            "name": "c"
+        }}
+    ],
+    "NextToken": "{token}"
+}}
+"#
+    );
+    assert_eq!(stdout, expected);
+    assert_eq!(
+        server.bodies(),
+        [
+            serde_json::json!({"maxResults": 2}),
+            serde_json::json!({"nextToken": "t1", "maxResults": 2}),
+        ]
+    );
+
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) = server.run_cli(
+        CLI,
+        &["list-paged-things", "--max-items", "3", "--starting-token", token],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let expected = r#"{
+    "things": [
+        {
+            "name": "d"
+        },
+        {
+            "name": "e"
+        }
+    ]
+}
+"#;
+    assert_eq!(stdout, expected, "the item printed before is skipped");
+    let tokens: Vec<serde_json::Value> = server.bodies().iter().map(|b| b["nextToken"].clone()).collect();
+    assert_eq!(tokens, ["t1", "t2"]);
+}
+
+#[test]
+fn the_cli_prints_one_whole_page_without_pagination() {
+    let server = common::PageServer::start(things_pages);
+    let whole_first_page = r#"{
+    "things": [
+        {
+            "name": "a"
+        },
+        {
+            "name": "b",
+            "size": 2
+        }
+    ],
+    "nextToken": "t1",
+    "scanned": 5
+}
+"#;
+    let (code, stdout, _) = server.run_cli(CLI, &["list-paged-things", "--no-paginate"]);
+    assert_eq!((code, stdout.as_str()), (0, whole_first_page));
+    // Setting the token member by hand turns pagination off too, as in the AWS CLI.
+    let (code, stdout, _) = server.run_cli(CLI, &["list-paged-things", "--next-token", "t2"]);
+    assert_eq!((code, stdout.as_str()), (0, "{\n    \"things\": [\n        {\n            \"name\": \"e\"\n        }\n    ]\n}\n"));
+    assert_eq!(server.bodies().len(), 2, "one call each");
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things", "--no-paginate", "--max-items", "1"]);
+    assert_eq!((code, stdout.as_str()), (255, ""));
+    assert!(
+        stderr.contains("Cannot specify --no-paginate along with pagination arguments: --max-items"),
+        "{stderr}"
+    );
+    assert_eq!(server.bodies().len(), 2, "nothing sent");
+}
+
+#[test]
+fn the_cli_aggregates_nested_items_under_their_path() {
+    fn pages(body: &serde_json::Value) -> (u16, String) {
+        let page = match body["marker"].as_str() {
+            None => r#"{"result":{"nextMarker":"m1","page":{"entries":["a","b"]}}}"#,
+            Some("m1") => r#"{"result":{"nextMarker":"m2","page":{}}}"#,
+            _ => r#"{"result":{"page":{"entries":["c"]}}}"#,
+        };
+        (200, page.to_owned())
+    }
+    let server = common::PageServer::start(pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-nested-pages"]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = "{\n    \"result\": {\n        \"page\": {\n            \"entries\": [\n                \"a\",\n                \"b\",\n                \"c\"\n            ]\n        }\n    }\n}\n";
+    assert_eq!(stdout, expected);
+    let (code, stdout, _) = server.run_cli(CLI, &["list-nested-pages", "--max-items", "1"]);
+    assert_eq!(code, 0);
+    let expected = "{\n    \"result\": {\n        \"page\": {\n            \"entries\": [\n                \"a\"\n            ]\n        }\n    },\n    \"NextToken\": \"eyJtYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==\"\n}\n";
+    assert_eq!(stdout, expected);
+}
+
+#[test]
+fn an_error_on_a_later_page_fails_the_command_and_prints_no_items() {
+    fn pages(body: &serde_json::Value) -> (u16, String) {
+        match body["nextToken"].as_str() {
+            None => (200, r#"{"things":[{"name":"a"}],"nextToken":"t1"}"#.to_owned()),
+            _ => (400, r#"{"__type":"example.kitchen#Error","message":"token expired"}"#.to_owned()),
+        }
+    }
+    let server = common::PageServer::start(pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things"]);
+    assert_eq!((code, stdout.as_str()), (254, ""));
+    assert!(
+        stderr.contains("An error occurred (Error) when calling the ListPagedThings operation: token expired"),
+        "{stderr}"
+    );
+    assert_eq!(server.bodies().len(), 2);
+}
