@@ -240,7 +240,10 @@ async fn log_events_end_at_the_repeated_forward_token_unless_told_to_keep_pollin
         .take(2)
         .collect()
         .await;
-    let messages: Vec<Option<String>> = events.into_iter().map(|e| e.map(|e| e.message)).collect::<Result<_, _>>()?;
+    let mut messages = Vec::new();
+    for event in events {
+        messages.push(event?.message);
+    }
     assert_eq!(messages, [Some("one".to_owned()), Some("two".to_owned())]);
     assert_eq!(recorder.requests().len(), 3);
     Ok(())
