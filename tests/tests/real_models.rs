@@ -201,7 +201,11 @@ fn every_paginated_operation_gets_a_paginator_or_a_warning() {
             }
         }
         covered.sort();
-        assert_eq!(covered, paginated, "{}: paginators and warnings, against the @paginated operations", target.crate_name);
+        assert_eq!(
+            covered, paginated,
+            "{}: paginators and warnings, against the @paginated operations",
+            target.crate_name
+        );
         total += paginated.len();
     }
     eprintln!("{total} @paginated operations, each with its paginator or a warning");

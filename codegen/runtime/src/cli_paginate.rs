@@ -42,9 +42,10 @@ const TRUNCATE_KEY: &str = "boto_truncate_amount";
 pub fn with_paging_options(mut command: Command, options: &[&str]) -> Command {
     for &option in options {
         let arg = match option {
-            STARTING_TOKEN => Arg::new(STARTING_TOKEN).long(STARTING_TOKEN).value_name("token").help(
-                "Start where an earlier command stopped: the NextToken it printed (or a token of the service)",
-            ),
+            STARTING_TOKEN => Arg::new(STARTING_TOKEN)
+                .long(STARTING_TOKEN)
+                .value_name("token")
+                .help("Start where an earlier command stopped: the NextToken it printed (or a token of the service)"),
             PAGE_SIZE => Arg::new(PAGE_SIZE).long(PAGE_SIZE).value_name("size").help(
                 "Ask the service for pages of at most this many items (more, smaller calls; the output is the same)",
             ),
@@ -120,7 +121,11 @@ pub struct Pager {
 impl Pager {
     /// A pager for an operation whose input token member is `input_token` (its wire name) and whose
     /// items are at `items_path` in the output; fails on a `--starting-token` it cannot read.
-    pub fn new(paging: &Paging, input_token: &'static str, items_path: &'static [&'static str]) -> Result<Pager, Failure> {
+    pub fn new(
+        paging: &Paging,
+        input_token: &'static str,
+        items_path: &'static [&'static str],
+    ) -> Result<Pager, Failure> {
         let (sent, starting_truncation) = match &paging.starting_token {
             None => (None, 0),
             Some(token) => decode_token(token, input_token)?,
@@ -164,11 +169,8 @@ impl Pager {
                 if let Some(items) = page_items.as_mut() {
                     items.truncate(usize::try_from(keep).unwrap_or(usize::MAX));
                 }
-                self.resume = Some(encode_token(
-                    self.input_token,
-                    self.sent.as_deref(),
-                    Some(keep + self.starting_truncation),
-                ));
+                self.resume =
+                    Some(encode_token(self.input_token, self.sent.as_deref(), Some(keep + self.starting_truncation)));
                 self.add(page_items);
                 return Ok(None);
             }
@@ -284,7 +286,9 @@ pub fn decode_token(text: &str, input_token: &str) -> Result<(Option<String>, u6
         Some(_) => return Err(bad(&format!("`{input_token}` is not a string"))),
     };
     if let Some(other) = fields.keys().next() {
-        return Err(bad(&format!("the token names `{other}`, which is not this command's page token (`{input_token}`)")));
+        return Err(bad(&format!(
+            "the token names `{other}`, which is not this command's page token (`{input_token}`)"
+        )));
     }
     Ok((token, truncate))
 }
@@ -352,8 +356,14 @@ mod tests {
             encode_token("nextToken", None, Some(1)),
             "eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="
         );
-        assert_eq!(decode_base64(&encode_token("nextToken", None, Some(2))), r#"{"nextToken": null, "boto_truncate_amount": 2}"#);
-        assert_eq!(decode_base64(&encode_token("NextToken", Some("é\"\n𝄞"), None)), r#"{"NextToken": "\u00e9\"\n\ud834\udd1e"}"#);
+        assert_eq!(
+            decode_base64(&encode_token("nextToken", None, Some(2))),
+            r#"{"nextToken": null, "boto_truncate_amount": 2}"#
+        );
+        assert_eq!(
+            decode_base64(&encode_token("NextToken", Some("é\"\n𝄞"), None)),
+            r#"{"NextToken": "\u00e9\"\n\ud834\udd1e"}"#
+        );
     }
 
     #[test]
@@ -380,7 +390,10 @@ mod tests {
     fn pages_are_followed_and_their_items_aggregated() {
         let mut pager = pager(None, None);
         assert_eq!(pager.first_token(), None);
-        assert_eq!(pager.page(r#"{"things":[{"b":1,"a":2}],"nextToken":"t1","count":1}"#, Some("t1")).unwrap(), Some("t1".into()));
+        assert_eq!(
+            pager.page(r#"{"things":[{"b":1,"a":2}],"nextToken":"t1","count":1}"#, Some("t1")).unwrap(),
+            Some("t1".into())
+        );
         assert_eq!(pager.page(r#"{"nextToken":"t2"}"#, Some("t2")).unwrap(), Some("t2".into()));
         assert_eq!(pager.page(r#"{"things":[{"b":3}]}"#, None).unwrap(), None);
         // Members keep the order the serializer wrote; other output members are left out.
@@ -419,7 +432,8 @@ mod tests {
         assert_eq!(second.page(r#"{"things":[3,4,5]}"#, Some("t2")).unwrap(), Some("t2".into()));
         assert_eq!(second.page(r#"{"things":[6,7]}"#, None).unwrap(), None);
         let output = second.output();
-        let token: String = serde_json::from_str(output.split_once(",\"NextToken\":").unwrap().1.trim_end_matches('}')).unwrap();
+        let token: String =
+            serde_json::from_str(output.split_once(",\"NextToken\":").unwrap().1.trim_end_matches('}')).unwrap();
         assert!(output.starts_with(r#"{"things":[4,5,6]"#), "{output}");
         assert_eq!(decode_base64(&token), r#"{"nextToken": "t2", "boto_truncate_amount": 1}"#);
     }

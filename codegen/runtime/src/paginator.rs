@@ -417,14 +417,16 @@ mod tests {
     async fn items_flatten_the_pages_and_skip_empty_ones() {
         let script = vec![page(Some("a"), &[1, 2]), page(Some("b"), &[]), page(None, &[3])];
         let (operation, _) = scripted(script);
-        let items: Vec<_> = Pages::new(operation, Ok(Input::default())).items(|page: Output| page.items).collect().await;
+        let items: Vec<_> =
+            Pages::new(operation, Ok(Input::default())).items(|page: Output| page.items).collect().await;
         assert_eq!(items, vec![Ok(1), Ok(2), Ok(3)]);
     }
 
     #[tokio::test]
     async fn items_end_with_the_error_of_a_later_page() {
         let (operation, _) = scripted(vec![page(Some("a"), &[1, 2]), Err("denied".into())]);
-        let items: Vec<_> = Pages::new(operation, Ok(Input::default())).items(|page: Output| page.items).collect().await;
+        let items: Vec<_> =
+            Pages::new(operation, Ok(Input::default())).items(|page: Output| page.items).collect().await;
         assert_eq!(items, vec![Ok(1), Ok(2), Err("denied".into())]);
     }
 

@@ -154,8 +154,8 @@ pub fn emit(
     }
     if paginators::any(service) {
         let path = "src/paginators.rs";
-        let contents =
-            format(paginators::emit(service)).map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
+        let contents = format(paginators::emit(service))
+            .map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
         files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
     }
     let mut warnings = Vec::new();

@@ -167,7 +167,12 @@ fn paginator_items(op: &Operation, paginator: &Paginator) -> TokenStream {
 }
 
 /// `fn output_token_x(output: &Output) -> Option<&Token>`: follows the path by reference.
-fn output_token_fn(name: &proc_macro2::Ident, output: &proc_macro2::Ident, token_ty: &TokenStream, path: &MemberPath) -> TokenStream {
+fn output_token_fn(
+    name: &proc_macro2::Ident,
+    output: &proc_macro2::Ident,
+    token_ty: &TokenStream,
+    path: &MemberPath,
+) -> TokenStream {
     let (last, parents) = path.steps.split_last().expect("a member path has a step");
     let mut statements = Vec::new();
     let mut current = quote!(output);

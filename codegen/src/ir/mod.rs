@@ -26,8 +26,9 @@ pub(crate) use endpoints::SUPPORTED_BUILT_INS;
 pub use types::{
     CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EndpointTest,
     EnumVariant, ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError,
-    ItemsPath, MemberPath, Operation, Paginator, PathStep, PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service,
-    SkippedOperation, Structure, TokenKind, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
+    ItemsPath, MemberPath, Operation, Paginator, PathStep, PatternConst, Presence, ProtocolTest, ProtocolTestKind,
+    RequestCompression, Selection, Service, SkippedOperation, Structure, TokenKind, Ty, TyKind, TypeDef, TypeDefKind,
+    UnenforcedPattern, Warning,
 };
 
 use crate::model::Model;

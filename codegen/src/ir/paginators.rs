@@ -3,7 +3,7 @@
 //! structures and type-checked. An operation whose trait cannot be followed gets no paginator and a
 //! warning naming it, never an error: the operation itself still works page by page.
 
-use super::types::{ItemsPath, MemberPath, PathStep, Paginator, TokenKind};
+use super::types::{ItemsPath, MemberPath, Paginator, PathStep, TokenKind};
 use super::{Field, Presence, Service, Structure, Ty, TyKind, TypeDefKind, Warning};
 use crate::model::{Model, Paginated, ShapeId};
 
@@ -213,7 +213,8 @@ mod tests {
                 "ex#Names":{{"type":"list","member":{{"target":"smithy.api#String"}}}}}}}}"#
         );
         let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).unwrap_or_else(|e| panic!("{e}"))
+        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     const INPUT: &str = r#""token":{"target":"smithy.api#String"},"max":{"target":"smithy.api#Integer"}"#;
@@ -248,7 +249,8 @@ mod tests {
 
     #[test]
     fn nested_paths_are_resolved_step_by_step() {
-        let service = service("", r#"{"inputToken":"token","outputToken":"page.next","items":"page.items"}"#, INPUT, OUTPUT);
+        let service =
+            service("", r#"{"inputToken":"token","outputToken":"page.next","items":"page.items"}"#, INPUT, OUTPUT);
         let paginator = service.operations[0].paginator.as_ref().expect("a paginator");
         let steps = &paginator.output_token.steps;
         assert_eq!(paginator.output_token.wire_names(), ["page", "next"]);
@@ -260,13 +262,31 @@ mod tests {
     #[test]
     fn paths_that_cannot_be_followed_are_warnings_naming_the_operation() {
         let cases = [
-            (r#"{"inputToken":"nope","outputToken":"next"}"#, "`inputToken` names `nope`, which the input does not have"),
-            (r#"{"inputToken":"token","outputToken":"page.nope"}"#, "`outputToken` `page.nope`: `Page` has no member `nope`"),
-            (r#"{"inputToken":"token","outputToken":"next.deeper"}"#, "`next` is a string, so the path cannot go on into it"),
+            (
+                r#"{"inputToken":"nope","outputToken":"next"}"#,
+                "`inputToken` names `nope`, which the input does not have",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"page.nope"}"#,
+                "`outputToken` `page.nope`: `Page` has no member `nope`",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"next.deeper"}"#,
+                "`next` is a string, so the path cannot go on into it",
+            ),
             (r#"{"inputToken":"max","outputToken":"next"}"#, "`inputToken` `max` is an integer, not a string or a map"),
-            (r#"{"inputToken":"token","outputToken":"names"}"#, "`outputToken` `names` is a list, but `inputToken` `token` is a string"),
-            (r#"{"inputToken":"token","outputToken":"next","items":"next"}"#, "`items` `next` is a string, not a list or a map"),
-            (r#"{"inputToken":"token","outputToken":"next","pageSize":"token"}"#, "`pageSize` `token` is a string, not an integer"),
+            (
+                r#"{"inputToken":"token","outputToken":"names"}"#,
+                "`outputToken` `names` is a list, but `inputToken` `token` is a string",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"next","items":"next"}"#,
+                "`items` `next` is a string, not a list or a map",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"next","pageSize":"token"}"#,
+                "`pageSize` `token` is a string, not an integer",
+            ),
             (r#"{"inputToken":"token"}"#, "neither it nor its service names an `outputToken`"),
             (r#"{"inputToken":"page.next","outputToken":"next"}"#, "must name a member of the input itself"),
         ];
@@ -279,7 +299,9 @@ mod tests {
 
     #[test]
     fn an_input_with_an_idempotency_token_gets_no_paginator() {
-        let input = format!(r#"{INPUT},"request":{{"target":"smithy.api#String","traits":{{"smithy.api#idempotencyToken":{{}}}}}}"#);
+        let input = format!(
+            r#"{INPUT},"request":{{"target":"smithy.api#String","traits":{{"smithy.api#idempotencyToken":{{}}}}}}"#
+        );
         let message = only_warning(&service("", r#"{"inputToken":"token","outputToken":"next"}"#, &input, OUTPUT));
         assert!(message.contains("idempotency token `request`"), "{message}");
     }
