@@ -313,10 +313,11 @@ mod tests {
         items: Vec<u32>,
     }
 
+    /// The tokens the scripted operation was called with, in order.
+    type SentTokens = Arc<Mutex<Vec<Option<String>>>>;
+
     /// An operation that answers the n-th call with `script[n]` and records each input's token.
-    fn scripted(
-        script: Vec<Result<Output, String>>,
-    ) -> (Operation<Input, Output, String, String>, Arc<Mutex<Vec<Option<String>>>>) {
+    fn scripted(script: Vec<Result<Output, String>>) -> (Operation<Input, Output, String, String>, SentTokens) {
         let sent = Arc::new(Mutex::new(Vec::new()));
         let record = sent.clone();
         let script = Arc::new(Mutex::new(script.into_iter()));
@@ -336,7 +337,7 @@ mod tests {
         Ok(Output { next: next.map(str::to_owned), items: items.to_vec() })
     }
 
-    fn tokens(sent: &Arc<Mutex<Vec<Option<String>>>>) -> Vec<Option<String>> {
+    fn tokens(sent: &SentTokens) -> Vec<Option<String>> {
         sent.lock().unwrap().clone()
     }
 
