@@ -11,6 +11,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::rules::endpoint::{ParamValue, RuleSet, RuleSetError};
+use crate::rules::{EndpointExpectation, EndpointOperationInput, EndpointTestCase};
 
 /// The largest model file the loader reads; the biggest AWS models are a few megabytes.
 ///
@@ -325,6 +326,9 @@ pub struct Traits {
     /// `smithy.rules#clientContextParams` on a service: endpoint parameters the client's
     /// configuration sets.
     pub client_context_params: Vec<ClientContextParam>,
+    /// `smithy.waiters#waitable` on an operation, as written: `ir::waiters` reads it, so a waiter it
+    /// cannot use costs only that waiter.
+    pub waitable: Option<Value>,
     /// Where the `traits` object sits in the file.
     pub json_path: String,
 }
@@ -366,21 +370,6 @@ pub struct EndpointRuleSet {
     /// not have) why they cannot be used; malformed rule sets are load errors instead.
     pub parsed: Result<RuleSet, RuleSetError>,
     /// Where the trait sits in the file.
-    pub json_path: String,
-}
-
-/// One case of `smithy.rules#endpointTests`: parameter values and the endpoint or error they give.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointTestCase {
-    /// What the case is about, as the model describes it.
-    pub documentation: Option<String>,
-    /// Parameter values by name, in model order.
-    pub params: Vec<(String, ParamValue)>,
-    /// Operation calls that lead to the same parameters through built-ins and operation input.
-    pub operation_inputs: Vec<EndpointOperationInput>,
-    /// The expected outcome.
-    pub expect: EndpointExpectation,
-    /// Where the case sits in the file.
     pub json_path: String,
 }
 
@@ -447,35 +436,6 @@ pub struct ExpectedErrorCode {
     pub code: String,
     /// The awsQuery fault (`Sender`, `Receiver`) `ErrorMetadata::query_fault()` gives, when the case says.
     pub fault: Option<String>,
-}
-
-/// An operation call of an endpoint test case (`operationInputs`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointOperationInput {
-    /// The operation's name (`ListTables`).
-    pub operation_name: String,
-    /// The operation's input as JSON, keyed by member name.
-    pub operation_params: Map<String, Value>,
-    /// Built-in values by built-in name (`AWS::Region`).
-    pub built_in_params: Vec<(String, ParamValue)>,
-    /// Client configuration values by parameter name.
-    pub client_params: Vec<(String, ParamValue)>,
-}
-
-/// What an endpoint test case expects.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EndpointExpectation {
-    /// A resolved endpoint.
-    Endpoint {
-        /// The URL.
-        url: String,
-        /// Headers by name (empty when the case names none).
-        headers: BTreeMap<String, Vec<String>>,
-        /// Properties (empty when the case names none).
-        properties: Map<String, Value>,
-    },
-    /// A rule-set error with this message.
-    Error(String),
 }
 
 /// `smithy.api#endpoint` `hostPrefix`: text put in front of the endpoint's host, with `{label}`s
@@ -666,6 +626,7 @@ impl Loader<'_> {
                 "smithy.api#idempotencyToken" => traits.idempotency_token = self.annotation(value, &at)?,
                 "smithy.api#streaming" => traits.streaming = self.annotation(value, &at)?,
                 "smithy.api#sparse" => traits.sparse = self.annotation(value, &at)?,
+                "smithy.waiters#waitable" => traits.waitable = Some(value.clone()),
                 "smithy.api#input" => traits.input = self.annotation(value, &at)?,
                 "smithy.api#mixin" => {
                     // `{}` or `{"localTraits": [...]}`; the list itself is read by `flatten_mixins`.

@@ -7,6 +7,7 @@
 // Each sample uses the helpers it needs; the rest would be reported as dead code.
 #![allow(dead_code)]
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use super::sdk::client::{Config, Credentials, RetryConfig};
@@ -38,13 +39,12 @@ pub struct Recorded {
 #[derive(Debug, Clone)]
 pub struct Recorder {
     requests: Arc<Mutex<Vec<Recorded>>>,
-    /// Replies for the requests in order, when scripted; once they run out, every request gets
-    /// `status` and `reply`.
-    script: Arc<Mutex<std::collections::VecDeque<(u16, String)>>>,
     status: u16,
     reply: String,
     /// Headers added to every response.
     reply_headers: Vec<(String, String)>,
+    /// Replies given, in order, before `status` and `reply` (see [`Recorder::script`]).
+    script: Arc<Mutex<VecDeque<(u16, String)>>>,
 }
 
 impl Recorder {
@@ -52,10 +52,10 @@ impl Recorder {
     pub fn replying(status: u16, reply: &str) -> Self {
         Recorder {
             requests: Arc::default(),
-            script: Arc::default(),
             status,
             reply: reply.to_owned(),
             reply_headers: Vec::new(),
+            script: Arc::default(),
         }
     }
 
@@ -70,6 +70,19 @@ impl Recorder {
             .iter()
             .map(|(status, body)| (*status, (*body).to_owned()))
             .collect();
+        recorder
+    }
+
+    /// Answers the requests with `replies` (status and JSON body) in order, then every later
+    /// request with the last of them (`replies` must not be empty).
+    pub fn script(replies: &[(u16, &str)]) -> Self {
+        let (&(status, last), first) = replies.split_last().expect("at least one reply");
+        let recorder = Recorder::replying(status, last);
+        recorder
+            .script
+            .lock()
+            .expect("not poisoned")
+            .extend(first.iter().map(|(status, reply)| (*status, reply.to_string())));
         recorder
     }
 

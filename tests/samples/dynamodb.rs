@@ -219,3 +219,101 @@ async fn query_pages_follow_the_last_evaluated_key() -> TestResult {
     );
     Ok(())
 }
+
+// DynamoDB's own waiters, `TableExists` and `TableNotExists` (`DescribeTable`, `minDelay` 20 s), on
+// tokio's paused clock so the delays pass at once.
+
+mod waiters {
+    use std::time::Duration;
+
+    use super::common::Recorder;
+    use super::sdk;
+    use sdk::error::{DescribeTableError, SdkError};
+    use sdk::waiters::WaiterError;
+    use tokio::time::Instant;
+
+    const NOT_FOUND: (u16, &str) = (
+        400,
+        r#"{"__type":"com.amazonaws.dynamodb#ResourceNotFoundException","message":"Requested resource not found"}"#,
+    );
+    const CREATING: (u16, &str) = (200, r#"{"Table":{"TableName":"t","TableStatus":"CREATING"}}"#);
+    const ACTIVE: (u16, &str) = (200, r#"{"Table":{"TableName":"t","TableStatus":"ACTIVE"}}"#);
+
+    #[tokio::test(start_paused = true)]
+    async fn table_exists_retries_not_found_and_creating_until_active() {
+        let recorder = Recorder::script(&[NOT_FOUND, CREATING, ACTIVE]);
+        let start = Instant::now();
+        let done = recorder
+            .client()
+            .wait_until_table_exists()
+            .table_name("t")
+            .wait(Duration::from_secs(1200))
+            .await
+            .expect("the table becomes active");
+        assert_eq!(done.attempts(), 3);
+        let table = done.as_result().ok().and_then(|o| o.table.as_ref()).expect("a table");
+        assert_eq!(table.table_status.as_ref().map(|s| s.as_str()), Some("ACTIVE"));
+        for request in recorder.requests() {
+            assert_eq!(request.target, "DynamoDB_20120810.DescribeTable");
+            assert_eq!(request.body, r#"{"TableName":"t"}"#);
+        }
+        // 20 s, then 20 to 40 s.
+        let elapsed = start.elapsed();
+        assert!((Duration::from_secs(40)..=Duration::from_secs(60)).contains(&elapsed), "{elapsed:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn table_exists_gives_up_at_the_deadline() {
+        let recorder = Recorder::replying(CREATING.0, CREATING.1);
+        let start = Instant::now();
+        let error = recorder
+            .client()
+            .wait_until_table_exists()
+            .table_name("t")
+            .wait(Duration::from_secs(300))
+            .await
+            .expect_err("never active");
+        assert!(matches!(error, WaiterError::ExceededMaxWait { .. }), "{error:?}");
+        assert_eq!(start.elapsed(), Duration::from_secs(300));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn table_exists_stops_on_an_error_it_does_not_expect() {
+        let recorder = Recorder::replying(
+            400,
+            r#"{"__type":"com.amazon.coral.service#AccessDeniedException","message":"no"}"#,
+        );
+        let error = recorder
+            .client()
+            .wait_until_table_exists()
+            .table_name("t")
+            .wait(Duration::from_secs(300))
+            .await
+            .expect_err("access denied");
+        match error {
+            WaiterError::OperationFailed { error: SdkError::Service(e), attempts: 1 } => {
+                assert_eq!(e.meta().code(), Some("AccessDeniedException"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn table_not_exists_succeeds_on_resource_not_found() {
+        let recorder = Recorder::script(&[ACTIVE, NOT_FOUND]);
+        let done = recorder
+            .client()
+            .wait_until_table_not_exists()
+            .table_name("t")
+            .wait(Duration::from_secs(300))
+            .await
+            .expect("the table is gone");
+        assert_eq!(done.attempts(), 2);
+        match done.into_result() {
+            Err(SdkError::Service(e)) => {
+                assert!(matches!(e.err(), DescribeTableError::ResourceNotFoundException(_)), "{:?}", e.err())
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

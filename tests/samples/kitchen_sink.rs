@@ -1243,3 +1243,351 @@ fn an_error_on_a_later_page_fails_the_command_and_prints_no_items() {
     );
     assert_eq!(server.bodies().len(), 2);
 }
+
+// Waiters (`ViewWidget`'s `smithy.waiters#waitable`), on tokio's paused clock: the delays pass
+// at once, and `tokio::time::Instant` shows when each poll was sent.
+
+mod waiters {
+    use std::time::Duration;
+
+    use super::common::Recorder;
+    use super::sdk;
+    use sdk::error::{SdkError, ViewWidgetError};
+    use sdk::waiters::WaiterError;
+    use tokio::time::Instant;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    const NOT_FOUND: (u16, &str) = (
+        404,
+        r#"{"__type":"example.kitchen#WidgetNotFound","message":"no such widget"}"#,
+    );
+
+    fn widget(json: &str) -> String {
+        format!(r#"{{"widget":{json}}}"#)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn widget_ready_retries_until_the_state_is_reached() -> TestResult {
+        let building = widget(r#"{"state":"BUILDING"}"#);
+        let ready = widget(r#"{"state":"READY"}"#);
+        let recorder = Recorder::script(&[NOT_FOUND, (200, &building), (200, &building), (200, &ready)]);
+        let start = Instant::now();
+        let done = recorder
+            .client()
+            .wait_until_widget_ready()
+            .name("w1")
+            .wait(Duration::from_secs(600))
+            .await?;
+        assert_eq!(done.attempts(), 4);
+        let output = done.as_result().map_err(|e| e.to_string())?;
+        assert_eq!(
+            output.widget.as_ref().and_then(|w| w.state.as_ref()).map(|s| s.as_str()),
+            Some("READY")
+        );
+        // Every poll is the same call with the same input.
+        let requests = recorder.requests();
+        assert_eq!(requests.len(), 4);
+        for request in &requests {
+            assert_eq!(request.target, "KitchenSink.ViewWidget");
+            assert_eq!(request.body, r#"{"name":"w1"}"#);
+        }
+        // minDelay 3 s first; then at most 6 s and 12 s, never under 3 s.
+        let elapsed = start.elapsed();
+        assert!(elapsed >= Duration::from_secs(9), "{elapsed:?}");
+        assert!(elapsed <= Duration::from_secs(3 + 6 + 12), "{elapsed:?}");
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn widget_ready_stops_at_a_failure_state_with_the_response() {
+        let broken = widget(r#"{"state":"BROKEN"}"#);
+        let recorder = Recorder::script(&[(200, &widget(r#"{"state":"BUILDING"}"#)), (200, &broken)]);
+        let error = recorder
+            .client()
+            .wait_until_widget_ready()
+            .name("w1")
+            .wait(Duration::from_secs(600))
+            .await
+            .expect_err("BROKEN is a failure state");
+        match &error {
+            WaiterError::FailureState { response: Ok(output), acceptor, attempts } => {
+                assert_eq!(*acceptor, 1);
+                assert_eq!(*attempts, 2);
+                let state = output.widget.as_ref().and_then(|w| w.state.as_ref());
+                assert_eq!(state.map(|s| s.as_str()), Some("BROKEN"));
+            }
+            other => panic!("expected a failure state, got {other:?}"),
+        }
+        assert!(error.to_string().contains("failure state"), "{error}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_error_no_acceptor_expects_ends_the_wait() {
+        let recorder = Recorder::script(&[(
+            400,
+            r#"{"__type":"example.kitchen#Trouble","reason":"nope"}"#,
+        )]);
+        let error = recorder
+            .client()
+            .wait_until_widget_ready()
+            .name("w1")
+            .wait(Duration::from_secs(600))
+            .await
+            .expect_err("an unexpected error");
+        match error {
+            WaiterError::OperationFailed { error: SdkError::Service(e), attempts: 1 } => {
+                assert_eq!(e.meta().code(), Some("Trouble"));
+                assert!(matches!(e.err(), ViewWidgetError::Unhandled(_)), "{:?}", e.err());
+            }
+            other => panic!("expected the operation's error, got {other:?}"),
+        }
+        assert_eq!(recorder.requests().len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_ends_a_wait_that_never_settles() {
+        let recorder = Recorder::replying(200, &widget(r#"{"state":"BUILDING"}"#));
+        let start = Instant::now();
+        let error = recorder
+            .client()
+            .wait_until_widget_ready()
+            .name("w1")
+            .wait(Duration::from_secs(100))
+            .await
+            .expect_err("never ready");
+        assert!(matches!(error, WaiterError::ExceededMaxWait { .. }), "{error:?}");
+        // No delay runs past the deadline, and the last poll is sent on it.
+        assert_eq!(start.elapsed(), Duration::from_secs(100));
+        let polls = recorder.requests().len() as u32;
+        assert_eq!(error.attempts(), polls);
+        // maxDelay is 30 s: at least 100 / 30 polls after the first.
+        assert!(polls >= 5, "{polls}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_missing_required_member_fails_before_anything_is_sent() {
+        let recorder = Recorder::replying(200, "{}");
+        let error = recorder
+            .client()
+            .wait_until_widget_ready()
+            .wait(Duration::from_secs(60))
+            .await
+            .expect_err("`name` is required");
+        assert!(
+            matches!(error, WaiterError::OperationFailed { error: SdkError::Validation(_), attempts: 0 }),
+            "{error:?}"
+        );
+        assert!(recorder.requests().is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn all_and_any_string_equals_look_at_every_part() -> TestResult {
+        let parts = |states: &[&str]| {
+            let parts: Vec<String> = states.iter().map(|s| format!(r#"{{"state":"{s}"}}"#)).collect();
+            widget(&format!(r#"{{"parts":[{}]}}"#, parts.join(",")))
+        };
+        // No parts yet: `allStringEquals` needs at least one.
+        let recorder = Recorder::script(&[
+            (200, &widget("{}")),
+            (200, &parts(&[])),
+            (200, &parts(&["READY", "BUILDING"])),
+            (200, &parts(&["READY", "READY"])),
+        ]);
+        let client = recorder.client();
+        let done = client.wait_until_widget_parts_ready().name("w").wait(Duration::from_secs(600)).await?;
+        assert_eq!(done.attempts(), 4);
+
+        let recorder = Recorder::script(&[(200, &parts(&["READY", "BUILDING"])), (200, &parts(&["READY", "FAILED"]))]);
+        let error = recorder
+            .client()
+            .wait_until_widget_parts_ready()
+            .name("w")
+            .wait(Duration::from_secs(600))
+            .await
+            .expect_err("one part failed");
+        assert!(matches!(error, WaiterError::FailureState { acceptor: 0, attempts: 2, .. }), "{error:?}");
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn input_output_paths_compare_the_request_with_the_response() -> TestResult {
+        let recorder = Recorder::script(&[
+            (200, &widget(r#"{"parts":[{"state":"READY"}]}"#)),
+            (200, &widget(r#"{"parts":[{"state":"READY"},{"state":"READY"}]}"#)),
+        ]);
+        let done = recorder
+            .client()
+            .wait_until_widget_matches_request()
+            .name("w")
+            .expected_parts(vec!["a".into(), "b".into()])
+            .wait(Duration::from_secs(600))
+            .await?;
+        assert_eq!(done.attempts(), 2);
+        assert_eq!(recorder.requests()[0].body, r#"{"name":"w","expectedParts":["a","b"]}"#);
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn filters_contains_and_boolean_operators() -> TestResult {
+        let recorder = Recorder::script(&[
+            // Tagged done, but a part is still building.
+            (200, &widget(r#"{"tags":["done"],"parts":[{"state":"READY"},{"state":"BUILDING"}]}"#)),
+            // Nothing building, but not tagged done.
+            (200, &widget(r#"{"tags":["x"],"parts":[{"state":"READY"}]}"#)),
+            (200, &widget(r#"{"tags":["x","done"],"parts":[{"state":"READY"}]}"#)),
+        ]);
+        let done = recorder.client().wait_until_widget_finished().name("w").wait(Duration::from_secs(600)).await?;
+        assert_eq!(done.attempts(), 3);
+
+        for failed in [r#"{"state":"BROKEN"}"#, r#"{"tags":["scrapped"]}"#] {
+            let recorder = Recorder::replying(200, &widget(failed));
+            let error = recorder
+                .client()
+                .wait_until_widget_finished()
+                .name("w")
+                .wait(Duration::from_secs(600))
+                .await
+                .expect_err("a failure state");
+            assert!(matches!(error, WaiterError::FailureState { acceptor: 1, attempts: 1, .. }), "{failed}: {error:?}");
+        }
+        Ok(())
+    }
+
+    #[tokio::test(start_paused = true)]
+    #[allow(deprecated)] // `WidgetGone` is deprecated in the model; it must still work.
+    async fn error_type_and_success_matchers() -> TestResult {
+        // `success: true` retries while the widget exists; its not-found error is the success.
+        let recorder = Recorder::script(&[(200, &widget("{}")), NOT_FOUND]);
+        let done = recorder.client().wait_until_widget_gone().name("w").wait(Duration::from_secs(600)).await?;
+        assert_eq!(done.attempts(), 2);
+        match done.into_result() {
+            Err(SdkError::Service(e)) => assert!(matches!(e.err(), ViewWidgetError::WidgetNotFound(_))),
+            other => panic!("expected WidgetNotFound, got {other:?}"),
+        }
+        // Any other error is the `success: false` failure state, with the error.
+        let recorder = Recorder::replying(503, r#"{"__type":"InternalFailure"}"#);
+        let error = recorder
+            .client()
+            .wait_until_widget_gone()
+            .name("w")
+            .wait(Duration::from_secs(600))
+            .await
+            .expect_err("a failure state");
+        assert!(
+            matches!(error, WaiterError::FailureState { response: Err(SdkError::Service(_)), acceptor: 1, .. }),
+            "{error:?}"
+        );
+        Ok(())
+    }
+}
+
+/// `kitchen-sink wait <waiter-name>` end to end: the built binary against a local server that
+/// answers from a script. Every case settles on its first poll (or `--max-wait 0`), so none sleeps.
+#[cfg(feature = "cli")]
+mod cli_wait {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::process::{Command, Output};
+
+    /// Serves `replies` (status, JSON) to one request each, on a thread; returns the endpoint URL.
+    fn serve(replies: Vec<(u16, &'static str)>) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        std::thread::spawn(move || {
+            for (status, reply) in replies {
+                let Ok((stream, _)) = listener.accept() else { return };
+                let mut reader = BufReader::new(stream.try_clone().expect("a second handle"));
+                let mut length = 0;
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim_end() != "" {
+                    if let Some((name, value)) = line.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                let mut stream = stream;
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        url
+    }
+
+    fn wait(url: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_kitchen-sink"))
+            .arg("wait")
+            .args(args)
+            .args(["--endpoint-url", url, "--region", "us-east-1"])
+            .env_clear()
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("the CLI runs")
+    }
+
+    fn stderr(output: &Output) -> String {
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    #[test]
+    fn success_prints_nothing_and_exits_0() {
+        let url = serve(vec![(200, r#"{"widget":{"state":"READY"}}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(output.stdout.is_empty());
+    }
+
+    #[test]
+    fn a_failure_state_exits_255_naming_the_acceptor_as_the_aws_cli_does() {
+        let url = serve(vec![(200, r#"{"widget":{"state":"BROKEN"}}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert_eq!(
+            stderr(&output),
+            "\nWaiter WidgetReady failed: Waiter encountered a terminal failure state: For expression \"widget.state\" we matched expected path: \"BROKEN\"\n"
+        );
+        let url = serve(vec![(200, r#"{"widget":{"parts":[{"state":"FAILED"}]}}"#)]);
+        let output = wait(&url, &["widget-parts-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert!(stderr(&output).contains("we matched expected path: \"FAILED\" at least once"), "{}", stderr(&output));
+    }
+
+    #[test]
+    fn an_unexpected_error_exits_255_with_the_service_error() {
+        let url = serve(vec![(400, r#"{"__type":"example.kitchen#Trouble","message":"no way","reason":"r"}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert_eq!(stderr(&output), "\nWaiter WidgetReady failed: An error occurred (Trouble): no way\n");
+    }
+
+    #[test]
+    fn running_out_of_time_exits_255_with_max_attempts_exceeded() {
+        let url = serve(vec![(200, r#"{"widget":{"state":"BUILDING"}}"#)]);
+        let output = wait(&url, &["widget-ready", "--name", "w", "--max-wait", "0"]);
+        assert_eq!(output.status.code(), Some(255));
+        assert!(
+            stderr(&output).starts_with("\nWaiter WidgetReady failed: Max attempts exceeded"),
+            "{}",
+            stderr(&output)
+        );
+    }
+
+    #[test]
+    fn a_missing_required_option_is_a_usage_error_and_nothing_is_sent() {
+        let output = wait("http://127.0.0.1:9", &["widget-ready"]);
+        assert_eq!(output.status.code(), Some(252), "{}", stderr(&output));
+        let output = wait("http://127.0.0.1:9", &["no-such-waiter"]);
+        assert_eq!(output.status.code(), Some(252), "{}", stderr(&output));
+    }
+}

@@ -320,6 +320,27 @@ fn compression_is_turned_on_only_where_the_model_asks_for_compression() {
     }
 }
 
+/// The runtime's `waiters` feature, `src/waiters.rs`, the CLI's `wait` command and tokio's paused
+/// clock for the crate's tests come only with a model that has `smithy.waiters#waitable`: a crate
+/// without waiters carries none of it.
+#[test]
+fn waiters_are_generated_only_where_the_model_has_them() {
+    let selection = codegen::Selection { crate_name: "p".into(), ..codegen::Selection::default() };
+    let plain =
+        by_path(codegen::generate_from_slice("p.json", &model_with_pattern("^a$"), &selection).expect("generates"));
+    let model = tests::workspace_root().join("tests/models/kitchen_sink.json");
+    let kitchen = by_path(codegen::generate(&model, &selection).expect("generates"));
+    for (files, waits) in [(&plain, false), (&kitchen, true)] {
+        let features = runtime_features(&files["Cargo.toml"]);
+        assert_eq!(features.iter().any(|f| f == "waiters"), waits, "{features:?}");
+        assert_eq!(files.contains_key("src/waiters.rs"), waits);
+        assert_eq!(files["src/lib.rs"].contains("pub mod waiters;"), waits);
+        assert_eq!(files["src/cli.rs"].contains("::clap::Command::new(\"wait\")"), waits);
+        assert_eq!(files["Cargo.toml"].contains("\"test-util\""), waits);
+    }
+    assert!(kitchen["src/waiters.rs"].contains("pub fn wait_until_widget_ready(&self) -> WidgetReadyWaiter"));
+}
+
 /// Mixins are flattened on load (issue 17): a model whose shapes take members and traits from mixins
 /// (mixins of mixins, `localTraits`, a redeclared member adding a trait, an error's traits from its
 /// mixin) generates exactly the crate of the same model flattened by hand.

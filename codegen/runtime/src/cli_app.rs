@@ -51,6 +51,9 @@ pub enum Failure {
     },
     /// Anything else (255).
     Other(String),
+    /// A waiter (`wait <waiter-name>`) failed, timed out, or met an error no acceptor expects (255,
+    /// as the AWS CLI's `wait` commands exit): `Waiter TableExists failed: Max attempts exceeded`.
+    Waiter(String),
 }
 
 impl Failure {
@@ -60,7 +63,7 @@ impl Failure {
             Failure::Usage(_) => EXIT_USAGE,
             Failure::Config(_) => EXIT_CONFIG,
             Failure::Service { .. } => EXIT_SERVICE,
-            Failure::Other(_) => EXIT_OTHER,
+            Failure::Other(_) | Failure::Waiter(_) => EXIT_OTHER,
         }
     }
 
@@ -109,7 +112,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Usage(m) | Failure::Config(m) | Failure::Other(m) => f.write_str(m),
+            Failure::Usage(m) | Failure::Config(m) | Failure::Other(m) | Failure::Waiter(m) => f.write_str(m),
             Failure::Service { operation, code, message } => {
                 write!(f, "An error occurred ({code}) when calling the {operation} operation: {message}")
             }
@@ -343,7 +346,7 @@ pub fn run(
         Ok(()) => EXIT_SUCCESS,
         Err(failure) => {
             let text = match &failure {
-                Failure::Service { .. } => format!("\n{failure}\n"),
+                Failure::Service { .. } | Failure::Waiter(_) => format!("\n{failure}\n"),
                 _ => format!("error: {failure}\n"),
             };
             let _ = std::io::stderr().lock().write_all(text.as_bytes());

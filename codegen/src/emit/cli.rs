@@ -21,7 +21,7 @@ use super::runtime_paths::{
     CLI_INPUT_INPUT_ERROR, CLI_INPUT_INTEGER, CLI_INPUT_LIST, CLI_INPUT_MAP, CLI_INPUT_MISSING_MEMBERS,
     CLI_INPUT_OBJECT, CLI_INPUT_OPTIONAL, CLI_INPUT_SOURCE, CLI_INPUT_SPARSE_LIST, CLI_INPUT_SPARSE_MAP,
     CLI_INPUT_STRING, CLI_INPUT_TEXT_OR_NUMBER, CLI_INPUT_TIMESTAMP, CLI_INPUT_UNION_MEMBER, CLI_INPUT_UNKNOWN_MEMBER,
-    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGING, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE,
+    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGING, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
 };
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
@@ -163,6 +163,10 @@ pub fn emit(service: &Service) -> RustFile {
         let command = prefixed("command_", &op.fn_name);
         quote! { .subcommand(#command()) }
     });
+    // `wait <waiter-name>`, when the model has waiters.
+    let has_waiters = !service.waiters.is_empty();
+    let wait_arm = has_waiters.then(|| quote! { "wait" => run_wait(matches), });
+    let wait_subcommand = has_waiters.then(|| quote! { .subcommand(command_wait()) });
 
     let bin = &service.crate_name;
     let title = service.title.clone().unwrap_or_else(|| service.sdk_id.clone());
@@ -220,6 +224,7 @@ pub fn emit(service: &Service) -> RustFile {
         pub fn run(args: impl ::std::iter::IntoIterator<Item = ::std::ffi::OsString>) -> ::std::process::ExitCode {
             #CLI_APP_RUN(command(), args, |name, matches| match name {
                 #(#arms)*
+                #wait_arm
                 other => ::std::result::Result::Err(Failure::Usage(::std::format!("unknown command `{other}`"))),
             })
         }
@@ -233,7 +238,8 @@ pub fn emit(service: &Service) -> RustFile {
                 .after_long_help(#after_help)
                 .subcommand_required(true)
                 .arg_required_else_help(true)
-                #(#subcommands)*;
+                #(#subcommands)*
+                #wait_subcommand;
             #CLI_APP_WITH_GLOBAL_OPTIONS(command)
         }
     });
@@ -242,6 +248,9 @@ pub fn emit(service: &Service) -> RustFile {
     }
     for op in &service.operations {
         file.push(run_fn(service, op));
+    }
+    if has_waiters {
+        file.push(wait_items(service));
     }
     for def in &service.types {
         if !needed.contains(&def.name) {
@@ -1126,6 +1135,190 @@ fn read_expr(ty: &Ty) -> TokenStream {
                 quote!(#CLI_INPUT_SPARSE_MAP(value, |value| #item))
             } else {
                 quote!(#CLI_INPUT_MAP(value, |value| #item))
+            }
+        }
+    }
+}
+
+/// How long `wait` waits when `--max-wait` is not given, in seconds.
+const DEFAULT_MAX_WAIT_SECS: u64 = 600;
+
+/// The option of `wait` commands for the time allowed, clear of the input's member options.
+fn max_wait_option(fields: &[Field]) -> String {
+    let taken: BTreeSet<String> = option_specs(fields).into_iter().map(|spec| spec.name).collect();
+    let mut name = "max-wait".to_string();
+    while taken.contains(&name) {
+        name.push_str("-secs");
+    }
+    name
+}
+
+/// The `wait` command (`wait table-exists --table-name t`, as the AWS CLI has it): a subcommand per
+/// waiter, with the polled operation's input options and `--max-wait`.
+fn wait_items(service: &Service) -> TokenStream {
+    let subcommands = service.waiters.iter().map(|waiter| {
+        let command = prefixed("command_wait_", &waiter.fn_name);
+        quote! { .subcommand(#command()) }
+    });
+    let arms = service.waiters.iter().map(|waiter| {
+        let name = &waiter.cli_name;
+        let run = prefixed("run_wait_", &waiter.fn_name);
+        quote! { #name => #run(matches), }
+    });
+    let names: Vec<&str> = service.waiters.iter().map(|waiter| waiter.cli_name.as_str()).collect();
+    let long_about = format!(
+        "Waits until a resource reaches a state: polls an operation, as the model's waiters describe, until \
+         the response shows the state waited for (exit code 0, nothing printed), a state it can never \
+         leave, or --max-wait seconds ({DEFAULT_MAX_WAIT_SECS} unless given) have passed (both exit code 255, \
+         `Waiter <Name> failed: ...` on stderr).\n\nWaiters: {}.",
+        names.join(", ")
+    );
+    let mut items = quote! {
+        /// The `wait` command: one subcommand per waiter.
+        fn command_wait() -> ::clap::Command {
+            ::clap::Command::new("wait")
+                .about("Wait until a resource reaches a state")
+                .long_about(#long_about)
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                #(#subcommands)*
+        }
+
+        /// Runs `wait <waiter-name>`.
+        fn run_wait(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
+            match matches.subcommand() {
+                ::std::option::Option::Some((name, matches)) => match name {
+                    #(#arms)*
+                    other => ::std::result::Result::Err(Failure::Usage(::std::format!("unknown waiter `{other}`"))),
+                },
+                ::std::option::Option::None => {
+                    ::std::result::Result::Err(Failure::Usage(::std::string::String::from("no waiter given; see wait --help")))
+                }
+            }
+        }
+    };
+    for waiter in &service.waiters {
+        if let Some(op) = service.operations.iter().find(|op| op.name == waiter.operation) {
+            items.extend(wait_command(service, op, waiter));
+        }
+    }
+    items
+}
+
+/// One waiter's subcommand and its run function.
+fn wait_command(service: &Service, op: &Operation, waiter: &crate::ir::waiters::Waiter) -> TokenStream {
+    use crate::ir::waiters::{AcceptorState, Matcher};
+    use crate::jmespath::Comparator;
+    let command = prefixed("command_wait_", &waiter.fn_name);
+    let op_command = prefixed("command_", &op.fn_name);
+    let run = prefixed("run_wait_", &waiter.fn_name);
+    let wait_fn = prefixed("wait_", &waiter.fn_name);
+    let name = &waiter.cli_name;
+    let waiter_name = &waiter.name;
+    let input_name = ident(&op.input);
+    let fill = helper_fn("fill_", &op.input);
+    let input = service.structure(&op.input);
+    let max_wait = max_wait_option(&input.fields);
+    let about = format!("Wait until {} (polls {})", waiter.name, naming::kebab(&op.name));
+    let mut long_about = format!(
+        "Polls `{}` until the `{}` waiter's acceptors reach a success or failure state, or --{max_wait} \
+         seconds have passed. Delays start at {} s and back off, with jitter, to at most {} s.",
+        naming::kebab(&op.name),
+        waiter.name,
+        waiter.min_delay,
+        waiter.max_delay
+    );
+    if let Some(docs) = &waiter.docs {
+        long_about.push_str("\n\n");
+        long_about.push_str(docs);
+    }
+    let after =
+        "Output:\n  None: prints nothing when the waiter succeeds.\n\nExit codes:\n  0    the waiter succeeded\n  \
+                 252  invalid command line or parameters (nothing was sent)\n  253  configuration problem\n  \
+                 255  the waiter failed: a failure state, an error no acceptor expects, or --max-wait passed";
+    let max_wait_help = format!(
+        "Give up after this many seconds (default {DEFAULT_MAX_WAIT_SECS}); the last poll happens at the deadline"
+    );
+    let reasons = waiter.acceptors.iter().map(|acceptor| {
+        if acceptor.state != AcceptorState::Failure {
+            return String::new();
+        }
+        match &acceptor.matcher {
+            Matcher::Output(path) | Matcher::InputOutput(path) => match path.comparator {
+                Comparator::AllStringEquals => {
+                    format!("For expression {:?} all members matched expected path: {:?}", path.path, path.expected)
+                }
+                Comparator::AnyStringEquals => format!(
+                    "For expression {:?} we matched expected path: {:?} at least once",
+                    path.path, path.expected
+                ),
+                Comparator::StringEquals | Comparator::BooleanEquals => {
+                    format!("For expression {:?} we matched expected path: {:?}", path.path, path.expected)
+                }
+            },
+            Matcher::ErrorType(code) => format!("Matched expected service error code: {code}"),
+            Matcher::Success(true) => "Matched a successful response".to_string(),
+            Matcher::Success(false) => "Matched an error response".to_string(),
+        }
+    });
+    let specs = option_specs(&input.fields);
+    let option_map = specs.iter().map(|spec| {
+        let wire = &spec.field.wire_name;
+        let name = &spec.name;
+        quote!((#wire, #name))
+    });
+    let sets = specs.iter().map(option_read);
+    let json = json_skeleton(service, &op.input);
+    let yaml = yaml_skeleton(service, &op.input);
+    let command_doc = doc(&format!("The `wait {name}` command."));
+    let run_doc = doc(&format!("Runs `wait {name}`."));
+    quote! {
+        #command_doc
+        fn #command() -> ::clap::Command {
+            #op_command()
+                .name(#name)
+                .about(#about)
+                .long_about(#long_about)
+                .after_long_help(#after)
+                .arg(
+                    ::clap::Arg::new(#max_wait)
+                        .long(#max_wait)
+                        .value_name("seconds")
+                        .value_parser(::clap::value_parser!(u64))
+                        .help(#max_wait_help)
+                )
+        }
+
+        #run_doc
+        fn #run(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
+            const OPTIONS: &[(&str, &str)] = &[#(#option_map),*];
+            const FAILURE_REASONS: &[&str] = &[#(#reasons),*];
+            let skeleton = #CLI_APP_SKELETON_FN(matches);
+            match skeleton {
+                ::std::option::Option::Some(Skeleton::Input) => {
+                    return ::std::result::Result::Ok(Outcome::Text(#json));
+                }
+                ::std::option::Option::Some(Skeleton::YamlInput) => {
+                    return ::std::result::Result::Ok(Outcome::Text(#yaml));
+                }
+                _ => {}
+            }
+            let mut builder = crate::types::#input_name::builder();
+            if let ::std::option::Option::Some((document, option)) = #CLI_APP_INPUT_DOCUMENT(matches)? {
+                builder = #fill(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
+            }
+            #(#sets)*
+            let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
+            #VALIDATE_VALIDATE::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
+            if skeleton == ::std::option::Option::Some(Skeleton::Output) {
+                return ::std::result::Result::Ok(Outcome::Output(::std::string::String::from("{}")));
+            }
+            let max_wait = matches.get_one::<u64>(#max_wait).copied().unwrap_or(#DEFAULT_MAX_WAIT_SECS);
+            let config = #CLI_APP_CONFIG(matches, &crate::client::SERVICE);
+            let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
+            match #CLI_APP_BLOCK_ON(crate::waiters::#wait_fn(&client, input, ::std::time::Duration::from_secs(max_wait)))? {
+                ::std::result::Result::Ok(_) => ::std::result::Result::Ok(Outcome::Output(::std::string::String::from("{}"))),
+                ::std::result::Result::Err(e) => ::std::result::Result::Err(#WAITER_CLI_FAILURE(#waiter_name, e, FAILURE_REASONS)),
             }
         }
     }

@@ -424,8 +424,9 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// A member's setters on a fluent builder: one taking the value, one taking an `Option`.
-fn fluent_setter(field: &Field) -> TokenStream {
+/// A member's setters on a fluent builder: one taking the value, one taking an `Option`. Waiter
+/// builders (`waiters.rs`) have the same.
+pub(super) fn fluent_setter(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let set_name = prefixed("set_", &field.rust_name);
     let ty = rust_type(&field.ty);

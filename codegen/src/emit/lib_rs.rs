@@ -21,6 +21,10 @@ pub fn emit(service: &Service) -> RustFile {
         service.version,
         service.operations.iter().map(|op| format!("`{}`", op.name)).collect::<Vec<_>>().join(", ")
     );
+    if !service.waiters.is_empty() {
+        let names: Vec<String> = service.waiters.iter().map(|w| format!("`{}`", w.name)).collect();
+        text.push_str(&format!("\nWaiters (`Client::wait_until_*`, see [`waiters`]): {}.\n", names.join(", ")));
+    }
     text.push_str(&endpoint_docs(service));
     if let Some(docs) = &service.docs {
         text.push_str("\n# About the service\n\n");
@@ -66,6 +70,12 @@ pub fn emit(service: &Service) -> RustFile {
             pub mod paginators;
         }
     });
+    let waiters = (!service.waiters.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod waiters;
+        }
+    });
     let mut file = RustFile::new(quote! {
         #crate_docs
         #![deny(missing_docs)]
@@ -90,6 +100,7 @@ pub fn emit(service: &Service) -> RustFile {
         mod ser;
         #[rustfmt::skip]
         mod validate;
+        #waiters
         #(#reexports)*
         #document
     });

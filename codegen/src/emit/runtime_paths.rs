@@ -200,6 +200,16 @@ pub(crate) const VALIDATE_STRING_LENGTH: RuntimeItem = RuntimeItem("validate::st
 pub(crate) const VALIDATE_UNKNOWN_VALUE: RuntimeItem = RuntimeItem("validate::unknown_value");
 pub(crate) const VALIDATE_VALIDATE: RuntimeItem = RuntimeItem("validate::Validate");
 pub(crate) const VALIDATE_VALIDATION_ERROR: RuntimeItem = RuntimeItem("validate::ValidationError");
+
+// `waiter` (the emitter hands `WAITER` to the JMESPath compiler, `crate::jmespath`, for the paths'
+// value functions)
+pub(crate) const WAITER: RuntimeItem = RuntimeItem("waiter");
+pub(crate) const WAITER_ACCEPTOR_STATE: RuntimeItem = RuntimeItem("waiter::AcceptorState");
+pub(crate) const WAITER_CLI_FAILURE: RuntimeItem = RuntimeItem("waiter::cli_failure");
+pub(crate) const WAITER_FINAL_POLL: RuntimeItem = RuntimeItem("waiter::FinalPoll");
+pub(crate) const WAITER_WAIT: RuntimeItem = RuntimeItem("waiter::wait");
+pub(crate) const WAITER_WAITER_CONFIG: RuntimeItem = RuntimeItem("waiter::WaiterConfig");
+pub(crate) const WAITER_WAITER_ERROR: RuntimeItem = RuntimeItem("waiter::WaiterError");
 pub(crate) const VALIDATE_VIOLATION: RuntimeItem = RuntimeItem("validate::Violation");
 pub(crate) const VALIDATE_VIOLATION_KIND: RuntimeItem = RuntimeItem("validate::ViolationKind");
 

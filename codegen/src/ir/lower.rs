@@ -195,9 +195,11 @@ impl<'m> Lowerer<'m> {
             warnings,
             endpoint: super::endpoints::endpoint_resolution(service),
             protocol_tests: Vec::new(),
+            waiters: Vec::new(),
         };
         lowered.protocol_tests = super::protocol_tests::protocol_tests(self.model, &lowered);
         super::endpoints::bind(self.model, service, &mut lowered);
+        super::endpoint_tests::lower(self.model, service, &mut lowered);
         Ok(lowered)
     }
 
