@@ -327,6 +327,8 @@ pub struct Traits {
     /// `smithy.api#requestCompression` on an operation: its encodings in the model's order of
     /// preference, lower-cased (the names are case-insensitive).
     pub request_compression: Option<Vec<String>>,
+    /// `smithy.api#paginated` on an operation or (its defaults) a service, as written.
+    pub paginated: Option<Paginated>,
     /// `smithy.rules#contextParam` on an input member: the endpoint parameter its value sets.
     pub context_param: Option<String>,
     /// `smithy.rules#staticContextParams` on an operation: endpoint parameters it always sets.
@@ -373,6 +375,22 @@ pub struct HttpTrait {
     pub uri: String,
     /// The status code of a success (200 unless the trait says otherwise).
     pub code: u16,
+}
+
+/// `smithy.api#paginated` as written on one shape: each member path is `None` where the trait leaves
+/// it out (an operation's trait is merged with its service's before use).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paginated {
+    /// `inputToken`: the input member that carries the page token.
+    pub input_token: Option<String>,
+    /// `outputToken`: the path (`a.b`) of the output member that carries the next token.
+    pub output_token: Option<String>,
+    /// `items`: the path of the output member that holds the page's items.
+    pub items: Option<String>,
+    /// `pageSize`: the input member that limits a page's size.
+    pub page_size: Option<String>,
+    /// Where the trait sits in the file.
+    pub json_path: String,
 }
 
 /// One parameter of `smithy.rules#clientContextParams`.
@@ -765,6 +783,7 @@ impl Loader<'_> {
                 }
                 "smithy.api#endpoint" => traits.host_prefix = Some(self.host_prefix(value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = self.annotation(value, &at)?,
+                "smithy.api#paginated" => traits.paginated = Some(self.paginated(value, &at)?),
                 "smithy.api#requestCompression" => {
                     traits.request_compression = Some(self.request_compression(value, &at)?)
                 }
@@ -1112,6 +1131,31 @@ impl Loader<'_> {
             encodings.push(self.string(item, &list_path.index(i))?.to_ascii_lowercase());
         }
         Ok(encodings)
+    }
+
+    /// `{"inputToken": "nextToken", "outputToken": "nextToken", "items": "things", "pageSize": "max"}`,
+    /// every key optional.
+    fn paginated(&self, value: &Value, path: &JsonPath) -> Result<Paginated, LoadError> {
+        let body = self.object(value, path)?;
+        let key = |name: &str| -> Result<Option<String>, LoadError> {
+            match body.get(name) {
+                None => Ok(None),
+                Some(value) => {
+                    let text = self.string(value, &path.key(name))?;
+                    if text.is_empty() {
+                        return Err(self.error(&path.key(name), "the member path is empty"));
+                    }
+                    Ok(Some(text.to_string()))
+                }
+            }
+        };
+        Ok(Paginated {
+            input_token: key("inputToken")?,
+            output_token: key("outputToken")?,
+            items: key("items")?,
+            page_size: key("pageSize")?,
+            json_path: path.0.clone(),
+        })
     }
 
     /// `{"hostPrefix": "{AccountId}.data-"}`: labels are member names, the rest must be host characters.

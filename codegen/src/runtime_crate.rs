@@ -96,6 +96,9 @@ pub fn features(service: &Service) -> Vec<&'static str> {
     if service.protocol == crate::model::Protocol::RestJson1 {
         features.push("rest-json");
     }
+    if service.operations.iter().any(|op| op.paginator.is_some()) {
+        features.push("paginators");
+    }
     if needs.request_compression {
         features.push("request-compression");
     }
@@ -142,6 +145,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/byte_stream.rs",
     "src/cli_app.rs",
     "src/cli_input.rs",
+    "src/cli_paginate.rs",
     "src/cli_shorthand.rs",
     "src/client.rs",
     "src/client_streaming.rs",
@@ -162,6 +166,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/json.rs",
     "src/json_time.rs",
     "src/lib.rs",
+    "src/paginator.rs",
     "src/partitions.rs",
     "src/pattern.rs",
     "src/pattern_engine_fancy.rs",

@@ -173,3 +173,126 @@ async fn an_input_member_set_to_its_default_is_sent() -> TestResult {
     );
     Ok(())
 }
+
+// Paginators. `GetLogEvents` answers with the token it was given once the stream has nothing newer,
+// which ends its pages unless the duplicate-token check is turned off.
+
+#[tokio::test]
+async fn log_groups_page_through_their_items() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"logGroups":[{"logGroupName":"/a"},{"logGroupName":"/b"}],"nextToken":"t1"}"#),
+        (200, r#"{"logGroups":[{"logGroupName":"/c"}]}"#),
+    ]);
+    let groups = recorder
+        .client()
+        .describe_log_groups()
+        .log_group_name_prefix("/")
+        .into_paginator()
+        .page_size(2)
+        .items()
+        .try_collect()
+        .await?;
+    let names: Vec<&str> = groups.iter().filter_map(|g| g.log_group_name.as_deref()).collect();
+    assert_eq!(names, ["/a", "/b", "/c"]);
+    let bodies: Vec<String> = recorder.requests().into_iter().map(|r| r.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            r#"{"logGroupNamePrefix":"/","limit":2}"#,
+            r#"{"logGroupNamePrefix":"/","nextToken":"t1","limit":2}"#,
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn log_events_end_at_the_repeated_forward_token_unless_told_to_keep_polling() -> TestResult {
+    use futures_util::StreamExt;
+    let script: &[(u16, &str)] = &[
+        (200, r#"{"events":[{"message":"one"}],"nextForwardToken":"f/1","nextBackwardToken":"b/0"}"#),
+        (200, r#"{"events":[],"nextForwardToken":"f/1","nextBackwardToken":"b/1"}"#),
+        (200, r#"{"events":[{"message":"two"}],"nextForwardToken":"f/2","nextBackwardToken":"b/1"}"#),
+    ];
+    let recorder = Recorder::scripted(script);
+    let events = recorder
+        .client()
+        .get_log_events()
+        .log_group_name("/app")
+        .log_stream_name("s")
+        .into_paginator()
+        .items()
+        .try_collect()
+        .await?;
+    let messages: Vec<&str> = events.iter().filter_map(|e| e.message.as_deref()).collect();
+    assert_eq!(messages, ["one"]);
+    assert_eq!(recorder.requests().len(), 2, "the page that repeated `f/1` is the last");
+
+    // Polling on: the stream keeps following the token; the caller decides when to stop.
+    let recorder = Recorder::scripted(script);
+    let events: Vec<_> = recorder
+        .client()
+        .get_log_events()
+        .log_group_name("/app")
+        .log_stream_name("s")
+        .into_paginator()
+        .stop_on_duplicate_token(false)
+        .items()
+        .take(2)
+        .collect()
+        .await;
+    let mut messages = Vec::new();
+    for event in events {
+        messages.push(event?.message);
+    }
+    assert_eq!(messages, [Some("one".to_owned()), Some("two".to_owned())]);
+    assert_eq!(recorder.requests().len(), 3);
+    Ok(())
+}
+
+const CLI: &str = env!("CARGO_BIN_EXE_cloudwatch-logs");
+
+/// Three pages of log groups, by the token each is requested with.
+fn log_group_pages(body: &serde_json::Value) -> (u16, String) {
+    let page = match body["nextToken"].as_str() {
+        None => r#"{"logGroups":[{"logGroupName":"a","storedBytes":1},{"logGroupName":"b"}],"nextToken":"t1"}"#,
+        Some("t1") => r#"{"logGroups":[],"nextToken":"t2"}"#,
+        _ => r#"{"logGroups":[{"logGroupName":"c","creationTime":5}]}"#,
+    };
+    (200, page.to_owned())
+}
+
+/// The CLI prints what `aws logs describe-log-groups` (AWS CLI 1.45, botocore 1.43) printed for the
+/// same three pages, with each of these options.
+#[test]
+fn describe_log_groups_prints_what_the_aws_cli_prints() {
+    let a = "        {\n            \"logGroupName\": \"a\",\n            \"storedBytes\": 1\n        }";
+    let b = "        {\n            \"logGroupName\": \"b\"\n        }";
+    let c = "        {\n            \"logGroupName\": \"c\",\n            \"creationTime\": 5\n        }";
+    let cases: &[(&[&str], String)] = &[
+        (&[], format!("{{\n    \"logGroups\": [\n{a},\n{b},\n{c}\n    ]\n}}\n")),
+        (
+            &["--max-items", "2"],
+            format!("{{\n    \"logGroups\": [\n{a},\n{b}\n    ],\n    \"NextToken\": \"eyJuZXh0VG9rZW4iOiAidDEifQ==\"\n}}\n"),
+        ),
+        (
+            &["--max-items", "1"],
+            format!("{{\n    \"logGroups\": [\n{a}\n    ],\n    \"NextToken\": \"eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==\"\n}}\n"),
+        ),
+        (
+            &["--max-items", "1", "--starting-token", "eyJuZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="],
+            format!("{{\n    \"logGroups\": [\n{b}\n    ],\n    \"NextToken\": \"eyJuZXh0VG9rZW4iOiAidDEifQ==\"\n}}\n"),
+        ),
+        (
+            &["--no-paginate"],
+            format!("{{\n    \"logGroups\": [\n{a},\n{b}\n    ],\n    \"nextToken\": \"t1\"\n}}\n"),
+        ),
+    ];
+    for (options, expected) in cases {
+        let server = common::PageServer::start(log_group_pages);
+        let mut args = vec!["describe-log-groups"];
+        args.extend_from_slice(options);
+        let (code, stdout, stderr) = server.run_cli(CLI, &args);
+        assert_eq!(code, 0, "{options:?}: {stderr}");
+        assert_eq!(&stdout, expected, "{options:?}");
+    }
+}

@@ -35,7 +35,7 @@ pub struct Recorded {
     pub headers: http::HeaderMap,
 }
 
-/// Records requests and answers each with the same status and body.
+/// Records requests and answers each with the same status and body, or with the next of a script.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     requests: Arc<Mutex<Vec<Recorded>>>,
@@ -57,6 +57,20 @@ impl Recorder {
             reply_headers: Vec::new(),
             script: Arc::default(),
         }
+    }
+
+    /// Answers the n-th request with the n-th of `replies` (status, JSON body); a request past
+    /// the script gets a 500 whose error code says so, so a test that sends too much fails.
+    pub fn scripted(replies: &[(u16, &str)]) -> Self {
+        let recorder = Recorder::replying(
+            500,
+            r#"{"__type":"NoScriptedReply","message":"the test scripted no reply for this request"}"#,
+        );
+        *recorder.script.lock().expect("not poisoned") = replies
+            .iter()
+            .map(|(status, body)| (*status, (*body).to_owned()))
+            .collect();
+        recorder
     }
 
     /// Answers the requests with `replies` (status and JSON body) in order, then every later
@@ -171,5 +185,99 @@ impl HttpClient for Recorder {
             .body(reply.into_bytes())
             .expect("a valid response");
         Box::pin(async move { Ok(response) })
+    }
+}
+
+/// A local HTTP/1.1 server on its own thread that answers each request with what `respond`
+/// returns for its JSON body (status, JSON reply), one request per connection: a fake service
+/// for the crate's command-line tool, which runs as a separate process.
+pub struct PageServer {
+    addr: std::net::SocketAddr,
+    bodies: Arc<Mutex<Vec<serde_json::Value>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl PageServer {
+    pub fn start(respond: fn(&serde_json::Value) -> (u16, String)) -> PageServer {
+        use std::io::{BufRead, Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        listener.set_nonblocking(true).expect("a non-blocking listener");
+        let addr = listener.local_addr().expect("a local address");
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (log, done) = (bodies.clone(), stop.clone());
+        std::thread::spawn(move || {
+            // Bounded: the server stops when the test drops it, or after two minutes.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+            while !done.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                let _ = stream.set_nonblocking(false);
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let Ok(reading) = stream.try_clone() else { continue };
+                let mut reader = std::io::BufReader::new(reading);
+                let mut line = String::new();
+                let mut length = 0;
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim_end() != "" {
+                    if let Some((name, value)) = line.trim_end().split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                let (status, reply) = respond(&body);
+                log.lock().expect("not poisoned").push(body);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+                let mut stream = stream;
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        PageServer { addr, bodies, stop }
+    }
+
+    /// The request bodies received so far, in order.
+    pub fn bodies(&self) -> Vec<serde_json::Value> {
+        self.bodies.lock().expect("not poisoned").clone()
+    }
+
+    /// Runs the crate's command-line tool `binary` with `args` against this server, with test
+    /// credentials, no shared files and no instance metadata: (exit code, stdout, stderr).
+    pub fn run_cli(&self, binary: &str, args: &[&str]) -> (i32, String, String) {
+        let output = std::process::Command::new(binary)
+            .args(args)
+            .env_clear()
+            .env("AWS_ENDPOINT_URL", format!("http://{}", self.addr))
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .env("HOME", "/nonexistent")
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("the command-line tool runs");
+        (
+            output.status.code().expect("exited normally"),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for PageServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }

@@ -181,6 +181,45 @@ async fn conditional_check_failures_carry_the_item() -> TestResult {
     Ok(())
 }
 
+/// `Query` pages with a map token: each page's `LastEvaluatedKey` is the next request's
+/// `ExclusiveStartKey`, and a page without one is the last.
+#[tokio::test]
+async fn query_pages_follow_the_last_evaluated_key() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (
+            200,
+            r#"{"Items":[{"pk":{"S":"a"}}],"Count":1,"LastEvaluatedKey":{"pk":{"S":"a"}}}"#,
+        ),
+        (200, r#"{"Items":[{"pk":{"S":"b"}}],"Count":1}"#),
+    ]);
+    let items = recorder
+        .client()
+        .query()
+        .table_name("t")
+        .into_paginator()
+        .page_size(1)
+        .items()
+        .try_collect()
+        .await?;
+    let keys: Vec<Option<&AttributeValue>> = items.iter().map(|item| item.get("pk")).collect();
+    assert_eq!(
+        keys,
+        [
+            Some(&AttributeValue::S("a".into())),
+            Some(&AttributeValue::S("b".into()))
+        ]
+    );
+    let bodies: Vec<String> = recorder.requests().into_iter().map(|r| r.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            r#"{"TableName":"t","Limit":1}"#,
+            r#"{"TableName":"t","Limit":1,"ExclusiveStartKey":{"pk":{"S":"a"}}}"#,
+        ]
+    );
+    Ok(())
+}
+
 // DynamoDB's own waiters, `TableExists` and `TableNotExists` (`DescribeTable`, `minDelay` 20 s), on
 // tokio's paused clock so the delays pass at once.
 

@@ -914,6 +914,336 @@ mod defaults {
     }
 }
 
+// Paginators: `ListPagedThings` takes its tokens and page size from the service's `@paginated`
+// defaults, `ListNestedPages` has nested token and item paths, `TailEvents` names no items and
+// repeats its cursor once there is nothing newer.
+
+/// The JSON bodies of the requests sent so far.
+fn bodies(recorder: &Recorder) -> Vec<serde_json::Value> {
+    recorder
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).expect("a JSON body"))
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_follow_the_token_until_a_page_has_none() -> TestResult {
+    use futures_util::StreamExt;
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"things":[{"name":"a"},{"name":"b"}],"nextToken":"t1","scanned":5}"#),
+        (200, r#"{"things":[],"nextToken":"t2"}"#),
+        (200, r#"{"things":[{"name":"c","size":3}]}"#),
+    ]);
+    let pages: Vec<_> = recorder
+        .client()
+        .list_paged_things()
+        .prefix("p")
+        .into_paginator()
+        .page_size(2)
+        .send()
+        .collect()
+        .await;
+    let pages = pages.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<Vec<&str>> = pages
+        .iter()
+        .map(|p| p.things.iter().flatten().map(|t| t.name.as_str()).collect())
+        .collect();
+    assert_eq!(names, vec![vec!["a", "b"], vec![], vec!["c"]]);
+    assert_eq!(pages[0].scanned, Some(5));
+    // Each request keeps the input and page size, and carries the token of the page before.
+    assert_eq!(
+        bodies(&recorder),
+        vec![
+            serde_json::json!({"prefix": "p", "maxResults": 2}),
+            serde_json::json!({"prefix": "p", "nextToken": "t1", "maxResults": 2}),
+            serde_json::json!({"prefix": "p", "nextToken": "t2", "maxResults": 2}),
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn items_flatten_the_pages_and_an_empty_token_ends_them() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"things":[{"name":"a"}],"nextToken":"t1"}"#),
+        (200, r#"{"things":[{"name":"b"},{"name":"c","size":7}],"nextToken":""}"#),
+    ]);
+    let things = recorder
+        .client()
+        .list_paged_things()
+        .into_paginator()
+        .items()
+        .try_collect()
+        .await?;
+    let names: Vec<&str> = things.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(things[2].size, Some(7));
+    assert_eq!(recorder.requests().len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_error_on_page_two_is_yielded_after_page_one_and_ends_the_stream() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"things":[{"name":"a"}],"nextToken":"t1"}"#),
+        (400, r#"{"__type":"example.kitchen#Error","message":"token expired"}"#),
+        (200, r#"{"things":[{"name":"never read"}]}"#),
+    ]);
+    let mut items = recorder.client().list_paged_things().into_paginator().items();
+    assert_eq!(items.next().await.transpose()?.map(|t| t.name), Some("a".to_owned()));
+    let error = items.next().await.expect("an item").expect_err("page two failed");
+    match error.as_service_error() {
+        Some(sdk::error::ListPagedThingsError::Error(e)) => assert_eq!(e.to_string(), "Error: token expired"),
+        other => panic!("expected Error, got {other:?}"),
+    }
+    assert!(items.next().await.is_none(), "an error ends the stream");
+    assert_eq!(recorder.requests().len(), 2, "nothing is sent after the error");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_invalid_page_size_fails_before_anything_is_sent() {
+    let recorder = Recorder::scripted(&[]);
+    let mut pages = recorder.client().list_paged_things().into_paginator().page_size(0).send();
+    let error = pages.next().await.expect("one item").expect_err("0 is below the range");
+    assert!(error.to_string().contains("maxResults"), "{error}");
+    assert!(pages.next().await.is_none());
+    assert!(recorder.requests().is_empty());
+}
+
+#[tokio::test]
+async fn nested_token_and_item_paths_are_followed() -> TestResult {
+    let recorder = Recorder::scripted(&[
+        (200, r#"{"result":{"nextMarker":"m1","page":{"entries":["a","b"]}}}"#),
+        // A page without its optional `page.entries` adds no items.
+        (200, r#"{"result":{"nextMarker":"m2","page":{}}}"#),
+        (200, r#"{"result":{"page":{"entries":["c"]}}}"#),
+    ]);
+    let entries = recorder
+        .client()
+        .list_nested_pages()
+        .into_paginator()
+        .page_size(10)
+        .items()
+        .try_collect()
+        .await?;
+    assert_eq!(entries, ["a", "b", "c"]);
+    assert_eq!(
+        bodies(&recorder),
+        vec![
+            serde_json::json!({"limit": 10}),
+            serde_json::json!({"marker": "m1", "limit": 10}),
+            serde_json::json!({"marker": "m2", "limit": 10}),
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_repeated_token_ends_the_pages_unless_the_check_is_off() -> TestResult {
+    let script: &[(u16, &str)] = &[
+        (200, r#"{"events":["e1"],"nextCursor":"c1"}"#),
+        (200, r#"{"events":["e2"],"nextCursor":"c1"}"#),
+        (200, r#"{"events":[],"nextCursor":"c1"}"#),
+        (200, r#"{"events":["e3"],"nextCursor":""}"#),
+    ];
+    let recorder = Recorder::scripted(script);
+    let pages = recorder.client().tail_events().into_paginator().send().try_collect().await?;
+    assert_eq!(pages.len(), 2, "the page that repeated `c1` is the last");
+    assert_eq!(recorder.requests().len(), 2);
+
+    let recorder = Recorder::scripted(script);
+    let pages = recorder
+        .client()
+        .tail_events()
+        .into_paginator()
+        .stop_on_duplicate_token(false)
+        .send()
+        .try_collect()
+        .await?;
+    let events: Vec<String> = pages.into_iter().flat_map(|p| p.events.unwrap_or_default()).collect();
+    assert_eq!(events, ["e1", "e2", "e3"]);
+    let cursors: Vec<serde_json::Value> = bodies(&recorder).into_iter().map(|b| b["cursor"].clone()).collect();
+    assert_eq!(cursors, [serde_json::Value::Null, "c1".into(), "c1".into(), "c1".into()]);
+    Ok(())
+}
+
+// The command-line tool paginates as the AWS CLI does. Each expected output below is what botocore's
+// paginator (`build_full_result`, which the AWS CLI prints) gives for the same pages and settings.
+
+const CLI: &str = env!("CARGO_BIN_EXE_kitchen-sink");
+
+/// Three pages of things, by the token each is requested with; page one has a member that is not
+/// paged (`scanned`).
+fn things_pages(body: &serde_json::Value) -> (u16, String) {
+    let page = match body["nextToken"].as_str() {
+        None => r#"{"things":[{"name":"a"},{"name":"b","size":2}],"nextToken":"t1","scanned":5}"#,
+        Some("t1") => r#"{"things":[{"name":"c"},{"name":"d"}],"nextToken":"t2"}"#,
+        Some("t2") => r#"{"things":[{"name":"e"}]}"#,
+        Some(_) => return (400, r#"{"__type":"example.kitchen#Error","message":"token expired"}"#.into()),
+    };
+    (200, page.to_owned())
+}
+
+#[test]
+fn the_cli_follows_the_pages_and_prints_only_the_items() {
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things"]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = r#"{
+    "things": [
+        {
+            "name": "a"
+        },
+        {
+            "name": "b",
+            "size": 2
+        },
+        {
+            "name": "c"
+        },
+        {
+            "name": "d"
+        },
+        {
+            "name": "e"
+        }
+    ]
+}
+"#;
+    assert_eq!(stdout, expected);
+    let tokens: Vec<serde_json::Value> = server.bodies().iter().map(|b| b["nextToken"].clone()).collect();
+    assert_eq!(tokens, [serde_json::Value::Null, "t1".into(), "t2".into()]);
+}
+
+#[test]
+fn the_cli_stops_at_max_items_with_a_token_that_resumes_inside_the_page() {
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) =
+        server.run_cli(CLI, &["list-paged-things", "--max-items", "3", "--page-size", "2"]);
+    assert_eq!(code, 0, "{stderr}");
+    let token = "eyJuZXh0VG9rZW4iOiAidDEiLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==";
+    let expected = format!(
+        r#"{{
+    "things": [
+        {{
+            "name": "a"
+        }},
+        {{
+            "name": "b",
+            "size": 2
+        }},
+        {{
+            "name": "c"
+        }}
+    ],
+    "NextToken": "{token}"
+}}
+"#
+    );
+    assert_eq!(stdout, expected);
+    assert_eq!(
+        server.bodies(),
+        [
+            serde_json::json!({"maxResults": 2}),
+            serde_json::json!({"nextToken": "t1", "maxResults": 2}),
+        ]
+    );
+
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) = server.run_cli(
+        CLI,
+        &["list-paged-things", "--max-items", "3", "--starting-token", token],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let expected = r#"{
+    "things": [
+        {
+            "name": "d"
+        },
+        {
+            "name": "e"
+        }
+    ]
+}
+"#;
+    assert_eq!(stdout, expected, "the item printed before is skipped");
+    let tokens: Vec<serde_json::Value> = server.bodies().iter().map(|b| b["nextToken"].clone()).collect();
+    assert_eq!(tokens, ["t1", "t2"]);
+}
+
+#[test]
+fn the_cli_prints_one_whole_page_without_pagination() {
+    let server = common::PageServer::start(things_pages);
+    let whole_first_page = r#"{
+    "things": [
+        {
+            "name": "a"
+        },
+        {
+            "name": "b",
+            "size": 2
+        }
+    ],
+    "nextToken": "t1",
+    "scanned": 5
+}
+"#;
+    let (code, stdout, _) = server.run_cli(CLI, &["list-paged-things", "--no-paginate"]);
+    assert_eq!((code, stdout.as_str()), (0, whole_first_page));
+    // Setting the token member by hand turns pagination off too, as in the AWS CLI.
+    let (code, stdout, _) = server.run_cli(CLI, &["list-paged-things", "--next-token", "t2"]);
+    assert_eq!((code, stdout.as_str()), (0, "{\n    \"things\": [\n        {\n            \"name\": \"e\"\n        }\n    ]\n}\n"));
+    assert_eq!(server.bodies().len(), 2, "one call each");
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things", "--no-paginate", "--max-items", "1"]);
+    assert_eq!((code, stdout.as_str()), (255, ""));
+    assert!(
+        stderr.contains("Cannot specify --no-paginate along with pagination arguments: --max-items"),
+        "{stderr}"
+    );
+    assert_eq!(server.bodies().len(), 2, "nothing sent");
+}
+
+#[test]
+fn the_cli_aggregates_nested_items_under_their_path() {
+    fn pages(body: &serde_json::Value) -> (u16, String) {
+        let page = match body["marker"].as_str() {
+            None => r#"{"result":{"nextMarker":"m1","page":{"entries":["a","b"]}}}"#,
+            Some("m1") => r#"{"result":{"nextMarker":"m2","page":{}}}"#,
+            _ => r#"{"result":{"page":{"entries":["c"]}}}"#,
+        };
+        (200, page.to_owned())
+    }
+    let server = common::PageServer::start(pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-nested-pages"]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = "{\n    \"result\": {\n        \"page\": {\n            \"entries\": [\n                \"a\",\n                \"b\",\n                \"c\"\n            ]\n        }\n    }\n}\n";
+    assert_eq!(stdout, expected);
+    let (code, stdout, _) = server.run_cli(CLI, &["list-nested-pages", "--max-items", "1"]);
+    assert_eq!(code, 0);
+    let expected = "{\n    \"result\": {\n        \"page\": {\n            \"entries\": [\n                \"a\"\n            ]\n        }\n    },\n    \"NextToken\": \"eyJtYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==\"\n}\n";
+    assert_eq!(stdout, expected);
+}
+
+#[test]
+fn an_error_on_a_later_page_fails_the_command_and_prints_no_items() {
+    fn pages(body: &serde_json::Value) -> (u16, String) {
+        match body["nextToken"].as_str() {
+            None => (200, r#"{"things":[{"name":"a"}],"nextToken":"t1"}"#.to_owned()),
+            _ => (400, r#"{"__type":"example.kitchen#Error","message":"token expired"}"#.to_owned()),
+        }
+    }
+    let server = common::PageServer::start(pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things"]);
+    assert_eq!((code, stdout.as_str()), (254, ""));
+    assert!(
+        stderr.contains("An error occurred (Error) when calling the ListPagedThings operation: token expired"),
+        "{stderr}"
+    );
+    assert_eq!(server.bodies().len(), 2);
+}
+
 // Waiters (`ViewWidget`'s `smithy.waiters#waitable`), on tokio's paused clock: the delays pass
 // at once, and `tokio::time::Instant` shows when each poll was sent.
 

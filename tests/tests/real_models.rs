@@ -166,6 +166,53 @@ fn whole_service_generation_skips_exactly_the_streaming_operations_and_warns_of_
     }
 }
 
+/// Every `@paginated` operation of every model (the repository's fixtures and, with
+/// `SMITHY_MODELS_DIR`, the real ones) gets a paginator, or a warning that names it and says why not.
+#[test]
+fn every_paginated_operation_gets_a_paginator_or_a_warning() {
+    let mut total = 0;
+    for (target, generated) in generated() {
+        let text = std::fs::read_to_string(&target.path).unwrap_or_else(|e| panic!("{}: {e}", target.path.display()));
+        let model: serde_json::Value = serde_json::from_str(&text).expect("a JSON model");
+        let skipped: Vec<&str> = generated.skipped.iter().map(|s| s.operation.as_str()).collect();
+        let mut paginated: Vec<String> = model["shapes"]
+            .as_object()
+            .expect("shapes")
+            .iter()
+            .filter(|(_, shape)| shape["type"] == "operation" && shape["traits"].get("smithy.api#paginated").is_some())
+            .map(|(id, _)| id.rsplit('#').next().expect("a shape name").to_string())
+            .filter(|name| !skipped.contains(&name.as_str()))
+            .collect();
+        paginated.sort();
+        let module = generated.files.iter().find(|f| f.path == "src/paginators.rs");
+        let mut covered: Vec<String> = module
+            .map(|file| {
+                file.contents
+                    .lines()
+                    .filter_map(|line| line.strip_prefix("pub struct ")?.strip_suffix("Paginator {"))
+                    .map(|name| name.trim_start_matches("r#").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for warning in &generated.warnings {
+            if let Some(rest) = warning.message.strip_prefix("operation `") {
+                if let Some((id, _)) = rest.split_once("` gets no paginator") {
+                    covered.push(id.rsplit('#').next().expect("a shape name").to_string());
+                }
+            }
+        }
+        covered.sort();
+        assert_eq!(
+            covered, paginated,
+            "{}: paginators and warnings, against the @paginated operations",
+            target.crate_name
+        );
+        total += paginated.len();
+    }
+    eprintln!("{total} @paginated operations, each with its paginator or a warning");
+    assert!(total >= 3, "the kitchen sink alone has three paginated operations");
+}
+
 /// The waiters (`smithy.waiters#waitable`) of a model file, as `(operation, waiter)` names.
 fn model_waiters(path: &Path) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -245,9 +292,12 @@ fn selecting_a_streaming_operation_is_a_clear_error() {
 }
 
 /// Crates a sample test uses beyond the generated crate's own dependencies, by the path that shows it
-/// does: the kitchen sink's sample unzips what the client compressed.
-const SAMPLE_DEV_DEPENDENCIES: &[(&str, &str)] =
-    &[("flate2::", r#"flate2 = { version = "1", default-features = false, features = ["rust_backend"] }"#)];
+/// does: the kitchen sink's sample unzips what the client compressed, and collects a page stream.
+const SAMPLE_DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    ("flate2::", r#"flate2 = { version = "1", default-features = false, features = ["rust_backend"] }"#),
+    // The paginators' streams work with the ecosystem's combinators (`StreamExt::collect`).
+    ("futures_util::", r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#),
+];
 
 /// Adds to the manifest among `files` the dev-dependencies the sample at `sample` needs.
 fn add_sample_dev_dependencies(files: &mut [codegen::GeneratedFile], sample: &Path) {

@@ -19,6 +19,7 @@
 //!   `default-https-client`).
 //! - [`retry`], [`error`], [`validate`], [`endpoint_config`]: retry settings, the errors operations
 //!   return, input validation, endpoint settings.
+//! - `paginator` (feature `paginators`): the page and item streams of `@paginated` operations.
 //! - [`datetime`], `blob` (feature `blob`), [`big_number`]: the values of Smithy's `timestamp`,
 //!   `blob`, `bigInteger` and `bigDecimal` shapes; `byte_stream` (feature `rest-json`): the body of
 //!   a streaming blob payload.
@@ -36,7 +37,7 @@
 //! `credentials-container` (`container_credentials`) and `credentials-imds` (`imds`, which also
 //! finds the region on EC2). Generated crates forward these as features of their own, on by
 //! default. A build without a source that the environment or the profile asks for fails with an
-//! error naming the feature ([`credentials::OptionalSource`]). `endpoint-rules` (the rules evaluator), `request-compression`,
+//! error naming the feature ([`credentials::OptionalSource`]). `endpoint-rules` (the rules evaluator), `paginators`, `request-compression`,
 //! `blob`, `rest-json` (restJson1's HTTP bindings and streaming payloads), the pattern
 //! engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
@@ -72,6 +73,8 @@ pub mod error;
 pub mod http;
 #[cfg(feature = "credentials-imds")]
 pub mod imds;
+#[cfg(feature = "paginators")]
+pub mod paginator;
 #[cfg(feature = "credentials-profile")]
 pub mod profile_credentials;
 pub mod region;
@@ -125,6 +128,9 @@ pub mod cli_app;
 #[doc(hidden)]
 #[cfg(feature = "cli")]
 pub mod cli_input;
+#[doc(hidden)]
+#[cfg(feature = "cli")]
+pub mod cli_paginate;
 #[doc(hidden)]
 #[cfg(feature = "cli")]
 pub mod cli_shorthand;

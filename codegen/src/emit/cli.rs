@@ -21,11 +21,11 @@ use super::runtime_paths::{
     CLI_INPUT_INPUT_ERROR, CLI_INPUT_INTEGER, CLI_INPUT_LIST, CLI_INPUT_MAP, CLI_INPUT_MISSING_MEMBERS,
     CLI_INPUT_OBJECT, CLI_INPUT_OPTIONAL, CLI_INPUT_SOURCE, CLI_INPUT_SPARSE_LIST, CLI_INPUT_SPARSE_MAP,
     CLI_INPUT_STRING, CLI_INPUT_TEXT_OR_NUMBER, CLI_INPUT_TIMESTAMP, CLI_INPUT_UNION_MEMBER, CLI_INPUT_UNKNOWN_MEMBER,
-    VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
+    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGING, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
 };
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
-use crate::ir::{Field, Operation, Presence, Service, Ty, TyKind, TypeDefKind};
+use crate::ir::{Field, Operation, Paginator, Presence, Service, TokenKind, Ty, TyKind, TypeDefKind};
 use crate::naming;
 
 /// Option names the tool itself defines; a member whose kebab-case name is one of these gets a
@@ -328,6 +328,10 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
         }
     });
     let doc_line = doc(&format!("The `{name}` command."));
+    let paging = cli_paging(op).map(|(paginator, _)| {
+        let options = paging_options(paginator, &option_specs(&input.fields));
+        quote!(let command = #CLI_PAGINATE_WITH_PAGING_OPTIONS(command, &[#(#options),*]);)
+    });
     quote! {
         #doc_line
         fn #func() -> ::clap::Command {
@@ -336,6 +340,7 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
                 .long_about(#long_about)
                 .after_long_help(#after)
                 #(#args)*;
+            #paging
             #CLI_APP_WITH_INPUT_OPTIONS(command)
         }
     }
@@ -814,6 +819,20 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
     });
     let sets = specs.iter().map(option_read);
     let doc_line = doc(&format!("Runs `{}`.", naming::kebab(&op.name)));
+    let single_call = quote! {
+        let output = #CLI_APP_BLOCK_ON(client.#call(input))?
+            .map_err(|e| Failure::from_sdk(#op_name, e))?;
+        ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
+    };
+    let (paging, page_size, call) = match cli_paging(op) {
+        None => (TokenStream::new(), TokenStream::new(), single_call),
+        Some((paginator, items)) => {
+            let paging = paging_statement(paginator, &specs);
+            let page_size = page_size_read(paginator, &specs);
+            let call = paged_call(op, paginator, items, single_call);
+            (paging, page_size, call)
+        }
+    };
     quote! {
         #doc_line
         fn #func(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
@@ -828,11 +847,13 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                 }
                 _ => {}
             }
+            #paging
             let mut builder = crate::types::#input_name::builder();
             if let ::std::option::Option::Some((document, option)) = #CLI_APP_INPUT_DOCUMENT(matches)? {
                 builder = #fill(builder, &document, Source::Json).map_err(|e| Failure::option(option, e))?;
             }
             #(#sets)*
+            #page_size
             let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
             #VALIDATE_VALIDATE::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
             if skeleton == ::std::option::Option::Some(Skeleton::Output) {
@@ -840,10 +861,88 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             }
             let config = #CLI_APP_CONFIG(matches, &crate::client::SERVICE);
             let client = crate::client::Client::from_conf(config).map_err(Failure::config)?;
-            let output = #CLI_APP_BLOCK_ON(client.#call(input))?
-                .map_err(|e| Failure::from_sdk(#op_name, e))?;
-            ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
+            #call
         }
+    }
+}
+
+/// The paginator and item path the CLI follows for `op`, if it paginates: the AWS CLI aggregates a
+/// list of items under string tokens. Operations without `items`, with map items or with map tokens
+/// make one call, as the AWS CLI does for operations it has no paginator for.
+fn cli_paging(op: &Operation) -> Option<(&Paginator, Vec<String>)> {
+    let paginator = op.paginator.as_ref()?;
+    let items = paginator.items.as_ref()?;
+    if paginator.token != TokenKind::String || !matches!(items.ty.kind, TyKind::List { .. }) {
+        return None;
+    }
+    Some((paginator, items.path.wire_names().into_iter().map(str::to_owned).collect()))
+}
+
+/// The paging options a paginated command gets: all but those whose names its members' options
+/// already use (and `--page-size` only when the model names a page size member).
+fn paging_options(paginator: &Paginator, specs: &[OptionSpec<'_>]) -> Vec<&'static str> {
+    let taken = |name: &str| specs.iter().any(|s| s.name == name || s.negated.as_deref() == Some(name));
+    ["starting-token", "page-size", "max-items", "no-paginate"]
+        .into_iter()
+        .filter(|name| *name != "page-size" || paginator.page_size.is_some())
+        .filter(|name| !taken(name))
+        .collect()
+}
+
+/// The option IDs of the input token and page size members: setting either by hand turns
+/// pagination off.
+fn manual_paging_options<'s>(paginator: &Paginator, specs: &'s [OptionSpec<'_>]) -> Vec<&'s str> {
+    let members = [Some(&paginator.input_token.member_name), paginator.page_size.as_ref().map(|f| &f.member_name)];
+    specs
+        .iter()
+        .filter(|spec| members.iter().flatten().any(|member| **member == spec.field.member_name))
+        .map(|spec| spec.name.as_str())
+        .collect()
+}
+
+/// `let paging = ...;`: whether and how to paginate, checked before the input is read.
+fn paging_statement(paginator: &Paginator, specs: &[OptionSpec<'_>]) -> TokenStream {
+    let manual = manual_paging_options(paginator, specs);
+    quote!(let paging = #CLI_PAGINATE_PAGING(matches, &[#(#manual),*])?;)
+}
+
+/// Applies `--page-size` to the page size member, read as that member's option would be.
+fn page_size_read(paginator: &Paginator, specs: &[OptionSpec<'_>]) -> TokenStream {
+    let Some(field) = &paginator.page_size else { return TokenStream::new() };
+    if !paging_options(paginator, specs).contains(&"page-size") {
+        return TokenStream::new();
+    }
+    option_read(&OptionSpec { field, name: "page-size".to_string(), negated: None })
+}
+
+/// The call of a paginated command: one call under `--no-paginate`, else every page, aggregated.
+fn paged_call(op: &Operation, paginator: &Paginator, items: Vec<String>, single_call: TokenStream) -> TokenStream {
+    let call = prefixed("call_", &op.fn_name);
+    let print = prefixed("output_", &op.fn_name);
+    let op_name = &op.name;
+    let output_token = prefixed("output_token_", &op.fn_name);
+    let set_input_token = prefixed("set_input_token_", &op.fn_name);
+    let input_token = &paginator.input_token.wire_name;
+    quote! {
+        let ::std::option::Option::Some(paging) = paging else {
+            return { #single_call };
+        };
+        let mut pager = #CLI_PAGINATE_PAGER::new(&paging, #input_token, &[#(#items),*])?;
+        let mut input = input;
+        if let ::std::option::Option::Some(token) = pager.first_token() {
+            crate::paginators::#set_input_token(&mut input, token.to_owned());
+        }
+        let output = #CLI_APP_BLOCK_ON(async move {
+            loop {
+                let output = client.#call(input.clone()).await.map_err(|e| Failure::from_sdk(#op_name, e))?;
+                let next = crate::paginators::#output_token(&output).map(::std::string::String::as_str);
+                match pager.page(&crate::ser::#print(&output), next)? {
+                    ::std::option::Option::Some(token) => crate::paginators::#set_input_token(&mut input, token),
+                    ::std::option::Option::None => return ::std::result::Result::Ok::<_, Failure>(pager.output()),
+                }
+            }
+        })??;
+        ::std::result::Result::Ok(Outcome::Output(output))
     }
 }
 

@@ -408,6 +408,15 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     let fields = &service.structure(&op.input).fields;
     let setters = fields.iter().map(fluent_setter);
     let method = unraw(&op.fn_name);
+    let into_paginator = op.paginator.as_ref().map(|_| {
+        let paginator = format_ident!("{}Paginator", unraw(&op.name));
+        quote! {
+            /// A paginator over this operation's pages, starting from the input set so far.
+            pub fn into_paginator(self) -> crate::paginators::#paginator {
+                crate::paginators::#paginator::new(self.client, self.inner)
+            }
+        }
+    });
     let doc_line = doc(&format!(
         "Builds and sends a `{}` request; see [`Client::{method}`](crate::client::Client::{method}).",
         op.name
@@ -431,6 +440,8 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             pub fn as_input(&self) -> &crate::types::builders::#builder {
                 &self.inner
             }
+
+            #into_paginator
 
             /// Builds the input and sends the request. A missing required member fails with
             /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.

@@ -64,6 +64,12 @@ pub fn emit(service: &Service) -> RustFile {
             pub type Document = ::serde_json::Value;
         }
     });
+    let paginators = super::paginators::any(service).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod paginators;
+        }
+    });
     let waiters = (!service.waiters.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
@@ -85,6 +91,7 @@ pub fn emit(service: &Service) -> RustFile {
         pub mod cli;
         #[rustfmt::skip]
         pub mod error;
+        #paginators
         #[rustfmt::skip]
         pub mod types;
         #[rustfmt::skip]

@@ -12,6 +12,7 @@ mod de;
 mod endpoint_tests;
 mod errors;
 mod lib_rs;
+mod paginators;
 mod protocol_tests;
 mod rest_request;
 mod rest_response;
@@ -152,6 +153,12 @@ pub fn emit(
     });
     for file in rust_files {
         files.push(file?);
+    }
+    if paginators::any(service) {
+        let path = "src/paginators.rs";
+        let contents = format(paginators::emit(service))
+            .map_err(|e| EmitError { path: path.to_string(), message: e.to_string() })?;
+        files.push(GeneratedFile { path: path.to_string(), contents: format!("{header}{contents}") });
     }
     if !service.waiters.is_empty() {
         let path = "src/waiters.rs";

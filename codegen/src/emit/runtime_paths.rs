@@ -178,6 +178,17 @@ pub(crate) const JSON_TIME_WRITE: RuntimeItem = RuntimeItem("json_time::write");
 pub(crate) const PARTITIONS_AWS_PARTITIONS_JSON: RuntimeItem = RuntimeItem("partitions::AWS_PARTITIONS_JSON");
 pub(crate) const PARTITIONS_PARTITIONS: RuntimeItem = RuntimeItem("partitions::Partitions");
 
+// `cli_paginate`
+pub(crate) const CLI_PAGINATE_PAGER: RuntimeItem = RuntimeItem("cli_paginate::Pager");
+pub(crate) const CLI_PAGINATE_PAGING: RuntimeItem = RuntimeItem("cli_paginate::paging");
+pub(crate) const CLI_PAGINATE_WITH_PAGING_OPTIONS: RuntimeItem = RuntimeItem("cli_paginate::with_paging_options");
+
+// `paginator`
+pub(crate) const PAGINATOR_ITEMS: RuntimeItem = RuntimeItem("paginator::Items");
+pub(crate) const PAGINATOR_OPERATION: RuntimeItem = RuntimeItem("paginator::Operation");
+pub(crate) const PAGINATOR_PAGE_FUTURE: RuntimeItem = RuntimeItem("paginator::PageFuture");
+pub(crate) const PAGINATOR_PAGES: RuntimeItem = RuntimeItem("paginator::Pages");
+
 // `rest`
 pub(crate) const REST_ENCODE_MEDIA_TYPE: RuntimeItem = RuntimeItem("rest::encode_media_type");
 pub(crate) const REST_HEADER_BASE64: RuntimeItem = RuntimeItem("rest::header_base64");

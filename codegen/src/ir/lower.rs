@@ -379,6 +379,7 @@ impl<'m> Lowerer<'m> {
                 request_compression,
                 endpoint_params: Vec::new(),
                 http,
+                paginator: None,
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));

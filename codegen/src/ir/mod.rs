@@ -11,8 +11,8 @@
 //! lowers restJson1's HTTP bindings (their types are in `http_types`); `endpoint_tests`
 //! and `protocol_tests` lower the model's test cases, their JSON values typed by `typed_values`, so no
 //! emitter reads the model's JSON; `doc_text` converts the documentation to Markdown once for every
-//! emitter; and `waiters` lowers `smithy.waiters#waitable`, checking each path against the finished
-//! types.
+//! emitter; `paginators` resolves each `@paginated` trait's member paths; and `waiters` lowers
+//! `smithy.waiters#waitable`, checking each path against the finished types.
 
 mod doc_text;
 mod endpoint_tests;
@@ -21,6 +21,7 @@ mod http_bindings;
 mod http_types;
 mod lower;
 mod members;
+mod paginators;
 mod patterns;
 mod protocol_tests;
 mod test_types;
@@ -37,9 +38,10 @@ pub use test_types::{
 };
 pub use types::{
     CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EnumVariant,
-    ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError, Operation,
-    PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service, SkippedOperation,
-    Structure, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
+    ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError, ItemsPath,
+    MemberPath, Operation, Paginator, PathStep, PatternConst, Presence, ProtocolTest, ProtocolTestKind,
+    RequestCompression, Selection, Service, SkippedOperation, Structure, TokenKind, Ty, TyKind, TypeDef, TypeDefKind,
+    UnenforcedPattern, Warning,
 };
 
 use crate::model::Model;
@@ -49,6 +51,7 @@ use lower::Lowerer;
 /// Lowers a loaded model to the IR for the selected operations.
 pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
     let mut service = Lowerer::new(model).lower(selection)?;
+    paginators::lower(model, &mut service);
     convert_docs(&mut service);
     let (waiters, warnings) = waiters::lower(model, &service);
     service.waiters = waiters;

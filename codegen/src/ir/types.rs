@@ -253,6 +253,9 @@ pub struct Operation {
     /// restJson1: the operation's method, URI pattern and success code (`smithy.api#http`); `None`
     /// under awsJson.
     pub http: Option<super::HttpOperation>,
+    /// `smithy.api#paginated`, merged with the service's defaults: how to page through the
+    /// operation, when its trait can be followed.
+    pub paginator: Option<Paginator>,
 }
 
 /// An endpoint-rule parameter an operation's call sets.
@@ -597,5 +600,68 @@ impl Service {
             Protocol::AwsJson1_1 => "application/x-amz-json-1.1",
             Protocol::RestJson1 => "application/json",
         }
+    }
+}
+
+// Paginators (`smithy.api#paginated`), lowered in `paginators.rs`.
+
+/// How one operation pages.
+#[derive(Debug, Clone)]
+pub struct Paginator {
+    /// The input member that carries the page token (a top-level member).
+    pub input_token: Field,
+    /// Where the output carries the next page's token.
+    pub output_token: MemberPath,
+    /// Whether the token is a string or (DynamoDB's `ExclusiveStartKey`) a map.
+    pub token: TokenKind,
+    /// Where the output holds the page's items, and their collection type, if the trait names them.
+    pub items: Option<ItemsPath>,
+    /// The input member that limits a page's size, if the trait names one.
+    pub page_size: Option<Field>,
+}
+
+/// The type of a page token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A string: empty means no further page.
+    String,
+    /// A map: empty means no further page.
+    Map,
+}
+
+/// The page's items: where they are, and the list (or map) type that holds them.
+#[derive(Debug, Clone)]
+pub struct ItemsPath {
+    /// The members from the output down to the collection.
+    pub path: MemberPath,
+    /// The collection's type: `TyKind::List` or `TyKind::Map`.
+    pub ty: Ty,
+}
+
+/// A path of members from a structure down to a value (`result.nextToken`), each step resolved to
+/// its Rust field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberPath {
+    /// One step per member, outermost first; never empty.
+    pub steps: Vec<PathStep>,
+}
+
+/// One member on a [`MemberPath`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathStep {
+    /// The member's name in the model, which is also its JSON key.
+    pub wire_name: String,
+    /// The Rust field.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// Whether the field's value is boxed.
+    pub boxed: bool,
+}
+
+impl MemberPath {
+    /// The JSON keys of the path, outermost first.
+    pub fn wire_names(&self) -> Vec<&str> {
+        self.steps.iter().map(|step| step.wire_name.as_str()).collect()
     }
 }

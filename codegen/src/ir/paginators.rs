@@ -1,0 +1,326 @@
+//! Lowers `smithy.api#paginated` to each operation's paginator: the trait on the operation merged
+//! over the service's defaults, its member paths resolved through the lowered input and output
+//! structures and type-checked. An operation whose trait cannot be followed gets no paginator and a
+//! warning naming it, never an error: the operation itself still works page by page.
+
+use super::types::{ItemsPath, MemberPath, Paginator, PathStep, TokenKind};
+use super::{Field, Presence, Service, Structure, Ty, TyKind, TypeDefKind, Warning};
+use crate::model::{Model, Paginated, ShapeId};
+
+/// Sets each operation's paginator from its `smithy.api#paginated` trait (merged over the
+/// service's), and adds a warning for each operation whose trait cannot be followed.
+pub(crate) fn lower(model: &Model, service: &mut Service) {
+    let defaults = model.shapes.get(&ShapeId::new(service.shape_id.clone())).and_then(|s| s.traits.paginated.clone());
+    let mut found = Vec::with_capacity(service.operations.len());
+    for op in &service.operations {
+        let Some(shape) = model.shapes.get(&ShapeId::new(op.shape_id.clone())) else {
+            found.push(None);
+            continue;
+        };
+        let Some(own) = &shape.traits.paginated else {
+            found.push(None);
+            continue;
+        };
+        let trait_ = merge(defaults.as_ref(), own);
+        match resolve(service, &op.input, &op.output, &trait_) {
+            Ok(paginator) => found.push(Some(paginator)),
+            Err(why) => {
+                found.push(None);
+                service.warnings.push(Warning {
+                    file: model.file.clone(),
+                    shape: op.shape_id.clone(),
+                    location: format!("{}.\"smithy.api#paginated\"", shape.traits.json_path),
+                    message: format!("operation `{}` gets no paginator: {why}", op.shape_id),
+                });
+            }
+        }
+    }
+    for (op, paginator) in service.operations.iter_mut().zip(found) {
+        op.paginator = paginator;
+    }
+    service.warnings.sort_by(|a, b| a.location.cmp(&b.location));
+}
+
+/// The operation's trait with the members it leaves out taken from the service's.
+fn merge(defaults: Option<&Paginated>, own: &Paginated) -> Paginated {
+    let pick = |own: &Option<String>, default: fn(&Paginated) -> &Option<String>| {
+        own.clone().or_else(|| defaults.and_then(|d| default(d).clone()))
+    };
+    Paginated {
+        input_token: pick(&own.input_token, |d| &d.input_token),
+        output_token: pick(&own.output_token, |d| &d.output_token),
+        items: pick(&own.items, |d| &d.items),
+        page_size: pick(&own.page_size, |d| &d.page_size),
+        json_path: own.json_path.clone(),
+    }
+}
+
+/// The paginator the merged trait describes, or why there is none.
+fn resolve(service: &Service, input: &str, output: &str, trait_: &Paginated) -> Result<Paginator, String> {
+    let input_structure = service.structure(input);
+    if let Some(token) = input_structure.fields.iter().find(|f| f.idempotency_token) {
+        return Err(format!(
+            "its input has the idempotency token `{}`, which must not be reused or renewed from page to page",
+            token.member_name
+        ));
+    }
+    let input_name = trait_.input_token.as_deref().ok_or("neither it nor its service names an `inputToken`")?;
+    let output_name = trait_.output_token.as_deref().ok_or("neither it nor its service names an `outputToken`")?;
+    let input_token = top_level(input_structure, input_name, "inputToken")?;
+    let token = token_kind(&input_token.ty).ok_or_else(|| {
+        format!("`inputToken` `{input_name}` is {}, not a string or a map", a_kind(&input_token.ty.kind))
+    })?;
+    let (output_token, output_ty) = follow(service, output, output_name, "outputToken")?;
+    if output_ty.kind != input_token.ty.kind {
+        return Err(format!(
+            "`outputToken` `{output_name}` is {}, but `inputToken` `{input_name}` is {}: a token cannot be sent back",
+            a_kind(&output_ty.kind),
+            a_kind(&input_token.ty.kind)
+        ));
+    }
+    let items = match trait_.items.as_deref() {
+        None => None,
+        Some(items) => {
+            let (path, ty) = follow(service, output, items, "items")?;
+            if !matches!(ty.kind, TyKind::List { .. } | TyKind::Map { .. }) {
+                return Err(format!("`items` `{items}` is {}, not a list or a map", a_kind(&ty.kind)));
+            }
+            Some(ItemsPath { path, ty })
+        }
+    };
+    let page_size = match trait_.page_size.as_deref() {
+        None => None,
+        Some(name) => {
+            let field = top_level(input_structure, name, "pageSize")?;
+            if !matches!(field.ty.kind, TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long) {
+                return Err(format!("`pageSize` `{name}` is {}, not an integer", a_kind(&field.ty.kind)));
+            }
+            Some(field)
+        }
+    };
+    Ok(Paginator { input_token, output_token, token, items, page_size })
+}
+
+/// The input member `name`, which must be a top-level member.
+fn top_level(structure: &Structure, name: &str, key: &str) -> Result<Field, String> {
+    if name.contains('.') {
+        return Err(format!("`{key}` `{name}` is a path, but it must name a member of the input itself"));
+    }
+    structure
+        .fields
+        .iter()
+        .find(|f| f.member_name == name)
+        .cloned()
+        .ok_or_else(|| format!("`{key}` names `{name}`, which the input does not have"))
+}
+
+/// Follows the member path `path` (`a.b.c`) from the structure `from`, through structures only.
+fn follow(service: &Service, from: &str, path: &str, key: &str) -> Result<(MemberPath, Ty), String> {
+    let mut structure = from.to_string();
+    let mut steps = Vec::new();
+    let mut names = path.split('.').peekable();
+    while let Some(name) = names.next() {
+        let fields = match service.type_def(&structure).map(|def| &def.kind) {
+            Some(TypeDefKind::Structure(s)) => &s.fields,
+            _ => return Err(format!("`{key}` `{path}` goes through `{structure}`, which is not a structure")),
+        };
+        let field = fields
+            .iter()
+            .find(|f| f.member_name == name)
+            .ok_or_else(|| format!("`{key}` `{path}`: `{structure}` has no member `{name}`"))?;
+        steps.push(PathStep {
+            wire_name: field.wire_name.clone(),
+            field: field.rust_name.clone(),
+            optional: field.presence == Presence::Optional,
+            boxed: field.boxed,
+        });
+        if names.peek().is_none() {
+            return Ok((MemberPath { steps }, field.ty.clone()));
+        }
+        match &field.ty.kind {
+            TyKind::Structure(next) => structure = next.clone(),
+            other => {
+                return Err(format!(
+                    "`{key}` `{path}`: `{name}` is {}, so the path cannot go on into it",
+                    a_kind(other)
+                ))
+            }
+        }
+    }
+    Err(format!("`{key}` is empty"))
+}
+
+fn token_kind(ty: &Ty) -> Option<TokenKind> {
+    match ty.kind {
+        TyKind::String => Some(TokenKind::String),
+        TyKind::Map { .. } => Some(TokenKind::Map),
+        _ => None,
+    }
+}
+
+/// The Smithy name of a type's kind with its article (`an integer`), for messages.
+fn a_kind(kind: &TyKind) -> String {
+    let name = kind_name(kind);
+    let article = if name.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
+    format!("{article} {name}")
+}
+
+/// The Smithy name of a type's kind, for messages.
+fn kind_name(kind: &TyKind) -> &'static str {
+    match kind {
+        TyKind::String => "string",
+        TyKind::Bool => "boolean",
+        TyKind::Byte => "byte",
+        TyKind::Short => "short",
+        TyKind::Integer => "integer",
+        TyKind::Long => "long",
+        TyKind::Float => "float",
+        TyKind::Double => "double",
+        TyKind::BigInteger => "bigInteger",
+        TyKind::BigDecimal => "bigDecimal",
+        TyKind::Timestamp(_) => "timestamp",
+        TyKind::Blob => "blob",
+        TyKind::Document => "document",
+        TyKind::Unit => "unit",
+        TyKind::Enum(_) => "enum",
+        TyKind::IntEnum(_) => "intEnum",
+        TyKind::Structure(_) => "structure",
+        TyKind::Union(_) => "union",
+        TyKind::List { .. } => "list",
+        TyKind::Map { .. } => "map",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{lower, Selection, Service, TokenKind};
+    use crate::model::load_slice;
+
+    /// A service whose one operation `ex#List` has `trait_` as its `@paginated` (and the service
+    /// `service_trait`), over the members given.
+    fn service(service_trait: &str, trait_: &str, input: &str, output: &str) -> Service {
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#List"}}],
+                          "traits":{{"aws.protocols#awsJson1_1":{{}}{service_trait}}}}},
+                "ex#List":{{"type":"operation","input":{{"target":"ex#In"}},"output":{{"target":"ex#Out"}},
+                           "traits":{{"smithy.api#paginated":{trait_}}}}},
+                "ex#In":{{"type":"structure","members":{{{input}}}}},
+                "ex#Out":{{"type":"structure","members":{{{output}}}}},
+                "ex#Page":{{"type":"structure","members":{{
+                    "next":{{"target":"smithy.api#String"}},
+                    "items":{{"target":"ex#Names"}}}}}},
+                "ex#Names":{{"type":"list","member":{{"target":"smithy.api#String"}}}}}}}}"#
+        );
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const INPUT: &str = r#""token":{"target":"smithy.api#String"},"max":{"target":"smithy.api#Integer"}"#;
+    const OUTPUT: &str = r#""next":{"target":"smithy.api#String"},"page":{"target":"ex#Page","traits":{"smithy.api#required":{}}},"names":{"target":"ex#Names"}"#;
+
+    /// The one warning of `service`, which must have no paginator.
+    fn only_warning(service: &Service) -> String {
+        assert!(service.operations[0].paginator.is_none(), "a paginator despite the warning");
+        assert_eq!(service.warnings.len(), 1, "{:#?}", service.warnings);
+        let warning = &service.warnings[0];
+        assert_eq!(warning.shape, "ex#List");
+        assert!(warning.location.ends_with(r#".traits."smithy.api#paginated""#), "{}", warning.location);
+        warning.message.clone()
+    }
+
+    #[test]
+    fn the_operations_trait_is_merged_over_the_services_defaults() {
+        let service = service(
+            r#","smithy.api#paginated":{"inputToken":"token","outputToken":"next","pageSize":"max"}"#,
+            r#"{"items":"names"}"#,
+            INPUT,
+            OUTPUT,
+        );
+        assert!(service.warnings.is_empty(), "{:#?}", service.warnings);
+        let paginator = service.operations[0].paginator.as_ref().expect("a paginator");
+        assert_eq!(paginator.input_token.member_name, "token");
+        assert_eq!(paginator.output_token.wire_names(), ["next"]);
+        assert_eq!(paginator.page_size.as_ref().map(|f| f.member_name.as_str()), Some("max"));
+        assert_eq!(paginator.items.as_ref().map(|i| i.path.wire_names()), Some(vec!["names"]));
+        assert_eq!(paginator.token, TokenKind::String);
+    }
+
+    #[test]
+    fn nested_paths_are_resolved_step_by_step() {
+        let service =
+            service("", r#"{"inputToken":"token","outputToken":"page.next","items":"page.items"}"#, INPUT, OUTPUT);
+        let paginator = service.operations[0].paginator.as_ref().expect("a paginator");
+        let steps = &paginator.output_token.steps;
+        assert_eq!(paginator.output_token.wire_names(), ["page", "next"]);
+        assert_eq!((steps[0].optional, steps[1].optional), (false, true), "`page` is required, `next` is not");
+        assert_eq!(paginator.items.as_ref().map(|i| i.path.wire_names()), Some(vec!["page", "items"]));
+        assert!(paginator.page_size.is_none());
+    }
+
+    #[test]
+    fn paths_that_cannot_be_followed_are_warnings_naming_the_operation() {
+        let cases = [
+            (
+                r#"{"inputToken":"nope","outputToken":"next"}"#,
+                "`inputToken` names `nope`, which the input does not have",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"page.nope"}"#,
+                "`outputToken` `page.nope`: `Page` has no member `nope`",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"next.deeper"}"#,
+                "`next` is a string, so the path cannot go on into it",
+            ),
+            (r#"{"inputToken":"max","outputToken":"next"}"#, "`inputToken` `max` is an integer, not a string or a map"),
+            (
+                r#"{"inputToken":"token","outputToken":"names"}"#,
+                "`outputToken` `names` is a list, but `inputToken` `token` is a string",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"next","items":"next"}"#,
+                "`items` `next` is a string, not a list or a map",
+            ),
+            (
+                r#"{"inputToken":"token","outputToken":"next","pageSize":"token"}"#,
+                "`pageSize` `token` is a string, not an integer",
+            ),
+            (r#"{"inputToken":"token"}"#, "neither it nor its service names an `outputToken`"),
+            (r#"{"inputToken":"page.next","outputToken":"next"}"#, "must name a member of the input itself"),
+        ];
+        for (trait_, expected) in cases {
+            let message = only_warning(&service("", trait_, INPUT, OUTPUT));
+            assert!(message.starts_with("operation `ex#List` gets no paginator: "), "{message}");
+            assert!(message.contains(expected), "{trait_}: {message}");
+        }
+    }
+
+    #[test]
+    fn an_input_with_an_idempotency_token_gets_no_paginator() {
+        let input = format!(
+            r#"{INPUT},"request":{{"target":"smithy.api#String","traits":{{"smithy.api#idempotencyToken":{{}}}}}}"#
+        );
+        let message = only_warning(&service("", r#"{"inputToken":"token","outputToken":"next"}"#, &input, OUTPUT));
+        assert!(message.contains("idempotency token `request`"), "{message}");
+    }
+
+    #[test]
+    fn map_tokens_are_tokens_too() {
+        let input = r#""start":{"target":"ex#Key"}"#;
+        let output = r#""last":{"target":"ex#Key"}"#;
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#List"}}],"traits":{{"aws.protocols#awsJson1_0":{{}}}}}},
+                "ex#List":{{"type":"operation","input":{{"target":"ex#In"}},"output":{{"target":"ex#Out"}},
+                           "traits":{{"smithy.api#paginated":{{"inputToken":"start","outputToken":"last"}}}}}},
+                "ex#In":{{"type":"structure","members":{{{input}}}}},
+                "ex#Out":{{"type":"structure","members":{{{output}}}}},
+                "ex#Key":{{"type":"map","key":{{"target":"smithy.api#String"}},"value":{{"target":"smithy.api#String"}}}}}}}}"#
+        );
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let service = lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).expect("lowers");
+        assert_eq!(service.operations[0].paginator.as_ref().map(|p| p.token), Some(TokenKind::Map));
+    }
+}
