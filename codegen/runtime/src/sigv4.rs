@@ -1,7 +1,7 @@
 //! AWS Signature Version 4 (`AWS4-HMAC-SHA256`) for requests whose body is fully buffered.
 //!
-//! This is written by hand on top of `hmac` and `sha2` instead of depending on the
-//! `aws-sigv4` crate: that crate pulls the smithy runtime type tree into every generated
+//! This is written by hand on top of SHA-256 and HMAC (from `ring` or RustCrypto, see the crate's
+//! `crypto` module) instead of depending on the `aws-sigv4` crate: that crate pulls the smithy runtime type tree into every generated
 //! crate, which breaks our build-time and binary-size targets, while header signing of a
 //! buffered body is a page of code checked below against AWS's published test vectors.
 //!
@@ -38,12 +38,10 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::{HeaderMap, Method, Uri};
-use sha2::{Digest, Sha256};
-
 use crate::credentials::Credentials;
+use crate::crypto::{self, HmacKey, Sha256};
 
 /// The algorithm name that opens the string to sign and the `authorization` header.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -147,8 +145,8 @@ struct CachedKey {
     /// The derived key itself, which only the tests look at (signing uses `mac`).
     #[cfg(test)]
     key: [u8; 32],
-    /// An HMAC already keyed with `key`.
-    mac: Hmac<Sha256>,
+    /// `key`, ready to sign with.
+    mac: HmacKey,
 }
 
 /// Signs requests, remembering the last derived signing key.
@@ -246,7 +244,7 @@ impl Signer {
         // as strings: signing runs on every call, and the intermediate text is only needed when debugging
         // (for which `canonical_request` and `string_to_sign` stay public).
         let mut payload_hash = [0u8; 64];
-        hex_into(&Sha256::digest(body), &mut payload_hash);
+        hex_into(&crypto::sha256(body), &mut payload_hash);
         let names = signed_header_names(headers);
         let mut creq_hasher = Sha256::new();
         if let Err(e) =
@@ -256,7 +254,7 @@ impl Signer {
             return Err(e);
         }
         let mut creq_hash = [0u8; 64];
-        hex_into(&creq_hasher.finalize(), &mut creq_hash);
+        hex_into(&creq_hasher.finish(), &mut creq_hash);
 
         let mut mac = self.cached_signing_mac(params, date);
         for part in [
@@ -275,7 +273,7 @@ impl Signer {
             mac.update(part);
         }
         let mut sig = [0u8; 64];
-        hex_into(&mac.finalize().into_bytes(), &mut sig);
+        hex_into(&mac.finish(), &mut sig);
 
         let access_key_id = params.credentials.access_key_id();
         let signed_len: usize = names.iter().map(|n| n.as_str().len() + 1).sum();
@@ -319,7 +317,7 @@ impl Signer {
     /// An HMAC-SHA256 keyed with the signing key for `date`, the region and the service, ready for the
     /// string to sign. The keyed state is cached, not just the key, which also saves hashing the key
     /// pads on every call.
-    fn cached_signing_mac(&self, params: &SigningParams<'_>, date: &str) -> Hmac<Sha256> {
+    fn cached_signing_mac(&self, params: &SigningParams<'_>, date: &str) -> crypto::Hmac {
         let secret = params.credentials.secret_access_key();
         // A poisoned lock only means another thread panicked mid-update; the entry is
         // either complete or replaced below, so keep using it.
@@ -327,10 +325,10 @@ impl Signer {
         if let Some(hit) = cache.as_ref().filter(|c| {
             c.date == date && c.region == params.region && c.service == params.service && c.secret == secret
         }) {
-            return hit.mac.clone();
+            return hit.mac.start();
         }
         let key = signing_key(secret, date, params.region, params.service);
-        let mac = keyed_hmac(&key);
+        let mac = HmacKey::new(&key);
         *cache = Some(CachedKey {
             date: date.to_owned(),
             region: params.region.to_owned(),
@@ -340,7 +338,7 @@ impl Signer {
             key,
             mac: mac.clone(),
         });
-        mac
+        mac.start()
     }
 }
 
@@ -763,21 +761,12 @@ pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = keyed_hmac(key);
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
-fn keyed_hmac(key: &[u8]) -> Hmac<Sha256> {
-    // HMAC is defined for keys of every length (long keys are hashed, short ones padded),
-    // and the hmac crate documents `new_from_slice` as never failing for it, so this
-    // `expect` cannot fire whatever the input.
-    <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length")
+    crypto::hmac_sha256(key, data)
 }
 
 /// Lowercase hex SHA-256 of `data` (the payload hash of the canonical request).
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex_encode(&Sha256::digest(data))
+    hex_encode(&crypto::sha256(data))
 }
 
 const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
