@@ -325,6 +325,7 @@ pub struct Call {
 
 impl Call {
     /// A call of `operation` (its wire name).
+    #[inline]
     pub fn new(operation: &'static str) -> Self {
         Call { operation, endpoint_params: Vec::new(), host_prefix: None }
     }
@@ -483,6 +484,7 @@ impl Runtime {
     }
 
     /// Whether inputs get their constraints checked before sending.
+    #[inline]
     pub fn checks_constraints(&self) -> bool {
         self.validation == ValidationMode::Full
     }

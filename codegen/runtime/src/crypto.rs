@@ -122,7 +122,9 @@ mod backend {
         pub fn new(key: &[u8]) -> Self {
             // HMAC is defined for keys of every length (long keys are hashed, short ones padded), and
             // the hmac crate documents `new_from_slice` as never failing for it.
-            HmacKey(<hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length"))
+            HmacKey(
+                <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length"),
+            )
         }
 
         /// An incremental HMAC under this key.

@@ -38,10 +38,10 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
-use http::{HeaderMap, Method, Uri};
 use crate::credentials::Credentials;
 use crate::crypto::{self, HmacKey, Sha256};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
+use http::{HeaderMap, Method, Uri};
 
 /// The algorithm name that opens the string to sign and the `authorization` header.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
