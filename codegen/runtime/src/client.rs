@@ -379,6 +379,9 @@ impl RawResponse {
     }
 }
 
+/// Built at compile time rather than parsed on every request.
+const X_AMZ_TARGET: http::header::HeaderName = http::header::HeaderName::from_static("x-amz-target");
+
 /// A configured client's shared state: everything resolved once, at construction.
 pub struct Runtime {
     service: ServiceInfo,
@@ -676,7 +679,7 @@ impl Runtime {
         // `http::request::Builder`, which would parse and copy every name and value again.
         let mut headers = http::HeaderMap::with_capacity(8);
         headers.insert(http::header::CONTENT_TYPE, self.content_type.clone());
-        headers.insert(http::header::HeaderName::from_static("x-amz-target"), target.clone());
+        headers.insert(X_AMZ_TARGET, target.clone());
         headers.insert(http::header::USER_AGENT, self.user_agent.clone());
         headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(body.len()));
         headers.insert(http::header::HOST, host.clone());

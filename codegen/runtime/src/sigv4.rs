@@ -52,6 +52,11 @@ pub const X_AMZ_DATE: &str = "x-amz-date";
 /// Header carrying the session token of temporary credentials.
 pub const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
 
+/// The two header names above, built once at compile time: parsing a name costs more than the
+/// map operation it is used for.
+const X_AMZ_DATE_NAME: HeaderName = HeaderName::from_static(X_AMZ_DATE);
+const X_AMZ_SECURITY_TOKEN_NAME: HeaderName = HeaderName::from_static(X_AMZ_SECURITY_TOKEN);
+
 /// Headers never signed; see the module documentation for why.
 const UNSIGNED_HEADERS: &[&str] = &[
     "authorization",
@@ -211,12 +216,12 @@ impl Signer {
         // Working in place avoids copying the whole map on every call.
         let saved: [(HeaderName, Option<HeaderValue>); 4] = [
             (AUTHORIZATION, headers.remove(AUTHORIZATION)),
-            (HeaderName::from_static(X_AMZ_DATE), headers.insert(HeaderName::from_static(X_AMZ_DATE), date_value)),
+            (X_AMZ_DATE_NAME, headers.insert(X_AMZ_DATE_NAME, date_value)),
             (
-                HeaderName::from_static(X_AMZ_SECURITY_TOKEN),
+                X_AMZ_SECURITY_TOKEN_NAME,
                 match token_value {
-                    Some(value) => headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), value),
-                    None => headers.remove(X_AMZ_SECURITY_TOKEN),
+                    Some(value) => headers.insert(X_AMZ_SECURITY_TOKEN_NAME, value),
+                    None => headers.remove(&X_AMZ_SECURITY_TOKEN_NAME),
                 },
             ),
             (
