@@ -65,8 +65,25 @@ fn toml_string(text: &str) -> String {
     out
 }
 
+/// The credential sources of the default chain that are features of the runtime (the environment
+/// variables are always there), in the chain's order. Generated crates forward each as a feature of
+/// their own, on by default.
+pub const CREDENTIAL_SOURCE_FEATURES: &[(&str, &str)] = &[
+    (
+        "credentials-profile",
+        "Static keys, roles and processes named by a profile of ~/.aws/config and ~/.aws/credentials",
+    ),
+    ("credentials-process", "`credential_process`: a program that prints credentials"),
+    ("credentials-sts", "STS: roles a profile assumes (`role_arn`) and web identity (AWS_WEB_IDENTITY_TOKEN_FILE)"),
+    ("credentials-container", "The ECS / EKS Pod Identity container endpoint (AWS_CONTAINER_CREDENTIALS_*)"),
+    (
+        "credentials-imds",
+        "The EC2 instance metadata service: the instance role, and the region when nothing else names one",
+    ),
+];
+
 /// The runtime features `service` needs beyond the ones its crate's own features turn on (the HTTPS
-/// client, the CLI, `aws-credential-types`), sorted.
+/// client, the credential sources, the CLI, `aws-credential-types`), sorted.
 pub fn features(service: &Service) -> Vec<&'static str> {
     let mut features = Vec::new();
     let needs = &service.features;
@@ -112,6 +129,7 @@ macro_rules! runtime_files {
 pub const FILES: &[(&str, &str)] = runtime_files![
     "Cargo.toml",
     "data/partitions.json",
+    "src/absent_sources.rs",
     "src/big_number.rs",
     "src/blob.rs",
     "src/bounded_file.rs",

@@ -7,7 +7,7 @@
 //! [`DefaultCredentialsChain`] (`default_chain`) tries them in the SDKs' order:
 //!
 //! 1. the `AWS_*` environment variables ([`EnvironmentCredentials`], here);
-//! 2. the profile in `~/.aws/config` and `~/.aws/credentials` ([`ProfileFileCredentials`],
+//! 2. the profile in `~/.aws/config` and `~/.aws/credentials` (`ProfileFileCredentials`,
 //!    `profile_credentials`, over `profile_file`): static keys, `credential_process`
 //!    (`credential_process`), roles assumed through STS and web identity (`sts`);
 //! 3. web identity from `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN` (`sts`);
@@ -350,9 +350,124 @@ impl ProvideCredentials for EnvironmentCredentials {
     }
 }
 
+/// What to pass to `AssumeRole`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AssumeRoleParams {
+    /// The role's ARN.
+    pub role_arn: String,
+    /// `RoleSessionName`; the crate's name and the time when `None`.
+    pub session_name: Option<String>,
+    /// `ExternalId`, when the role's trust policy asks for one.
+    pub external_id: Option<String>,
+    /// `DurationSeconds`; STS's default (one hour) when `None`.
+    pub duration_seconds: Option<u32>,
+}
+
+impl fmt::Debug for AssumeRoleParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The external ID is a shared secret between the role's owner and whoever may assume it.
+        f.debug_struct("AssumeRoleParams")
+            .field("role_arn", &self.role_arn)
+            .field("session_name", &self.session_name)
+            .field("external_id", &self.external_id.as_ref().map(|_| REDACTED))
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
+}
+
+impl AssumeRoleParams {
+    /// Assumes `role_arn` with STS's defaults.
+    pub fn new(role_arn: impl Into<String>) -> Self {
+        AssumeRoleParams { role_arn: role_arn.into(), session_name: None, external_id: None, duration_seconds: None }
+    }
+}
+
 pub use super::credentials_cache::CachedCredentials;
 pub use super::default_chain::DefaultCredentialsChain;
+#[cfg(feature = "credentials-profile")]
 pub use super::profile_credentials::ProfileFileCredentials;
+
+/// A credential source that is a Cargo feature of this crate, so a build may leave it out (the
+/// environment variables are always there).
+///
+/// Where the environment or a profile asks for a source this build lacks, the chain stops with an
+/// [`InvalidConfiguration`](CredentialsErrorKind::InvalidConfiguration) error naming the source and
+/// its feature rather than passing over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OptionalSource {
+    /// Credentials a profile of the shared files names (`credentials-profile`).
+    Profile,
+    /// `credential_process` (`credentials-process`).
+    Process,
+    /// STS: assumed roles and web identity (`credentials-sts`).
+    Sts,
+    /// The container credentials endpoint (`credentials-container`).
+    Container,
+    /// The EC2 instance metadata service (`credentials-imds`).
+    Imds,
+}
+
+impl OptionalSource {
+    /// Every optional source, in the chain's order.
+    pub const ALL: [OptionalSource; 5] = [
+        OptionalSource::Profile,
+        OptionalSource::Process,
+        OptionalSource::Sts,
+        OptionalSource::Container,
+        OptionalSource::Imds,
+    ];
+
+    /// The Cargo feature that builds the source in, the same in this crate and in generated crates.
+    pub fn feature(self) -> &'static str {
+        match self {
+            OptionalSource::Profile => "credentials-profile",
+            OptionalSource::Process => "credentials-process",
+            OptionalSource::Sts => "credentials-sts",
+            OptionalSource::Container => "credentials-container",
+            OptionalSource::Imds => "credentials-imds",
+        }
+    }
+
+    /// What the source is, for error messages.
+    pub fn description(self) -> &'static str {
+        match self {
+            OptionalSource::Profile => "credentials from profiles",
+            OptionalSource::Process => "credential_process",
+            OptionalSource::Sts => "STS (assumed roles and web identity)",
+            OptionalSource::Container => "the container credentials endpoint",
+            OptionalSource::Imds => "the EC2 instance metadata service (IMDS)",
+        }
+    }
+
+    /// Whether this build has the source.
+    pub fn is_built_in(self) -> bool {
+        match self {
+            OptionalSource::Profile => cfg!(feature = "credentials-profile"),
+            OptionalSource::Process => cfg!(feature = "credentials-process"),
+            OptionalSource::Sts => cfg!(feature = "credentials-sts"),
+            OptionalSource::Container => cfg!(feature = "credentials-container"),
+            OptionalSource::Imds => cfg!(feature = "credentials-imds"),
+        }
+    }
+}
+
+/// The error for configuration that needs sources this build lacks: `asked_by` says what asks
+/// (`profile [ci] sets credential_process`), and the message names each missing source and feature.
+/// `sources` that are built in are left out of the message.
+pub(crate) fn sources_left_out(asked_by: &str, sources: &[OptionalSource]) -> CredentialsError {
+    let mut missing: Vec<OptionalSource> = sources.iter().copied().filter(|s| !s.is_built_in()).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let what: Vec<&str> = missing.iter().map(|s| s.description()).collect();
+    let features: Vec<String> = missing.iter().map(|s| format!("`{}`", s.feature())).collect();
+    let (noun, verb) = if missing.len() == 1 { ("feature", "it") } else { ("features", "them") };
+    CredentialsError::invalid_configuration(format!(
+        "{asked_by}, but this client was built without {}: turn {verb} on with the Cargo {noun} {} \
+         (of the generated crate, or of smithy-lite-runtime)",
+        what.join(" and "),
+        features.join(" and "),
+    ))
+}
 
 /// Reads the credentials of a JSON document in the shape the container endpoint, IMDS and
 /// `credential_process` share: `AccessKeyId`, `SecretAccessKey`, the session token under

@@ -8,19 +8,37 @@
 //! because a half-configured source usually means the user meant to use it, and silently using
 //! another identity would be worse. When no source has anything, the error lists each source and
 //! why it gave nothing. What the chain finds is cached (`credentials_cache`).
+//!
+//! Every source but the environment variables is a Cargo feature (`credentials::OptionalSource`).
+//! A build without one puts a stand-in in its place that has nothing, unless the environment or the
+//! profile asks for that source: then the chain stops with an error naming the source and the
+//! feature to turn on.
 
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(not(feature = "credentials-container"))]
+use super::absent_sources::ContainerLeftOut;
+#[cfg(not(feature = "credentials-imds"))]
+use super::absent_sources::ImdsLeftOut;
+#[cfg(not(feature = "credentials-profile"))]
+use super::absent_sources::ProfileLeftOut;
+#[cfg(not(feature = "credentials-sts"))]
+use super::absent_sources::WebIdentityLeftOut;
+#[cfg(feature = "credentials-container")]
 use super::container_credentials::ContainerCredentials;
+#[cfg(feature = "credentials-profile")]
+use super::credentials::ProfileFileCredentials;
 use super::credentials::{
     CachedCredentials, Credentials, CredentialsError, CredentialsErrorKind, Environment, EnvironmentCredentials,
-    ProfileFileCredentials, ProvideCredentials, ProvideCredentialsFuture,
+    ProvideCredentials, ProvideCredentialsFuture,
 };
 use super::http::HttpClient;
+#[cfg(feature = "credentials-imds")]
 use super::imds::ImdsCredentials;
 use super::provider_http::ProviderHttp;
 use super::region::RegionLookup;
+#[cfg(feature = "credentials-sts")]
 use super::sts::WebIdentityCredentials;
 
 /// The environment variables, then the profile files, web identity, the container endpoint and IMDS;
@@ -36,6 +54,7 @@ pub struct DefaultCredentialsChain {
 #[derive(Clone, Debug)]
 struct Settings {
     env: Environment,
+    #[cfg(feature = "credentials-profile")]
     profile_file: Option<ProfileFileCredentials>,
     profile: Option<String>,
     http: ProviderHttp,
@@ -66,10 +85,19 @@ impl DefaultCredentialsChain {
 
     /// A chain whose sources read variables from `env`.
     pub fn with_env(env: Environment) -> Self {
-        Settings { env, profile_file: None, profile: None, http: ProviderHttp::built_in(), region: None }.build()
+        Settings {
+            env,
+            #[cfg(feature = "credentials-profile")]
+            profile_file: None,
+            profile: None,
+            http: ProviderHttp::built_in(),
+            region: None,
+        }
+        .build()
     }
 
     /// Replaces the profile source (e.g. to read other files).
+    #[cfg(feature = "credentials-profile")]
     pub fn profile_file(mut self, profile_file: ProfileFileCredentials) -> Self {
         self.settings.profile_file = Some(profile_file);
         self.settings.build()
@@ -101,29 +129,69 @@ impl DefaultCredentialsChain {
 
 impl Settings {
     fn build(self) -> DefaultCredentialsChain {
-        let Settings { env, profile_file, profile, http, region } = &self;
-        let mut profile_file = profile_file.clone().unwrap_or_else(|| ProfileFileCredentials::with_env(env.clone()));
-        profile_file = profile_file.provider_http(http.clone());
-        if let Some(name) = profile {
-            profile_file = profile_file.profile(name.clone());
-        }
-        if let Some(region) = region {
-            profile_file = profile_file.region(region.clone());
-        }
         let mut sources: Vec<Box<dyn ProvideCredentials>> = Vec::with_capacity(5);
-        if profile.is_none() {
-            sources.push(Box::new(EnvironmentCredentials::with_env(env.clone())));
+        if self.profile.is_none() {
+            sources.push(Box::new(EnvironmentCredentials::with_env(self.env.clone())));
         }
-        sources.push(Box::new(profile_file));
-        let mut web_identity = WebIdentityCredentials::new(env.clone(), http.clone(), region.clone());
-        if let Some(name) = profile {
-            web_identity = web_identity.profile(name.clone());
-        }
-        sources.push(Box::new(web_identity));
-        sources.push(Box::new(ContainerCredentials::new(env.clone(), http.clone())));
-        sources.push(Box::new(ImdsCredentials::new(env, http.clone())));
+        sources.push(self.profile_source());
+        sources.push(self.web_identity_source());
+        sources.push(self.container_source());
+        sources.push(self.imds_source());
         let cached = CachedCredentials::new(Chain { sources });
         DefaultCredentialsChain { settings: self, cached }
+    }
+
+    #[cfg(feature = "credentials-profile")]
+    fn profile_source(&self) -> Box<dyn ProvideCredentials> {
+        let mut profile_file =
+            self.profile_file.clone().unwrap_or_else(|| ProfileFileCredentials::with_env(self.env.clone()));
+        profile_file = profile_file.provider_http(self.http.clone());
+        if let Some(name) = &self.profile {
+            profile_file = profile_file.profile(name.clone());
+        }
+        if let Some(region) = &self.region {
+            profile_file = profile_file.region(region.clone());
+        }
+        Box::new(profile_file)
+    }
+
+    #[cfg(not(feature = "credentials-profile"))]
+    fn profile_source(&self) -> Box<dyn ProvideCredentials> {
+        Box::new(ProfileLeftOut::new(self.env.clone(), self.profile.clone()))
+    }
+
+    #[cfg(feature = "credentials-sts")]
+    fn web_identity_source(&self) -> Box<dyn ProvideCredentials> {
+        let mut web_identity = WebIdentityCredentials::new(self.env.clone(), self.http.clone(), self.region.clone());
+        if let Some(name) = &self.profile {
+            web_identity = web_identity.profile(name.clone());
+        }
+        Box::new(web_identity)
+    }
+
+    #[cfg(not(feature = "credentials-sts"))]
+    fn web_identity_source(&self) -> Box<dyn ProvideCredentials> {
+        Box::new(WebIdentityLeftOut::new(self.env.clone()))
+    }
+
+    #[cfg(feature = "credentials-container")]
+    fn container_source(&self) -> Box<dyn ProvideCredentials> {
+        Box::new(ContainerCredentials::new(self.env.clone(), self.http.clone()))
+    }
+
+    #[cfg(not(feature = "credentials-container"))]
+    fn container_source(&self) -> Box<dyn ProvideCredentials> {
+        Box::new(ContainerLeftOut::new(self.env.clone()))
+    }
+
+    #[cfg(feature = "credentials-imds")]
+    fn imds_source(&self) -> Box<dyn ProvideCredentials> {
+        Box::new(ImdsCredentials::new(&self.env, self.http.clone()))
+    }
+
+    #[cfg(not(feature = "credentials-imds"))]
+    fn imds_source(&self) -> Box<dyn ProvideCredentials> {
+        Box::new(ImdsLeftOut)
     }
 }
 
@@ -213,5 +281,91 @@ impl DefaultSources {
             chain = chain.profile(profile.clone());
         }
         chain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::OptionalSource;
+
+    /// An environment with no credential variables and this config file (and no credentials file).
+    fn with_config(tag: &str, config: &str, extra: &[(&str, &str)]) -> (Environment, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("runtime-chain-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config"), config).unwrap();
+        let mut pairs = vec![
+            ("AWS_CONFIG_FILE".to_owned(), dir.join("config").display().to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE".to_owned(), dir.join("credentials").display().to_string()),
+            ("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned()),
+        ];
+        pairs.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        (Environment::from_pairs(pairs), dir)
+    }
+
+    #[cfg(not(all(feature = "credentials-profile", feature = "credentials-process")))]
+    #[tokio::test]
+    async fn a_profile_with_credential_process_names_the_features_this_build_lacks() {
+        let (env, dir) = with_config("process", "[default]\ncredential_process = helper --token s3cr3t\n", &[]);
+        let error = DefaultCredentialsChain::with_env(env).provide_credentials().await.unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration, "{error}");
+        assert!(error.message().contains("profile [default]") && error.message().contains("credential_process"));
+        for source in [OptionalSource::Profile, OptionalSource::Process] {
+            let named = error.message().contains(&format!("`{}`", source.feature()));
+            assert_eq!(named, !source.is_built_in(), "{source:?}: {error}");
+        }
+        assert!(!error.message().contains("s3cr3t"), "{error}");
+    }
+
+    #[cfg(not(feature = "credentials-sts"))]
+    #[tokio::test]
+    async fn web_identity_variables_without_sts_name_the_feature() {
+        let (env, dir) = with_config(
+            "web",
+            "[default]\nregion = eu-west-1\n",
+            &[("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token"), ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")],
+        );
+        let error = DefaultCredentialsChain::with_env(env).provide_credentials().await.unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration, "{error}");
+        assert!(error.message().contains("`credentials-sts`"), "{error}");
+    }
+
+    #[cfg(not(feature = "credentials-container"))]
+    #[tokio::test]
+    async fn container_variables_without_the_container_source_name_the_feature() {
+        let (env, dir) =
+            with_config("container", "", &[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")]);
+        let error = DefaultCredentialsChain::with_env(env).provide_credentials().await.unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration, "{error}");
+        assert!(error.message().contains("`credentials-container`"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn with_nothing_configured_every_source_says_why_it_had_nothing() {
+        let (env, dir) = with_config("nothing", "[default]\nregion = eu-west-1\n", &[]);
+        let error = DefaultCredentialsChain::with_env(env).provide_credentials().await.unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(error.kind(), CredentialsErrorKind::NotFound, "{error}");
+        for fragment in ["AWS_ACCESS_KEY_ID", "profile [default]", "AWS_WEB_IDENTITY_TOKEN_FILE", "IMDS"] {
+            assert!(error.message().contains(fragment), "{fragment}: {error}");
+        }
+        // A source left out is listed as such, so "no credentials" never hides a missing feature.
+        assert_eq!(error.message().contains("`credentials-imds`"), !OptionalSource::Imds.is_built_in(), "{error}");
+    }
+
+    #[cfg(feature = "credentials-profile")]
+    #[tokio::test]
+    async fn static_keys_in_the_profile_come_before_the_sources_after_it() {
+        let (env, dir) = with_config(
+            "static",
+            "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = S\n",
+            &[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")],
+        );
+        let credentials = DefaultCredentialsChain::with_env(env).provide_credentials().await.unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
     }
 }

@@ -11,8 +11,8 @@
 //! shape.
 //!
 //! - [`client`]: [`client::Config`], the settings every client takes.
-//! - [`credentials`], [`credentials_cache`], [`default_chain`], [`profile_credentials`], [`sts`],
-//!   [`container_credentials`], [`credential_process`], [`imds`] and (with the
+//! - [`credentials`], [`credentials_cache`], [`default_chain`], `profile_credentials`, `sts`,
+//!   `container_credentials`, `credential_process`, `imds` and (with the
 //!   `aws-credential-types` feature) `sdk_credentials`: credentials and where they come from.
 //! - [`region`]: where the region comes from.
 //! - [`http`]: the [`http::HttpClient`] trait, and the built-in HTTPS client (feature
@@ -28,8 +28,14 @@
 //!
 //! # Features
 //!
-//! The generator turns on exactly the features its model needs; `default-https-client` is the only
-//! default. `endpoint-rules` (the rules evaluator), `request-compression`,
+//! The generator turns on exactly the features its model needs. The defaults are the built-in HTTPS
+//! client (`default-https-client`) and every credential source of the default chain beyond the
+//! environment variables: `credentials-profile` (`profile_credentials`), `credentials-process`
+//! (`credential_process`), `credentials-sts` (`sts`: assumed roles and web identity),
+//! `credentials-container` (`container_credentials`) and `credentials-imds` (`imds`, which also
+//! finds the region on EC2). Generated crates forward these as features of their own, on by
+//! default. A build without a source that the environment or the profile asks for fails with an
+//! error naming the feature ([`credentials::OptionalSource`]). `endpoint-rules` (the rules evaluator), `request-compression`,
 //! `blob`, the pattern engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
 //! `pattern-fancy-regex-unicode`), `cli` and `aws-credential-types` are off unless a crate asks.
@@ -51,7 +57,9 @@ pub mod big_number;
 #[cfg(feature = "blob")]
 pub mod blob;
 pub mod client;
+#[cfg(feature = "credentials-container")]
 pub mod container_credentials;
+#[cfg(feature = "credentials-process")]
 pub mod credential_process;
 pub mod credentials;
 pub mod credentials_cache;
@@ -61,7 +69,9 @@ pub mod default_chain;
 pub mod endpoint_config;
 pub mod error;
 pub mod http;
+#[cfg(feature = "credentials-imds")]
 pub mod imds;
+#[cfg(feature = "credentials-profile")]
 pub mod profile_credentials;
 pub mod region;
 #[cfg(feature = "request-compression")]
@@ -69,9 +79,11 @@ pub mod request_compression;
 pub mod retry;
 #[cfg(feature = "aws-credential-types")]
 pub mod sdk_credentials;
+#[cfg(feature = "credentials-sts")]
 pub mod sts;
 pub mod validate;
 
+mod absent_sources;
 #[doc(hidden)]
 pub mod bounded_file;
 #[doc(hidden)]

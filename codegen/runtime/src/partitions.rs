@@ -7,12 +7,13 @@
 //! then the first partition whose `regionRegex` matches it, and otherwise the `aws` partition, so a
 //! region newer than the table still gets the commercial DNS suffixes.
 //!
-//! The region patterns are matched by [`RegionPattern`], a matcher for the small regular-expression
-//! dialect the table uses (anchors, literals and escapes, `\d`/`\w`/`\s`, character classes, groups of
-//! alternatives, and the `*`/`+`/`?`/`{n,m}` quantifiers on single characters). A regex crate would be
-//! the usual choice, but it would be a dependency of every generated crate for eight short patterns;
-//! anything outside the dialect is refused when the table is parsed, so a table update that needs more
-//! fails loudly in the generator's tests instead of matching wrongly.
+//! The region patterns ([`RegionPattern`]) are compiled with `regex-lite` when the table is parsed,
+//! once per table (each table is parsed once, behind a `OnceLock`), and matched in time linear in
+//! the region's length. `regex-lite` is small, has no dependencies and no Unicode tables (`\d` and
+//! `\w` are ASCII, as in the table's patterns), and is the crate's `@pattern` engine where a model
+//! uses regex-lite, so those crates build no second engine. A pattern it does not accept is refused
+//! when the table is parsed, naming the partition, so a table update that needs more fails loudly in
+//! the generator's tests instead of matching wrongly.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -248,277 +249,29 @@ fn output_value(value: &Value, at: &str) -> Result<OutputValue, PartitionsError>
     }
 }
 
-/// A region pattern from the partition table, in the small dialect described in the module docs.
+/// A partition's `regionRegex`, compiled once, when the table is parsed.
 #[derive(Debug, Clone)]
 pub struct RegionPattern {
-    anchored_start: bool,
-    anchored_end: bool,
-    pieces: Vec<Piece>,
+    regex: regex_lite::Regex,
 }
 
-/// One element of a pattern and how often it may repeat.
-#[derive(Debug, Clone)]
-struct Piece {
-    atom: Atom,
-    min: usize,
-    max: usize,
-}
-
-#[derive(Debug, Clone)]
-enum Atom {
-    /// Characters in any of the inclusive ranges (or not in them, when negated).
-    Class { ranges: Vec<(char, char)>, negated: bool },
-    /// `.`: any character.
-    Any,
-    /// `( a | b )`: one of several sequences.
-    Group(Vec<Vec<Piece>>),
-}
-
-impl Atom {
-    fn literal(c: char) -> Atom {
-        Atom::Class { ranges: vec![(c, c)], negated: false }
-    }
-
-    fn matches(&self, c: char) -> bool {
-        match self {
-            Atom::Class { ranges, negated } => ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&c)) != *negated,
-            Atom::Any => true,
-            Atom::Group(_) => false,
-        }
-    }
-}
-
-const DIGIT: &[(char, char)] = &[('0', '9')];
-const WORD: &[(char, char)] = &[('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
-const SPACE: &[(char, char)] = &[('\t', '\r'), (' ', ' ')];
+/// The most memory one compiled region pattern may take. The table's patterns need a few kilobytes;
+/// the limit keeps a table with a huge pattern an error rather than a large allocation.
+const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
 impl RegionPattern {
-    /// Parses a pattern; the error says which construct is outside the supported dialect.
+    /// Compiles a pattern; the error says what in it regex-lite does not accept.
     pub fn parse(source: &str) -> Result<RegionPattern, String> {
-        let chars: Vec<char> = source.chars().collect();
-        let mut parser = PatternParser { chars: &chars, pos: 0, depth: 0, anchored_end: false };
-        let anchored_start = parser.eat('^');
-        let mut alternatives = parser.alternatives()?;
-        if parser.pos < chars.len() {
-            return Err(format!("unexpected `{}` at offset {} of `{source}`", chars[parser.pos], parser.pos));
-        }
-        if alternatives.len() != 1 {
-            // `a|b` at the top level: treat it as one group so anchors apply to the whole choice.
-            alternatives = vec![vec![Piece { atom: Atom::Group(alternatives), min: 1, max: 1 }]];
-        }
-        let pieces = alternatives.pop().unwrap_or_default();
-        Ok(RegionPattern { anchored_start, anchored_end: parser.anchored_end, pieces })
+        regex_lite::RegexBuilder::new(source)
+            .size_limit(PATTERN_SIZE_LIMIT)
+            .build()
+            .map(|regex| RegionPattern { regex })
+            .map_err(|e| format!("`{source}` is not a regular expression regex-lite accepts: {e}"))
     }
 
     /// Whether `text` matches (anywhere, unless the pattern is anchored).
     pub fn is_match(&self, text: &str) -> bool {
-        let chars: Vec<char> = text.chars().collect();
-        let starts = if self.anchored_start { 0..=0 } else { 0..=chars.len() };
-        let end_ok = |pos: usize| !self.anchored_end || pos == chars.len();
-        starts.into_iter().any(|start| match_sequence(&self.pieces, &chars, start, &mut |pos| end_ok(pos)))
-    }
-}
-
-/// Backtracking match of `pieces` at `pos`; `then` decides whether a match ending at a position is
-/// acceptable. Quantifiers apply only to single characters, so the work stays polynomial.
-fn match_sequence(pieces: &[Piece], input: &[char], pos: usize, then: &mut dyn FnMut(usize) -> bool) -> bool {
-    let Some((first, rest)) = pieces.split_first() else { return then(pos) };
-    match &first.atom {
-        Atom::Group(alternatives) => alternatives.iter().any(|alternative| {
-            match_sequence(alternative, input, pos, &mut |next| match_sequence(rest, input, next, then))
-        }),
-        atom => {
-            let mut count = 0;
-            while count < first.max && pos + count < input.len() && atom.matches(input[pos + count]) {
-                count += 1;
-            }
-            if count < first.min {
-                return false;
-            }
-            (first.min..=count).rev().any(|taken| match_sequence(rest, input, pos + taken, then))
-        }
-    }
-}
-
-struct PatternParser<'a> {
-    chars: &'a [char],
-    pos: usize,
-    /// How many groups enclose the current position.
-    depth: usize,
-    /// Whether the pattern ended with `$`.
-    anchored_end: bool,
-}
-
-/// Groups may nest this deep; the table uses one level.
-const MAX_GROUP_DEPTH: usize = 8;
-
-impl PatternParser<'_> {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
-    }
-
-    fn eat(&mut self, c: char) -> bool {
-        if self.peek() == Some(c) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn alternatives(&mut self) -> Result<Vec<Vec<Piece>>, String> {
-        let mut alternatives = vec![self.sequence()?];
-        while self.eat('|') {
-            alternatives.push(self.sequence()?);
-        }
-        Ok(alternatives)
-    }
-
-    fn sequence(&mut self) -> Result<Vec<Piece>, String> {
-        let mut pieces = Vec::new();
-        while let Some(c) = self.peek() {
-            match c {
-                '|' | ')' => break,
-                '$' if self.depth == 0 && self.pos + 1 == self.chars.len() => {
-                    self.pos += 1;
-                    self.anchored_end = true;
-                    break;
-                }
-                _ => {}
-            }
-            let atom = self.atom()?;
-            let (min, max) = self.quantifier()?;
-            if matches!(atom, Atom::Group(_)) && (min, max) != (1, 1) {
-                return Err("a quantifier after a group is not supported".to_string());
-            }
-            pieces.push(Piece { atom, min, max });
-        }
-        Ok(pieces)
-    }
-
-    fn atom(&mut self) -> Result<Atom, String> {
-        let offset = self.pos;
-        let Some(c) = self.peek() else { return Err("the pattern ends early".to_string()) };
-        self.pos += 1;
-        match c {
-            '(' => {
-                if self.peek() == Some('?') {
-                    return Err(format!("`(?` at offset {offset} is not supported"));
-                }
-                self.depth += 1;
-                if self.depth > MAX_GROUP_DEPTH {
-                    return Err(format!("groups nest deeper than {MAX_GROUP_DEPTH} levels"));
-                }
-                let alternatives = self.alternatives()?;
-                self.depth -= 1;
-                if !self.eat(')') {
-                    return Err(format!("the group at offset {offset} is not closed"));
-                }
-                Ok(Atom::Group(alternatives))
-            }
-            '[' => self.class(offset),
-            '.' => Ok(Atom::Any),
-            '\\' => self.escape(offset).map(|ranges| Atom::Class { ranges, negated: false }),
-            '^' | '$' | '*' | '+' | '?' | '{' | '}' | ']' => {
-                Err(format!("`{c}` at offset {offset} is not supported here"))
-            }
-            literal => Ok(Atom::literal(literal)),
-        }
-    }
-
-    /// The ranges an escape stands for; the backslash is already consumed.
-    fn escape(&mut self, offset: usize) -> Result<Vec<(char, char)>, String> {
-        let Some(c) = self.peek() else { return Err(format!("the escape at offset {offset} is incomplete")) };
-        self.pos += 1;
-        match c {
-            'd' => Ok(DIGIT.to_vec()),
-            'w' => Ok(WORD.to_vec()),
-            's' => Ok(SPACE.to_vec()),
-            c if c.is_ascii_punctuation() => Ok(vec![(c, c)]),
-            other => Err(format!("the escape `\\{other}` at offset {offset} is not supported")),
-        }
-    }
-
-    fn class(&mut self, offset: usize) -> Result<Atom, String> {
-        let negated = self.eat('^');
-        let mut ranges = Vec::new();
-        let mut first = true;
-        loop {
-            let Some(c) = self.peek() else { return Err(format!("the class at offset {offset} is not closed")) };
-            self.pos += 1;
-            if c == ']' && !first {
-                break;
-            }
-            first = false;
-            let low = match c {
-                '\\' => {
-                    let escaped = self.escape(self.pos - 1)?;
-                    if escaped.len() != 1 || escaped[0].0 != escaped[0].1 {
-                        ranges.extend(escaped);
-                        continue;
-                    }
-                    escaped[0].0
-                }
-                c => c,
-            };
-            if self.peek() == Some('-') && self.chars.get(self.pos + 1).is_some_and(|&next| next != ']') {
-                self.pos += 1;
-                let high = match self.peek() {
-                    Some('\\') => {
-                        self.pos += 1;
-                        let escaped = self.escape(self.pos - 1)?;
-                        match escaped.as_slice() {
-                            [(lo, hi)] if lo == hi => *lo,
-                            _ => return Err(format!("a class range at offset {offset} ends in a class escape")),
-                        }
-                    }
-                    Some(c) => {
-                        self.pos += 1;
-                        c
-                    }
-                    None => return Err(format!("the class at offset {offset} is not closed")),
-                };
-                if high < low {
-                    return Err(format!("the class range `{low}-{high}` at offset {offset} is reversed"));
-                }
-                ranges.push((low, high));
-            } else {
-                ranges.push((low, low));
-            }
-        }
-        Ok(Atom::Class { ranges, negated })
-    }
-
-    fn quantifier(&mut self) -> Result<(usize, usize), String> {
-        let offset = self.pos;
-        let bounds = match self.peek() {
-            Some('*') => (0, usize::MAX),
-            Some('+') => (1, usize::MAX),
-            Some('?') => (0, 1),
-            Some('{') => {
-                self.pos += 1;
-                let min = self.number().ok_or_else(|| format!("the repetition at offset {offset} has no count"))?;
-                let max = if self.eat(',') { self.number().unwrap_or(usize::MAX) } else { min };
-                if !self.eat('}') || max < min {
-                    return Err(format!("the repetition at offset {offset} is malformed"));
-                }
-                return Ok((min, max));
-            }
-            _ => return Ok((1, 1)),
-        };
-        self.pos += 1;
-        if matches!(self.peek(), Some('?' | '+')) {
-            return Err(format!("lazy or possessive quantifiers (offset {offset}) are not supported"));
-        }
-        Ok(bounds)
-    }
-
-    fn number(&mut self) -> Option<usize> {
-        let start = self.pos;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.pos += 1;
-        }
-        self.chars[start..self.pos].iter().collect::<String>().parse().ok()
+        self.regex.is_match(text)
     }
 }
 
@@ -586,7 +339,7 @@ mod tests {
             (
                 r#"{"partitions": [{"id": "aws", "regionRegex": "^(?=a)$", "outputs": {}}]}"#,
                 "partitions[0].regionRegex",
-                "not supported",
+                "not a regular expression",
             ),
             (
                 r#"{"partitions": [{"id": "aws", "regionRegex": "^a$", "outputs": {"name": "aws"}}]}"#,
@@ -632,15 +385,39 @@ mod tests {
         assert!(matches(r"^x?y*z+$", "zz"));
         assert!(matches(r"^a.c\s[\w-]+$", "abc foo-bar"));
         assert!(matches(r"^$", ""));
+        // Beyond the table's needs, regular expressions as regex-lite reads them.
+        assert!(matches(r"^(ab)+$", "abab"));
+        assert!(!matches(r"^(ab)+$", "aba"));
+        assert!(matches(r"^(?:us|eu)\-\d+$", "eu-7"));
     }
 
     #[test]
-    fn patterns_outside_the_dialect_are_refused() {
-        for pattern in
-            [r"^(a)+$", r"^(?:a)$", r"^a+?$", r"\bword", "(unclosed", "[unclosed", r"a{2", r"[z-a]", "*a", "a)"]
-        {
-            assert!(RegionPattern::parse(pattern).is_err(), "{pattern}");
+    fn the_published_table_puts_regions_in_their_partitions() {
+        let table = Partitions::parse(AWS_PARTITIONS_JSON).unwrap();
+        for (region, partition) in [
+            ("us-east-1", "aws"),
+            ("mx-central-9", "aws"),
+            ("cn-northwest-7", "aws-cn"),
+            ("us-gov-east-5", "aws-us-gov"),
+            ("us-iso-west-4", "aws-iso"),
+            ("us-isob-east-3", "aws-iso-b"),
+            ("eu-isoe-west-2", "aws-iso-e"),
+            ("us-isof-south-8", "aws-iso-f"),
+            ("eusc-de-east-4", "aws-eusc"),
+            ("xx-nowhere-1", "aws"),
+        ] {
+            assert_eq!(table.lookup(region).name(), partition, "{region}");
         }
+    }
+
+    #[test]
+    fn patterns_regex_lite_does_not_accept_are_refused() {
+        for pattern in ["(unclosed", "[unclosed", r"a{2", r"[z-a]", "*a", "a)", r"^(?=a)", r"\p{Greek}"] {
+            let error = RegionPattern::parse(pattern).unwrap_err();
+            assert!(error.contains(pattern), "{pattern}: {error}");
+        }
+        let huge = format!("^({})$", "a{1000}".repeat(1000));
+        assert!(RegionPattern::parse(&huge).is_err(), "a pattern past the size limit is refused");
     }
 
     #[test]

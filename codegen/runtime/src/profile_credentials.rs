@@ -19,22 +19,32 @@
 //! `region`, as on many EC2 hosts) is "nothing here", so a chain moves on; a source profile without
 //! credentials, a missing source profile, half a key pair, an unknown `credential_source`, or SSO
 //! settings (not supported) are configuration errors.
+//!
+//! `credential_process`, STS (roles and web identity), IMDS and the container endpoint are Cargo
+//! features of their own (`credentials::OptionalSource`). A profile that needs one this build lacks
+//! is a configuration error naming the setting, the profile and the feature, found before anything
+//! runs or is sent.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+#[cfg(feature = "credentials-container")]
 use super::container_credentials::ContainerCredentials;
+#[cfg(feature = "credentials-process")]
 use super::credential_process::ProcessCredentials;
 use super::credentials::{
-    Credentials, CredentialsError, CredentialsErrorKind, Environment, EnvironmentCredentials, ProvideCredentials,
-    ProvideCredentialsFuture,
+    sources_left_out, AssumeRoleParams, Credentials, CredentialsError, CredentialsErrorKind, Environment,
+    EnvironmentCredentials, OptionalSource, ProvideCredentials, ProvideCredentialsFuture,
 };
 use super::http::HttpClient;
+#[cfg(feature = "credentials-imds")]
 use super::imds::ImdsCredentials;
 use super::profile_file::{credentials_file_path, Profile, ProfileSet, ProfileSource};
 use super::provider_http::ProviderHttp;
-use super::sts::{read_web_identity_token, AssumeRoleParams, StsClient, FALLBACK_REGION};
+use super::region::FALLBACK_REGION;
+#[cfg(feature = "credentials-sts")]
+use super::sts::{read_web_identity_token, StsClient};
 
 /// Reads the chosen profile of `~/.aws/config` and `~/.aws/credentials`; see the
 /// [module documentation](self).
@@ -127,29 +137,40 @@ impl ProfileFileCredentials {
         .await
         .map_err(|_| CredentialsError::provider_error("profile: the thread reading the files stopped"))??;
         let plan = plan(&set)?;
-        let sts = || StsClient::new(&self.env, Some(&set), self.http.clone(), &region);
-        let mut credentials = match plan.base {
-            Base::Static(credentials) => credentials,
+        plan.check_built_in()?;
+        let mut credentials = self.base_credentials(&plan, &set, &region).await?;
+        for (role, profile) in &plan.roles {
+            credentials = self.assume_role(&credentials, role, profile, &set, &region).await?;
+        }
+        Ok(credentials)
+    }
+
+    // `set` and `region` serve STS only.
+    #[cfg_attr(not(feature = "credentials-sts"), allow(unused_variables))]
+    async fn base_credentials(
+        &self,
+        plan: &Plan,
+        set: &ProfileSet,
+        region: &str,
+    ) -> Result<Credentials, CredentialsError> {
+        match &plan.base {
+            Base::Static(credentials) => Ok(credentials.clone()),
+            #[cfg(feature = "credentials-process")]
             Base::Process { command, profile } => {
-                ProcessCredentials::new(command, format!("profile [{profile}]")).run().await?
+                ProcessCredentials::new(command.clone(), format!("profile [{profile}]")).run().await
             }
+            #[cfg(feature = "credentials-sts")]
             Base::WebIdentity { role, token_file, profile } => {
                 let source = format!("profile [{profile}]");
-                let token = read_web_identity_token(&token_file, &source).await?;
+                let token = read_web_identity_token(token_file, &source).await?;
                 let session_name = role.session_name.clone().unwrap_or_else(super::sts::default_session_name);
-                sts()?
+                StsClient::new(&self.env, Some(set), self.http.clone(), region)?
                     .assume_role_with_web_identity(&role.role_arn, &session_name, &token)
                     .await
-                    .map_err(|e| in_profile(&profile, e))?
+                    .map_err(|e| in_profile(profile, e))
             }
             Base::Named { source, profile } => {
-                let provider: Box<dyn ProvideCredentials> = match source {
-                    NamedSource::Environment => Box::new(EnvironmentCredentials::with_env(self.env.clone())),
-                    NamedSource::Ec2InstanceMetadata => Box::new(ImdsCredentials::new(&self.env, self.http.clone())),
-                    NamedSource::EcsContainer => {
-                        Box::new(ContainerCredentials::new(self.env.clone(), self.http.clone()))
-                    }
-                };
+                let provider = self.named_source(*source, profile)?;
                 provider.provide_credentials().await.map_err(|e| {
                     // The profile said to use this source, so its having nothing is a configuration error.
                     let kind = match e.kind() {
@@ -160,16 +181,66 @@ impl ProfileFileCredentials {
                         kind,
                         format!("profile: credential_source {} of profile [{profile}]: {}", source.name(), e.message()),
                     )
-                })?
+                })
             }
-        };
-        for (role, profile) in &plan.roles {
-            credentials = sts()?.assume_role(&credentials, role).await.map_err(|e| in_profile(profile, e))?;
+            // A base whose source this build lacks; `Plan::check_built_in` refuses such plans first.
+            #[allow(unreachable_patterns)]
+            _ => Err(plan.check_built_in().err().unwrap_or_else(|| {
+                CredentialsError::invalid_configuration("profile: a credential source this build lacks")
+            })),
         }
-        Ok(credentials)
+    }
+
+    fn named_source(
+        &self,
+        source: NamedSource,
+        profile: &str,
+    ) -> Result<Box<dyn ProvideCredentials>, CredentialsError> {
+        Ok(match source {
+            NamedSource::Environment => Box::new(EnvironmentCredentials::with_env(self.env.clone())),
+            #[cfg(feature = "credentials-imds")]
+            NamedSource::Ec2InstanceMetadata => Box::new(ImdsCredentials::new(&self.env, self.http.clone())),
+            #[cfg(feature = "credentials-container")]
+            NamedSource::EcsContainer => Box::new(ContainerCredentials::new(self.env.clone(), self.http.clone())),
+            #[allow(unreachable_patterns)]
+            other => {
+                return Err(sources_left_out(
+                    &format!("profile: profile [{profile}] sets credential_source = {}", other.name()),
+                    &other.needs().into_iter().collect::<Vec<_>>(),
+                ))
+            }
+        })
+    }
+
+    #[cfg(feature = "credentials-sts")]
+    async fn assume_role(
+        &self,
+        credentials: &Credentials,
+        role: &AssumeRoleParams,
+        profile: &str,
+        set: &ProfileSet,
+        region: &str,
+    ) -> Result<Credentials, CredentialsError> {
+        StsClient::new(&self.env, Some(set), self.http.clone(), region)?
+            .assume_role(credentials, role)
+            .await
+            .map_err(|e| in_profile(profile, e))
+    }
+
+    #[cfg(not(feature = "credentials-sts"))]
+    async fn assume_role(
+        &self,
+        _credentials: &Credentials,
+        _role: &AssumeRoleParams,
+        profile: &str,
+        _set: &ProfileSet,
+        _region: &str,
+    ) -> Result<Credentials, CredentialsError> {
+        Err(sources_left_out(&format!("profile: profile [{profile}] sets role_arn"), &[OptionalSource::Sts]))
     }
 }
 
+#[cfg(feature = "credentials-sts")]
 fn in_profile(profile: &str, error: CredentialsError) -> CredentialsError {
     CredentialsError::new(error.kind(), format!("profile [{profile}]: {}", error.message()))
 }
@@ -198,6 +269,15 @@ impl NamedSource {
             "Ec2InstanceMetadata" => Some(NamedSource::Ec2InstanceMetadata),
             "EcsContainer" => Some(NamedSource::EcsContainer),
             _ => None,
+        }
+    }
+
+    /// The optional source it reads, if any.
+    fn needs(self) -> Option<OptionalSource> {
+        match self {
+            NamedSource::Environment => None,
+            NamedSource::Ec2InstanceMetadata => Some(OptionalSource::Imds),
+            NamedSource::EcsContainer => Some(OptionalSource::Container),
         }
     }
 
@@ -269,6 +349,47 @@ pub struct Plan {
     pub base: Base,
     /// Roles to assume with the credentials before them, innermost first.
     pub roles: Vec<(AssumeRoleParams, String)>,
+}
+
+impl Plan {
+    /// The sources the plan runs, each with the setting and profile that ask for it.
+    fn needs(&self) -> Vec<(OptionalSource, String)> {
+        let mut needs = Vec::new();
+        match &self.base {
+            Base::Static(_) => {}
+            Base::Process { profile, .. } => {
+                needs.push((OptionalSource::Process, format!("profile [{profile}] sets credential_process")))
+            }
+            Base::WebIdentity { profile, .. } => needs
+                .push((OptionalSource::Sts, format!("profile [{profile}] sets role_arn and web_identity_token_file"))),
+            Base::Named { source, profile } => {
+                if let Some(optional) = source.needs() {
+                    needs.push((optional, format!("profile [{profile}] sets credential_source = {}", source.name())))
+                }
+            }
+        }
+        for (_, profile) in &self.roles {
+            needs.push((OptionalSource::Sts, format!("profile [{profile}] sets role_arn")));
+        }
+        needs
+    }
+
+    /// `Err` naming every setting that needs a source this build lacks, and the features to turn on.
+    pub fn check_built_in(&self) -> Result<(), CredentialsError> {
+        let missing: Vec<(OptionalSource, String)> =
+            self.needs().into_iter().filter(|(source, _)| !source.is_built_in()).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut asked_by: Vec<String> = Vec::new();
+        for (_, why) in &missing {
+            if !asked_by.contains(why) {
+                asked_by.push(why.clone());
+            }
+        }
+        let sources: Vec<OptionalSource> = missing.iter().map(|(source, _)| *source).collect();
+        Err(sources_left_out(&format!("profile: {}", asked_by.join("; ")), &sources))
+    }
 }
 
 fn invalid(message: String) -> CredentialsError {
@@ -591,6 +712,40 @@ aws_secret_access_key = S
             let error = plan_of(config, "", Some(profile)).unwrap_err();
             assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration, "{config}: {error}");
             assert!(error.message().contains(fragment), "{config}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_plan_needing_a_source_this_build_lacks_names_it_before_anything_runs() {
+        let cases: [(&str, &[OptionalSource]); 5] = [
+            ("[default]\naws_access_key_id = A\naws_secret_access_key = S\n", &[]),
+            ("[default]\ncredential_process = helper --token s3cr3t\n", &[OptionalSource::Process]),
+            ("[default]\nrole_arn = arn:w\nweb_identity_token_file = /t\n", &[OptionalSource::Sts]),
+            (
+                "[default]\nrole_arn = arn:r\ncredential_source = Ec2InstanceMetadata\n",
+                &[OptionalSource::Sts, OptionalSource::Imds],
+            ),
+            (
+                "[default]\nrole_arn = arn:r\nsource_profile = base\n[profile base]\ncredential_source = EcsContainer\nrole_arn = arn:b\n",
+                &[OptionalSource::Sts, OptionalSource::Container],
+            ),
+        ];
+        for (config, needs) in cases {
+            let plan = plan_of(config, "", None).unwrap();
+            let missing: Vec<&OptionalSource> = needs.iter().filter(|s| !s.is_built_in()).collect();
+            match plan.check_built_in() {
+                Ok(()) => assert!(missing.is_empty(), "{config}: {missing:?} are not built in"),
+                Err(error) => {
+                    assert!(!missing.is_empty(), "{config}: {error}");
+                    assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration);
+                    for source in OptionalSource::ALL {
+                        let named = error.message().contains(&format!("`{}`", source.feature()));
+                        assert_eq!(named, missing.contains(&&source), "{source:?} in {config}: {error}");
+                    }
+                    assert!(error.message().contains("profile ["), "{error}");
+                    assert!(!error.message().contains("s3cr3t"), "{error}");
+                }
+            }
         }
     }
 

@@ -18,9 +18,13 @@
 use std::time::Duration;
 
 use super::credentials::Environment;
+#[cfg(feature = "credentials-imds")]
 use super::imds::{endpoint_from_env, ImdsClient, ImdsError};
 use super::profile_file::{ProfileSet, ProfileSource};
 use super::provider_http::ProviderHttp;
+
+/// The region STS is called in when nothing names one.
+pub const FALLBACK_REGION: &str = "us-east-1";
 
 /// The most time the IMDS region lookup may take, retries included.
 pub const IMDS_REGION_DEADLINE: Duration = Duration::from_secs(3);
@@ -115,6 +119,16 @@ pub fn region_without_imds(env: &Environment, profile: Option<&str>) -> Option<S
 }
 
 /// Asks IMDS for the region on a helper thread and waits at most [`IMDS_REGION_DEADLINE`].
+#[cfg(not(feature = "credentials-imds"))]
+pub fn resolve_blocking(_env: &Environment, _http: ProviderHttp) -> Result<String, String> {
+    Err(format!(
+        "not built into this client (the Cargo feature `{}`)",
+        super::credentials::OptionalSource::Imds.feature()
+    ))
+}
+
+/// Asks IMDS for the region on a helper thread and waits at most [`IMDS_REGION_DEADLINE`].
+#[cfg(feature = "credentials-imds")]
 pub fn resolve_blocking(env: &Environment, http: ProviderHttp) -> Result<String, String> {
     let endpoint = match endpoint_from_env(env) {
         Ok(Some(endpoint)) => endpoint,
@@ -207,7 +221,11 @@ mod tests {
             "AWS_REGION is not set",
             "AWS_DEFAULT_REGION is not set",
             "no profile files",
-            "IMDS: turned off",
+            if cfg!(feature = "credentials-imds") {
+                "IMDS: turned off"
+            } else {
+                "IMDS: not built into this client (the Cargo feature `credentials-imds`)"
+            },
         ] {
             assert!(error.contains(fragment), "{fragment}: {error}");
         }

@@ -41,6 +41,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::bounded_file::{read_text_async, Limits};
+pub use super::credentials::AssumeRoleParams;
 use super::credentials::{
     parse_expiry, redact_secrets, Credentials, CredentialsError, Environment, ProvideCredentials,
     ProvideCredentialsFuture,
@@ -56,8 +57,7 @@ use super::sigv4::{uri_encode, Signer, SigningParams};
 pub const STS_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many times one STS call is tried.
 pub const STS_MAX_ATTEMPTS: u32 = 3;
-/// The region STS is called in when nothing names one.
-pub const FALLBACK_REGION: &str = "us-east-1";
+pub use super::region::FALLBACK_REGION;
 
 const STS_API_VERSION: &str = "2011-06-15";
 
@@ -65,38 +65,6 @@ const STS_API_VERSION: &str = "2011-06-15";
 pub fn default_session_name() -> String {
     let millis = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
     format!("{}-{millis}", env!("CARGO_PKG_NAME"))
-}
-
-/// What to pass to `AssumeRole`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AssumeRoleParams {
-    /// The role's ARN.
-    pub role_arn: String,
-    /// `RoleSessionName`; [`default_session_name`] when `None`.
-    pub session_name: Option<String>,
-    /// `ExternalId`, when the role's trust policy asks for one.
-    pub external_id: Option<String>,
-    /// `DurationSeconds`; STS's default (one hour) when `None`.
-    pub duration_seconds: Option<u32>,
-}
-
-impl fmt::Debug for AssumeRoleParams {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The external ID is a shared secret between the role's owner and whoever may assume it.
-        f.debug_struct("AssumeRoleParams")
-            .field("role_arn", &self.role_arn)
-            .field("session_name", &self.session_name)
-            .field("external_id", &self.external_id.as_ref().map(|_| "** redacted **"))
-            .field("duration_seconds", &self.duration_seconds)
-            .finish()
-    }
-}
-
-impl AssumeRoleParams {
-    /// Assumes `role_arn` with STS's defaults.
-    pub fn new(role_arn: impl Into<String>) -> Self {
-        AssumeRoleParams { role_arn: role_arn.into(), session_name: None, external_id: None, duration_seconds: None }
-    }
 }
 
 /// STS's endpoint for `settings` (see the [module documentation](self)): its URL and the region

@@ -24,6 +24,12 @@ pub fn emit(service: &Service, header: &str, runtime: &RuntimeDependency) -> Str
     // The command-line tool's argument parser, optional so library users never build it.
     deps.push(r#"clap = { version = "4.5", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }"#.to_string());
     deps.sort();
+    let mut default_features = vec!["\"default-https-client\"".to_string()];
+    let mut credential_features = String::new();
+    for (feature, what) in runtime_crate::CREDENTIAL_SOURCE_FEATURES {
+        default_features.push(format!("{feature:?}"));
+        credential_features.push_str(&format!("# {what}.\n{feature} = [\"{runtime_package}/{feature}\"]\n"));
+    }
     let dev_deps = [
         // Tests that stand in for the network implement `HttpClient`, whose requests and responses
         // are `http`'s (the endpoint tests' recorder among them).
@@ -41,7 +47,7 @@ license = "Apache-2.0"
 publish = false
 
 [features]
-default = ["default-https-client"]
+default = [{default_features}]
 # The built-in HTTPS transport: hyper and rustls (ring) on tokio. Turn it off to bring your own `HttpClient`.
 # Timeouts and retry backoff use tokio's timer either way, so calls must run inside a tokio runtime.
 default-https-client = ["{runtime_package}/default-https-client"]
@@ -51,7 +57,11 @@ rust-crypto = ["{runtime_package}/rust-crypto"]
 # The built-in transport with rustls' aws-lc-rs provider instead of ring, which offers the hybrid
 # post-quantum key exchange X25519MLKEM768 first. aws-lc-rs builds a C library (a longer build).
 tls-post-quantum = ["default-https-client", "{runtime_package}/tls-post-quantum"]
-# Accept any provider of the official SDK's `aws-credential-types` (e.g. from aws-config) through
+# The credential sources `Client::from_env()` tries after the environment variables (always there).
+# A worker that knows where its credentials come from can build without the others
+# (`default-features = false, features = ["default-https-client", ...]`); a source left out that the
+# environment or the profile asks for is an error naming its feature.
+{credential_features}# Accept any provider of the official SDK's `aws-credential-types` (e.g. from aws-config) through
 # `runtime::sdk_credentials::SdkCredentials`. It pulls in the SDK's runtime types and needs the Rust
 # version that crate asks for.
 aws-credential-types = ["{runtime_package}/aws-credential-types"]
@@ -72,6 +82,7 @@ required-features = ["cli"]
 {dev_deps}
 "#,
         name = service.crate_name,
+        default_features = default_features.join(", "),
         deps = deps.join("\n"),
         dev_deps = dev_deps.join("\n"),
     )
