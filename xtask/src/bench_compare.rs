@@ -278,7 +278,10 @@ fn table(calls: Option<&Calls>, three: Option<&three_crates::Figure>) -> String 
     }
     if let Some(figure) = three {
         let ratio = figure.shared_seconds / figure.copies_seconds;
-        let _ = writeln!(out, "\n| Three whole-service crates (CodePipeline, DynamoDB, CloudWatch Logs) in one workspace | runtime shared | runtime copied into each (generator of {}) | ratio |", figure.copies_from);
+        if calls.is_some() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "| Three whole-service crates (CodePipeline, DynamoDB, CloudWatch Logs) in one workspace | runtime shared | runtime copied into each (generator of {}) | ratio |", figure.copies_from);
         let _ = writeln!(out, "|---|---:|---:|---:|");
         let _ = writeln!(
             out,
