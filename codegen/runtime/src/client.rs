@@ -356,6 +356,7 @@ impl std::error::Error for InvalidHeader {}
 
 impl Call {
     /// A call of `operation` (its wire name).
+    #[inline]
     pub fn new(operation: &'static str) -> Self {
         Call { operation, endpoint_params: Vec::new(), host_prefix: None, http: None }
     }
@@ -462,6 +463,9 @@ impl RawResponse {
     }
 }
 
+/// Built at compile time rather than parsed on every request.
+const X_AMZ_TARGET: http::header::HeaderName = http::header::HeaderName::from_static("x-amz-target");
+
 /// A configured client's shared state: everything resolved once, at construction.
 pub struct Runtime {
     service: ServiceInfo,
@@ -567,6 +571,7 @@ impl Runtime {
     }
 
     /// Whether inputs get their constraints checked before sending.
+    #[inline]
     pub fn checks_constraints(&self) -> bool {
         self.validation == ValidationMode::Full
     }
@@ -869,7 +874,7 @@ impl Runtime {
             }
         }
         if let Some(target) = target {
-            headers.insert(http::header::HeaderName::from_static("x-amz-target"), target.clone());
+            headers.insert(X_AMZ_TARGET, target.clone());
         }
         if !call.has_header(&http::header::USER_AGENT) {
             headers.insert(http::header::USER_AGENT, self.user_agent.clone());

@@ -38,8 +38,13 @@ const REDACTED: &str = "** redacted **";
 ///
 /// `Debug` shows at most the first four characters of the access key id (which only
 /// identify the key type, e.g. `AKIA` or `ASIA`) and never the secret or the token.
+///
+/// Cloning is cheap (the values are shared, not copied): a client takes a clone for every attempt.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
+pub struct Credentials(Arc<CredentialsValues>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct CredentialsValues {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
@@ -55,58 +60,58 @@ impl Credentials {
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
     ) -> Self {
-        Self {
+        Self(Arc::new(CredentialsValues {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
             expiry: None,
             account_id: None,
-        }
+        }))
     }
 
     /// Returns these credentials marked as belonging to this AWS account (12 digits), which
     /// account-based endpoints use (DynamoDB's `{account}.ddb.{region}.amazonaws.com`).
     pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
+        Arc::make_mut(&mut self.0).account_id = Some(account_id.into());
         self
     }
 
     /// The AWS account the credentials belong to, when the source said (not a secret).
     pub fn account_id(&self) -> Option<&str> {
-        self.account_id.as_deref()
+        self.0.account_id.as_deref()
     }
 
     /// Returns these credentials marked as valid until `expiry` (temporary credentials).
     pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
-        self.expiry = Some(expiry);
+        Arc::make_mut(&mut self.0).expiry = Some(expiry);
         self
     }
 
     /// The access key id (not secret on its own, but still kept out of `Debug`).
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.0.access_key_id
     }
 
     /// The secret access key.
     pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
+        &self.0.secret_access_key
     }
 
     /// The session token of temporary credentials, if any.
     pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
+        self.0.session_token.as_deref()
     }
 
     /// When these credentials stop being valid, if the source said so.
     pub fn expiry(&self) -> Option<SystemTime> {
-        self.expiry
+        self.0.expiry
     }
 
     /// Whether these credentials have an expiry at or before `now`.
     ///
     /// Credentials without an expiry never expire.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
-        self.expiry.is_some_and(|expiry| expiry <= now)
+        self.0.expiry.is_some_and(|expiry| expiry <= now)
     }
 }
 
@@ -115,17 +120,18 @@ impl fmt::Debug for Credentials {
         // Real access key ids are 16 to 128 characters; their first four only tell the key
         // type, which helps debugging. Shorter (test or malformed) ids are hidden entirely
         // so that the prefix can never be most of the value.
-        let akid = if self.access_key_id.len() >= 16 && self.access_key_id.is_char_boundary(4) {
-            format!("{}{}", &self.access_key_id[..4], REDACTED)
+        let values = &*self.0;
+        let akid = if values.access_key_id.len() >= 16 && values.access_key_id.is_char_boundary(4) {
+            format!("{}{}", &values.access_key_id[..4], REDACTED)
         } else {
             REDACTED.to_owned()
         };
         f.debug_struct("Credentials")
             .field("access_key_id", &akid)
             .field("secret_access_key", &REDACTED)
-            .field("session_token", &self.session_token.as_ref().map(|_| REDACTED))
-            .field("expiry", &self.expiry)
-            .field("account_id", &self.account_id)
+            .field("session_token", &values.session_token.as_ref().map(|_| REDACTED))
+            .field("expiry", &values.expiry)
+            .field("account_id", &values.account_id)
             .finish()
     }
 }

@@ -19,12 +19,14 @@ pub struct JsonObjectWriter<'a> {
 
 impl<'a> JsonObjectWriter<'a> {
     /// Starts an object at the end of `out`.
+    #[inline]
     pub fn new(out: &'a mut String) -> Self {
         out.push('{');
         JsonObjectWriter { out, empty: true }
     }
 
     /// Starts the member `key`; the returned writer takes its value.
+    #[inline]
     pub fn key(&mut self, key: &str) -> JsonValueWriter<'_> {
         if !self.empty {
             self.out.push(',');
@@ -36,6 +38,7 @@ impl<'a> JsonObjectWriter<'a> {
     }
 
     /// Closes the object.
+    #[inline]
     pub fn finish(self) {
         self.out.push('}');
     }
@@ -50,6 +53,7 @@ pub struct JsonArrayWriter<'a> {
 
 impl<'a> JsonArrayWriter<'a> {
     /// Starts the next element.
+    #[inline]
     pub fn value(&mut self) -> JsonValueWriter<'_> {
         if !self.empty {
             self.out.push(',');
@@ -59,6 +63,7 @@ impl<'a> JsonArrayWriter<'a> {
     }
 
     /// Closes the array.
+    #[inline]
     pub fn finish(self) {
         self.out.push(']');
     }
@@ -72,11 +77,13 @@ pub struct JsonValueWriter<'a> {
 
 impl<'a> JsonValueWriter<'a> {
     /// A string, escaped as JSON requires.
+    #[inline]
     pub fn string(self, value: &str) {
         write_string(self.out, value);
     }
 
     /// A boolean.
+    #[inline]
     pub fn boolean(self, value: bool) {
         self.out.push_str(if value { "true" } else { "false" });
     }
@@ -101,11 +108,13 @@ impl<'a> JsonValueWriter<'a> {
     }
 
     /// Text that is already a valid JSON number (bigInteger and bigDecimal values).
+    #[inline]
     pub fn raw_number(self, value: &str) {
         self.out.push_str(value);
     }
 
     /// `null`.
+    #[inline]
     pub fn null(self) {
         self.out.push_str("null");
     }
@@ -116,17 +125,20 @@ impl<'a> JsonValueWriter<'a> {
     }
 
     /// Starts an object.
+    #[inline]
     pub fn object(self) -> JsonObjectWriter<'a> {
         JsonObjectWriter::new(self.out)
     }
 
     /// Starts an array.
+    #[inline]
     pub fn array(self) -> JsonArrayWriter<'a> {
         self.out.push('[');
         JsonArrayWriter { out: self.out, empty: true }
     }
 
     /// Raw access for writers of other runtime modules (timestamps, blobs).
+    #[inline]
     pub fn raw(self) -> &'a mut String {
         self.out
     }

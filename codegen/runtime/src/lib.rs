@@ -43,6 +43,9 @@
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
 //! `pattern-fancy-regex-unicode`), `waiters` (the polling loop of `smithy.waiters#waitable`), `cli`
 //! and `aws-credential-types` are off unless a crate asks.
+//! SigV4 hashes with `ring` (feature `ring`, on with `default-https-client`, whose TLS uses it) or,
+//! in a build without the built-in HTTPS client, with RustCrypto's crates (feature `rust-crypto`);
+//! one of the two must be on.
 //! Several generated crates in one build share one copy of this crate with the union of their
 //! features; each uses only what it asked for.
 #![deny(missing_docs)]
@@ -66,6 +69,7 @@ pub mod container_credentials;
 pub mod credential_process;
 pub mod credentials;
 pub mod credentials_cache;
+mod crypto;
 pub mod datetime;
 pub mod default_chain;
 pub mod endpoint_config;

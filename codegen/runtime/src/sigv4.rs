@@ -1,7 +1,7 @@
 //! AWS Signature Version 4 (`AWS4-HMAC-SHA256`) for requests whose body is fully buffered.
 //!
-//! This is written by hand on top of `hmac` and `sha2` instead of depending on the
-//! `aws-sigv4` crate: that crate pulls the smithy runtime type tree into every generated
+//! This is written by hand on top of SHA-256 and HMAC (from `ring` or RustCrypto, see the crate's
+//! `crypto` module) instead of depending on the `aws-sigv4` crate: that crate pulls the smithy runtime type tree into every generated
 //! crate, which breaks our build-time and binary-size targets, while header signing of a
 //! buffered body is a page of code checked below against AWS's published test vectors.
 //!
@@ -38,12 +38,10 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
+use crate::credentials::Credentials;
+use crate::crypto::{self, HmacKey, Sha256};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::{HeaderMap, Method, Uri};
-use sha2::{Digest, Sha256};
-
-use crate::credentials::Credentials;
 
 /// The algorithm name that opens the string to sign and the `authorization` header.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -53,6 +51,11 @@ pub const X_AMZ_DATE: &str = "x-amz-date";
 
 /// Header carrying the session token of temporary credentials.
 pub const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
+
+/// The two header names above, built once at compile time: parsing a name costs more than the
+/// map operation it is used for.
+const X_AMZ_DATE_NAME: HeaderName = HeaderName::from_static(X_AMZ_DATE);
+const X_AMZ_SECURITY_TOKEN_NAME: HeaderName = HeaderName::from_static(X_AMZ_SECURITY_TOKEN);
 
 /// Headers never signed; see the module documentation for why.
 const UNSIGNED_HEADERS: &[&str] = &[
@@ -147,8 +150,8 @@ struct CachedKey {
     /// The derived key itself, which only the tests look at (signing uses `mac`).
     #[cfg(test)]
     key: [u8; 32],
-    /// An HMAC already keyed with `key`.
-    mac: Hmac<Sha256>,
+    /// `key`, ready to sign with.
+    mac: HmacKey,
 }
 
 /// Signs requests, remembering the last derived signing key.
@@ -184,7 +187,7 @@ impl Signer {
         params: &SigningParams<'_>,
     ) -> Result<(), SigningError> {
         let mut payload_hash = [0u8; 64];
-        hex_into(&Sha256::digest(body), &mut payload_hash);
+        hex_into(&crypto::sha256(body), &mut payload_hash);
         self.sign_hashed(method, uri, headers, &payload_hash, params)
     }
 
@@ -240,12 +243,12 @@ impl Signer {
         // Working in place avoids copying the whole map on every call.
         let saved: [(HeaderName, Option<HeaderValue>); 4] = [
             (AUTHORIZATION, headers.remove(AUTHORIZATION)),
-            (HeaderName::from_static(X_AMZ_DATE), headers.insert(HeaderName::from_static(X_AMZ_DATE), date_value)),
+            (X_AMZ_DATE_NAME, headers.insert(X_AMZ_DATE_NAME, date_value)),
             (
-                HeaderName::from_static(X_AMZ_SECURITY_TOKEN),
+                X_AMZ_SECURITY_TOKEN_NAME,
                 match token_value {
-                    Some(value) => headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), value),
-                    None => headers.remove(X_AMZ_SECURITY_TOKEN),
+                    Some(value) => headers.insert(X_AMZ_SECURITY_TOKEN_NAME, value),
+                    None => headers.remove(&X_AMZ_SECURITY_TOKEN_NAME),
                 },
             ),
             (
@@ -273,7 +276,7 @@ impl Signer {
         // as strings: signing runs on every call, and the intermediate text is only needed when debugging
         // (for which `canonical_request` and `string_to_sign` stay public).
         let names = signed_header_names(headers);
-        let mut creq_hasher = Sha256::new();
+        let mut creq_hasher = Blocks::new(Sha256::new());
         if let Err(e) =
             write_canonical_request(&mut creq_hasher, method, uri, headers, &names, payload_hash, params.service)
         {
@@ -281,9 +284,9 @@ impl Signer {
             return Err(e);
         }
         let mut creq_hash = [0u8; 64];
-        hex_into(&creq_hasher.finalize(), &mut creq_hash);
+        hex_into(&creq_hasher.into_inner().finish(), &mut creq_hash);
 
-        let mut mac = self.cached_signing_mac(params, date);
+        let mut mac = Blocks::new(self.cached_signing_mac(params, date));
         for part in [
             ALGORITHM.as_bytes(),
             b"\n",
@@ -297,10 +300,10 @@ impl Signer {
             b"/aws4_request\n",
             &creq_hash,
         ] {
-            mac.update(part);
+            mac.put(part);
         }
         let mut sig = [0u8; 64];
-        hex_into(&mac.finalize().into_bytes(), &mut sig);
+        hex_into(&mac.into_inner().finish(), &mut sig);
 
         let access_key_id = params.credentials.access_key_id();
         let signed_len: usize = names.iter().map(|n| n.as_str().len() + 1).sum();
@@ -344,7 +347,7 @@ impl Signer {
     /// An HMAC-SHA256 keyed with the signing key for `date`, the region and the service, ready for the
     /// string to sign. The keyed state is cached, not just the key, which also saves hashing the key
     /// pads on every call.
-    fn cached_signing_mac(&self, params: &SigningParams<'_>, date: &str) -> Hmac<Sha256> {
+    fn cached_signing_mac(&self, params: &SigningParams<'_>, date: &str) -> crypto::Hmac {
         let secret = params.credentials.secret_access_key();
         // A poisoned lock only means another thread panicked mid-update; the entry is
         // either complete or replaced below, so keep using it.
@@ -352,10 +355,10 @@ impl Signer {
         if let Some(hit) = cache.as_ref().filter(|c| {
             c.date == date && c.region == params.region && c.service == params.service && c.secret == secret
         }) {
-            return hit.mac.clone();
+            return hit.mac.start();
         }
         let key = signing_key(secret, date, params.region, params.service);
-        let mac = keyed_hmac(&key);
+        let mac = HmacKey::new(&key);
         *cache = Some(CachedKey {
             date: date.to_owned(),
             region: params.region.to_owned(),
@@ -365,7 +368,7 @@ impl Signer {
             key,
             mac: mac.clone(),
         });
-        mac
+        mac.start()
     }
 }
 
@@ -477,9 +480,58 @@ impl Sink for Vec<u8> {
     }
 }
 
-impl Sink for Sha256 {
+/// A hash or HMAC being fed.
+trait Update {
+    fn update(&mut self, bytes: &[u8]);
+}
+
+impl Update for Sha256 {
+    #[inline]
+    fn update(&mut self, bytes: &[u8]) {
+        Sha256::update(self, bytes);
+    }
+}
+
+impl Update for crypto::Hmac {
+    #[inline]
+    fn update(&mut self, bytes: &[u8]) {
+        crypto::Hmac::update(self, bytes);
+    }
+}
+
+/// Gathers the many small pieces of a canonical request or string to sign (a few bytes each on
+/// average) into one buffer before they reach the hash, whose every update has a fixed cost.
+struct Blocks<H: Update> {
+    hash: H,
+    buffer: [u8; 512],
+    len: usize,
+}
+
+impl<H: Update> Blocks<H> {
+    fn new(hash: H) -> Self {
+        Blocks { hash, buffer: [0; 512], len: 0 }
+    }
+
+    /// The hash, fed everything put so far.
+    fn into_inner(mut self) -> H {
+        self.hash.update(&self.buffer[..self.len]);
+        self.hash
+    }
+}
+
+impl<H: Update> Sink for Blocks<H> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        self.update(bytes);
+        if bytes.len() > self.buffer.len() - self.len {
+            self.hash.update(&self.buffer[..self.len]);
+            self.len = 0;
+            if bytes.len() > self.buffer.len() {
+                self.hash.update(bytes);
+                return;
+            }
+        }
+        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
     }
 }
 
@@ -788,21 +840,12 @@ pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = keyed_hmac(key);
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
-fn keyed_hmac(key: &[u8]) -> Hmac<Sha256> {
-    // HMAC is defined for keys of every length (long keys are hashed, short ones padded),
-    // and the hmac crate documents `new_from_slice` as never failing for it, so this
-    // `expect` cannot fire whatever the input.
-    <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length")
+    crypto::hmac_sha256(key, data)
 }
 
 /// Lowercase hex SHA-256 of `data` (the payload hash of the canonical request).
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex_encode(&Sha256::digest(data))
+    hex_encode(&crypto::sha256(data))
 }
 
 const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
@@ -1167,6 +1210,34 @@ mod tests {
     }
 
     // ----- behaviour of `sign` -----
+
+    /// `sign` streams the canonical request and the string to sign through a 512-byte buffer; headers
+    /// longer than it, and many that together fill it several times over, must sign exactly as the
+    /// step-by-step functions say.
+    #[test]
+    fn long_canonical_requests_sign_as_the_step_by_step_functions_do() {
+        let long = "v".repeat(700);
+        let medium = "m".repeat(300);
+        let mut pairs: Vec<(String, String)> =
+            vec![("x-amz-long".into(), long), ("x-amz-medium".into(), medium), ("host".into(), "example.com".into())];
+        pairs.extend((0..40).map(|i| (format!("x-amz-meta-{i:02}"), format!("value {i}"))));
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let credentials = Credentials::new(AKID, SECRET, None);
+        let body = b"{\"a\":1}";
+        let map = sign_suite(Method::POST, "https://example.com/a/b?x=1", &pairs, body, &credentials);
+
+        let mut unsigned = map.clone();
+        unsigned.remove(AUTHORIZATION);
+        let uri: Uri = "https://example.com/a/b?x=1".parse().unwrap();
+        let creq = canonical_request(&Method::POST, &uri, &unsigned, &sha256_hex(body), "service").unwrap();
+        assert!(creq.text.len() > 3 * 512, "the canonical request spans several buffers");
+        let scope = credential_scope("20150830", "us-east-1", "service");
+        let sts = string_to_sign("20150830T123600Z", &scope, &creq.text);
+        let expected = signature(&signing_key(SECRET, "20150830", "us-east-1", "service"), &sts);
+        let sent = authorization(&map);
+        assert!(sent.ends_with(&format!("Signature={expected}")), "{sent}");
+        assert!(sent.contains(&format!("SignedHeaders={},", creq.signed_headers)), "{sent}");
+    }
 
     #[test]
     fn a_payload_hash_signs_as_its_body_and_unsigned_payload_signs_that_text() {

@@ -24,16 +24,19 @@ pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 impl<'a> Path<'a> {
     /// The path of member `name` below this one.
+    #[inline]
     pub fn member(&'a self, name: &'static str) -> Path<'a> {
         Path::Member(self, name)
     }
 
     /// The path of list element `index` below this one.
+    #[inline]
     pub fn index(&'a self, index: usize) -> Path<'a> {
         Path::Index(self, index)
     }
 
     /// The path of the map value under `key` below this one.
+    #[inline]
     pub fn key(&'a self, key: &'a str) -> Path<'a> {
         Path::Key(self, key)
     }
@@ -296,6 +299,7 @@ impl<T: Validate> Validate for Box<T> {
 }
 
 /// Checks a length in `unit`s against inclusive bounds.
+#[inline]
 pub fn length(
     actual: usize,
     min: Option<u64>,
@@ -311,6 +315,7 @@ pub fn length(
 }
 
 /// Checks a string's length in Unicode scalar values, as Smithy defines it.
+#[inline]
 pub fn string_length(value: &str, min: Option<u64>, max: Option<u64>, at: &Path<'_>, out: &mut Vec<Violation>) {
     // Counting characters walks the string; the byte length bounds it cheaply first.
     let bytes = value.len() as u64;
@@ -321,6 +326,7 @@ pub fn string_length(value: &str, min: Option<u64>, max: Option<u64>, at: &Path<
 }
 
 /// Checks a number against inclusive bounds; the violation of a `sensitive` one leaves the value out.
+#[inline]
 pub fn range(
     actual: f64,
     min: Option<f64>,

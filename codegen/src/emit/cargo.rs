@@ -58,6 +58,9 @@ default = [{default_features}]
 # The built-in HTTPS transport: hyper and rustls (ring) on tokio. Turn it off to bring your own `HttpClient`.
 # Timeouts and retry backoff use tokio's timer either way, so calls must run inside a tokio runtime.
 default-https-client = ["{runtime_package}/default-https-client"]
+# SigV4's SHA-256 and HMAC from RustCrypto's pure-Rust `sha2` and `hmac`, for builds without the built-in
+# transport (with it, SigV4 uses the ring its TLS brings). One of the two features must be on.
+rust-crypto = ["{runtime_package}/rust-crypto"]
 # The built-in transport with rustls' aws-lc-rs provider instead of ring, which offers the hybrid
 # post-quantum key exchange X25519MLKEM768 first. aws-lc-rs builds a C library (a longer build).
 tls-post-quantum = ["default-https-client", "{runtime_package}/tls-post-quantum"]
