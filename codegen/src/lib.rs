@@ -128,9 +128,8 @@ fn generate_from_model(
     let service = ir::lower(model, selection).map_err(Error::Model)?;
     // Generated files name the model by file name only, so output does not depend on where it lives.
     let file_name = Path::new(&model.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (files, emit_warnings) = emit::emit(&service, &file_name, runtime).map_err(Error::Emit)?;
+    let files = emit::emit(&service, &file_name, runtime).map_err(Error::Emit)?;
     let mut warnings = service.warnings;
-    warnings.extend(emit_warnings.into_iter().map(|w| ir::Warning { file: model.file.clone(), ..w }));
     warnings.sort_by(|a, b| a.location.cmp(&b.location));
     Ok(Generated { files, skipped: service.skipped, warnings })
 }

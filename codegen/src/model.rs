@@ -11,6 +11,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::rules::endpoint::{ParamValue, RuleSet, RuleSetError};
+use crate::rules::{EndpointExpectation, EndpointOperationInput, EndpointTestCase};
 
 /// The largest model file the loader reads; the biggest AWS models are a few megabytes.
 ///
@@ -395,21 +396,6 @@ pub struct EndpointRuleSet {
     pub json_path: String,
 }
 
-/// One case of `smithy.rules#endpointTests`: parameter values and the endpoint or error they give.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointTestCase {
-    /// What the case is about, as the model describes it.
-    pub documentation: Option<String>,
-    /// Parameter values by name, in model order.
-    pub params: Vec<(String, ParamValue)>,
-    /// Operation calls that lead to the same parameters through built-ins and operation input.
-    pub operation_inputs: Vec<EndpointOperationInput>,
-    /// The expected outcome.
-    pub expect: EndpointExpectation,
-    /// Where the case sits in the file.
-    pub json_path: String,
-}
-
 /// Which of Smithy's two HTTP protocol test traits a case comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HttpMessageKind {
@@ -473,35 +459,6 @@ pub struct ExpectedErrorCode {
     pub code: String,
     /// The awsQuery fault (`Sender`, `Receiver`) `ErrorMetadata::query_fault()` gives, when the case says.
     pub fault: Option<String>,
-}
-
-/// An operation call of an endpoint test case (`operationInputs`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointOperationInput {
-    /// The operation's name (`ListTables`).
-    pub operation_name: String,
-    /// The operation's input as JSON, keyed by member name.
-    pub operation_params: Map<String, Value>,
-    /// Built-in values by built-in name (`AWS::Region`).
-    pub built_in_params: Vec<(String, ParamValue)>,
-    /// Client configuration values by parameter name.
-    pub client_params: Vec<(String, ParamValue)>,
-}
-
-/// What an endpoint test case expects.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EndpointExpectation {
-    /// A resolved endpoint.
-    Endpoint {
-        /// The URL.
-        url: String,
-        /// Headers by name (empty when the case names none).
-        headers: BTreeMap<String, Vec<String>>,
-        /// Properties (empty when the case names none).
-        properties: Map<String, Value>,
-    },
-    /// A rule-set error with this message.
-    Error(String),
 }
 
 /// `smithy.api#endpoint` `hostPrefix`: text put in front of the endpoint's host, with `{label}`s

@@ -8,7 +8,9 @@
 //! models' endpoint tests were written against ([`PARTITION_OVERRIDES_JSON`]), with [`check_case`],
 //! which decides for each `smithy.rules#endpointTests` case which table its generated test runs with.
 
-use serde_json::Value;
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
 
 #[path = "../runtime/src/endpoint.rs"]
 pub mod endpoint;
@@ -17,9 +19,52 @@ pub mod endpoint_functions;
 #[path = "../runtime/src/partitions.rs"]
 pub mod partitions;
 
-use crate::model::{EndpointExpectation, EndpointTestCase};
-use endpoint::{Endpoint, Params, ResolveError, RuleSet};
+use endpoint::{Endpoint, ParamValue, Params, ResolveError, RuleSet};
 use partitions::Partitions;
+
+/// One case of `smithy.rules#endpointTests`: parameter values and the endpoint or error they give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointTestCase {
+    /// What the case is about, as the model describes it.
+    pub documentation: Option<String>,
+    /// Parameter values by name, in model order.
+    pub params: Vec<(String, ParamValue)>,
+    /// Operation calls that lead to the same parameters through built-ins and operation input.
+    pub operation_inputs: Vec<EndpointOperationInput>,
+    /// The expected outcome.
+    pub expect: EndpointExpectation,
+    /// Where the case sits in the file.
+    pub json_path: String,
+}
+
+/// An operation call of an endpoint test case (`operationInputs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointOperationInput {
+    /// The operation's name (`ListTables`).
+    pub operation_name: String,
+    /// The operation's input as JSON, keyed by member name.
+    pub operation_params: Map<String, Value>,
+    /// Built-in values by built-in name (`AWS::Region`).
+    pub built_in_params: Vec<(String, ParamValue)>,
+    /// Client configuration values by parameter name.
+    pub client_params: Vec<(String, ParamValue)>,
+}
+
+/// What an endpoint test case expects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointExpectation {
+    /// A resolved endpoint.
+    Endpoint {
+        /// The URL.
+        url: String,
+        /// Headers by name (empty when the case names none).
+        headers: BTreeMap<String, Vec<String>>,
+        /// Properties (empty when the case names none).
+        properties: Map<String, Value>,
+    },
+    /// A rule-set error with this message.
+    Error(String),
+}
 
 /// AWS's partition table (botocore's `botocore/data/partitions.json`), as checked in under
 /// `codegen/data/`; every generated crate with endpoint rules carries a copy.

@@ -19,9 +19,11 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen::model::{load_file, EndpointExpectation, EndpointTestCase, Model, ShapeKind};
+use codegen::model::{load_file, Model, ShapeKind};
 use codegen::rules::endpoint::{Params, RuleSet};
-use codegen::rules::{check_case, checked_in_tables, mismatch, CaseTable, TestTables};
+use codegen::rules::{
+    check_case, checked_in_tables, mismatch, CaseTable, EndpointExpectation, EndpointTestCase, TestTables,
+};
 use tests::{real_model, workspace_root};
 
 /// The real models the suite must find; any other model in the directory runs too.

@@ -181,7 +181,7 @@ struct LeftOut {
 
 /// The client cases, for the service's protocol, of the operations `lowered` left out of its crate.
 fn left_out_cases(model: &codegen::model::Model, lowered: &codegen::ir::Service) -> Vec<LeftOut> {
-    let protocol = lowered.protocol_tests.first().map(|t| t.case.protocol.clone());
+    let protocol = lowered.protocol.trait_id();
     let mut left_out = Vec::new();
     for skipped in &lowered.skipped {
         let operation = model.shapes.values().find(|shape| {
@@ -191,7 +191,7 @@ fn left_out_cases(model: &codegen::model::Model, lowered: &codegen::ir::Service)
         let traits = &operation.traits;
         let kinds = [("request", &traits.http_request_tests), ("response", &traits.http_response_tests)];
         for (kind, tests) in kinds {
-            for case in tests.iter().filter(|c| c.client && Some(&c.protocol) == protocol.as_ref()) {
+            for case in tests.iter().filter(|c| c.client && c.protocol == protocol) {
                 left_out.push(LeftOut {
                     kind,
                     id: case.id.clone(),

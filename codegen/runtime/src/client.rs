@@ -408,6 +408,12 @@ impl Call {
         Ok(())
     }
 
+    /// Whether the input already set a header of this name (any case): an `@httpPrefixHeaders` entry
+    /// gives way to an `@httpHeader` member of the same name.
+    pub fn sets_header(&self, name: &str) -> bool {
+        http::HeaderName::try_from(name).is_ok_and(|name| self.has_header(&name))
+    }
+
     /// Whether the request carries a header of this name (any case), from the input or as its
     /// content type, so the pipeline does not add its own.
     fn has_header(&self, name: &http::HeaderName) -> bool {
@@ -1311,6 +1317,7 @@ mod tests {
         let mut call = Call::new("GetThing").http_request("PUT", "/things/a%20b?x=1&y".to_string());
         call.header("X-Custom", "one").unwrap();
         call.header("x-custom", "two").unwrap();
+        assert!(call.sets_header("X-CUSTOM") && !call.sets_header("x-other") && !call.sets_header("bad name"));
         call.content_type("text/plain").unwrap();
         runtime.invoke(call, "hi".to_string(), |_, _| (), |_| false).await.unwrap();
         let mut typed = Call::new("PutImage").http_request("PUT", "/image".to_string());

@@ -9,14 +9,14 @@
 //! functions would cost generation and compile time for no clearer message.
 //!
 //! A case that gives its expected outcome only with the partition facts of
-//! `codegen/data/endpoint-test-partition-overrides.json` (decided here, at generation time, with
-//! `rules::check_case`) is marked `model-era` and runs against the crate's table with those facts
+//! `codegen/data/endpoint-test-partition-overrides.json` (decided at generation time, in lowering,
+//! with `rules::check_case`) is marked `model-era` and runs against the crate's table with those facts
 //! (written into `cases.json`) put back; its failure message says so. Each `operationInputs` entry
 //! of a case also runs as a real call of the crate's client: the built-ins become `Config`
 //! settings, `AWS::Auth::AccountId` the credentials' account, the input is built with the crate's
-//! builders from `operationParams` (the only generated Rust besides the harness), and a recording
-//! HTTP client checks the URL, `Host` header, headers and credential scope of the request it sends,
-//! or the configuration error that stops it.
+//! builders from `operationParams`, which lowering typed (the only generated Rust besides the
+//! harness), and a recording HTTP client checks the URL, `Host` header, headers and credential scope
+//! of the request it sends (worked out in lowering too), or the configuration error that stops it.
 //!
 //! `main.rs` declares the harness with `#[rustfmt::skip]`, as the crate's own modules are: the
 //! generator prints it, rustfmt would only reflow it.
@@ -32,13 +32,11 @@ use super::runtime_paths::{
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
 use super::RustFile;
-use crate::ir::SUPPORTED_BUILT_INS;
-use crate::ir::{sorted_keys, EndpointRules, EndpointTest, Service, TyKind, Warning};
-use crate::model::{EndpointExpectation, EndpointOperationInput};
-use crate::rules::endpoint::{built_in, ParamValue};
-use crate::rules::CaseTable;
+use crate::ir::{sorted_keys, CallExpectation, EndpointCall, EndpointRules, EndpointTest, Service};
+use crate::rules::endpoint::ParamValue;
+use crate::rules::{CaseTable, EndpointExpectation};
 
-/// The files of `tests/endpoint_rules/`, and warnings about operation calls that cannot be tested.
+/// The files of `tests/endpoint_rules/`.
 pub struct EndpointTests {
     /// `main.rs`.
     pub main: RustFile,
@@ -46,20 +44,17 @@ pub struct EndpointTests {
     pub harness: RustFile,
     /// `cases.json`.
     pub cases_json: String,
-    /// One per operation call left out, at the call's place in the model.
-    pub warnings: Vec<Warning>,
 }
 
 /// Every file of `tests/endpoint_rules/`.
 pub fn emit(service: &Service, rules: &EndpointRules) -> EndpointTests {
-    let mut warnings = Vec::new();
-    let calls = operation_calls(service, rules, &mut warnings);
+    let calls = operation_calls(service, rules);
     let model_era = rules.tests.iter().filter(|t| t.partitions == CaseTable::ModelEra).count();
     let mut document = serde_json::Map::new();
     document.insert("cases".into(), Value::Array(rules.tests.iter().map(case_json).collect()));
     if model_era > 0 {
-        let facts = crate::rules::checked_in_tables()
-            .overrides
+        let facts = rules
+            .model_era_facts
             .iter()
             .map(|fact| json!({"partition": fact.partition, "output": fact.output, "value": fact.value}))
             .collect();
@@ -75,7 +70,6 @@ pub fn emit(service: &Service, rules: &EndpointRules) -> EndpointTests {
         main: main_file(rules, model_era, calls.len()),
         harness: harness_file(service, rules.tests.len(), &calls),
         cases_json,
-        warnings,
     }
 }
 
@@ -122,12 +116,8 @@ fn param_json(params: &[(String, ParamValue)]) -> Value {
     Value::Object(entries.collect())
 }
 
-fn documentation(test: &EndpointTest) -> String {
-    test.case.documentation.clone().unwrap_or_else(|| format!("undocumented case at {}", test.case.json_path))
-}
-
 fn case_json(test: &EndpointTest) -> Value {
-    let expect = match &test.case.expect {
+    let expect = match &test.expect {
         EndpointExpectation::Endpoint { url, headers, properties } => json!({"endpoint": {
             "url": url,
             "headers": headers,
@@ -140,8 +130,8 @@ fn case_json(test: &EndpointTest) -> Value {
         CaseTable::ModelEra => "model-era",
     };
     json!({
-        "documentation": documentation(test),
-        "params": param_json(&test.case.params),
+        "documentation": test.documentation,
+        "params": param_json(&test.params),
         "expect": expect,
         "partitions": partitions,
     })
@@ -150,100 +140,43 @@ fn case_json(test: &EndpointTest) -> Value {
 /// One operation call: its entry in `cases.json` and the code that makes it.
 struct Call {
     entry: Value,
-    /// The input's JSON and the expression that builds it, shared by the calls that have both.
-    key: String,
+    /// The number of the code that makes it, shared by the calls of one operation with one input.
+    builder: usize,
     make: TokenStream,
 }
 
-/// The calls of every case's `operationInputs`, except those that cannot be generated (warned about).
-fn operation_calls(service: &Service, rules: &EndpointRules, warnings: &mut Vec<Warning>) -> Vec<Call> {
+/// The calls of every case's `operationInputs` the crate can make, in case order.
+fn operation_calls(service: &Service, rules: &EndpointRules) -> Vec<Call> {
     let mut calls = Vec::new();
-    let mut makers: Vec<String> = Vec::new();
     for test in &rules.tests {
-        for (index, input) in test.case.operation_inputs.iter().enumerate() {
-            let location = format!("{}.operationInputs[{index}]", test.case.json_path);
-            let mut warn = |message: String| {
-                warnings.push(Warning {
-                    file: String::new(),
-                    shape: service.shape_id.clone(),
-                    location: location.clone(),
-                    message: format!("this operation call is not tested: {message}"),
-                });
-            };
-            if test.partitions == CaseTable::ModelEra {
-                warn("its case expects the model-era partition facts, which the client never uses".into());
-                continue;
-            }
-            if let Some((name, _)) =
-                input.built_in_params.iter().find(|(name, _)| !SUPPORTED_BUILT_INS.contains(&name.as_str()))
-            {
-                warn(format!("the client has no setting for the built-in `{name}`"));
-                continue;
-            }
-            let Some(operation) = service.operations.iter().find(|op| op.name == input.operation_name) else {
-                warn(format!("the crate has no operation `{}`", input.operation_name));
-                continue;
-            };
-            let input_value = sorted_keys(&Value::Object(input.operation_params.clone()));
-            let built = match value_tokens(service, &TyKind::Structure(operation.input.clone()), &input_value) {
-                Ok(tokens) => tokens,
-                Err(why) => {
-                    warn(format!("its input cannot be built: {why}"));
-                    continue;
-                }
-            };
-            let key = format!("{}:{}", operation.name, input_value);
-            let number = match makers.iter().position(|known| *known == key) {
-                Some(number) => number,
-                None => {
-                    makers.push(key.clone());
-                    makers.len() - 1
-                }
-            };
+        for call in &test.calls {
+            // Lowering kept only the calls of the crate's operations.
+            let Some(operation) = service.operations.iter().find(|op| op.name == call.operation) else { continue };
+            let built = value_tokens(service, &call.input);
             let method = prefixed("call_", &operation.fn_name);
             let make = quote! {
                 let input = #built;
                 config_error(client.#method(input).await)
             };
-            calls.push(Call { entry: call_json(service, test, input, number), key, make });
+            calls.push(Call { entry: call_json(test, call), builder: call.builder, make });
         }
     }
     calls
 }
 
-fn call_json(service: &Service, test: &EndpointTest, input: &EndpointOperationInput, call: usize) -> Value {
-    let expect = match &test.case.expect {
-        EndpointExpectation::Error(message) => json!({"error": message}),
-        EndpointExpectation::Endpoint { url, headers, properties } => {
-            let (uri, host) = request_uri_and_host(url);
-            let region = input
-                .built_in_params
-                .iter()
-                .find(|(name, _)| name == built_in::REGION)
-                .and_then(|(_, value)| match value {
-                    ParamValue::String(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            let sigv4 = properties
-                .get("authSchemes")
-                .and_then(Value::as_array)
-                .and_then(|schemes| schemes.iter().find(|s| s.get("name").and_then(Value::as_str) == Some("sigv4")));
-            let text = |key: &str| sigv4.and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_string);
-            let scope = format!(
-                "/{}/{}/aws4_request",
-                text("signingRegion").unwrap_or(region),
-                text("signingName").unwrap_or_else(|| service.signing_name.clone())
-            );
+fn call_json(test: &EndpointTest, call: &EndpointCall) -> Value {
+    let expect = match &call.expect {
+        CallExpectation::Error(message) => json!({"error": message}),
+        CallExpectation::Request { uri, host, headers, scope } => {
             json!({"request": {"uri": uri, "host": host, "headers": headers, "scope": scope}})
         }
     };
     json!({
-        "documentation": documentation(test),
-        "operation": input.operation_name,
-        "builtInParams": param_json(&input.built_in_params),
-        "clientParams": param_json(&input.client_params),
-        "call": call,
+        "documentation": test.documentation,
+        "operation": call.operation,
+        "builtInParams": param_json(&call.built_in_params),
+        "clientParams": param_json(&call.client_params),
+        "call": call.builder,
         "expect": expect,
     })
 }
@@ -394,14 +327,14 @@ fn harness_file(service: &Service, case_count: usize, calls: &[Call]) -> RustFil
 
 /// The operation calls' runner, and the code that makes each distinct call.
 fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
     let mut arms = Vec::new();
     for call in calls {
-        if seen.contains(&call.key.as_str()) {
+        if seen.contains(&call.builder) {
             continue;
         }
-        let number = Literal::usize_unsuffixed(seen.len());
-        seen.push(&call.key);
+        let number = Literal::usize_unsuffixed(call.builder);
+        seen.push(call.builder);
         let make = &call.make;
         arms.push(quote!(#number => Box::pin(async move { #make }),));
     }
@@ -568,20 +501,4 @@ fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
             );
         }
     }
-}
-
-/// The URL an awsJson request to the endpoint `url` goes to (its path with one `/` after it) and the
-/// `Host` it carries, as the runtime's `ResolvedEndpoint` builds them.
-fn request_uri_and_host(url: &str) -> (String, String) {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
-    let (authority, path) = match rest.find('/') {
-        Some(at) => (&rest[..at], &rest[at..]),
-        None => (rest, ""),
-    };
-    let path = path.strip_suffix('/').unwrap_or(path);
-    let host = match (scheme, authority.rsplit_once(':')) {
-        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host.to_string(),
-        _ => authority.to_string(),
-    };
-    (format!("{scheme}://{authority}{path}/"), host)
 }

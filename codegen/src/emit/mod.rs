@@ -108,13 +108,12 @@ pub fn header(model_file: &str) -> String {
     )
 }
 
-/// Every file of the crate, in path order, and warnings about generated tests the emitters had to
-/// leave out (their `file` is empty: the caller knows the model's path).
+/// Every file of the crate, in path order.
 pub fn emit(
     service: &Service,
     model_file: &str,
     runtime: &crate::runtime_crate::RuntimeDependency,
-) -> Result<(Vec<GeneratedFile>, Vec<crate::ir::Warning>), EmitError> {
+) -> Result<Vec<GeneratedFile>, EmitError> {
     let header = header(model_file);
     let mut files = Vec::new();
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo::emit(service, &header, runtime) });
@@ -153,13 +152,11 @@ pub fn emit(
     for file in rust_files {
         files.push(file?);
     }
-    let mut warnings = Vec::new();
     if let EndpointResolution::Rules(rules) = &service.endpoint {
         // Data, read by the runtime's endpoint resolver with `include_str!` (see `client.rs`): the
         // model's rule set without its documentation. AWS's partition table ships with the runtime.
         files.push(GeneratedFile { path: "src/endpoint_rules.json".into(), contents: rules.rule_set_json.clone() });
         let tests = endpoint_tests::emit(service, rules);
-        warnings = tests.warnings;
         for (path, file) in
             [("tests/endpoint_rules/main.rs", tests.main), ("tests/endpoint_rules/harness.rs", tests.harness)]
         {
@@ -180,7 +177,7 @@ pub fn emit(
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, warnings))
+    Ok(files)
 }
 
 /// Prints one generated Rust file with prettyplease: its inner attributes, then each item, with one

@@ -20,13 +20,12 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::{Map, Value};
 
 use super::runtime_paths::{HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR};
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
 use super::RustFile;
-use crate::ir::{Presence, ProtocolTest, ProtocolTestKind, Service, TyKind, TypeDefKind};
+use crate::ir::{ProtocolTest, ProtocolTestKind, Service};
 use crate::naming::snake;
 
 /// The files of `tests/protocol_tests/`.
@@ -120,12 +119,13 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
         .find(|op| op.name == test.operation)
         .ok_or_else(|| format!("the crate has no operation `{}`", test.operation))?;
     let method = prefixed("call_", &operation.fn_name);
-    let params = Value::Object(case.params.clone());
+    let values = test.values.as_ref().map_err(String::clone)?;
+    let input = value_tokens(service, &values.input);
+    let expected = values.expected.as_ref().map(|expected| value_tokens(service, expected));
     let host = option_str(case.host.as_deref());
     let headers = case.headers.iter().map(|(name, value)| quote!((#name, #value)));
     Ok(match &test.kind {
         ProtocolTestKind::Request => {
-            let input = value_tokens(service, &TyKind::Structure(operation.input.clone()), &params)?;
             let expected_method = case.method.as_deref().unwrap_or_default();
             let uri = case.uri.as_deref().unwrap_or_default();
             let resolved_host = option_str(case.resolved_host.as_deref().or(case.host.as_deref()));
@@ -155,9 +155,6 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
             }
         }
         ProtocolTestKind::Response | ProtocolTestKind::Error(_) => {
-            let input_json = placeholder(service, &TyKind::Structure(operation.input.clone()));
-            let input = value_tokens(service, &TyKind::Structure(operation.input.clone()), &input_json)
-                .map_err(|why| format!("no input for the call: {why}"))?;
             let code = case.code.unwrap_or(200);
             let body = case.body.as_deref().unwrap_or_default();
             let respond = quote! {
@@ -166,7 +163,6 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
             };
             match &test.kind {
                 ProtocolTestKind::Error(error) => {
-                    let expected = value_tokens(service, &TyKind::Structure(error.clone()), &params)?;
                     let error_enum = ident(&operation.error_name);
                     let variant = ident(error);
                     let failed_with = format!("the call failed with {{other:?}}, expected the service error {error}");
@@ -197,7 +193,6 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
                     }
                 }
                 _ => {
-                    let expected = value_tokens(service, &TyKind::Structure(operation.output.clone()), &params)?;
                     quote! {
                         let input = #input;
                         let expected = #expected;
@@ -217,51 +212,6 @@ fn option_str(value: Option<&str>) -> TokenStream {
     match value {
         Some(text) => quote!(::std::option::Option::Some(#text)),
         None => quote!(::std::option::Option::None),
-    }
-}
-
-/// The smallest JSON value of `ty` its builders accept: required members filled with zero values,
-/// everything else left out. Response cases need some input to make their call; they do not check it.
-fn placeholder(service: &Service, ty: &TyKind) -> Value {
-    match ty {
-        TyKind::String | TyKind::Blob => Value::String(String::new()),
-        TyKind::Bool => Value::Bool(false),
-        TyKind::Byte
-        | TyKind::Short
-        | TyKind::Integer
-        | TyKind::Long
-        | TyKind::Float
-        | TyKind::Double
-        | TyKind::Timestamp(_)
-        | TyKind::IntEnum(_) => Value::from(0),
-        TyKind::List { .. } => Value::Array(Vec::new()),
-        TyKind::Map { .. } | TyKind::Document | TyKind::Unit => Value::Object(Map::new()),
-        TyKind::BigInteger | TyKind::BigDecimal => Value::String("0".into()),
-        TyKind::Enum(name) => match service.type_def(name).map(|t| &t.kind) {
-            Some(TypeDefKind::Enum(variants)) => {
-                Value::String(variants.first().map(|v| v.value.clone()).unwrap_or_default())
-            }
-            _ => Value::String(String::new()),
-        },
-        TyKind::Structure(name) => {
-            let mut object = Map::new();
-            if let Some(TypeDefKind::Structure(structure)) = service.type_def(name).map(|t| &t.kind) {
-                // Required members cannot nest forever: the loader refuses cycles through them.
-                for field in structure.fields.iter().filter(|f| f.presence == Presence::Required) {
-                    object.insert(field.member_name.clone(), placeholder(service, &field.ty.kind));
-                }
-            }
-            Value::Object(object)
-        }
-        TyKind::Union(name) => {
-            let mut object = Map::new();
-            if let Some(TypeDefKind::Union(fields)) = service.type_def(name).map(|t| &t.kind) {
-                if let Some(field) = fields.first() {
-                    object.insert(field.member_name.clone(), placeholder(service, &field.ty.kind));
-                }
-            }
-            Value::Object(object)
-        }
     }
 }
 

@@ -196,30 +196,60 @@ fn with_value(field: &Field, then: TokenStream, unset: Option<TokenStream>) -> T
     }
 }
 
-/// The text of a simple value outside the body: an expression of type `String` or `&str`.
-fn text(ty: &TyKind, value: TokenStream, timestamp_format: TimestampFormat) -> TokenStream {
+/// The text of a simple value outside the body: an expression of type `String` (`owned`) or `&str`.
+struct Text {
+    expr: TokenStream,
+    owned: bool,
+}
+
+impl Text {
+    /// `text` (the expression, bound to that name) as a `&str` argument.
+    fn arg(&self) -> TokenStream {
+        if self.owned {
+            quote!(&text)
+        } else {
+            quote!(text)
+        }
+    }
+
+    /// The expression as a `String`.
+    fn string(&self) -> TokenStream {
+        let expr = &self.expr;
+        if self.owned {
+            expr.clone()
+        } else {
+            quote!(::std::string::String::from(#expr))
+        }
+    }
+}
+
+fn text(ty: &TyKind, value: TokenStream, timestamp_format: TimestampFormat) -> Text {
+    let owned = |expr| Text { expr, owned: true };
+    let borrowed = |expr| Text { expr, owned: false };
     match ty {
-        TyKind::String | TyKind::Enum(_) | TyKind::BigInteger | TyKind::BigDecimal => quote!(#value.as_str()),
-        TyKind::Bool => quote!(if *#value { "true" } else { "false" }),
-        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => quote!(#value.to_string()),
-        TyKind::Float | TyKind::Double => quote!(float_text(*#value)),
-        TyKind::IntEnum(_) => quote!(#value.as_i64().to_string()),
-        TyKind::Timestamp(_) => match timestamp_format {
+        TyKind::String | TyKind::Enum(_) | TyKind::BigInteger | TyKind::BigDecimal => borrowed(quote!(#value.as_str())),
+        TyKind::Bool => borrowed(quote!(if *#value { "true" } else { "false" })),
+        TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long => owned(quote!(#value.to_string())),
+        TyKind::Float | TyKind::Double => owned(quote!(float_text(*#value))),
+        TyKind::IntEnum(_) => owned(quote!(#value.as_i64().to_string())),
+        TyKind::Timestamp(_) => owned(match timestamp_format {
             TimestampFormat::DateTime => quote!(#value.fmt_date_time()),
             TimestampFormat::HttpDate => quote!(#value.fmt_http_date()),
             TimestampFormat::EpochSeconds => quote!(#value.fmt_epoch_seconds()),
-        },
+        }),
         // Lowering allows only simple values outside the body.
-        _ => quote!(""),
+        _ => borrowed(quote!("")),
     }
 }
 
 fn label(field: &Field, greedy: bool) -> TokenStream {
     let HttpBinding::Label { timestamp_format } = &field.http else { return TokenStream::new() };
     let text = text(&field.ty.kind, quote!(value), *timestamp_format);
+    let arg = text.arg();
+    let text = text.expr;
     let member = &field.member_name;
     let empty = quote! { violations.push(#VALIDATE_VIOLATION::new(#member, #VALIDATE_VIOLATION_KIND::EmptyLabel)); };
-    let push = if greedy { quote!(uri.push_greedy_label(&text)) } else { quote!(uri.push_label(&text)) };
+    let push = if greedy { quote!(uri.push_greedy_label(#arg)) } else { quote!(uri.push_label(#arg)) };
     // A greedy label of nothing but `/`s would leave empty segments too.
     let is_empty = if greedy { quote!(text.trim_matches('/').is_empty()) } else { quote!(text.is_empty()) };
     with_value(
@@ -239,19 +269,21 @@ fn query(field: &Field, name: &str, timestamp_format: TimestampFormat) -> TokenS
     let push = match &field.ty.kind {
         TyKind::List { member, sparse } => {
             let item = text(&member.kind, quote!(item), timestamp_format);
+            let (arg, item) = (item.arg(), item.expr);
             let items = if *sparse { quote!(value.iter().flatten()) } else { quote!(value.iter()) };
             quote! {
                 for item in #items {
                     let text = #item;
-                    uri.push_query(#name, &text);
+                    uri.push_query(#name, #arg);
                 }
             }
         }
         kind => {
             let text = text(kind, quote!(value), timestamp_format);
+            let (arg, text) = (text.arg(), text.expr);
             quote! {
                 let text = #text;
-                uri.push_query(#name, &text);
+                uri.push_query(#name, #arg);
             }
         }
     };
@@ -301,27 +333,28 @@ fn set_header(member: &str, name: TokenStream, text: TokenStream) -> TokenStream
 
 fn header(field: &Field, name: &str, timestamp_format: TimestampFormat, base64: bool) -> TokenStream {
     let member = &field.member_name;
-    let value_text = match &field.ty.kind {
+    let (value_text, arg) = match &field.ty.kind {
         TyKind::List { member: item_ty, sparse } => {
-            let item = text(&item_ty.kind, quote!(item), timestamp_format);
+            let item = text(&item_ty.kind, quote!(item), timestamp_format).string();
             let items = if *sparse { quote!(value.iter().flatten()) } else { quote!(value.iter()) };
             // HTTP dates hold a comma of their own, and Smithy sends them as they are, unquoted.
             let http_dates =
                 matches!(item_ty.kind, TyKind::Timestamp(_)) && timestamp_format == TimestampFormat::HttpDate;
             let join = if http_dates { quote!(items.join(", ")) } else { quote!(#REST_JOIN_HEADER_LIST(&items)) };
-            quote! {
-                let items: ::std::vec::Vec<::std::string::String> =
-                    #items.map(|item| ::std::string::String::from(#item)).collect();
+            let text = quote! {
+                let items: ::std::vec::Vec<::std::string::String> = #items.map(|item| #item).collect();
                 let text = #join;
-            }
+            };
+            (text, quote!(&text))
         }
-        TyKind::String if base64 => quote!(let text = #REST_ENCODE_MEDIA_TYPE(value.as_str());),
+        TyKind::String if base64 => (quote!(let text = #REST_ENCODE_MEDIA_TYPE(value.as_str());), quote!(&text)),
         kind => {
             let text = text(kind, quote!(value), timestamp_format);
-            quote!(let text = #text;)
+            let (arg, text) = (text.arg(), text.expr);
+            (quote!(let text = #text;), arg)
         }
     };
-    let set = set_header(member, quote!(#name), quote!(&text));
+    let set = set_header(member, quote!(#name), arg);
     with_value(field, quote! { #value_text #set }, None)
 }
 
@@ -334,9 +367,10 @@ fn prefix_headers(field: &Field, prefix: &str, taken: &[String]) -> TokenStream 
         quote!(value.iter())
     };
     let set = set_header(member, quote!(&name), quote!(item.as_str()));
+    // Only a name some header member may have set can clash.
     let skip = (!taken.is_empty()).then(|| {
         quote! {
-            if [#(#taken),*].contains(&name.to_ascii_lowercase().as_str()) {
+            if call.sets_header(&name) {
                 continue;
             }
         }

@@ -204,6 +204,7 @@ impl<'m> Lowerer<'m> {
         };
         lowered.protocol_tests = super::protocol_tests::protocol_tests(self.model, &lowered);
         super::endpoints::bind(self.model, service, &mut lowered);
+        super::endpoint_tests::lower(self.model, service, &mut lowered);
         Ok(lowered)
     }
 

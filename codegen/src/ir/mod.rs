@@ -3,15 +3,18 @@
 //! Everything the emitters need is decided here (names, optionality, boxing, constraints, translated
 //! patterns), so each emitter is a plain walk over sorted lists and the output is deterministic.
 //!
-//! The IR's data types are in `types` (re-exported here) and import no lowering code. Lowering runs
-//! in phases: `lower` finds the service, the operations and the closure of their shapes and
-//! names them; `members` turns members into fields (types, presence, defaults, boxing); `patterns`
-//! turns `@pattern` traits into checked constants; `endpoints` lowers the endpoint rules and binds
-//! each call's rule-set parameters; `http_bindings` lowers restJson1's HTTP bindings (their types are
-//! in `http_types`); `protocol_tests` picks the protocol's compliance cases; and
-//! `doc_text` converts the documentation to Markdown once for every emitter.
+//! The IR's data types are in `types` and `test_types` (the generated tests' values and cases), all
+//! re-exported here, and import no lowering code. Lowering runs in phases: `lower` finds the service,
+//! the operations and the closure of their shapes and names them; `members` turns members into fields
+//! (types, presence, defaults, boxing); `patterns` turns `@pattern` traits into checked constants;
+//! `endpoints` lowers the endpoint rules and binds each call's rule-set parameters; `http_bindings`
+//! lowers restJson1's HTTP bindings (their types are in `http_types`); `endpoint_tests`
+//! and `protocol_tests` lower the model's test cases, their JSON values typed by `typed_values`, so no
+//! emitter reads the model's JSON; and `doc_text` converts the documentation to Markdown once for
+//! every emitter.
 
 mod doc_text;
+mod endpoint_tests;
 mod endpoints;
 mod http_bindings;
 mod http_types;
@@ -19,18 +22,22 @@ mod lower;
 mod members;
 mod patterns;
 mod protocol_tests;
+mod test_types;
 #[cfg(test)]
 mod tests;
+mod typed_values;
 mod types;
 
 pub use endpoints::sorted_keys;
-pub(crate) use endpoints::SUPPORTED_BUILT_INS;
 pub use http_types::{ConstantQuery, HttpBinding, HttpOperation, PathSegment, PayloadKind, UriPattern};
+pub use test_types::{
+    CallExpectation, EndpointCall, EndpointTest, FloatValue, MemberValue, ProtocolTestValues, TypedValue,
+};
 pub use types::{
-    CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EndpointTest,
-    EnumVariant, ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError,
-    Operation, PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service,
-    SkippedOperation, Structure, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
+    CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EnumVariant,
+    ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError, Operation,
+    PatternConst, Presence, ProtocolTest, ProtocolTestKind, RequestCompression, Selection, Service, SkippedOperation,
+    Structure, Ty, TyKind, TypeDef, TypeDefKind, UnenforcedPattern, Warning,
 };
 
 use crate::model::Model;

@@ -1,10 +1,12 @@
 //! The IR's data types: what lowering produces and every emitter reads. Nothing here looks at
 //! the model's JSON or does any lowering.
 
-use crate::model::{Bounds, EndpointTestCase, ErrorFault, Protocol, TimestampFormat};
+use crate::model::{Bounds, ErrorFault, Protocol, TimestampFormat};
 use crate::pattern;
 use crate::rules::endpoint::{ParamValue, Parameter};
-use crate::rules::CaseTable;
+use crate::rules::PartitionOverride;
+
+use super::{EndpointTest, ProtocolTestValues};
 
 /// What to generate: which service, which operations, and the crate's name.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +77,9 @@ pub struct ProtocolTest {
     pub operation: String,
     /// What it checks.
     pub kind: ProtocolTestKind,
+    /// The values its test builds from the case's `params`, or why the generator cannot build them
+    /// (the test then fails saying so).
+    pub values: Result<ProtocolTestValues, String>,
 }
 
 /// What a protocol test case checks.
@@ -117,17 +122,8 @@ pub struct EndpointRules {
     pub tests: Vec<EndpointTest>,
     /// The service's `smithy.rules#clientContextParams`: parameters the configuration sets by name.
     pub client_params: Vec<crate::model::ClientContextParam>,
-}
-
-/// One `smithy.rules#endpointTests` case, and the partition table its generated test runs with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EndpointTest {
-    /// The case.
-    pub case: EndpointTestCase,
-    /// [`CaseTable::ModelEra`] when the case gives its expected outcome only with the partition facts
-    /// of `codegen/data/endpoint-test-partition-overrides.json`; else the published table (also for a
-    /// case that fails with both, so that its test fails).
-    pub partitions: CaseTable,
+    /// The partition facts the model-era cases run with (empty when no case needs them).
+    pub model_era_facts: Vec<PartitionOverride>,
 }
 
 /// `smithy.api#endpoint` `hostPrefix` of an operation, with its labels tied to input fields.
