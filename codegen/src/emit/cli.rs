@@ -963,6 +963,10 @@ fn read_union_fn(name: &str, fields: &[Field]) -> TokenStream {
         } else {
             quote!(crate::types::#ty::#variant)
         };
+        // A document is taken as it is: wrapping an `Ok` built on the spot would be a needless `map`.
+        if matches!(f.ty.kind, TyKind::Document) && !f.boxed {
+            return quote! { #member => ::std::result::Result::Ok(crate::types::#ty::#variant(value.clone())), };
+        }
         quote! { #member => (#read).map(#wrap).map_err(|e| e.at(#member)), }
     });
     quote! {

@@ -155,6 +155,16 @@ fn field_check(checked: &Checked, field: &Field) -> Option<TokenStream> {
     let name = ident(&field.rust_name);
     let wire = &field.wire_name;
     let path = quote!(&at.member(#wire));
+    // A sensitive enum's only check is for an unknown value: one pattern through the `Option`
+    // (nested `if let`s would be one `if let` too many for clippy).
+    if let (Presence::Optional, Some(enum_name)) = (&field.presence, sensitive_enum_only(&field.ty)) {
+        let enum_name = ident(enum_name);
+        return Some(quote! {
+            if let ::std::option::Option::Some(crate::types::#enum_name::Unknown(unknown)) = &self.#name {
+                #VALIDATE_UNKNOWN_VALUE(unknown, crate::types::#enum_name::values(), true, #path, out);
+            }
+        });
+    }
     match field.presence {
         Presence::Optional => {
             let check = value_check(checked, &field.ty, quote!(value), path);
@@ -164,6 +174,15 @@ fn field_check(checked: &Checked, field: &Field) -> Option<TokenStream> {
             let check = value_check(checked, &field.ty, quote!(value), path);
             (!check.is_empty()).then(|| quote! { { let value = &self.#name; #check } })
         }
+    }
+}
+
+/// The name of a `@sensitive` enum type whose only check is the one for unknown values.
+fn sensitive_enum_only(ty: &Ty) -> Option<&str> {
+    let Constraints { length, range, pattern } = &ty.constraints;
+    match &ty.kind {
+        TyKind::Enum(name) if ty.sensitive && length.is_none() && range.is_none() && pattern.is_none() => Some(name),
+        _ => None,
     }
 }
 
