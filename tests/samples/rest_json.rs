@@ -85,3 +85,21 @@ async fn a_modeled_error_is_recognised_by_its_type() -> TestResult {
     assert_eq!(not_found.message.as_deref(), Some("no such thing"));
     Ok(())
 }
+
+#[tokio::test]
+async fn an_error_that_names_no_type_is_found_by_its_http_error_status() -> TestResult {
+    // No `X-Amzn-Errortype`, `__type` or `code`: `NotFound` is the operation's only error with
+    // `@httpError(404)`, so the status names it.
+    let http = Recorder::replying(404, r#"{"message":"gone"}"#);
+    let error = http.client().get_thing().thing_id("x").send().await.unwrap_err();
+    let SdkError::Service(error) = &error else { panic!("{error:?}") };
+    let sdk::error::GetThingError::NotFound(not_found) = error.err() else { panic!("{error:?}") };
+    assert_eq!(not_found.message.as_deref(), Some("gone"));
+    // Another status without a type is an error the model does not describe, with its status kept.
+    let http = Recorder::replying(409, "");
+    let error = http.client().get_thing().thing_id("x").send().await.unwrap_err();
+    let SdkError::Service(error) = &error else { panic!("{error:?}") };
+    assert!(matches!(error.err(), sdk::error::GetThingError::Unhandled(_)), "{error:?}");
+    assert_eq!(error.meta().status(), Some(409));
+    Ok(())
+}

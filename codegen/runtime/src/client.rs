@@ -450,12 +450,13 @@ impl std::fmt::Debug for RawResponse {
 }
 
 impl RawResponse {
-    /// A [`ResponseError`] for a body that could not be parsed.
+    /// A [`ResponseError`] for a response that could not be parsed (its body, or under restJson1 a
+    /// header; `error` says which).
     pub fn unreadable(&self, error: impl std::error::Error + Send + Sync + 'static) -> ResponseError {
         ResponseError::new(
             self.status,
             self.request_id.clone(),
-            "the body does not match the model",
+            "the response does not match the model",
             Some(Box::new(error)),
         )
     }

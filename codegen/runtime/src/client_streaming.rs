@@ -104,6 +104,10 @@ impl Runtime {
                 None => (endpoint.uri(), endpoint.host()),
             };
             let (method, uri, mut headers) = self.request_head(endpoint, destination, &call, None, length, None)?;
+            if length.is_none() {
+                // A body of unknown length goes out chunked; a `Content-Length` would cut it short.
+                headers.remove(http::header::CONTENT_LENGTH);
+            }
             let hash = match &payload_hash {
                 Some(hash) => hash.as_str(),
                 None => {
@@ -382,7 +386,7 @@ mod tests {
         let sent = http.sent();
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].0.headers["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
-        assert!(sent[0].0.headers.get("content-length").is_some(), "the content type asks for a length header");
+        assert!(sent[0].0.headers.get("content-length").is_none(), "its length is unknown");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -333,16 +333,19 @@ fn split_http_date_list(value: &str) -> Result<Vec<&str>, DeserializeError> {
     if value.trim_matches([' ', '\t']).is_empty() {
         return Ok(dates);
     }
-    let mut pieces = value.split(',');
-    while let Some(day) = pieces.next() {
-        let Some(rest) = pieces.next() else {
-            return Err(DeserializeError::new(format!("`{value}` is not a list of HTTP dates")));
-        };
-        // `day` and `rest` are adjacent slices of `value`, one comma apart.
-        let start = day.as_ptr() as usize - value.as_ptr() as usize;
-        let end = start + day.len() + 1 + rest.len();
-        dates.push(value[start..end].trim_matches([' ', '\t']));
+    let mut start = 0;
+    // The comma inside a date (after its weekday) is odd, the comma between two dates even.
+    for (index, (position, _)) in value.match_indices(',').enumerate() {
+        if index % 2 == 1 {
+            dates.push(value[start..position].trim_matches([' ', '\t']));
+            start = position + 1;
+        }
     }
+    let last = &value[start..];
+    if !last.contains(',') {
+        return Err(DeserializeError::new(format!("`{value}` is not a list of HTTP dates")));
+    }
+    dates.push(last.trim_matches([' ', '\t']));
     Ok(dates)
 }
 

@@ -149,9 +149,19 @@ pub fn emit(service: &Service) -> RustFile {
     let allow_deprecated = allow_deprecated(service);
     // Every structure is read with the same `match` over its keys, even when it has one member, hence
     // the `allow`.
+    let module_doc = if service.operations.iter().any(|op| op.http.is_some()) {
+        quote! {
+            //! restJson1 response readers (status code, headers and body), and the JSON readers of the
+            //! structures their bodies hold.
+        }
+    } else {
+        quote! {
+            //! awsJson response deserializers.
+        }
+    };
     RustFile {
         attrs: quote! {
-            //! awsJson response deserializers.
+            #module_doc
             #allow_deprecated
             #![allow(clippy::single_match)]
         },

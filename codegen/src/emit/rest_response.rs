@@ -395,3 +395,70 @@ fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service() -> Service {
+        let error = |status: u16| {
+            format!(
+                r#"{{"type":"structure","members":{{}},"traits":{{"smithy.api#error":"client","smithy.api#httpError":{status}}}}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"smithy":"2.0","shapes":{{
+            "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#GetThing"}}],
+                      "traits":{{"aws.protocols#restJson1":{{}}}}}},
+            "ex#GetThing":{{"type":"operation","output":{{"target":"ex#Out"}},
+                      "errors":[{{"target":"ex#Gone"}},{{"target":"ex#Missing"}},{{"target":"ex#Clash"}}],
+                      "traits":{{"smithy.api#http":{{"method":"GET","uri":"/things"}}}}}},
+            "ex#Out":{{"type":"structure","members":{{
+                "when":{{"target":"ex#Dates","traits":{{"smithy.api#httpHeader":"X-When"}}}},
+                "code":{{"target":"smithy.api#Integer","traits":{{"smithy.api#httpResponseCode":{{}}}}}},
+                "rest":{{"target":"smithy.api#String"}}}}}},
+            "ex#Dates":{{"type":"list","member":{{"target":"smithy.api#Timestamp"}}}},
+            "ex#Gone":{},"ex#Missing":{},"ex#Clash":{}}}}}"#,
+            error(404),
+            error(404),
+            error(409)
+        );
+        let model = crate::model::load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let selection = crate::Selection { crate_name: "test".into(), ..crate::Selection::default() };
+        crate::ir::lower(&model, &selection).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn squeeze(tokens: TokenStream) -> String {
+        tokens.to_string().replace(' ', "")
+    }
+
+    #[test]
+    fn a_status_names_an_error_only_when_one_error_has_it() {
+        let service = service();
+        let dispatch = squeeze(error_dispatch_fn(&service, &service.operations[0]));
+        for code in ["Gone", "Missing", "Clash"] {
+            assert!(dispatch.contains(&format!("Some(\"{code}\")=>")), "{dispatch}");
+        }
+        // 409 is `Clash`'s alone; 404 is shared, so it names neither.
+        assert!(dispatch.contains("Some(409)=>matchhttp_de_clash("), "{dispatch}");
+        assert!(!dispatch.contains("Some(404)"), "{dispatch}");
+    }
+
+    #[test]
+    fn outputs_read_each_member_from_where_it_is_bound() {
+        let service = service();
+        let reader = squeeze(response_fn(&service, &service.operations[0]));
+        // An HTTP-date list header is split at every second comma; the status is the response code;
+        // the rest comes from the JSON body.
+        let http_date = squeeze(quote!(#JSON_TIME_FORMAT::HttpDate));
+        let list = format!("rest::header_timestamp_list(&response.headers,\"X-When\",{http_date})?");
+        assert!(reader.contains(&list), "{reader}");
+        assert!(reader.contains("code:::std::option::Option::Some(i32::from(response.status))"), "{reader}");
+        assert!(reader.contains("rest::parse_body(&response.body)?"), "{reader}");
+        assert!(reader.contains("\"rest\"=>"), "{reader}");
+        assert!(
+            !reader.contains("\"when\"=>") && !reader.contains("\"code\"=>"),
+            "bound members are not read from the body: {reader}"
+        );
+    }
+}
