@@ -1,6 +1,7 @@
 //! Criterion benches of the generator's in-memory pipeline (load, lower, emit, format; nothing
-//! written): the project's model with the operations `model/codegen.toml` selects, and every
-//! real model in `SMITHY_MODELS_DIR`, generated whole.
+//! written): the project's model with the operations `model/codegen.toml` selects, every real
+//! model in `SMITHY_MODELS_DIR`, generated whole, and the largest restJson1 model there (API Gateway,
+//! 124 operations), whose whole-service generation is meant to stay under 300 ms.
 //!
 //! Run with `cargo bench -p codegen --bench codegen` (append `-- --quick` for a fast look).
 
@@ -82,5 +83,32 @@ fn real_models(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, project_model, real_models);
+/// API Gateway's model, in the `rest-json1` folder of `SMITHY_MODELS_DIR`: the largest restJson1
+/// service the project measures (124 operations), with labels, queries, headers and payloads.
+const API_GATEWAY: &str = "rest-json1/api-gateway-2015-07-09.json";
+
+fn api_gateway(c: &mut Criterion) {
+    let Some(dir) = std::env::var_os("SMITHY_MODELS_DIR").map(PathBuf::from) else {
+        eprintln!("SKIPPED: SMITHY_MODELS_DIR is not set, so API Gateway's model was not benchmarked");
+        return;
+    };
+    let path = dir.join(API_GATEWAY);
+    let selection = Selection { service: None, operations: Vec::new(), crate_name: "api-gateway".into() };
+    let generated = codegen::generate(&path, &selection)
+        .unwrap_or_else(|e| panic!("SMITHY_MODELS_DIR is set, so {} must generate: {e}", path.display()));
+    // The group's name says how many operations one iteration generates, so a figure is never read
+    // against a smaller crate than the one measured.
+    let operations = generated
+        .iter()
+        .find(|f| f.path == "src/client.rs")
+        .map_or(0, |client| client.contents.matches("runtime::client::Call::new(").count());
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let mut group = c.benchmark_group(format!("codegen/api-gateway ({operations} operations)"));
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(size));
+    group.bench_function("whole service", |b| b.iter(|| codegen::generate(black_box(&path), &selection)));
+    group.finish();
+}
+
+criterion_group!(benches, project_model, real_models, api_gateway);
 criterion_main!(benches);

@@ -1,4 +1,5 @@
-//! The generator on whole services: every real AWS model in `SMITHY_MODELS_DIR`, and the checked-in
+//! The generator on whole services: every real AWS model in `SMITHY_MODELS_DIR` (the awsJson ones at
+//! its top, the restJson1 ones listed from its `rest-json1` folder), and the checked-in
 //! kitchen-sink model (every shape type, trait and awkward name it supports), patterns fixture
 //! (the java.util.regex constructs real models use) and restJson1 fixture (every HTTP binding).
 //!
@@ -69,6 +70,28 @@ const CASES: &[Case] = &[
     case("data-pipeline", Model::Real("data-pipeline-2012-10-29.json"), None),
     case("dynamodb", Model::Real("dynamodb-2012-08-10.json"), Some("dynamodb.rs")),
     case("dynamodb-streams", Model::Real("dynamodb-streams-2012-08-10.json"), None),
+    // restJson1 services, in the models directory's `rest-json1` folder.
+    case("account", Model::Real("rest-json1/account-2021-02-01.json"), None),
+    case("amp", Model::Real("rest-json1/amp-2020-08-01.json"), None),
+    case("api-gateway", Model::Real("rest-json1/api-gateway-2015-07-09.json"), None),
+    case("appconfig", Model::Real("rest-json1/appconfig-2019-10-09.json"), None),
+    Case {
+        skipped: &[
+            ("ConverseStream", "com.amazonaws.bedrockruntime#ConverseStreamOutput"),
+            ("InvokeModelWithResponseStream", "com.amazonaws.bedrockruntime#ResponseStream"),
+        ],
+        ..case("bedrock-runtime", Model::Real("rest-json1/bedrock-runtime-2023-09-30.json"), None)
+    },
+    Case {
+        skipped: &[
+            ("GetPackageVersionAsset", "com.amazonaws.codeartifact#Asset"),
+            ("PublishPackageVersion", "com.amazonaws.codeartifact#Asset"),
+        ],
+        ..case("codeartifact", Model::Real("rest-json1/codeartifact-2018-09-22.json"), None)
+    },
+    case("customer-profiles", Model::Real("rest-json1/customer-profiles-2020-08-15.json"), None),
+    case("dataexchange", Model::Real("rest-json1/dataexchange-2017-07-25.json"), None),
+    case("dsql", Model::Real("rest-json1/dsql-2018-05-10.json"), None),
 ];
 
 /// A model to generate: a case of [`CASES`], or a model found in `SMITHY_MODELS_DIR` beyond them.
