@@ -118,7 +118,7 @@ fn is_composite(ty: &Ty) -> bool {
     )
 }
 
-/// Whether reading a value of this type looks at its [`Source`] (scalars read from text do).
+/// Whether reading a value of this type looks at its source, the runtime's `cli_input::Source` (scalars read from text do).
 fn uses_source(ty: &Ty) -> bool {
     match &ty.kind {
         TyKind::String

@@ -61,7 +61,7 @@ impl std::fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
-/// One generated Rust file as an emitter builds it, for [`format`] to print.
+/// One generated Rust file as an emitter builds it, for [`format()`] to print.
 pub(crate) struct RustFile {
     /// The file's inner attributes: module documentation (`//!`, as `#![doc]`) and lint levels.
     pub attrs: TokenStream,
@@ -84,7 +84,7 @@ impl RustFile {
     }
 }
 
-/// Builds one generated Rust file, which [`format`] then prints.
+/// Builds one generated Rust file, which [`format()`] then prints.
 type Emitter = fn(&Service) -> RustFile;
 
 /// Every generated Rust file and its emitter, costliest first (as measured on whole real models), so
@@ -234,7 +234,7 @@ pub(crate) fn format(rust: RustFile) -> syn::Result<String> {
     Ok(out)
 }
 
-/// Kinds of item that [`format`] prints without blank lines between them.
+/// Kinds of item that [`format()`] prints without blank lines between them.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ItemGroup {
     Uses,

@@ -433,7 +433,7 @@ pub struct Field {
     /// `@hostLabel`: the value also goes into the operation's host prefix.
     pub host_label: bool,
     /// Where the member goes in an HTTP request or response (restJson1, in an operation's input,
-    /// output or error); [`HttpBinding::Body`] everywhere else.
+    /// output or error); [`HttpBinding::Body`](super::HttpBinding::Body) everywhere else.
     pub http: super::HttpBinding,
 }
 
