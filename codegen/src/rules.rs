@@ -279,6 +279,8 @@ mod tests {
             let region = match fact.partition.as_str() {
                 "aws-iso" => "us-iso-east-1",
                 "aws-iso-b" => "us-isob-east-1",
+                "aws-iso-e" => "eu-isoe-west-1",
+                "aws-iso-f" => "us-isof-south-1",
                 other => panic!("no test region for {other}"),
             };
             let published = tables.published.lookup(region);

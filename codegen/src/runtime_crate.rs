@@ -153,6 +153,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/credential_process.rs",
     "src/credentials.rs",
     "src/credentials_cache.rs",
+    "src/crypto.rs",
     "src/datetime.rs",
     "src/default_chain.rs",
     "src/endpoint.rs",
