@@ -161,7 +161,6 @@ impl ByteStream {
     /// reading the file through once on a blocking thread; `None` for a body that can be read only
     /// once (it is sent unsigned).
     pub async fn payload_sha256(&self) -> Result<Option<String>, ByteStreamError> {
-        use sha2::Digest as _;
         match &self.source {
             Source::Bytes(Some(bytes), _) => Ok(Some(super::sigv4::sha256_hex(bytes))),
             Source::Bytes(None, _) | Source::Body(_) => Ok(None),
@@ -170,7 +169,7 @@ impl ByteStream {
                 let hashing = Arc::clone(&path);
                 let digest = tokio::task::spawn_blocking(move || -> io::Result<String> {
                     let mut reader = reopen(&hashing, length)?.take(length);
-                    let mut hasher = sha2::Sha256::new();
+                    let mut hasher = crate::crypto::Sha256::new();
                     let mut buffer = vec![0; FILE_CHUNK_BYTES];
                     loop {
                         let read = read_some_from(&mut reader, &mut buffer)?;
@@ -179,7 +178,7 @@ impl ByteStream {
                         }
                         hasher.update(&buffer[..read]);
                     }
-                    Ok(super::sigv4::hex_encode(&hasher.finalize()))
+                    Ok(super::sigv4::hex_encode(&hasher.finish()))
                 })
                 .await
                 .map_err(|e| ByteStreamError::file(&path, io::Error::other(e)))?;
