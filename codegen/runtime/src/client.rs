@@ -30,7 +30,9 @@ use super::endpoint_config::{
     endpoint_url_from_env, AccountIdEndpointMode, EndpointConfig, EndpointSettings, EndpointValue, PatternEndpoints,
     ResolveEndpoint, ResolvedEndpoint, SettingSources,
 };
-use super::error::{error_metadata, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
+use super::error::{
+    error_metadata, request_id, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
+};
 use super::http::{HttpClient, TransportError};
 use super::provider_http::ProviderHttp;
 use super::request_body::{append_content_encoding, RequestBody};
@@ -652,24 +654,15 @@ impl Runtime {
         let mut attempt = 1;
         loop {
             // Per attempt (see the module documentation): a retry may come long after the first try.
-            let credentials = self
-                .credentials
-                .provide_credentials()
-                .await
-                .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
-            let endpoint = self.endpoints.for_call(&call, credentials.account_id()).map_err(SdkError::Config)?;
-            let endpoint: &ResolvedEndpoint = &endpoint;
-            let prefixed = match &call.host_prefix {
-                Some(prefix) if self.injects_host_prefix() => {
-                    Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
-                }
-                _ => None,
-            };
-            let destination = match &prefixed {
-                Some((uri, host)) => (uri, host),
-                None => (endpoint.uri(), endpoint.host()),
-            };
-            let request = self.signed_request(endpoint, destination, &call, target.as_ref(), &body, &credentials)?;
+            let attempt_target = self.attempt_target(&call).await?;
+            let request = self.signed_request(
+                attempt_target.endpoint(),
+                attempt_target.destination(),
+                &call,
+                target.as_ref(),
+                &body,
+                &attempt_target.credentials,
+            )?;
             let outcome = self.send_once(request).await;
             // Each arm returns unless the attempt failed in a way worth retrying.
             match outcome {
@@ -687,12 +680,7 @@ impl Runtime {
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
                         // The same headers error responses take their request ID from.
-                        let request_id = response
-                            .headers()
-                            .get("x-amzn-requestid")
-                            .or_else(|| response.headers().get("x-amz-request-id"))
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned);
+                        let request_id = request_id(response.headers());
                         let (parts, body) = response.into_parts();
                         return Ok(RawResponse { status, request_id, headers: parts.headers, body });
                     }
@@ -731,6 +719,24 @@ impl Runtime {
             tokio::time::sleep(random_backoff_delay(&self.retry, attempt)).await;
             attempt += 1;
         }
+    }
+
+    /// What one attempt sends with and to: credentials asked for afresh (see the module
+    /// documentation), the endpoint they resolve, and that endpoint with the call's host prefix.
+    async fn attempt_target<E>(&self, call: &Call) -> Result<AttemptTarget<'_>, SdkError<E>> {
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
+        let endpoint = self.endpoints.for_call(call, credentials.account_id()).map_err(SdkError::Config)?;
+        let prefixed = match &call.host_prefix {
+            Some(prefix) if self.injects_host_prefix() => {
+                Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
+            }
+            _ => None,
+        };
+        Ok(AttemptTarget { credentials, endpoint, prefixed })
     }
 
     /// The time a request is signed at now: the configured clock plus the learnt offset.
@@ -1070,6 +1076,28 @@ impl std::ops::Deref for CallEndpoint<'_> {
         match self {
             CallEndpoint::Client(endpoint) => endpoint,
             CallEndpoint::PerCall(endpoint) => endpoint,
+        }
+    }
+}
+
+/// One attempt's credentials and endpoint ([`Runtime::attempt_target`]).
+struct AttemptTarget<'a> {
+    credentials: super::credentials::Credentials,
+    endpoint: CallEndpoint<'a>,
+    /// The endpoint's URI and `Host` with the call's host prefix, when one applies.
+    prefixed: Option<(http::Uri, http::HeaderValue)>,
+}
+
+impl AttemptTarget<'_> {
+    fn endpoint(&self) -> &ResolvedEndpoint {
+        &self.endpoint
+    }
+
+    /// Where the request goes: the URI and `Host` value, host prefix included.
+    fn destination(&self) -> (&http::Uri, &http::HeaderValue) {
+        match &self.prefixed {
+            Some((uri, host)) => (uri, host),
+            None => (self.endpoint.uri(), self.endpoint.host()),
         }
     }
 }

@@ -10,10 +10,12 @@
 use std::time::Duration;
 
 use super::super::byte_stream::{ByteStream, ByteStreamError};
-use super::super::error::{ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError};
+use super::super::error::{
+    request_id, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
+};
 use super::super::http::{TransportError, TransportErrorKind};
 use super::super::retry::{classify, is_clock_skew_error, random_backoff_delay};
-use super::{Call, ResolvedEndpoint, Runtime};
+use super::{Call, Runtime};
 
 /// The payload hash of a body sent unsigned, and the header value that announces it.
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -86,24 +88,10 @@ impl Runtime {
         loop {
             // A copy for the next attempt, taken before this one reads the body.
             let spare = body.try_clone();
-            let credentials = self
-                .credentials
-                .provide_credentials()
-                .await
-                .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
-            let endpoint = self.endpoints.for_call(&call, credentials.account_id()).map_err(SdkError::Config)?;
-            let endpoint: &ResolvedEndpoint = &endpoint;
-            let prefixed = match &call.host_prefix {
-                Some(prefix) if self.injects_host_prefix() => {
-                    Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
-                }
-                _ => None,
-            };
-            let destination = match &prefixed {
-                Some((uri, host)) => (uri, host),
-                None => (endpoint.uri(), endpoint.host()),
-            };
-            let (method, uri, mut headers) = self.request_head(endpoint, destination, &call, None, length, None)?;
+            let target = self.attempt_target(&call).await?;
+            let endpoint = target.endpoint();
+            let (method, uri, mut headers) =
+                self.request_head(endpoint, target.destination(), &call, None, length, None)?;
             if length.is_none() {
                 // A body of unknown length goes out chunked; a `Content-Length` would cut it short.
                 headers.remove(http::header::CONTENT_LENGTH);
@@ -118,7 +106,7 @@ impl Runtime {
                     UNSIGNED_PAYLOAD
                 }
             };
-            let params = self.signing_params(endpoint, &credentials);
+            let params = self.signing_params(endpoint, &target.credentials);
             self.signer
                 .sign_with_payload_hash(&method, &uri, &mut headers, hash, &params)
                 .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
@@ -155,12 +143,7 @@ impl Runtime {
                     let (parts, body) = response.into_parts();
                     let body = body.with_response_limits(self.max_response_bytes as u64, read_deadline);
                     if (200..300).contains(&status) {
-                        let request_id = parts
-                            .headers
-                            .get("x-amzn-requestid")
-                            .or_else(|| parts.headers.get("x-amz-request-id"))
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned);
+                        let request_id = request_id(&parts.headers);
                         return Ok(StreamingResponse { status, request_id, headers: parts.headers, body });
                     }
                     let bytes = body.collect().await.map_err(body_error)?;

@@ -106,12 +106,16 @@ pub fn error_metadata(status: u16, headers: &http::HeaderMap, body: Option<&serd
         .map(|raw| sanitize_error_code(&raw).to_owned())
         .filter(|code| !code.is_empty());
     let message = field(&["message", "Message", "errorMessage"]);
-    let request_id = headers
+    ErrorMetadata { code, message, status: Some(status), request_id: request_id(headers), query_fault: None }
+}
+
+/// The request ID a response carries (`x-amzn-requestid`, or S3-style `x-amz-request-id`).
+pub(crate) fn request_id(headers: &http::HeaderMap) -> Option<String> {
+    headers
         .get("x-amzn-requestid")
         .or_else(|| headers.get("x-amz-request-id"))
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    ErrorMetadata { code, message, status: Some(status), request_id, query_fault: None }
+        .map(str::to_owned)
 }
 
 /// An error the service returned that this crate's model does not describe for the operation.

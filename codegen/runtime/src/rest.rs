@@ -525,12 +525,7 @@ pub fn error_metadata(status: u16, headers: &http::HeaderMap, body: &[u8]) -> (E
         .iter()
         .find_map(|name| parsed.get(*name).and_then(Value::as_str))
         .map(str::to_owned);
-    let request_id = headers
-        .get("x-amzn-requestid")
-        .or_else(|| headers.get("x-amz-request-id"))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    (ErrorMetadata::new(code, message, Some(status), request_id), parsed)
+    (ErrorMetadata::new(code, message, Some(status), super::error::request_id(headers)), parsed)
 }
 
 #[cfg(test)]
