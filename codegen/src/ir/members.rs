@@ -255,7 +255,7 @@ impl Lowerer<'_> {
 
     pub(super) fn enum_variants(&self, id: &ShapeId, members: &[Member]) -> Result<Vec<EnumVariant>, IrError> {
         let mut variants = Vec::new();
-        for member in members {
+        for (member, name) in members.iter().zip(variant_names(members)) {
             let value = match &member.traits.enum_value {
                 Some(EnumValue::String(s)) => s.clone(),
                 None => member.name.clone(),
@@ -269,10 +269,6 @@ impl Lowerer<'_> {
                     ))
                 }
             };
-            let mut name = naming::pascal(&member.name);
-            if name == "Unknown" {
-                name = "UnknownValue".to_string();
-            }
             variants.push(EnumVariant {
                 name,
                 value,
@@ -280,17 +276,12 @@ impl Lowerer<'_> {
                 deprecated: member.traits.deprecated.clone(),
             });
         }
-        let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
-        naming::dedupe_pascal(&mut names);
-        for (variant, name) in variants.iter_mut().zip(names) {
-            variant.name = name;
-        }
         Ok(variants)
     }
 
     pub(super) fn int_enum_variants(&self, id: &ShapeId, members: &[Member]) -> Result<Vec<IntEnumVariant>, IrError> {
         let mut variants = Vec::new();
-        for member in members {
+        for (member, name) in members.iter().zip(variant_names(members)) {
             let Some(EnumValue::Int(value)) = member.traits.enum_value else {
                 let at = match member.traits.enum_value {
                     Some(_) => format!("{}.traits.\"smithy.api#enumValue\"", member.json_path),
@@ -300,21 +291,12 @@ impl Lowerer<'_> {
                     self.error(at, format!("intEnum `{id}` member `{}` needs an integer @enumValue", member.name))
                 );
             };
-            let mut name = naming::pascal(&member.name);
-            if name == "Unknown" {
-                name = "UnknownValue".to_string();
-            }
             variants.push(IntEnumVariant {
                 name,
                 value,
                 docs: member.traits.documentation.clone(),
                 deprecated: member.traits.deprecated.clone(),
             });
-        }
-        let mut names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
-        naming::dedupe_pascal(&mut names);
-        for (variant, name) in variants.iter_mut().zip(names) {
-            variant.name = name;
         }
         Ok(variants)
     }
@@ -463,4 +445,18 @@ pub(super) fn parse_date_time(text: &str) -> Option<f64> {
     let days = era * 146_097 + day_of_era - 719_468;
     let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset * 60;
     Some(seconds as f64 + fraction)
+}
+
+/// The Rust names of an enum's or intEnum's variants, in member order: PascalCase, `Unknown` renamed
+/// (the generated enums keep that name for values the model does not list), then made distinct.
+fn variant_names(members: &[Member]) -> Vec<String> {
+    let mut names: Vec<String> = members
+        .iter()
+        .map(|member| match naming::pascal(&member.name) {
+            name if name == "Unknown" => "UnknownValue".to_string(),
+            name => name,
+        })
+        .collect();
+    naming::dedupe_pascal(&mut names);
+    names
 }
