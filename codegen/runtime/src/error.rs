@@ -90,23 +90,42 @@ pub fn sanitize_error_code(raw: &str) -> &str {
     code.trim()
 }
 
-/// Reads the metadata of an error response: the code from the `X-Amzn-ErrorType` header or the body's
-/// `__type` or `code`, the message from `message` or `Message`.
+/// Reads the metadata of an error response, for awsJson 1.0/1.1 and restJson1 alike: the code from
+/// the `X-Amzn-Errortype` header (see [`header_error_type`]), else the body's top-level `__type`, else
+/// its top-level `code`, reduced by [`sanitize_error_code`]; the message from the body's `message`,
+/// `Message` or `errorMessage`; the status and the request ID.
 ///
-/// `body` is the parsed body if it was JSON; a body that is not JSON still gives the header's code and
-/// the status, so the caller can report it.
+/// `body` is the parsed body if it was JSON; a body that is not JSON (or not an object) still gives
+/// the header's code and the status, so the caller can report it. A type that reduces to nothing is no
+/// code, and does not fall back to the body: the service did name a type, just not a usable one.
 pub fn error_metadata(status: u16, headers: &http::HeaderMap, body: Option<&serde_json::Value>) -> ErrorMetadata {
-    let header_code = headers.get("x-amzn-errortype").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let object = body.and_then(serde_json::Value::as_object);
-    let field = |names: &[&str]| {
-        names.iter().find_map(|name| object.and_then(|o| o.get(*name)).and_then(|v| v.as_str()).map(str::to_owned))
-    };
-    let code = header_code
+    let field = |names: &[&str]| names.iter().find_map(|name| object?.get(*name)?.as_str());
+    let code = header_error_type(headers)
         .or_else(|| field(&["__type", "code"]))
-        .map(|raw| sanitize_error_code(&raw).to_owned())
-        .filter(|code| !code.is_empty());
-    let message = field(&["message", "Message", "errorMessage"]);
+        .map(sanitize_error_code)
+        .filter(|code| !code.is_empty())
+        .map(str::to_owned);
+    let message = field(&["message", "Message", "errorMessage"]).map(str::to_owned);
     ErrorMetadata { code, message, status: Some(status), request_id: request_id(headers), query_fault: None }
+}
+
+/// The `X-Amzn-Errortype` header's error type, up to the first `:` (what follows is a URI
+/// [`sanitize_error_code`] would drop anyway), when that part is visible ASCII; else `None`, and the
+/// body's `__type` or `code` decides.
+///
+/// Why ASCII: the type names a Smithy shape, and shape IDs are ASCII, so a name with other bytes can
+/// match no modeled error; and HTTP gives a header's bytes beyond ASCII no encoding (RFC 9110 treats
+/// them as opaque), so reading them as UTF-8 would only invent a code. Bytes after the `:` are not
+/// looked at, so a URI with such bytes does not cost the name before it.
+pub fn header_error_type(headers: &http::HeaderMap) -> Option<&str> {
+    let bytes = headers.get("x-amzn-errortype")?.as_bytes();
+    let name = bytes.split(|&b| b == b':').next().unwrap_or(bytes);
+    // Visible ASCII and the spaces `sanitize_error_code` trims, as `HeaderValue::to_str` accepts.
+    if !name.iter().all(|&b| b == b' ' || b == b'\t' || b.is_ascii_graphic()) {
+        return None;
+    }
+    std::str::from_utf8(name).ok()
 }
 
 /// The request ID a response carries (`x-amzn-requestid`, or S3-style `x-amz-request-id`).
@@ -388,6 +407,25 @@ mod tests {
         let body = serde_json::json!({"code": "Plain", "message": "lower"});
         let meta = error_metadata(400, &http::HeaderMap::new(), Some(&body));
         assert_eq!((meta.code(), meta.message()), (Some("Plain"), Some("lower")));
+    }
+
+    #[test]
+    fn the_error_type_header_counts_only_when_its_name_is_visible_ascii() {
+        let body = serde_json::json!({"__type": "ns#BodyCode"});
+        let with_header = |value: &[u8]| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert("x-amzn-errortype", http::HeaderValue::from_bytes(value).unwrap());
+            error_metadata(400, &headers, Some(&body))
+        };
+        assert_eq!(with_header(b"ns#HeaderCode").code(), Some("HeaderCode"));
+        // A name with bytes beyond ASCII (here UTF-8 for `é`) names no shape: the body's type decides.
+        assert_eq!(with_header("Caf\u{e9}Error".as_bytes()).code(), Some("BodyCode"));
+        assert_eq!(with_header(b"Caf\xe9Error").code(), Some("BodyCode"), "Latin-1 bytes");
+        // What follows the `:` is a URI that is dropped anyway; its bytes do not matter.
+        assert_eq!(with_header("HeaderCode:http://example.com/caf\u{e9}".as_bytes()).code(), Some("HeaderCode"));
+        assert_eq!(with_header(b" HeaderCode ").code(), Some("HeaderCode"), "spaces are trimmed");
+        // A usable header that reduces to nothing is no code, rather than the body's.
+        assert_eq!(with_header(b":http://example.com").code(), None);
     }
 
     #[test]

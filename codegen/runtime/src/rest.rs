@@ -12,7 +12,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use super::datetime::DateTime;
-use super::error::{sanitize_error_code, ErrorMetadata};
+use super::error::ErrorMetadata;
 use super::json::DeserializeError;
 use super::json_time::Format;
 
@@ -500,32 +500,15 @@ pub fn parse_body(body: &[u8]) -> Result<Value, DeserializeError> {
     Ok(value)
 }
 
-/// The error type a restJson1 error response names: the `X-Amzn-Errortype` header, else the body's
-/// top-level `__type`, else its top-level `code`; reduced to the shape name (anything after `:` and
-/// up to the last `#` dropped). `None` when none is present or the name comes out empty.
-pub fn error_type(headers: &http::HeaderMap, body: &Value) -> Option<String> {
-    let header = headers.get("x-amzn-errortype").and_then(|v| std::str::from_utf8(v.as_bytes()).ok());
-    let object = body.as_object();
-    let field = |name: &str| object.and_then(|o| o.get(name)).and_then(Value::as_str);
-    let raw = header.or_else(|| field("__type")).or_else(|| field("code"))?;
-    let code = sanitize_error_code(raw);
-    (!code.is_empty()).then(|| code.to_owned())
-}
-
-/// Reads an error response: its metadata ([`error_type`] as the code, the message from `message`,
-/// `Message` or `errorMessage`, the status and the request ID) and its body as JSON. A body that is
-/// empty or not JSON reads as `{}`, so the header's type still finds the modeled error.
+/// Reads a restJson1 error response: its metadata (the code, message, status and request ID, read as
+/// awsJson's are, by [`error_metadata`](super::error::error_metadata)) and its body as JSON. A body
+/// that is empty or not a JSON object reads as `{}`, so the header's type still finds the modeled error.
 pub fn error_metadata(status: u16, headers: &http::HeaderMap, body: &[u8]) -> (ErrorMetadata, Value) {
     let parsed = match super::json::parse(body) {
         Ok(value @ Value::Object(_)) => value,
         _ => Value::Object(serde_json::Map::new()),
     };
-    let code = error_type(headers, &parsed);
-    let message = ["message", "Message", "errorMessage"]
-        .iter()
-        .find_map(|name| parsed.get(*name).and_then(Value::as_str))
-        .map(str::to_owned);
-    (ErrorMetadata::new(code, message, Some(status), super::error::request_id(headers)), parsed)
+    (super::error::error_metadata(status, headers, Some(&parsed)), parsed)
 }
 
 #[cfg(test)]
@@ -874,10 +857,7 @@ mod tests {
             assert_eq!(parsed, serde_json::json!({}));
         }
         // A type that cleans down to nothing is no type.
-        assert_eq!(error_type(&headers(&[("X-Amzn-Errortype", ":http://x")]), &serde_json::json!({})), None);
-        assert_eq!(
-            error_type(&none, &serde_json::json!({"__type": 5, "code": "Fallback"})).as_deref(),
-            Some("Fallback")
-        );
+        assert_eq!(error_metadata(400, &headers(&[("X-Amzn-Errortype", ":http://x")]), b"{}").0.code(), None);
+        assert_eq!(error_metadata(400, &none, br#"{"__type": 5, "code": "Fallback"}"#).0.code(), Some("Fallback"));
     }
 }
