@@ -1,5 +1,7 @@
-//! Shared by the sample tests: an `HttpClient` that records each request and answers with a canned
-//! response, so a test sees exactly what the generated client would put on the wire.
+//! Shared by the sample tests: a [`Recorder`] over the runtime's `RecordingHttpClient` (the crate's
+//! dev-dependency on the runtime turns on its `test-util` feature), which records each request and
+//! answers with a canned response, so a test sees exactly what the generated client would put on the
+//! wire.
 //!
 //! `tests/tests/real_models.rs` copies this file into each generated crate as `tests/common/mod.rs`;
 //! the sample file that uses it names the crate under test `sdk` (`use dynamodb as sdk;`).
@@ -7,11 +9,10 @@
 // Each sample uses the helpers it needs; the rest would be reported as dead code.
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use super::sdk::client::{Config, Credentials, RetryConfig};
-use super::sdk::runtime::http::{BoxFuture, HttpClient, TransportError};
+use super::sdk::runtime::test_util::{CannedResponse, RecordingHttpClient};
 use super::sdk::Client;
 
 /// One request as the client sent it.
@@ -35,61 +36,48 @@ pub struct Recorded {
     pub headers: http::HeaderMap,
 }
 
-/// Records requests and answers each with the same status and body, or with the next of a script.
+/// Records requests and answers each with the same status and body, or with the next of a script:
+/// the runtime's `RecordingHttpClient`, with a JSON content type and a request ID on every response,
+/// and each request read into a [`Recorded`].
 #[derive(Debug, Clone)]
 pub struct Recorder {
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    status: u16,
-    reply: String,
-    /// Headers added to every response.
-    reply_headers: Vec<(String, String)>,
-    /// Replies given, in order, before `status` and `reply` (see [`Recorder::script`]).
-    script: Arc<Mutex<VecDeque<(u16, String)>>>,
+    http: RecordingHttpClient,
 }
 
 impl Recorder {
+    /// Answers the requests with `script` (status and JSON body) in order, then every later request
+    /// with `fallback`.
+    fn answering(fallback: (u16, &str), script: &[(u16, &str)]) -> Self {
+        let canned = |(status, body): (u16, &str)| CannedResponse::new(status, body);
+        let http = RecordingHttpClient::new(canned(fallback))
+            .with_script(script.iter().copied().map(canned))
+            .with_response_header("content-type", "application/x-amz-json-1.1")
+            .with_response_header("x-amzn-requestid", "req-1");
+        Recorder { http }
+    }
+
     /// Answers every request with `status` and the JSON `reply`.
     pub fn replying(status: u16, reply: &str) -> Self {
-        Recorder {
-            requests: Arc::default(),
-            status,
-            reply: reply.to_owned(),
-            reply_headers: Vec::new(),
-            script: Arc::default(),
-        }
+        Recorder::answering((status, reply), &[])
     }
 
     /// Answers the n-th request with the n-th of `replies` (status, JSON body); a request past
     /// the script gets a 500 whose error code says so, so a test that sends too much fails.
     pub fn scripted(replies: &[(u16, &str)]) -> Self {
-        let recorder = Recorder::replying(
-            500,
-            r#"{"__type":"NoScriptedReply","message":"the test scripted no reply for this request"}"#,
-        );
-        *recorder.script.lock().expect("not poisoned") = replies
-            .iter()
-            .map(|(status, body)| (*status, (*body).to_owned()))
-            .collect();
-        recorder
+        let past_the_script = r#"{"__type":"NoScriptedReply","message":"the test scripted no reply for this request"}"#;
+        Recorder::answering((500, past_the_script), replies)
     }
 
     /// Answers the requests with `replies` (status and JSON body) in order, then every later
     /// request with the last of them (`replies` must not be empty).
     pub fn script(replies: &[(u16, &str)]) -> Self {
-        let (&(status, last), first) = replies.split_last().expect("at least one reply");
-        let recorder = Recorder::replying(status, last);
-        recorder
-            .script
-            .lock()
-            .expect("not poisoned")
-            .extend(first.iter().map(|(status, reply)| (*status, reply.to_string())));
-        recorder
+        let (last, first) = replies.split_last().expect("at least one reply");
+        Recorder::answering(*last, first)
     }
 
     /// The same, with `name: value` in every response too.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.reply_headers.push((name.to_owned(), value.to_owned()));
-        self
+    pub fn with_header(self, name: &str, value: &str) -> Self {
+        Recorder { http: self.http.with_response_header(name, value) }
     }
 
     /// A client that sends through this recorder, without retries.
@@ -117,12 +105,12 @@ impl Recorder {
                 None,
             ))
             .retry_config(RetryConfig::standard().with_max_attempts(1))
-            .http_client(self.clone())
+            .http_client(self.http.clone())
     }
 
     /// Every request sent so far.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().expect("not poisoned").clone()
+        self.http.requests().into_iter().map(Recorded::from).collect()
     }
 
     /// The one request sent so far (fails when there were none or several).
@@ -137,12 +125,8 @@ impl Recorder {
     }
 }
 
-impl HttpClient for Recorder {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _max_response_bytes: usize,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
+impl From<http::Request<Vec<u8>>> for Recorded {
+    fn from(request: http::Request<Vec<u8>>) -> Self {
         let header = |name: &str| {
             request
                 .headers()
@@ -157,7 +141,7 @@ impl HttpClient for Recorder {
             .map(|v| v.to_str().expect("an ASCII header").to_owned());
         let (target, content_type, host) = (header("x-amz-target"), header("content-type"), header("host"));
         let (parts, bytes) = request.into_parts();
-        let recorded = Recorded {
+        Recorded {
             target,
             content_type,
             body: String::from_utf8_lossy(&bytes).into_owned(),
@@ -166,25 +150,7 @@ impl HttpClient for Recorder {
             uri: parts.uri,
             host,
             headers: parts.headers,
-        };
-        self.requests.lock().expect("not poisoned").push(recorded);
-        let (status, reply) = self
-            .script
-            .lock()
-            .expect("not poisoned")
-            .pop_front()
-            .unwrap_or_else(|| (self.status, self.reply.clone()));
-        let mut response = http::Response::builder()
-            .status(status)
-            .header("content-type", "application/x-amz-json-1.1")
-            .header("x-amzn-requestid", "req-1");
-        for (name, value) in &self.reply_headers {
-            response = response.header(name, value);
         }
-        let response = response
-            .body(reply.into_bytes())
-            .expect("a valid response");
-        Box::pin(async move { Ok(response) })
     }
 }
 

@@ -102,6 +102,16 @@ pub mod scratch {
         }
     }
 
+    /// Makes `dir` a workspace of `members` with this repository's lock file, so an offline build
+    /// there uses the versions this workspace already has (`runtime_sharing.rs`,
+    /// `credential_features.rs`; `prepare_workspace` resolves the newest versions instead).
+    pub fn write_locked_workspace(dir: &Path, members: &[&str]) {
+        let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+        let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+        std::fs::write(dir.join("Cargo.toml"), manifest).expect("write the workspace manifest");
+        std::fs::copy(super::workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    }
+
     /// The cargo that runs this test, set up to build in `scratch` with warnings as errors.
     pub fn cargo_in(scratch: &Path) -> Command {
         let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
@@ -115,6 +125,15 @@ pub mod scratch {
             .env("CARGO_PROFILE_DEV_DEBUG", "0")
             .env("CARGO_INCREMENTAL", "0")
             .env_remove("CARGO_ENCODED_RUSTFLAGS");
+        command
+    }
+
+    /// [`cargo_in`], building into the target directory of the real-model tests' scratch workspace
+    /// under `target_tmpdir` (the calling test's `CARGO_TARGET_TMPDIR`), so the scratch builds of
+    /// several test files compile their dependencies once.
+    pub fn cargo_in_shared_target(scratch: &Path, target_tmpdir: &Path) -> Command {
+        let mut command = cargo_in(scratch);
+        command.env("CARGO_TARGET_DIR", target_tmpdir.join("real-models/target"));
         command
     }
 

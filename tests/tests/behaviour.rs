@@ -7,14 +7,13 @@
 //! `model/codepipeline.json` itself, so they cannot silently fall behind it.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 
-use codepipeline_jobs::client::{Credentials, HttpClient, RetryConfig, ValidationMode};
+use codepipeline_jobs::client::{Credentials, RetryConfig, ValidationMode};
 use codepipeline_jobs::error::{
     AcknowledgeThirdPartyJobError, LengthUnit, PutThirdPartyJobFailureResultError, PutThirdPartyJobSuccessResultError,
     SdkError, ServiceError, ValidationError, ViolationKind,
 };
-use codepipeline_jobs::runtime::http::{BoxFuture, TransportError};
+use codepipeline_jobs::runtime::test_util::{CannedResponse, RecordingHttpClient};
 use codepipeline_jobs::types::{
     AcknowledgeThirdPartyJobInput, CurrentRevision, ExecutionDetails, FailureDetails, FailureType, JobStatus,
     PutThirdPartyJobFailureResultInput, PutThirdPartyJobSuccessResultInput,
@@ -527,36 +526,9 @@ fn validation_reports_every_violation_with_path_constraint_and_actual() {
 // ---------------------------------------------------------------------------------------------
 // The client against an in-memory HTTP client.
 
-type Requests = Arc<Mutex<Vec<http::Request<Vec<u8>>>>>;
-
-/// Records each request and answers every one with the same response.
-#[derive(Debug, Clone)]
-struct Canned {
-    status: u16,
-    headers: Vec<(&'static str, &'static str)>,
-    body: Vec<u8>,
-    requests: Requests,
-}
-
-impl HttpClient for Canned {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _max_response_bytes: usize,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        self.requests.lock().expect("requests lock").push(request);
-        let mut response = http::Response::builder().status(self.status);
-        for (name, value) in &self.headers {
-            response = response.header(*name, *value);
-        }
-        let response = response.body(self.body.clone()).expect("a valid canned response");
-        Box::pin(async move { Ok(response) })
-    }
-}
-
 struct Harness {
     client: Client,
-    requests: Requests,
+    http: RecordingHttpClient,
 }
 
 impl Harness {
@@ -565,27 +537,27 @@ impl Harness {
     }
 
     fn with(status: u16, headers: &[(&'static str, &'static str)], body: &str, mode: ValidationMode) -> Self {
-        let requests = Requests::default();
-        let http =
-            Canned { status, headers: headers.to_vec(), body: body.as_bytes().to_vec(), requests: requests.clone() };
+        let response = headers
+            .iter()
+            .fold(CannedResponse::new(status, body), |response, (name, value)| response.header(*name, *value));
+        let http = RecordingHttpClient::new(response);
         let config = Config::builder()
             .region("us-east-1")
             .endpoint_url("https://codepipeline.example.test")
             .credentials_provider(Credentials::new("AKIDEXAMPLE", "not-a-real-secret", None))
-            .http_client(http)
+            .http_client(http.clone())
             .retry_config(RetryConfig::disabled())
             .validation(mode);
-        Harness { client: Client::from_conf(config).expect("a complete config"), requests }
+        Harness { client: Client::from_conf(config).expect("a complete config"), http }
     }
 
     fn sent(&self) -> usize {
-        self.requests.lock().expect("requests lock").len()
+        self.http.request_count()
     }
 
     /// The one request sent, checked for the awsJson 1.1 framing, with its body parsed.
     fn only_body(&self, operation: &str) -> (String, Value) {
-        let requests = self.requests.lock().expect("requests lock");
-        let [request] = requests.as_slice() else { panic!("expected one request, got {}", requests.len()) };
+        let request = self.http.only_request();
         assert_eq!(request.method(), http::Method::POST);
         let headers = request.headers();
         assert_eq!(headers["x-amz-target"], format!("CodePipeline_20150709.{operation}").as_str());

@@ -22,9 +22,10 @@ use codepipeline_jobs::runtime::credentials::{
     CachedCredentials, CredentialsErrorKind, Environment, ProvideCredentials,
 };
 use codepipeline_jobs::runtime::default_chain::DefaultCredentialsChain;
-use codepipeline_jobs::runtime::http::{BoxFuture, HttpClient, SensitiveBody, TransportError};
+use codepipeline_jobs::runtime::http::SensitiveBody;
 use codepipeline_jobs::runtime::imds::ImdsCredentials;
 use codepipeline_jobs::runtime::provider_http::ProviderHttp;
+use codepipeline_jobs::runtime::test_util::{CannedResponse, RecordingHttpClient};
 use codepipeline_jobs::types::AcknowledgeThirdPartyJobInput;
 use codepipeline_jobs::{Client, DateTime};
 use local_server::{sigv4, Reply, Request, Server};
@@ -933,45 +934,31 @@ fn imds_off_is_no_credentials_here() {
     assert_eq!(error.kind(), CredentialsErrorKind::NotFound);
 }
 
-/// An HTTP client that records where each request went and whether it was marked
-/// [`SensitiveBody`], and answers every request with web identity credentials.
-#[derive(Debug, Default)]
-struct StsRecorder {
-    seen: std::sync::Mutex<Vec<(String, bool)>>,
-}
-
-impl HttpClient for StsRecorder {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _max_response_bytes: usize,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        let sensitive = request.extensions().get::<SensitiveBody>().is_some();
-        self.seen.lock().expect("lock").push((request.uri().to_string(), sensitive));
-        let body = format!(
-            "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>\
-             <AccessKeyId>{}</AccessKeyId><SecretAccessKey>{}</SecretAccessKey><SessionToken>{}</SessionToken>\
-             <Expiration>{}</Expiration></Credentials></AssumeRoleWithWebIdentityResult>\
-             </AssumeRoleWithWebIdentityResponse>",
-            WEB.akid,
-            WEB.secret,
-            WEB.token.unwrap_or_default(),
-            expiration_in(3600)
-        );
-        Box::pin(async move { Ok(http::Response::new(body.into_bytes())) })
-    }
-}
-
-/// The web identity source of `sandbox` through a [`StsRecorder`]: the credentials or the error, and
-/// the requests it sent.
+/// The web identity source of `sandbox` through a recording HTTP client that answers every request
+/// with web identity credentials: the credentials or the error, and where each request went with
+/// whether it was marked [`SensitiveBody`].
 async fn web_identity_through_recorder(sandbox: &Sandbox) -> (Result<String, String>, Vec<(String, bool)>) {
-    let recorder = Arc::new(StsRecorder::default());
-    let chain = DefaultCredentialsChain::with_env(sandbox.env()).http_client(recorder.clone());
+    let body = format!(
+        "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>\
+         <AccessKeyId>{}</AccessKeyId><SecretAccessKey>{}</SecretAccessKey><SessionToken>{}</SessionToken>\
+         <Expiration>{}</Expiration></Credentials></AssumeRoleWithWebIdentityResult>\
+         </AssumeRoleWithWebIdentityResponse>",
+        WEB.akid,
+        WEB.secret,
+        WEB.token.unwrap_or_default(),
+        expiration_in(3600)
+    );
+    let recorder = RecordingHttpClient::new(CannedResponse::new(200, body));
+    let chain = DefaultCredentialsChain::with_env(sandbox.env()).http_client(Arc::new(recorder.clone()));
     let result = chain.provide_credentials().await.map(|c| c.access_key_id().to_owned()).map_err(|e| {
         assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration, "{e}");
         e.to_string()
     });
-    let seen = recorder.seen.lock().expect("lock").clone();
+    let seen = recorder
+        .requests()
+        .iter()
+        .map(|request| (request.uri().to_string(), request.extensions().get::<SensitiveBody>().is_some()))
+        .collect();
     (result, seen)
 }
 

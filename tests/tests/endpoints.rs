@@ -4,29 +4,15 @@
 //! go to a recording `HttpClient`, so each test sees the URL, `Host` and credential scope exactly
 //! as they would go on the wire.
 
-use std::sync::{Arc, Mutex};
-
 use codepipeline_jobs::client::{Config, Credentials, RetryConfig, SERVICE};
 use codepipeline_jobs::runtime::credentials::Environment;
-use codepipeline_jobs::runtime::http::{BoxFuture, HttpClient, TransportError};
+use codepipeline_jobs::runtime::test_util::{CannedResponse, RecordingHttpClient};
 use codepipeline_jobs::types::AcknowledgeThirdPartyJobInput;
 use codepipeline_jobs::Client;
 
-/// Records every request and answers like CodePipeline's acknowledgement.
-#[derive(Debug, Clone, Default)]
-struct Recorder {
-    requests: Arc<Mutex<Vec<http::Request<Vec<u8>>>>>,
-}
-
-impl HttpClient for Recorder {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _max_response_bytes: usize,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        self.requests.lock().unwrap().push(request);
-        Box::pin(async { Ok(http::Response::new(br#"{"status":"InProgress"}"#.to_vec())) })
-    }
+/// A recording client that answers every request like CodePipeline's acknowledgement.
+fn acknowledging_client() -> RecordingHttpClient {
+    RecordingHttpClient::new(CannedResponse::new(200, r#"{"status":"InProgress"}"#))
 }
 
 /// What a request carried that says where it went and for whom it was signed.
@@ -38,24 +24,17 @@ struct Sent {
     scope: String,
 }
 
-impl Recorder {
-    fn only(&self) -> Sent {
-        let requests = self.requests.lock().unwrap();
-        assert_eq!(requests.len(), 1, "{requests:?}");
-        let request = &requests[0];
-        let header = |name: &str| request.headers()[name].to_str().unwrap().to_string();
-        let authorization = header("authorization");
-        let credential = authorization.split("Credential=").nth(1).and_then(|c| c.split(',').next()).unwrap();
-        // AKID/date/region/service/aws4_request
-        let parts: Vec<&str> = credential.split('/').collect();
-        assert_eq!(parts.len(), 5, "{credential}");
-        assert_eq!(parts[4], "aws4_request");
-        Sent { url: request.uri().to_string(), host: header("host"), scope: format!("{}/{}", parts[2], parts[3]) }
-    }
-
-    fn sent_nothing(&self) -> bool {
-        self.requests.lock().unwrap().is_empty()
-    }
+/// Where the one request `recorder` was sent went, and its credential scope.
+fn only_sent(recorder: &RecordingHttpClient) -> Sent {
+    let request = recorder.only_request();
+    let header = |name: &str| request.headers()[name].to_str().unwrap().to_string();
+    let authorization = header("authorization");
+    let credential = authorization.split("Credential=").nth(1).and_then(|c| c.split(',').next()).unwrap();
+    // AKID/date/region/service/aws4_request
+    let parts: Vec<&str> = credential.split('/').collect();
+    assert_eq!(parts.len(), 5, "{credential}");
+    assert_eq!(parts[4], "aws4_request");
+    Sent { url: request.uri().to_string(), host: header("host"), scope: format!("{}/{}", parts[2], parts[3]) }
 }
 
 fn sent(url: &str, host: &str, scope: &str) -> Sent {
@@ -80,7 +59,7 @@ fn environment(extra: &[(&str, &str)]) -> Vec<(String, String)> {
     vars
 }
 
-fn config_from(vars: Vec<(String, String)>, recorder: &Recorder) -> Config {
+fn config_from(vars: Vec<(String, String)>, recorder: &RecordingHttpClient) -> Config {
     Config::from_environment(&SERVICE, Environment::from_pairs(vars))
         .http_client(recorder.clone())
         .retry_config(RetryConfig::standard().with_max_attempts(1))
@@ -91,16 +70,16 @@ fn input() -> AcknowledgeThirdPartyJobInput {
 }
 
 /// Builds the client `config` describes and sends one acknowledgement through `recorder`.
-async fn send(config: Config, recorder: &Recorder) -> Sent {
+async fn send(config: Config, recorder: &RecordingHttpClient) -> Sent {
     let client = Client::from_conf(config).unwrap_or_else(|e| panic!("{e}"));
     client.call_acknowledge_third_party_job(input()).await.unwrap_or_else(|e| panic!("{e}"));
-    recorder.only()
+    only_sent(recorder)
 }
 
 #[tokio::test]
 async fn aws_use_fips_endpoint_sends_to_the_fips_endpoint_signed_for_the_region() {
     for region in ["us-west-2", "us-east-1", "ca-central-1"] {
-        let recorder = Recorder::default();
+        let recorder = acknowledging_client();
         let env = environment(&[("AWS_REGION", region), ("AWS_USE_FIPS_ENDPOINT", "true")]);
         assert_eq!(
             send(config_from(env, &recorder), &recorder).await,
@@ -154,17 +133,17 @@ async fn the_standard_dual_stack_and_china_endpoints() {
         ),
     ];
     for (extra, expected) in cases {
-        let recorder = Recorder::default();
+        let recorder = acknowledging_client();
         assert_eq!(send(config_from(environment(extra), &recorder), &recorder).await, expected, "{extra:?}");
     }
 }
 
 #[tokio::test]
 async fn settings_in_code_win_over_the_environment() {
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     let config = config_from(environment(&[("AWS_USE_FIPS_ENDPOINT", "true")]), &recorder).use_fips(false);
     assert_eq!(send(config, &recorder).await.url, "https://codepipeline.us-west-2.amazonaws.com/");
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     let config = Config::builder()
         .region("eu-west-1")
         .use_fips(true)
@@ -189,17 +168,17 @@ async fn the_profile_sets_fips_and_dual_stack_and_the_endpoint_url() {
     let config_file = config_file.display().to_string();
     let base = environment(&[("AWS_CONFIG_FILE", &config_file)]);
 
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     assert_eq!(
         send(config_from(base.clone(), &recorder), &recorder).await.url,
         "https://codepipeline-fips.us-west-2.amazonaws.com/"
     );
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     // A profile chosen in code does not take the environment's keys.
     let keys = Credentials::new("AKIDEXAMPLE", "secret", None);
     let profile = config_from(base.clone(), &recorder).profile("dual").credentials_provider(keys);
     assert_eq!(send(profile, &recorder).await.url, "https://codepipeline.us-west-2.api.aws/");
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     let mut chosen = base.clone();
     chosen.push(("AWS_PROFILE".into(), "local".into()));
     assert_eq!(
@@ -207,7 +186,7 @@ async fn the_profile_sets_fips_and_dual_stack_and_the_endpoint_url() {
         sent("http://127.0.0.1:2/pipelines/", "127.0.0.1:2", "us-west-2/codepipeline"),
         "the services section wins over the profile's endpoint_url"
     );
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     chosen.push(("AWS_ENDPOINT_URL".into(), "http://127.0.0.1:3".into()));
     assert_eq!(
         send(config_from(chosen, &recorder), &recorder).await.url,
@@ -224,12 +203,12 @@ async fn custom_endpoints_keep_their_path_and_sign_for_the_configured_region() {
         ("https://example.com", "https://example.com/"),
         ("http://localhost:4566/a/b", "http://localhost:4566/a/b/"),
     ] {
-        let recorder = Recorder::default();
+        let recorder = acknowledging_client();
         let config = config_from(environment(&[]), &recorder).endpoint_url(url);
         let got = send(config, &recorder).await;
         assert_eq!((got.url.as_str(), got.scope.as_str()), (expected, "us-west-2/codepipeline"), "{url}");
     }
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     let config =
         config_from(environment(&[("AWS_ENDPOINT_URL_CODEPIPELINE", "https://example.com/custom")]), &recorder);
     assert_eq!(send(config, &recorder).await.host, "example.com");
@@ -257,12 +236,12 @@ async fn rule_errors_and_bad_settings_are_configuration_errors_before_anything_i
         (&[("AWS_ENDPOINT_URL", "https://example.com?x=1")], "must not have a query"),
     ];
     for (extra, message) in cases {
-        let recorder = Recorder::default();
+        let recorder = acknowledging_client();
         let error = Client::from_conf(config_from(environment(extra), &recorder)).expect_err("a configuration error");
         assert!(error.to_string().contains(message), "{extra:?}: {error}");
-        assert!(recorder.sent_nothing());
+        assert!(recorder.request_count() == 0);
     }
-    let recorder = Recorder::default();
+    let recorder = acknowledging_client();
     let config = config_from(environment(&[]), &recorder).use_fips(true).endpoint_url("https://example.com");
     let error = Client::from_conf(config).expect_err("a configuration error");
     assert_eq!(error.message(), "Invalid Configuration: FIPS and custom endpoint are not supported");

@@ -16,12 +16,10 @@ fn xtask() -> &'static Path {
     BINARY.get_or_init(|| cargo_build_executable(&["-q", "-p", "xtask"], "xtask", CargoEnv::Inherited))
 }
 
-/// The cargo that runs this test, building in `dir` with warnings as errors, offline, into the
-/// scratch target directory the real-model tests use.
+/// The cargo that runs this test, building in `dir` with warnings as errors into the scratch target
+/// directory the real-model tests use.
 fn cargo_in(dir: &Path) -> Command {
-    let mut command = tests::scratch::cargo_in(dir);
-    command.env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("real-models/target"));
-    command
+    tests::scratch::cargo_in_shared_target(dir, Path::new(env!("CARGO_TARGET_TMPDIR")))
 }
 
 fn run(command: &mut Command) -> Output {
@@ -30,15 +28,6 @@ fn run(command: &mut Command) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Writes a workspace manifest over `members`, and the repository's lock file beside it, so the
-/// offline build uses the versions this workspace already has.
-fn write_workspace(dir: &Path, members: &[&str]) {
-    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(dir.join("Cargo.toml"), manifest).expect("write the workspace manifest");
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -73,7 +62,7 @@ fn vendored_crates_build_from_a_clean_copy_and_refuse_an_incompatible_runtime() 
         let manifest = std::fs::read_to_string(made.join(name).join("Cargo.toml")).expect("read a manifest");
         assert!(manifest.contains(r#"path = "../smithy-lite-runtime""#), "{name} does not use the vendored runtime");
     }
-    write_workspace(&made, &["pipeline", "kitchen"]);
+    tests::scratch::write_locked_workspace(&made, &["pipeline", "kitchen"]);
 
     let clean = scratch.path().join("elsewhere/clean");
     copy_tree(&made, &clean);
@@ -116,11 +105,11 @@ fn vendored_crates_build_from_a_clean_copy_and_refuse_an_incompatible_runtime() 
 const SHARED_TEST: &str = r#"//! One credentials provider and one HTTP client serve three generated clients.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use smithy_lite_runtime::client::Config;
 use smithy_lite_runtime::credentials::{Credentials, ProvideCredentials, ProvideCredentialsFuture};
-use smithy_lite_runtime::http::{BoxFuture, HttpClient, TransportError};
+use smithy_lite_runtime::test_util::RecordingHttpClient;
 
 #[derive(Debug, Default)]
 struct CountingProvider {
@@ -134,27 +123,10 @@ impl ProvideCredentials for CountingProvider {
     }
 }
 
-#[derive(Debug, Default)]
-struct Recorder {
-    hosts: Mutex<Vec<String>>,
-}
-
-impl HttpClient for Recorder {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _max_response_bytes: usize,
-    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        let host = request.uri().host().unwrap_or_default().to_string();
-        self.hosts.lock().unwrap().push(host);
-        Box::pin(async { Ok(http::Response::new(b"{}".to_vec())) })
-    }
-}
-
 #[tokio::test]
 async fn one_provider_and_one_http_client_serve_three_clients() {
     let credentials = Arc::new(CountingProvider::default());
-    let http = Arc::new(Recorder::default());
+    let http = Arc::new(RecordingHttpClient::default());
     // One function configures all three: their `Config` is the runtime's, one type.
     let config = || {
         Config::builder()
@@ -168,7 +140,8 @@ async fn one_provider_and_one_http_client_serve_three_clients() {
     pipeline.list_pipelines().send().await.expect("ListPipelines");
     ddb.describe_limits().send().await.expect("DescribeLimits");
     logs.describe_log_groups().send().await.expect("DescribeLogGroups");
-    let hosts = http.hosts.lock().unwrap().clone();
+    let requests = http.requests();
+    let hosts: Vec<&str> = requests.iter().map(|r| r.uri().host().unwrap_or_default()).collect();
     assert_eq!(
         hosts,
         ["codepipeline.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com", "logs.us-east-1.amazonaws.com"]
@@ -206,14 +179,14 @@ fn three_service_crates_share_one_runtime_provider_and_http_client() {
     let manifest = format!(
         "[package]\nname = \"shared\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n\
          pipeline = {{ path = \"../pipeline\" }}\nddb = {{ path = \"../ddb\" }}\nlogs = {{ path = \"../logs\" }}\n\
-         smithy-lite-runtime = {{ path = {:?}, default-features = false }}\nhttp = \"1\"\n\n[dev-dependencies]\n\
+         smithy-lite-runtime = {{ path = {:?}, default-features = false, features = [\"test-util\"] }}\n\n[dev-dependencies]\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }}\n",
         runtime_dir.display().to_string()
     );
     std::fs::write(shared.join("Cargo.toml"), manifest).expect("write");
     std::fs::write(shared.join("src/lib.rs"), "//! Only its test matters.\n").expect("write");
     std::fs::write(shared.join("tests/shared.rs"), SHARED_TEST).expect("write");
-    write_workspace(&scratch, &["pipeline", "ddb", "logs", "shared"]);
+    tests::scratch::write_locked_workspace(&scratch, &["pipeline", "ddb", "logs", "shared"]);
 
     let build =
         run(cargo_in(&scratch).args(["build", "--offline", "--workspace", "--all-targets", "--message-format=json"]));

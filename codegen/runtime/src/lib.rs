@@ -19,6 +19,8 @@
 //!   `default-https-client`).
 //! - [`retry`], [`error`], [`validate`], [`endpoint_config`]: retry settings, the errors operations
 //!   return, input validation, endpoint settings.
+//! - `test_util` (feature `test-util`): `RecordingHttpClient`, an [`http::HttpClient`] for tests
+//!   that records each request and answers with canned responses.
 //! - `paginator` (feature `paginators`): the page and item streams of `@paginated` operations.
 //! - [`datetime`], `blob` (feature `blob`), [`big_number`]: the values of Smithy's `timestamp`,
 //!   `blob`, `bigInteger` and `bigDecimal` shapes; `byte_stream` (feature `rest-json`): the body of
@@ -42,7 +44,8 @@
 //! engines (`pattern-regex-lite`, `pattern-regex`, `pattern-fancy-regex`, and
 //! the Unicode tables `pattern-regex-unicode-gencat`, `pattern-regex-unicode-bool`,
 //! `pattern-fancy-regex-unicode`), `waiters` (the polling loop of `smithy.waiters#waitable`), `cli`
-//! and `aws-credential-types` are off unless a crate asks.
+//! and `aws-credential-types` are off unless a crate asks; `test-util` is for tests (a generated
+//! crate's dev-dependency turns it on for the tests the generator writes).
 //! SigV4 hashes with `ring` (feature `ring`, on with `default-https-client`, whose TLS uses it) or,
 //! in a build without the built-in HTTPS client, with RustCrypto's crates (feature `rust-crypto`);
 //! one of the two must be on.
@@ -89,6 +92,8 @@ pub mod retry;
 pub mod sdk_credentials;
 #[cfg(feature = "credentials-sts")]
 pub mod sts;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod validate;
 #[cfg(feature = "waiters")]
 pub mod waiter;

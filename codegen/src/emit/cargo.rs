@@ -38,10 +38,12 @@ pub fn emit(service: &Service, header: &str, runtime: &RuntimeDependency) -> Str
         r#"tokio = { version = "1", default-features = false, features = ["rt", "rt-multi-thread", "net", "time", "macros", "io-util", "sync", "test-util"] }"#
     };
     let dev_deps = [
-        // Tests that stand in for the network implement `HttpClient`, whose requests and responses
-        // are `http`'s (the endpoint tests' recorder among them).
-        r#"http = "1""#,
-        tokio_dev,
+        // Tests that stand in for the network read `http`'s requests and responses.
+        r#"http = "1""#.to_string(),
+        // The same runtime with its `test-util` feature: the tests the generator writes (endpoint
+        // and protocol tests) send through its `RecordingHttpClient`.
+        runtime.manifest_line(&["test-util"]),
+        tokio_dev.to_string(),
     ];
     format!(
         r#"{header}[package]

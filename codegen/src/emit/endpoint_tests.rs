@@ -27,7 +27,7 @@ use serde_json::{json, Value};
 
 use super::runtime_paths::{
     ENDPOINT_CONFIG_ENDPOINT_VALUE, ENDPOINT_ENDPOINT, ENDPOINT_PARAMS, ENDPOINT_PARAM_VALUE, ENDPOINT_RESOLVE_ERROR,
-    HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR, PARTITIONS_AWS_PARTITIONS_JSON, PARTITIONS_PARTITIONS,
+    PARTITIONS_AWS_PARTITIONS_JSON, PARTITIONS_PARTITIONS, TEST_UTIL_RECORDING_HTTP_CLIENT,
 };
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
@@ -339,14 +339,11 @@ fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
         arms.push(quote!(#number => Box::pin(async move { #make }),));
     }
     let call_count = Literal::usize_unsuffixed(calls.len());
-    let [box_future, http_client, transport_error, endpoint_value] =
-        [HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR, ENDPOINT_CONFIG_ENDPOINT_VALUE]
-            .map(|item| item.through(krate));
+    let [recording_http_client, endpoint_value] =
+        [TEST_UTIL_RECORDING_HTTP_CLIENT, ENDPOINT_CONFIG_ENDPOINT_VALUE].map(|item| item.through(krate));
     quote! {
         use #krate::client::{Client, Config, Credentials, RetryConfig};
-        use #box_future;
-        use #http_client;
-        use #transport_error;
+        use #recording_http_client;
 
         /// How many operation calls the cases have.
         const CALL_COUNT: usize = #call_count;
@@ -369,23 +366,6 @@ fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
             }
         }
 
-        /// Records the requests and answers each with an empty JSON object.
-        #[derive(Debug, Clone, Default)]
-        struct Recorder {
-            requests: std::sync::Arc<std::sync::Mutex<Vec<http::Request<Vec<u8>>>>>,
-        }
-
-        impl HttpClient for Recorder {
-            fn send(
-                &self,
-                request: http::Request<Vec<u8>>,
-                _max_response_bytes: usize,
-            ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-                self.requests.lock().expect("not poisoned").push(request);
-                Box::pin(async { Ok(http::Response::new(b"{}".to_vec())) })
-            }
-        }
-
         fn endpoint_value(value: &Value) -> #endpoint_value {
             match param(value) {
                 ParamValue::String(s) => s.into(),
@@ -397,7 +377,7 @@ fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
         /// Builds the client the call's built-ins describe, makes the call, and compares what happened
         /// with its `expect` (`{"request": ...}` or `{"error": ...}`).
         async fn run(entry: &Value) -> Result<(), String> {
-            let recorder = Recorder::default();
+            let recorder = RecordingHttpClient::default();
             let mut config = Config::builder()
                 .http_client(recorder.clone())
                 .retry_config(RetryConfig::standard().with_max_attempts(1));
@@ -427,7 +407,7 @@ fn call_items(krate: &proc_macro2::Ident, calls: &[Call]) -> TokenStream {
                 Ok(client) => call(number, client).await,
                 Err(e) => Some(e.message().to_string()),
             };
-            let requests = recorder.requests.lock().expect("not poisoned");
+            let requests = recorder.requests();
             let expect = &entry["expect"];
             if let Some(message) = expect.get("error").and_then(Value::as_str) {
                 return match outcome {

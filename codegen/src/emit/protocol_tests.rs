@@ -21,7 +21,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::runtime_paths::{HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR};
+use super::runtime_paths::{TEST_UTIL_CANNED_RESPONSE, TEST_UTIL_RECORDING_HTTP_CLIENT};
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
 use super::RustFile;
@@ -137,7 +137,7 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
             let media_type = option_str(case.body_media_type.as_deref());
             quote! {
                 let input = #input;
-                let http = harness::Recorder::default();
+                let http = harness::RecordingHttpClient::default();
                 let result = harness::client(&http, #host).#method(input).await;
                 harness::check_request(&http, &result, &harness::ExpectedRequest {
                     method: #expected_method,
@@ -158,7 +158,7 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
             let code = case.code.unwrap_or(200);
             let body = case.body.as_deref().unwrap_or_default();
             let respond = quote! {
-                let http = harness::Recorder::responding(#code, &[#(#headers),*], #body);
+                let http = harness::responding(#code, &[#(#headers),*], #body);
                 let result = harness::client(&http, #host).#method(input).await;
             };
             match &test.kind {
@@ -218,69 +218,34 @@ fn option_str(value: Option<&str>) -> TokenStream {
 /// `harness.rs`: the recording client and the checks every case uses.
 fn harness_file(service: &Service) -> RustFile {
     let krate = ident(&service.crate_name.replace('-', "_"));
-    let [box_future, http_client, transport_error] =
-        [HTTP_BOX_FUTURE, HTTP_HTTP_CLIENT, HTTP_TRANSPORT_ERROR].map(|item| item.through(&krate));
+    let [canned_response, recording_http_client] =
+        [TEST_UTIL_CANNED_RESPONSE, TEST_UTIL_RECORDING_HTTP_CLIENT].map(|item| item.through(&krate));
     let mut file = RustFile::new(quote! {
         //! The client every protocol test case uses, with an HTTP client that records the request and
         //! answers with the case's response, and the checks of requests and of parsed values.
     });
     file.push(quote! {
         use #krate::client::{Client, Config, Credentials, RetryConfig, ValidationMode};
-        use #box_future;
-        use #http_client;
-        use #transport_error;
+        use #canned_response;
+        pub use #recording_http_client;
         use serde_json::Value;
-        use std::sync::{Arc, Mutex};
     });
     file.push(quote! {
-        /// Records every request and answers each with the same response.
-        #[derive(Debug, Clone)]
-        pub struct Recorder {
-            requests: Arc<Mutex<Vec<http::Request<Vec<u8>>>>>,
-            status: u16,
-            headers: Vec<(String, String)>,
-            body: Vec<u8>,
-        }
-
-        impl Default for Recorder {
-            /// Answers `200` with an empty JSON object, for request cases, which check only the request.
-            fn default() -> Self {
-                Recorder::responding(200, &[], "{}")
+        /// A client that answers every request with this status, these headers and this body, for
+        /// response and error cases (request cases check only the request, and take the default
+        /// client's `200` with `{}`).
+        pub fn responding(status: u16, headers: &[(&str, &str)], body: &str) -> RecordingHttpClient {
+            let mut response = CannedResponse::new(status, body);
+            for (name, value) in headers {
+                response = response.header(*name, *value);
             }
-        }
-
-        impl Recorder {
-            /// Answers with this status, these headers and this body.
-            pub fn responding(status: u16, headers: &[(&str, &str)], body: &str) -> Self {
-                Recorder {
-                    requests: Arc::default(),
-                    status,
-                    headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
-                    body: body.as_bytes().to_vec(),
-                }
-            }
-        }
-
-        impl HttpClient for Recorder {
-            fn send(
-                &self,
-                request: http::Request<Vec<u8>>,
-                _max_response_bytes: usize,
-            ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-                self.requests.lock().expect("not poisoned").push(request);
-                let mut response = http::Response::builder().status(self.status);
-                for (name, value) in &self.headers {
-                    response = response.header(name.as_str(), value.as_str());
-                }
-                let response = response.body(self.body.clone()).expect("the case's response is valid HTTP");
-                Box::pin(async move { Ok(response) })
-            }
+            RecordingHttpClient::new(response)
         }
 
         /// The client of every case: one attempt, fixed credentials, `https://{host}` as the endpoint
         /// (`example.com` when the case names no host), and constraints left to the service, as
         /// Smithy's cases expect of a client.
-        pub fn client(http: &Recorder, host: Option<&str>) -> Client {
+        pub fn client(http: &RecordingHttpClient, host: Option<&str>) -> Client {
             let config = Config::builder()
                 .http_client(http.clone())
                 .retry_config(RetryConfig::standard().with_max_attempts(1))
@@ -307,8 +272,8 @@ fn harness_file(service: &Service) -> RustFile {
         }
 
         /// Checks the one request `http` recorded against `expected`, and fails naming every difference.
-        pub fn check_request<T, E: std::fmt::Debug>(http: &Recorder, result: &Result<T, E>, expected: &ExpectedRequest) {
-            let requests = http.requests.lock().expect("not poisoned");
+        pub fn check_request<T, E: std::fmt::Debug>(http: &RecordingHttpClient, result: &Result<T, E>, expected: &ExpectedRequest) {
+            let requests = http.requests();
             let request = match (requests.as_slice(), result) {
                 ([request], _) => request,
                 ([], Err(e)) => panic!("no request was sent; the call failed with {e:?}"),

@@ -150,9 +150,7 @@ pub(crate) const ERROR_UNHANDLED_ERROR: RuntimeItem = RuntimeItem("error::Unhand
 pub(crate) const GZIP_COMPRESS_REQUEST: RuntimeItem = RuntimeItem("gzip::compress_request");
 
 // `http`
-pub(crate) const HTTP_BOX_FUTURE: RuntimeItem = RuntimeItem("http::BoxFuture");
 pub(crate) const HTTP_HTTP_CLIENT: RuntimeItem = RuntimeItem("http::HttpClient");
-pub(crate) const HTTP_TRANSPORT_ERROR: RuntimeItem = RuntimeItem("http::TransportError");
 
 // `json`
 pub(crate) const JSON_BOOLEAN: RuntimeItem = RuntimeItem("json::boolean");
@@ -213,6 +211,10 @@ pub(crate) const REST_URI_BUILDER: RuntimeItem = RuntimeItem("rest::UriBuilder")
 
 // `retry`
 pub(crate) const RETRY_RETRY_CONFIG: RuntimeItem = RuntimeItem("retry::RetryConfig");
+
+// `test_util` (feature `test-util`, which generated crates turn on for their own tests)
+pub(crate) const TEST_UTIL_CANNED_RESPONSE: RuntimeItem = RuntimeItem("test_util::CannedResponse");
+pub(crate) const TEST_UTIL_RECORDING_HTTP_CLIENT: RuntimeItem = RuntimeItem("test_util::RecordingHttpClient");
 
 // `validate`
 pub(crate) const VALIDATE_LENGTH: RuntimeItem = RuntimeItem("validate::length");
