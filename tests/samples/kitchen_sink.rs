@@ -1254,6 +1254,20 @@ fn the_cli_prints_one_whole_page_without_pagination() {
 }
 
 #[test]
+fn a_page_size_out_of_range_is_reported_under_the_option_that_set_it() {
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things", "--page-size", "0"]);
+    assert_eq!((code, stdout.as_str()), (252, ""), "{stderr}");
+    assert!(stderr.contains("\n  --page-size: maxResults: "), "{stderr}");
+    assert!(!stderr.contains("--max-results"), "{stderr}");
+    // Set through the member's own option, the member's option is named.
+    let (code, _, stderr) = server.run_cli(CLI, &["list-paged-things", "--max-results", "101"]);
+    assert_eq!(code, 252, "{stderr}");
+    assert!(stderr.contains("\n  --max-results: maxResults: "), "{stderr}");
+    assert!(server.bodies().is_empty(), "nothing sent");
+}
+
+#[test]
 fn the_cli_aggregates_nested_items_under_their_path() {
     fn pages(body: &serde_json::Value) -> (u16, String) {
         let page = match body["marker"].as_str() {

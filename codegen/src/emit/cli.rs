@@ -21,7 +21,8 @@ use super::runtime_paths::{
     CLI_INPUT_INPUT_ERROR, CLI_INPUT_INTEGER, CLI_INPUT_LIST, CLI_INPUT_MAP, CLI_INPUT_MISSING_MEMBERS,
     CLI_INPUT_OBJECT, CLI_INPUT_OPTIONAL, CLI_INPUT_SOURCE, CLI_INPUT_SPARSE_LIST, CLI_INPUT_SPARSE_MAP,
     CLI_INPUT_STRING, CLI_INPUT_TEXT_OR_NUMBER, CLI_INPUT_TIMESTAMP, CLI_INPUT_UNION_MEMBER, CLI_INPUT_UNKNOWN_MEMBER,
-    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGING, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
+    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGE_SIZE_GIVEN, CLI_PAGINATE_PAGINATION, CLI_PAGINATE_PAGING,
+    CLI_PAGINATE_TOKEN_KIND, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
 };
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
@@ -824,7 +825,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             .map_err(|e| Failure::from_sdk(#op_name, e))?;
         ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
     };
-    let (paging, page_size, call) = match cli_paging(op) {
+    let (paging, mut page_size, call) = match cli_paging(op) {
         None => (TokenStream::new(), TokenStream::new(), single_call),
         Some((paginator, items)) => {
             let paging = paging_statement(paginator, &specs);
@@ -833,6 +834,20 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             (paging, page_size, call)
         }
     };
+    // With `--page-size` given, a constraint the page size breaks names that option, not the
+    // member's own.
+    let mut invalid_options = quote!(OPTIONS);
+    if let Some(field) = cli_paging(op).and_then(|(paginator, _)| paginator.page_size.as_ref()) {
+        if !page_size.is_empty() {
+            let wire = &field.wire_name;
+            let option_map = option_map.clone();
+            page_size.extend(quote! {
+                const PAGE_SIZE_OPTIONS: &[(&str, &str)] = &[(#wire, "page-size"), #(#option_map),*];
+                let options = if #CLI_PAGINATE_PAGE_SIZE_GIVEN(matches) { PAGE_SIZE_OPTIONS } else { OPTIONS };
+            });
+            invalid_options = quote!(options);
+        }
+    }
     quote! {
         #doc_line
         fn #func(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
@@ -854,8 +869,8 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             }
             #(#sets)*
             #page_size
-            let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
-            #VALIDATE_VALIDATE::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
+            let input = builder.build().map_err(|e| Failure::invalid(e, #invalid_options))?;
+            #VALIDATE_VALIDATE::validate(&input).map_err(|e| Failure::invalid(e, #invalid_options))?;
             if skeleton == ::std::option::Option::Some(Skeleton::Output) {
                 return ::std::result::Result::Ok(#sample_output);
             }
@@ -867,12 +882,12 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
 }
 
 /// The paginator and item path the CLI follows for `op`, if it paginates: the AWS CLI aggregates a
-/// list of items under string tokens. Operations without `items`, with map items or with map tokens
-/// make one call, as the AWS CLI does for operations it has no paginator for.
+/// list of items, under string or map tokens. Operations without `items` or with map items make
+/// one call, as the AWS CLI does for operations it has no paginator for.
 fn cli_paging(op: &Operation) -> Option<(&Paginator, Vec<String>)> {
     let paginator = op.paginator.as_ref()?;
     let items = paginator.items.as_ref()?;
-    if paginator.token != TokenKind::String || !matches!(items.ty.kind, TyKind::List { .. }) {
+    if !matches!(items.ty.kind, TyKind::List { .. }) {
         return None;
     }
     Some((paginator, items.path.wire_names().into_iter().map(str::to_owned).collect()))
@@ -916,28 +931,52 @@ fn page_size_read(paginator: &Paginator, specs: &[OptionSpec<'_>]) -> TokenStrea
 }
 
 /// The call of a paginated command: one call under `--no-paginate`, else every page, aggregated.
+/// The pager reads each page's token from the printed output and hands it back as JSON, which is
+/// read into the input token's type as `--cli-input-json` would read it.
 fn paged_call(op: &Operation, paginator: &Paginator, items: Vec<String>, single_call: TokenStream) -> TokenStream {
     let call = prefixed("call_", &op.fn_name);
     let print = prefixed("output_", &op.fn_name);
     let op_name = &op.name;
-    let output_token = prefixed("output_token_", &op.fn_name);
     let set_input_token = prefixed("set_input_token_", &op.fn_name);
     let input_token = &paginator.input_token.wire_name;
+    let output_token = paginator.output_token.wire_names();
+    let kind = match paginator.token {
+        TokenKind::String => quote!(#CLI_PAGINATE_TOKEN_KIND::String),
+        TokenKind::Map => quote!(#CLI_PAGINATE_TOKEN_KIND::Map),
+    };
+    let token_ty = rust_type(&paginator.input_token.ty);
+    let read = read_expr(&paginator.input_token.ty);
+    let source = uses_source(&paginator.input_token.ty).then(|| quote!(let source = Source::Json;));
     quote! {
         let ::std::option::Option::Some(paging) = paging else {
             return { #single_call };
         };
-        let mut pager = #CLI_PAGINATE_PAGER::new(&paging, #input_token, &[#(#items),*])?;
+        let pagination = #CLI_PAGINATE_PAGINATION {
+            input_token: #input_token,
+            token: #kind,
+            output_token: &[#(#output_token),*],
+            items: &[#(#items),*],
+        };
+        let read_token = |value: &::serde_json::Value| -> ::std::result::Result<#token_ty, InputError> {
+            #source
+            #read
+        };
+        let mut pager = #CLI_PAGINATE_PAGER::new(&paging, pagination)?;
         let mut input = input;
         if let ::std::option::Option::Some(token) = pager.first_token() {
-            crate::paginators::#set_input_token(&mut input, token.to_owned());
+            let token = read_token(token).map_err(|e| Failure::Usage(::std::format!("--starting-token: {e}")))?;
+            crate::paginators::#set_input_token(&mut input, token);
         }
         let output = #CLI_APP_BLOCK_ON(async move {
             loop {
                 let output = client.#call(input.clone()).await.map_err(|e| Failure::from_sdk(#op_name, e))?;
-                let next = crate::paginators::#output_token(&output).map(::std::string::String::as_str);
-                match pager.page(&crate::ser::#print(&output), next)? {
-                    ::std::option::Option::Some(token) => crate::paginators::#set_input_token(&mut input, token),
+                match pager.page(&crate::ser::#print(&output))? {
+                    ::std::option::Option::Some(token) => {
+                        let token = read_token(&token).map_err(|e| {
+                            Failure::Other(::std::format!("the page token the service sent cannot be sent back: {e}"))
+                        })?;
+                        crate::paginators::#set_input_token(&mut input, token);
+                    }
                     ::std::option::Option::None => return ::std::result::Result::Ok::<_, Failure>(pager.output()),
                 }
             }
