@@ -314,6 +314,49 @@ fn the_cli_resumes_a_scan_from_the_token_it_printed() {
     assert_eq!(server.bodies().len(), 4);
 }
 
+/// Two pages of a table whose key is binary.
+fn binary_key_pages(body: &serde_json::Value) -> (u16, String) {
+    match body["ExclusiveStartKey"]["pk"]["B"].as_str() {
+        None => (
+            200,
+            r#"{"Items":[{"pk":{"B":"AA=="}}],"LastEvaluatedKey":{"pk":{"B":"AAE="}}}"#.into(),
+        ),
+        Some("AAE=") => (200, r#"{"Items":[{"pk":{"B":"AQ=="}}]}"#.into()),
+        Some(_) => (
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb#ValidationException","message":"bad key"}"#.into(),
+        ),
+    }
+}
+
+#[test]
+fn a_binary_start_key_is_listed_in_the_token_as_botocore_lists_it() {
+    let server = common::PageServer::start(binary_key_pages);
+    let (code, stdout, stderr) =
+        server.run_cli(CLI, &["scan", "--table-name", "t", "--max-items", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    // Python: base64.b64encode(json.dumps({"ExclusiveStartKey": {"pk": {"B": "AAE="}},
+    // "boto_encoded_keys": [["ExclusiveStartKey", "pk", "B"]]})), what botocore's TokenEncoder
+    // writes for a key holding bytes, so that the AWS CLI sends them back as bytes.
+    let token = "eyJFeGNsdXNpdmVTdGFydEtleSI6IHsicGsiOiB7IkIiOiAiQUFFPSJ9fSwgImJvdG9fZW5jb2RlZF9rZXlzIjogW1siRXhjbHVzaXZlU3RhcnRLZXkiLCAicGsiLCAiQiJdXX0=";
+    assert_eq!(
+        output,
+        serde_json::json!({"Items": [{"pk": {"B": "AA=="}}], "NextToken": token})
+    );
+    let (code, stdout, stderr) = server.run_cli(
+        CLI,
+        &["scan", "--table-name", "t", "--starting-token", token],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    assert_eq!(output, serde_json::json!({"Items": [{"pk": {"B": "AQ=="}}]}));
+    assert_eq!(
+        server.bodies()[1]["ExclusiveStartKey"],
+        serde_json::json!({"pk": {"B": "AAE="}})
+    );
+}
+
 #[test]
 fn the_cli_query_takes_a_page_size_and_stops_on_a_page_boundary() {
     let server = common::PageServer::start(scan_pages);

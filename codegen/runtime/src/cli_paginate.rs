@@ -118,7 +118,7 @@ pub fn paging(matches: &ArgMatches, manual: &[&str]) -> Result<Option<Paging>, F
 }
 
 /// What a paginated operation's trait says, in wire names: the generated command's constant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Pagination {
     /// The input member that carries the page token.
     pub input_token: &'static str,
@@ -128,7 +128,14 @@ pub struct Pagination {
     pub output_token: &'static [&'static str],
     /// Where the output holds the page's items (a list).
     pub items: &'static [&'static str],
+    /// For a map token whose values may hold blobs (DynamoDB's `B` and `BS`): the paths below the
+    /// token (member names and list indexes) of the blob values in a token, base64 text in its JSON.
+    /// botocore lists them in its resume tokens (`boto_encoded_keys`) to turn them back into bytes.
+    pub blob_paths: Option<BlobPaths>,
 }
+
+/// Lists the paths (member names and list indexes) of the blob values in a map token's JSON.
+pub type BlobPaths = fn(&Value) -> Vec<Vec<Value>>;
 
 /// The type of a page token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,15 +206,13 @@ impl Pager {
             self.starting_truncation = 0;
         }
         let count = page_items.as_ref().map_or(0, |items| items.len() as u64);
-        let input_token = self.pagination.input_token;
         if let Some(max) = self.max_items {
             if self.total + count > max {
                 let keep = max - self.total;
                 if let Some(items) = page_items.as_mut() {
                     items.truncate(usize::try_from(keep).unwrap_or(usize::MAX));
                 }
-                self.resume =
-                    Some(encode_token(input_token, self.sent.as_ref(), Some(keep + self.starting_truncation)));
+                self.resume = Some(self.resume_token(self.sent.as_ref(), Some(keep + self.starting_truncation)));
                 self.add(page_items);
                 return Ok(None);
             }
@@ -216,7 +221,7 @@ impl Pager {
         self.total += count;
         let Some(next) = next_token.filter(|token| !is_empty_token(token)) else { return Ok(None) };
         if self.max_items == Some(self.total) {
-            self.resume = Some(encode_token(input_token, Some(&next), None));
+            self.resume = Some(self.resume_token(Some(&next), None));
             return Ok(None);
         }
         // botocore stops with "The same next token was received twice" here. Some services repeat
@@ -229,6 +234,20 @@ impl Pager {
         self.previous = Some(next.clone());
         self.sent = Some(next.clone());
         Ok(Some(next))
+    }
+
+    /// The resume token for `token`, with the paths of its blob values when it has any.
+    fn resume_token(&self, token: Option<&Value>, truncate: Option<u64>) -> String {
+        let input_token = self.pagination.input_token;
+        let blob_paths = match (token, self.pagination.blob_paths) {
+            (Some(token), Some(paths)) => paths(token),
+            _ => Vec::new(),
+        };
+        let encoded_keys: Vec<Value> = blob_paths
+            .into_iter()
+            .map(|path| Value::Array(std::iter::once(Value::from(input_token)).chain(path).collect()))
+            .collect();
+        encode(input_token, token, truncate, &encoded_keys)
     }
 
     fn add(&mut self, page_items: Option<Vec<Box<RawValue>>>) {
@@ -322,10 +341,19 @@ fn is_empty_token(token: &Value) -> bool {
 /// The AWS CLI's resume token: base64 of `{"<input token>": <token>[, "boto_truncate_amount": n]}`
 /// as Python's `json.dumps` writes it; the token is a JSON string, or an object for a map token.
 pub fn encode_token(input_token: &str, token: Option<&Value>, truncate: Option<u64>) -> String {
+    encode(input_token, token, truncate, &[])
+}
+
+/// [`encode_token`], with `boto_encoded_keys` (paths from the input token's name) when there are any.
+fn encode(input_token: &str, token: Option<&Value>, truncate: Option<u64>, encoded_keys: &[Value]) -> String {
     let mut json = format!("{{{}: ", python_json_string(input_token));
     python_json(token.unwrap_or(&Value::Null), &mut json);
     if let Some(amount) = truncate {
         json.push_str(&format!(", \"{TRUNCATE_KEY}\": {amount}"));
+    }
+    if !encoded_keys.is_empty() {
+        json.push_str(&format!(", \"{ENCODED_KEYS_KEY}\": "));
+        python_json(&Value::Array(encoded_keys.to_vec()), &mut json);
     }
     json.push('}');
     base64::engine::general_purpose::STANDARD.encode(json)
@@ -461,6 +489,7 @@ mod tests {
         token: TokenKind::String,
         output_token: &["nextToken"],
         items: &["things"],
+        blob_paths: None,
     };
 
     fn pager(max_items: Option<u64>, starting_token: Option<String>) -> Pager {
@@ -559,6 +588,7 @@ mod tests {
             token: TokenKind::Map,
             output_token: &["LastEvaluatedKey"],
             items: &["Items"],
+            blob_paths: None,
         };
         let key = |pk: &str| serde_json::json!({"pk": {"S": pk}});
         let mut pager = Pager::new(&Paging::default(), scan).unwrap();
@@ -578,6 +608,48 @@ mod tests {
     }
 
     #[test]
+    fn blob_values_of_a_map_token_are_listed_as_botocore_lists_them() {
+        fn paths(token: &Value) -> Vec<Vec<Value>> {
+            // Stands for a generated walk: `B` is a blob, `BS` a list of blobs.
+            let mut out = Vec::new();
+            for (key, value) in token.as_object().into_iter().flatten() {
+                if value.get("B").is_some() {
+                    out.push(vec![Value::from(key.as_str()), Value::from("B")]);
+                }
+                for (i, _) in value.get("BS").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    out.push(vec![Value::from(key.as_str()), Value::from("BS"), Value::from(i)]);
+                }
+            }
+            out
+        }
+        let scan = Pagination {
+            input_token: "ExclusiveStartKey",
+            token: TokenKind::Map,
+            output_token: &["LastEvaluatedKey"],
+            items: &["Items"],
+            blob_paths: Some(paths),
+        };
+        let mut pager = Pager::new(&Paging { max_items: Some(1), starting_token: None }, scan).unwrap();
+        let page = r#"{"Items":[1],"LastEvaluatedKey":{"pk":{"B":"AAE="},"tags":{"BS":["AA==","AQ=="]}}}"#;
+        assert_eq!(pager.page(page).unwrap(), None);
+        let output: Value = serde_json::from_str(&pager.output()).unwrap();
+        let resume = output["NextToken"].as_str().unwrap();
+        // What botocore's `TokenEncoder` writes for the same key with bytes for `B` and `BS`, decoded
+        // from base64 (computed with Python's `json.dumps`).
+        assert_eq!(
+            decode_base64(resume),
+            concat!(
+                r#"{"ExclusiveStartKey": {"pk": {"B": "AAE="}, "tags": {"BS": ["AA==", "AQ=="]}}, "#,
+                r#""boto_encoded_keys": [["ExclusiveStartKey", "pk", "B"], ["ExclusiveStartKey", "tags", "BS", 0], "#,
+                r#"["ExclusiveStartKey", "tags", "BS", 1]]}"#
+            )
+        );
+        // And it reads back.
+        let resumed = Pager::new(&Paging { max_items: None, starting_token: Some(resume.to_owned()) }, scan).unwrap();
+        assert_eq!(resumed.first_token().unwrap()["pk"]["B"], "AAE=");
+    }
+
+    #[test]
     fn an_empty_token_ends_and_no_items_at_all_is_an_empty_output() {
         let mut pager = pager(None, None);
         assert_eq!(pager.page(r#"{"nextToken":""}"#).unwrap(), None);
@@ -591,6 +663,7 @@ mod tests {
             token: TokenKind::String,
             output_token: &["result", "next"],
             items: &["result", "items"],
+            blob_paths: None,
         };
         let mut pager = Pager::new(&Paging::default(), nested).unwrap();
         assert_eq!(pager.page(r#"{"result":{"items":[1,2],"next":"n"}}"#).unwrap(), Some(text("n")));

@@ -830,7 +830,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
         Some((paginator, items)) => {
             let paging = paging_statement(paginator, &specs);
             let page_size = page_size_read(paginator, &specs);
-            let call = paged_call(op, paginator, items, single_call);
+            let call = paged_call(service, op, paginator, items, single_call);
             (paging, page_size, call)
         }
     };
@@ -933,7 +933,13 @@ fn page_size_read(paginator: &Paginator, specs: &[OptionSpec<'_>]) -> TokenStrea
 /// The call of a paginated command: one call under `--no-paginate`, else every page, aggregated.
 /// The pager reads each page's token from the printed output and hands it back as JSON, which is
 /// read into the input token's type as `--cli-input-json` would read it.
-fn paged_call(op: &Operation, paginator: &Paginator, items: Vec<String>, single_call: TokenStream) -> TokenStream {
+fn paged_call(
+    service: &Service,
+    op: &Operation,
+    paginator: &Paginator,
+    items: Vec<String>,
+    single_call: TokenStream,
+) -> TokenStream {
     let call = prefixed("call_", &op.fn_name);
     let print = prefixed("output_", &op.fn_name);
     let op_name = &op.name;
@@ -947,6 +953,10 @@ fn paged_call(op: &Operation, paginator: &Paginator, items: Vec<String>, single_
     let token_ty = rust_type(&paginator.input_token.ty);
     let read = read_expr(&paginator.input_token.ty);
     let source = uses_source(&paginator.input_token.ty).then(|| quote!(let source = Source::Json;));
+    let (blob_paths_fn, blob_paths) = match blob_paths_fn(service, &paginator.input_token.ty) {
+        Some(walk) => (walk, quote!(::std::option::Option::Some(blob_paths))),
+        None => (TokenStream::new(), quote!(::std::option::Option::None)),
+    };
     quote! {
         let ::std::option::Option::Some(paging) = paging else {
             return { #single_call };
@@ -956,7 +966,9 @@ fn paged_call(op: &Operation, paginator: &Paginator, items: Vec<String>, single_
             token: #kind,
             output_token: &[#(#output_token),*],
             items: &[#(#items),*],
+            blob_paths: #blob_paths,
         };
+        #blob_paths_fn
         let read_token = |value: &::serde_json::Value| -> ::std::result::Result<#token_ty, InputError> {
             #source
             #read
@@ -982,6 +994,121 @@ fn paged_call(op: &Operation, paginator: &Paginator, items: Vec<String>, single_
             }
         })??;
         ::std::result::Result::Ok(Outcome::Output(output))
+    }
+}
+
+/// `fn blob_paths`, for a map token whose values may hold blobs: the paths (member names and list
+/// indexes) of the blob values in a token's JSON, which botocore's resume tokens list
+/// (`cli_paginate::Pagination::blob_paths`). `None` when the token's type holds no blob.
+fn blob_paths_fn(service: &Service, token: &Ty) -> Option<TokenStream> {
+    let with_blobs = types_with_blobs(service);
+    if !has_blob(token, &with_blobs) {
+        return None;
+    }
+    let mut roots = Vec::new();
+    named_in(token, &mut roots);
+    let walks = reachable(service, roots).into_iter().filter(|name| with_blobs.contains(name)).map(|name| {
+        let func = helper_fn("blob_paths_", &name);
+        let fields: &[Field] = match service.type_def(&name).map(|def| &def.kind) {
+            Some(TypeDefKind::Structure(s)) => &s.fields,
+            Some(TypeDefKind::Union(fields)) => fields,
+            _ => &[],
+        };
+        let steps = fields.iter().filter(|f| has_blob(&f.ty, &with_blobs)).map(|f| {
+            let wire = &f.wire_name;
+            let walk = blob_walk(&f.ty, &with_blobs);
+            quote! {
+                if let ::std::option::Option::Some(value) = value.get(#wire) {
+                    path.push(::serde_json::Value::from(#wire));
+                    #walk
+                    path.pop();
+                }
+            }
+        });
+        quote! {
+            fn #func(value: &::serde_json::Value, path: &mut ::std::vec::Vec<::serde_json::Value>, out: &mut ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>) {
+                #(#steps)*
+            }
+        }
+    });
+    let walk = blob_walk(token, &with_blobs);
+    Some(quote! {
+        fn blob_paths(value: &::serde_json::Value) -> ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>> {
+            #(#walks)*
+            let mut paths = ::std::vec::Vec::new();
+            let out = &mut paths;
+            let path = &mut ::std::vec::Vec::new();
+            #walk
+            paths
+        }
+    })
+}
+
+/// Statements that record the paths of the blob values in `value` (of type `ty`) into `out`.
+fn blob_walk(ty: &Ty, with_blobs: &BTreeSet<String>) -> TokenStream {
+    match &ty.kind {
+        TyKind::Blob => quote! {
+            if value.is_string() {
+                out.push(path.clone());
+            }
+        },
+        TyKind::List { member, .. } if has_blob(member, with_blobs) => {
+            let walk = blob_walk(member, with_blobs);
+            quote! {
+                for (index, value) in value.as_array().into_iter().flatten().enumerate() {
+                    path.push(::serde_json::Value::from(index));
+                    #walk
+                    path.pop();
+                }
+            }
+        }
+        TyKind::Map { value: value_ty, .. } if has_blob(value_ty, with_blobs) => {
+            let walk = blob_walk(value_ty, with_blobs);
+            quote! {
+                for (key, value) in value.as_object().into_iter().flatten() {
+                    path.push(::serde_json::Value::from(key.as_str()));
+                    #walk
+                    path.pop();
+                }
+            }
+        }
+        TyKind::Structure(name) | TyKind::Union(name) if with_blobs.contains(name) => {
+            let func = helper_fn("blob_paths_", name);
+            quote!(#func(value, path, out);)
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// Whether a value of `ty` may hold a blob, given the named types that may.
+fn has_blob(ty: &Ty, with_blobs: &BTreeSet<String>) -> bool {
+    match &ty.kind {
+        TyKind::Blob => true,
+        TyKind::List { member, .. } => has_blob(member, with_blobs),
+        TyKind::Map { value, .. } => has_blob(value, with_blobs),
+        TyKind::Structure(name) | TyKind::Union(name) => with_blobs.contains(name),
+        _ => false,
+    }
+}
+
+/// The structures and unions that may hold a blob, through any depth of members, lists and maps.
+fn types_with_blobs(service: &Service) -> BTreeSet<String> {
+    let mut with_blobs = BTreeSet::new();
+    loop {
+        let before = with_blobs.len();
+        for def in &service.types {
+            let fields: &[Field] = match &def.kind {
+                TypeDefKind::Structure(s) => &s.fields,
+                TypeDefKind::Union(fields) => fields,
+                _ => continue,
+            };
+            if !with_blobs.contains(&def.name) && fields.iter().any(|f| has_blob(&f.ty, &with_blobs)) {
+                with_blobs.insert(def.name.clone());
+            }
+        }
+        if with_blobs.len() == before {
+            return with_blobs;
+        }
     }
 }
 
