@@ -324,6 +324,8 @@ pub struct Traits {
     pub host_prefix: Option<HostPrefix>,
     /// `smithy.api#hostLabel` on a member.
     pub host_label: bool,
+    /// `smithy.api#httpChecksumRequired` on an operation: its requests carry `Content-MD5`.
+    pub http_checksum_required: bool,
     /// `smithy.api#requestCompression` on an operation: its encodings in the model's order of
     /// preference, lower-cased (the names are case-insensitive).
     pub request_compression: Option<Vec<String>>,
@@ -783,6 +785,7 @@ impl Loader<'_> {
                 }
                 "smithy.api#endpoint" => traits.host_prefix = Some(self.host_prefix(value, &at)?),
                 "smithy.api#hostLabel" => traits.host_label = self.annotation(value, &at)?,
+                "smithy.api#httpChecksumRequired" => traits.http_checksum_required = self.annotation(value, &at)?,
                 "smithy.api#paginated" => traits.paginated = Some(self.paginated(value, &at)?),
                 "smithy.api#requestCompression" => {
                     traits.request_compression = Some(self.request_compression(value, &at)?)
@@ -1660,6 +1663,7 @@ fn merge_traits(into: &mut Traits, from: Traits) {
     }
     into.required |= from.required;
     into.host_label |= from.host_label;
+    into.http_checksum_required |= from.http_checksum_required;
     into.http_label |= from.http_label;
     into.http_query_params |= from.http_query_params;
     into.http_payload |= from.http_payload;

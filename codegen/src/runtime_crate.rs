@@ -102,6 +102,9 @@ pub fn features(service: &Service) -> Vec<&'static str> {
     if needs.request_compression {
         features.push("request-compression");
     }
+    if needs.content_md5 {
+        features.push("content-md5");
+    }
     if !service.waiters.is_empty() {
         features.push("waiters");
     }

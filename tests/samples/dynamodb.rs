@@ -220,6 +220,163 @@ async fn query_pages_follow_the_last_evaluated_key() -> TestResult {
     Ok(())
 }
 
+// The command-line tool pages through `Scan` and `Query` as the AWS CLI does: their token is a map
+// (`LastEvaluatedKey`, sent back as `ExclusiveStartKey`), and `NextToken` is botocore's encoding
+// of it (base64 of the JSON object the AWS CLI would print, under the input token's name).
+
+const CLI: &str = env!("CARGO_BIN_EXE_dynamodb");
+
+/// Three pages of a table scan, by the `ExclusiveStartKey` each is requested with.
+fn scan_pages(body: &serde_json::Value) -> (u16, String) {
+    let page = match body["ExclusiveStartKey"]["pk"]["S"].as_str() {
+        None if body.get("ExclusiveStartKey").is_none() => {
+            r#"{"Items":[{"pk":{"S":"a"}},{"pk":{"S":"b"}}],"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"pk":{"S":"b"}}}"#
+        }
+        Some("b") => {
+            r#"{"Items":[{"pk":{"S":"c"}},{"pk":{"S":"d"}}],"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"pk":{"S":"d"}}}"#
+        }
+        Some("d") => r#"{"Items":[{"pk":{"S":"e"}}],"Count":1,"ScannedCount":1,"LastEvaluatedKey":{}}"#,
+        _ => {
+            return (
+                400,
+                r#"{"__type":"com.amazonaws.dynamodb#ValidationException","message":"bad key"}"#.into(),
+            )
+        }
+    };
+    (200, page.to_owned())
+}
+
+fn keys(pks: &[&str]) -> serde_json::Value {
+    pks.iter()
+        .map(|pk| serde_json::json!({"pk": {"S": pk}}))
+        .collect()
+}
+
+#[test]
+fn the_cli_follows_scan_pages_by_their_map_token() {
+    let server = common::PageServer::start(scan_pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["scan", "--table-name", "t"]);
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    assert_eq!(
+        output,
+        serde_json::json!({"Items": keys(&["a", "b", "c", "d", "e"])})
+    );
+    let sent: Vec<serde_json::Value> = server
+        .bodies()
+        .iter()
+        .map(|b| b["ExclusiveStartKey"].clone())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            serde_json::Value::Null,
+            serde_json::json!({"pk": {"S": "b"}}),
+            serde_json::json!({"pk": {"S": "d"}})
+        ],
+        "an empty LastEvaluatedKey ends the pages"
+    );
+}
+
+#[test]
+fn the_cli_resumes_a_scan_from_the_token_it_printed() {
+    let server = common::PageServer::start(scan_pages);
+    let (code, stdout, stderr) =
+        server.run_cli(CLI, &["scan", "--table-name", "t", "--max-items", "3"]);
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    // Python: base64.b64encode(json.dumps({"ExclusiveStartKey": {"pk": {"S": "b"}},
+    // "boto_truncate_amount": 1})): page two, of which one item was printed.
+    let token = "eyJFeGNsdXNpdmVTdGFydEtleSI6IHsicGsiOiB7IlMiOiAiYiJ9fSwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMX0=";
+    assert_eq!(
+        output,
+        serde_json::json!({"Items": keys(&["a", "b", "c"]), "NextToken": token})
+    );
+
+    let (code, stdout, stderr) = server.run_cli(
+        CLI,
+        &["scan", "--table-name", "t", "--starting-token", token],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    assert_eq!(output, serde_json::json!({"Items": keys(&["d", "e"])}));
+    let bodies = server.bodies();
+    assert_eq!(bodies.len(), 4, "two calls each");
+    assert_eq!(bodies[2]["ExclusiveStartKey"], serde_json::json!({"pk": {"S": "b"}}));
+
+    // A string token is no start key: nothing is sent.
+    let (code, _, stderr) = server.run_cli(
+        CLI,
+        &["scan", "--table-name", "t", "--starting-token", "p2___1"],
+    );
+    assert_eq!(code, 255, "{stderr}");
+    assert!(stderr.contains("Bad starting token: p2___1"), "{stderr}");
+    assert_eq!(server.bodies().len(), 4);
+}
+
+/// Two pages of a table whose key is binary.
+fn binary_key_pages(body: &serde_json::Value) -> (u16, String) {
+    match body["ExclusiveStartKey"]["pk"]["B"].as_str() {
+        None => (
+            200,
+            r#"{"Items":[{"pk":{"B":"AA=="}}],"LastEvaluatedKey":{"pk":{"B":"AAE="}}}"#.into(),
+        ),
+        Some("AAE=") => (200, r#"{"Items":[{"pk":{"B":"AQ=="}}]}"#.into()),
+        Some(_) => (
+            400,
+            r#"{"__type":"com.amazonaws.dynamodb#ValidationException","message":"bad key"}"#.into(),
+        ),
+    }
+}
+
+#[test]
+fn a_binary_start_key_is_listed_in_the_token_as_botocore_lists_it() {
+    let server = common::PageServer::start(binary_key_pages);
+    let (code, stdout, stderr) =
+        server.run_cli(CLI, &["scan", "--table-name", "t", "--max-items", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    // Python: base64.b64encode(json.dumps({"ExclusiveStartKey": {"pk": {"B": "AAE="}},
+    // "boto_encoded_keys": [["ExclusiveStartKey", "pk", "B"]]})), what botocore's TokenEncoder
+    // writes for a key holding bytes, so that the AWS CLI sends them back as bytes.
+    let token = "eyJFeGNsdXNpdmVTdGFydEtleSI6IHsicGsiOiB7IkIiOiAiQUFFPSJ9fSwgImJvdG9fZW5jb2RlZF9rZXlzIjogW1siRXhjbHVzaXZlU3RhcnRLZXkiLCAicGsiLCAiQiJdXX0=";
+    assert_eq!(
+        output,
+        serde_json::json!({"Items": [{"pk": {"B": "AA=="}}], "NextToken": token})
+    );
+    let (code, stdout, stderr) = server.run_cli(
+        CLI,
+        &["scan", "--table-name", "t", "--starting-token", token],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    assert_eq!(output, serde_json::json!({"Items": [{"pk": {"B": "AQ=="}}]}));
+    assert_eq!(
+        server.bodies()[1]["ExclusiveStartKey"],
+        serde_json::json!({"pk": {"B": "AAE="}})
+    );
+}
+
+#[test]
+fn the_cli_query_takes_a_page_size_and_stops_on_a_page_boundary() {
+    let server = common::PageServer::start(scan_pages);
+    let (code, stdout, stderr) = server.run_cli(
+        CLI,
+        &["query", "--table-name", "t", "--page-size", "2", "--max-items", "2"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let output: serde_json::Value = serde_json::from_str(&stdout).expect("JSON output");
+    // Python: base64.b64encode(json.dumps({"ExclusiveStartKey": {"pk": {"S": "b"}}})).
+    assert_eq!(
+        output,
+        serde_json::json!({
+            "Items": keys(&["a", "b"]),
+            "NextToken": "eyJFeGNsdXNpdmVTdGFydEtleSI6IHsicGsiOiB7IlMiOiAiYiJ9fX0="
+        })
+    );
+    assert_eq!(server.bodies(), [serde_json::json!({"TableName": "t", "Limit": 2})]);
+}
+
 // DynamoDB's own waiters, `TableExists` and `TableNotExists` (`DescribeTable`, `minDelay` 20 s), on
 // tokio's paused clock so the delays pass at once.
 

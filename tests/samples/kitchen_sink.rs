@@ -185,7 +185,7 @@ fn builders_name_missing_required_members() {
 }
 
 #[test]
-fn defaults_and_idempotency_tokens_are_filled_in() -> TestResult {
+fn defaults_are_left_to_the_service() -> TestResult {
     // Members of an operation input with defaults stay unset: the service applies its defaults.
     let first = PutEverythingInput::builder().r#type("t").build()?;
     assert_eq!(
@@ -200,18 +200,66 @@ fn defaults_and_idempotency_tokens_are_filled_in() -> TestResult {
             .all(|member| !body.contains(&format!("\"{member}\""))),
         "{body}"
     );
-    let token = first.token.clone().expect("a token was generated");
-    let bytes = token.as_bytes();
-    assert_eq!(token.len(), 36, "{token}");
-    assert!([8, 13, 18, 23].iter().all(|&i| bytes[i] == b'-'), "{token}");
-    assert_eq!(bytes[14], b'4', "a version 4 UUID: {token}");
-    let second = PutEverythingInput::builder().r#type("t").build()?;
-    assert_ne!(second.token, first.token, "each input gets a fresh token");
-    let chosen = PutEverythingInput::builder()
+    Ok(())
+}
+
+/// The `token` each request of `recorder` carried.
+fn sent_tokens(recorder: &Recorder) -> Vec<Option<String>> {
+    bodies(recorder)
+        .iter()
+        .map(|body| body["token"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn unset_idempotency_tokens_are_filled_in_per_call() -> TestResult {
+    // The call fills the token, so the builder leaves it unset.
+    let input = PutEverythingInput::builder().r#type("t").build()?;
+    assert_eq!(input.token, None);
+    let recorder = Recorder::replying(200, "{}");
+    let client = recorder.client();
+    client.call_put_everything(input.clone()).await?;
+    client.put_everything().r#type("t").send().await?;
+    client
+        .put_everything()
         .r#type("t")
         .token("mine")
-        .build()?;
-    assert_eq!(chosen.token.as_deref(), Some("mine"));
+        .send()
+        .await?;
+    let tokens = sent_tokens(&recorder);
+    for token in tokens[..2].iter() {
+        let token = token.as_deref().expect("a token was filled in");
+        let bytes = token.as_bytes();
+        assert_eq!(token.len(), 36, "{token}");
+        assert!([8, 13, 18, 23].iter().all(|&i| bytes[i] == b'-'), "{token}");
+        assert_eq!(bytes[14], b'4', "a version 4 UUID: {token}");
+    }
+    assert_ne!(tokens[0], tokens[1], "each call gets a fresh token");
+    assert_eq!(tokens[2].as_deref(), Some("mine"), "a token set is kept");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_configured_provider_makes_the_tokens() -> TestResult {
+    let recorder = Recorder::replying(200, "{}");
+    let client = recorder.client_with(
+        sdk::client::Config::builder()
+            .idempotency_token_provider(|| "00000000-0000-4000-8000-000000000000".to_string()),
+    );
+    client.put_everything().r#type("t").send().await?;
+    client
+        .put_everything()
+        .r#type("t")
+        .token("mine")
+        .send()
+        .await?;
+    assert_eq!(
+        sent_tokens(&recorder),
+        [
+            Some("00000000-0000-4000-8000-000000000000".to_string()),
+            Some("mine".to_string())
+        ]
+    );
     Ok(())
 }
 
@@ -1203,6 +1251,20 @@ fn the_cli_prints_one_whole_page_without_pagination() {
         "{stderr}"
     );
     assert_eq!(server.bodies().len(), 2, "nothing sent");
+}
+
+#[test]
+fn a_page_size_out_of_range_is_reported_under_the_option_that_set_it() {
+    let server = common::PageServer::start(things_pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["list-paged-things", "--page-size", "0"]);
+    assert_eq!((code, stdout.as_str()), (252, ""), "{stderr}");
+    assert!(stderr.contains("\n  --page-size: maxResults: "), "{stderr}");
+    assert!(!stderr.contains("--max-results"), "{stderr}");
+    // Set through the member's own option, the member's option is named.
+    let (code, _, stderr) = server.run_cli(CLI, &["list-paged-things", "--max-results", "101"]);
+    assert_eq!(code, 252, "{stderr}");
+    assert!(stderr.contains("\n  --max-results: maxResults: "), "{stderr}");
+    assert!(server.bodies().is_empty(), "nothing sent");
 }
 
 #[test]

@@ -320,6 +320,42 @@ fn compression_is_turned_on_only_where_the_model_asks_for_compression() {
     }
 }
 
+/// `@httpChecksumRequired` turns on the runtime's `content-md5` feature (the MD5 crate) and marks
+/// only the operations that carry it, under awsJson and restJson1; a model without it carries none.
+#[test]
+fn content_md5_is_turned_on_only_for_operations_that_require_a_checksum() {
+    let selection = codegen::Selection { crate_name: "p".into(), ..codegen::Selection::default() };
+    for protocol in ["aws.protocols#awsJson1_1", "aws.protocols#restJson1"] {
+        for required in [false, true] {
+            let mut model: serde_json::Value = serde_json::from_slice(&model_with_pattern("^a$")).unwrap();
+            model["shapes"]["example.p#Svc"]["traits"] = serde_json::json!({ protocol: {} });
+            model["shapes"]["example.p#Svc"]["operations"] =
+                serde_json::json!([{"target": "example.p#Op"}, {"target": "example.p#Plain"}]);
+            model["shapes"]["example.p#Plain"] = serde_json::json!({"type": "operation"});
+            if protocol.ends_with("restJson1") {
+                model["shapes"]["example.p#Op"]["traits"]["smithy.api#http"] =
+                    serde_json::json!({"method": "POST", "uri": "/op"});
+                model["shapes"]["example.p#Plain"]["traits"] =
+                    serde_json::json!({"smithy.api#http": {"method": "POST", "uri": "/plain"}});
+            }
+            if required {
+                model["shapes"]["example.p#Op"]["traits"]["smithy.api#httpChecksumRequired"] = serde_json::json!({});
+            }
+            let bytes = serde_json::to_vec(&model).unwrap();
+            let files = by_path(codegen::generate_from_slice("p.json", &bytes, &selection).expect("generates"));
+            let features = runtime_features(&files["Cargo.toml"]);
+            assert_eq!(features.iter().any(|f| f == "content-md5"), required, "{protocol}: {features:?}");
+            let client = &files["src/client.rs"];
+            let marked = client.matches(".content_md5()").count();
+            assert_eq!(marked, usize::from(required), "{protocol}: only `Op` asks for Content-MD5");
+            if required {
+                let op_call = client.split("Call::new(\"Op\")").nth(1).expect("Op's call");
+                assert!(op_call.trim_start().starts_with(".content_md5()"), "{protocol}: {op_call:.80}");
+            }
+        }
+    }
+}
+
 /// The runtime's `waiters` feature, `src/waiters.rs`, the CLI's `wait` command and tokio's paused
 /// clock for the crate's tests come only with a model that has `smithy.waiters#waitable`: a crate
 /// without waiters carries none of it.

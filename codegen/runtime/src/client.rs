@@ -91,6 +91,10 @@ pub const CLOCK_SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
 /// A clock for signing: returns the time a request is signed at. See [`Config::time_source`].
 pub type TimeSource = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
+/// Makes the idempotency token of a call whose input left its `@idempotencyToken` member unset (see
+/// [`Config::idempotency_token_provider`]).
+pub type IdempotencyTokenProvider = Arc<dyn Fn() -> String + Send + Sync>;
+
 /// How a client reaches and authenticates with the service.
 #[derive(Clone)]
 pub struct Config {
@@ -109,6 +113,7 @@ pub struct Config {
     max_response_bytes: usize,
     validation: ValidationMode,
     time_source: Option<TimeSource>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
     #[cfg(feature = "request-compression")]
     pub(super) compression: CompressionConfig,
 }
@@ -130,7 +135,11 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("validation", &self.validation)
-            .field("time_source", &self.time_source.as_ref().map_or("system clock", |_| "custom"));
+            .field("time_source", &self.time_source.as_ref().map_or("system clock", |_| "custom"))
+            .field(
+                "idempotency_token_provider",
+                &self.idempotency_token_provider.as_ref().map_or("random UUID v4", |_| "custom"),
+            );
         #[cfg(feature = "request-compression")]
         debug.field("compression", &self.compression);
         debug.finish()
@@ -153,6 +162,7 @@ impl Default for Config {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             validation: ValidationMode::Full,
             time_source: None,
+            idempotency_token_provider: None,
             #[cfg(feature = "request-compression")]
             compression: CompressionConfig::default(),
         }
@@ -304,6 +314,16 @@ impl Config {
         self
     }
 
+    /// Makes the idempotency tokens the client fills in: an operation whose input has an
+    /// `@idempotencyToken` member the caller left unset sends `provider()`'s token, made once per call
+    /// (its retries share it). The default is a fresh random UUID v4 per call, which is what a real
+    /// client should keep; a fixed token (`|| "00000000-0000-4000-8000-000000000000".to_string()`)
+    /// is for tests that compare requests with literal ones, as Smithy's protocol tests do.
+    pub fn idempotency_token_provider(mut self, provider: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.idempotency_token_provider = Some(Arc::new(provider));
+        self
+    }
+
     /// The configured region, else the one the environment variables or the profile name, if any.
     pub fn get_region(&self) -> Option<&str> {
         self.region.as_deref().or_else(|| self.sources.as_ref().and_then(DefaultSources::region))
@@ -324,6 +344,8 @@ pub struct Call {
     endpoint_params: Vec<(&'static str, EndpointValue)>,
     host_prefix: Option<String>,
     http: Option<Box<HttpRequestParts>>,
+    #[cfg(feature = "content-md5")]
+    content_md5: bool,
 }
 
 /// The parts of a restJson1 request that its input decides. Without them a call is an awsJson one:
@@ -360,7 +382,14 @@ impl Call {
     /// A call of `operation` (its wire name).
     #[inline]
     pub fn new(operation: &'static str) -> Self {
-        Call { operation, endpoint_params: Vec::new(), host_prefix: None, http: None }
+        Call {
+            operation,
+            endpoint_params: Vec::new(),
+            host_prefix: None,
+            http: None,
+            #[cfg(feature = "content-md5")]
+            content_md5: false,
+        }
     }
 
     /// Gives the endpoint rules' parameter `name` this value for the call (`smithy.rules#contextParam`
@@ -373,6 +402,14 @@ impl Call {
     /// Puts this prefix (already checked: `endpoint_config::host_prefix`) in front of the host.
     pub fn host_prefix(mut self, prefix: String) -> Self {
         self.host_prefix = Some(prefix);
+        self
+    }
+
+    /// Sends `Content-MD5`, the base64 of the MD5 of the body as sent (compressed, when it is), with
+    /// every attempt (`smithy.api#httpChecksumRequired`).
+    #[cfg(feature = "content-md5")]
+    pub fn content_md5(mut self) -> Self {
+        self.content_md5 = true;
         self
     }
 
@@ -487,6 +524,7 @@ pub struct Runtime {
     max_response_bytes: usize,
     validation: ValidationMode,
     time_source: Option<TimeSource>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
     /// The service's clock minus the client's, in milliseconds, learnt from a clock-skew error
     /// (see the [module documentation](self)); added to the time every request is signed at.
     clock_offset_millis: AtomicI64,
@@ -566,6 +604,7 @@ impl Runtime {
             max_response_bytes: config.max_response_bytes,
             validation: config.validation,
             time_source: config.time_source,
+            idempotency_token_provider: config.idempotency_token_provider,
             clock_offset_millis: AtomicI64::new(0),
             #[cfg(feature = "request-compression")]
             compression,
@@ -576,6 +615,16 @@ impl Runtime {
     #[inline]
     pub fn checks_constraints(&self) -> bool {
         self.validation == ValidationMode::Full
+    }
+
+    /// The token for an `@idempotencyToken` member the caller left unset: the configured
+    /// provider's (see [`Config::idempotency_token_provider`]), else `random()`'s (generated crates
+    /// pass a UUID v4 maker, so the runtime needs no UUID crate).
+    pub fn idempotency_token(&self, random: impl FnOnce() -> String) -> String {
+        match &self.idempotency_token_provider {
+            Some(provider) => provider(),
+            None => random(),
+        }
     }
 
     /// The configured region.
@@ -805,6 +854,10 @@ impl Runtime {
         let (encoding, body) = (body.content_encoding(), body.bytes());
         let length = (!body.is_empty()).then_some(body.len() as u64);
         let (method, uri, mut headers) = self.request_head(endpoint, destination, call, target, length, encoding)?;
+        #[cfg(feature = "content-md5")]
+        if call.content_md5 {
+            headers.insert(http::header::HeaderName::from_static("content-md5"), content_md5(body));
+        }
         let params = self.signing_params(endpoint, credentials);
         self.signer
             .sign(&method, &uri, &mut headers, body, &params)
@@ -944,6 +997,16 @@ fn join_path(endpoint: &http::Uri, path_and_query: &str) -> Result<http::Uri, Co
 mod streaming;
 #[cfg(feature = "rest-json")]
 pub use streaming::StreamingResponse;
+
+/// `Content-MD5`'s value for `body`: the base64 of its MD5 digest.
+#[cfg(feature = "content-md5")]
+fn content_md5(body: &[u8]) -> http::HeaderValue {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body));
+    // Base64 is visible ASCII, so always a valid header value.
+    http::HeaderValue::try_from(encoded).unwrap_or_else(|_| http::HeaderValue::from_static(""))
+}
 
 /// Milliseconds since the Unix epoch (negative before it).
 fn millis_since_epoch(time: SystemTime) -> i128 {
@@ -1432,6 +1495,44 @@ mod tests {
         assert!(!runtime.injects_host_prefix());
         send(&runtime, Call::new("Prefixed").host_prefix("data-".to_string())).await.unwrap();
         assert_eq!(sent(&recorder)[0].0, "https://any.example.com/base/");
+    }
+
+    #[test]
+    fn idempotency_tokens_come_from_the_provider_when_one_is_set() {
+        let (runtime, _) = client_runtime(per_client, Config::builder());
+        assert_eq!(runtime.idempotency_token(|| "random".to_string()), "random");
+        let counter = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let count = Arc::clone(&counter);
+        let config = Config::builder().idempotency_token_provider(move || {
+            format!("token-{}", count.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        });
+        assert!(format!("{config:?}").contains("idempotency_token_provider: \"custom\""), "{config:?}");
+        let (runtime, _) = client_runtime(per_client, config);
+        assert_eq!(runtime.idempotency_token(|| unreachable!("the provider is used")), "token-0");
+        assert_eq!(runtime.idempotency_token(|| unreachable!("the provider is used")), "token-1");
+    }
+
+    #[cfg(feature = "content-md5")]
+    #[tokio::test]
+    async fn content_md5_is_the_digest_of_the_body_as_sent_and_is_signed() {
+        let (runtime, recorder) = client_runtime(per_client, Config::builder());
+        let md5 = |request: &http::Request<Vec<u8>>| request.headers().get("content-md5").cloned();
+        send(&runtime, Call::new("Plain")).await.unwrap();
+        runtime
+            .invoke(Call::new("Checked").content_md5(), "{\"a\":1}".to_string(), |_, _| (), |_| false)
+            .await
+            .unwrap();
+        // A compressed body's digest is of the compressed bytes (these stand for them).
+        let compressed = super::super::request_body::RequestBody::encoded(vec![0x1f, 0x8b, 0, 1], "gzip");
+        runtime.invoke(Call::new("Compressed").content_md5(), compressed, |_, _| (), |_| false).await.unwrap();
+        let requests = recorder.requests.lock().unwrap();
+        assert_eq!(md5(&requests[0]), None);
+        // `printf '{"a":1}' | openssl md5 -binary | base64`
+        assert_eq!(md5(&requests[1]).unwrap(), "u2y1xo30ZSlByvZSo2by2A==");
+        // `printf '\x1f\x8b\x00\x01' | openssl md5 -binary | base64`
+        assert_eq!(md5(&requests[2]).unwrap(), "/k+Pd2xHwIvmMc83uFq3cA==");
+        let authorization = requests[1].headers()["authorization"].to_str().unwrap();
+        assert!(authorization.contains(";content-md5;"), "{authorization}");
     }
 
     #[test]

@@ -21,7 +21,8 @@ use super::runtime_paths::{
     CLI_INPUT_INPUT_ERROR, CLI_INPUT_INTEGER, CLI_INPUT_LIST, CLI_INPUT_MAP, CLI_INPUT_MISSING_MEMBERS,
     CLI_INPUT_OBJECT, CLI_INPUT_OPTIONAL, CLI_INPUT_SOURCE, CLI_INPUT_SPARSE_LIST, CLI_INPUT_SPARSE_MAP,
     CLI_INPUT_STRING, CLI_INPUT_TEXT_OR_NUMBER, CLI_INPUT_TIMESTAMP, CLI_INPUT_UNION_MEMBER, CLI_INPUT_UNKNOWN_MEMBER,
-    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGING, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
+    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGE_SIZE_GIVEN, CLI_PAGINATE_PAGINATION, CLI_PAGINATE_PAGING,
+    CLI_PAGINATE_TOKEN_KIND, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
 };
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
@@ -824,15 +825,29 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             .map_err(|e| Failure::from_sdk(#op_name, e))?;
         ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
     };
-    let (paging, page_size, call) = match cli_paging(op) {
+    let (paging, mut page_size, call) = match cli_paging(op) {
         None => (TokenStream::new(), TokenStream::new(), single_call),
         Some((paginator, items)) => {
             let paging = paging_statement(paginator, &specs);
             let page_size = page_size_read(paginator, &specs);
-            let call = paged_call(op, paginator, items, single_call);
+            let call = paged_call(service, op, paginator, items, single_call);
             (paging, page_size, call)
         }
     };
+    // With `--page-size` given, a constraint the page size breaks names that option, not the
+    // member's own.
+    let mut invalid_options = quote!(OPTIONS);
+    if let Some(field) = cli_paging(op).and_then(|(paginator, _)| paginator.page_size.as_ref()) {
+        if !page_size.is_empty() {
+            let wire = &field.wire_name;
+            let option_map = option_map.clone();
+            page_size.extend(quote! {
+                const PAGE_SIZE_OPTIONS: &[(&str, &str)] = &[(#wire, "page-size"), #(#option_map),*];
+                let options = if #CLI_PAGINATE_PAGE_SIZE_GIVEN(matches) { PAGE_SIZE_OPTIONS } else { OPTIONS };
+            });
+            invalid_options = quote!(options);
+        }
+    }
     quote! {
         #doc_line
         fn #func(matches: &::clap::ArgMatches) -> ::std::result::Result<Outcome, Failure> {
@@ -854,8 +869,8 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             }
             #(#sets)*
             #page_size
-            let input = builder.build().map_err(|e| Failure::invalid(e, OPTIONS))?;
-            #VALIDATE_VALIDATE::validate(&input).map_err(|e| Failure::invalid(e, OPTIONS))?;
+            let input = builder.build().map_err(|e| Failure::invalid(e, #invalid_options))?;
+            #VALIDATE_VALIDATE::validate(&input).map_err(|e| Failure::invalid(e, #invalid_options))?;
             if skeleton == ::std::option::Option::Some(Skeleton::Output) {
                 return ::std::result::Result::Ok(#sample_output);
             }
@@ -867,12 +882,12 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
 }
 
 /// The paginator and item path the CLI follows for `op`, if it paginates: the AWS CLI aggregates a
-/// list of items under string tokens. Operations without `items`, with map items or with map tokens
-/// make one call, as the AWS CLI does for operations it has no paginator for.
+/// list of items, under string or map tokens. Operations without `items` or with map items make
+/// one call, as the AWS CLI does for operations it has no paginator for.
 fn cli_paging(op: &Operation) -> Option<(&Paginator, Vec<String>)> {
     let paginator = op.paginator.as_ref()?;
     let items = paginator.items.as_ref()?;
-    if paginator.token != TokenKind::String || !matches!(items.ty.kind, TyKind::List { .. }) {
+    if !matches!(items.ty.kind, TyKind::List { .. }) {
         return None;
     }
     Some((paginator, items.path.wire_names().into_iter().map(str::to_owned).collect()))
@@ -916,33 +931,184 @@ fn page_size_read(paginator: &Paginator, specs: &[OptionSpec<'_>]) -> TokenStrea
 }
 
 /// The call of a paginated command: one call under `--no-paginate`, else every page, aggregated.
-fn paged_call(op: &Operation, paginator: &Paginator, items: Vec<String>, single_call: TokenStream) -> TokenStream {
+/// The pager reads each page's token from the printed output and hands it back as JSON, which is
+/// read into the input token's type as `--cli-input-json` would read it.
+fn paged_call(
+    service: &Service,
+    op: &Operation,
+    paginator: &Paginator,
+    items: Vec<String>,
+    single_call: TokenStream,
+) -> TokenStream {
     let call = prefixed("call_", &op.fn_name);
     let print = prefixed("output_", &op.fn_name);
     let op_name = &op.name;
-    let output_token = prefixed("output_token_", &op.fn_name);
     let set_input_token = prefixed("set_input_token_", &op.fn_name);
     let input_token = &paginator.input_token.wire_name;
+    let output_token = paginator.output_token.wire_names();
+    let kind = match paginator.token {
+        TokenKind::String => quote!(#CLI_PAGINATE_TOKEN_KIND::String),
+        TokenKind::Map => quote!(#CLI_PAGINATE_TOKEN_KIND::Map),
+    };
+    let token_ty = rust_type(&paginator.input_token.ty);
+    let read = read_expr(&paginator.input_token.ty);
+    let source = uses_source(&paginator.input_token.ty).then(|| quote!(let source = Source::Json;));
+    let (blob_paths_fn, blob_paths) = match blob_paths_fn(service, &paginator.input_token.ty) {
+        Some(walk) => (walk, quote!(::std::option::Option::Some(blob_paths))),
+        None => (TokenStream::new(), quote!(::std::option::Option::None)),
+    };
     quote! {
         let ::std::option::Option::Some(paging) = paging else {
             return { #single_call };
         };
-        let mut pager = #CLI_PAGINATE_PAGER::new(&paging, #input_token, &[#(#items),*])?;
+        let pagination = #CLI_PAGINATE_PAGINATION {
+            input_token: #input_token,
+            token: #kind,
+            output_token: &[#(#output_token),*],
+            items: &[#(#items),*],
+            blob_paths: #blob_paths,
+        };
+        #blob_paths_fn
+        let read_token = |value: &::serde_json::Value| -> ::std::result::Result<#token_ty, InputError> {
+            #source
+            #read
+        };
+        let mut pager = #CLI_PAGINATE_PAGER::new(&paging, pagination)?;
         let mut input = input;
         if let ::std::option::Option::Some(token) = pager.first_token() {
-            crate::paginators::#set_input_token(&mut input, token.to_owned());
+            let token = read_token(token).map_err(|e| Failure::Usage(::std::format!("--starting-token: {e}")))?;
+            crate::paginators::#set_input_token(&mut input, token);
         }
         let output = #CLI_APP_BLOCK_ON(async move {
             loop {
                 let output = client.#call(input.clone()).await.map_err(|e| Failure::from_sdk(#op_name, e))?;
-                let next = crate::paginators::#output_token(&output).map(::std::string::String::as_str);
-                match pager.page(&crate::ser::#print(&output), next)? {
-                    ::std::option::Option::Some(token) => crate::paginators::#set_input_token(&mut input, token),
+                match pager.page(&crate::ser::#print(&output))? {
+                    ::std::option::Option::Some(token) => {
+                        let token = read_token(&token).map_err(|e| {
+                            Failure::Other(::std::format!("the page token the service sent cannot be sent back: {e}"))
+                        })?;
+                        crate::paginators::#set_input_token(&mut input, token);
+                    }
                     ::std::option::Option::None => return ::std::result::Result::Ok::<_, Failure>(pager.output()),
                 }
             }
         })??;
         ::std::result::Result::Ok(Outcome::Output(output))
+    }
+}
+
+/// `fn blob_paths`, for a map token whose values may hold blobs: the paths (member names and list
+/// indexes) of the blob values in a token's JSON, which botocore's resume tokens list
+/// (`cli_paginate::Pagination::blob_paths`). `None` when the token's type holds no blob.
+fn blob_paths_fn(service: &Service, token: &Ty) -> Option<TokenStream> {
+    let with_blobs = types_with_blobs(service);
+    if !has_blob(token, &with_blobs) {
+        return None;
+    }
+    let mut roots = Vec::new();
+    named_in(token, &mut roots);
+    let walks = reachable(service, roots).into_iter().filter(|name| with_blobs.contains(name)).map(|name| {
+        let func = helper_fn("blob_paths_", &name);
+        let fields: &[Field] = match service.type_def(&name).map(|def| &def.kind) {
+            Some(TypeDefKind::Structure(s)) => &s.fields,
+            Some(TypeDefKind::Union(fields)) => fields,
+            _ => &[],
+        };
+        let steps = fields.iter().filter(|f| has_blob(&f.ty, &with_blobs)).map(|f| {
+            let wire = &f.wire_name;
+            let walk = blob_walk(&f.ty, &with_blobs);
+            quote! {
+                if let ::std::option::Option::Some(value) = value.get(#wire) {
+                    path.push(::serde_json::Value::from(#wire));
+                    #walk
+                    path.pop();
+                }
+            }
+        });
+        quote! {
+            fn #func(value: &::serde_json::Value, path: &mut ::std::vec::Vec<::serde_json::Value>, out: &mut ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>) {
+                #(#steps)*
+            }
+        }
+    });
+    let walk = blob_walk(token, &with_blobs);
+    Some(quote! {
+        fn blob_paths(value: &::serde_json::Value) -> ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>> {
+            #(#walks)*
+            let mut paths = ::std::vec::Vec::new();
+            let out = &mut paths;
+            let path = &mut ::std::vec::Vec::new();
+            #walk
+            paths
+        }
+    })
+}
+
+/// Statements that record the paths of the blob values in `value` (of type `ty`) into `out`.
+fn blob_walk(ty: &Ty, with_blobs: &BTreeSet<String>) -> TokenStream {
+    match &ty.kind {
+        TyKind::Blob => quote! {
+            if value.is_string() {
+                out.push(path.clone());
+            }
+        },
+        TyKind::List { member, .. } if has_blob(member, with_blobs) => {
+            let walk = blob_walk(member, with_blobs);
+            quote! {
+                for (index, value) in value.as_array().into_iter().flatten().enumerate() {
+                    path.push(::serde_json::Value::from(index));
+                    #walk
+                    path.pop();
+                }
+            }
+        }
+        TyKind::Map { value: value_ty, .. } if has_blob(value_ty, with_blobs) => {
+            let walk = blob_walk(value_ty, with_blobs);
+            quote! {
+                for (key, value) in value.as_object().into_iter().flatten() {
+                    path.push(::serde_json::Value::from(key.as_str()));
+                    #walk
+                    path.pop();
+                }
+            }
+        }
+        TyKind::Structure(name) | TyKind::Union(name) if with_blobs.contains(name) => {
+            let func = helper_fn("blob_paths_", name);
+            quote!(#func(value, path, out);)
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// Whether a value of `ty` may hold a blob, given the named types that may.
+fn has_blob(ty: &Ty, with_blobs: &BTreeSet<String>) -> bool {
+    match &ty.kind {
+        TyKind::Blob => true,
+        TyKind::List { member, .. } => has_blob(member, with_blobs),
+        TyKind::Map { value, .. } => has_blob(value, with_blobs),
+        TyKind::Structure(name) | TyKind::Union(name) => with_blobs.contains(name),
+        _ => false,
+    }
+}
+
+/// The structures and unions that may hold a blob, through any depth of members, lists and maps.
+fn types_with_blobs(service: &Service) -> BTreeSet<String> {
+    let mut with_blobs = BTreeSet::new();
+    loop {
+        let before = with_blobs.len();
+        for def in &service.types {
+            let fields: &[Field] = match &def.kind {
+                TypeDefKind::Structure(s) => &s.fields,
+                TypeDefKind::Union(fields) => fields,
+                _ => continue,
+            };
+            if !with_blobs.contains(&def.name) && fields.iter().any(|f| has_blob(&f.ty, &with_blobs)) {
+                with_blobs.insert(def.name.clone());
+            }
+        }
+        if with_blobs.len() == before {
+            return with_blobs;
+        }
     }
 }
 

@@ -30,7 +30,7 @@ pub fn emit(service: &Service) -> RustFile {
     // The AWS SDKs' rule: the SDK ID with spaces as underscores, upper-cased, and no other word
     // splitting (`CodePipeline` is `CODEPIPELINE`, not `CODE_PIPELINE`).
     let env_suffix = service.sdk_id.replace(' ', "_").to_ascii_uppercase();
-    let methods = service.operations.iter().map(operation_methods);
+    let methods = service.operations.iter().map(|op| operation_methods(service, op));
     let (endpoint_rules, rules_items) = match &service.endpoint {
         EndpointResolution::Rules(_) => (
             quote!(::std::option::Option::Some(endpoint_rules)),
@@ -167,7 +167,7 @@ fn client_example(service: &Service) -> String {
 }
 
 /// The `Client` methods of one operation: the fluent entry point and the call with a complete input.
-fn operation_methods(op: &Operation) -> TokenStream {
+fn operation_methods(service: &Service, op: &Operation) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let call_name = prefixed("call_", &op.fn_name);
     let input = ident(&op.input);
@@ -206,6 +206,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
         },
     };
     let call = call_setup(op, &wire);
+    let fill_tokens = fill_idempotency_tokens(service, op);
     // restJson1 errors bind members to headers, and its outputs to the status and headers too.
     let send_and_read = match &op.http {
         None => quote! {
@@ -242,6 +243,7 @@ fn operation_methods(op: &Operation) -> TokenStream {
             &self,
             input: crate::types::#input,
         ) -> ::std::result::Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
+            #fill_tokens
             if self.runtime.checks_constraints() {
                 #VALIDATE_VALIDATE::validate(&input).map_err(crate::error::SdkError::Validation)?;
             }
@@ -250,6 +252,34 @@ fn operation_methods(op: &Operation) -> TokenStream {
             #send_and_read
                 .map_err(|e| crate::error::SdkError::Response(response.unreadable(e)))
         }
+    }
+}
+
+/// Fills the input's unset optional idempotency tokens from the client's provider, before the
+/// input is checked; the token is made once per call, so the call's retries send the same one.
+fn fill_idempotency_tokens(service: &Service, op: &Operation) -> TokenStream {
+    let input = service.structure(&op.input);
+    let fills: Vec<TokenStream> = input
+        .fields
+        .iter()
+        .filter(|f| super::types::call_fills_token(input, f))
+        .map(|f| {
+            let field = ident(&f.rust_name);
+            quote! {
+                if input.#field.is_none() {
+                    input.#field = ::std::option::Option::Some(
+                        self.runtime.idempotency_token(|| ::uuid::Uuid::new_v4().to_string()),
+                    );
+                }
+            }
+        })
+        .collect();
+    if fills.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        let mut input = input;
+        #(#fills)*
     }
 }
 
@@ -274,8 +304,9 @@ fn call_setup(op: &Operation, wire: &proc_macro2::Literal) -> TokenStream {
         })
         .collect();
     let binding = if from_input.is_empty() { quote!(let call) } else { quote!(let mut call) };
+    let content_md5 = op.content_md5.then(|| quote!(.content_md5()));
     let mut tokens = quote! {
-        #binding = #call_type::new(#wire) #(#statics)*;
+        #binding = #call_type::new(#wire) #(#statics)* #content_md5;
         #(#from_input)*
     };
     if let Some(prefix) = &op.host_prefix {

@@ -243,11 +243,12 @@ fn harness_file(service: &Service) -> RustFile {
         }
 
         /// The client of every case: one attempt, fixed credentials, `https://{host}` as the endpoint
-        /// (`example.com` when the case names no host), and constraints left to the service, as
-        /// Smithy's cases expect of a client.
+        /// (`example.com` when the case names no host), constraints left to the service, and the
+        /// fixed idempotency token Smithy's cases expect of a client that fills one in.
         pub fn client(http: &RecordingHttpClient, host: Option<&str>) -> Client {
             let config = Config::builder()
                 .http_client(http.clone())
+                .idempotency_token_provider(|| ::std::string::String::from("00000000-0000-4000-8000-000000000000"))
                 .retry_config(RetryConfig::standard().with_max_attempts(1))
                 .region("us-east-1")
                 .endpoint_url(format!("https://{}", host.unwrap_or("example.com")))

@@ -178,7 +178,10 @@ pub(crate) const PARTITIONS_PARTITIONS: RuntimeItem = RuntimeItem("partitions::P
 
 // `cli_paginate`
 pub(crate) const CLI_PAGINATE_PAGER: RuntimeItem = RuntimeItem("cli_paginate::Pager");
+pub(crate) const CLI_PAGINATE_PAGE_SIZE_GIVEN: RuntimeItem = RuntimeItem("cli_paginate::page_size_given");
+pub(crate) const CLI_PAGINATE_PAGINATION: RuntimeItem = RuntimeItem("cli_paginate::Pagination");
 pub(crate) const CLI_PAGINATE_PAGING: RuntimeItem = RuntimeItem("cli_paginate::paging");
+pub(crate) const CLI_PAGINATE_TOKEN_KIND: RuntimeItem = RuntimeItem("cli_paginate::TokenKind");
 pub(crate) const CLI_PAGINATE_WITH_PAGING_OPTIONS: RuntimeItem = RuntimeItem("cli_paginate::with_paging_options");
 
 // `paginator`

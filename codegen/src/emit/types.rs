@@ -268,9 +268,15 @@ pub fn fill_default(f: &Field, value: &DefaultValue, slot: TokenStream) -> Token
     }
 }
 
-/// Whether `build` fills in this member when the caller left it out (a string idempotency token).
-fn fills_token(f: &Field) -> bool {
+/// Whether this member is a string idempotency token, which is filled in when the caller left it out.
+pub(super) fn fills_token(f: &Field) -> bool {
     f.idempotency_token && matches!(f.ty.kind, TyKind::String)
+}
+
+/// Whether the operation call fills in this member of its input when it is unset, from the client's
+/// idempotency token provider (an optional token of an operation input), rather than `build`.
+pub(super) fn call_fills_token(s: &Structure, f: &Field) -> bool {
+    s.is_input && matches!(f.presence, Presence::Optional) && fills_token(f)
 }
 
 fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
@@ -284,7 +290,7 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
         let ty = boxed_type(f);
         quote! { #field_name: ::std::option::Option<#ty>, }
     });
-    let setters = s.fields.iter().map(setter);
+    let setters = s.fields.iter().map(|f| setter(s, f));
     let checked = |f: &&Field| matches!(f.presence, Presence::Required) && !fills_token(f);
     let checks: Vec<TokenStream> = s
         .fields
@@ -304,8 +310,9 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
         let field_name = ident(&f.rust_name);
         match &f.presence {
             // Smithy asks clients to fill an idempotency token the caller left out, so retries of one
-            // logical request share it.
-            Presence::Optional if fills_token(f) => quote! {
+            // logical request share it. An operation input's optional token is filled by the call,
+            // from the client's provider.
+            Presence::Optional if fills_token(f) && !s.is_input => quote! {
                 #field_name: ::std::option::Option::Some(self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),
             },
             Presence::Required if fills_token(f) => quote! {
@@ -364,7 +371,7 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
     }
 }
 
-fn setter(f: &Field) -> TokenStream {
+fn setter(s: &Structure, f: &Field) -> TokenStream {
     let field_name = ident(&f.rust_name);
     let set_name = ident(&crate::naming::setter_name(&f.rust_name));
     let ty = rust_type(&f.ty);
@@ -378,7 +385,12 @@ fn setter(f: &Field) -> TokenStream {
     } else {
         (convert, quote!(value))
     };
-    let doc_line = if f.idempotency_token {
+    let doc_line = if call_fills_token(s, f) {
+        doc(&format!(
+            "Sets `{}`; when left unset, the call fills in the client's idempotency token (a fresh UUID v4 unless `Config::idempotency_token_provider` says otherwise).",
+            f.wire_name
+        ))
+    } else if fills_token(f) {
         doc(&format!("Sets `{}`; when left unset, `build` fills in a fresh UUID v4.", f.wire_name))
     } else {
         doc(&format!("Sets `{}`.", f.wire_name))

@@ -335,6 +335,8 @@ impl<'m> Lowerer<'m> {
             let ShapeKind::Operation { input, output, .. } = &op.kind else { unreachable!() };
             let op_name = naming::pascal(op_id.name());
             let request_compression = self.request_compression(op_id, op);
+            let content_md5 = op.traits.http_checksum_required;
+            self.features.content_md5 |= content_md5;
             let http = if self.rest_json {
                 let input_shape = (input.as_str() != "smithy.api#Unit").then(|| self.shape(input));
                 Some(super::http_bindings::lower_operation(self.model, op, input_shape)?)
@@ -377,6 +379,7 @@ impl<'m> Lowerer<'m> {
                 deprecated: op.traits.deprecated.clone(),
                 host_prefix,
                 request_compression,
+                content_md5,
                 endpoint_params: Vec::new(),
                 http,
                 paginator: None,

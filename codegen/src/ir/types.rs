@@ -201,6 +201,8 @@ pub struct Features {
     pub big_numbers: bool,
     /// Some operation compresses its requests (needs flate2).
     pub request_compression: bool,
+    /// Some operation has `@httpChecksumRequired` (needs MD5).
+    pub content_md5: bool,
 }
 
 /// A request compression encoding the generated crates support.
@@ -247,6 +249,9 @@ pub struct Operation {
     /// `smithy.api#requestCompression`: how the request body is compressed, when the model asks for
     /// an encoding the crate supports.
     pub request_compression: Option<RequestCompression>,
+    /// `smithy.api#httpChecksumRequired`: the request carries `Content-MD5`, the MD5 of its body as
+    /// sent (after compression).
+    pub content_md5: bool,
     /// Endpoint-rule parameters the call sets, from its input or fixed (`smithy.rules#contextParam`,
     /// `operationContextParams`, `staticContextParams`); when any, the endpoint is resolved per call.
     pub endpoint_params: Vec<CallEndpointParam>,
