@@ -179,7 +179,7 @@ fn kind_name(kind: &TyKind) -> &'static str {
         TyKind::BigInteger => "bigInteger",
         TyKind::BigDecimal => "bigDecimal",
         TyKind::Timestamp(_) => "timestamp",
-        TyKind::Blob => "blob",
+        TyKind::Blob | TyKind::ByteStream => "blob",
         TyKind::Document => "document",
         TyKind::Unit => "unit",
         TyKind::Enum(_) => "enum",

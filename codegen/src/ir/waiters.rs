@@ -312,7 +312,8 @@ fn shape_of(kind: &TyKind) -> Shape {
         TyKind::Timestamp(_) => Shape::Timestamp,
         TyKind::Blob => Shape::Blob,
         TyKind::Document => Shape::Document,
-        TyKind::Unit => Shape::Unit,
+        // A streaming body is no value a waiter can look at.
+        TyKind::Unit | TyKind::ByteStream => Shape::Unit,
         TyKind::Enum(name) => Shape::Enum(name.clone()),
         TyKind::IntEnum(name) => Shape::IntEnum(name.clone()),
         TyKind::Structure(name) => Shape::Structure(name.clone()),
