@@ -126,6 +126,7 @@ fn uses_source(ty: &Ty) -> bool {
         | TyKind::Enum(_)
         | TyKind::Timestamp(_)
         | TyKind::Blob
+        | TyKind::ByteStream
         | TyKind::Document
         | TyKind::BigInteger
         | TyKind::BigDecimal => false,
@@ -429,7 +430,9 @@ fn type_label(ty: &Ty) -> String {
         TyKind::BigDecimal => "big decimal".into(),
         TyKind::Timestamp(_) => "timestamp".into(),
         TyKind::Blob => "blob (base64)".into(),
-        TyKind::ByteStream => "file path (the file is sent as the body, read as it goes)".into(),
+        TyKind::ByteStream => {
+            "streaming blob (an input takes a file path; an output goes to the outfile argument)".into()
+        }
         TyKind::Document => "document (any JSON)".into(),
         TyKind::Unit => "unit (no value: `{}`)".into(),
         TyKind::Structure(_) => "structure".into(),
