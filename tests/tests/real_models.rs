@@ -31,7 +31,8 @@ struct Case {
     model: Model,
     /// The sample test in `tests/samples/`, if the model has one.
     sample: Option<&'static str>,
-    /// Operations a whole-service generation leaves out (they stream), with the streaming shape.
+    /// Operations a whole-service generation leaves out (event streams, and streaming blobs outside
+    /// restJson1), with the streaming shape.
     skipped: &'static [(&'static str, &'static str)],
 }
 
