@@ -197,6 +197,8 @@ fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStr
                     Source::Error => quote!(status.map(#rust::from)),
                 }
             }
+            // A stream is the body itself, set directly (see `inits`).
+            HttpBinding::Payload { .. } if is_stream(field, source) => continue,
             HttpBinding::Payload { kind, .. } => payload_value(field, *kind, source, &bytes),
             // Request-only bindings cannot occur in a response; the member stays unset.
             HttpBinding::Label { .. } | HttpBinding::Query { .. } | HttpBinding::QueryParams | HttpBinding::Body => {
@@ -214,12 +216,26 @@ fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStr
                 Presence::Required | Presence::Default(_) => quote! { #name: #rust::from(response.status), },
             }
         }
+        // The stream is the output's whatever its length; the caller reads it.
+        _ if is_stream(field, source) => {
+            let name = ident(&field.rust_name);
+            let body = quote!(::std::mem::take(&mut response.body));
+            match field.presence {
+                Presence::Optional => quote! { #name: ::std::option::Option::Some(#body), },
+                Presence::Required | Presence::Default(_) => quote! { #name: #body, },
+            }
+        }
         _ => finish_field(field),
     });
     quote! {
         #(#steps)*
         ::std::result::Result::Ok(crate::types::#type_name { #(#inits)* })
     }
+}
+
+/// Whether the field is an output's streaming payload, taken from the response unread.
+fn is_stream(field: &Field, source: Source) -> bool {
+    source == Source::Response && matches!(field.ty.kind, TyKind::ByteStream)
 }
 
 /// `Result<Option<T>, DeserializeError>`: a header member's value.
@@ -315,10 +331,6 @@ fn payload_value(field: &Field, kind: PayloadKind, source: Source, bytes: &Token
             (_, PayloadKind::Document) => quote!((!body.is_null()).then(|| body.clone())),
             _ => quote!(::std::option::Option::None),
         };
-    }
-    if matches!(field.ty.kind, TyKind::ByteStream) {
-        // The stream is the output's whatever its length; the caller reads it.
-        return quote!(::std::option::Option::Some(::std::mem::take(&mut response.body)));
     }
     let value = match (&field.ty.kind, kind) {
         (TyKind::Structure(name) | TyKind::Union(name), _) => {
