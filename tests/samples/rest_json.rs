@@ -10,6 +10,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::Recorder;
+use sdk::runtime::byte_stream::Bytes;
 use sdk::error::SdkError;
 
 type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
@@ -101,5 +102,90 @@ async fn an_error_that_names_no_type_is_found_by_its_http_error_status() -> Test
     let SdkError::Service(error) = &error else { panic!("{error:?}") };
     assert!(matches!(error.err(), sdk::error::GetThingError::Unhandled(_)), "{error:?}");
     assert_eq!(error.meta().status(), Some(409));
+    Ok(())
+}
+
+/// A body whose length is not known up front (a stream handed on from elsewhere).
+struct UnknownLength(Option<&'static [u8]>);
+
+impl sdk::runtime::byte_stream::BodySource for UnknownLength {
+    fn poll_chunk(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Bytes, sdk::ByteStreamError>>> {
+        std::task::Poll::Ready(self.get_mut().0.take().map(|b| Ok(Bytes::from_static(b))))
+    }
+}
+
+#[tokio::test]
+async fn a_streaming_upload_sends_a_file_with_its_length_and_media_type() -> TestResult {
+    let dir = std::env::temp_dir().join(format!("rest-json-sample-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("asset.bin");
+    // Larger than one read of the file, so the body goes out in several chunks.
+    let contents: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &contents)?;
+    let http = Recorder::replying(200, "").with_header("X-Asset-Sha256", "abc");
+    let output = http
+        .client()
+        .put_asset()
+        .name("a.bin")
+        .content(sdk::ByteStream::from_path(&path).await?)
+        .send()
+        .await?;
+    assert_eq!(output.sha256.as_deref(), Some("abc"), "the output's header member is read");
+    let sent = http.only();
+    assert_eq!(sent.uri.path(), "/assets/a.bin");
+    assert_eq!(sent.bytes, contents, "the file is the body, byte for byte");
+    assert_eq!(sent.headers["content-length"], "200000");
+    assert_eq!(sent.content_type, "application/octet-stream");
+    // A body that can be read twice is signed by its hash, not sent unsigned.
+    assert!(sent.headers.get("x-amz-content-sha256").is_none());
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_body_of_unknown_length_is_refused_before_sending_when_the_service_needs_its_length() -> TestResult {
+    let http = Recorder::replying(200, "");
+    let body = sdk::ByteStream::from_body(UnknownLength(Some(b"data")));
+    let error = http.client().put_asset().name("a.bin").content(body).send().await.unwrap_err();
+    let SdkError::Validation(error) = &error else { panic!("{error:?}") };
+    assert_eq!(error.violations().len(), 1, "{error}");
+    assert_eq!(error.violations()[0].path(), "content", "the violation names the member");
+    assert!(error.to_string().contains("length"), "{error}");
+    assert!(http.requests().is_empty(), "nothing is sent");
+    // Bytes in memory have a length: they are sent.
+    http.client().put_asset().name("a.bin").content("in memory").send().await?;
+    assert_eq!(http.only().body, "in memory");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_streaming_download_is_collected_or_read_chunk_by_chunk_with_its_headers() -> TestResult {
+    let http = Recorder::replying(200, "PK zip bytes").with_header("X-Asset-Version", "3");
+    let output = http.client().read_asset().name("a.zip").send().await?;
+    assert_eq!(output.version, Some(3), "the header member is read beside the stream");
+    assert_eq!(output.archive.collect().await?, b"PK zip bytes");
+
+    let mut output = http.client().read_asset().name("a.zip").send().await?;
+    let mut read = Vec::new();
+    while let Some(chunk) = output.archive.next().await {
+        read.extend_from_slice(&chunk?);
+    }
+    assert_eq!(read, b"PK zip bytes");
+    assert_eq!(http.requests()[0].uri.path(), "/assets/a.zip");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_download_is_held_to_the_clients_response_size_limit_unless_the_caller_lifts_it() -> TestResult {
+    let http = Recorder::replying(200, "0123456789");
+    let client = http.client_with(http.config().max_response_bytes(4));
+    let output = client.read_asset().name("big").send().await?;
+    let error = output.archive.collect().await.unwrap_err();
+    assert_eq!(error.kind(), sdk::runtime::byte_stream::ByteStreamErrorKind::TooLarge { limit: 4 });
+    let output = client.read_asset().name("big").send().await?;
+    assert_eq!(output.archive.with_max_bytes(Some(10)).collect().await?, b"0123456789");
     Ok(())
 }

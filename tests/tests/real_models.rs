@@ -31,7 +31,8 @@ struct Case {
     model: Model,
     /// The sample test in `tests/samples/`, if the model has one.
     sample: Option<&'static str>,
-    /// Operations a whole-service generation leaves out (they stream), with the streaming shape.
+    /// Operations a whole-service generation leaves out (event streams, and streaming blobs outside
+    /// restJson1), with the streaming shape.
     skipped: &'static [(&'static str, &'static str)],
 }
 
@@ -82,13 +83,8 @@ const CASES: &[Case] = &[
         ],
         ..case("bedrock-runtime", Model::Real("rest-json1/bedrock-runtime-2023-09-30.json"), None)
     },
-    Case {
-        skipped: &[
-            ("GetPackageVersionAsset", "com.amazonaws.codeartifact#Asset"),
-            ("PublishPackageVersion", "com.amazonaws.codeartifact#Asset"),
-        ],
-        ..case("codeartifact", Model::Real("rest-json1/codeartifact-2018-09-22.json"), None)
-    },
+    // Its streaming asset payloads (GetPackageVersionAsset, PublishPackageVersion) are generated.
+    case("codeartifact", Model::Real("rest-json1/codeartifact-2018-09-22.json"), None),
     case("customer-profiles", Model::Real("rest-json1/customer-profiles-2020-08-15.json"), None),
     case("dataexchange", Model::Real("rest-json1/dataexchange-2017-07-25.json"), None),
     case("dsql", Model::Real("rest-json1/dsql-2018-05-10.json"), None),

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
+/// The chunks a stream yields (re-exported, so code that names them needs no `bytes` dependency).
+pub use bytes::Bytes;
 
 /// How much of a file one read takes: large enough that per-chunk overhead vanishes, small enough
 /// that a body in flight holds little memory.
@@ -309,6 +310,12 @@ impl From<Vec<u8>> for ByteStream {
 impl From<&'static [u8]> for ByteStream {
     fn from(bytes: &'static [u8]) -> Self {
         Self::from_bytes(bytes)
+    }
+}
+
+impl From<&'static str> for ByteStream {
+    fn from(text: &'static str) -> Self {
+        Self::from_bytes(text)
     }
 }
 

@@ -313,6 +313,17 @@ pub fn config(matches: &ArgMatches, service: &ServiceInfo) -> Config {
     config
 }
 
+/// Writes a streaming output's body to the file at `path` (the command's `outfile`) as it arrives,
+/// with no size limit (it goes to disk, not memory) but within the call's time limit, and returns
+/// how many bytes it wrote.
+#[cfg(feature = "rest-json")]
+pub async fn write_stream(body: super::byte_stream::ByteStream, path: &str) -> Result<u64, Failure> {
+    body.with_max_bytes(None)
+        .write_to(path)
+        .await
+        .map_err(|e| Failure::Other(format!("cannot write the response body to `{path}`: {e}")))
+}
+
 /// Runs `future` to completion on a single-threaded runtime: one call needs no more.
 pub fn block_on<F: Future>(future: F) -> Result<F::Output, Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread()

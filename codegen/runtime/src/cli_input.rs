@@ -165,6 +165,16 @@ pub fn string(value: &Value) -> Result<String, InputError> {
     }
 }
 
+/// A streaming member's value, the path of a regular file: opened now (so a missing file fails
+/// before anything is sent), and read as the request goes out, never whole.
+#[cfg(feature = "rest-json")]
+pub fn stream_file(value: &Value) -> Result<super::byte_stream::ByteStream, InputError> {
+    let path = string(value)?;
+    let opened = super::cli_app::block_on(super::byte_stream::ByteStream::from_path(&path))
+        .map_err(|e| InputError::new(e.to_string()))?;
+    opened.map_err(|e| InputError::new(e.to_string()))
+}
+
 /// A boolean: JSON `true`/`false`, or (from text) `true`/`false` in any case.
 pub fn boolean(value: &Value, source: Source) -> Result<bool, InputError> {
     match (value, source) {

@@ -15,7 +15,7 @@ use super::super::error::{
 };
 use super::super::http::{TransportError, TransportErrorKind};
 use super::super::retry::{classify, is_clock_skew_error, random_backoff_delay};
-use super::{Call, Runtime};
+use super::{Call, RawResponse, Runtime};
 
 /// The payload hash of a body sent unsigned, and the header value that announces it.
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -45,6 +45,14 @@ impl StreamingResponse {
             "the response does not match the model",
             Some(Box::new(error)),
         )
+    }
+
+    /// The response with its body read whole, within its limits: for an operation whose input
+    /// streams but whose output does not.
+    pub async fn into_raw<E>(self) -> Result<RawResponse, SdkError<E>> {
+        let StreamingResponse { status, request_id, headers, body } = self;
+        let body = body.collect().await.map_err(body_error)?;
+        Ok(RawResponse { status, request_id, headers, body })
     }
 }
 

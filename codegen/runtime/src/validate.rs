@@ -153,6 +153,9 @@ pub enum ViolationKind {
         /// What is wrong, naming the header.
         reason: String,
     },
+    /// A streaming body of a `@requiresLength` member whose length is not known up front (a
+    /// response body passed on, say): the service needs its `Content-Length`.
+    UnknownLength,
 }
 
 /// One broken constraint and where.
@@ -226,6 +229,10 @@ impl fmt::Display for Violation {
                 write!(f, "{path}: the value goes into the request's path, so it must not be empty")
             }
             ViolationKind::InvalidHeader { reason } => write!(f, "{path}: cannot be sent as a header: {reason}"),
+            ViolationKind::UnknownLength => write!(
+                f,
+                "{path}: the service needs the body's length up front, and this stream's is not known (send bytes or a file)"
+            ),
         }
     }
 }

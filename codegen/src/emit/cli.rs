@@ -13,16 +13,17 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 
-use super::common::{helper_fn, named_in, reachable, unchecked_patterns};
+use super::common::{helper_fn, named_in, reachable, stream_field, unchecked_patterns};
 use super::runtime_paths::{
     BLOB_READ, CLI_APP_BLOCK_ON, CLI_APP_CONFIG, CLI_APP_FAILURE, CLI_APP_FLAG, CLI_APP_INPUT_DOCUMENT,
     CLI_APP_INPUT_OPTIONS, CLI_APP_OPTION, CLI_APP_OPTION_KIND, CLI_APP_OUTCOME, CLI_APP_RUN, CLI_APP_SKELETON,
-    CLI_APP_SKELETON_FN, CLI_APP_WITH_GLOBAL_OPTIONS, CLI_APP_WITH_INPUT_OPTIONS, CLI_INPUT_BOOLEAN, CLI_INPUT_FLOAT,
-    CLI_INPUT_INPUT_ERROR, CLI_INPUT_INTEGER, CLI_INPUT_LIST, CLI_INPUT_MAP, CLI_INPUT_MISSING_MEMBERS,
-    CLI_INPUT_OBJECT, CLI_INPUT_OPTIONAL, CLI_INPUT_SOURCE, CLI_INPUT_SPARSE_LIST, CLI_INPUT_SPARSE_MAP,
-    CLI_INPUT_STRING, CLI_INPUT_TEXT_OR_NUMBER, CLI_INPUT_TIMESTAMP, CLI_INPUT_UNION_MEMBER, CLI_INPUT_UNKNOWN_MEMBER,
-    CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGE_SIZE_GIVEN, CLI_PAGINATE_PAGINATION, CLI_PAGINATE_PAGING,
-    CLI_PAGINATE_TOKEN_KIND, CLI_PAGINATE_WITH_PAGING_OPTIONS, VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
+    CLI_APP_SKELETON_FN, CLI_APP_WITH_GLOBAL_OPTIONS, CLI_APP_WITH_INPUT_OPTIONS, CLI_APP_WRITE_STREAM,
+    CLI_INPUT_BOOLEAN, CLI_INPUT_FLOAT, CLI_INPUT_INPUT_ERROR, CLI_INPUT_INTEGER, CLI_INPUT_LIST, CLI_INPUT_MAP,
+    CLI_INPUT_MISSING_MEMBERS, CLI_INPUT_OBJECT, CLI_INPUT_OPTIONAL, CLI_INPUT_SOURCE, CLI_INPUT_SPARSE_LIST,
+    CLI_INPUT_SPARSE_MAP, CLI_INPUT_STREAM_FILE, CLI_INPUT_STRING, CLI_INPUT_TEXT_OR_NUMBER, CLI_INPUT_TIMESTAMP,
+    CLI_INPUT_UNION_MEMBER, CLI_INPUT_UNKNOWN_MEMBER, CLI_PAGINATE_PAGER, CLI_PAGINATE_PAGE_SIZE_GIVEN,
+    CLI_PAGINATE_PAGINATION, CLI_PAGINATE_PAGING, CLI_PAGINATE_TOKEN_KIND, CLI_PAGINATE_WITH_PAGING_OPTIONS,
+    VALIDATE_VALIDATE, WAITER_CLI_FAILURE,
 };
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
@@ -126,6 +127,7 @@ fn uses_source(ty: &Ty) -> bool {
         | TyKind::Enum(_)
         | TyKind::Timestamp(_)
         | TyKind::Blob
+        | TyKind::ByteStream
         | TyKind::Document
         | TyKind::BigInteger
         | TyKind::BigDecimal => false,
@@ -329,6 +331,18 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
         }
     });
     let doc_line = doc(&format!("The `{name}` command."));
+    // As the AWS CLI: a streaming output's body goes to a file named by the last positional argument.
+    let outfile = stream_field(&output.fields).filter(|_| op.http.is_some()).map(|field| {
+        let help = format!("The file to write the `{}` body to, as it arrives", field.member_name);
+        quote! {
+            .arg(
+                ::clap::Arg::new("outfile")
+                    .value_name("outfile")
+                    .required_unless_present("generate-cli-skeleton")
+                    .help(#help)
+            )
+        }
+    });
     let paging = cli_paging(op).map(|(paginator, _)| {
         let options = paging_options(paginator, &option_specs(&input.fields));
         quote!(let command = #CLI_PAGINATE_WITH_PAGING_OPTIONS(command, &[#(#options),*]);)
@@ -340,7 +354,8 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
                 .about(#about)
                 .long_about(#long_about)
                 .after_long_help(#after)
-                #(#args)*;
+                #(#args)*
+                #outfile;
             #paging
             #CLI_APP_WITH_INPUT_OPTIONS(command)
         }
@@ -416,6 +431,9 @@ fn type_label(ty: &Ty) -> String {
         TyKind::BigDecimal => "big decimal".into(),
         TyKind::Timestamp(_) => "timestamp".into(),
         TyKind::Blob => "blob (base64)".into(),
+        TyKind::ByteStream => {
+            "streaming blob (an input takes a file path; an output goes to the outfile argument)".into()
+        }
         TyKind::Document => "document (any JSON)".into(),
         TyKind::Unit => "unit (no value: `{}`)".into(),
         TyKind::Structure(_) => "structure".into(),
@@ -609,7 +627,7 @@ fn json_syntax(service: &Service, ty: &Ty, indent: usize, stack: &mut Vec<String
 /// A placeholder value for skeletons: empty strings, zeros, the first enum value.
 fn skeleton_value(service: &Service, ty: &Ty, stack: &mut Vec<String>) -> Value {
     match &ty.kind {
-        TyKind::String | TyKind::Blob => Value::String(String::new()),
+        TyKind::String | TyKind::Blob | TyKind::ByteStream => Value::String(String::new()),
         TyKind::Bool => Value::Bool(true),
         TyKind::Byte | TyKind::Short | TyKind::Integer | TyKind::Long | TyKind::BigInteger => Value::from(0),
         TyKind::Float | TyKind::Double | TyKind::BigDecimal => Value::from(0.0),
@@ -820,10 +838,32 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
     });
     let sets = specs.iter().map(option_read);
     let doc_line = doc(&format!("Runs `{}`.", naming::kebab(&op.name)));
-    let single_call = quote! {
-        let output = #CLI_APP_BLOCK_ON(client.#call(input))?
-            .map_err(|e| Failure::from_sdk(#op_name, e))?;
-        ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
+    let single_call = match stream_field(&output.fields).filter(|_| op.http.is_some()) {
+        // The body is written to `outfile` as it arrives; the other members are printed.
+        Some(stream) => {
+            let field = ident(&stream.rust_name);
+            let take = match stream.presence {
+                Presence::Optional => quote!(output.#field.take().unwrap_or_default()),
+                _ => quote!(::std::mem::take(&mut output.#field)),
+            };
+            quote! {
+                let outfile = matches
+                    .get_one::<::std::string::String>("outfile")
+                    .ok_or_else(|| Failure::Usage(::std::string::String::from("the outfile argument is required")))?
+                    .clone();
+                let output = #CLI_APP_BLOCK_ON(async move {
+                    let mut output = client.#call(input).await.map_err(|e| Failure::from_sdk(#op_name, e))?;
+                    #CLI_APP_WRITE_STREAM(#take, &outfile).await?;
+                    ::std::result::Result::Ok::<_, Failure>(output)
+                })??;
+                ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
+            }
+        }
+        None => quote! {
+            let output = #CLI_APP_BLOCK_ON(client.#call(input))?
+                .map_err(|e| Failure::from_sdk(#op_name, e))?;
+            ::std::result::Result::Ok(Outcome::Output(crate::ser::#print(&output)))
+        },
     };
     let (paging, mut page_size, call) = match cli_paging(op) {
         None => (TokenStream::new(), TokenStream::new(), single_call),
@@ -1275,6 +1315,8 @@ fn read_expr(ty: &Ty) -> TokenStream {
         }
         TyKind::Timestamp(_) => quote!(#CLI_INPUT_TIMESTAMP(value, crate::DateTime::parse_cli)),
         TyKind::Blob => quote!(#BLOB_READ(value).map_err(|e| InputError::new(e.to_string()))),
+        // A streaming member is the path of a file, sent as it is read.
+        TyKind::ByteStream => quote!(#CLI_INPUT_STREAM_FILE(value)),
         TyKind::Document => quote!(::std::result::Result::<_, InputError>::Ok(value.clone())),
         TyKind::Unit => quote!(#CLI_INPUT_OBJECT(value).map(|_| ())),
         TyKind::Enum(name) => {

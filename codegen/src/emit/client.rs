@@ -5,10 +5,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::runtime_paths::{
-    CLIENT_CALL, CLIENT_CONFIG, CLIENT_RUNTIME, CLIENT_SERVICE_INFO, CLIENT_VALIDATION_MODE, CREDENTIALS_CREDENTIALS,
-    CREDENTIALS_PROVIDE_CREDENTIALS, ENDPOINT_CONFIG_ACCOUNT_ID_ENDPOINT_MODE, ENDPOINT_CONFIG_HOST_PREFIX,
-    ENDPOINT_CONFIG_HOST_PREFIX_PART, ENDPOINT_CONFIG_RESOLVE_ENDPOINT, ENDPOINT_RESOLVER_RULES_ENDPOINTS,
-    GZIP_COMPRESS_REQUEST, HTTP_HTTP_CLIENT, PARTITIONS_AWS_PARTITIONS_JSON, RETRY_RETRY_CONFIG, VALIDATE_VALIDATE,
+    BYTE_STREAM_BYTE_STREAM, CLIENT_CALL, CLIENT_CONFIG, CLIENT_RUNTIME, CLIENT_SERVICE_INFO, CLIENT_VALIDATION_MODE,
+    CREDENTIALS_CREDENTIALS, CREDENTIALS_PROVIDE_CREDENTIALS, ENDPOINT_CONFIG_ACCOUNT_ID_ENDPOINT_MODE,
+    ENDPOINT_CONFIG_HOST_PREFIX, ENDPOINT_CONFIG_HOST_PREFIX_PART, ENDPOINT_CONFIG_RESOLVE_ENDPOINT,
+    ENDPOINT_RESOLVER_RULES_ENDPOINTS, GZIP_COMPRESS_REQUEST, HTTP_HTTP_CLIENT, PARTITIONS_AWS_PARTITIONS_JSON,
+    RETRY_RETRY_CONFIG, VALIDATE_VALIDATE,
 };
 use super::tokens::{
     deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type,
@@ -183,10 +184,22 @@ fn operation_methods(service: &Service, op: &Operation) -> TokenStream {
         op.name
     );
     let call_doc = doc_block(&call_doc);
+    // A streaming input or output goes through the runtime's streaming pipeline (see `Streams`).
+    let streams = Streams::of(service, op);
+    let fill_tokens = fill_idempotency_tokens(service, op);
+    // Filling tokens already made `input` mutable.
+    let mutable_input = if fill_tokens.is_empty() { quote!(let mut input = input;) } else { TokenStream::new() };
     // awsJson sends the input as one JSON body; restJson1 spreads it over the request by its
     // bindings (`emit::rest_request`), which may also find it unsendable.
     let serialized = match &op.http {
         None => quote! { let body = crate::ser::#ser(&input); },
+        Some(_) if streams.input => {
+            let request = super::rest_request::request_fn_name(op);
+            quote! {
+                #mutable_input
+                let (call, body) = crate::ser::#request(&mut input, call).map_err(crate::error::SdkError::Validation)?;
+            }
+        }
         Some(_) => {
             let request = super::rest_request::request_fn_name(op);
             quote! {
@@ -195,6 +208,8 @@ fn operation_methods(service: &Service, op: &Operation) -> TokenStream {
         }
     };
     let body = match op.request_compression {
+        // A stream is sent as it is read; Smithy compresses only bodies held whole.
+        _ if streams.input => serialized,
         None => serialized,
         // The only encoding the crates support; `ir::RequestCompression` names any other.
         // A minimum size out of range fails the call here, before anything is sent (see the
@@ -206,7 +221,6 @@ fn operation_methods(service: &Service, op: &Operation) -> TokenStream {
         },
     };
     let call = call_setup(op, &wire);
-    let fill_tokens = fill_idempotency_tokens(service, op);
     // restJson1 errors bind members to headers, and its outputs to the status and headers too.
     let send_and_read = match &op.http {
         None => quote! {
@@ -216,6 +230,29 @@ fn operation_methods(service: &Service, op: &Operation) -> TokenStream {
                 .await?;
             crate::de::#ser(&response.body)
         },
+        Some(_) if streams.any() => {
+            let read_error = super::rest_response::error_fn_name(op);
+            let read = super::rest_response::response_fn_name(op);
+            let body = if streams.input { quote!(body) } else { quote!(#BYTE_STREAM_BYTE_STREAM::from(body)) };
+            let response = quote! {
+                self
+                    .runtime
+                    .invoke_streaming(call, #body, crate::de::#read_error, crate::error::#error::is_retryable)
+                    .await?
+            };
+            if streams.output {
+                quote! {
+                    let mut response = #response;
+                    crate::de::#read(&mut response)
+                }
+            } else {
+                // The output is read whole from a body held to the client's limits.
+                quote! {
+                    let response = #response.into_raw().await?;
+                    crate::de::#read(&response)
+                }
+            }
+        }
         Some(_) => {
             let read_error = super::rest_response::error_fn_name(op);
             let read = super::rest_response::response_fn_name(op);
@@ -280,6 +317,27 @@ fn fill_idempotency_tokens(service: &Service, op: &Operation) -> TokenStream {
     quote! {
         let mut input = input;
         #(#fills)*
+    }
+}
+
+/// Which sides of an operation stream: a restJson1 input or output with a `ByteStream` payload.
+#[derive(Clone, Copy)]
+pub(super) struct Streams {
+    /// The input's payload is a stream.
+    pub input: bool,
+    /// The output's payload is a stream.
+    pub output: bool,
+}
+
+impl Streams {
+    pub fn of(service: &Service, op: &Operation) -> Streams {
+        let streams =
+            |name: &str| op.http.is_some() && super::common::stream_field(&service.structure(name).fields).is_some();
+        Streams { input: streams(&op.input), output: streams(&op.output) }
+    }
+
+    pub fn any(self) -> bool {
+        self.input || self.output
     }
 }
 
@@ -452,9 +510,12 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         "Builds and sends a `{}` request; see [`Client::{method}`](crate::client::Client::{method}).",
         op.name
     ));
+    // A builder holding a stream cannot be copied (the stream is read once).
+    let derive =
+        if Streams::of(service, op).input { quote!(#[derive(Debug)]) } else { quote!(#[derive(Debug, Clone)]) };
     quote! {
         #doc_line
-        #[derive(Debug, Clone)]
+        #derive
         pub struct #fluent {
             client: super::Client,
             inner: crate::types::builders::#builder,
@@ -494,6 +555,7 @@ pub(super) fn fluent_setter(field: &Field) -> TokenStream {
     let set_doc = doc(&format!("Sets or clears `{}`.", field.wire_name));
     let param = match &field.ty.kind {
         TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),
+        TyKind::ByteStream => quote!(impl ::std::convert::Into<crate::ByteStream>),
         _ => ty.clone(),
     };
     let deprecated = deprecated_attr(field.deprecated.as_ref());

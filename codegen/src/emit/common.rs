@@ -18,6 +18,11 @@ pub fn payload(field: &Field, binding: TokenStream) -> TokenStream {
     }
 }
 
+/// The member of an operation's input or output that is its streaming body (a `ByteStream`), if any.
+pub fn stream_field(fields: &[Field]) -> Option<&Field> {
+    fields.iter().find(|f| matches!(f.ty.kind, TyKind::ByteStream))
+}
+
 /// Whether a value of this type may contain sensitive data anywhere inside (list and map elements included).
 pub fn contains_sensitive_ty(ty: &Ty) -> bool {
     ty.sensitive

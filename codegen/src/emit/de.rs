@@ -275,6 +275,7 @@ fn zero_value(ty: &Ty) -> Option<Zero> {
         | TyKind::Float
         | TyKind::Double
         | TyKind::Blob
+        | TyKind::ByteStream
         | TyKind::Document
         | TyKind::BigInteger
         | TyKind::BigDecimal
@@ -326,6 +327,10 @@ fn read_value(ty: &Ty) -> TokenStream {
             quote!(#JSON_TIME_READ(value, #JSON_TIME_FORMAT::#format))
         }
         TyKind::Blob => quote!(#BLOB_READ(value)),
+        // Lowering keeps streaming blobs out of JSON bodies: they are only ever a payload.
+        TyKind::ByteStream => {
+            quote!(::std::result::Result::<crate::ByteStream, #JSON_DESERIALIZE_ERROR>::Ok(::std::default::Default::default()))
+        }
         TyKind::Document => {
             quote!(::std::result::Result::<_, #JSON_DESERIALIZE_ERROR>::Ok(value.clone()))
         }

@@ -4,8 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::runtime_paths::{
-    BIG_NUMBER_BIG_DECIMAL, BIG_NUMBER_BIG_INTEGER, BIG_NUMBER_BIG_NUMBER_ERROR, BLOB_BLOB, DATETIME_DATE_TIME,
-    DATETIME_DATE_TIME_ERROR, GENERATED_CODE_VERSION, VALIDATE_VALIDATE, VALIDATE_VALIDATION_ERROR,
+    BIG_NUMBER_BIG_DECIMAL, BIG_NUMBER_BIG_INTEGER, BIG_NUMBER_BIG_NUMBER_ERROR, BLOB_BLOB, BYTE_STREAM_BYTE_STREAM,
+    BYTE_STREAM_BYTE_STREAM_ERROR, DATETIME_DATE_TIME, DATETIME_DATE_TIME_ERROR, GENERATED_CODE_VERSION,
+    VALIDATE_VALIDATE, VALIDATE_VALIDATION_ERROR,
 };
 use super::tokens::inner_doc_lines;
 use super::RustFile;
@@ -43,6 +44,9 @@ pub fn emit(service: &Service) -> RustFile {
     }
     if service.features.blobs {
         reexported.push(BLOB_BLOB);
+    }
+    if service.features.byte_streams {
+        reexported.extend([BYTE_STREAM_BYTE_STREAM, BYTE_STREAM_BYTE_STREAM_ERROR]);
     }
     if service.features.big_numbers {
         reexported.extend([BIG_NUMBER_BIG_DECIMAL, BIG_NUMBER_BIG_INTEGER, BIG_NUMBER_BIG_NUMBER_ERROR]);

@@ -25,7 +25,7 @@ use super::runtime_paths::{TEST_UTIL_CANNED_RESPONSE, TEST_UTIL_RECORDING_HTTP_C
 use super::tokens::{ident, inner_doc_lines, prefixed};
 use super::values::value_tokens;
 use super::RustFile;
-use crate::ir::{ProtocolTest, ProtocolTestKind, Service};
+use crate::ir::{Presence, ProtocolTest, ProtocolTestKind, Service};
 use crate::naming::snake;
 
 /// The files of `tests/protocol_tests/`.
@@ -192,8 +192,31 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
                         }
                     }
                 }
-                _ => {
-                    quote! {
+                _ => match super::common::stream_field(&service.structure(&operation.output).fields) {
+                    // A stream is read once and never compared: both bodies are collected and
+                    // compared as bytes, then the rest of the outputs by their `Debug` text.
+                    Some(stream) => {
+                        let field = ident(&stream.rust_name);
+                        let take = |value: TokenStream| match stream.presence {
+                            Presence::Optional => quote!(#value.#field.take()),
+                            _ => quote!(::std::option::Option::Some(::std::mem::take(&mut #value.#field))),
+                        };
+                        let (take_got, take_expected) = (take(quote!(got)), take(quote!(expected)));
+                        quote! {
+                            let input = #input;
+                            let mut expected = #expected;
+                            #respond
+                            let mut got = match result {
+                                Ok(got) => got,
+                                Err(e) => panic!("the call failed: {e:?}"),
+                            };
+                            let got_body = harness::stream_bytes(#take_got).await;
+                            let expected_body = harness::stream_bytes(#take_expected).await;
+                            assert_eq!(String::from_utf8_lossy(&got_body), String::from_utf8_lossy(&expected_body), "the streamed body");
+                            assert_eq!(format!("{got:?}"), format!("{expected:?}"), "the output's other members");
+                        }
+                    }
+                    None => quote! {
                         let input = #input;
                         let expected = #expected;
                         #respond
@@ -201,8 +224,8 @@ fn case_body(service: &Service, test: &ProtocolTest) -> Result<TokenStream, Stri
                             Ok(got) => harness::assert_same(got, &expected),
                             Err(e) => panic!("the call failed: {e:?}"),
                         }
-                    }
-                }
+                    },
+                },
             }
         }
     })
@@ -230,6 +253,17 @@ fn harness_file(service: &Service) -> RustFile {
         pub use #recording_http_client;
         use serde_json::Value;
     });
+    if service.features.byte_streams {
+        file.push(quote! {
+            /// The bytes of a streaming member (none when it is unset).
+            pub async fn stream_bytes(stream: Option<#krate::ByteStream>) -> Vec<u8> {
+                match stream {
+                    Some(stream) => stream.collect().await.expect("the stream reads"),
+                    None => Vec::new(),
+                }
+            }
+        });
+    }
     file.push(quote! {
         /// A client that answers every request with this status, these headers and this body, for
         /// response and error cases (request cases check only the request, and take the default

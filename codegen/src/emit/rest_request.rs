@@ -9,10 +9,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::helper_fn;
+use super::common::{helper_fn, stream_field};
 use super::runtime_paths::{
-    CLIENT_CALL, JSON_JSON_OBJECT_WRITER, REST_ENCODE_MEDIA_TYPE, REST_JOIN_HEADER_LIST, REST_URI_BUILDER,
-    VALIDATE_VALIDATION_ERROR, VALIDATE_VIOLATION, VALIDATE_VIOLATION_KIND,
+    BYTE_STREAM_BYTE_STREAM, CLIENT_CALL, JSON_JSON_OBJECT_WRITER, REST_ENCODE_MEDIA_TYPE, REST_JOIN_HEADER_LIST,
+    REST_URI_BUILDER, VALIDATE_VALIDATION_ERROR, VALIDATE_VIOLATION, VALIDATE_VIOLATION_KIND,
 };
 use super::ser::structure_member;
 use super::tokens::{doc, ident, prefixed};
@@ -131,10 +131,20 @@ fn request_fn(service: &Service, op: &Operation, http: &HttpOperation) -> TokenS
         HttpBinding::PrefixHeaders { prefix } => Some(prefix_headers(f, prefix, &header_names)),
         _ => None,
     });
-    let body = body(fields);
-    // Labels may be empty and headers unsendable; nothing else is checked here.
+    let stream = stream_field(fields);
+    let body = match stream {
+        Some(stream) => stream_body(stream),
+        None => body(fields),
+    };
+    // Labels may be empty, headers unsendable and a body's length unknown; nothing else is checked here.
     let has_violations = fields.iter().any(|f| {
-        matches!(f.http, HttpBinding::Label { .. } | HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. })
+        matches!(
+            f.http,
+            HttpBinding::Label { .. }
+                | HttpBinding::Header { .. }
+                | HttpBinding::PrefixHeaders { .. }
+                | HttpBinding::Payload { kind: PayloadKind::StreamingBlob { requires_length: true }, .. }
+        )
     });
     let sets_headers = fields.iter().any(|f| {
         matches!(f.http, HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. } | HttpBinding::Payload { .. })
@@ -157,16 +167,23 @@ fn request_fn(service: &Service, op: &Operation, http: &HttpOperation) -> TokenS
     };
     let input_arg = if fields.is_empty() { quote!(_input) } else { quote!(input) };
     let doc_line = doc(&format!(
-        "The HTTP request of a `{}` call (`{} {}`): its path, query and headers on `call`, and its body.",
-        op.name, http.method, http.uri.template
+        "The HTTP request of a `{}` call (`{} {}`): its path, query and headers on `call`, and its body{}.",
+        op.name,
+        http.method,
+        http.uri.template,
+        if stream.is_some() { ", the stream taken out of the input" } else { "" }
     ));
     let capacity = Literal::usize_unsuffixed(http.uri.template.len() + 16);
+    let (input_type, body_type) = match stream {
+        Some(_) => (quote!(&mut crate::types::#input_name), quote!(#BYTE_STREAM_BYTE_STREAM)),
+        None => (quote!(&crate::types::#input_name), quote!(::std::vec::Vec<u8>)),
+    };
     quote! {
         #doc_line
         pub(crate) fn #fn_name(
-            #input_arg: &crate::types::#input_name,
+            #input_arg: #input_type,
             call: #CLIENT_CALL,
-        ) -> ::std::result::Result<(#CLIENT_CALL, ::std::vec::Vec<u8>), #VALIDATE_VALIDATION_ERROR> {
+        ) -> ::std::result::Result<(#CLIENT_CALL, #body_type), #VALIDATE_VALIDATION_ERROR> {
             #violations_decl
             let mut uri = #REST_URI_BUILDER::with_capacity(#capacity);
             #(#path)*
@@ -388,20 +405,35 @@ fn prefix_headers(field: &Field, prefix: &str, taken: &[String]) -> TokenStream 
     )
 }
 
-/// `let body = ...;`: the payload member's bytes, else a JSON object of the body members, else none.
-fn body(fields: &[Field]) -> TokenStream {
-    let content_type = |content_type: &str| {
+/// `let body = ...;` for a streaming payload: the member's stream, moved out of the input (an unset
+/// optional one is an empty body), with its `Content-Type`; a `@requiresLength` body whose length is
+/// not known is a violation at the member (the runtime sends the length of any other it knows).
+fn stream_body(field: &Field) -> TokenStream {
+    let HttpBinding::Payload { kind, content_type } = &field.http else { return TokenStream::new() };
+    let name = ident(&field.rust_name);
+    let member = &field.member_name;
+    let take = match field.presence {
+        Presence::Optional => quote!(input.#name.take().unwrap_or_default()),
+        Presence::Required | Presence::Default(_) => quote!(::std::mem::take(&mut input.#name)),
+    };
+    let set_type = set_content_type(content_type);
+    let length_check = matches!(kind, PayloadKind::StreamingBlob { requires_length: true }).then(|| {
         quote! {
-            if let ::std::result::Result::Err(e) = call.content_type(#content_type) {
-                // A model's `@mediaType` that is not a valid header value: nothing to send it with.
-                let reason = e.to_string();
-                return ::std::result::Result::Err(#VALIDATE_VALIDATION_ERROR::new(::std::vec![#VALIDATE_VIOLATION::new(
-                    "",
-                    #VALIDATE_VIOLATION_KIND::InvalidHeader { reason },
-                )]));
+            if body.content_length().is_none() {
+                violations.push(#VALIDATE_VIOLATION::new(#member, #VALIDATE_VIOLATION_KIND::UnknownLength));
             }
         }
-    };
+    });
+    quote! {
+        let body = #take;
+        #set_type
+        #length_check
+    }
+}
+
+/// `let body = ...;`: the payload member's bytes, else a JSON object of the body members, else none.
+fn body(fields: &[Field]) -> TokenStream {
+    let content_type = set_content_type;
     if let Some(payload) = fields.iter().find(|f| matches!(f.http, HttpBinding::Payload { .. })) {
         let HttpBinding::Payload { kind, content_type: media_type } = &payload.http else { unreachable!() };
         let set_type = content_type(media_type);
@@ -413,7 +445,7 @@ fn body(fields: &[Field]) -> TokenStream {
                     quote!(value.as_bytes().to_vec())
                 }
             }
-            PayloadKind::Blob | PayloadKind::StreamingBlob => quote!(value.as_bytes().to_vec()),
+            PayloadKind::Blob | PayloadKind::StreamingBlob { .. } => quote!(value.as_bytes().to_vec()),
             PayloadKind::Json | PayloadKind::Document => json_value(&payload.ty),
         };
         // An unset structure payload is still an (empty) JSON object; anything else unset sends nothing.
@@ -460,6 +492,20 @@ fn body(fields: &[Field]) -> TokenStream {
         }
         object.finish();
         let body = out.into_bytes();
+    }
+}
+
+/// Sets the `Content-Type`, or fails the request when a model's `@mediaType` is not a valid header
+/// value (nothing could send it).
+fn set_content_type(content_type: &str) -> TokenStream {
+    quote! {
+        if let ::std::result::Result::Err(e) = call.content_type(#content_type) {
+            let reason = e.to_string();
+            return ::std::result::Result::Err(#VALIDATE_VALIDATION_ERROR::new(::std::vec![#VALIDATE_VIOLATION::new(
+                "",
+                #VALIDATE_VIOLATION_KIND::InvalidHeader { reason },
+            )]));
+        }
     }
 }
 

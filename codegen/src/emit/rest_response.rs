@@ -13,14 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::common::{helper_fn, named_in};
+use super::common::{helper_fn, named_in, stream_field};
 use super::de::{field_reader, finish_field, slot_ident};
 use super::runtime_paths::{
-    CLIENT_RAW_RESPONSE, ERROR_ERROR_METADATA, ERROR_UNHANDLED_ERROR, JSON_DESERIALIZE_ERROR, JSON_OBJECT,
-    JSON_OPTIONAL, JSON_PARSE, JSON_TIME_FORMAT, REST_HEADER_BASE64, REST_HEADER_BOOL, REST_HEADER_FLOAT,
-    REST_HEADER_INTEGER, REST_HEADER_LIST, REST_HEADER_MAP, REST_HEADER_MEDIA_TYPE, REST_HEADER_STRING,
-    REST_HEADER_TIMESTAMP, REST_HEADER_TIMESTAMP_LIST, REST_PARSE_BODY, REST_PARSE_BOOL, REST_PARSE_FLOAT,
-    REST_PARSE_INTEGER, REST_PARSE_STRING, REST_PAYLOAD_TEXT, REST_PREFIX_HEADERS,
+    CLIENT_RAW_RESPONSE, CLIENT_STREAMING_RESPONSE, ERROR_ERROR_METADATA, ERROR_UNHANDLED_ERROR,
+    JSON_DESERIALIZE_ERROR, JSON_OBJECT, JSON_OPTIONAL, JSON_PARSE, JSON_TIME_FORMAT, REST_HEADER_BASE64,
+    REST_HEADER_BOOL, REST_HEADER_FLOAT, REST_HEADER_INTEGER, REST_HEADER_LIST, REST_HEADER_MAP,
+    REST_HEADER_MEDIA_TYPE, REST_HEADER_STRING, REST_HEADER_TIMESTAMP, REST_HEADER_TIMESTAMP_LIST, REST_PARSE_BODY,
+    REST_PARSE_BOOL, REST_PARSE_FLOAT, REST_PARSE_INTEGER, REST_PARSE_STRING, REST_PAYLOAD_TEXT, REST_PREFIX_HEADERS,
 };
 use super::tokens::{doc, ident, model_type, prefixed};
 use crate::ir::{Field, HttpBinding, Operation, PayloadKind, Presence, Service, Structure, Ty, TyKind, TypeDefKind};
@@ -85,9 +85,22 @@ fn response_fn(service: &Service, op: &Operation) -> TokenStream {
     let output = service.structure(&op.output);
     let name = response_fn_name(op);
     let output_type = model_type(&op.output);
-    let doc_line = doc(&format!("Reads the output of a successful `{}` response.", op.name));
     let body = read_structure(output, &op.output, Source::Response);
     let response = if output.fields.is_empty() { quote!(_response) } else { quote!(response) };
+    if stream_field(&output.fields).is_some() {
+        // The body is moved into the output unread; the response keeps its head for error reports.
+        let doc_line = doc(&format!(
+            "Reads the output of a successful `{}` response from its head, taking its body as the output's stream.",
+            op.name
+        ));
+        return quote! {
+            #doc_line
+            pub(crate) fn #name(response: &mut #CLIENT_STREAMING_RESPONSE) -> ::std::result::Result<#output_type, #JSON_DESERIALIZE_ERROR> {
+                #body
+            }
+        };
+    }
+    let doc_line = doc(&format!("Reads the output of a successful `{}` response.", op.name));
     quote! {
         #doc_line
         pub(crate) fn #name(#response: &#CLIENT_RAW_RESPONSE) -> ::std::result::Result<#output_type, #JSON_DESERIALIZE_ERROR> {
@@ -184,6 +197,8 @@ fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStr
                     Source::Error => quote!(status.map(#rust::from)),
                 }
             }
+            // A stream is the body itself, set directly (see `inits`).
+            HttpBinding::Payload { .. } if is_stream(field, source) => continue,
             HttpBinding::Payload { kind, .. } => payload_value(field, *kind, source, &bytes),
             // Request-only bindings cannot occur in a response; the member stays unset.
             HttpBinding::Label { .. } | HttpBinding::Query { .. } | HttpBinding::QueryParams | HttpBinding::Body => {
@@ -201,12 +216,26 @@ fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStr
                 Presence::Required | Presence::Default(_) => quote! { #name: #rust::from(response.status), },
             }
         }
+        // The stream is the output's whatever its length; the caller reads it.
+        _ if is_stream(field, source) => {
+            let name = ident(&field.rust_name);
+            let body = quote!(::std::mem::take(&mut response.body));
+            match field.presence {
+                Presence::Optional => quote! { #name: ::std::option::Option::Some(#body), },
+                Presence::Required | Presence::Default(_) => quote! { #name: #body, },
+            }
+        }
         _ => finish_field(field),
     });
     quote! {
         #(#steps)*
         ::std::result::Result::Ok(crate::types::#type_name { #(#inits)* })
     }
+}
+
+/// Whether the field is an output's streaming payload, taken from the response unread.
+fn is_stream(field: &Field, source: Source) -> bool {
+    source == Source::Response && matches!(field.ty.kind, TyKind::ByteStream)
 }
 
 /// `Result<Option<T>, DeserializeError>`: a header member's value.
@@ -247,7 +276,12 @@ fn header_value(ty: &Ty, headers: &TokenStream, name: &str, format: TimestampFor
             }
         }
         // Smithy allows no other header types; such a member reads as absent.
-        TyKind::Document | TyKind::Unit | TyKind::Structure(_) | TyKind::Union(_) | TyKind::Map { .. } => {
+        TyKind::ByteStream
+        | TyKind::Document
+        | TyKind::Unit
+        | TyKind::Structure(_)
+        | TyKind::Union(_)
+        | TyKind::Map { .. } => {
             quote!(::std::result::Result::<_, #JSON_DESERIALIZE_ERROR>::Ok(::std::option::Option::None))
         }
     }

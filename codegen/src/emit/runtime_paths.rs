@@ -63,6 +63,10 @@ pub(crate) const BIG_NUMBER_BIG_NUMBER_ERROR: RuntimeItem = RuntimeItem("big_num
 pub(crate) const BIG_NUMBER_READ_DECIMAL: RuntimeItem = RuntimeItem("big_number::read_decimal");
 pub(crate) const BIG_NUMBER_READ_INTEGER: RuntimeItem = RuntimeItem("big_number::read_integer");
 
+// `byte_stream`
+pub(crate) const BYTE_STREAM_BYTE_STREAM: RuntimeItem = RuntimeItem("byte_stream::ByteStream");
+pub(crate) const BYTE_STREAM_BYTE_STREAM_ERROR: RuntimeItem = RuntimeItem("byte_stream::ByteStreamError");
+
 // `blob`
 pub(crate) const BLOB_BLOB: RuntimeItem = RuntimeItem("blob::Blob");
 pub(crate) const BLOB_READ: RuntimeItem = RuntimeItem("blob::read");
@@ -84,6 +88,7 @@ pub(crate) const CLI_APP_SKELETON: RuntimeItem = RuntimeItem("cli_app::Skeleton"
 pub(crate) const CLI_APP_SKELETON_FN: RuntimeItem = RuntimeItem("cli_app::skeleton");
 pub(crate) const CLI_APP_WITH_GLOBAL_OPTIONS: RuntimeItem = RuntimeItem("cli_app::with_global_options");
 pub(crate) const CLI_APP_WITH_INPUT_OPTIONS: RuntimeItem = RuntimeItem("cli_app::with_input_options");
+pub(crate) const CLI_APP_WRITE_STREAM: RuntimeItem = RuntimeItem("cli_app::write_stream");
 
 // `cli_input`
 pub(crate) const CLI_INPUT_BOOLEAN: RuntimeItem = RuntimeItem("cli_input::boolean");
@@ -98,6 +103,7 @@ pub(crate) const CLI_INPUT_OPTIONAL: RuntimeItem = RuntimeItem("cli_input::optio
 pub(crate) const CLI_INPUT_SOURCE: RuntimeItem = RuntimeItem("cli_input::Source");
 pub(crate) const CLI_INPUT_SPARSE_LIST: RuntimeItem = RuntimeItem("cli_input::sparse_list");
 pub(crate) const CLI_INPUT_SPARSE_MAP: RuntimeItem = RuntimeItem("cli_input::sparse_map");
+pub(crate) const CLI_INPUT_STREAM_FILE: RuntimeItem = RuntimeItem("cli_input::stream_file");
 pub(crate) const CLI_INPUT_STRING: RuntimeItem = RuntimeItem("cli_input::string");
 pub(crate) const CLI_INPUT_TEXT_OR_NUMBER: RuntimeItem = RuntimeItem("cli_input::text_or_number");
 pub(crate) const CLI_INPUT_TIMESTAMP: RuntimeItem = RuntimeItem("cli_input::timestamp");
@@ -108,6 +114,7 @@ pub(crate) const CLI_INPUT_UNKNOWN_MEMBER: RuntimeItem = RuntimeItem("cli_input:
 pub(crate) const CLIENT_CALL: RuntimeItem = RuntimeItem("client::Call");
 pub(crate) const CLIENT_CONFIG: RuntimeItem = RuntimeItem("client::Config");
 pub(crate) const CLIENT_RAW_RESPONSE: RuntimeItem = RuntimeItem("client::RawResponse");
+pub(crate) const CLIENT_STREAMING_RESPONSE: RuntimeItem = RuntimeItem("client::StreamingResponse");
 pub(crate) const CLIENT_RUNTIME: RuntimeItem = RuntimeItem("client::Runtime");
 pub(crate) const CLIENT_SERVICE_INFO: RuntimeItem = RuntimeItem("client::ServiceInfo");
 pub(crate) const CLIENT_VALIDATION_MODE: RuntimeItem = RuntimeItem("client::ValidationMode");

@@ -173,6 +173,10 @@ fn body_size_estimate(service: &crate::ir::Service, structure: &str, depth: usiz
 
 /// The statements writing one member of the structure `value` into `object` (left out when unset).
 pub(super) fn structure_member(field: &Field) -> TokenStream {
+    if matches!(field.ty.kind, TyKind::ByteStream) {
+        // A streaming body is no JSON member: the command-line tool writes it to its `outfile`.
+        return TokenStream::new();
+    }
     let name = ident(&field.rust_name);
     let wire = &field.wire_name;
     match &field.presence {
@@ -214,6 +218,8 @@ fn write_value(ty: &Ty, value: TokenStream, writer: TokenStream) -> TokenStream 
             quote! { #JSON_TIME_WRITE(#value, #JSON_TIME_FORMAT::#format, #writer); }
         }
         TyKind::Blob => quote! { #BLOB_WRITE(#value, #writer); },
+        // Lowering keeps streaming blobs out of JSON bodies: they are only ever a payload.
+        TyKind::ByteStream => quote! { #writer.null(); },
         TyKind::Document => quote! { #writer.value(#value); },
         TyKind::Unit => quote! { #writer.object().finish(); },
         TyKind::Enum(_) => quote! { #writer.string(#value.as_str()); },

@@ -144,6 +144,7 @@ pub fn rust_type(ty: &Ty) -> TokenStream {
         TyKind::BigDecimal => quote!(crate::BigDecimal),
         TyKind::Timestamp(_) => quote!(crate::DateTime),
         TyKind::Blob => quote!(crate::Blob),
+        TyKind::ByteStream => quote!(crate::ByteStream),
         TyKind::Document => quote!(crate::Document),
         TyKind::Unit => quote!(()),
         TyKind::Enum(name) | TyKind::IntEnum(name) | TyKind::Structure(name) | TyKind::Union(name) => model_type(name),

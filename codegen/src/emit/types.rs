@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
-use super::common::{contains_sensitive_ty, payload};
+use super::common::{contains_sensitive_ty, payload, stream_field};
 use super::runtime_paths::VALIDATE_VIOLATION;
 use super::tokens::{
     allow_deprecated, boxed_type, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str, member_doc_attrs,
@@ -67,10 +67,11 @@ fn structure(def: &TypeDef, s: &Structure) -> TokenStream {
     let builder_doc = doc(&format!("A builder for [`{}`].", def.name));
     let builder_name = format_ident!("{}Builder", crate::naming::unraw(&def.name));
     let debug = debug_impl(&def.name, &s.fields, s.sensitive);
+    let derive = derive_attr(derive_debug, s, quote!(Clone, PartialEq));
     quote! {
         #docs
         #deprecated
-        #[derive(#derive_debug Clone, PartialEq)]
+        #derive
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -123,6 +124,16 @@ fn error_impls(def: &TypeDef, s: &Structure) -> TokenStream {
         }
 
         impl ::std::error::Error for #name {}
+    }
+}
+
+/// The `#[derive(...)]` of a structure: `Debug` unless it redacts, then `rest`, which a structure
+/// holding a streaming body (read once, never compared) does without.
+fn derive_attr(derive_debug: TokenStream, s: &Structure, rest: TokenStream) -> TokenStream {
+    match (stream_field(&s.fields), derive_debug.is_empty()) {
+        (Some(_), true) => TokenStream::new(),
+        (Some(_), false) => quote!(#[derive(Debug)]),
+        (None, _) => quote!(#[derive(#derive_debug #rest)]),
     }
 }
 
@@ -350,9 +361,14 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
         )
     };
     let debug = debug_impl(&builder_name.to_string(), &s.fields, s.sensitive);
+    let derive = if stream_field(&s.fields).is_some() {
+        quote!(#[derive(#derive_debug Default)])
+    } else {
+        quote!(#[derive(#derive_debug Clone, Default, PartialEq)])
+    };
     quote! {
         #doc_line
-        #[derive(#derive_debug Clone, Default, PartialEq)]
+        #derive
         pub struct #builder_name {
             #(#slots)*
         }
@@ -378,6 +394,7 @@ fn setter(s: &Structure, f: &Field) -> TokenStream {
     let (param, convert) = match &f.ty.kind {
         TyKind::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into())),
         TyKind::Blob => (quote!(impl ::std::convert::Into<crate::Blob>), quote!(value.into())),
+        TyKind::ByteStream => (quote!(impl ::std::convert::Into<crate::ByteStream>), quote!(value.into())),
         _ => (ty.clone(), quote!(value)),
     };
     let (wrap, wrap_opt) = if f.boxed {

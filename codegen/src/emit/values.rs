@@ -97,6 +97,10 @@ fn value_in(krate: &Ident, value: &TypedValue) -> TokenStream {
             let bytes = Literal::byte_string(bytes);
             quote!(#krate::Blob::new(#bytes.to_vec()))
         }
+        TypedValue::ByteStream(bytes) => {
+            let bytes = Literal::byte_string(bytes);
+            quote!(#krate::ByteStream::from(#bytes.to_vec()))
+        }
     }
 }
 

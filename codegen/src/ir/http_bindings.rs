@@ -179,7 +179,10 @@ pub fn lower_member(model: &Model, member: &Member, role: Role) -> Result<HttpBi
             ShapeKind::Structure { .. } | ShapeKind::Union { .. } => (PayloadKind::Json, "application/json"),
             ShapeKind::Document => (PayloadKind::Document, "application/json"),
             ShapeKind::String | ShapeKind::Enum { .. } => (PayloadKind::Text, "text/plain"),
-            ShapeKind::Blob if target.traits.streaming => (PayloadKind::StreamingBlob, "application/octet-stream"),
+            ShapeKind::Blob if target.traits.streaming => (
+                PayloadKind::StreamingBlob { requires_length: target.traits.requires_length },
+                "application/octet-stream",
+            ),
             ShapeKind::Blob => (PayloadKind::Blob, "application/octet-stream"),
             other => {
                 return Err(error(

@@ -110,8 +110,11 @@ pub enum PayloadKind {
     Text,
     /// A blob's bytes (`application/octet-stream`).
     Blob,
-    /// A `@streaming` blob.
-    StreamingBlob,
+    /// A `@streaming` blob: a `ByteStream`.
+    StreamingBlob {
+        /// `@requiresLength`: a body whose length is not known up front cannot be sent.
+        requires_length: bool,
+    },
 }
 
 impl HttpBinding {

@@ -85,7 +85,10 @@ impl<'m> Lowerer<'m> {
         }
     }
 
-    /// The first streaming shape, in ID order, that an operation's input, output or errors reach.
+    /// The first streaming shape, in ID order, that an operation's input, output or errors reach and
+    /// the generator cannot send or read: an event stream (a streaming union) anywhere, and a streaming
+    /// blob anywhere but an `@httpPayload` member of the input or output under restJson1, which is
+    /// a `ByteStream`.
     pub(super) fn streaming_shape(&self, op_id: &ShapeId, common_errors: &[ShapeId]) -> Option<ShapeId> {
         let ShapeKind::Operation { input, output, errors } = &self.shape(op_id).kind else { return None };
         let mut pending: Vec<&ShapeId> = vec![input, output];
@@ -100,10 +103,10 @@ impl<'m> Lowerer<'m> {
             if shape.traits.streaming {
                 streaming.insert(id);
             }
+            let top_level = id == input || id == output;
             match &shape.kind {
-                ShapeKind::Structure { members } | ShapeKind::Union { members } => {
-                    pending.extend(members.iter().map(|m| &m.target))
-                }
+                ShapeKind::Structure { members } | ShapeKind::Union { members } => pending
+                    .extend(members.iter().filter(|m| !(top_level && self.is_streaming_payload(m))).map(|m| &m.target)),
                 ShapeKind::List { member } => pending.push(&member.target),
                 ShapeKind::Map { key, value } => pending.extend([&key.target, &value.target]),
                 _ => {}
@@ -112,13 +115,29 @@ impl<'m> Lowerer<'m> {
         streaming.first().map(|id| (*id).clone())
     }
 
+    /// Whether `member` of an operation's input or output is a streaming blob the crate sends or
+    /// reads as a `ByteStream`: restJson1's `@httpPayload` bound to a `@streaming` blob.
+    fn is_streaming_payload(&self, member: &Member) -> bool {
+        let target = self.shape(&member.target);
+        self.rest_json
+            && member.traits.http_payload
+            && matches!(target.kind, ShapeKind::Blob)
+            && target.traits.streaming
+    }
+
     pub(super) fn streaming_error(&self, op_id: &ShapeId, shape_id: &ShapeId) -> IrError {
         let kind = self.shape(shape_id).kind.type_name();
-        let what = if kind == "union" { "event streams" } else { "streaming bodies" };
+        let what = if kind == "union" {
+            "event streams are not supported"
+        } else if self.rest_json {
+            "a streaming blob is supported only as the @httpPayload of an operation's input or output"
+        } else {
+            "streaming blobs are supported only as restJson1's @httpPayload"
+        };
         self.error(
             format!("{}.traits.\"smithy.api#streaming\"", Self::shape_path(shape_id)),
             format!(
-                "unsupported: operation `{}` uses `{shape_id}`, a streaming {kind} (smithy.api#streaming); {what} are not supported, so leave the operation out of the selection",
+                "unsupported: operation `{}` uses `{shape_id}`, a streaming {kind} (smithy.api#streaming); {what}, so leave the operation out of the selection",
                 op_id.name()
             ),
         )
@@ -232,7 +251,7 @@ impl<'m> Lowerer<'m> {
     }
 
     /// The operations to generate, in ID order, and those of the whole service left out because they
-    /// stream.
+    /// use streaming shapes the crate cannot carry (see [`Lowerer::streaming_shape`]).
     fn choose_operations(
         &self,
         service: &Shape,
@@ -257,8 +276,8 @@ impl<'m> Lowerer<'m> {
             }
             chosen.into_iter().collect()
         };
-        // Streaming shapes need an event-stream or streaming-body transport this generator does not
-        // have. Asked for by name, such an operation is an error; when the whole service is wanted it is
+        // Event streams, and streaming blobs outside restJson1's payloads, need a transport this
+        // generator does not have. Asked for by name, such an operation is an error; when the whole service is wanted it is
         // left out and reported, so the rest of the service is still usable.
         let mut skipped = Vec::new();
         let mut kept = Vec::with_capacity(chosen.len());

@@ -146,6 +146,8 @@ impl Lowerer<'_> {
             (TyKind::Timestamp(_), V::String(s)) => {
                 DefaultValue::Timestamp(parse_date_time(s).ok_or_else(|| wrong(": not an RFC 3339 date-time"))?)
             }
+            // Smithy gives a streaming blob member the empty default: no body.
+            (TyKind::ByteStream, V::String(s)) if s.is_empty() => DefaultValue::Empty,
             (TyKind::Blob, V::String(s)) => DefaultValue::Blob(decode_base64(s).ok_or_else(|| wrong(": not base64"))?),
             (TyKind::Document, value) => DefaultValue::Document(value.clone()),
             (TyKind::BigInteger, V::Number(n)) if n.is_i64() || n.is_u64() => DefaultValue::BigNumber(n.to_string()),
@@ -189,6 +191,10 @@ impl Lowerer<'_> {
                 TyKind::Timestamp(
                     member_traits.timestamp_format.or(traits.timestamp_format).unwrap_or(TimestampFormat::EpochSeconds),
                 )
+            }
+            ShapeKind::Blob if traits.streaming => {
+                self.features.byte_streams = true;
+                TyKind::ByteStream
             }
             ShapeKind::Blob => {
                 self.features.blobs = true;

@@ -9,6 +9,11 @@ use crate::model::{Model, Paginated, ShapeId};
 
 /// Sets each operation's paginator from its `smithy.api#paginated` trait (merged over the
 /// service's), and adds a warning for each operation whose trait cannot be followed.
+/// Whether the structure has a streaming member (a `ByteStream`).
+pub(super) fn streams(service: &Service, structure: &str) -> bool {
+    service.structure(structure).fields.iter().any(|f| matches!(f.ty.kind, TyKind::ByteStream))
+}
+
 pub(crate) fn lower(model: &Model, service: &mut Service) {
     let defaults = model.shapes.get(&ShapeId::new(service.shape_id.clone())).and_then(|s| s.traits.paginated.clone());
     let mut found = Vec::with_capacity(service.operations.len());
@@ -22,7 +27,13 @@ pub(crate) fn lower(model: &Model, service: &mut Service) {
             continue;
         };
         let trait_ = merge(defaults.as_ref(), own);
-        match resolve(service, &op.input, &op.output, &trait_) {
+        // Each page resends the input, and a streaming body can be read only once.
+        let resolved = if streams(service, &op.input) {
+            Err("its input is a stream, which cannot be sent once per page".to_string())
+        } else {
+            resolve(service, &op.input, &op.output, &trait_)
+        };
+        match resolved {
             Ok(paginator) => found.push(Some(paginator)),
             Err(why) => {
                 found.push(None);
@@ -179,7 +190,7 @@ fn kind_name(kind: &TyKind) -> &'static str {
         TyKind::BigInteger => "bigInteger",
         TyKind::BigDecimal => "bigDecimal",
         TyKind::Timestamp(_) => "timestamp",
-        TyKind::Blob => "blob",
+        TyKind::Blob | TyKind::ByteStream => "blob",
         TyKind::Document => "document",
         TyKind::Unit => "unit",
         TyKind::Enum(_) => "enum",

@@ -82,7 +82,7 @@ fn placeholder_input(service: &Service, ty: &TyKind) -> Result<TypedValue, Strin
 
 fn placeholder(service: &Service, ty: &TyKind) -> Value {
     match ty {
-        TyKind::String | TyKind::Blob => Value::String(String::new()),
+        TyKind::String | TyKind::Blob | TyKind::ByteStream => Value::String(String::new()),
         TyKind::Bool => Value::Bool(false),
         TyKind::Byte
         | TyKind::Short

@@ -79,6 +79,8 @@ pub enum TypedValue {
     Timestamp(f64),
     /// A blob's bytes.
     Blob(Vec<u8>),
+    /// The bytes of a streaming blob (a `ByteStream` built from them).
+    ByteStream(Vec<u8>),
 }
 
 /// A floating-point value, the specials as Smithy's test cases name them.

@@ -522,3 +522,67 @@ fn query_compatible_services_know_their_errors_query_codes() {
     let error = load_slice("t.json", broken.as_bytes()).unwrap_err().to_string();
     assert!(error.contains(r#"traits."aws.protocols#awsQueryError": missing required key `code`"#), "{error}");
 }
+
+/// A restJson1 service with a streaming upload (`Put`, `@requiresLength`), a streaming download
+/// (`Get`), an operation that nests a streaming blob in its body (`Nested`) and one with an event
+/// stream (`Events`).
+const STREAMING: &str = r#"{"smithy":"2.0","shapes":{
+    "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#Put"},{"target":"ex#Get"},
+        {"target":"ex#Nested"},{"target":"ex#Events"}],"traits":{"aws.protocols#restJson1":{}}},
+    "ex#Put":{"type":"operation","input":{"target":"ex#PutIn"},"traits":{"smithy.api#http":{"method":"PUT","uri":"/p"}}},
+    "ex#PutIn":{"type":"structure","members":{
+        "body":{"target":"ex#Sized","traits":{"smithy.api#httpPayload":{},"smithy.api#required":{}}}}},
+    "ex#Sized":{"type":"blob","traits":{"smithy.api#streaming":{},"smithy.api#requiresLength":{}}},
+    "ex#Get":{"type":"operation","output":{"target":"ex#GetOut"},"traits":{"smithy.api#http":{"method":"GET","uri":"/g"}}},
+    "ex#GetOut":{"type":"structure","members":{
+        "body":{"target":"ex#Plain","traits":{"smithy.api#httpPayload":{},"smithy.api#default":""}}}},
+    "ex#Plain":{"type":"blob","traits":{"smithy.api#streaming":{},"smithy.api#mediaType":"image/png"}},
+    "ex#Nested":{"type":"operation","input":{"target":"ex#NestedIn"},"traits":{"smithy.api#http":{"method":"POST","uri":"/n"}}},
+    "ex#NestedIn":{"type":"structure","members":{"inner":{"target":"ex#Inner"}}},
+    "ex#Inner":{"type":"structure","members":{"data":{"target":"ex#Plain"}}},
+    "ex#Events":{"type":"operation","output":{"target":"ex#EventsOut"},"traits":{"smithy.api#http":{"method":"GET","uri":"/e"}}},
+    "ex#EventsOut":{"type":"structure","members":{"events":{"target":"ex#Stream","traits":{"smithy.api#httpPayload":{}}}}},
+    "ex#Stream":{"type":"union","members":{"tick":{"target":"ex#Tick"}},"traits":{"smithy.api#streaming":{}}},
+    "ex#Tick":{"type":"structure","members":{}}
+}}"#;
+
+#[test]
+fn restjson_streaming_payloads_are_byte_streams_and_other_streams_are_left_out() {
+    let service = lower_text(STREAMING).unwrap();
+    let names: Vec<&str> = service.operations.iter().map(|op| op.name.as_str()).collect();
+    assert_eq!(names, ["Get", "Put"]);
+    let skipped: Vec<(&str, &str)> = service.skipped.iter().map(|s| (s.operation.as_str(), s.shape.as_str())).collect();
+    assert_eq!(skipped, [("Events", "ex#Stream"), ("Nested", "ex#Plain")]);
+    let upload = &service.structure("PutIn").fields[0];
+    assert_eq!(upload.ty.kind, TyKind::ByteStream);
+    assert_eq!(
+        upload.http,
+        HttpBinding::Payload {
+            kind: PayloadKind::StreamingBlob { requires_length: true },
+            content_type: "application/octet-stream".into()
+        }
+    );
+    let download = &service.structure("GetOut").fields[0];
+    assert_eq!(download.ty.kind, TyKind::ByteStream);
+    assert_eq!(download.presence, Presence::Default(DefaultValue::Empty), "no body is an empty stream");
+    assert!(matches!(&download.http, HttpBinding::Payload { content_type, .. } if content_type == "image/png"));
+    assert!(service.features.byte_streams && !service.features.blobs, "a stream needs no base64");
+
+    // Asked for by name, an operation the crate cannot carry is an error saying why.
+    let model = load_slice("test.json", STREAMING.as_bytes()).unwrap();
+    let only =
+        |name: &str| Selection { operations: vec![name.into()], crate_name: "test".into(), ..Selection::default() };
+    let error = lower(&model, &only("Nested")).unwrap_err().to_string();
+    assert!(error.contains("only as the @httpPayload of an operation's input or output"), "{error}");
+    let error = lower(&model, &only("Events")).unwrap_err().to_string();
+    assert!(error.contains("event streams are not supported"), "{error}");
+}
+
+#[test]
+fn outside_restjson_a_streaming_blob_leaves_its_operation_out() {
+    let text = STREAMING.replace("aws.protocols#restJson1", "aws.protocols#awsJson1_1");
+    let model = load_slice("test.json", text.as_bytes()).unwrap();
+    let selection = Selection { operations: vec!["Put".into()], crate_name: "test".into(), ..Selection::default() };
+    let error = lower(&model, &selection).unwrap_err().to_string();
+    assert!(error.contains("streaming blobs are supported only as restJson1's @httpPayload"), "{error}");
+}

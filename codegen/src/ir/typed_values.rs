@@ -107,6 +107,9 @@ pub fn typed_value(service: &Service, ty: &TyKind, json: &Value) -> Result<Typed
         TyKind::Blob => {
             TypedValue::Blob(json.as_str().ok_or_else(|| wrong("the blob's bytes as text"))?.as_bytes().to_vec())
         }
+        TyKind::ByteStream => {
+            TypedValue::ByteStream(json.as_str().ok_or_else(|| wrong("the body's bytes as text"))?.as_bytes().to_vec())
+        }
         TyKind::BigInteger | TyKind::BigDecimal | TyKind::Unit => {
             return Err(format!("a value of this kind ({json}) is not supported in generated tests"))
         }

@@ -57,7 +57,8 @@ pub struct Service {
     pub patterns: Vec<PatternConst>,
     /// Which optional runtime pieces the crate needs.
     pub features: Features,
-    /// Operations left out of a whole-service selection because they use streaming shapes, by name.
+    /// Operations left out of a whole-service selection because they use event streams (or streaming
+    /// blobs outside restJson1's payloads), by name.
     pub skipped: Vec<SkippedOperation>,
     /// Checks the generator left out of single shapes, sorted by location.
     pub warnings: Vec<Warning>,
@@ -193,6 +194,8 @@ pub struct Features {
     pub blobs: bool,
     /// Some member is an idempotency token (needs UUIDs).
     pub idempotency_tokens: bool,
+    /// Some member is a `@streaming` blob (an input or output payload read or sent as a stream).
+    pub byte_streams: bool,
     /// Some member is a document.
     pub documents: bool,
     /// Some member is a timestamp.
@@ -509,6 +512,9 @@ pub enum TyKind {
     BigDecimal,
     Timestamp(TimestampFormat),
     Blob,
+    /// A `@streaming` blob, which restJson1 binds to an `@httpPayload` of an operation's input or
+    /// output: the runtime's `ByteStream`, sent from bytes or a file and read as a stream.
+    ByteStream,
     Document,
     /// `smithy.api#Unit`, the target of a union member that carries no value: the Rust variant has no
     /// payload and the wire value is `{}`.

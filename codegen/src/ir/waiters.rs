@@ -98,6 +98,16 @@ pub fn lower(model: &Model, service: &Service) -> (Vec<Waiter>, Vec<Warning>) {
             location,
             message,
         };
+        if super::paginators::streams(service, &op.input) || super::paginators::streams(service, &op.output) {
+            warnings.push(warn(
+                trait_path,
+                format!(
+                    "operation `{}` streams its input or output, which a waiter cannot send again or read; no waiters are generated for it",
+                    op.shape_id
+                ),
+            ));
+            continue;
+        }
         let Some(map) = trait_value.as_object() else {
             warnings.push(warn(
                 trait_path,
@@ -312,7 +322,8 @@ fn shape_of(kind: &TyKind) -> Shape {
         TyKind::Timestamp(_) => Shape::Timestamp,
         TyKind::Blob => Shape::Blob,
         TyKind::Document => Shape::Document,
-        TyKind::Unit => Shape::Unit,
+        // A streaming body is no value a waiter can look at.
+        TyKind::Unit | TyKind::ByteStream => Shape::Unit,
         TyKind::Enum(name) => Shape::Enum(name.clone()),
         TyKind::IntEnum(name) => Shape::IntEnum(name.clone()),
         TyKind::Structure(name) => Shape::Structure(name.clone()),
