@@ -57,8 +57,17 @@ pub fn json_roots(service: &Service) -> Vec<String> {
 pub fn emit(service: &Service) -> Vec<TokenStream> {
     let mut items = Vec::new();
     let mut errors = BTreeSet::new();
+    // Operations often share an output structure (a resource's create, get and update); its reader is
+    // generated once and the others call it.
+    let mut readers: BTreeMap<&str, &Operation> = BTreeMap::new();
     for op in service.operations.iter().filter(|op| op.http.is_some()) {
-        items.push(response_fn(service, op));
+        match readers.get(op.output.as_str()) {
+            Some(first) => items.push(shared_response_fn(op, first)),
+            None => {
+                readers.insert(&op.output, op);
+                items.push(response_fn(service, op));
+            }
+        }
         items.push(error_dispatch_fn(service, op));
         errors.extend(op.errors.iter().filter(|name| is_error_structure(service, name)));
     }
@@ -92,6 +101,24 @@ fn response_fn(service: &Service, op: &Operation) -> TokenStream {
         #doc_line
         pub(crate) fn #name(#response: &#CLIENT_RAW_RESPONSE) -> ::std::result::Result<#output_type, #JSON_DESERIALIZE_ERROR> {
             #body
+        }
+    }
+}
+
+/// The success reader of an operation whose output structure `first` already reads: a call to
+/// `first`'s reader, which reads the same members from the same places.
+fn shared_response_fn(op: &Operation, first: &Operation) -> TokenStream {
+    let name = response_fn_name(op);
+    let shared = response_fn_name(first);
+    let output_type = model_type(&op.output);
+    let doc_line = doc(&format!(
+        "Reads the output of a successful `{}` response, as `{}`'s, which has the same output.",
+        op.name, first.name
+    ));
+    quote! {
+        #doc_line
+        pub(crate) fn #name(response: &#CLIENT_RAW_RESPONSE) -> ::std::result::Result<#output_type, #JSON_DESERIALIZE_ERROR> {
+            #shared(response)
         }
     }
 }
@@ -444,6 +471,28 @@ mod tests {
         // 409 is `Clash`'s alone; 404 is shared, so it names neither.
         assert!(dispatch.contains("Some(409)=>http_de_clash("), "{dispatch}");
         assert!(!dispatch.contains("Some(404)"), "{dispatch}");
+    }
+
+    #[test]
+    fn operations_with_one_output_share_its_reader() {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#GetThing"},{"target":"ex#PutThing"}],
+                      "traits":{"aws.protocols#restJson1":{}}},
+            "ex#GetThing":{"type":"operation","output":{"target":"ex#Thing"},
+                      "traits":{"smithy.api#http":{"method":"GET","uri":"/thing"}}},
+            "ex#PutThing":{"type":"operation","output":{"target":"ex#Thing"},
+                      "traits":{"smithy.api#http":{"method":"PUT","uri":"/thing"}}},
+            "ex#Thing":{"type":"structure","members":{"name":{"target":"smithy.api#String"}}}}}"#;
+        let model = crate::model::load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let selection = crate::Selection { crate_name: "test".into(), ..crate::Selection::default() };
+        let service = crate::ir::lower(&model, &selection).unwrap_or_else(|e| panic!("{e}"));
+        let items: Vec<String> = emit(&service).into_iter().map(squeeze).collect();
+        let reader = |name: &str| {
+            let signature = format!("fn{name}(response:");
+            items.iter().find(|item| item.contains(&signature)).unwrap_or_else(|| panic!("no {name} in {items:?}"))
+        };
+        assert!(reader("http_get_thing").contains("\"name\"=>"), "{items:?}");
+        assert!(reader("http_put_thing").contains("{http_get_thing(response)}"), "{items:?}");
     }
 
     #[test]
