@@ -351,15 +351,17 @@ fn payload_value(field: &Field, kind: PayloadKind, source: Source, bytes: &Token
 
 /// The error reader of one operation: the modeled error the response names, or `Unhandled`.
 ///
-/// Each arm is one expression that yields the error when its structure reads, and one `unwrap_or_else`
-/// at the end turns every other case into `Unhandled`: an API with a hundred operations of six errors
+/// A status names the type when the response names none, so there is one `match` on the type; each
+/// arm is one expression that yields the error when its structure reads, and one `unwrap_or_else` at
+/// the end turns every other case into `Unhandled`. An API with a hundred operations of six errors
 /// each then generates a few lines per error instead of a nested `match` per error and per status.
 fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
     let func = error_fn_name(op);
     let enum_name = ident(&op.error_name);
     let unhandled = quote!(crate::error::#enum_name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())));
     let mut arms = Vec::new();
-    // Statuses of `@httpError`, with the errors that have each; one with a single error identifies it.
+    // Statuses of `@httpError`, with the codes of the errors that have each; one with a single error
+    // identifies it.
     let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
     let read = |error: &str| {
         let variant = ident(error);
@@ -373,16 +375,15 @@ fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
         let value = read(error);
         arms.push(quote! { ::std::option::Option::Some(#code) => #value, });
         if let Some(status) = info.http_status {
-            by_status.entry(status).or_default().push(error);
+            by_status.entry(status).or_default().push(code);
         }
     }
     let status_arms: Vec<TokenStream> = by_status
         .iter()
-        .filter(|(_, errors)| errors.len() == 1)
-        .map(|(status, errors)| {
-            let status = Literal::u16_unsuffixed(*status);
-            let value = read(errors[0]);
-            quote! { ::std::option::Option::Some(#status) => #value, }
+        .filter(|(_, codes)| codes.len() == 1)
+        .map(|(status, codes)| {
+            let (status, code) = (Literal::u16_unsuffixed(*status), codes[0]);
+            quote! { ::std::option::Option::Some(#status) => ::std::option::Option::Some(#code), }
         })
         .collect();
     let doc_line = doc(&format!("Reads an error response to `{}`.", op.name));
@@ -391,23 +392,23 @@ fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
     let by_code = if arms.is_empty() {
         unhandled
     } else {
-        let none_arm = if status_arms.is_empty() {
-            TokenStream::new()
+        let code = if status_arms.is_empty() {
+            quote!(let code = meta.code();)
         } else {
+            // No type named: an `@httpError` status only one of the errors has names it.
             quote! {
-                // No type named: an `@httpError` status only one of the errors has names it.
-                ::std::option::Option::None => match meta.status() {
+                let code = meta.code().or_else(|| match meta.status() {
                     #(#status_arms)*
                     _ => ::std::option::Option::None,
-                },
+                });
             }
         };
-        // A named type the operation does not know, or an error body that does not read as its
-        // structure, is `Unhandled` with the response's metadata.
+        // A type the operation does not know, or an error body that does not read as its structure,
+        // is `Unhandled` with the response's metadata.
         quote! {
-            let error = match meta.code() {
+            #code
+            let error = match code {
                 #(#arms)*
-                #none_arm
                 _ => ::std::option::Option::None,
             };
             error.unwrap_or_else(|| #unhandled)
@@ -469,7 +470,7 @@ mod tests {
             assert!(dispatch.contains(&format!("Some(\"{code}\")=>")), "{dispatch}");
         }
         // 409 is `Clash`'s alone; 404 is shared, so it names neither.
-        assert!(dispatch.contains("Some(409)=>http_de_clash("), "{dispatch}");
+        assert!(dispatch.contains("Some(409)=>::std::option::Option::Some(\"Clash\")"), "{dispatch}");
         assert!(!dispatch.contains("Some(404)"), "{dispatch}");
     }
 
