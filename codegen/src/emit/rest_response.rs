@@ -57,8 +57,17 @@ pub fn json_roots(service: &Service) -> Vec<String> {
 pub fn emit(service: &Service) -> Vec<TokenStream> {
     let mut items = Vec::new();
     let mut errors = BTreeSet::new();
+    // Operations often share an output structure (a resource's create, get and update); its reader is
+    // generated once and the others call it.
+    let mut readers: BTreeMap<&str, &Operation> = BTreeMap::new();
     for op in service.operations.iter().filter(|op| op.http.is_some()) {
-        items.push(response_fn(service, op));
+        match readers.get(op.output.as_str()) {
+            Some(first) => items.push(shared_response_fn(op, first)),
+            None => {
+                readers.insert(&op.output, op);
+                items.push(response_fn(service, op));
+            }
+        }
         items.push(error_dispatch_fn(service, op));
         errors.extend(op.errors.iter().filter(|name| is_error_structure(service, name)));
     }
@@ -105,6 +114,24 @@ fn response_fn(service: &Service, op: &Operation) -> TokenStream {
         #doc_line
         pub(crate) fn #name(#response: &#CLIENT_RAW_RESPONSE) -> ::std::result::Result<#output_type, #JSON_DESERIALIZE_ERROR> {
             #body
+        }
+    }
+}
+
+/// The success reader of an operation whose output structure `first` already reads: a call to
+/// `first`'s reader, which reads the same members from the same places.
+fn shared_response_fn(op: &Operation, first: &Operation) -> TokenStream {
+    let name = response_fn_name(op);
+    let shared = response_fn_name(first);
+    let output_type = model_type(&op.output);
+    let doc_line = doc(&format!(
+        "Reads the output of a successful `{}` response, as `{}`'s, which has the same output.",
+        op.name, first.name
+    ));
+    quote! {
+        #doc_line
+        pub(crate) fn #name(response: &#CLIENT_RAW_RESPONSE) -> ::std::result::Result<#output_type, #JSON_DESERIALIZE_ERROR> {
+            #shared(response)
         }
     }
 }
@@ -357,22 +384,23 @@ fn payload_value(field: &Field, kind: PayloadKind, source: Source, bytes: &Token
 }
 
 /// The error reader of one operation: the modeled error the response names, or `Unhandled`.
+///
+/// A status names the type when the response names none, so there is one `match` on the type; each
+/// arm is one expression that yields the error when its structure reads, and one `unwrap_or_else` at
+/// the end turns every other case into `Unhandled`. An API with a hundred operations of six errors
+/// each then generates a few lines per error instead of a nested `match` per error and per status.
 fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
     let func = error_fn_name(op);
     let enum_name = ident(&op.error_name);
     let unhandled = quote!(crate::error::#enum_name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())));
     let mut arms = Vec::new();
-    // Statuses of `@httpError`, with the errors that have each; one with a single error identifies it.
+    // Statuses of `@httpError`, with the codes of the errors that have each; one with a single error
+    // identifies it.
     let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
     let read = |error: &str| {
         let variant = ident(error);
         let reader = helper_fn("http_de_", error);
-        quote! {
-            match #reader(meta.status(), headers, body) {
-                ::std::result::Result::Ok(error) => crate::error::#enum_name::#variant(error),
-                ::std::result::Result::Err(_) => #unhandled,
-            }
-        }
+        quote!(#reader(meta.status(), headers, body).map(crate::error::#enum_name::#variant).ok())
     };
     for error in op.errors.iter().filter(|name| is_error_structure(service, name)) {
         let structure = service.structure(error);
@@ -381,41 +409,43 @@ fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
         let value = read(error);
         arms.push(quote! { ::std::option::Option::Some(#code) => #value, });
         if let Some(status) = info.http_status {
-            by_status.entry(status).or_default().push(error);
+            by_status.entry(status).or_default().push(code);
         }
     }
     let status_arms: Vec<TokenStream> = by_status
         .iter()
-        .filter(|(_, errors)| errors.len() == 1)
-        .map(|(status, errors)| {
-            let status = Literal::u16_unsuffixed(*status);
-            let value = read(errors[0]);
-            quote! { ::std::option::Option::Some(#status) => #value, }
+        .filter(|(_, codes)| codes.len() == 1)
+        .map(|(status, codes)| {
+            let (status, code) = (Literal::u16_unsuffixed(*status), codes[0]);
+            quote! { ::std::option::Option::Some(#status) => ::std::option::Option::Some(#code), }
         })
         .collect();
     let doc_line = doc(&format!("Reads an error response to `{}`.", op.name));
     let uses_inputs = !arms.is_empty();
     let (headers, body) = if uses_inputs { (quote!(headers), quote!(body)) } else { (quote!(_headers), quote!(_body)) };
     let by_code = if arms.is_empty() {
-        unhandled.clone()
+        unhandled
     } else {
-        let none_arm = if status_arms.is_empty() {
-            TokenStream::new()
+        let code = if status_arms.is_empty() {
+            quote!(let code = meta.code();)
         } else {
+            // No type named: an `@httpError` status only one of the errors has names it.
             quote! {
-                // No type named: an `@httpError` status only one of the errors has names it.
-                ::std::option::Option::None => match meta.status() {
+                let code = meta.code().or_else(|| match meta.status() {
                     #(#status_arms)*
-                    _ => #unhandled,
-                },
+                    _ => ::std::option::Option::None,
+                });
             }
         };
+        // A type the operation does not know, or an error body that does not read as its structure,
+        // is `Unhandled` with the response's metadata.
         quote! {
-            match meta.code() {
+            #code
+            let error = match code {
                 #(#arms)*
-                #none_arm
-                _ => #unhandled,
-            }
+                _ => ::std::option::Option::None,
+            };
+            error.unwrap_or_else(|| #unhandled)
         }
     };
     quote! {
@@ -474,8 +504,30 @@ mod tests {
             assert!(dispatch.contains(&format!("Some(\"{code}\")=>")), "{dispatch}");
         }
         // 409 is `Clash`'s alone; 404 is shared, so it names neither.
-        assert!(dispatch.contains("Some(409)=>matchhttp_de_clash("), "{dispatch}");
+        assert!(dispatch.contains("Some(409)=>::std::option::Option::Some(\"Clash\")"), "{dispatch}");
         assert!(!dispatch.contains("Some(404)"), "{dispatch}");
+    }
+
+    #[test]
+    fn operations_with_one_output_share_its_reader() {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#GetThing"},{"target":"ex#PutThing"}],
+                      "traits":{"aws.protocols#restJson1":{}}},
+            "ex#GetThing":{"type":"operation","output":{"target":"ex#Thing"},
+                      "traits":{"smithy.api#http":{"method":"GET","uri":"/thing"}}},
+            "ex#PutThing":{"type":"operation","output":{"target":"ex#Thing"},
+                      "traits":{"smithy.api#http":{"method":"PUT","uri":"/thing"}}},
+            "ex#Thing":{"type":"structure","members":{"name":{"target":"smithy.api#String"}}}}}"#;
+        let model = crate::model::load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let selection = crate::Selection { crate_name: "test".into(), ..crate::Selection::default() };
+        let service = crate::ir::lower(&model, &selection).unwrap_or_else(|e| panic!("{e}"));
+        let items: Vec<String> = emit(&service).into_iter().map(squeeze).collect();
+        let reader = |name: &str| {
+            let signature = format!("fn{name}(response:");
+            items.iter().find(|item| item.contains(&signature)).unwrap_or_else(|| panic!("no {name} in {items:?}"))
+        };
+        assert!(reader("http_get_thing").contains("\"name\"=>"), "{items:?}");
+        assert!(reader("http_put_thing").contains("{http_get_thing(response)}"), "{items:?}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! themselves: they interpolate these constants (`quote!(#JSON_OBJECT(value))`), so the runtime's
 //! layout is written down here once, and an item that moves or is renamed is one line to change.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream};
 use quote::{quote, ToTokens, TokenStreamExt};
 
 use super::tokens::ident;
@@ -37,9 +37,15 @@ impl RuntimeItem {
 }
 
 impl ToTokens for RuntimeItem {
+    /// Appends `crate::runtime::...` token by token: generated code names runtime items tens of
+    /// thousands of times for a large model, and a `quote!` per use would build and copy a stream each time.
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        let segments = self.segments();
-        tokens.append_all(quote!(crate::runtime #(::#segments)*));
+        tokens.append(Ident::new("crate", Span::call_site()));
+        for segment in std::iter::once("runtime").chain(self.0.split("::")) {
+            tokens.append(Punct::new(':', Spacing::Joint));
+            tokens.append(Punct::new(':', Spacing::Alone));
+            tokens.append(ident(segment));
+        }
     }
 }
 
