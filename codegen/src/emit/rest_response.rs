@@ -61,9 +61,11 @@ pub fn emit(service: &Service) -> Vec<TokenStream> {
     // generated once and the others call it.
     let mut readers: BTreeMap<&str, &Operation> = BTreeMap::new();
     for op in service.operations.iter().filter(|op| op.http.is_some()) {
+        // A streaming output's reader takes the response itself, not its bytes, so it is never shared.
+        let streams = stream_field(&service.structure(&op.output).fields).is_some();
         match readers.get(op.output.as_str()) {
-            Some(first) => items.push(shared_response_fn(op, first)),
-            None => {
+            Some(first) if !streams => items.push(shared_response_fn(op, first)),
+            _ => {
                 readers.insert(&op.output, op);
                 items.push(response_fn(service, op));
             }
