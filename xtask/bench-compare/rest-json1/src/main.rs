@@ -143,7 +143,7 @@ fn sdk_client(check: bool) -> aws_sdk_customerprofiles::Client {
         // The status and headers are constants, so building cannot fail; fall back to a bare 200.
         let mut response = canned_response(RESPONSE).unwrap_or_else(|_| http::Response::new(RESPONSE));
         // A wrong request line gets a 400, which the SDK reports as an error.
-        if check && check_uri(request.uri()).is_err() {
+        if check && check_uri(&request.uri().to_string()).is_err() {
             *response.status_mut() = http::StatusCode::BAD_REQUEST;
         }
         response
