@@ -110,8 +110,7 @@ impl AsciiRun {
                 && text.bytes().all(|b| self.set.get(usize::from(b)).copied().unwrap_or(false))
         };
         is_run(value)
-            || (self.line_end
-                && LINE_TERMINATORS.iter().any(|end| value.strip_suffix(end).is_some_and(|text| is_run(text))))
+            || (self.line_end && LINE_TERMINATORS.iter().any(|end| value.strip_suffix(end).is_some_and(&is_run)))
     }
 }
 
