@@ -5,8 +5,10 @@
 //! from building the two minimal job workers beside it, each in a fresh target directory. The
 //! result is a markdown table with the date and machine, and PASS/MISS per target. With
 //! `SMITHY_MODELS_DIR` set, the same run also times the clean build of three whole-service crates
-//! sharing the runtime against the same crates carrying copies of it (see [`three_crates`]).
+//! sharing the runtime against the same crates carrying copies of it (see [`three_crates`]), and
+//! times a restJson1 call generated from a shared model against the SDK's (see [`rest_json`]).
 
+mod rest_json;
 mod three_crates;
 
 use std::fmt::Write as _;
@@ -70,7 +72,14 @@ fn compare(args: &Args) -> Result<String, String> {
         }
         models
     };
-    let calls = if args.only_three_crates { None } else { Some(calls_and_builds(&root, args)?) };
+    let rest_model = if args.only_three_crates { None } else { rest_json::model()? };
+    if rest_model.is_none() && !args.only_three_crates {
+        eprintln!(
+            "bench-compare: SKIPPED the restJson1 call: SMITHY_MODELS_DIR is unset (it must hold {})",
+            rest_json::MODEL
+        );
+    }
+    let calls = if args.only_three_crates { None } else { Some(calls_and_builds(&root, args, rest_model.as_deref())?) };
     let three = match &three_crate_models {
         Some(models) => Some(three_crates::measure(&root, models, &args.copies_from)?),
         None => None,
@@ -85,12 +94,14 @@ fn compare(args: &Args) -> Result<String, String> {
 struct Calls {
     generated_us: f64,
     sdk_us: f64,
+    /// `None` when `SMITHY_MODELS_DIR` is unset.
+    rest: Option<rest_json::RestCall>,
     builds: Option<(Build, Build)>,
     codegen_whole_ms: Option<f64>,
     codegen_config_ms: f64,
 }
 
-fn calls_and_builds(root: &Path, args: &Args) -> Result<Calls, String> {
+fn calls_and_builds(root: &Path, args: &Args, rest_model: Option<&Path>) -> Result<Calls, String> {
     let dir = root.join("xtask").join("bench-compare");
     let manifest = dir.join("Cargo.toml");
 
@@ -115,18 +126,16 @@ fn calls_and_builds(root: &Path, args: &Args) -> Result<Calls, String> {
         return Err(format!("the harness failed ({})", output.status));
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let value = |key: &str| -> Result<Option<f64>, String> {
-        let Some(text) = stdout.lines().find_map(|l| l.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
-        else {
-            return Ok(None);
-        };
-        text.trim().parse().map(Some).map_err(|_| format!("the harness printed `{key}={text}`, not a number"))
-    };
+    let value = |key: &str| harness_value(&stdout, key);
     let need = |key: &str| value(key)?.ok_or_else(|| format!("the harness did not report `{key}`"));
     let generated_us = need("generated_us")?;
     let sdk_us = need("sdk_us")?;
     let codegen_config_ms = need("codegen_config_ms")?;
     let codegen_whole_ms = value("codegen_whole_ms")?;
+    let rest = match rest_model {
+        Some(model) => Some(rest_json::measure(root, model)?),
+        None => None,
+    };
 
     let builds = if args.skip_builds {
         None
@@ -141,7 +150,15 @@ fn calls_and_builds(root: &Path, args: &Args) -> Result<Calls, String> {
         let generated = clean_build(&dir, "worker-generated")?;
         Some((generated, sdk))
     };
-    Ok(Calls { generated_us, sdk_us, builds, codegen_whole_ms, codegen_config_ms })
+    Ok(Calls { generated_us, sdk_us, rest, builds, codegen_whole_ms, codegen_config_ms })
+}
+
+/// The number a harness printed as `key=NUMBER` on a line of its `stdout`, if it printed the key.
+fn harness_value(stdout: &str, key: &str) -> Result<Option<f64>, String> {
+    let Some(text) = stdout.lines().find_map(|l| l.strip_prefix(key).and_then(|rest| rest.strip_prefix('='))) else {
+        return Ok(None);
+    };
+    text.trim().parse().map(Some).map_err(|_| format!("the harness printed `{key}={text}`, not a number"))
 }
 
 /// Builds the harness and returns its executable, from cargo's own report of what it built:
@@ -264,8 +281,9 @@ fn verdict(pass: bool) -> &'static str {
     }
 }
 
-/// The targets, as ratios against aws-sdk-codepipeline.
+/// The targets, as ratios against the official SDK crate of the same service.
 const CALL_SPEEDUP_TARGET: f64 = 15.0;
+const REST_CALL_SPEEDUP_TARGET: f64 = 10.0;
 const BUILD_TIME_TARGET: f64 = 0.25;
 const BINARY_SIZE_TARGET: f64 = 0.25;
 
@@ -299,7 +317,7 @@ fn table(calls: Option<&Calls>, three: Option<&three_crates::Figure>) -> String 
 }
 
 fn calls_table(out: &mut String, calls: &Calls) {
-    let Calls { generated_us, sdk_us, builds, codegen_whole_ms, codegen_config_ms } = calls;
+    let Calls { generated_us, sdk_us, rest, builds, codegen_whole_ms, codegen_config_ms } = calls;
     let _ = writeln!(out, "| Measure | generated | aws-sdk-codepipeline | ratio | target | result |");
     let _ = writeln!(out, "|---|---:|---:|---:|---|---|");
     let speedup = sdk_us / generated_us;
@@ -308,6 +326,24 @@ fn calls_table(out: &mut String, calls: &Calls) {
         "| PutThirdPartyJobSuccessResult, every member set, in-memory HTTP: µs per call | {generated_us:.1} | {sdk_us:.1} | {speedup:.1}x faster | ≥ {CALL_SPEEDUP_TARGET}x faster | {} |",
         verdict(speedup >= CALL_SPEEDUP_TARGET)
     );
+    match rest {
+        Some(rest) => {
+            let speedup = rest.sdk_us / rest.generated_us;
+            let _ = writeln!(
+                out,
+                "| restJson1: Customer Profiles SearchProfiles (label, query, JSON body and response) vs aws-sdk-customerprofiles, in-memory HTTP: µs per call | {:.1} | {:.1} | {speedup:.1}x faster | ≥ {REST_CALL_SPEEDUP_TARGET}x faster | {} |",
+                rest.generated_us,
+                rest.sdk_us,
+                verdict(speedup >= REST_CALL_SPEEDUP_TARGET)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "| restJson1: Customer Profiles SearchProfiles vs aws-sdk-customerprofiles, µs per call | skipped: SMITHY_MODELS_DIR unset | | | ≥ {REST_CALL_SPEEDUP_TARGET}x faster | |"
+            );
+        }
+    }
     match builds {
         Some((generated, sdk)) => {
             let time_ratio = generated.seconds / sdk.seconds;
@@ -419,5 +455,15 @@ mod tests {
             Some(PathBuf::from("/shared/target/release/bench-compare"))
         );
         assert_eq!(executable_of(messages, "xtask"), None);
+    }
+
+    /// A harness's `key=value` lines: a key is not a prefix of another, and a value must be a number.
+    #[test]
+    fn harness_values_are_read_by_exact_key() {
+        let stdout = "rest_generated_us=3.250\ngenerated_us=12.5\nsdk_us=oops\n";
+        assert_eq!(harness_value(stdout, "generated_us"), Ok(Some(12.5)));
+        assert_eq!(harness_value(stdout, "rest_generated_us"), Ok(Some(3.25)));
+        assert_eq!(harness_value(stdout, "rest_sdk_us"), Ok(None));
+        assert!(harness_value(stdout, "sdk_us").unwrap_err().contains("`sdk_us=oops`"));
     }
 }

@@ -7,23 +7,20 @@
 //! three job-worker operations are generated); WHOLE_MODEL, when given, is the full CodePipeline
 //! model, generated whole. Results go to stdout as `key=value` lines for the xtask to read.
 
-use std::future::Future;
+mod measure;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+
+use measure::{calibrate, compare_async, median, ROUNDS};
 
 /// Identifiers shaped the way CodePipeline issues them, so both clients' validation passes.
 const JOB_ID: &str = "11111111-2222-3333-4444-555555555555";
 const CLIENT_TOKEN: &str = "a1b2c3d4-client-token";
 /// A fixed time for `currentRevision.created` (2024-05-01T12:00:00Z).
 const CREATED_EPOCH_SECONDS: i64 = 1_714_564_800;
-
-/// Samples per measured subject; the median of these is reported.
-const ROUNDS: usize = 15;
-/// Roughly how long one sample runs: long enough that timer resolution and scheduling noise
-/// are small next to it, short enough that a whole run stays under a minute.
-const SAMPLE_TARGET: Duration = Duration::from_millis(100);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -97,68 +94,6 @@ fn time_codegen(model: &Path, selection: &codegen::Selection) -> Result<Duration
         samples.push(start.elapsed() / iterations);
     }
     Ok(median(samples))
-}
-
-/// Median per-call times of two async calls, sampled in alternation so that a burst of load
-/// from elsewhere on the machine hits both alike.
-fn compare_async<A, AF, B, BF>(runtime: &tokio::runtime::Runtime, a: A, b: B) -> Result<[Duration; 2], String>
-where
-    A: Fn() -> AF,
-    AF: Future<Output = Result<(), String>>,
-    B: Fn() -> BF,
-    BF: Future<Output = Result<(), String>>,
-{
-    // One `block_on` per batch, not per call, so the runtime's own entry cost stays out.
-    let batch_a = |n: u32| {
-        runtime.block_on(async {
-            let start = Instant::now();
-            for _ in 0..n {
-                a().await?;
-            }
-            Ok(start.elapsed())
-        })
-    };
-    let batch_b = |n: u32| {
-        runtime.block_on(async {
-            let start = Instant::now();
-            for _ in 0..n {
-                b().await?;
-            }
-            Ok(start.elapsed())
-        })
-    };
-    let n_a = calibrate(&batch_a)?;
-    let n_b = calibrate(&batch_b)?;
-    let (mut samples_a, mut samples_b) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
-    for round in 0..ROUNDS {
-        if round % 2 == 0 {
-            samples_a.push(batch_a(n_a)? / n_a);
-            samples_b.push(batch_b(n_b)? / n_b);
-        } else {
-            samples_b.push(batch_b(n_b)? / n_b);
-            samples_a.push(batch_a(n_a)? / n_a);
-        }
-    }
-    Ok([median(samples_a), median(samples_b)])
-}
-
-/// How many iterations make one sample last about [`SAMPLE_TARGET`]; the doubling runs double
-/// as warm-up (caches, allocator, lazily built state in either client).
-fn calibrate(mut batch: impl FnMut(u32) -> Result<Duration, String>) -> Result<u32, String> {
-    let mut n: u32 = 1;
-    loop {
-        let took = batch(n)?;
-        if took >= SAMPLE_TARGET / 4 || n >= 1 << 24 {
-            let per_call = took.as_secs_f64() / f64::from(n);
-            return Ok(((SAMPLE_TARGET.as_secs_f64() / per_call).ceil() as u32).max(1));
-        }
-        n *= 2;
-    }
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
 }
 
 mod generated {
