@@ -155,6 +155,28 @@ impl HttpClient for RecordingHttpClient {
         };
         Box::pin(async move { answer })
     }
+
+    /// Records the request with its body read whole, and hands the answer's body over as a stream,
+    /// as a streaming client does: the response limit is then the stream's to apply (see
+    /// [`HttpClient::send_streaming`]), so a caller that lifts it can read a longer body.
+    #[cfg(feature = "rest-json")]
+    fn send_streaming(
+        &self,
+        request: http::Request<crate::byte_stream::ByteStream>,
+        _max_response_bytes: usize,
+    ) -> BoxFuture<'_, Result<http::Response<crate::byte_stream::ByteStream>, TransportError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body.collect().await.map_err(|e| TransportError::with_source(TransportErrorKind::Other, e))?;
+            let answer = {
+                let mut state = self.state();
+                state.requests.push(http::Request::from_parts(parts, body));
+                let canned = state.script.pop_front().unwrap_or_else(|| state.fallback.clone());
+                canned.to_response(&state.common_headers)
+            };
+            Ok(answer?.map(crate::byte_stream::ByteStream::from))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -205,6 +227,17 @@ mod tests {
         assert_eq!(send(&http, "a", 4).unwrap_err().kind(), TransportErrorKind::ResponseTooLarge { limit: 4 });
         assert_eq!(send(&http, "b", 5).unwrap().body(), b"12345", "exactly the limit is accepted");
         assert_eq!(http.request_count(), 2);
+    }
+
+    #[cfg(feature = "rest-json")]
+    #[test]
+    fn a_streamed_answer_is_handed_over_whole_and_its_stream_applies_the_limit() {
+        let http = RecordingHttpClient::new(CannedResponse::new(200, "0123456789"));
+        let request = http::Request::new(crate::byte_stream::ByteStream::from(b"upload".to_vec()));
+        let response = block_on(http.send_streaming(request, 4)).expect("a stream is not refused at the limit");
+        assert_eq!(http.only_request().body(), b"upload");
+        let body = block_on(response.into_body().with_max_bytes(Some(10)).collect()).unwrap();
+        assert_eq!(body, b"0123456789");
     }
 
     #[test]
