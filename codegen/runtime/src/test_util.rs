@@ -130,6 +130,22 @@ impl RecordingHttpClient {
         }
     }
 
+    /// Records `request` and takes the next answer: the script's, else the fallback. A body longer
+    /// than `limit` is refused; a streamed answer has no limit here (its stream applies one).
+    fn record_and_answer(
+        &self,
+        request: http::Request<Vec<u8>>,
+        limit: Option<usize>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let mut state = self.state();
+        state.requests.push(request);
+        let canned = state.script.pop_front().unwrap_or_else(|| state.fallback.clone());
+        match limit {
+            Some(limit) if canned.body.len() > limit => Err(TransportError::response_too_large(limit)),
+            _ => canned.to_response(&state.common_headers),
+        }
+    }
+
     /// The state, also after a test thread panicked while holding it (the record is still worth
     /// reading then).
     fn state(&self) -> MutexGuard<'_, State> {
@@ -143,16 +159,7 @@ impl HttpClient for RecordingHttpClient {
         request: http::Request<Vec<u8>>,
         max_response_bytes: usize,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
-        let answer = {
-            let mut state = self.state();
-            state.requests.push(request);
-            let canned = state.script.pop_front().unwrap_or_else(|| state.fallback.clone());
-            if canned.body.len() > max_response_bytes {
-                Err(TransportError::response_too_large(max_response_bytes))
-            } else {
-                canned.to_response(&state.common_headers)
-            }
-        };
+        let answer = self.record_and_answer(request, Some(max_response_bytes));
         Box::pin(async move { answer })
     }
 
@@ -168,13 +175,8 @@ impl HttpClient for RecordingHttpClient {
         Box::pin(async move {
             let (parts, body) = request.into_parts();
             let body = body.collect().await.map_err(|e| TransportError::with_source(TransportErrorKind::Other, e))?;
-            let answer = {
-                let mut state = self.state();
-                state.requests.push(http::Request::from_parts(parts, body));
-                let canned = state.script.pop_front().unwrap_or_else(|| state.fallback.clone());
-                canned.to_response(&state.common_headers)
-            };
-            Ok(answer?.map(crate::byte_stream::ByteStream::from))
+            let answer = self.record_and_answer(http::Request::from_parts(parts, body), None)?;
+            Ok(answer.map(crate::byte_stream::ByteStream::from))
         })
     }
 }
