@@ -189,3 +189,29 @@ async fn a_download_is_held_to_the_clients_response_size_limit_unless_the_caller
     assert_eq!(output.archive.with_max_bytes(Some(10)).collect().await?, b"0123456789");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_checksummed_stream_is_sent_with_its_md5_and_refused_unsent_when_it_can_be_read_only_once() -> TestResult {
+    let http = Recorder::replying(200, "");
+    http.client().put_note().note("hello").send().await?;
+    let sent = http.only();
+    // `printf hello | openssl md5 -binary | base64`
+    assert_eq!(sent.headers["content-md5"], "XUFAKrxLKna5cZ2REBfFkg==");
+    assert_eq!(sent.content_type, "text/plain");
+
+    let http = Recorder::replying(200, "");
+    let body = sdk::ByteStream::from_body(UnknownLength(Some(b"data")));
+    let error = http.client().put_note().note(body).send().await.unwrap_err();
+    let SdkError::Validation(error) = &error else { panic!("{error:?}") };
+    assert_eq!(error.violations()[0].path(), "note", "the violation names the member");
+    assert!(error.to_string().contains("checksum"), "{error}");
+    assert!(http.requests().is_empty(), "nothing is sent");
+
+    // No note: an empty body, with no Content-Type (the checksum is the empty body's).
+    let http = Recorder::replying(200, "");
+    http.client().put_note().send().await?;
+    let sent = http.only();
+    assert!(sent.headers.get("content-type").is_none(), "{:?}", sent.headers);
+    assert_eq!(sent.headers["content-md5"], "1B2M2Y8AsgTpgAmY7PhCfg==");
+    Ok(())
+}

@@ -162,28 +162,44 @@ impl ByteStream {
     /// reading the file through once on a blocking thread; `None` for a body that can be read only
     /// once (it is sent unsigned).
     pub async fn payload_sha256(&self) -> Result<Option<String>, ByteStreamError> {
+        Ok(self.payload_digests(false).await?.map(|digests| digests.sha256_hex))
+    }
+
+    /// Whether the body can be read again, for a retry or for a digest taken before sending: bytes
+    /// and files can, a stream passed on from elsewhere cannot.
+    pub fn is_replayable(&self) -> bool {
+        matches!(self.source, Source::Bytes(Some(_), _) | Source::File(_))
+    }
+
+    /// The digests the request needs, in one read of the body: its SHA-256 always, and its MD5 when
+    /// `md5` is set (for `Content-MD5`). `None` for a body that can be read only once.
+    pub(crate) async fn payload_digests(&self, md5: bool) -> Result<Option<PayloadDigests>, ByteStreamError> {
         match &self.source {
-            Source::Bytes(Some(bytes), _) => Ok(Some(super::sigv4::sha256_hex(bytes))),
+            Source::Bytes(Some(bytes), _) => {
+                let mut digester = Digester::new(md5);
+                digester.update(bytes);
+                Ok(Some(digester.finish()))
+            }
             Source::Bytes(None, _) | Source::Body(_) => Ok(None),
             Source::File(file) => {
                 let (path, length) = (Arc::clone(&file.path), file.length);
                 let hashing = Arc::clone(&path);
-                let digest = tokio::task::spawn_blocking(move || -> io::Result<String> {
+                let digests = tokio::task::spawn_blocking(move || -> io::Result<PayloadDigests> {
                     let mut reader = reopen(&hashing, length)?.take(length);
-                    let mut hasher = crate::crypto::Sha256::new();
+                    let mut digester = Digester::new(md5);
                     let mut buffer = vec![0; FILE_CHUNK_BYTES];
                     loop {
                         let read = read_some_from(&mut reader, &mut buffer)?;
                         if read == 0 {
                             break;
                         }
-                        hasher.update(&buffer[..read]);
+                        digester.update(&buffer[..read]);
                     }
-                    Ok(super::sigv4::hex_encode(&hasher.finish()))
+                    Ok(digester.finish())
                 })
                 .await
                 .map_err(|e| ByteStreamError::file(&path, io::Error::other(e)))?;
-                digest.map(Some).map_err(|e| ByteStreamError::file(&path, e))
+                digests.map(Some).map_err(|e| ByteStreamError::file(&path, e))
             }
         }
     }
@@ -401,6 +417,51 @@ impl FileSource {
                 (Some(file), result)
             }));
         }
+    }
+}
+
+/// What [`ByteStream::payload_digests`] found.
+pub(crate) struct PayloadDigests {
+    /// The lowercase hex SHA-256, which signs the request.
+    pub(crate) sha256_hex: String,
+    /// The MD5, when it was asked for.
+    #[cfg_attr(not(feature = "content-md5"), allow(dead_code))]
+    pub(crate) md5: Option<[u8; 16]>,
+}
+
+/// The hashes of one pass over a body.
+struct Digester {
+    sha256: crate::crypto::Sha256,
+    #[cfg(feature = "content-md5")]
+    md5: Option<md5::Md5>,
+}
+
+impl Digester {
+    fn new(md5: bool) -> Self {
+        #[cfg(not(feature = "content-md5"))]
+        let _ = md5;
+        Digester {
+            sha256: crate::crypto::Sha256::new(),
+            #[cfg(feature = "content-md5")]
+            md5: md5.then(<md5::Md5 as md5::Digest>::new),
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        self.sha256.update(bytes);
+        #[cfg(feature = "content-md5")]
+        if let Some(md5) = &mut self.md5 {
+            md5::Digest::update(md5, bytes);
+        }
+    }
+
+    fn finish(self) -> PayloadDigests {
+        let sha256_hex = super::sigv4::hex_encode(&self.sha256.finish());
+        #[cfg(feature = "content-md5")]
+        let md5 = self.md5.map(|md5| md5::Digest::finalize(md5).into());
+        #[cfg(not(feature = "content-md5"))]
+        let md5 = None;
+        PayloadDigests { sha256_hex, md5 }
     }
 }
 

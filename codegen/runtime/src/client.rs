@@ -1001,9 +1001,15 @@ pub use streaming::StreamingResponse;
 /// `Content-MD5`'s value for `body`: the base64 of its MD5 digest.
 #[cfg(feature = "content-md5")]
 fn content_md5(body: &[u8]) -> http::HeaderValue {
-    use base64::Engine as _;
     use md5::Digest as _;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body));
+    content_md5_of_digest(&md5::Md5::digest(body))
+}
+
+/// `Content-MD5`'s value for a body whose MD5 digest is `digest`.
+#[cfg(feature = "content-md5")]
+fn content_md5_of_digest(digest: &[u8]) -> http::HeaderValue {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
     // Base64 is visible ASCII, so always a valid header value.
     http::HeaderValue::try_from(encoded).unwrap_or_else(|_| http::HeaderValue::from_static(""))
 }

@@ -88,7 +88,20 @@ impl Runtime {
         parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<StreamingResponse, SdkError<E>> {
-        let payload_hash = body.payload_sha256().await.map_err(body_error)?;
+        #[cfg(feature = "content-md5")]
+        let content_md5 = call.content_md5;
+        #[cfg(not(feature = "content-md5"))]
+        let content_md5 = false;
+        if content_md5 && !body.is_replayable() {
+            // The generated code refuses such a body at its member first; this covers other callers.
+            let violation =
+                super::super::validate::Violation::new("", super::super::validate::ViolationKind::NotReplayable);
+            return Err(SdkError::Validation(super::super::validate::ValidationError::new(vec![violation])));
+        }
+        let digests = body.payload_digests(content_md5).await.map_err(body_error)?;
+        #[cfg(feature = "content-md5")]
+        let md5_header = digests.as_ref().and_then(|d| d.md5).map(|digest| super::content_md5_of_digest(&digest));
+        let payload_hash = digests.map(|d| d.sha256_hex);
         let length = body.content_length();
         let max_attempts = self.retry.max_attempts().max(1);
         let mut body = body;
@@ -103,6 +116,10 @@ impl Runtime {
             if length.is_none() {
                 // A body of unknown length goes out chunked; a `Content-Length` would cut it short.
                 headers.remove(http::header::CONTENT_LENGTH);
+            }
+            #[cfg(feature = "content-md5")]
+            if let Some(value) = &md5_header {
+                headers.insert(http::header::HeaderName::from_static("content-md5"), value.clone());
             }
             let hash = match &payload_hash {
                 Some(hash) => hash.as_str(),
@@ -378,6 +395,39 @@ mod tests {
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].0.headers["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
         assert!(sent[0].0.headers.get("content-length").is_none(), "its length is unknown");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(feature = "content-md5")]
+    #[tokio::test]
+    async fn content_md5_is_taken_from_bytes_and_files_before_sending_and_a_one_shot_body_is_refused() {
+        let dir = std::env::temp_dir().join(format!("runtime-client-streaming-md5-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("upload.txt");
+        std::fs::write(&path, "file contents").unwrap();
+        let busy: Reply = (503, vec![("x-amzn-errortype", "ServiceUnavailable")], Some(b"{}"));
+        let http = Streaming::new(vec![busy, (200, vec![], Some(b"")), (200, vec![], Some(b""))]);
+        let runtime = http.runtime(Config::builder());
+        let file = ByteStream::from_path(&path).await.unwrap();
+        runtime.invoke_streaming(put_call().content_md5(), file, error_code, |_| false).await.unwrap();
+        let bytes = ByteStream::from(b"upload".to_vec());
+        runtime.invoke_streaming(put_call().content_md5(), bytes, error_code, |_| false).await.unwrap();
+        let sent = http.sent();
+        assert_eq!(sent.len(), 3, "the file is sent twice (a retry), the bytes once");
+        // `printf 'file contents' | openssl md5 -binary | base64`, on the retry as on the first attempt.
+        for (head, _) in &sent[..2] {
+            assert_eq!(head.headers["content-md5"], "So7E+l8BtKsaCrjLzLcJ8A==");
+            let authorization = head.headers["authorization"].to_str().unwrap();
+            assert!(authorization.contains(";content-md5;"), "the digest is signed: {authorization}");
+        }
+        // `printf 'upload' | openssl md5 -binary | base64`
+        assert_eq!(sent[2].0.headers["content-md5"], "du496Xobi5AzGbfAE9jIdw==");
+
+        let one_shot = ByteStream::from_body(OneShot(Some(b"once")));
+        let error = runtime.invoke_streaming(put_call().content_md5(), one_shot, error_code, |_| false).await;
+        let Err(SdkError::Validation(error)) = error else { panic!("expected a validation error") };
+        assert!(error.to_string().contains("checksum of the body"), "{error}");
+        assert_eq!(http.sent().len(), 3, "nothing more was sent");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

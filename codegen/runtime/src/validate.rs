@@ -156,6 +156,10 @@ pub enum ViolationKind {
     /// A streaming body of a `@requiresLength` member whose length is not known up front (a
     /// response body passed on, say): the service needs its `Content-Length`.
     UnknownLength,
+    /// A streaming body, of an operation whose requests carry a checksum of the body
+    /// (`@httpChecksumRequired`), that can be read only once (a response body passed on, say): the
+    /// checksum is taken before sending, which would use the body up.
+    NotReplayable,
 }
 
 /// One broken constraint and where.
@@ -232,6 +236,10 @@ impl fmt::Display for Violation {
             ViolationKind::UnknownLength => write!(
                 f,
                 "{path}: the service needs the body's length up front, and this stream's is not known (send bytes or a file)"
+            ),
+            ViolationKind::NotReplayable => write!(
+                f,
+                "{path}: the service needs a checksum of the body up front, which a stream that can be read only once cannot give (send bytes or a file)"
             ),
         }
     }

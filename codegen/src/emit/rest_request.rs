@@ -133,19 +133,20 @@ fn request_fn(service: &Service, op: &Operation, http: &HttpOperation) -> TokenS
     });
     let stream = stream_field(fields);
     let body = match stream {
-        Some(stream) => stream_body(stream),
+        Some(stream) => stream_body(stream, op.content_md5),
         None => body(fields),
     };
     // Labels may be empty, headers unsendable and a body's length unknown; nothing else is checked here.
-    let has_violations = fields.iter().any(|f| {
-        matches!(
-            f.http,
-            HttpBinding::Label { .. }
-                | HttpBinding::Header { .. }
-                | HttpBinding::PrefixHeaders { .. }
-                | HttpBinding::Payload { kind: PayloadKind::StreamingBlob { requires_length: true }, .. }
-        )
-    });
+    let has_violations = (stream.is_some() && op.content_md5)
+        || fields.iter().any(|f| {
+            matches!(
+                f.http,
+                HttpBinding::Label { .. }
+                    | HttpBinding::Header { .. }
+                    | HttpBinding::PrefixHeaders { .. }
+                    | HttpBinding::Payload { kind: PayloadKind::StreamingBlob { requires_length: true }, .. }
+            )
+        });
     let sets_headers = fields.iter().any(|f| {
         matches!(f.http, HttpBinding::Header { .. } | HttpBinding::PrefixHeaders { .. } | HttpBinding::Payload { .. })
             || f.http.is_body()
@@ -405,18 +406,28 @@ fn prefix_headers(field: &Field, prefix: &str, taken: &[String]) -> TokenStream 
     )
 }
 
-/// `let body = ...;` for a streaming payload: the member's stream, moved out of the input (an unset
-/// optional one is an empty body), with its `Content-Type`; a `@requiresLength` body whose length is
-/// not known is a violation at the member (the runtime sends the length of any other it knows).
-fn stream_body(field: &Field) -> TokenStream {
+/// `let body = ...;` for a streaming payload: the member's stream, moved out of the input, with its
+/// `Content-Type` (an unset optional one is an empty body with no type, as an unset blob payload
+/// is). A `@requiresLength` body whose length is not known is a violation at the member (the runtime
+/// sends the length of any other it knows), and so is a body that can be read only once when the
+/// operation sends a checksum of it (`checksum`), which is taken before sending.
+fn stream_body(field: &Field, checksum: bool) -> TokenStream {
     let HttpBinding::Payload { kind, content_type } = &field.http else { return TokenStream::new() };
     let name = ident(&field.rust_name);
     let member = &field.member_name;
-    let take = match field.presence {
-        Presence::Optional => quote!(input.#name.take().unwrap_or_default()),
-        Presence::Required | Presence::Default(_) => quote!(::std::mem::take(&mut input.#name)),
-    };
     let set_type = set_content_type(content_type);
+    let take = match field.presence {
+        Presence::Optional => quote! {
+            let body = match input.#name.take() {
+                ::std::option::Option::Some(body) => { #set_type body }
+                ::std::option::Option::None => ::std::default::Default::default(),
+            };
+        },
+        Presence::Required | Presence::Default(_) => quote! {
+            let body = ::std::mem::take(&mut input.#name);
+            #set_type
+        },
+    };
     let length_check = matches!(kind, PayloadKind::StreamingBlob { requires_length: true }).then(|| {
         quote! {
             if body.content_length().is_none() {
@@ -424,10 +435,17 @@ fn stream_body(field: &Field) -> TokenStream {
             }
         }
     });
+    let replay_check = checksum.then(|| {
+        quote! {
+            if !body.is_replayable() {
+                violations.push(#VALIDATE_VIOLATION::new(#member, #VALIDATE_VIOLATION_KIND::NotReplayable));
+            }
+        }
+    });
     quote! {
-        let body = #take;
-        #set_type
+        #take
         #length_check
+        #replay_check
     }
 }
 
