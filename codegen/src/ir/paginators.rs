@@ -3,9 +3,10 @@
 //! structures and type-checked. An operation whose trait cannot be followed gets no paginator and a
 //! warning naming it, never an error: the operation itself still works page by page.
 
-use super::types::{ItemsPath, MemberPath, Paginator, PathStep, TokenKind};
+use super::botocore_paginators::{BotocorePaginator, BotocorePaginators};
+use super::types::{CliPaging, ItemsPath, MemberPath, Paginator, PathStep, TokenKind};
 use super::{Field, Presence, Service, Structure, Ty, TyKind, TypeDefKind, Warning};
-use crate::model::{Model, Paginated, ShapeId};
+use crate::model::{Model, Paginated, ShapeId, ShapeKind};
 
 /// Sets each operation's paginator from its `smithy.api#paginated` trait (merged over the
 /// service's), and adds a warning for each operation whose trait cannot be followed.
@@ -50,6 +51,141 @@ pub(crate) fn lower(model: &Model, service: &mut Service) {
         op.paginator = paginator;
     }
     service.warnings.sort_by(|a, b| a.location.cmp(&b.location));
+}
+
+/// Makes the CLI aggregate what botocore's paginators file says for each selected operation with a
+/// paginator (the AWS CLI's behaviour): its result keys, non-aggregate keys and `more_results`. An
+/// operation the file does not name makes one call in the CLI, as in the AWS CLI. An entry that does
+/// not fit the model (other tokens or page size, a path the output does not have) is a warning, and
+/// the operation keeps what its trait alone gives; so is an operation the file paginates that the
+/// model does not mark `@paginated`. A file that names none of the model's operations is an error.
+pub(crate) fn apply_botocore(
+    model: &Model,
+    service: &mut Service,
+    botocore: &BotocorePaginators,
+) -> Result<(), crate::model::LoadError> {
+    let model_operations: std::collections::BTreeSet<&str> = model
+        .shapes
+        .iter()
+        .filter(|(_, shape)| matches!(shape.kind, ShapeKind::Operation { .. }))
+        .map(|(id, _)| id.name())
+        .collect();
+    if !botocore.operations.is_empty()
+        && !botocore.operations.keys().any(|name| model_operations.contains(name.as_str()))
+    {
+        return Err(crate::model::LoadError {
+            file: botocore.file.clone(),
+            location: "pagination".into(),
+            message: format!(
+                "names none of the operations of the model {}: is it the paginators file of another service?",
+                model.file
+            ),
+        });
+    }
+    let defaults = model.shapes.get(&ShapeId::new(service.shape_id.clone())).and_then(|s| s.traits.paginated.clone());
+    let mut warnings = Vec::new();
+    let mut cli = Vec::with_capacity(service.operations.len());
+    for op in &service.operations {
+        let entry = botocore.operations.get(&op.name);
+        let own =
+            model.shapes.get(&ShapeId::new(op.shape_id.clone())).and_then(|shape| shape.traits.paginated.as_ref());
+        let warn = |entry: &BotocorePaginator, message: String| Warning {
+            file: botocore.file.clone(),
+            shape: op.shape_id.clone(),
+            location: entry.location.clone(),
+            message,
+        };
+        let (Some(paginator), Some(own)) = (&op.paginator, own) else {
+            // A trait the generator could not follow has its own warning already.
+            if let (Some(entry), None) = (entry, own) {
+                warnings.push(warn(
+                    entry,
+                    format!(
+                        "botocore paginates `{}`, but the model does not mark it `@paginated`: its CLI command makes one call",
+                        op.name
+                    ),
+                ));
+            }
+            cli.push(None);
+            continue;
+        };
+        let Some(entry) = entry else {
+            cli.push(Some(None));
+            continue;
+        };
+        match botocore_cli_paging(service, op, &merge(defaults.as_ref(), own), paginator, entry) {
+            Ok(paging) => cli.push(Some(Some(paging))),
+            Err(why) => {
+                warnings.push(warn(
+                    entry,
+                    format!(
+                        "botocore's paginator for `{}` does not fit the model, so its CLI command pages as the trait alone says: {why}",
+                        op.name
+                    ),
+                ));
+                cli.push(None);
+            }
+        }
+    }
+    for (op, paging) in service.operations.iter_mut().zip(cli) {
+        if let (Some(paginator), Some(paging)) = (op.paginator.as_mut(), paging) {
+            paginator.cli = paging;
+        }
+    }
+    service.warnings.extend(warnings);
+    Ok(())
+}
+
+/// What the CLI aggregates for `op` by botocore's `entry`, or why the entry does not fit the
+/// operation's trait and output.
+fn botocore_cli_paging(
+    service: &Service,
+    op: &super::Operation,
+    trait_: &Paginated,
+    paginator: &Paginator,
+    entry: &BotocorePaginator,
+) -> Result<CliPaging, String> {
+    let same = |botocore: &[String], smithy: Option<&str>, what: &str| match (botocore, smithy) {
+        ([one], Some(smithy)) if one == smithy => Ok(()),
+        _ => Err(format!(
+            "its {what} is {}, the trait's is {}",
+            botocore.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" and "),
+            smithy.map_or("not set".to_string(), |t| format!("`{t}`"))
+        )),
+    };
+    same(&entry.input_tokens, Some(paginator.input_token.member_name.as_str()), "`input_token`")?;
+    same(&entry.output_tokens, trait_.output_token.as_deref(), "`output_token`")?;
+    if entry.limit_key.as_deref() != paginator.page_size.as_ref().map(|f| f.member_name.as_str()) {
+        let shown = |key: Option<&str>| key.map_or("not set".to_string(), |k| format!("`{k}`"));
+        return Err(format!(
+            "its `limit_key` is {}, the trait's `pageSize` is {}",
+            shown(entry.limit_key.as_deref()),
+            shown(paginator.page_size.as_ref().map(|f| f.member_name.as_str()))
+        ));
+    }
+    let resolve = |path: &str, what: &str| -> Result<(Vec<String>, Ty), String> {
+        let (path, ty) = follow(service, &op.output, path, what)?;
+        Ok((path.wire_names().into_iter().map(str::to_owned).collect(), ty))
+    };
+    let mut result_keys = Vec::with_capacity(entry.result_keys.len());
+    for (i, key) in entry.result_keys.iter().enumerate() {
+        let (path, ty) = resolve(key, "result_key")?;
+        if i == 0 && !matches!(ty.kind, TyKind::List { .. }) {
+            return Err(format!(
+                "its first `result_key` `{key}` is {}, not a list whose items can be counted",
+                a_kind(&ty.kind)
+            ));
+        }
+        result_keys.push(path);
+    }
+    let non_aggregate_keys = entry
+        .non_aggregate_keys
+        .iter()
+        .map(|key| resolve(key, "non_aggregate_keys").map(|(path, _)| path))
+        .collect::<Result<_, _>>()?;
+    let more_results =
+        entry.more_results.as_deref().map(|key| resolve(key, "more_results").map(|(path, _)| path)).transpose()?;
+    Ok(CliPaging { result_keys, non_aggregate_keys, more_results })
 }
 
 /// The operation's trait with the members it leaves out taken from the service's.
@@ -109,7 +245,14 @@ fn resolve(service: &Service, input: &str, output: &str, trait_: &Paginated) -> 
             Some(field)
         }
     };
-    Ok(Paginator { input_token, output_token, token, items, page_size })
+    // Without botocore's paginators, the CLI aggregates the items alone, when they are a list, whose
+    // items `--max-items` counts.
+    let cli = items.as_ref().filter(|items| matches!(items.ty.kind, TyKind::List { .. })).map(|items| CliPaging {
+        result_keys: vec![items.path.wire_names().into_iter().map(str::to_owned).collect()],
+        non_aggregate_keys: Vec::new(),
+        more_results: None,
+    });
+    Ok(Paginator { input_token, output_token, token, items, page_size, cli })
 }
 
 /// The input member `name`, which must be a top-level member.
