@@ -136,16 +136,24 @@ pub fn generate_crate_with_options(
         Some(path) => Some(ir::botocore_paginators::load_file(path).map_err(Error::Load)?),
         None => None,
     };
-    generate_from_model(&model, selection, &options.runtime, botocore.as_ref())
+    generate_from_model_with(&model, selection, &options.runtime, botocore.as_ref())
 }
 
 /// Generates the crate from model bytes already in memory; `file` names them in errors.
 pub fn generate_from_slice(file: &str, bytes: &[u8], selection: &Selection) -> Result<Vec<GeneratedFile>, Error> {
     let model = model::load_slice(file, bytes).map_err(Error::Load)?;
-    generate_from_model(&model, selection, &RuntimeDependency::default(), None).map(|generated| generated.files)
+    generate_from_model(&model, selection, &RuntimeDependency::default()).map(|generated| generated.files)
 }
 
 fn generate_from_model(
+    model: &model::Model,
+    selection: &Selection,
+    runtime: &RuntimeDependency,
+) -> Result<Generated, Error> {
+    generate_from_model_with(model, selection, runtime, None)
+}
+
+fn generate_from_model_with(
     model: &model::Model,
     selection: &Selection,
     runtime: &RuntimeDependency,

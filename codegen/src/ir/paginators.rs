@@ -347,12 +347,12 @@ fn kind_name(kind: &TyKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{lower, Selection, Service, TokenKind};
+    use crate::ir::{lower, CliPaging, Selection, Service, TokenKind};
     use crate::model::load_slice;
 
     /// A service whose one operation `ex#List` has `trait_` as its `@paginated` (and the service
     /// `service_trait`), over the members given.
-    fn service(service_trait: &str, trait_: &str, input: &str, output: &str) -> Service {
+    fn model(service_trait: &str, trait_: &str, input: &str, output: &str) -> crate::model::Model {
         let text = format!(
             r#"{{"smithy":"2.0","shapes":{{
                 "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#List"}}],
@@ -364,9 +364,14 @@ mod tests {
                 "ex#Page":{{"type":"structure","members":{{
                     "next":{{"target":"smithy.api#String"}},
                     "items":{{"target":"ex#Names"}}}}}},
-                "ex#Names":{{"type":"list","member":{{"target":"smithy.api#String"}}}}}}}}"#
+                "ex#Names":{{"type":"list","member":{{"target":"smithy.api#String"}}}},
+                "ex#Other":{{"type":"operation"}}}}}}"#
         );
-        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn service(service_trait: &str, trait_: &str, input: &str, output: &str) -> Service {
+        let model = model(service_trait, trait_, input, output);
         lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
             .unwrap_or_else(|e| panic!("{e}"))
     }
@@ -458,6 +463,156 @@ mod tests {
         );
         let message = only_warning(&service("", r#"{"inputToken":"token","outputToken":"next"}"#, &input, OUTPUT));
         assert!(message.contains("idempotency token `request`"), "{message}");
+    }
+
+    /// `service`'s crate with botocore's paginators `file` (a `pagination` object's members) applied.
+    fn with_botocore(service_trait: &str, trait_: &str, file: &str) -> Result<Service, crate::model::LoadError> {
+        let output = format!(
+            r#"{OUTPUT},"count":{{"target":"smithy.api#Integer"}},"note":{{"target":"smithy.api#String"}},"more":{{"target":"smithy.api#Boolean"}}"#
+        );
+        let model = model(service_trait, trait_, INPUT, &output);
+        let mut lowered = lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let botocore = crate::ir::botocore_paginators::parse(
+            "paginators-1.json",
+            format!(r#"{{"pagination":{{{file}}}}}"#).as_bytes(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        crate::ir::apply_botocore_paginators(&model, &mut lowered, &botocore).map(|()| lowered)
+    }
+
+    const DEFAULTS: &str = r#","smithy.api#paginated":{"inputToken":"token","outputToken":"next","pageSize":"max"}"#;
+
+    fn cli(service: &Service) -> Option<CliPaging> {
+        service.operations[0].paginator.as_ref().expect("a paginator").cli.clone()
+    }
+
+    fn paths(paths: &[&str]) -> Vec<Vec<String>> {
+        paths.iter().map(|p| p.split('.').map(str::to_owned).collect()).collect()
+    }
+
+    #[test]
+    fn without_botocore_the_cli_aggregates_the_items_alone() {
+        let service = service(DEFAULTS, r#"{"items":"page.items"}"#, INPUT, OUTPUT);
+        let expected =
+            CliPaging { result_keys: paths(&["page.items"]), non_aggregate_keys: vec![], more_results: None };
+        assert_eq!(cli(&service), Some(expected));
+        let service = service_without_items();
+        assert_eq!(cli(&service), None, "no items: one call");
+    }
+
+    fn service_without_items() -> Service {
+        service(DEFAULTS, "{}", INPUT, OUTPUT)
+    }
+
+    #[test]
+    fn botocores_result_keys_non_aggregate_keys_and_more_results_are_resolved_through_the_output() {
+        let entry = r#""List":{"input_token":"token","output_token":"next","limit_key":"max",
+            "result_key":["page.items","count","note"],"non_aggregate_keys":["names","page.next"],"more_results":"more"}"#;
+        let service = with_botocore(DEFAULTS, r#"{"items":"names"}"#, entry).unwrap_or_else(|e| panic!("{e}"));
+        assert!(service.warnings.is_empty(), "{:#?}", service.warnings);
+        let expected = CliPaging {
+            result_keys: paths(&["page.items", "count", "note"]),
+            non_aggregate_keys: paths(&["names", "page.next"]),
+            more_results: Some(vec!["more".into()]),
+        };
+        assert_eq!(cli(&service), Some(expected));
+        // A trait without `items` pages in the CLI by botocore's result keys.
+        let entry = r#""List":{"input_token":"token","output_token":"next","limit_key":"max","result_key":"names"}"#;
+        let service = with_botocore(DEFAULTS, "{}", entry).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cli(&service).map(|c| c.result_keys), Some(paths(&["names"])));
+    }
+
+    #[test]
+    fn an_operation_botocore_does_not_paginate_makes_one_call() {
+        let entry = r#""Other":{"input_token":"a","output_token":"b","result_key":"c"},"List":{"input_token":"token","output_token":"next","limit_key":"max","result_key":"names"}"#;
+        let service = with_botocore(DEFAULTS, r#"{"items":"names"}"#, &entry.replace(r#""List":"#, r#""Unrelated":"#))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(service.warnings.is_empty(), "{:#?}", service.warnings);
+        assert_eq!(cli(&service), None);
+    }
+
+    #[test]
+    fn an_entry_that_does_not_fit_the_model_is_a_warning_and_the_trait_alone_decides() {
+        let cases = [
+            (
+                r#""input_token":"start","output_token":"next","limit_key":"max","result_key":"names""#,
+                "its `input_token` is `start`, the trait's is `token`",
+            ),
+            (
+                r#""input_token":["token","other"],"output_token":"next","limit_key":"max","result_key":"names""#,
+                "its `input_token` is `token` and `other`",
+            ),
+            (
+                r#""input_token":"token","output_token":"page.next","limit_key":"max","result_key":"names""#,
+                "its `output_token` is `page.next`, the trait's is `next`",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","result_key":"names""#,
+                "its `limit_key` is not set, the trait's `pageSize` is `max`",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":["names","nope"]"#,
+                "`result_key` `nope`: `Out` has no member `nope`",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":"count""#,
+                "its first `result_key` `count` is an integer, not a list",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":"names","non_aggregate_keys":["next.x"]"#,
+                "`next` is a string, so the path cannot go on into it",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":"names","more_results":"gone""#,
+                "`more_results` `gone`",
+            ),
+        ];
+        for (entry, expected) in cases {
+            let service = with_botocore(DEFAULTS, r#"{"items":"page.items"}"#, &format!(r#""List":{{{entry}}}"#))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(service.warnings.len(), 1, "{entry}: {:#?}", service.warnings);
+            let warning = &service.warnings[0];
+            assert_eq!((warning.file.as_str(), warning.location.as_str()), ("paginators-1.json", "pagination.List"));
+            assert!(warning.message.contains("does not fit the model"), "{}", warning.message);
+            assert!(warning.message.contains(expected), "{entry}: {}", warning.message);
+            assert_eq!(cli(&service).map(|c| c.result_keys), Some(paths(&["page.items"])), "the trait's items");
+        }
+    }
+
+    #[test]
+    fn an_operation_botocore_paginates_but_the_model_does_not_is_a_warning() {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#List"}],"traits":{"aws.protocols#awsJson1_1":{}}},
+            "ex#List":{"type":"operation","input":{"target":"ex#In"},"output":{"target":"ex#Out"}},
+            "ex#In":{"type":"structure","members":{"token":{"target":"smithy.api#String"}}},
+            "ex#Out":{"type":"structure","members":{"next":{"target":"smithy.api#String"}}}}}"#;
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let mut service =
+            lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).expect("lowers");
+        let file = r#"{"pagination":{"List":{"input_token":"token","output_token":"next","result_key":"items"}}}"#;
+        let botocore = crate::ir::botocore_paginators::parse("p.json", file.as_bytes()).expect("parses");
+        crate::ir::apply_botocore_paginators(&model, &mut service, &botocore).expect("applies");
+        assert_eq!(service.warnings.len(), 1, "{:#?}", service.warnings);
+        let message = service.warnings[0].to_string();
+        assert!(
+            message.starts_with(
+                "p.json: at pagination.List: botocore paginates `List`, but the model does not mark it `@paginated`"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_file_that_names_none_of_the_models_operations_is_an_error() {
+        let error = with_botocore(
+            DEFAULTS,
+            r#"{"items":"names"}"#,
+            r#""Scan":{"input_token":"a","output_token":"b","result_key":"c"}"#,
+        )
+        .expect_err("another service's file");
+        assert_eq!((error.file.as_str(), error.location.as_str()), ("paginators-1.json", "pagination"));
+        assert!(error.message.contains("names none of the operations of the model test.json"), "{error}");
     }
 
     #[test]
