@@ -1,7 +1,9 @@
 //! Lowers `smithy.api#paginated` to each operation's paginator: the trait on the operation merged
 //! over the service's defaults, its member paths resolved through the lowered input and output
 //! structures and type-checked. An operation whose trait cannot be followed gets no paginator and a
-//! warning naming it, never an error: the operation itself still works page by page.
+//! warning naming it, never an error: the operation itself still works page by page. Also decides
+//! what the generated CLI aggregates over the pages: the trait's `items`, or what botocore's
+//! paginators file says when the generator is given one (`apply_botocore`).
 
 use super::botocore_paginators::{BotocorePaginator, BotocorePaginators};
 use super::types::{CliPaging, ItemsPath, MemberPath, Paginator, PathStep, TokenKind};
