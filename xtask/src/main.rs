@@ -403,6 +403,14 @@ mod tests {
     }
 
     #[test]
+    fn the_settings_file_names_botocores_paginators() {
+        let config: Config = toml::from_str("botocore-paginators = \"data/paginators-1.json\"\n").expect("parses");
+        assert_eq!(config.botocore_paginators, Some(PathBuf::from("data/paginators-1.json")));
+        let error = toml::from_str::<Config>("botocore_paginators = \"x\"\n").err().expect("the key is kebab-case");
+        assert!(error.to_string().contains("unknown field"), "{error}");
+    }
+
+    #[test]
     fn relative_paths_climb_to_the_common_directory() {
         let path = |p: &str| PathBuf::from(p);
         assert_eq!(relative_path(&path("/w/generated"), &path("/w/codegen/runtime")), "../codegen/runtime");
