@@ -91,6 +91,17 @@ impl Generated {
     }
 }
 
+/// Inputs beside the model that shape the generated crate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where the generated crate finds the runtime crate.
+    pub runtime: RuntimeDependency,
+    /// botocore's paginators file for the service (`botocore/data/<service>/<version>/paginators-1.json`):
+    /// the generated CLI then aggregates what the AWS CLI aggregates (every result key, the
+    /// non-aggregate keys), where the model's `@paginated` names only the items.
+    pub botocore_paginators: Option<std::path::PathBuf>,
+}
+
 /// Generates the crate for `selection` from the model file at `model_path`.
 ///
 /// Operations left out of a whole-service selection are not reported here; use [`generate_crate`]
@@ -111,8 +122,21 @@ pub fn generate_crate_with_runtime(
     selection: &Selection,
     runtime: &RuntimeDependency,
 ) -> Result<Generated, Error> {
+    generate_crate_with_options(model_path, selection, &Options { runtime: runtime.clone(), ..Options::default() })
+}
+
+/// [`generate_crate`], with the [`Options`] given.
+pub fn generate_crate_with_options(
+    model_path: &Path,
+    selection: &Selection,
+    options: &Options,
+) -> Result<Generated, Error> {
     let model = model::load_file(model_path).map_err(Error::Load)?;
-    generate_from_model(&model, selection, runtime)
+    let botocore = match &options.botocore_paginators {
+        Some(path) => Some(ir::botocore_paginators::load_file(path).map_err(Error::Load)?),
+        None => None,
+    };
+    generate_from_model_with(&model, selection, &options.runtime, botocore.as_ref())
 }
 
 /// Generates the crate from model bytes already in memory; `file` names them in errors.
@@ -126,7 +150,19 @@ fn generate_from_model(
     selection: &Selection,
     runtime: &RuntimeDependency,
 ) -> Result<Generated, Error> {
-    let service = ir::lower(model, selection).map_err(Error::Model)?;
+    generate_from_model_with(model, selection, runtime, None)
+}
+
+fn generate_from_model_with(
+    model: &model::Model,
+    selection: &Selection,
+    runtime: &RuntimeDependency,
+    botocore_paginators: Option<&ir::botocore_paginators::BotocorePaginators>,
+) -> Result<Generated, Error> {
+    let mut service = ir::lower(model, selection).map_err(Error::Model)?;
+    if let Some(botocore) = botocore_paginators {
+        ir::apply_botocore_paginators(model, &mut service, botocore).map_err(Error::Load)?;
+    }
     // Generated files name the model by file name only, so output does not depend on where it lives.
     let file_name = Path::new(&model.file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let files = emit::emit(&service, &file_name, runtime).map_err(Error::Emit)?;

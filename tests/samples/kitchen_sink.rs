@@ -1306,6 +1306,141 @@ fn an_error_on_a_later_page_fails_the_command_and_prints_no_items() {
     assert_eq!(server.bodies().len(), 2);
 }
 
+// With botocore's paginators file (`tests/models/botocore/kitchen_sink_paginators.json`, which
+// `real_models.rs` gives the generator for this crate), the CLI aggregates what botocore's paginator
+// names. The expected outputs are what botocore's `build_full_result()` returned for the same
+// paginator entry and pages, printed as the AWS CLI prints it.
+
+/// Three pages of a scan, by the token each is requested with: items, two counts and a string
+/// (result keys), and `capacity` (a non-aggregate key) on the first two pages only.
+fn scan_pages(body: &serde_json::Value) -> (u16, String) {
+    let page = match body["nextToken"].as_str() {
+        None => concat!(
+            r#"{"things":[{"name":"a"},{"name":"b","size":2}],"count":2,"scannedCount":3,"trail":"ab","#,
+            r#""capacity":{"units":0.5,"table":"things"},"nextToken":"t1"}"#
+        ),
+        Some("t1") => concat!(
+            r#"{"things":[{"name":"c"}],"count":1,"scannedCount":4,"trail":"c","#,
+            r#""capacity":{"units":1.5,"table":"things"},"nextToken":"t2"}"#
+        ),
+        Some("t2") => r#"{"things":[{"name":"d"},{"name":"e"}],"count":2,"scannedCount":2,"trail":"de"}"#,
+        Some(_) => return (400, r#"{"__type":"example.kitchen#Error","message":"token expired"}"#.into()),
+    };
+    (200, page.to_owned())
+}
+
+#[test]
+fn the_cli_sums_and_joins_every_result_key_and_keeps_the_first_pages_other_keys() {
+    let server = common::PageServer::start(scan_pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["scan-things"]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected = r#"{
+    "things": [
+        {
+            "name": "a"
+        },
+        {
+            "name": "b",
+            "size": 2
+        },
+        {
+            "name": "c"
+        },
+        {
+            "name": "d"
+        },
+        {
+            "name": "e"
+        }
+    ],
+    "count": 5,
+    "scannedCount": 9,
+    "trail": "abcde",
+    "capacity": {
+        "units": 0.5,
+        "table": "things"
+    }
+}
+"#;
+    assert_eq!(stdout, expected);
+    assert_eq!(server.bodies().len(), 3);
+}
+
+#[test]
+fn max_items_counts_the_first_result_key_and_the_resumed_page_keeps_only_its_counts() {
+    let server = common::PageServer::start(scan_pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["scan-things", "--max-items", "4"]);
+    assert_eq!(code, 0, "{stderr}");
+    // `{"nextToken": "t2", "boto_truncate_amount": 1}`: page three, of which one item was printed.
+    let token = "eyJuZXh0VG9rZW4iOiAidDIiLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==";
+    // botocore cuts the items at four but adds the whole of page three's counts and string.
+    let expected = format!(
+        r#"{{
+    "things": [
+        {{
+            "name": "a"
+        }},
+        {{
+            "name": "b",
+            "size": 2
+        }},
+        {{
+            "name": "c"
+        }},
+        {{
+            "name": "d"
+        }}
+    ],
+    "count": 5,
+    "scannedCount": 9,
+    "trail": "abcde",
+    "capacity": {{
+        "units": 0.5,
+        "table": "things"
+    }},
+    "NextToken": "{token}"
+}}
+"#
+    );
+    assert_eq!(stdout, expected);
+
+    let (code, stdout, stderr) = server.run_cli(CLI, &["scan-things", "--starting-token", token]);
+    assert_eq!(code, 0, "{stderr}");
+    // The page resumed in keeps its counts, but not its string (printed before), and it has no
+    // `capacity`, which the first page of this command decides.
+    let expected = r#"{
+    "things": [
+        {
+            "name": "e"
+        }
+    ],
+    "count": 2,
+    "scannedCount": 2,
+    "trail": "",
+    "capacity": null
+}
+"#;
+    assert_eq!(stdout, expected);
+    let tokens: Vec<serde_json::Value> = server.bodies().iter().map(|b| b["nextToken"].clone()).collect();
+    assert_eq!(tokens, [serde_json::Value::Null, "t1".into(), "t2".into(), "t2".into()]);
+}
+
+#[test]
+fn an_operation_whose_trait_names_no_items_pages_by_botocores_result_key() {
+    fn pages(body: &serde_json::Value) -> (u16, String) {
+        let page = match body["cursor"].as_str() {
+            None => r#"{"events":["e1","e2"],"nextCursor":"c1"}"#,
+            _ => r#"{"events":["e3"],"nextCursor":""}"#,
+        };
+        (200, page.to_owned())
+    }
+    let server = common::PageServer::start(pages);
+    let (code, stdout, stderr) = server.run_cli(CLI, &["tail-events"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "{\n    \"events\": [\n        \"e1\",\n        \"e2\",\n        \"e3\"\n    ]\n}\n");
+    assert_eq!(server.bodies().len(), 2);
+}
+
 // Waiters (`ViewWidget`'s `smithy.waiters#waitable`), on tokio's paused clock: the delays pass
 // at once, and `tokio::time::Instant` shows when each poll was sent.
 

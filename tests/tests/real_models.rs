@@ -34,6 +34,8 @@ struct Case {
     /// Operations a whole-service generation leaves out (event streams, and streaming blobs outside
     /// restJson1), with the streaming shape.
     skipped: &'static [(&'static str, &'static str)],
+    /// botocore's paginators file for the model, in the repository, which the CLI then follows.
+    botocore_paginators: Option<&'static str>,
 }
 
 #[derive(Clone)]
@@ -43,7 +45,7 @@ enum Model {
 }
 
 const fn case(crate_name: &'static str, model: Model, sample: Option<&'static str>) -> Case {
-    Case { crate_name, model, sample, skipped: &[] }
+    Case { crate_name, model, sample, skipped: &[], botocore_paginators: None }
 }
 
 /// The models the suite must find. Any other model in `SMITHY_MODELS_DIR` is generated, built,
@@ -51,6 +53,7 @@ const fn case(crate_name: &'static str, model: Model, sample: Option<&'static st
 const CASES: &[Case] = &[
     Case {
         skipped: &[("StreamThings", "example.kitchen#StreamingBlob")],
+        botocore_paginators: Some("tests/models/botocore/kitchen_sink_paginators.json"),
         ..case("kitchen-sink", Model::Repo("tests/models/kitchen_sink.json"), Some("kitchen_sink.rs"))
     },
     case("patterns", Model::Repo("tests/models/patterns/patterns.json"), Some("patterns.rs")),
@@ -97,6 +100,7 @@ struct Target {
     sample: Option<&'static str>,
     /// `None` for a model the table does not know: nothing is expected of its operations.
     skipped: Option<&'static [(&'static str, &'static str)]>,
+    botocore_paginators: Option<PathBuf>,
 }
 
 /// Every model to generate: the table's (real ones only with `SMITHY_MODELS_DIR`, reported on stderr
@@ -116,6 +120,7 @@ fn targets() -> &'static [Target] {
                     path,
                     sample: case.sample,
                     skipped: Some(case.skipped),
+                    botocore_paginators: case.botocore_paginators.map(|file| workspace_root().join(file)),
                 });
             }
         }
@@ -133,7 +138,7 @@ fn targets() -> &'static [Target] {
                 let stem = path.file_stem().expect("a file name").to_string_lossy();
                 // `service-2015-07-09` names the crate `service`.
                 let name = stem.rsplitn(4, '-').last().unwrap_or(&stem).to_string();
-                targets.push(Target { crate_name: name, path, sample: None, skipped: None });
+                targets.push(Target { crate_name: name, path, sample: None, skipped: None, botocore_paginators: None });
             }
         }
         targets
@@ -157,8 +162,10 @@ fn generated() -> &'static [(&'static Target, codegen::Generated)] {
         targets()
             .iter()
             .map(|target| {
+                let options =
+                    codegen::Options { runtime: runtime(), botocore_paginators: target.botocore_paginators.clone() };
                 let generated =
-                    codegen::generate_crate_with_runtime(&target.path, &whole_service(&target.crate_name), &runtime())
+                    codegen::generate_crate_with_options(&target.path, &whole_service(&target.crate_name), &options)
                         .unwrap_or_else(|e| panic!("{}: {e}", target.crate_name));
                 (target, generated)
             })

@@ -56,6 +56,10 @@ struct CodegenArgs {
     /// settings file's `runtime`, else `workspace` for output inside the workspace and `vendor` outside].
     #[arg(long)]
     runtime: Option<String>,
+    /// botocore's paginators file for the service (`paginators-1.json`): the CLI then aggregates the
+    /// result keys and non-aggregate keys it names, as the AWS CLI does.
+    #[arg(long)]
+    botocore_paginators: Option<PathBuf>,
 }
 
 /// The checked-in settings file.
@@ -70,6 +74,7 @@ struct Config {
     examples: Option<PathBuf>,
     strict: Option<bool>,
     runtime: Option<String>,
+    botocore_paginators: Option<PathBuf>,
 }
 
 /// Where the generated crate finds the runtime crate, as `--runtime` or the settings' `runtime` say.
@@ -280,8 +285,23 @@ fn codegen(args: CodegenArgs) -> Result<ExitCode, String> {
             (codegen::RuntimeDependency::Path(relative_path(&out, &dir)), Some(dir))
         }
     };
+    // Like the service and operations, the file's botocore paginators belong to the file's model.
+    let botocore_paginators = match (&args.botocore_paginators, &config.botocore_paginators) {
+        (Some(flag), _) => Some(from_flag(flag)),
+        (None, Some(setting)) if !flag_model => Some(from_config(setting)),
+        _ => None,
+    };
+    // Named as the model is: by its workspace path when it is inside the workspace and the run works there.
+    let botocore_paginators = botocore_paginators.map(|path| {
+        let path = canonical(&path);
+        match (std::env::current_dir(), path.strip_prefix(&root)) {
+            (Ok(dir), Ok(relative)) if dir == root => relative.to_path_buf(),
+            _ => path,
+        }
+    });
+    let options = codegen::Options { runtime, botocore_paginators };
     let mut generated =
-        codegen::generate_crate_with_runtime(&model_arg, &selection, &runtime).map_err(|e| e.to_string())?;
+        codegen::generate_crate_with_options(&model_arg, &selection, &options).map_err(|e| e.to_string())?;
     // Like the service and operations, the file's `strict` belongs to the file's model.
     if args.strict || (!flag_model && config.strict.unwrap_or(false)) {
         generated = generated.deny_warnings().map_err(|e| e.to_string())?;
@@ -380,6 +400,14 @@ mod tests {
             let error = RuntimeMode::parse(bad).expect_err(bad);
             assert!(error.contains("`workspace`, `vendor`, `vendor:DIR`, `path:DIR` or `version:REQ`"), "{error}");
         }
+    }
+
+    #[test]
+    fn the_settings_file_names_botocores_paginators() {
+        let config: Config = toml::from_str("botocore-paginators = \"data/paginators-1.json\"\n").expect("parses");
+        assert_eq!(config.botocore_paginators, Some(PathBuf::from("data/paginators-1.json")));
+        let error = toml::from_str::<Config>("botocore_paginators = \"x\"\n").err().expect("the key is kebab-case");
+        assert!(error.to_string().contains("unknown field"), "{error}");
     }
 
     #[test]

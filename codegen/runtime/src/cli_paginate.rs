@@ -2,10 +2,13 @@
 //! and `build_full_result`): follow the pages, aggregate the items into one output, stop after
 //! `--max-items` items with a `NextToken` to resume from, and start from `--starting-token`.
 //!
-//! What the AWS CLI prints for a paginated command is not the last page but a new object: the
-//! aggregated result key (the model's `items` path, nested as the path nests) and, when
+//! What the AWS CLI prints for a paginated command is not the last page but a new object: each
+//! result key aggregated over the pages (nested as its path nests: lists joined, numbers summed,
+//! strings concatenated), the non-aggregate keys as the first page has them, and, when
 //! `--max-items` stopped early, `NextToken`. Other output members are left out, as the AWS CLI
-//! leaves out every member its paginator does not name (a Smithy model names only the items).
+//! leaves out every member its paginator does not name. The keys are botocore's when the generator
+//! was given botocore's paginators file; a Smithy model alone names only one result key, its
+//! `items`, and no non-aggregate keys.
 //!
 //! `NextToken` is the AWS CLI's own format, so a token from either tool resumes the other: the
 //! base64 of the JSON text (as Python's `json.dumps` writes it) of an object holding the service's
@@ -117,7 +120,9 @@ pub fn paging(matches: &ArgMatches, manual: &[&str]) -> Result<Option<Paging>, F
     }))
 }
 
-/// What a paginated operation's trait says, in wire names: the generated command's constant.
+/// How a paginated command pages and what it prints, in wire names: the generated command's
+/// constant (from the model's `@paginated` trait, or botocore's paginator for the operation when the
+/// generator was given botocore's paginators file).
 #[derive(Debug, Clone, Copy)]
 pub struct Pagination {
     /// The input member that carries the page token.
@@ -126,8 +131,15 @@ pub struct Pagination {
     pub token: TokenKind,
     /// Where the output holds the next page's token.
     pub output_token: &'static [&'static str],
-    /// Where the output holds the page's items (a list).
-    pub items: &'static [&'static str],
+    /// The result keys, each a member path: aggregated over the pages (lists joined, numbers summed,
+    /// strings concatenated). The first is a list, the items `--max-items` counts.
+    pub result_keys: &'static [&'static [&'static str]],
+    /// Member paths printed as the first page has them (`null` where it has none), beside the
+    /// result keys.
+    pub non_aggregate_keys: &'static [&'static [&'static str]],
+    /// A member that says whether there are more pages (`more_results`): where it is false, absent
+    /// or empty the pages end, whatever the token.
+    pub more_results: Option<&'static [&'static str]>,
     /// For a map token whose values may hold blobs (DynamoDB's `B` and `BS`): the paths below the
     /// token (member names and list indexes) of the blob values in a token, base64 text in its JSON.
     /// botocore lists them in its resume tokens (`boto_encoded_keys`) to turn them back into bytes.
@@ -147,11 +159,99 @@ pub enum TokenKind {
     Map,
 }
 
+/// A part of the output being built, its object members in the order they were first set (as a
+/// Python dict keeps them).
+#[derive(Debug)]
+enum Node {
+    Object(Vec<(String, Node)>),
+    List(Vec<Box<RawValue>>),
+    /// A value as a page wrote it, or a sum or concatenation written anew.
+    Raw(Box<RawValue>),
+    /// A non-aggregate key the first page did not have.
+    Null,
+}
+
+impl Node {
+    /// The node at `path` below this one; `None` where a member on the way is absent or null.
+    fn get_mut(&mut self, path: &[&str]) -> Option<&mut Node> {
+        let Some((first, rest)) = path.split_first() else {
+            return (!matches!(self, Node::Null)).then_some(self);
+        };
+        let Node::Object(members) = self else { return None };
+        members.iter_mut().find(|(key, _)| key == first).and_then(|(_, node)| node.get_mut(rest))
+    }
+
+    /// Sets the node at `path`, making objects on the way (replacing what is not one).
+    fn set(&mut self, path: &[&str], value: Node) {
+        let Some((first, rest)) = path.split_first() else {
+            *self = value;
+            return;
+        };
+        if !matches!(self, Node::Object(_)) {
+            *self = Node::Object(Vec::new());
+        }
+        let Node::Object(members) = self else { return };
+        let slot = match members.iter().position(|(key, _)| key == first) {
+            Some(index) => &mut members[index].1,
+            None => {
+                let empty = if rest.is_empty() { Node::Null } else { Node::Object(Vec::new()) };
+                members.push(((*first).to_owned(), empty));
+                &mut members.last_mut().expect("just pushed").1
+            }
+        };
+        slot.set(rest, value);
+    }
+
+    /// Merges `other` into this object as botocore's `merge_dicts` does: objects built from paths
+    /// merge member by member, anything else replaces the member in place or is added at the end.
+    fn merge(&mut self, other: Node) {
+        let (Node::Object(members), Node::Object(others)) = (&mut *self, other) else { return };
+        for (key, value) in others {
+            match members.iter_mut().find(|(existing, _)| *existing == key) {
+                Some((_, existing @ Node::Object(_))) if matches!(value, Node::Object(_)) => existing.merge(value),
+                Some((_, existing)) => *existing = value,
+                None => members.push((key, value)),
+            }
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Node::Object(members) => {
+                out.push('{');
+                for (i, (key, value)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(key.clone()).to_string());
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+            Node::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(item.get());
+                }
+                out.push(']');
+            }
+            Node::Raw(raw) => out.push_str(raw.get()),
+            Node::Null => out.push_str("null"),
+        }
+    }
+}
+
 /// Follows the pages of one command and builds its output.
 #[derive(Debug)]
 pub struct Pager {
     pagination: Pagination,
     max_items: Option<u64>,
+    /// Whether the command gave `--starting-token` (the first page is then cut as botocore cuts it).
+    resumed: bool,
     /// The token the page being handled was requested with.
     sent: Option<Value>,
     /// The token the previous page returned (`None` before the second page).
@@ -160,7 +260,10 @@ pub struct Pager {
     starting_truncation: u64,
     first: bool,
     total: u64,
-    items: Option<Vec<Box<RawValue>>>,
+    /// The aggregated result keys (botocore's `complete_result`).
+    result: Node,
+    /// The non-aggregate keys, from the first page.
+    first_page_keys: Option<Node>,
     resume: Option<String>,
 }
 
@@ -175,12 +278,14 @@ impl Pager {
         Ok(Pager {
             pagination,
             max_items: paging.max_items,
+            resumed: paging.starting_token.is_some(),
             sent,
             previous: None,
             starting_truncation,
             first: true,
             total: 0,
-            items: None,
+            result: Node::Object(Vec::new()),
+            first_page_keys: None,
             resume: None,
         })
     }
@@ -194,14 +299,40 @@ impl Pager {
     /// Takes in a page, its output as compact JSON (the output token is read from it). Returns the
     /// token to request the next page with, or `None` when the pagination is over.
     pub fn page(&mut self, output: &str) -> Result<Option<Value>, Failure> {
-        let mut page_items = items_at(output, self.pagination.items)?;
-        let next_token = token_at(output, self.pagination.output_token)?;
+        let keys = self.pagination.result_keys;
+        let mut page_items = match keys.first() {
+            Some(primary) => items_at(output, primary)?,
+            None => None,
+        };
+        let mut secondary = Vec::with_capacity(keys.len().saturating_sub(1));
+        for key in keys.iter().skip(1) {
+            secondary.push(value_at(output, key)?);
+        }
         if self.first {
             self.first = false;
-            if let Some(items) = page_items.as_mut() {
-                let skip = usize::try_from(self.starting_truncation).unwrap_or(usize::MAX).min(items.len());
-                items.drain(..skip);
+            if self.resumed {
+                // The page the earlier command stopped in: its first items were printed then, and
+                // so were its other result keys, except numbers (botocore keeps counts such as
+                // DynamoDB's `ScannedCount`, which say what the service evaluated).
+                if let Some(items) = page_items.as_mut() {
+                    let skip = usize::try_from(self.starting_truncation).unwrap_or(usize::MAX).min(items.len());
+                    items.drain(..skip);
+                }
+                for value in &mut secondary {
+                    *value = value.take().and_then(|raw| match raw.get().as_bytes().first() {
+                        Some(b'[') => RawValue::from_string("[]".to_owned()).ok(),
+                        Some(b'"') => RawValue::from_string("\"\"".to_owned()).ok(),
+                        Some(b'-' | b'0'..=b'9') => Some(raw),
+                        _ => None,
+                    });
+                }
             }
+            let mut first_page_keys = Node::Object(Vec::new());
+            for key in self.pagination.non_aggregate_keys {
+                let value = value_at(output, key)?.map_or(Node::Null, Node::Raw);
+                first_page_keys.set(key, value);
+            }
+            self.first_page_keys = Some(first_page_keys);
         } else {
             self.starting_truncation = 0;
         }
@@ -213,13 +344,20 @@ impl Pager {
                     items.truncate(usize::try_from(keep).unwrap_or(usize::MAX));
                 }
                 self.resume = Some(self.resume_token(self.sent.as_ref(), Some(keep + self.starting_truncation)));
-                self.add(page_items);
+                self.add(page_items, secondary);
                 return Ok(None);
             }
         }
-        self.add(page_items);
+        self.add(page_items, secondary);
         self.total += count;
-        let Some(next) = next_token.filter(|token| !is_empty_token(token)) else { return Ok(None) };
+        if let Some(path) = self.pagination.more_results {
+            if !value_at(output, path)?.is_some_and(|flag| python_truthy(&flag)) {
+                return Ok(None);
+            }
+        }
+        let Some(next) = token_at(output, self.pagination.output_token)?.filter(|token| !is_empty_token(token)) else {
+            return Ok(None);
+        };
         if self.max_items == Some(self.total) {
             self.resume = Some(self.resume_token(Some(&next), None));
             return Ok(None);
@@ -250,45 +388,146 @@ impl Pager {
         encode(input_token, token, truncate, &encoded_keys)
     }
 
-    fn add(&mut self, page_items: Option<Vec<Box<RawValue>>>) {
-        let Some(page_items) = page_items else { return };
-        match self.items.as_mut() {
-            None => self.items = Some(page_items),
-            Some(items) => items.extend(page_items),
+    /// Adds a page's result keys to the output, as botocore's `build_full_result` does: a key the
+    /// output does not have yet is set, else lists are joined, numbers (and booleans, which Python
+    /// counts as 0 and 1) summed and strings concatenated; anything else keeps its first value.
+    fn add(&mut self, page_items: Option<Vec<Box<RawValue>>>, secondary: Vec<Option<Box<RawValue>>>) {
+        let keys = self.pagination.result_keys;
+        let values = std::iter::once(page_items.map(Node::List)).chain(secondary.into_iter().map(|value| {
+            value.map(|raw| match serde_json::from_str::<Vec<Box<RawValue>>>(raw.get()) {
+                Ok(items) if raw.get().starts_with('[') => Node::List(items),
+                _ => Node::Raw(raw),
+            })
+        }));
+        for (key, value) in keys.iter().zip(values) {
+            let Some(value) = value else { continue };
+            let Some(existing) = self.result.get_mut(key) else {
+                self.result.set(key, value);
+                continue;
+            };
+            match (existing, value) {
+                (Node::List(items), Node::List(more)) => items.extend(more),
+                (Node::Raw(current), Node::Raw(more)) => {
+                    if let Some(combined) = combine(current, &more) {
+                        *current = combined;
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
-    /// The command's output, as compact JSON: the items under their path, then `NextToken`.
-    pub fn output(self) -> String {
-        let mut out = String::from("{");
-        let items_path = self.pagination.items;
-        if let Some(items) = &self.items {
-            for (depth, key) in items_path.iter().enumerate() {
-                if depth > 0 {
-                    out.push('{');
-                }
-                out.push_str(&Value::String((*key).to_owned()).to_string());
-                out.push(':');
-            }
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(item.get());
-            }
-            out.push(']');
-            out.push_str(&"}".repeat(items_path.len().saturating_sub(1)));
+    /// The command's output, as compact JSON: the result keys, the non-aggregate keys, then
+    /// `NextToken` when the pages stopped at `--max-items` with more to come.
+    pub fn output(mut self) -> String {
+        if let Some(first_page_keys) = self.first_page_keys.take() {
+            self.result.merge(first_page_keys);
         }
-        if let Some(token) = &self.resume {
-            if self.items.is_some() {
-                out.push(',');
-            }
-            out.push_str("\"NextToken\":");
-            out.push_str(&Value::String(token.clone()).to_string());
+        if let Some(token) = self.resume.take() {
+            let token = RawValue::from_string(Value::String(token).to_string()).expect("a JSON string");
+            self.result.set(&["NextToken"], Node::Raw(token));
         }
-        out.push('}');
+        let mut out = String::new();
+        self.result.write(&mut out);
         out
+    }
+}
+
+/// The sum of two numbers (booleans count as 0 and 1, as in Python) or the concatenation of two
+/// strings, as JSON text; `None` for anything else.
+fn combine(current: &RawValue, more: &RawValue) -> Option<Box<RawValue>> {
+    let text = match (python_number(current.get()), python_number(more.get())) {
+        // Python's integers have no bound; counts past i128 are beyond any service's.
+        (Some(PyNumber::Int(a)), Some(PyNumber::Int(b))) => match a.checked_add(b) {
+            Some(sum) => sum.to_string(),
+            None => python_float(a as f64 + b as f64),
+        },
+        (Some(a), Some(b)) => python_float(a.as_f64() + b.as_f64()),
+        _ => {
+            let a: String = serde_json::from_str(current.get()).ok()?;
+            let b: String = serde_json::from_str(more.get()).ok()?;
+            Value::String(a + &b).to_string()
+        }
+    };
+    RawValue::from_string(text).ok()
+}
+
+/// A number as Python's `json` module reads it: an integer unless it has a fraction or exponent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PyNumber {
+    Int(i128),
+    Float(f64),
+}
+
+impl PyNumber {
+    fn as_f64(self) -> f64 {
+        match self {
+            PyNumber::Int(n) => n as f64,
+            PyNumber::Float(x) => x,
+        }
+    }
+}
+
+fn python_number(text: &str) -> Option<PyNumber> {
+    match text {
+        "true" => return Some(PyNumber::Int(1)),
+        "false" => return Some(PyNumber::Int(0)),
+        _ => {}
+    }
+    if !text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        return None;
+    }
+    if text.contains(['.', 'e', 'E']) {
+        return text.parse().ok().map(PyNumber::Float);
+    }
+    match text.parse() {
+        Ok(n) => Some(PyNumber::Int(n)),
+        Err(_) => text.parse().ok().map(PyNumber::Float),
+    }
+}
+
+/// A float as Python's `repr` writes it (`3.0`, `0.1`, `1e+16`, `1e-05`), as `json.dumps` does.
+fn python_float(x: f64) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    // The shortest digits that read back as `x`, and the decimal exponent of the first one.
+    let scientific = format!("{x:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if negative { "-" } else { "" };
+    if (-4..16).contains(&exponent) {
+        let point = exponent + 1;
+        let text = if point <= 0 {
+            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+        } else if point as usize >= digits.len() {
+            format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        };
+        format!("{sign}{text}")
+    } else {
+        let (head, tail) = digits.split_at(1);
+        let fraction = if tail.is_empty() { String::new() } else { format!(".{tail}") };
+        let exponent_sign = if exponent < 0 { '-' } else { '+' };
+        format!("{sign}{head}{fraction}e{exponent_sign}{:02}", exponent.unsigned_abs())
+    }
+}
+
+/// Whether a JSON value is true as Python's `bool` sees its parsed form: not null, false, zero,
+/// an empty string, list or object.
+fn python_truthy(raw: &RawValue) -> bool {
+    match raw.get() {
+        "null" | "false" | "\"\"" | "[]" | "{}" => false,
+        text => python_number(text).is_none_or(|number| number.as_f64() != 0.0),
     }
 }
 
@@ -319,6 +558,12 @@ fn items_at(output: &str, path: &[&str]) -> Result<Option<Vec<Box<RawValue>>>, F
         None => Ok(None),
         Some(list) => serde_json::from_str(list.get()).map_err(unreadable),
     }
+}
+
+/// The JSON value at `path` in the JSON object `output`; `None` where it or a member on the way is
+/// absent or `null`.
+fn value_at(output: &str, path: &[&str]) -> Result<Option<Box<RawValue>>, Failure> {
+    Ok(raw_at(output, path)?.filter(|raw| raw.get() != "null"))
 }
 
 /// The output token at `path` in the JSON object `output`; `None` where it is absent or `null`.
@@ -488,7 +733,9 @@ mod tests {
         input_token: "nextToken",
         token: TokenKind::String,
         output_token: &["nextToken"],
-        items: &["things"],
+        result_keys: &[&["things"]],
+        non_aggregate_keys: &[],
+        more_results: None,
         blob_paths: None,
     };
 
@@ -587,7 +834,9 @@ mod tests {
             input_token: "ExclusiveStartKey",
             token: TokenKind::Map,
             output_token: &["LastEvaluatedKey"],
-            items: &["Items"],
+            result_keys: &[&["Items"]],
+            non_aggregate_keys: &[],
+            more_results: None,
             blob_paths: None,
         };
         let key = |pk: &str| serde_json::json!({"pk": {"S": pk}});
@@ -626,7 +875,9 @@ mod tests {
             input_token: "ExclusiveStartKey",
             token: TokenKind::Map,
             output_token: &["LastEvaluatedKey"],
-            items: &["Items"],
+            result_keys: &[&["Items"]],
+            non_aggregate_keys: &[],
+            more_results: None,
             blob_paths: Some(paths),
         };
         let mut pager = Pager::new(&Paging { max_items: Some(1), starting_token: None }, scan).unwrap();
@@ -662,7 +913,9 @@ mod tests {
             input_token: "token",
             token: TokenKind::String,
             output_token: &["result", "next"],
-            items: &["result", "items"],
+            result_keys: &[&["result", "items"]],
+            non_aggregate_keys: &[],
+            more_results: None,
             blob_paths: None,
         };
         let mut pager = Pager::new(&Paging::default(), nested).unwrap();
@@ -716,6 +969,133 @@ mod tests {
         assert_eq!(pager.page(r#"{"things":[1],"nextToken":"same"}"#).unwrap(), Some(text("same")));
         assert_eq!(pager.page(r#"{"things":[2],"nextToken":"same"}"#).unwrap(), None);
         assert_eq!(pager.output(), r#"{"things":[1,2]}"#);
+    }
+
+    /// Result keys as DynamoDB's `Scan` has them in botocore (items, then counts), a string, and
+    /// non-aggregate keys, one of them nested.
+    const SCANNED: Pagination = Pagination {
+        input_token: "nextToken",
+        token: TokenKind::String,
+        output_token: &["nextToken"],
+        result_keys: &[&["things"], &["count"], &["scanned"], &["note"], &["extra"]],
+        non_aggregate_keys: &[&["capacity"], &["meta", "region"]],
+        more_results: None,
+        blob_paths: None,
+    };
+
+    fn follow(pager: &mut Pager, pages: &[&str]) {
+        for (i, page) in pages.iter().enumerate() {
+            let next = pager.page(page).unwrap();
+            assert_eq!(next.is_some(), i + 1 < pages.len(), "page {i}");
+        }
+    }
+
+    // The expected outputs below are what botocore's `PageIterator.build_full_result()` returned for
+    // the same paginator configuration and pages (`json.dumps` with compact separators).
+
+    #[test]
+    fn result_keys_are_summed_joined_and_concatenated_and_other_keys_come_from_the_first_page() {
+        let mut pager = Pager::new(&Paging::default(), SCANNED).unwrap();
+        follow(
+            &mut pager,
+            &[
+                r#"{"things":[1,2],"count":2,"scanned":5,"note":"a","capacity":{"units":1.5},"nextToken":"t1"}"#,
+                r#"{"things":[3],"count":1,"scanned":4,"note":"b","capacity":{"units":9},"nextToken":"t2"}"#,
+                r#"{"things":[4,5],"count":2,"scanned":2.5,"meta":{"region":"x"}}"#,
+            ],
+        );
+        assert_eq!(
+            pager.output(),
+            r#"{"things":[1,2,3,4,5],"count":5,"scanned":11.5,"note":"ab","capacity":{"units":1.5},"meta":{"region":null}}"#
+        );
+    }
+
+    #[test]
+    fn max_items_counts_the_first_result_key_only_and_the_others_add_the_whole_page() {
+        let mut pager = Pager::new(&Paging { max_items: Some(2), starting_token: None }, SCANNED).unwrap();
+        follow(
+            &mut pager,
+            &[
+                r#"{"things":[1],"count":1,"nextToken":"t1"}"#,
+                r#"{"things":[3,4,5],"count":3,"scanned":4,"note":"b","nextToken":"t2"}"#,
+            ],
+        );
+        assert_eq!(
+            pager.output(),
+            concat!(
+                r#"{"things":[1,3],"count":4,"scanned":4,"note":"b","capacity":null,"meta":{"region":null},"#,
+                r#""NextToken":"eyJuZXh0VG9rZW4iOiAidDEiLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="}"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_resumed_first_page_drops_what_was_printed_but_keeps_its_numbers() {
+        let token = encode_token("nextToken", Some(&text("t1")), Some(1));
+        let mut pager = Pager::new(&Paging { max_items: Some(3), starting_token: Some(token) }, SCANNED).unwrap();
+        follow(
+            &mut pager,
+            &[
+                r#"{"things":[3,4,5],"count":3,"scanned":4,"note":"b","extra":["x"],"capacity":{"units":2},"nextToken":"t2"}"#,
+                r#"{"things":[6,7],"count":2,"scanned":1,"note":"c","extra":["y"]}"#,
+            ],
+        );
+        assert_eq!(
+            pager.output(),
+            concat!(
+                r#"{"things":[4,5,6],"count":5,"scanned":5,"note":"c","extra":["y"],"capacity":{"units":2},"meta":{"region":null},"#,
+                r#""NextToken":"eyJuZXh0VG9rZW4iOiAidDIiLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="}"#
+            )
+        );
+    }
+
+    #[test]
+    fn more_results_ends_the_pages_and_nested_keys_merge_into_one_object() {
+        let flagged = Pagination {
+            input_token: "marker",
+            token: TokenKind::String,
+            output_token: &["marker"],
+            result_keys: &[&["page", "rows"], &["total"]],
+            non_aggregate_keys: &[&["page", "info"]],
+            more_results: Some(&["page", "more"]),
+            blob_paths: None,
+        };
+        let mut pager = Pager::new(&Paging::default(), flagged).unwrap();
+        follow(
+            &mut pager,
+            &[
+                r#"{"page":{"rows":[1],"more":true,"info":"i"},"total":true,"marker":"m1"}"#,
+                r#"{"page":{"rows":[2],"more":false},"total":true,"marker":"m2"}"#,
+            ],
+        );
+        // Python adds booleans as integers.
+        assert_eq!(pager.output(), r#"{"page":{"rows":[1,2],"info":"i"},"total":2}"#);
+        // An absent flag ends them too.
+        let mut pager = Pager::new(&Paging::default(), flagged).unwrap();
+        assert_eq!(pager.page(r#"{"page":{"rows":[1]},"marker":"m1"}"#).unwrap(), None);
+    }
+
+    #[test]
+    fn sums_of_floats_print_as_python_prints_them() {
+        for (x, expected) in [
+            (3.0, "3.0"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1e16, "1e+16"),
+            (1.5e-5, "1.5e-05"),
+            (0.0001, "0.0001"),
+            (-12345.678, "-12345.678"),
+            (123456789012345.6, "123456789012345.6"),
+        ] {
+            assert_eq!(python_float(x), expected);
+        }
+        let sum = |a: &str, b: &str| {
+            combine(&RawValue::from_string(a.into()).unwrap(), &RawValue::from_string(b.into()).unwrap())
+                .map(|raw| raw.get().to_owned())
+        };
+        assert_eq!(sum("1", "2").as_deref(), Some("3"));
+        assert_eq!(sum("1", "2.5").as_deref(), Some("3.5"));
+        assert_eq!(sum(r#""a\n""#, r#""é""#).as_deref(), Some(r#""a\né""#));
+        assert_eq!(sum("{}", "{}"), None, "objects keep their first value");
     }
 
     #[test]

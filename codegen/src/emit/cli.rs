@@ -27,7 +27,7 @@ use super::runtime_paths::{
 };
 use super::tokens::{doc, ident, inner_doc_lines, prefixed, rust_type};
 use super::RustFile;
-use crate::ir::{Field, Operation, Paginator, Presence, Service, TokenKind, Ty, TyKind, TypeDefKind};
+use crate::ir::{CliPaging, Field, Operation, Paginator, Presence, Service, TokenKind, Ty, TyKind, TypeDefKind};
 use crate::naming;
 
 /// Option names the tool itself defines; a member whose kebab-case name is one of these gets a
@@ -867,10 +867,10 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
     };
     let (paging, mut page_size, call) = match cli_paging(op) {
         None => (TokenStream::new(), TokenStream::new(), single_call),
-        Some((paginator, items)) => {
+        Some((paginator, cli)) => {
             let paging = paging_statement(paginator, &specs);
             let page_size = page_size_read(paginator, &specs);
-            let call = paged_call(service, op, paginator, items, single_call);
+            let call = paged_call(service, op, paginator, cli, single_call);
             (paging, page_size, call)
         }
     };
@@ -921,16 +921,11 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// The paginator and item path the CLI follows for `op`, if it paginates: the AWS CLI aggregates a
-/// list of items, under string or map tokens. Operations without `items` or with map items make
-/// one call, as the AWS CLI does for operations it has no paginator for.
-fn cli_paging(op: &Operation) -> Option<(&Paginator, Vec<String>)> {
+/// The paginator the CLI follows for `op` and what it aggregates, if it paginates (see
+/// [`CliPaging`]).
+fn cli_paging(op: &Operation) -> Option<(&Paginator, &CliPaging)> {
     let paginator = op.paginator.as_ref()?;
-    let items = paginator.items.as_ref()?;
-    if !matches!(items.ty.kind, TyKind::List { .. }) {
-        return None;
-    }
-    Some((paginator, items.path.wire_names().into_iter().map(str::to_owned).collect()))
+    Some((paginator, paginator.cli.as_ref()?))
 }
 
 /// The paging options a paginated command gets: all but those whose names its members' options
@@ -977,7 +972,7 @@ fn paged_call(
     service: &Service,
     op: &Operation,
     paginator: &Paginator,
-    items: Vec<String>,
+    cli: &CliPaging,
     single_call: TokenStream,
 ) -> TokenStream {
     let call = prefixed("call_", &op.fn_name);
@@ -989,6 +984,12 @@ fn paged_call(
     let kind = match paginator.token {
         TokenKind::String => quote!(#CLI_PAGINATE_TOKEN_KIND::String),
         TokenKind::Map => quote!(#CLI_PAGINATE_TOKEN_KIND::Map),
+    };
+    let result_keys = &cli.result_keys;
+    let non_aggregate_keys = &cli.non_aggregate_keys;
+    let more_results = match &cli.more_results {
+        Some(path) => quote!(::std::option::Option::Some(&[#(#path),*])),
+        None => quote!(::std::option::Option::None),
     };
     let token_ty = rust_type(&paginator.input_token.ty);
     let read = read_expr(&paginator.input_token.ty);
@@ -1005,7 +1006,9 @@ fn paged_call(
             input_token: #input_token,
             token: #kind,
             output_token: &[#(#output_token),*],
-            items: &[#(#items),*],
+            result_keys: &[#(&[#(#result_keys),*]),*],
+            non_aggregate_keys: &[#(&[#(#non_aggregate_keys),*]),*],
+            more_results: #more_results,
             blob_paths: #blob_paths,
         };
         #blob_paths_fn

@@ -14,6 +14,7 @@
 //! emitter; `paginators` resolves each `@paginated` trait's member paths; and `waiters` lowers
 //! `smithy.waiters#waitable`, checking each path against the finished types.
 
+pub mod botocore_paginators;
 mod doc_text;
 mod endpoint_tests;
 mod endpoints;
@@ -37,9 +38,9 @@ pub use test_types::{
     CallExpectation, EndpointCall, EndpointTest, FloatValue, MemberValue, ProtocolTestValues, TypedValue,
 };
 pub use types::{
-    CallEndpointParam, CallParamValue, Constraints, DefaultValue, EndpointResolution, EndpointRules, EnumVariant,
-    ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError, ItemsPath,
-    MemberPath, Operation, Paginator, PathStep, PatternConst, Presence, ProtocolTest, ProtocolTestKind,
+    CallEndpointParam, CallParamValue, CliPaging, Constraints, DefaultValue, EndpointResolution, EndpointRules,
+    EnumVariant, ErrorInfo, Features, Field, HostPrefix, HostPrefixPart, InputLeaf, InputStep, IntEnumVariant, IrError,
+    ItemsPath, MemberPath, Operation, Paginator, PathStep, PatternConst, Presence, ProtocolTest, ProtocolTestKind,
     RequestCompression, Selection, Service, SkippedOperation, Structure, TokenKind, Ty, TyKind, TypeDef, TypeDefKind,
     UnenforcedPattern, Warning,
 };
@@ -57,4 +58,15 @@ pub fn lower(model: &Model, selection: &Selection) -> Result<Service, IrError> {
     service.waiters = waiters;
     service.warnings.extend(warnings);
     Ok(service)
+}
+
+/// Makes the generated CLI aggregate what botocore's paginators file says (see
+/// [`botocore_paginators`]) for the operations of a lowered `service`: its mismatches with the model
+/// are warnings; a file that names none of the model's operations is an error.
+pub fn apply_botocore_paginators(
+    model: &Model,
+    service: &mut Service,
+    botocore: &botocore_paginators::BotocorePaginators,
+) -> Result<(), IrError> {
+    paginators::apply_botocore(model, service, botocore)
 }

@@ -1,11 +1,14 @@
 //! Lowers `smithy.api#paginated` to each operation's paginator: the trait on the operation merged
 //! over the service's defaults, its member paths resolved through the lowered input and output
 //! structures and type-checked. An operation whose trait cannot be followed gets no paginator and a
-//! warning naming it, never an error: the operation itself still works page by page.
+//! warning naming it, never an error: the operation itself still works page by page. Also decides
+//! what the generated CLI aggregates over the pages: the trait's `items`, or what botocore's
+//! paginators file says when the generator is given one (`apply_botocore`).
 
-use super::types::{ItemsPath, MemberPath, Paginator, PathStep, TokenKind};
+use super::botocore_paginators::{BotocorePaginator, BotocorePaginators};
+use super::types::{CliPaging, ItemsPath, MemberPath, Paginator, PathStep, TokenKind};
 use super::{Field, Presence, Service, Structure, Ty, TyKind, TypeDefKind, Warning};
-use crate::model::{Model, Paginated, ShapeId};
+use crate::model::{Model, Paginated, ShapeId, ShapeKind};
 
 /// Sets each operation's paginator from its `smithy.api#paginated` trait (merged over the
 /// service's), and adds a warning for each operation whose trait cannot be followed.
@@ -50,6 +53,141 @@ pub(crate) fn lower(model: &Model, service: &mut Service) {
         op.paginator = paginator;
     }
     service.warnings.sort_by(|a, b| a.location.cmp(&b.location));
+}
+
+/// Makes the CLI aggregate what botocore's paginators file says for each selected operation with a
+/// paginator (the AWS CLI's behaviour): its result keys, non-aggregate keys and `more_results`. An
+/// operation the file does not name makes one call in the CLI, as in the AWS CLI. An entry that does
+/// not fit the model (other tokens or page size, a path the output does not have) is a warning, and
+/// the operation keeps what its trait alone gives; so is an operation the file paginates that the
+/// model does not mark `@paginated`. A file that names none of the model's operations is an error.
+pub(crate) fn apply_botocore(
+    model: &Model,
+    service: &mut Service,
+    botocore: &BotocorePaginators,
+) -> Result<(), crate::model::LoadError> {
+    let model_operations: std::collections::BTreeSet<&str> = model
+        .shapes
+        .iter()
+        .filter(|(_, shape)| matches!(shape.kind, ShapeKind::Operation { .. }))
+        .map(|(id, _)| id.name())
+        .collect();
+    if !botocore.operations.is_empty()
+        && !botocore.operations.keys().any(|name| model_operations.contains(name.as_str()))
+    {
+        return Err(crate::model::LoadError {
+            file: botocore.file.clone(),
+            location: "pagination".into(),
+            message: format!(
+                "names none of the operations of the model {}: is it the paginators file of another service?",
+                model.file
+            ),
+        });
+    }
+    let defaults = model.shapes.get(&ShapeId::new(service.shape_id.clone())).and_then(|s| s.traits.paginated.clone());
+    let mut warnings = Vec::new();
+    let mut cli = Vec::with_capacity(service.operations.len());
+    for op in &service.operations {
+        let entry = botocore.operations.get(&op.name);
+        let own =
+            model.shapes.get(&ShapeId::new(op.shape_id.clone())).and_then(|shape| shape.traits.paginated.as_ref());
+        let warn = |entry: &BotocorePaginator, message: String| Warning {
+            file: botocore.file.clone(),
+            shape: op.shape_id.clone(),
+            location: entry.location.clone(),
+            message,
+        };
+        let (Some(paginator), Some(own)) = (&op.paginator, own) else {
+            // A trait the generator could not follow has its own warning already.
+            if let (Some(entry), None) = (entry, own) {
+                warnings.push(warn(
+                    entry,
+                    format!(
+                        "botocore paginates `{}`, but the model does not mark it `@paginated`: its CLI command makes one call",
+                        op.name
+                    ),
+                ));
+            }
+            cli.push(None);
+            continue;
+        };
+        let Some(entry) = entry else {
+            cli.push(Some(None));
+            continue;
+        };
+        match botocore_cli_paging(service, op, &merge(defaults.as_ref(), own), paginator, entry) {
+            Ok(paging) => cli.push(Some(Some(paging))),
+            Err(why) => {
+                warnings.push(warn(
+                    entry,
+                    format!(
+                        "botocore's paginator for `{}` does not fit the model, so its CLI command pages as the trait alone says: {why}",
+                        op.name
+                    ),
+                ));
+                cli.push(None);
+            }
+        }
+    }
+    for (op, paging) in service.operations.iter_mut().zip(cli) {
+        if let (Some(paginator), Some(paging)) = (op.paginator.as_mut(), paging) {
+            paginator.cli = paging;
+        }
+    }
+    service.warnings.extend(warnings);
+    Ok(())
+}
+
+/// What the CLI aggregates for `op` by botocore's `entry`, or why the entry does not fit the
+/// operation's trait and output.
+fn botocore_cli_paging(
+    service: &Service,
+    op: &super::Operation,
+    trait_: &Paginated,
+    paginator: &Paginator,
+    entry: &BotocorePaginator,
+) -> Result<CliPaging, String> {
+    let same = |botocore: &[String], smithy: Option<&str>, what: &str| match (botocore, smithy) {
+        ([one], Some(smithy)) if one == smithy => Ok(()),
+        _ => Err(format!(
+            "its {what} is {}, the trait's is {}",
+            botocore.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" and "),
+            smithy.map_or("not set".to_string(), |t| format!("`{t}`"))
+        )),
+    };
+    same(&entry.input_tokens, Some(paginator.input_token.member_name.as_str()), "`input_token`")?;
+    same(&entry.output_tokens, trait_.output_token.as_deref(), "`output_token`")?;
+    if entry.limit_key.as_deref() != paginator.page_size.as_ref().map(|f| f.member_name.as_str()) {
+        let shown = |key: Option<&str>| key.map_or("not set".to_string(), |k| format!("`{k}`"));
+        return Err(format!(
+            "its `limit_key` is {}, the trait's `pageSize` is {}",
+            shown(entry.limit_key.as_deref()),
+            shown(paginator.page_size.as_ref().map(|f| f.member_name.as_str()))
+        ));
+    }
+    let resolve = |path: &str, what: &str| -> Result<(Vec<String>, Ty), String> {
+        let (path, ty) = follow(service, &op.output, path, what)?;
+        Ok((path.wire_names().into_iter().map(str::to_owned).collect(), ty))
+    };
+    let mut result_keys = Vec::with_capacity(entry.result_keys.len());
+    for (i, key) in entry.result_keys.iter().enumerate() {
+        let (path, ty) = resolve(key, "result_key")?;
+        if i == 0 && !matches!(ty.kind, TyKind::List { .. }) {
+            return Err(format!(
+                "its first `result_key` `{key}` is {}, not a list whose items can be counted",
+                a_kind(&ty.kind)
+            ));
+        }
+        result_keys.push(path);
+    }
+    let non_aggregate_keys = entry
+        .non_aggregate_keys
+        .iter()
+        .map(|key| resolve(key, "non_aggregate_keys").map(|(path, _)| path))
+        .collect::<Result<_, _>>()?;
+    let more_results =
+        entry.more_results.as_deref().map(|key| resolve(key, "more_results").map(|(path, _)| path)).transpose()?;
+    Ok(CliPaging { result_keys, non_aggregate_keys, more_results })
 }
 
 /// The operation's trait with the members it leaves out taken from the service's.
@@ -109,7 +247,14 @@ fn resolve(service: &Service, input: &str, output: &str, trait_: &Paginated) -> 
             Some(field)
         }
     };
-    Ok(Paginator { input_token, output_token, token, items, page_size })
+    // Without botocore's paginators, the CLI aggregates the items alone, when they are a list, whose
+    // items `--max-items` counts.
+    let cli = items.as_ref().filter(|items| matches!(items.ty.kind, TyKind::List { .. })).map(|items| CliPaging {
+        result_keys: vec![items.path.wire_names().into_iter().map(str::to_owned).collect()],
+        non_aggregate_keys: Vec::new(),
+        more_results: None,
+    });
+    Ok(Paginator { input_token, output_token, token, items, page_size, cli })
 }
 
 /// The input member `name`, which must be a top-level member.
@@ -204,12 +349,12 @@ fn kind_name(kind: &TyKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{lower, Selection, Service, TokenKind};
+    use crate::ir::{lower, CliPaging, Selection, Service, TokenKind};
     use crate::model::load_slice;
 
     /// A service whose one operation `ex#List` has `trait_` as its `@paginated` (and the service
     /// `service_trait`), over the members given.
-    fn service(service_trait: &str, trait_: &str, input: &str, output: &str) -> Service {
+    fn model(service_trait: &str, trait_: &str, input: &str, output: &str) -> crate::model::Model {
         let text = format!(
             r#"{{"smithy":"2.0","shapes":{{
                 "ex#Svc":{{"type":"service","version":"1","operations":[{{"target":"ex#List"}}],
@@ -221,9 +366,14 @@ mod tests {
                 "ex#Page":{{"type":"structure","members":{{
                     "next":{{"target":"smithy.api#String"}},
                     "items":{{"target":"ex#Names"}}}}}},
-                "ex#Names":{{"type":"list","member":{{"target":"smithy.api#String"}}}}}}}}"#
+                "ex#Names":{{"type":"list","member":{{"target":"smithy.api#String"}}}},
+                "ex#Other":{{"type":"operation"}}}}}}"#
         );
-        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn service(service_trait: &str, trait_: &str, input: &str, output: &str) -> Service {
+        let model = model(service_trait, trait_, input, output);
         lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
             .unwrap_or_else(|e| panic!("{e}"))
     }
@@ -315,6 +465,156 @@ mod tests {
         );
         let message = only_warning(&service("", r#"{"inputToken":"token","outputToken":"next"}"#, &input, OUTPUT));
         assert!(message.contains("idempotency token `request`"), "{message}");
+    }
+
+    /// `service`'s crate with botocore's paginators `file` (a `pagination` object's members) applied.
+    fn with_botocore(service_trait: &str, trait_: &str, file: &str) -> Result<Service, crate::model::LoadError> {
+        let output = format!(
+            r#"{OUTPUT},"count":{{"target":"smithy.api#Integer"}},"note":{{"target":"smithy.api#String"}},"more":{{"target":"smithy.api#Boolean"}}"#
+        );
+        let model = model(service_trait, trait_, INPUT, &output);
+        let mut lowered = lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let botocore = crate::ir::botocore_paginators::parse(
+            "paginators-1.json",
+            format!(r#"{{"pagination":{{{file}}}}}"#).as_bytes(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        crate::ir::apply_botocore_paginators(&model, &mut lowered, &botocore).map(|()| lowered)
+    }
+
+    const DEFAULTS: &str = r#","smithy.api#paginated":{"inputToken":"token","outputToken":"next","pageSize":"max"}"#;
+
+    fn cli(service: &Service) -> Option<CliPaging> {
+        service.operations[0].paginator.as_ref().expect("a paginator").cli.clone()
+    }
+
+    fn paths(paths: &[&str]) -> Vec<Vec<String>> {
+        paths.iter().map(|p| p.split('.').map(str::to_owned).collect()).collect()
+    }
+
+    #[test]
+    fn without_botocore_the_cli_aggregates_the_items_alone() {
+        let service = service(DEFAULTS, r#"{"items":"page.items"}"#, INPUT, OUTPUT);
+        let expected =
+            CliPaging { result_keys: paths(&["page.items"]), non_aggregate_keys: vec![], more_results: None };
+        assert_eq!(cli(&service), Some(expected));
+        let service = service_without_items();
+        assert_eq!(cli(&service), None, "no items: one call");
+    }
+
+    fn service_without_items() -> Service {
+        service(DEFAULTS, "{}", INPUT, OUTPUT)
+    }
+
+    #[test]
+    fn botocores_result_keys_non_aggregate_keys_and_more_results_are_resolved_through_the_output() {
+        let entry = r#""List":{"input_token":"token","output_token":"next","limit_key":"max",
+            "result_key":["page.items","count","note"],"non_aggregate_keys":["names","page.next"],"more_results":"more"}"#;
+        let service = with_botocore(DEFAULTS, r#"{"items":"names"}"#, entry).unwrap_or_else(|e| panic!("{e}"));
+        assert!(service.warnings.is_empty(), "{:#?}", service.warnings);
+        let expected = CliPaging {
+            result_keys: paths(&["page.items", "count", "note"]),
+            non_aggregate_keys: paths(&["names", "page.next"]),
+            more_results: Some(vec!["more".into()]),
+        };
+        assert_eq!(cli(&service), Some(expected));
+        // A trait without `items` pages in the CLI by botocore's result keys.
+        let entry = r#""List":{"input_token":"token","output_token":"next","limit_key":"max","result_key":"names"}"#;
+        let service = with_botocore(DEFAULTS, "{}", entry).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cli(&service).map(|c| c.result_keys), Some(paths(&["names"])));
+    }
+
+    #[test]
+    fn an_operation_botocore_does_not_paginate_makes_one_call() {
+        let entry = r#""Other":{"input_token":"a","output_token":"b","result_key":"c"},"List":{"input_token":"token","output_token":"next","limit_key":"max","result_key":"names"}"#;
+        let service = with_botocore(DEFAULTS, r#"{"items":"names"}"#, &entry.replace(r#""List":"#, r#""Unrelated":"#))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(service.warnings.is_empty(), "{:#?}", service.warnings);
+        assert_eq!(cli(&service), None);
+    }
+
+    #[test]
+    fn an_entry_that_does_not_fit_the_model_is_a_warning_and_the_trait_alone_decides() {
+        let cases = [
+            (
+                r#""input_token":"start","output_token":"next","limit_key":"max","result_key":"names""#,
+                "its `input_token` is `start`, the trait's is `token`",
+            ),
+            (
+                r#""input_token":["token","other"],"output_token":"next","limit_key":"max","result_key":"names""#,
+                "its `input_token` is `token` and `other`",
+            ),
+            (
+                r#""input_token":"token","output_token":"page.next","limit_key":"max","result_key":"names""#,
+                "its `output_token` is `page.next`, the trait's is `next`",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","result_key":"names""#,
+                "its `limit_key` is not set, the trait's `pageSize` is `max`",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":["names","nope"]"#,
+                "`result_key` `nope`: `Out` has no member `nope`",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":"count""#,
+                "its first `result_key` `count` is an integer, not a list",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":"names","non_aggregate_keys":["next.x"]"#,
+                "`next` is a string, so the path cannot go on into it",
+            ),
+            (
+                r#""input_token":"token","output_token":"next","limit_key":"max","result_key":"names","more_results":"gone""#,
+                "`more_results` `gone`",
+            ),
+        ];
+        for (entry, expected) in cases {
+            let service = with_botocore(DEFAULTS, r#"{"items":"page.items"}"#, &format!(r#""List":{{{entry}}}"#))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(service.warnings.len(), 1, "{entry}: {:#?}", service.warnings);
+            let warning = &service.warnings[0];
+            assert_eq!((warning.file.as_str(), warning.location.as_str()), ("paginators-1.json", "pagination.List"));
+            assert!(warning.message.contains("does not fit the model"), "{}", warning.message);
+            assert!(warning.message.contains(expected), "{entry}: {}", warning.message);
+            assert_eq!(cli(&service).map(|c| c.result_keys), Some(paths(&["page.items"])), "the trait's items");
+        }
+    }
+
+    #[test]
+    fn an_operation_botocore_paginates_but_the_model_does_not_is_a_warning() {
+        let text = r#"{"smithy":"2.0","shapes":{
+            "ex#Svc":{"type":"service","version":"1","operations":[{"target":"ex#List"}],"traits":{"aws.protocols#awsJson1_1":{}}},
+            "ex#List":{"type":"operation","input":{"target":"ex#In"},"output":{"target":"ex#Out"}},
+            "ex#In":{"type":"structure","members":{"token":{"target":"smithy.api#String"}}},
+            "ex#Out":{"type":"structure","members":{"next":{"target":"smithy.api#String"}}}}}"#;
+        let model = load_slice("test.json", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let mut service =
+            lower(&model, &Selection { crate_name: "test".into(), ..Selection::default() }).expect("lowers");
+        let file = r#"{"pagination":{"List":{"input_token":"token","output_token":"next","result_key":"items"}}}"#;
+        let botocore = crate::ir::botocore_paginators::parse("p.json", file.as_bytes()).expect("parses");
+        crate::ir::apply_botocore_paginators(&model, &mut service, &botocore).expect("applies");
+        assert_eq!(service.warnings.len(), 1, "{:#?}", service.warnings);
+        let message = service.warnings[0].to_string();
+        assert!(
+            message.starts_with(
+                "p.json: at pagination.List: botocore paginates `List`, but the model does not mark it `@paginated`"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_file_that_names_none_of_the_models_operations_is_an_error() {
+        let error = with_botocore(
+            DEFAULTS,
+            r#"{"items":"names"}"#,
+            r#""Scan":{"input_token":"a","output_token":"b","result_key":"c"}"#,
+        )
+        .expect_err("another service's file");
+        assert_eq!((error.file.as_str(), error.location.as_str()), ("paginators-1.json", "pagination"));
+        assert!(error.message.contains("names none of the operations of the model test.json"), "{error}");
     }
 
     #[test]

@@ -629,6 +629,23 @@ pub struct Paginator {
     pub items: Option<ItemsPath>,
     /// The input member that limits a page's size, if the trait names one.
     pub page_size: Option<Field>,
+    /// What the generated CLI aggregates over the pages; `None`: it makes one call, as the AWS CLI
+    /// does for an operation it has no paginator for.
+    pub cli: Option<CliPaging>,
+}
+
+/// What the generated CLI prints for a paginated operation, as botocore's paginator (which the AWS
+/// CLI uses) says: from botocore's paginators file when the generator was given one, else the
+/// trait's `items` alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliPaging {
+    /// Output member paths (wire names) aggregated over the pages; the first is a list, the items
+    /// `--max-items` counts.
+    pub result_keys: Vec<Vec<String>>,
+    /// Output member paths printed as the first page has them.
+    pub non_aggregate_keys: Vec<Vec<String>>,
+    /// An output member path that, when false, ends the pages (botocore's `more_results`).
+    pub more_results: Option<Vec<String>>,
 }
 
 /// The type of a page token.
