@@ -65,23 +65,23 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         let docs = doc_attrs(def.docs.as_deref(), &format!("The service's `{}` error.", info.code));
         variants.push(quote! { #docs #variant(crate::types::#variant), });
         displays.push(quote! { #name::#variant(e) => ::std::fmt::Display::fmt(e, f), });
-        sources.push(quote! { #name::#variant(e) => ::std::option::Option::Some(e), });
+        sources.push(quote! { #name::#variant(e) => Some(e), });
         let code = &info.code;
         // A query-compatible service names the error by its awsQuery code, as its earlier clients knew
         // it; the response's metadata carries that code when the service sends it.
         // A code already matched (another error's shape name or query code) is not matched again.
         let (shown, codes_on_wire) = match &info.query_code {
             Some(query_code) if query_code != code && matched.insert(query_code.as_str()) => {
-                (query_code, quote!(::std::option::Option::Some(#code | #query_code)))
+                (query_code, quote!(Some(#code | #query_code)))
             }
-            _ => (code, quote!(::std::option::Option::Some(#code))),
+            _ => (code, quote!(Some(#code))),
         };
-        codes.push(quote! { #name::#variant(_) => ::std::option::Option::Some(#shown), });
+        codes.push(quote! { #name::#variant(_) => Some(#shown), });
         let de = format_ident!("de_{}", fn_suffix(error));
         parses.push(quote! {
             #codes_on_wire => match crate::de::#de(body) {
-                ::std::result::Result::Ok(error) => #name::#variant(error),
-                ::std::result::Result::Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
+                Ok(error) => #name::#variant(error),
+                Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
             },
         });
         let retryable = info.retryable.is_some();
@@ -128,7 +128,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
 
         impl #name {
             #code_doc
-            pub fn code(&self) -> ::std::option::Option<&str> {
+            pub fn code(&self) -> Option<&str> {
                 match self {
                     #(#codes)*
                     #name::Unhandled(e) => e.meta().code(),
@@ -156,10 +156,10 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         }
 
         impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     #(#sources)*
-                    #name::Unhandled(e) => ::std::option::Option::Some(e),
+                    #name::Unhandled(e) => Some(e),
                 }
             }
         }
