@@ -44,8 +44,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.error_name);
     let doc = doc(&format!("Errors the service may answer a call to `{}` with.", op.name));
     let mut variants = Vec::new();
-    let mut displays = Vec::new();
-    let mut sources = Vec::new();
+    let mut inners = Vec::new();
     let mut codes = Vec::new();
     let mut parses = Vec::new();
     let mut retryables = Vec::new();
@@ -64,8 +63,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         let variant = ident(error);
         let docs = doc_attrs(def.docs.as_deref(), &format!("The service's `{}` error.", info.code));
         variants.push(quote! { #docs #variant(crate::types::#variant), });
-        displays.push(quote! { #name::#variant(e) => ::std::fmt::Display::fmt(e, f), });
-        sources.push(quote! { #name::#variant(e) => Some(e), });
+        inners.push(quote! { #name::#variant(e) => e, });
         let code = &info.code;
         // A query-compatible service names the error by its awsQuery code, as its earlier clients knew
         // it; the response's metadata carries that code when the service sends it.
@@ -84,8 +82,9 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
                 Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
             },
         });
-        let retryable = info.retryable.is_some();
-        retryables.push(quote! { #name::#variant(_) => #retryable, });
+        if info.retryable.is_some() {
+            retryables.push(quote! { #name::#variant(_) });
+        }
     }
     let parse_body = if parses.is_empty() {
         quote! {
@@ -110,6 +109,12 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         }
     } else {
         TokenStream::new()
+    };
+    // One pattern for the retryable errors, as most operations have none.
+    let is_retryable = if retryables.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(#retryables)|*))
     };
     let code_doc = if service.query_compatible {
         super::tokens::doc("The error's code: a modeled error's awsQuery code where the model gives one, else its shape name; for other errors, the code the response named, if any.")
@@ -137,30 +142,29 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
 
             /// Whether the model marks this error `@retryable`.
             pub fn is_retryable(&self) -> bool {
-                match self {
-                    #(#retryables)*
-                    #name::Unhandled(_) => false,
-                }
+                #is_retryable
             }
 
             #from_response
+
+            /// The error this one wraps: it gives the message, and is the source.
+            fn inner(&self) -> &(dyn ::std::error::Error + 'static) {
+                match self {
+                    #(#inners)*
+                    #name::Unhandled(e) => e,
+                }
+            }
         }
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#displays)*
-                    #name::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::std::fmt::Display::fmt(self.inner(), f)
             }
         }
 
         impl ::std::error::Error for #name {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(#sources)*
-                    #name::Unhandled(e) => Some(e),
-                }
+                Some(self.inner())
             }
         }
     }
