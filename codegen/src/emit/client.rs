@@ -12,8 +12,7 @@ use super::runtime_paths::{
     RETRY_RETRY_CONFIG, VALIDATE_VALIDATE,
 };
 use super::tokens::{
-    deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type_with,
-    StdNames,
+    deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type_with, StdNames,
 };
 use super::RustFile;
 use crate::ir::{

@@ -111,11 +111,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         TokenStream::new()
     };
     // One pattern for the retryable errors, as most operations have none.
-    let is_retryable = if retryables.is_empty() {
-        quote!(false)
-    } else {
-        quote!(matches!(self, #(#retryables)|*))
-    };
+    let is_retryable = if retryables.is_empty() { quote!(false) } else { quote!(matches!(self, #(#retryables)|*)) };
     let code_doc = if service.query_compatible {
         super::tokens::doc("The error's code: a modeled error's awsQuery code where the model gives one, else its shape name; for other errors, the code the response named, if any.")
     } else {

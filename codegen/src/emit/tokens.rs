@@ -99,8 +99,7 @@ pub fn doc(text: &str) -> TokenStream {
 /// instead (several lines, a carriage return, or a leading `/` or `*`, which would read as another
 /// comment) keeps the quoted spelling the output has always had.
 pub fn doc_literal(text: &str) -> Literal {
-    let printed_as_comment =
-        !text.contains(['\n', '\r']) && !text.starts_with(['/', '*']);
+    let printed_as_comment = !text.contains(['\n', '\r']) && !text.starts_with(['/', '*']);
     if !printed_as_comment {
         return Literal::string(text);
     }
@@ -158,9 +157,10 @@ pub enum StdNames {
     /// Fully qualified (`::std::option::Option`), so a model type named `Option` or `String` declared
     /// in the same module cannot shadow the standard one.
     Qualified,
-    /// By their prelude names, for a module that declares no item a model could name after one
-    /// (`types/builders.rs` declares only `...Builder` structs). Shorter to read, and each qualified
-    /// path is nine tokens the formatter parses and prints, a third of such a file's tokens.
+    /// By their prelude names, for a module whose own items no model can name after one: the
+    /// builders (`...Builder`), the fluent builders (`...Fluent`), the waiters (`...Waiter`), the
+    /// operation errors (`...Error`) and the serializers (`ser_...`). Shorter to read, and each
+    /// qualified path is nine tokens the formatter parses and prints (a third of `builders.rs`'s).
     Prelude,
 }
 

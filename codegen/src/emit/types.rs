@@ -397,11 +397,8 @@ fn setter(s: &Structure, f: &Field) -> TokenStream {
         TyKind::ByteStream => (quote!(impl Into<crate::ByteStream>), quote!(value.into())),
         _ => (ty.clone(), quote!(value)),
     };
-    let (wrap, wrap_opt) = if f.boxed {
-        (quote!(Box::new(#convert)), quote!(value.map(Box::new)))
-    } else {
-        (convert, quote!(value))
-    };
+    let (wrap, wrap_opt) =
+        if f.boxed { (quote!(Box::new(#convert)), quote!(value.map(Box::new))) } else { (convert, quote!(value)) };
     let doc_line = if call_fills_token(s, f) {
         doc(&format!(
             "Sets `{}`; when left unset, the call fills in the client's idempotency token (a fresh UUID v4 unless `Config::idempotency_token_provider` says otherwise).",
