@@ -322,6 +322,9 @@ mod tests {
         for text in texts {
             let raw = doc_literal(text);
             let quoted = Literal::string(text);
+            // Only text the printer shows as a `///` comment takes the cheaper raw spelling.
+            let one_line_comment = !text.contains(['\n', '\r']) && !text.starts_with(['/', '*']);
+            assert_eq!(raw.to_string().starts_with('r'), one_line_comment, "{text:?}: {raw}");
             assert_eq!(doc_values(quote!(#[doc = #raw])), [text], "{text:?}");
             let printed = |literal: &Literal| {
                 let item = quote!(#[doc = #literal] fn f() {});
