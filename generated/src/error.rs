@@ -32,32 +32,26 @@ pub enum AcknowledgeThirdPartyJobError {
 
 impl AcknowledgeThirdPartyJobError {
     /// The error code on the wire (a modeled error's shape name), if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
+    pub fn code(&self) -> Option<&str> {
         match self {
             AcknowledgeThirdPartyJobError::InvalidClientTokenException(_) => {
-                ::std::option::Option::Some("InvalidClientTokenException")
+                Some("InvalidClientTokenException")
             }
             AcknowledgeThirdPartyJobError::InvalidNonceException(_) => {
-                ::std::option::Option::Some("InvalidNonceException")
+                Some("InvalidNonceException")
             }
             AcknowledgeThirdPartyJobError::JobNotFoundException(_) => {
-                ::std::option::Option::Some("JobNotFoundException")
+                Some("JobNotFoundException")
             }
             AcknowledgeThirdPartyJobError::ValidationException(_) => {
-                ::std::option::Option::Some("ValidationException")
+                Some("ValidationException")
             }
             AcknowledgeThirdPartyJobError::Unhandled(e) => e.meta().code(),
         }
     }
     /// Whether the model marks this error `@retryable`.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            AcknowledgeThirdPartyJobError::InvalidClientTokenException(_) => false,
-            AcknowledgeThirdPartyJobError::InvalidNonceException(_) => false,
-            AcknowledgeThirdPartyJobError::JobNotFoundException(_) => false,
-            AcknowledgeThirdPartyJobError::ValidationException(_) => false,
-            AcknowledgeThirdPartyJobError::Unhandled(_) => false,
-        }
+        false
     }
     /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
     pub(crate) fn from_response(
@@ -65,48 +59,48 @@ impl AcknowledgeThirdPartyJobError {
         body: &::serde_json::Value,
     ) -> Self {
         match meta.code() {
-            ::std::option::Option::Some("InvalidClientTokenException") => {
+            Some("InvalidClientTokenException") => {
                 match crate::de::de_invalid_client_token_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         AcknowledgeThirdPartyJobError::InvalidClientTokenException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         AcknowledgeThirdPartyJobError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("InvalidNonceException") => {
+            Some("InvalidNonceException") => {
                 match crate::de::de_invalid_nonce_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         AcknowledgeThirdPartyJobError::InvalidNonceException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         AcknowledgeThirdPartyJobError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("JobNotFoundException") => {
+            Some("JobNotFoundException") => {
                 match crate::de::de_job_not_found_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         AcknowledgeThirdPartyJobError::JobNotFoundException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         AcknowledgeThirdPartyJobError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("ValidationException") => {
+            Some("ValidationException") => {
                 match crate::de::de_validation_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         AcknowledgeThirdPartyJobError::ValidationException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         AcknowledgeThirdPartyJobError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
@@ -120,45 +114,27 @@ impl AcknowledgeThirdPartyJobError {
             }
         }
     }
-}
-
-impl ::std::fmt::Display for AcknowledgeThirdPartyJobError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    /// The error this one wraps: it gives the message, and is the source.
+    fn inner(&self) -> &(dyn ::std::error::Error + 'static) {
         match self {
-            AcknowledgeThirdPartyJobError::InvalidClientTokenException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            AcknowledgeThirdPartyJobError::InvalidNonceException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            AcknowledgeThirdPartyJobError::JobNotFoundException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            AcknowledgeThirdPartyJobError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            AcknowledgeThirdPartyJobError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            AcknowledgeThirdPartyJobError::InvalidClientTokenException(e) => e,
+            AcknowledgeThirdPartyJobError::InvalidNonceException(e) => e,
+            AcknowledgeThirdPartyJobError::JobNotFoundException(e) => e,
+            AcknowledgeThirdPartyJobError::ValidationException(e) => e,
+            AcknowledgeThirdPartyJobError::Unhandled(e) => e,
         }
     }
 }
 
+impl ::std::fmt::Display for AcknowledgeThirdPartyJobError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(self.inner(), f)
+    }
+}
+
 impl ::std::error::Error for AcknowledgeThirdPartyJobError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            AcknowledgeThirdPartyJobError::InvalidClientTokenException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            AcknowledgeThirdPartyJobError::InvalidNonceException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            AcknowledgeThirdPartyJobError::JobNotFoundException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            AcknowledgeThirdPartyJobError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            AcknowledgeThirdPartyJobError::Unhandled(e) => ::std::option::Option::Some(e),
-        }
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.inner())
     }
 }
 
@@ -180,32 +156,26 @@ pub enum PutThirdPartyJobFailureResultError {
 
 impl PutThirdPartyJobFailureResultError {
     /// The error code on the wire (a modeled error's shape name), if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
+    pub fn code(&self) -> Option<&str> {
         match self {
             PutThirdPartyJobFailureResultError::InvalidClientTokenException(_) => {
-                ::std::option::Option::Some("InvalidClientTokenException")
+                Some("InvalidClientTokenException")
             }
             PutThirdPartyJobFailureResultError::InvalidJobStateException(_) => {
-                ::std::option::Option::Some("InvalidJobStateException")
+                Some("InvalidJobStateException")
             }
             PutThirdPartyJobFailureResultError::JobNotFoundException(_) => {
-                ::std::option::Option::Some("JobNotFoundException")
+                Some("JobNotFoundException")
             }
             PutThirdPartyJobFailureResultError::ValidationException(_) => {
-                ::std::option::Option::Some("ValidationException")
+                Some("ValidationException")
             }
             PutThirdPartyJobFailureResultError::Unhandled(e) => e.meta().code(),
         }
     }
     /// Whether the model marks this error `@retryable`.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            PutThirdPartyJobFailureResultError::InvalidClientTokenException(_) => false,
-            PutThirdPartyJobFailureResultError::InvalidJobStateException(_) => false,
-            PutThirdPartyJobFailureResultError::JobNotFoundException(_) => false,
-            PutThirdPartyJobFailureResultError::ValidationException(_) => false,
-            PutThirdPartyJobFailureResultError::Unhandled(_) => false,
-        }
+        false
     }
     /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
     pub(crate) fn from_response(
@@ -213,52 +183,52 @@ impl PutThirdPartyJobFailureResultError {
         body: &::serde_json::Value,
     ) -> Self {
         match meta.code() {
-            ::std::option::Option::Some("InvalidClientTokenException") => {
+            Some("InvalidClientTokenException") => {
                 match crate::de::de_invalid_client_token_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobFailureResultError::InvalidClientTokenException(
                             error,
                         )
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobFailureResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("InvalidJobStateException") => {
+            Some("InvalidJobStateException") => {
                 match crate::de::de_invalid_job_state_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobFailureResultError::InvalidJobStateException(
                             error,
                         )
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobFailureResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("JobNotFoundException") => {
+            Some("JobNotFoundException") => {
                 match crate::de::de_job_not_found_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobFailureResultError::JobNotFoundException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobFailureResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("ValidationException") => {
+            Some("ValidationException") => {
                 match crate::de::de_validation_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobFailureResultError::ValidationException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobFailureResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
@@ -272,49 +242,27 @@ impl PutThirdPartyJobFailureResultError {
             }
         }
     }
-}
-
-impl ::std::fmt::Display for PutThirdPartyJobFailureResultError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    /// The error this one wraps: it gives the message, and is the source.
+    fn inner(&self) -> &(dyn ::std::error::Error + 'static) {
         match self {
-            PutThirdPartyJobFailureResultError::InvalidClientTokenException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobFailureResultError::InvalidJobStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobFailureResultError::JobNotFoundException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobFailureResultError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobFailureResultError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            PutThirdPartyJobFailureResultError::InvalidClientTokenException(e) => e,
+            PutThirdPartyJobFailureResultError::InvalidJobStateException(e) => e,
+            PutThirdPartyJobFailureResultError::JobNotFoundException(e) => e,
+            PutThirdPartyJobFailureResultError::ValidationException(e) => e,
+            PutThirdPartyJobFailureResultError::Unhandled(e) => e,
         }
     }
 }
 
+impl ::std::fmt::Display for PutThirdPartyJobFailureResultError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(self.inner(), f)
+    }
+}
+
 impl ::std::error::Error for PutThirdPartyJobFailureResultError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            PutThirdPartyJobFailureResultError::InvalidClientTokenException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobFailureResultError::InvalidJobStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobFailureResultError::JobNotFoundException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobFailureResultError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobFailureResultError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
-            }
-        }
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.inner())
     }
 }
 
@@ -336,32 +284,26 @@ pub enum PutThirdPartyJobSuccessResultError {
 
 impl PutThirdPartyJobSuccessResultError {
     /// The error code on the wire (a modeled error's shape name), if known.
-    pub fn code(&self) -> ::std::option::Option<&str> {
+    pub fn code(&self) -> Option<&str> {
         match self {
             PutThirdPartyJobSuccessResultError::InvalidClientTokenException(_) => {
-                ::std::option::Option::Some("InvalidClientTokenException")
+                Some("InvalidClientTokenException")
             }
             PutThirdPartyJobSuccessResultError::InvalidJobStateException(_) => {
-                ::std::option::Option::Some("InvalidJobStateException")
+                Some("InvalidJobStateException")
             }
             PutThirdPartyJobSuccessResultError::JobNotFoundException(_) => {
-                ::std::option::Option::Some("JobNotFoundException")
+                Some("JobNotFoundException")
             }
             PutThirdPartyJobSuccessResultError::ValidationException(_) => {
-                ::std::option::Option::Some("ValidationException")
+                Some("ValidationException")
             }
             PutThirdPartyJobSuccessResultError::Unhandled(e) => e.meta().code(),
         }
     }
     /// Whether the model marks this error `@retryable`.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            PutThirdPartyJobSuccessResultError::InvalidClientTokenException(_) => false,
-            PutThirdPartyJobSuccessResultError::InvalidJobStateException(_) => false,
-            PutThirdPartyJobSuccessResultError::JobNotFoundException(_) => false,
-            PutThirdPartyJobSuccessResultError::ValidationException(_) => false,
-            PutThirdPartyJobSuccessResultError::Unhandled(_) => false,
-        }
+        false
     }
     /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
     pub(crate) fn from_response(
@@ -369,52 +311,52 @@ impl PutThirdPartyJobSuccessResultError {
         body: &::serde_json::Value,
     ) -> Self {
         match meta.code() {
-            ::std::option::Option::Some("InvalidClientTokenException") => {
+            Some("InvalidClientTokenException") => {
                 match crate::de::de_invalid_client_token_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobSuccessResultError::InvalidClientTokenException(
                             error,
                         )
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobSuccessResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("InvalidJobStateException") => {
+            Some("InvalidJobStateException") => {
                 match crate::de::de_invalid_job_state_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobSuccessResultError::InvalidJobStateException(
                             error,
                         )
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobSuccessResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("JobNotFoundException") => {
+            Some("JobNotFoundException") => {
                 match crate::de::de_job_not_found_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobSuccessResultError::JobNotFoundException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobSuccessResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
                     }
                 }
             }
-            ::std::option::Option::Some("ValidationException") => {
+            Some("ValidationException") => {
                 match crate::de::de_validation_exception(body) {
-                    ::std::result::Result::Ok(error) => {
+                    Ok(error) => {
                         PutThirdPartyJobSuccessResultError::ValidationException(error)
                     }
-                    ::std::result::Result::Err(_) => {
+                    Err(_) => {
                         PutThirdPartyJobSuccessResultError::Unhandled(
                             crate::runtime::error::UnhandledError::new(meta.clone()),
                         )
@@ -428,48 +370,26 @@ impl PutThirdPartyJobSuccessResultError {
             }
         }
     }
-}
-
-impl ::std::fmt::Display for PutThirdPartyJobSuccessResultError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    /// The error this one wraps: it gives the message, and is the source.
+    fn inner(&self) -> &(dyn ::std::error::Error + 'static) {
         match self {
-            PutThirdPartyJobSuccessResultError::InvalidClientTokenException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobSuccessResultError::InvalidJobStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobSuccessResultError::JobNotFoundException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobSuccessResultError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            PutThirdPartyJobSuccessResultError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            PutThirdPartyJobSuccessResultError::InvalidClientTokenException(e) => e,
+            PutThirdPartyJobSuccessResultError::InvalidJobStateException(e) => e,
+            PutThirdPartyJobSuccessResultError::JobNotFoundException(e) => e,
+            PutThirdPartyJobSuccessResultError::ValidationException(e) => e,
+            PutThirdPartyJobSuccessResultError::Unhandled(e) => e,
         }
     }
 }
 
+impl ::std::fmt::Display for PutThirdPartyJobSuccessResultError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(self.inner(), f)
+    }
+}
+
 impl ::std::error::Error for PutThirdPartyJobSuccessResultError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            PutThirdPartyJobSuccessResultError::InvalidClientTokenException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobSuccessResultError::InvalidJobStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobSuccessResultError::JobNotFoundException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobSuccessResultError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PutThirdPartyJobSuccessResultError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
-            }
-        }
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.inner())
     }
 }

@@ -4,8 +4,8 @@
 /// The JSON body of a `AcknowledgeThirdPartyJob` request.
 pub(crate) fn body_acknowledge_third_party_job(
     input: &crate::types::AcknowledgeThirdPartyJobInput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(155);
+) -> String {
+    let mut out = String::with_capacity(155);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_acknowledge_third_party_job_input(input, &mut object);
     object.finish();
@@ -16,8 +16,8 @@ pub(crate) fn body_acknowledge_third_party_job(
 /// The JSON the command-line tool prints for a `AcknowledgeThirdPartyJob` response.
 pub(crate) fn output_acknowledge_third_party_job(
     output: &crate::types::AcknowledgeThirdPartyJobOutput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(64);
+) -> String {
+    let mut out = String::with_capacity(64);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_acknowledge_third_party_job_output(output, &mut object);
     object.finish();
@@ -30,7 +30,7 @@ impl crate::types::AcknowledgeThirdPartyJobInput {
     /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
     /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
     /// was not built by a builder.
-    pub fn to_json_body(&self) -> ::std::string::String {
+    pub fn to_json_body(&self) -> String {
         body_acknowledge_third_party_job(self)
     }
 }
@@ -38,8 +38,8 @@ impl crate::types::AcknowledgeThirdPartyJobInput {
 /// The JSON body of a `PutThirdPartyJobFailureResult` request.
 pub(crate) fn body_put_third_party_job_failure_result(
     input: &crate::types::PutThirdPartyJobFailureResultInput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(288);
+) -> String {
+    let mut out = String::with_capacity(288);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_failure_result_input(input, &mut object);
     object.finish();
@@ -50,8 +50,8 @@ pub(crate) fn body_put_third_party_job_failure_result(
 /// The JSON the command-line tool prints for a `PutThirdPartyJobFailureResult` response.
 pub(crate) fn output_put_third_party_job_failure_result(
     output: &crate::types::PutThirdPartyJobFailureResultOutput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(64);
+) -> String {
+    let mut out = String::with_capacity(64);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_failure_result_output(output, &mut object);
     object.finish();
@@ -64,7 +64,7 @@ impl crate::types::PutThirdPartyJobFailureResultInput {
     /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
     /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
     /// was not built by a builder.
-    pub fn to_json_body(&self) -> ::std::string::String {
+    pub fn to_json_body(&self) -> String {
         body_put_third_party_job_failure_result(self)
     }
 }
@@ -72,8 +72,8 @@ impl crate::types::PutThirdPartyJobFailureResultInput {
 /// The JSON body of a `PutThirdPartyJobSuccessResult` request.
 pub(crate) fn body_put_third_party_job_success_result(
     input: &crate::types::PutThirdPartyJobSuccessResultInput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(563);
+) -> String {
+    let mut out = String::with_capacity(563);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_success_result_input(input, &mut object);
     object.finish();
@@ -84,8 +84,8 @@ pub(crate) fn body_put_third_party_job_success_result(
 /// The JSON the command-line tool prints for a `PutThirdPartyJobSuccessResult` response.
 pub(crate) fn output_put_third_party_job_success_result(
     output: &crate::types::PutThirdPartyJobSuccessResultOutput,
-) -> ::std::string::String {
-    let mut out = ::std::string::String::with_capacity(64);
+) -> String {
+    let mut out = String::with_capacity(64);
     let mut object = crate::runtime::json::JsonObjectWriter::new(&mut out);
     ser_put_third_party_job_success_result_output(output, &mut object);
     object.finish();
@@ -98,7 +98,7 @@ impl crate::types::PutThirdPartyJobSuccessResultInput {
     /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
     /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
     /// was not built by a builder.
-    pub fn to_json_body(&self) -> ::std::string::String {
+    pub fn to_json_body(&self) -> String {
         body_put_third_party_job_success_result(self)
     }
 }
@@ -126,7 +126,7 @@ pub(crate) fn ser_acknowledge_third_party_job_output(
     value: &crate::types::AcknowledgeThirdPartyJobOutput,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
 ) {
-    if let ::std::option::Option::Some(value) = &value.status {
+    if let Some(value) = &value.status {
         object.key("status").string(value.as_str());
     }
 }
@@ -143,14 +143,14 @@ pub(crate) fn ser_current_revision(
         let value = &value.change_identifier;
         object.key("changeIdentifier").string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.created {
+    if let Some(value) = &value.created {
         crate::runtime::json_time::write(
             value,
             crate::runtime::json_time::Format::EpochSeconds,
             object.key("created"),
         );
     }
-    if let ::std::option::Option::Some(value) = &value.revision_summary {
+    if let Some(value) = &value.revision_summary {
         object.key("revisionSummary").string(value);
     }
 }
@@ -159,13 +159,13 @@ pub(crate) fn ser_execution_details(
     value: &crate::types::ExecutionDetails,
     object: &mut crate::runtime::json::JsonObjectWriter<'_>,
 ) {
-    if let ::std::option::Option::Some(value) = &value.summary {
+    if let Some(value) = &value.summary {
         object.key("summary").string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.external_execution_id {
+    if let Some(value) = &value.external_execution_id {
         object.key("externalExecutionId").string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.percent_complete {
+    if let Some(value) = &value.percent_complete {
         object.key("percentComplete").integer(i64::from(*value));
     }
 }
@@ -182,7 +182,7 @@ pub(crate) fn ser_failure_details(
         let value = &value.message;
         object.key("message").string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.external_execution_id {
+    if let Some(value) = &value.external_execution_id {
         object.key("externalExecutionId").string(value);
     }
 }
@@ -225,15 +225,15 @@ pub(crate) fn ser_put_third_party_job_success_result_input(
         let value = &value.client_token;
         object.key("clientToken").string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.current_revision {
+    if let Some(value) = &value.current_revision {
         let mut object = object.key("currentRevision").object();
         ser_current_revision(value, &mut object);
         object.finish();
     }
-    if let ::std::option::Option::Some(value) = &value.continuation_token {
+    if let Some(value) = &value.continuation_token {
         object.key("continuationToken").string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.execution_details {
+    if let Some(value) = &value.execution_details {
         let mut object = object.key("executionDetails").object();
         ser_execution_details(value, &mut object);
         object.finish();

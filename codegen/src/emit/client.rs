@@ -12,7 +12,7 @@ use super::runtime_paths::{
     RETRY_RETRY_CONFIG, VALIDATE_VALIDATE,
 };
 use super::tokens::{
-    deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type,
+    deprecated_attr, doc, doc_attrs, doc_block, ident, lit_str, member_doc_attrs, prefixed, rust_type_with, StdNames,
 };
 use super::RustFile;
 use crate::ir::{
@@ -523,7 +523,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
 
         impl #fluent {
             pub(crate) fn new(client: super::Client) -> Self {
-                #fluent { client, inner: ::std::default::Default::default() }
+                #fluent { client, inner: Default::default() }
             }
 
             #(#setters)*
@@ -537,7 +537,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
 
             /// Builds the input and sends the request. A missing required member fails with
             /// [`SdkError::Validation`](crate::error::SdkError::Validation) before anything is sent.
-            pub async fn send(self) -> ::std::result::Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
+            pub async fn send(self) -> Result<crate::types::#output, crate::error::SdkError<crate::error::#error>> {
                 let input: crate::types::#input = self.inner.build().map_err(crate::error::SdkError::Validation)?;
                 self.client.#call_name(input).await
             }
@@ -550,12 +550,12 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
 pub(super) fn fluent_setter(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let set_name = prefixed("set_", &field.rust_name);
-    let ty = rust_type(&field.ty);
+    let ty = rust_type_with(&field.ty, StdNames::Prelude);
     let docs = member_doc_attrs(field, &format!("Sets `{}`.", field.wire_name));
     let set_doc = doc(&format!("Sets or clears `{}`.", field.wire_name));
     let param = match &field.ty.kind {
-        TyKind::String => quote!(impl ::std::convert::Into<::std::string::String>),
-        TyKind::ByteStream => quote!(impl ::std::convert::Into<crate::ByteStream>),
+        TyKind::String => quote!(impl Into<String>),
+        TyKind::ByteStream => quote!(impl Into<crate::ByteStream>),
         _ => ty.clone(),
     };
     let deprecated = deprecated_attr(field.deprecated.as_ref());
@@ -569,7 +569,7 @@ pub(super) fn fluent_setter(field: &Field) -> TokenStream {
 
         #set_doc
         #deprecated
-        pub fn #set_name(mut self, value: ::std::option::Option<#ty>) -> Self {
+        pub fn #set_name(mut self, value: Option<#ty>) -> Self {
             self.inner = self.inner.#set_name(value);
             self
         }

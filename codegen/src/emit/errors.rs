@@ -44,8 +44,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.error_name);
     let doc = doc(&format!("Errors the service may answer a call to `{}` with.", op.name));
     let mut variants = Vec::new();
-    let mut displays = Vec::new();
-    let mut sources = Vec::new();
+    let mut inners = Vec::new();
     let mut codes = Vec::new();
     let mut parses = Vec::new();
     let mut retryables = Vec::new();
@@ -64,28 +63,28 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         let variant = ident(error);
         let docs = doc_attrs(def.docs.as_deref(), &format!("The service's `{}` error.", info.code));
         variants.push(quote! { #docs #variant(crate::types::#variant), });
-        displays.push(quote! { #name::#variant(e) => ::std::fmt::Display::fmt(e, f), });
-        sources.push(quote! { #name::#variant(e) => ::std::option::Option::Some(e), });
+        inners.push(quote! { #name::#variant(e) => e, });
         let code = &info.code;
         // A query-compatible service names the error by its awsQuery code, as its earlier clients knew
         // it; the response's metadata carries that code when the service sends it.
         // A code already matched (another error's shape name or query code) is not matched again.
         let (shown, codes_on_wire) = match &info.query_code {
             Some(query_code) if query_code != code && matched.insert(query_code.as_str()) => {
-                (query_code, quote!(::std::option::Option::Some(#code | #query_code)))
+                (query_code, quote!(Some(#code | #query_code)))
             }
-            _ => (code, quote!(::std::option::Option::Some(#code))),
+            _ => (code, quote!(Some(#code))),
         };
-        codes.push(quote! { #name::#variant(_) => ::std::option::Option::Some(#shown), });
+        codes.push(quote! { #name::#variant(_) => Some(#shown), });
         let de = format_ident!("de_{}", fn_suffix(error));
         parses.push(quote! {
             #codes_on_wire => match crate::de::#de(body) {
-                ::std::result::Result::Ok(error) => #name::#variant(error),
-                ::std::result::Result::Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
+                Ok(error) => #name::#variant(error),
+                Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
             },
         });
-        let retryable = info.retryable.is_some();
-        retryables.push(quote! { #name::#variant(_) => #retryable, });
+        if info.retryable.is_some() {
+            retryables.push(quote! { #name::#variant(_) });
+        }
     }
     let parse_body = if parses.is_empty() {
         quote! {
@@ -111,6 +110,8 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    // One pattern for the retryable errors, as most operations have none.
+    let is_retryable = if retryables.is_empty() { quote!(false) } else { quote!(matches!(self, #(#retryables)|*)) };
     let code_doc = if service.query_compatible {
         super::tokens::doc("The error's code: a modeled error's awsQuery code where the model gives one, else its shape name; for other errors, the code the response named, if any.")
     } else {
@@ -128,7 +129,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
 
         impl #name {
             #code_doc
-            pub fn code(&self) -> ::std::option::Option<&str> {
+            pub fn code(&self) -> Option<&str> {
                 match self {
                     #(#codes)*
                     #name::Unhandled(e) => e.meta().code(),
@@ -137,30 +138,29 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
 
             /// Whether the model marks this error `@retryable`.
             pub fn is_retryable(&self) -> bool {
-                match self {
-                    #(#retryables)*
-                    #name::Unhandled(_) => false,
-                }
+                #is_retryable
             }
 
             #from_response
+
+            /// The error this one wraps: it gives the message, and is the source.
+            fn inner(&self) -> &(dyn ::std::error::Error + 'static) {
+                match self {
+                    #(#inners)*
+                    #name::Unhandled(e) => e,
+                }
+            }
         }
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#displays)*
-                    #name::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
+                ::std::fmt::Display::fmt(self.inner(), f)
             }
         }
 
         impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #(#sources)*
-                    #name::Unhandled(e) => ::std::option::Option::Some(e),
-                }
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                Some(self.inner())
             }
         }
     }

@@ -49,8 +49,8 @@ pub fn emit(service: &Service) -> RustFile {
         if awsjson {
             fns.push(quote! {
             #doc_line
-            pub(crate) fn #entry(input: &crate::types::#input) -> ::std::string::String {
-                let mut out = ::std::string::String::with_capacity(#capacity);
+            pub(crate) fn #entry(input: &crate::types::#input) -> String {
+                let mut out = String::with_capacity(#capacity);
                 let mut object = #JSON_JSON_OBJECT_WRITER::new(&mut out);
                 #inner(input, &mut object);
                 object.finish();
@@ -65,8 +65,8 @@ pub fn emit(service: &Service) -> RustFile {
         fns.push(quote! {
             #[cfg(feature = "cli")]
             #doc_line
-            pub(crate) fn #print(output: &crate::types::#output) -> ::std::string::String {
-                let mut out = ::std::string::String::with_capacity(64);
+            pub(crate) fn #print(output: &crate::types::#output) -> String {
+                let mut out = String::with_capacity(64);
                 let mut object = #JSON_JSON_OBJECT_WRITER::new(&mut out);
                 #inner_output(output, &mut object);
                 object.finish();
@@ -81,7 +81,7 @@ pub fn emit(service: &Service) -> RustFile {
                     /// For logging, for tests, or for sending through an HTTP stack of your own. It does not
                     /// validate: call [`Validate::validate`](crate::Validate::validate) first if the input
                     /// was not built by a builder.
-                    pub fn to_json_body(&self) -> ::std::string::String {
+                    pub fn to_json_body(&self) -> String {
                         #entry(self)
                     }
                 }
@@ -182,7 +182,7 @@ pub(super) fn structure_member(field: &Field) -> TokenStream {
     match &field.presence {
         Presence::Optional => {
             let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
-            quote! { if let ::std::option::Option::Some(value) = &value.#name { #write } }
+            quote! { if let Some(value) = &value.#name { #write } }
         }
         Presence::Required => {
             let write = write_value(&field.ty, quote!(value), quote!(object.key(#wire)));
@@ -237,8 +237,8 @@ fn write_value(ty: &Ty, value: TokenStream, writer: TokenStream) -> TokenStream 
             let item = if *sparse {
                 quote! {
                     match item {
-                        ::std::option::Option::Some(item) => { #item }
-                        ::std::option::Option::None => array.value().null(),
+                        Some(item) => { #item }
+                        None => array.value().null(),
                     }
                 }
             } else {
@@ -255,8 +255,8 @@ fn write_value(ty: &Ty, value: TokenStream, writer: TokenStream) -> TokenStream 
             let item = if *sparse {
                 quote! {
                     match item {
-                        ::std::option::Option::Some(item) => { #item }
-                        ::std::option::Option::None => object.key(key.as_str()).null(),
+                        Some(item) => { #item }
+                        None => object.key(key.as_str()).null(),
                     }
                 }
             } else {

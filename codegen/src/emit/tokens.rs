@@ -59,7 +59,7 @@ pub fn member_doc_attrs(field: &Field, fallback: &str) -> TokenStream {
 pub fn doc_lines(text: &str) -> TokenStream {
     let mut tokens = TokenStream::new();
     for line in text.lines() {
-        let line = spaced(line);
+        let line = doc_literal(&spaced(line));
         tokens.extend(quote!(#[doc = #line]));
     }
     tokens
@@ -69,6 +69,7 @@ pub fn doc_lines(text: &str) -> TokenStream {
 pub fn doc_block(text: &str) -> TokenStream {
     let mut tokens = TokenStream::new();
     for line in text.lines() {
+        let line = doc_literal(line);
         tokens.extend(quote!(#[doc = #line]));
     }
     tokens
@@ -78,7 +79,7 @@ pub fn doc_block(text: &str) -> TokenStream {
 pub fn inner_doc_lines(text: &str) -> TokenStream {
     let mut tokens = TokenStream::new();
     for line in text.lines() {
-        let line = spaced(line);
+        let line = doc_literal(&spaced(line));
         tokens.extend(quote!(#![doc = #line]));
     }
     tokens
@@ -86,8 +87,30 @@ pub fn inner_doc_lines(text: &str) -> TokenStream {
 
 /// A one-line doc attribute for text the emitter composes (`A builder for [`Foo`].`).
 pub fn doc(text: &str) -> TokenStream {
-    let line = spaced(text);
+    let line = doc_literal(&spaced(text));
     quote!(#[doc = #line])
+}
+
+/// The string literal of one doc line. The printer shows a one-line doc attribute as a `///` (or
+/// `//!`) comment of the literal's value, so the literal's spelling never reaches the output, and a
+/// raw literal (`r"..."`, as `rustc` spells doc comments) is the cheap one: escaping the text for a
+/// quoted literal, and reading the escapes back twice (when parsing and when printing), cost about a
+/// tenth of a large model's generation. Text the printer would show as a `#[doc = ...]` attribute
+/// instead (several lines, a carriage return, or a leading `/` or `*`, which would read as another
+/// comment) keeps the quoted spelling the output has always had.
+pub fn doc_literal(text: &str) -> Literal {
+    let printed_as_comment = !text.contains(['\n', '\r']) && !text.starts_with(['/', '*']);
+    if !printed_as_comment {
+        return Literal::string(text);
+    }
+    // Enough `#` that no `"` in the text closes the literal early.
+    let mut hashes = 0;
+    for (at, _) in text.match_indices('"') {
+        let run = text[at + 1..].bytes().take_while(|&b| b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}").parse().unwrap_or_else(|_| Literal::string(text))
 }
 
 /// A doc line as it follows `///`: one space before the text, nothing on an empty line.
@@ -128,10 +151,30 @@ pub fn allow_deprecated(service: &Service) -> TokenStream {
     }
 }
 
+/// How a file spells the standard library's prelude types (`Option`, `String`, `Vec`, `Box`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdNames {
+    /// Fully qualified (`::std::option::Option`), so a model type named `Option` or `String` declared
+    /// in the same module cannot shadow the standard one.
+    Qualified,
+    /// By their prelude names, for a module whose own items no model can name after one: the
+    /// builders (`...Builder`), the fluent builders (`...Fluent`), the waiters (`...Waiter`), the
+    /// operation errors (`...Error`) and the serializers (`ser_...`). Shorter to read, and each
+    /// qualified path is nine tokens the formatter parses and prints (a third of `builders.rs`'s).
+    Prelude,
+}
+
 /// The Rust type of a value (without `Option`/`Box` for presence), with fully qualified paths so a
 /// model type named `Option` or `String` cannot shadow the standard one.
 pub fn rust_type(ty: &Ty) -> TokenStream {
+    rust_type_with(ty, StdNames::Qualified)
+}
+
+/// [`rust_type`], with the standard types spelled as `names` says.
+pub fn rust_type_with(ty: &Ty, names: StdNames) -> TokenStream {
+    let prelude = names == StdNames::Prelude;
     match &ty.kind {
+        TyKind::String if prelude => quote!(String),
         TyKind::String => quote!(::std::string::String),
         TyKind::Bool => quote!(bool),
         TyKind::Byte => quote!(i8),
@@ -149,19 +192,20 @@ pub fn rust_type(ty: &Ty) -> TokenStream {
         TyKind::Unit => quote!(()),
         TyKind::Enum(name) | TyKind::IntEnum(name) | TyKind::Structure(name) | TyKind::Union(name) => model_type(name),
         TyKind::List { member, sparse } => {
-            let member = rust_type(member);
-            if *sparse {
-                quote!(::std::vec::Vec<::std::option::Option<#member>>)
-            } else {
-                quote!(::std::vec::Vec<#member>)
+            let member = rust_type_with(member, names);
+            match (*sparse, prelude) {
+                (true, true) => quote!(Vec<Option<#member>>),
+                (true, false) => quote!(::std::vec::Vec<::std::option::Option<#member>>),
+                (false, true) => quote!(Vec<#member>),
+                (false, false) => quote!(::std::vec::Vec<#member>),
             }
         }
         TyKind::Map { key, value, sparse } => {
-            let (key, value) = (rust_type(key), rust_type(value));
-            if *sparse {
-                quote!(::std::collections::BTreeMap<#key, ::std::option::Option<#value>>)
-            } else {
-                quote!(::std::collections::BTreeMap<#key, #value>)
+            let (key, value) = (rust_type_with(key, names), rust_type_with(value, names));
+            match (*sparse, prelude) {
+                (true, true) => quote!(::std::collections::BTreeMap<#key, Option<#value>>),
+                (true, false) => quote!(::std::collections::BTreeMap<#key, ::std::option::Option<#value>>),
+                (false, _) => quote!(::std::collections::BTreeMap<#key, #value>),
             }
         }
     }
@@ -184,11 +228,16 @@ pub fn field_type(field: &Field) -> TokenStream {
 
 /// The field's value type, in a `Box` when the field breaks a recursive cycle.
 pub fn boxed_type(field: &Field) -> TokenStream {
-    let ty = rust_type(&field.ty);
-    if field.boxed {
-        quote!(::std::boxed::Box<#ty>)
-    } else {
-        ty
+    boxed_type_with(field, StdNames::Qualified)
+}
+
+/// [`boxed_type`], with the standard types spelled as `names` says.
+pub fn boxed_type_with(field: &Field, names: StdNames) -> TokenStream {
+    let ty = rust_type_with(&field.ty, names);
+    match (field.boxed, names) {
+        (false, _) => ty,
+        (true, StdNames::Prelude) => quote!(Box<#ty>),
+        (true, StdNames::Qualified) => quote!(::std::boxed::Box<#ty>),
     }
 }
 
@@ -196,6 +245,7 @@ pub fn boxed_type(field: &Field) -> TokenStream {
 mod tests {
     use super::*;
     use crate::ir::Constraints;
+    use quote::ToTokens;
 
     fn ty(kind: TyKind) -> Ty {
         Ty { kind, constraints: Constraints::default(), sensitive: false, unenforced_pattern: None }
@@ -234,11 +284,55 @@ mod tests {
 
     #[test]
     fn doc_lines_are_one_attribute_per_line_with_the_space_rustdoc_expects() {
-        let tokens = doc_lines("First.\n\nSecond.");
-        assert_eq!(tokens.to_string(), quote!(#[doc = " First."] #[doc = ""] #[doc = " Second."]).to_string());
-        assert_eq!(doc_block(" a\n b").to_string(), quote!(#[doc = " a"] #[doc = " b"]).to_string());
-        assert_eq!(inner_doc_lines("Module.").to_string(), quote!(#![doc = " Module."]).to_string());
-        assert_eq!(doc_attrs(None, "Fallback.").to_string(), quote!(#[doc = " Fallback."]).to_string());
+        assert_eq!(doc_values(doc_lines("First.\n\nSecond.")), [" First.", "", " Second."]);
+        assert_eq!(doc_values(doc_block(" a\n b")), [" a", " b"]);
+        assert_eq!(doc_values(doc_attrs(None, "Fallback.")), [" Fallback."]);
+        let inner = inner_doc_lines("Module.").to_string();
+        assert!(inner.starts_with("# ! [doc ="), "{inner}");
+        assert_eq!(doc_values(inner_doc_lines("Module.")), [" Module."]);
+    }
+
+    /// The text of each `#[doc = ...]` (or `#![doc = ...]`) attribute in `tokens`, as rustdoc reads it.
+    fn doc_values(tokens: TokenStream) -> Vec<String> {
+        tokens
+            .into_iter()
+            .filter_map(|tree| match tree {
+                proc_macro2::TokenTree::Group(group) => {
+                    let literal = group.stream().into_iter().last()?;
+                    Some(syn::parse2::<syn::LitStr>(literal.into_token_stream()).expect("a string literal").value())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn doc_literals_keep_the_text_and_print_as_the_quoted_literal_does() {
+        let texts = [
+            " plain",
+            "",
+            " \"quoted\" and \"# and \"## and a \\ backslash",
+            " ends with a quote\"",
+            " tab\tand unicode \u{e9}\u{1f600}",
+            "/ leading slash",
+            "* leading star",
+            " two\nlines",
+            " carriage\rreturn",
+        ];
+        for text in texts {
+            let raw = doc_literal(text);
+            let quoted = Literal::string(text);
+            // Only text the printer shows as a `///` comment takes the cheaper raw spelling.
+            let one_line_comment = !text.contains(['\n', '\r']) && !text.starts_with(['/', '*']);
+            assert_eq!(raw.to_string().starts_with('r'), one_line_comment, "{text:?}: {raw}");
+            assert_eq!(doc_values(quote!(#[doc = #raw])), [text], "{text:?}");
+            let printed = |literal: &Literal| {
+                let item = quote!(#[doc = #literal] fn f() {});
+                super::super::format(super::super::RustFile { attrs: TokenStream::new(), items: vec![item] })
+                    .expect("a doc attribute on a function")
+            };
+            assert_eq!(printed(&raw), printed(&quoted), "{text:?}");
+        }
     }
 
     #[test]
@@ -328,19 +422,12 @@ mod tests {
             host_label: false,
             http: crate::ir::HttpBinding::Body,
         };
-        let lines: Vec<String> = member_doc_attrs(&field, "unused")
-            .into_iter()
-            .filter_map(|tree| match tree {
-                proc_macro2::TokenTree::Group(group) => Some(group.stream().into_iter().last()?.to_string()),
-                _ => None,
-            })
-            .collect();
         assert_eq!(
-            lines,
+            doc_values(member_doc_attrs(&field, "unused")),
             [
-                r#"" Names by language.""#,
-                r#""""#,
-                r#"" Not checked here: the model's pattern `^\\p{InGreek}+$` for each element of each value (at byte 1: Unicode blocks such as \\\\p{InGreek} are not supported). The service checks it.""#,
+                " Names by language.",
+                "",
+                " Not checked here: the model's pattern `^\\p{InGreek}+$` for each element of each value (at byte 1: Unicode blocks such as \\\\p{InGreek} are not supported). The service checks it.",
             ]
         );
         // Without such a pattern the docs are the member's own.

@@ -7,8 +7,8 @@ use quote::{format_ident, quote, ToTokens};
 use super::common::{contains_sensitive_ty, payload, stream_field};
 use super::runtime_paths::VALIDATE_VIOLATION;
 use super::tokens::{
-    allow_deprecated, boxed_type, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str, member_doc_attrs,
-    rust_type,
+    allow_deprecated, boxed_type, boxed_type_with, deprecated_attr, doc, doc_attrs, field_type, ident, lit_str,
+    member_doc_attrs, rust_type_with, StdNames,
 };
 use super::RustFile;
 use crate::ir::{
@@ -298,8 +298,8 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
     let derive_debug = derive_debug(&s.fields, s.sensitive);
     let slots = s.fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
-        let ty = boxed_type(f);
-        quote! { #field_name: ::std::option::Option<#ty>, }
+        let ty = boxed_type_with(f, StdNames::Prelude);
+        quote! { #field_name: Option<#ty>, }
     });
     let setters = s.fields.iter().map(|f| setter(s, f));
     let checked = |f: &&Field| matches!(f.presence, Presence::Required) && !fills_token(f);
@@ -324,7 +324,7 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
             // logical request share it. An operation input's optional token is filled by the call,
             // from the client's provider.
             Presence::Optional if fills_token(f) && !s.is_input => quote! {
-                #field_name: ::std::option::Option::Some(self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),
+                #field_name: Some(self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string())),
             },
             Presence::Required if fills_token(f) => quote! {
                 #field_name: self.#field_name.unwrap_or_else(|| ::uuid::Uuid::new_v4().to_string()),
@@ -352,10 +352,10 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
                 def.name
             )),
             quote! {
-                let mut missing = ::std::vec::Vec::new();
+                let mut missing = Vec::new();
                 #(#checks)*
                 if !missing.is_empty() {
-                    return ::std::result::Result::Err(crate::ValidationError::new(missing));
+                    return Err(crate::ValidationError::new(missing));
                 }
             },
         )
@@ -377,9 +377,9 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
             #(#setters)*
 
             #build_doc
-            pub fn build(self) -> ::std::result::Result<crate::types::#name, crate::ValidationError> {
+            pub fn build(self) -> Result<crate::types::#name, crate::ValidationError> {
                 #check_missing
-                ::std::result::Result::Ok(crate::types::#name { #(#inits)* })
+                Ok(crate::types::#name { #(#inits)* })
             }
         }
 
@@ -390,18 +390,15 @@ fn builder(def: &TypeDef, s: &Structure) -> TokenStream {
 fn setter(s: &Structure, f: &Field) -> TokenStream {
     let field_name = ident(&f.rust_name);
     let set_name = ident(&crate::naming::setter_name(&f.rust_name));
-    let ty = rust_type(&f.ty);
+    let ty = rust_type_with(&f.ty, StdNames::Prelude);
     let (param, convert) = match &f.ty.kind {
-        TyKind::String => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(value.into())),
-        TyKind::Blob => (quote!(impl ::std::convert::Into<crate::Blob>), quote!(value.into())),
-        TyKind::ByteStream => (quote!(impl ::std::convert::Into<crate::ByteStream>), quote!(value.into())),
+        TyKind::String => (quote!(impl Into<String>), quote!(value.into())),
+        TyKind::Blob => (quote!(impl Into<crate::Blob>), quote!(value.into())),
+        TyKind::ByteStream => (quote!(impl Into<crate::ByteStream>), quote!(value.into())),
         _ => (ty.clone(), quote!(value)),
     };
-    let (wrap, wrap_opt) = if f.boxed {
-        (quote!(::std::boxed::Box::new(#convert)), quote!(value.map(::std::boxed::Box::new)))
-    } else {
-        (convert, quote!(value))
-    };
+    let (wrap, wrap_opt) =
+        if f.boxed { (quote!(Box::new(#convert)), quote!(value.map(Box::new))) } else { (convert, quote!(value)) };
     let doc_line = if call_fills_token(s, f) {
         doc(&format!(
             "Sets `{}`; when left unset, the call fills in the client's idempotency token (a fresh UUID v4 unless `Config::idempotency_token_provider` says otherwise).",
@@ -418,13 +415,13 @@ fn setter(s: &Structure, f: &Field) -> TokenStream {
         #doc_line
         #deprecated
         pub fn #field_name(mut self, value: #param) -> Self {
-            self.#field_name = ::std::option::Option::Some(#wrap);
+            self.#field_name = Some(#wrap);
             self
         }
 
         #set_doc
         #deprecated
-        pub fn #set_name(mut self, value: ::std::option::Option<#ty>) -> Self {
+        pub fn #set_name(mut self, value: Option<#ty>) -> Self {
             self.#field_name = #wrap_opt;
             self
         }

@@ -4,68 +4,47 @@
 /// A builder for [`AcknowledgeThirdPartyJobInput`](crate::types::AcknowledgeThirdPartyJobInput).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AcknowledgeThirdPartyJobInputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    nonce: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    job_id: Option<String>,
+    nonce: Option<String>,
+    client_token: Option<String>,
 }
 
 impl AcknowledgeThirdPartyJobInputBuilder {
     /// Sets `jobId`.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
         self
     }
     /// Sets or clears `jobId`.
-    pub fn set_job_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.job_id = value;
         self
     }
     /// Sets `nonce`.
-    pub fn nonce(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.nonce = ::std::option::Option::Some(value.into());
+    pub fn nonce(mut self, value: impl Into<String>) -> Self {
+        self.nonce = Some(value.into());
         self
     }
     /// Sets or clears `nonce`.
-    pub fn set_nonce(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_nonce(mut self, value: Option<String>) -> Self {
         self.nonce = value;
         self
     }
     /// Sets `clientToken`.
-    pub fn client_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
     /// Sets or clears `clientToken`.
-    pub fn set_client_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.client_token = value;
         self
     }
     /// Builds the [`AcknowledgeThirdPartyJobInput`](crate::types::AcknowledgeThirdPartyJobInput), or fails naming every required member that was not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::AcknowledgeThirdPartyJobInput,
-        crate::ValidationError,
-    > {
-        let mut missing = ::std::vec::Vec::new();
+    ) -> Result<crate::types::AcknowledgeThirdPartyJobInput, crate::ValidationError> {
+        let mut missing = Vec::new();
         if self.job_id.is_none() {
             missing.push(crate::runtime::validate::Violation::missing("jobId"));
         }
@@ -76,9 +55,9 @@ impl AcknowledgeThirdPartyJobInputBuilder {
             missing.push(crate::runtime::validate::Violation::missing("clientToken"));
         }
         if !missing.is_empty() {
-            return ::std::result::Result::Err(crate::ValidationError::new(missing));
+            return Err(crate::ValidationError::new(missing));
         }
-        ::std::result::Result::Ok(crate::types::AcknowledgeThirdPartyJobInput {
+        Ok(crate::types::AcknowledgeThirdPartyJobInput {
             job_id: self.job_id.expect("checked above"),
             nonce: self.nonce.expect("checked above"),
             client_token: self.client_token.expect("checked above"),
@@ -89,31 +68,25 @@ impl AcknowledgeThirdPartyJobInputBuilder {
 /// A builder for [`AcknowledgeThirdPartyJobOutput`](crate::types::AcknowledgeThirdPartyJobOutput).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AcknowledgeThirdPartyJobOutputBuilder {
-    status: ::std::option::Option<crate::types::JobStatus>,
+    status: Option<crate::types::JobStatus>,
 }
 
 impl AcknowledgeThirdPartyJobOutputBuilder {
     /// Sets `status`.
     pub fn status(mut self, value: crate::types::JobStatus) -> Self {
-        self.status = ::std::option::Option::Some(value);
+        self.status = Some(value);
         self
     }
     /// Sets or clears `status`.
-    pub fn set_status(
-        mut self,
-        value: ::std::option::Option<crate::types::JobStatus>,
-    ) -> Self {
+    pub fn set_status(mut self, value: Option<crate::types::JobStatus>) -> Self {
         self.status = value;
         self
     }
     /// Builds the [`AcknowledgeThirdPartyJobOutput`](crate::types::AcknowledgeThirdPartyJobOutput); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::AcknowledgeThirdPartyJobOutput,
-        crate::ValidationError,
-    > {
-        ::std::result::Result::Ok(crate::types::AcknowledgeThirdPartyJobOutput {
+    ) -> Result<crate::types::AcknowledgeThirdPartyJobOutput, crate::ValidationError> {
+        Ok(crate::types::AcknowledgeThirdPartyJobOutput {
             status: self.status,
         })
     }
@@ -122,76 +95,56 @@ impl AcknowledgeThirdPartyJobOutputBuilder {
 /// A builder for [`CurrentRevision`](crate::types::CurrentRevision).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CurrentRevisionBuilder {
-    revision: ::std::option::Option<::std::string::String>,
-    change_identifier: ::std::option::Option<::std::string::String>,
-    created: ::std::option::Option<crate::DateTime>,
-    revision_summary: ::std::option::Option<::std::string::String>,
+    revision: Option<String>,
+    change_identifier: Option<String>,
+    created: Option<crate::DateTime>,
+    revision_summary: Option<String>,
 }
 
 impl CurrentRevisionBuilder {
     /// Sets `revision`.
-    pub fn revision(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.revision = ::std::option::Option::Some(value.into());
+    pub fn revision(mut self, value: impl Into<String>) -> Self {
+        self.revision = Some(value.into());
         self
     }
     /// Sets or clears `revision`.
-    pub fn set_revision(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision(mut self, value: Option<String>) -> Self {
         self.revision = value;
         self
     }
     /// Sets `changeIdentifier`.
-    pub fn change_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.change_identifier = ::std::option::Option::Some(value.into());
+    pub fn change_identifier(mut self, value: impl Into<String>) -> Self {
+        self.change_identifier = Some(value.into());
         self
     }
     /// Sets or clears `changeIdentifier`.
-    pub fn set_change_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_change_identifier(mut self, value: Option<String>) -> Self {
         self.change_identifier = value;
         self
     }
     /// Sets `created`.
     pub fn created(mut self, value: crate::DateTime) -> Self {
-        self.created = ::std::option::Option::Some(value);
+        self.created = Some(value);
         self
     }
     /// Sets or clears `created`.
-    pub fn set_created(mut self, value: ::std::option::Option<crate::DateTime>) -> Self {
+    pub fn set_created(mut self, value: Option<crate::DateTime>) -> Self {
         self.created = value;
         self
     }
     /// Sets `revisionSummary`.
-    pub fn revision_summary(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.revision_summary = ::std::option::Option::Some(value.into());
+    pub fn revision_summary(mut self, value: impl Into<String>) -> Self {
+        self.revision_summary = Some(value.into());
         self
     }
     /// Sets or clears `revisionSummary`.
-    pub fn set_revision_summary(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_summary(mut self, value: Option<String>) -> Self {
         self.revision_summary = value;
         self
     }
     /// Builds the [`CurrentRevision`](crate::types::CurrentRevision), or fails naming every required member that was not set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<crate::types::CurrentRevision, crate::ValidationError> {
-        let mut missing = ::std::vec::Vec::new();
+    pub fn build(self) -> Result<crate::types::CurrentRevision, crate::ValidationError> {
+        let mut missing = Vec::new();
         if self.revision.is_none() {
             missing.push(crate::runtime::validate::Violation::missing("revision"));
         }
@@ -200,9 +153,9 @@ impl CurrentRevisionBuilder {
                 .push(crate::runtime::validate::Violation::missing("changeIdentifier"));
         }
         if !missing.is_empty() {
-            return ::std::result::Result::Err(crate::ValidationError::new(missing));
+            return Err(crate::ValidationError::new(missing));
         }
-        ::std::result::Result::Ok(crate::types::CurrentRevision {
+        Ok(crate::types::CurrentRevision {
             revision: self.revision.expect("checked above"),
             change_identifier: self.change_identifier.expect("checked above"),
             created: self.created,
@@ -214,59 +167,47 @@ impl CurrentRevisionBuilder {
 /// A builder for [`ExecutionDetails`](crate::types::ExecutionDetails).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExecutionDetailsBuilder {
-    summary: ::std::option::Option<::std::string::String>,
-    external_execution_id: ::std::option::Option<::std::string::String>,
-    percent_complete: ::std::option::Option<i32>,
+    summary: Option<String>,
+    external_execution_id: Option<String>,
+    percent_complete: Option<i32>,
 }
 
 impl ExecutionDetailsBuilder {
     /// Sets `summary`.
-    pub fn summary(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.summary = ::std::option::Option::Some(value.into());
+    pub fn summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
         self
     }
     /// Sets or clears `summary`.
-    pub fn set_summary(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_summary(mut self, value: Option<String>) -> Self {
         self.summary = value;
         self
     }
     /// Sets `externalExecutionId`.
-    pub fn external_execution_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.external_execution_id = ::std::option::Option::Some(value.into());
+    pub fn external_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.external_execution_id = Some(value.into());
         self
     }
     /// Sets or clears `externalExecutionId`.
-    pub fn set_external_execution_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_external_execution_id(mut self, value: Option<String>) -> Self {
         self.external_execution_id = value;
         self
     }
     /// Sets `percentComplete`.
     pub fn percent_complete(mut self, value: i32) -> Self {
-        self.percent_complete = ::std::option::Option::Some(value);
+        self.percent_complete = Some(value);
         self
     }
     /// Sets or clears `percentComplete`.
-    pub fn set_percent_complete(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_percent_complete(mut self, value: Option<i32>) -> Self {
         self.percent_complete = value;
         self
     }
     /// Builds the [`ExecutionDetails`](crate::types::ExecutionDetails); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<crate::types::ExecutionDetails, crate::ValidationError> {
-        ::std::result::Result::Ok(crate::types::ExecutionDetails {
+    ) -> Result<crate::types::ExecutionDetails, crate::ValidationError> {
+        Ok(crate::types::ExecutionDetails {
             summary: self.summary,
             external_execution_id: self.external_execution_id,
             percent_complete: self.percent_complete,
@@ -277,62 +218,45 @@ impl ExecutionDetailsBuilder {
 /// A builder for [`FailureDetails`](crate::types::FailureDetails).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FailureDetailsBuilder {
-    r#type: ::std::option::Option<crate::types::FailureType>,
-    message: ::std::option::Option<::std::string::String>,
-    external_execution_id: ::std::option::Option<::std::string::String>,
+    r#type: Option<crate::types::FailureType>,
+    message: Option<String>,
+    external_execution_id: Option<String>,
 }
 
 impl FailureDetailsBuilder {
     /// Sets `type`.
     pub fn r#type(mut self, value: crate::types::FailureType) -> Self {
-        self.r#type = ::std::option::Option::Some(value);
+        self.r#type = Some(value);
         self
     }
     /// Sets or clears `type`.
-    pub fn set_type(
-        mut self,
-        value: ::std::option::Option<crate::types::FailureType>,
-    ) -> Self {
+    pub fn set_type(mut self, value: Option<crate::types::FailureType>) -> Self {
         self.r#type = value;
         self
     }
     /// Sets `message`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
     /// Sets or clears `message`.
-    pub fn set_message(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
     /// Sets `externalExecutionId`.
-    pub fn external_execution_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.external_execution_id = ::std::option::Option::Some(value.into());
+    pub fn external_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.external_execution_id = Some(value.into());
         self
     }
     /// Sets or clears `externalExecutionId`.
-    pub fn set_external_execution_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_external_execution_id(mut self, value: Option<String>) -> Self {
         self.external_execution_id = value;
         self
     }
     /// Builds the [`FailureDetails`](crate::types::FailureDetails), or fails naming every required member that was not set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<crate::types::FailureDetails, crate::ValidationError> {
-        let mut missing = ::std::vec::Vec::new();
+    pub fn build(self) -> Result<crate::types::FailureDetails, crate::ValidationError> {
+        let mut missing = Vec::new();
         if self.r#type.is_none() {
             missing.push(crate::runtime::validate::Violation::missing("type"));
         }
@@ -340,9 +264,9 @@ impl FailureDetailsBuilder {
             missing.push(crate::runtime::validate::Violation::missing("message"));
         }
         if !missing.is_empty() {
-            return ::std::result::Result::Err(crate::ValidationError::new(missing));
+            return Err(crate::ValidationError::new(missing));
         }
-        ::std::result::Result::Ok(crate::types::FailureDetails {
+        Ok(crate::types::FailureDetails {
             r#type: self.r#type.expect("checked above"),
             message: self.message.expect("checked above"),
             external_execution_id: self.external_execution_id,
@@ -353,34 +277,25 @@ impl FailureDetailsBuilder {
 /// A builder for [`InvalidClientTokenException`](crate::types::InvalidClientTokenException).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InvalidClientTokenExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: Option<String>,
 }
 
 impl InvalidClientTokenExceptionBuilder {
     /// Sets `message`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
     /// Sets or clears `message`.
-    pub fn set_message(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
     /// Builds the [`InvalidClientTokenException`](crate::types::InvalidClientTokenException); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::InvalidClientTokenException,
-        crate::ValidationError,
-    > {
-        ::std::result::Result::Ok(crate::types::InvalidClientTokenException {
+    ) -> Result<crate::types::InvalidClientTokenException, crate::ValidationError> {
+        Ok(crate::types::InvalidClientTokenException {
             message: self.message,
         })
     }
@@ -389,34 +304,25 @@ impl InvalidClientTokenExceptionBuilder {
 /// A builder for [`InvalidJobStateException`](crate::types::InvalidJobStateException).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InvalidJobStateExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: Option<String>,
 }
 
 impl InvalidJobStateExceptionBuilder {
     /// Sets `message`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
     /// Sets or clears `message`.
-    pub fn set_message(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
     /// Builds the [`InvalidJobStateException`](crate::types::InvalidJobStateException); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::InvalidJobStateException,
-        crate::ValidationError,
-    > {
-        ::std::result::Result::Ok(crate::types::InvalidJobStateException {
+    ) -> Result<crate::types::InvalidJobStateException, crate::ValidationError> {
+        Ok(crate::types::InvalidJobStateException {
             message: self.message,
         })
     }
@@ -425,34 +331,25 @@ impl InvalidJobStateExceptionBuilder {
 /// A builder for [`InvalidNonceException`](crate::types::InvalidNonceException).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InvalidNonceExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: Option<String>,
 }
 
 impl InvalidNonceExceptionBuilder {
     /// Sets `message`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
     /// Sets or clears `message`.
-    pub fn set_message(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
     /// Builds the [`InvalidNonceException`](crate::types::InvalidNonceException); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::InvalidNonceException,
-        crate::ValidationError,
-    > {
-        ::std::result::Result::Ok(crate::types::InvalidNonceException {
+    ) -> Result<crate::types::InvalidNonceException, crate::ValidationError> {
+        Ok(crate::types::InvalidNonceException {
             message: self.message,
         })
     }
@@ -461,34 +358,25 @@ impl InvalidNonceExceptionBuilder {
 /// A builder for [`JobNotFoundException`](crate::types::JobNotFoundException).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobNotFoundExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: Option<String>,
 }
 
 impl JobNotFoundExceptionBuilder {
     /// Sets `message`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
     /// Sets or clears `message`.
-    pub fn set_message(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
     /// Builds the [`JobNotFoundException`](crate::types::JobNotFoundException); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::JobNotFoundException,
-        crate::ValidationError,
-    > {
-        ::std::result::Result::Ok(crate::types::JobNotFoundException {
+    ) -> Result<crate::types::JobNotFoundException, crate::ValidationError> {
+        Ok(crate::types::JobNotFoundException {
             message: self.message,
         })
     }
@@ -497,53 +385,41 @@ impl JobNotFoundExceptionBuilder {
 /// A builder for [`PutThirdPartyJobFailureResultInput`](crate::types::PutThirdPartyJobFailureResultInput).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PutThirdPartyJobFailureResultInputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    failure_details: ::std::option::Option<crate::types::FailureDetails>,
+    job_id: Option<String>,
+    client_token: Option<String>,
+    failure_details: Option<crate::types::FailureDetails>,
 }
 
 impl PutThirdPartyJobFailureResultInputBuilder {
     /// Sets `jobId`.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
         self
     }
     /// Sets or clears `jobId`.
-    pub fn set_job_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.job_id = value;
         self
     }
     /// Sets `clientToken`.
-    pub fn client_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
     /// Sets or clears `clientToken`.
-    pub fn set_client_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.client_token = value;
         self
     }
     /// Sets `failureDetails`.
     pub fn failure_details(mut self, value: crate::types::FailureDetails) -> Self {
-        self.failure_details = ::std::option::Option::Some(value);
+        self.failure_details = Some(value);
         self
     }
     /// Sets or clears `failureDetails`.
     pub fn set_failure_details(
         mut self,
-        value: ::std::option::Option<crate::types::FailureDetails>,
+        value: Option<crate::types::FailureDetails>,
     ) -> Self {
         self.failure_details = value;
         self
@@ -551,11 +427,11 @@ impl PutThirdPartyJobFailureResultInputBuilder {
     /// Builds the [`PutThirdPartyJobFailureResultInput`](crate::types::PutThirdPartyJobFailureResultInput), or fails naming every required member that was not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::PutThirdPartyJobFailureResultInput,
         crate::ValidationError,
     > {
-        let mut missing = ::std::vec::Vec::new();
+        let mut missing = Vec::new();
         if self.job_id.is_none() {
             missing.push(crate::runtime::validate::Violation::missing("jobId"));
         }
@@ -566,9 +442,9 @@ impl PutThirdPartyJobFailureResultInputBuilder {
             missing.push(crate::runtime::validate::Violation::missing("failureDetails"));
         }
         if !missing.is_empty() {
-            return ::std::result::Result::Err(crate::ValidationError::new(missing));
+            return Err(crate::ValidationError::new(missing));
         }
-        ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultInput {
+        Ok(crate::types::PutThirdPartyJobFailureResultInput {
             job_id: self.job_id.expect("checked above"),
             client_token: self.client_token.expect("checked above"),
             failure_details: self.failure_details.expect("checked above"),
@@ -584,11 +460,11 @@ impl PutThirdPartyJobFailureResultOutputBuilder {
     /// Builds the [`PutThirdPartyJobFailureResultOutput`](crate::types::PutThirdPartyJobFailureResultOutput); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::PutThirdPartyJobFailureResultOutput,
         crate::ValidationError,
     > {
-        ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultOutput {
+        Ok(crate::types::PutThirdPartyJobFailureResultOutput {
         })
     }
 }
@@ -596,84 +472,66 @@ impl PutThirdPartyJobFailureResultOutputBuilder {
 /// A builder for [`PutThirdPartyJobSuccessResultInput`](crate::types::PutThirdPartyJobSuccessResultInput).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PutThirdPartyJobSuccessResultInputBuilder {
-    job_id: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    current_revision: ::std::option::Option<crate::types::CurrentRevision>,
-    continuation_token: ::std::option::Option<::std::string::String>,
-    execution_details: ::std::option::Option<crate::types::ExecutionDetails>,
+    job_id: Option<String>,
+    client_token: Option<String>,
+    current_revision: Option<crate::types::CurrentRevision>,
+    continuation_token: Option<String>,
+    execution_details: Option<crate::types::ExecutionDetails>,
 }
 
 impl PutThirdPartyJobSuccessResultInputBuilder {
     /// Sets `jobId`.
-    pub fn job_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.job_id = ::std::option::Option::Some(value.into());
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
         self
     }
     /// Sets or clears `jobId`.
-    pub fn set_job_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
         self.job_id = value;
         self
     }
     /// Sets `clientToken`.
-    pub fn client_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+    pub fn client_token(mut self, value: impl Into<String>) -> Self {
+        self.client_token = Some(value.into());
         self
     }
     /// Sets or clears `clientToken`.
-    pub fn set_client_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.client_token = value;
         self
     }
     /// Sets `currentRevision`.
     pub fn current_revision(mut self, value: crate::types::CurrentRevision) -> Self {
-        self.current_revision = ::std::option::Option::Some(value);
+        self.current_revision = Some(value);
         self
     }
     /// Sets or clears `currentRevision`.
     pub fn set_current_revision(
         mut self,
-        value: ::std::option::Option<crate::types::CurrentRevision>,
+        value: Option<crate::types::CurrentRevision>,
     ) -> Self {
         self.current_revision = value;
         self
     }
     /// Sets `continuationToken`.
-    pub fn continuation_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.continuation_token = ::std::option::Option::Some(value.into());
+    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
+        self.continuation_token = Some(value.into());
         self
     }
     /// Sets or clears `continuationToken`.
-    pub fn set_continuation_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_continuation_token(mut self, value: Option<String>) -> Self {
         self.continuation_token = value;
         self
     }
     /// Sets `executionDetails`.
     pub fn execution_details(mut self, value: crate::types::ExecutionDetails) -> Self {
-        self.execution_details = ::std::option::Option::Some(value);
+        self.execution_details = Some(value);
         self
     }
     /// Sets or clears `executionDetails`.
     pub fn set_execution_details(
         mut self,
-        value: ::std::option::Option<crate::types::ExecutionDetails>,
+        value: Option<crate::types::ExecutionDetails>,
     ) -> Self {
         self.execution_details = value;
         self
@@ -681,11 +539,11 @@ impl PutThirdPartyJobSuccessResultInputBuilder {
     /// Builds the [`PutThirdPartyJobSuccessResultInput`](crate::types::PutThirdPartyJobSuccessResultInput), or fails naming every required member that was not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::PutThirdPartyJobSuccessResultInput,
         crate::ValidationError,
     > {
-        let mut missing = ::std::vec::Vec::new();
+        let mut missing = Vec::new();
         if self.job_id.is_none() {
             missing.push(crate::runtime::validate::Violation::missing("jobId"));
         }
@@ -693,9 +551,9 @@ impl PutThirdPartyJobSuccessResultInputBuilder {
             missing.push(crate::runtime::validate::Violation::missing("clientToken"));
         }
         if !missing.is_empty() {
-            return ::std::result::Result::Err(crate::ValidationError::new(missing));
+            return Err(crate::ValidationError::new(missing));
         }
-        ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultInput {
+        Ok(crate::types::PutThirdPartyJobSuccessResultInput {
             job_id: self.job_id.expect("checked above"),
             client_token: self.client_token.expect("checked above"),
             current_revision: self.current_revision,
@@ -713,11 +571,11 @@ impl PutThirdPartyJobSuccessResultOutputBuilder {
     /// Builds the [`PutThirdPartyJobSuccessResultOutput`](crate::types::PutThirdPartyJobSuccessResultOutput); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::PutThirdPartyJobSuccessResultOutput,
         crate::ValidationError,
     > {
-        ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultOutput {
+        Ok(crate::types::PutThirdPartyJobSuccessResultOutput {
         })
     }
 }
@@ -725,34 +583,25 @@ impl PutThirdPartyJobSuccessResultOutputBuilder {
 /// A builder for [`ValidationException`](crate::types::ValidationException).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidationExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: Option<String>,
 }
 
 impl ValidationExceptionBuilder {
     /// Sets `message`.
-    pub fn message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
     /// Sets or clears `message`.
-    pub fn set_message(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
     /// Builds the [`ValidationException`](crate::types::ValidationException); it has no required members, so this cannot fail.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        crate::types::ValidationException,
-        crate::ValidationError,
-    > {
-        ::std::result::Result::Ok(crate::types::ValidationException {
+    ) -> Result<crate::types::ValidationException, crate::ValidationError> {
+        Ok(crate::types::ValidationException {
             message: self.message,
         })
     }
