@@ -20,8 +20,10 @@
 //! skew error without such a `Date` (a wrong secret key, say) is not retried.
 
 use std::fmt;
+use std::future::Future as _;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, SystemTime};
 
 use super::credentials::{Environment, ProvideCredentials};
@@ -706,14 +708,22 @@ impl Runtime {
         read_error: &'a mut ReadError<'a>,
     ) -> BoxFuture<'a, Result<RawResponse, CallFailure>> {
         Box::pin(async move {
-            let attempts = self.attempts(call, body, format, read_error);
-            match self.call_timeout {
-                None => attempts.await,
-                Some(limit) => match tokio::time::timeout(limit, attempts).await {
-                    Ok(result) => result,
-                    Err(_) => Err(CallFailure::Timeout(TimeoutError::new("call", limit))),
-                },
-            }
+            // One place polls the attempts, with or without a deadline, so their code is there once
+            // (`tokio::time::timeout` on one branch and a bare `.await` on the other would be two).
+            let mut attempts = std::pin::pin!(self.attempts(call, body, format, read_error));
+            let mut deadline = std::pin::pin!(self.call_timeout.map(tokio::time::sleep));
+            std::future::poll_fn(|cx| {
+                if let Poll::Ready(result) = attempts.as_mut().poll(cx) {
+                    return Poll::Ready(result);
+                }
+                match (deadline.as_mut().as_pin_mut(), self.call_timeout) {
+                    (Some(sleep), Some(limit)) => {
+                        sleep.poll(cx).map(|()| Err(CallFailure::Timeout(TimeoutError::new("call", limit))))
+                    }
+                    _ => Poll::Pending,
+                }
+            })
+            .await
         })
     }
 
