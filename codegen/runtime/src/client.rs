@@ -696,35 +696,43 @@ impl Runtime {
     /// This and [`Runtime::attempts`] know nothing of the operation's error type: `read_error`
     /// keeps the error it reads from an error response and says whether it is `@retryable`. So the
     /// loop (signing, sending, timeouts, retries) is compiled once, in this crate, instead of once
-    /// per operation and inlined into every caller. Its future is boxed for the same reason: the
-    /// code of an `async fn` is compiled into every codegen unit that polls its future, and a caller
-    /// polls this one through the box's vtable, which is built here.
+    /// per operation and inlined into every caller.
+    async fn call(
+        &self,
+        call: Call,
+        body: RequestBody,
+        format: ErrorFormat,
+        read_error: &mut ReadError<'_>,
+    ) -> Result<RawResponse, CallFailure> {
+        // One place polls the attempts, with or without a deadline: `tokio::time::timeout` on one
+        // branch and a bare `.await` on the other would be two.
+        let mut attempts = self.boxed_attempts(call, body, format, read_error);
+        let mut deadline = std::pin::pin!(self.call_timeout.map(tokio::time::sleep));
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(result) = attempts.as_mut().poll(cx) {
+                return Poll::Ready(result);
+            }
+            match (deadline.as_mut().as_pin_mut(), self.call_timeout) {
+                (Some(sleep), Some(limit)) => {
+                    sleep.poll(cx).map(|()| Err(CallFailure::Timeout(TimeoutError::new("call", limit))))
+                }
+                _ => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    /// [`Runtime::attempts`], boxed: the code of an `async fn` is compiled into every codegen unit
+    /// that polls its future, and a caller polls this one through the box's vtable, built here.
     #[inline(never)]
-    fn call<'a>(
+    fn boxed_attempts<'a>(
         &'a self,
         call: Call,
         body: RequestBody,
         format: ErrorFormat,
-        read_error: &'a mut ReadError<'a>,
+        read_error: &'a mut ReadError<'_>,
     ) -> BoxFuture<'a, Result<RawResponse, CallFailure>> {
-        Box::pin(async move {
-            // One place polls the attempts, with or without a deadline, so their code is there once
-            // (`tokio::time::timeout` on one branch and a bare `.await` on the other would be two).
-            let mut attempts = std::pin::pin!(self.attempts(call, body, format, read_error));
-            let mut deadline = std::pin::pin!(self.call_timeout.map(tokio::time::sleep));
-            std::future::poll_fn(|cx| {
-                if let Poll::Ready(result) = attempts.as_mut().poll(cx) {
-                    return Poll::Ready(result);
-                }
-                match (deadline.as_mut().as_pin_mut(), self.call_timeout) {
-                    (Some(sleep), Some(limit)) => {
-                        sleep.poll(cx).map(|()| Err(CallFailure::Timeout(TimeoutError::new("call", limit))))
-                    }
-                    _ => Poll::Pending,
-                }
-            })
-            .await
-        })
+        Box::pin(self.attempts(call, body, format, read_error))
     }
 
     async fn attempts(
