@@ -20,8 +20,10 @@
 //! skew error without such a `Date` (a wrong secret key, say) is not retried.
 
 use std::fmt;
+use std::future::Future as _;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, SystemTime};
 
 use super::credentials::{Environment, ProvideCredentials};
@@ -33,7 +35,7 @@ use super::endpoint_config::{
 use super::error::{
     error_metadata, request_id, ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
 };
-use super::http::{HttpClient, TransportError};
+use super::http::{BoxFuture, HttpClient, TransportError};
 use super::provider_http::ProviderHttp;
 use super::request_body::{append_content_encoding, RequestBody};
 #[cfg(feature = "request-compression")]
@@ -649,54 +651,100 @@ impl Runtime {
     ///
     /// `parse_error` turns an error response into the operation's error type; `is_retryable` says
     /// whether a modeled error carries `@retryable`.
-    pub async fn invoke<E>(
+    pub async fn invoke<E: Send>(
         &self,
         call: Call,
         body: impl Into<RequestBody>,
         parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Json(parse_error), is_retryable)).await
+        let mut parsed = None;
+        let mut read_error = |meta: &ErrorMetadata, _: &http::HeaderMap, body: &serde_json::Value| {
+            let error = parse_error(meta, body);
+            let retryable = is_retryable(&error);
+            parsed = Some(error);
+            retryable
+        };
+        let outcome = self.call(call, body.into(), ErrorFormat::Json, &mut read_error).await;
+        outcome.map_err(|failure| failure.with_error(parsed))
     }
 
     /// [`Runtime::invoke`] for a restJson1 call: an error response's type comes from restJson1's
     /// places (`rest::error_metadata`), and `parse_error` also gets the response's headers, which
     /// errors bind members to.
     #[cfg(feature = "rest-json")]
-    pub async fn invoke_rest<E>(
+    pub async fn invoke_rest<E: Send>(
         &self,
         call: Call,
         body: impl Into<RequestBody>,
         parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
-        self.with_call_timeout(self.attempts(call, body.into(), ErrorParser::Rest(parse_error), is_retryable)).await
+        let mut parsed = None;
+        let mut read_error = |meta: &ErrorMetadata, headers: &http::HeaderMap, body: &serde_json::Value| {
+            let error = parse_error(meta, headers, body);
+            let retryable = is_retryable(&error);
+            parsed = Some(error);
+            retryable
+        };
+        let outcome = self.call(call, body.into(), ErrorFormat::Rest, &mut read_error).await;
+        outcome.map_err(|failure| failure.with_error(parsed))
     }
 
-    /// Runs a call's attempts within the call timeout, if one is set.
-    async fn with_call_timeout<T, E>(
-        &self,
-        attempts: impl std::future::Future<Output = Result<T, SdkError<E>>>,
-    ) -> Result<T, SdkError<E>> {
-        match self.call_timeout {
-            None => attempts.await,
-            Some(limit) => match tokio::time::timeout(limit, attempts).await {
-                Ok(result) => result,
-                Err(_) => Err(SdkError::Timeout(TimeoutError::new("call", limit))),
-            },
-        }
-    }
-
-    async fn attempts<E>(
+    /// A call's attempts, within the call timeout if one is set.
+    ///
+    /// This and [`Runtime::attempts`] know nothing of the operation's error type: `read_error`
+    /// keeps the error it reads from an error response and says whether it is `@retryable`. So the
+    /// loop (signing, sending, timeouts, retries) is compiled once, in this crate, instead of once
+    /// per operation and inlined into every caller.
+    async fn call(
         &self,
         call: Call,
         body: RequestBody,
-        parse_error: ErrorParser<E>,
-        is_retryable: fn(&E) -> bool,
-    ) -> Result<RawResponse, SdkError<E>> {
+        format: ErrorFormat,
+        read_error: &mut ReadError<'_>,
+    ) -> Result<RawResponse, CallFailure> {
+        // One place polls the attempts, with or without a deadline: `tokio::time::timeout` on one
+        // branch and a bare `.await` on the other would be two.
+        let mut attempts = self.boxed_attempts(call, body, format, read_error);
+        let mut deadline = std::pin::pin!(self.call_timeout.map(tokio::time::sleep));
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(result) = attempts.as_mut().poll(cx) {
+                return Poll::Ready(result);
+            }
+            match (deadline.as_mut().as_pin_mut(), self.call_timeout) {
+                (Some(sleep), Some(limit)) => {
+                    sleep.poll(cx).map(|()| Err(CallFailure::Timeout(TimeoutError::new("call", limit))))
+                }
+                _ => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    /// [`Runtime::attempts`], boxed: the code of an `async fn` is compiled into every codegen unit
+    /// that polls its future, and a caller polls this one through the box's vtable, built here.
+    #[inline(never)]
+    fn boxed_attempts<'a>(
+        &'a self,
+        call: Call,
+        body: RequestBody,
+        format: ErrorFormat,
+        read_error: &'a mut ReadError<'_>,
+    ) -> BoxFuture<'a, Result<RawResponse, CallFailure>> {
+        Box::pin(self.attempts(call, body, format, read_error))
+    }
+
+    async fn attempts(
+        &self,
+        call: Call,
+        body: RequestBody,
+        format: ErrorFormat,
+        read_error: &mut ReadError<'_>,
+    ) -> Result<RawResponse, CallFailure> {
         // restJson1 calls name their operation by method and path instead.
         let target = match &call.http {
-            None => Some(self.target(call.operation).map_err(SdkError::Config)?),
+            None => Some(self.target(call.operation)?),
             Some(_) => None,
         };
         let max_attempts = self.retry.max_attempts().max(1);
@@ -717,12 +765,12 @@ impl Runtime {
             match outcome {
                 Err(AttemptError::Transport(e)) => {
                     if !e.is_retryable() || attempt >= max_attempts {
-                        return Err(SdkError::Transport(Box::new(e)));
+                        return Err(CallFailure::Transport(e));
                     }
                 }
                 Err(AttemptError::Timeout(limit)) => {
                     if attempt >= max_attempts {
-                        return Err(SdkError::Timeout(TimeoutError::new("attempt", limit)));
+                        return Err(CallFailure::Timeout(TimeoutError::new("attempt", limit)));
                     }
                 }
                 Ok(response) => {
@@ -733,25 +781,7 @@ impl Runtime {
                         let (parts, body) = response.into_parts();
                         return Ok(RawResponse { status, request_id, headers: parts.headers, body });
                     }
-                    let (meta, error) = match parse_error {
-                        ErrorParser::Json(parse_error) => {
-                            let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
-                            let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
-                            if self.service.query_compatible {
-                                meta = meta.with_query_error(response.headers());
-                            }
-                            let empty = serde_json::Value::Object(serde_json::Map::new());
-                            let error = parse_error(&meta, parsed.as_ref().unwrap_or(&empty));
-                            (meta, error)
-                        }
-                        #[cfg(feature = "rest-json")]
-                        ErrorParser::Rest(parse_error) => {
-                            let (meta, parsed) =
-                                super::rest::error_metadata(status, response.headers(), response.body());
-                            let error = parse_error(&meta, response.headers(), &parsed);
-                            (meta, error)
-                        }
-                    };
+                    let (meta, modeled_retryable) = self.read_error_response(&response, format, read_error);
                     let skew_corrected =
                         meta.code().is_some_and(is_clock_skew_error) && self.correct_clock_skew(response.headers());
                     if skew_corrected && attempt < max_attempts {
@@ -759,9 +789,9 @@ impl Runtime {
                         attempt += 1;
                         continue;
                     }
-                    let kind = classify(status, meta.code(), is_retryable(&error));
+                    let kind = classify(status, meta.code(), modeled_retryable);
                     if !kind.is_retryable() || attempt >= max_attempts {
-                        return Err(SdkError::Service(ServiceError::new(error, meta)));
+                        return Err(CallFailure::Service(meta));
                     }
                 }
             }
@@ -770,18 +800,47 @@ impl Runtime {
         }
     }
 
+    /// An error response's metadata, and whether the error `read_error` read from it (and kept) is
+    /// modeled as `@retryable`.
+    fn read_error_response(
+        &self,
+        response: &http::Response<Vec<u8>>,
+        format: ErrorFormat,
+        read_error: &mut ReadError<'_>,
+    ) -> (ErrorMetadata, bool) {
+        let status = response.status().as_u16();
+        match format {
+            ErrorFormat::Json => {
+                let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
+                let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
+                if self.service.query_compatible {
+                    meta = meta.with_query_error(response.headers());
+                }
+                let empty = serde_json::Value::Object(serde_json::Map::new());
+                let retryable = read_error(&meta, response.headers(), parsed.as_ref().unwrap_or(&empty));
+                (meta, retryable)
+            }
+            #[cfg(feature = "rest-json")]
+            ErrorFormat::Rest => {
+                let (meta, parsed) = super::rest::error_metadata(status, response.headers(), response.body());
+                let retryable = read_error(&meta, response.headers(), &parsed);
+                (meta, retryable)
+            }
+        }
+    }
+
     /// What one attempt sends with and to: credentials asked for afresh (see the module
     /// documentation), the endpoint they resolve, and that endpoint with the call's host prefix.
-    async fn attempt_target<E>(&self, call: &Call) -> Result<AttemptTarget<'_>, SdkError<E>> {
+    async fn attempt_target(&self, call: &Call) -> Result<AttemptTarget<'_>, ConfigError> {
         let credentials = self
             .credentials
             .provide_credentials()
             .await
-            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot load credentials: {e}"))))?;
-        let endpoint = self.endpoints.for_call(call, credentials.account_id()).map_err(SdkError::Config)?;
+            .map_err(|e| ConfigError::new(format!("cannot load credentials: {e}")))?;
+        let endpoint = self.endpoints.for_call(call, credentials.account_id())?;
         let prefixed = match &call.host_prefix {
             Some(prefix) if self.injects_host_prefix() => {
-                Some(endpoint.with_host_prefix(prefix).map_err(|e| SdkError::Config(ConfigError::new(e)))?)
+                Some(endpoint.with_host_prefix(prefix).map_err(ConfigError::new)?)
             }
             _ => None,
         };
@@ -842,7 +901,7 @@ impl Runtime {
 
     /// One attempt's request to `destination` (the endpoint's URL and host, with the call's host
     /// prefix), signed as `endpoint` says.
-    fn signed_request<E>(
+    fn signed_request(
         &self,
         endpoint: &ResolvedEndpoint,
         destination: (&http::Uri, &http::HeaderValue),
@@ -850,7 +909,7 @@ impl Runtime {
         target: Option<&http::HeaderValue>,
         body: &RequestBody,
         credentials: &super::credentials::Credentials,
-    ) -> Result<http::Request<Vec<u8>>, SdkError<E>> {
+    ) -> Result<http::Request<Vec<u8>>, ConfigError> {
         let (encoding, body) = (body.content_encoding(), body.bytes());
         let length = (!body.is_empty()).then_some(body.len() as u64);
         let (method, uri, mut headers) = self.request_head(endpoint, destination, call, target, length, encoding)?;
@@ -861,7 +920,7 @@ impl Runtime {
         let params = self.signing_params(endpoint, credentials);
         self.signer
             .sign(&method, &uri, &mut headers, body, &params)
-            .map_err(|e| SdkError::Config(ConfigError::new(format!("cannot sign the request: {e}"))))?;
+            .map_err(|e| ConfigError::new(format!("cannot sign the request: {e}")))?;
         let mut request = http::Request::new(body.to_vec());
         *request.method_mut() = method;
         *request.uri_mut() = uri;
@@ -886,7 +945,7 @@ impl Runtime {
 
     /// The method, URL and headers (unsigned) of one attempt's request to `destination`, for a body
     /// of `length` bytes (`None`: no body) encoded with `encoding`.
-    fn request_head<E>(
+    fn request_head(
         &self,
         endpoint: &ResolvedEndpoint,
         destination: (&http::Uri, &http::HeaderValue),
@@ -894,17 +953,16 @@ impl Runtime {
         target: Option<&http::HeaderValue>,
         length: Option<u64>,
         encoding: Option<&'static str>,
-    ) -> Result<(http::Method, http::Uri, http::HeaderMap), SdkError<E>> {
+    ) -> Result<(http::Method, http::Uri, http::HeaderMap), ConfigError> {
         let content_length = http::HeaderValue::from(length.unwrap_or(0));
         let (endpoint_uri, host) = destination;
         let operation_uri;
         let (method, uri) = match &call.http {
             None => (http::Method::POST, endpoint_uri),
             Some(parts) => {
-                let method = http::Method::from_bytes(parts.method.as_bytes()).map_err(|_| {
-                    SdkError::Config(ConfigError::new(format!("`{}` is not an HTTP method", parts.method)))
-                })?;
-                operation_uri = join_path(endpoint_uri, &parts.path_and_query).map_err(SdkError::Config)?;
+                let method = http::Method::from_bytes(parts.method.as_bytes())
+                    .map_err(|_| ConfigError::new(format!("`{}` is not an HTTP method", parts.method)))?;
+                operation_uri = join_path(endpoint_uri, &parts.path_and_query)?;
                 (method, &operation_uri)
             }
         };
@@ -1022,22 +1080,54 @@ fn millis_since_epoch(time: SystemTime) -> i128 {
     }
 }
 
-/// How a call turns an error response into its error type: awsJson's from the metadata and body,
-/// restJson1's from the headers too.
-enum ErrorParser<E> {
-    Json(fn(&ErrorMetadata, &serde_json::Value) -> E),
+/// Where a call's error responses say which error they are: awsJson's places, or restJson1's.
+#[derive(Clone, Copy)]
+enum ErrorFormat {
+    Json,
     #[cfg(feature = "rest-json")]
-    Rest(fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E),
+    Rest,
 }
 
-// Function pointers are `Copy` whatever `E` is; a derive would ask `E: Copy`.
-impl<E> Clone for ErrorParser<E> {
-    fn clone(&self) -> Self {
-        *self
+/// Reads the operation's error from an error response's metadata, headers and parsed body (`{}`
+/// when it was not JSON), keeps it, and says whether it is modeled as `@retryable`. The last error
+/// it read is the one a call that ends in [`SdkError::Service`] failed with.
+type ReadError<'a> = dyn FnMut(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> bool + Send + 'a;
+
+/// How a call failed, before the operation's error is put back in ([`CallFailure::with_error`]).
+enum CallFailure {
+    Config(ConfigError),
+    Transport(TransportError),
+    Timeout(TimeoutError),
+    /// The service answered with an error, which `ReadError` read and kept.
+    Service(ErrorMetadata),
+}
+
+impl From<ConfigError> for CallFailure {
+    fn from(error: ConfigError) -> Self {
+        CallFailure::Config(error)
     }
 }
 
-impl<E> Copy for ErrorParser<E> {}
+impl CallFailure {
+    /// The call's error, with the operation's error that `ReadError` kept.
+    fn with_error<E>(self, read: Option<E>) -> SdkError<E> {
+        match self {
+            CallFailure::Config(e) => SdkError::Config(e),
+            CallFailure::Transport(e) => SdkError::Transport(Box::new(e)),
+            CallFailure::Timeout(e) => SdkError::Timeout(e),
+            CallFailure::Service(meta) => match read {
+                Some(error) => SdkError::Service(ServiceError::new(error, meta)),
+                // Not reached: the loop reports a service error only after `ReadError` read one.
+                None => SdkError::Response(ResponseError::new(
+                    meta.status().unwrap_or_default(),
+                    meta.request_id().map(str::to_owned),
+                    "the error response was not read",
+                    None,
+                )),
+            },
+        }
+    }
+}
 
 enum AttemptError {
     Transport(TransportError),
@@ -1630,6 +1720,27 @@ mod tests {
             let authorization = http.header(attempt, "authorization");
             assert!(authorization.contains(&format!("Credential=AKID{attempt}/")), "{attempt}: {authorization}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_modeled_retryable_error_is_retried_and_the_call_fails_with_the_last_error_read() {
+        let busy = reply(400, &[], r#"{"__type":"BusyException"}"#);
+        let gone = reply(400, &[("x-amzn-requestid", "req-2")], r#"{"__type":"GoneException"}"#);
+        let http = Scripted::new(vec![busy.clone(), gone]);
+        let runtime = scripted_runtime(&http, Config::builder());
+        let code_of = |meta: &ErrorMetadata, _: &serde_json::Value| meta.code().unwrap_or_default().to_string();
+        let modeled_retryable = |error: &String| error == "BusyException";
+        let error = runtime.invoke(Call::new("Op"), "{}".to_string(), code_of, modeled_retryable).await.unwrap_err();
+        assert_eq!(http.sent(), 2, "the @retryable error is retried, the other is not");
+        assert_eq!(error.as_service_error().map(String::as_str), Some("GoneException"));
+        assert_eq!(error.meta().and_then(ErrorMetadata::request_id), Some("req-2"));
+
+        // Out of attempts, the call fails with the retryable error it read last.
+        let http = Scripted::new(vec![busy.clone(), busy.clone(), busy]);
+        let runtime = scripted_runtime(&http, Config::builder());
+        let error = runtime.invoke(Call::new("Op"), "{}".to_string(), code_of, modeled_retryable).await.unwrap_err();
+        assert_eq!(http.sent(), 3);
+        assert_eq!(error.as_service_error().map(String::as_str), Some("BusyException"));
     }
 
     #[tokio::test]

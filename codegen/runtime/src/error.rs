@@ -301,6 +301,12 @@ impl<E> SdkError<E> {
     }
 }
 
+impl<E> From<ConfigError> for SdkError<E> {
+    fn from(error: ConfigError) -> Self {
+        SdkError::Config(error)
+    }
+}
+
 impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -351,15 +351,101 @@ mod hyper_client {
         }
     }
 
-    /// rustls' ring provider: the lean default, whose build needs no C library beyond ring's own.
+    /// rustls' ring provider without its ChaCha20-Poly1305 suites: the lean default, whose build
+    /// needs no C library beyond ring's own.
+    ///
+    /// The provider is put together here rather than taken from rustls' `default_provider()`,
+    /// which names every suite ring has and so links ChaCha20-Poly1305's assembly (54 KB) into
+    /// every binary. AES-GCM is what every AWS endpoint negotiates (TLS 1.3 makes
+    /// `TLS_AES_128_GCM_SHA256` mandatory to implement; TLS 1.2 endpoints and proxies offer the
+    /// ECDHE AES-GCM suites kept here). The key exchange groups, their order and the signature
+    /// algorithms are rustls' own (its `DEFAULT_KX_GROUPS`; [`SIGNATURE_ALGORITHMS`] is checked
+    /// against its table by a test). That constructor is also deprecated because ring has no
+    /// post-quantum key exchange, a trade this default makes on purpose (the `tls-post-quantum`
+    /// feature is the other side of it).
     #[cfg(not(feature = "tls-post-quantum"))]
     pub(super) fn tls_provider() -> rustls::crypto::CryptoProvider {
-        // rustls 0.23.48 deprecates this constructor for one reason, that ring has no
-        // post-quantum key exchange. That is the trade this default makes on purpose (the
-        // `tls-post-quantum` feature is the other side of it), so the lint is allowed here
-        // rather than failing the builds of users who deny warnings.
-        #[allow(deprecated)]
-        rustls::crypto::ring::default_provider()
+        use rustls::crypto::ring::cipher_suite;
+        rustls::crypto::CryptoProvider {
+            // rustls' order: TLS 1.3 first, the stronger key first.
+            cipher_suites: vec![
+                cipher_suite::TLS13_AES_256_GCM_SHA384,
+                cipher_suite::TLS13_AES_128_GCM_SHA256,
+                cipher_suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                cipher_suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                cipher_suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+                cipher_suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            ],
+            kx_groups: rustls::crypto::ring::DEFAULT_KX_GROUPS.to_vec(),
+            signature_verification_algorithms: SIGNATURE_ALGORITHMS,
+            secure_random: &RingRandom,
+            key_provider: &RingKeys,
+        }
+    }
+
+    /// The certificate signature algorithms webpki verifies with ring, and which of them serve
+    /// each TLS signature scheme (in TLS 1.2 an ECDSA scheme does not fix the curve).
+    #[cfg(not(feature = "tls-post-quantum"))]
+    pub(super) static SIGNATURE_ALGORITHMS: rustls::crypto::WebPkiSupportedAlgorithms = {
+        use rustls::SignatureScheme as Scheme;
+        use webpki::ring as alg;
+        rustls::crypto::WebPkiSupportedAlgorithms {
+            all: &[
+                alg::ECDSA_P256_SHA256,
+                alg::ECDSA_P256_SHA384,
+                alg::ECDSA_P384_SHA256,
+                alg::ECDSA_P384_SHA384,
+                alg::ED25519,
+                alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+                alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+                alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+                alg::RSA_PKCS1_2048_8192_SHA256,
+                alg::RSA_PKCS1_2048_8192_SHA384,
+                alg::RSA_PKCS1_2048_8192_SHA512,
+                alg::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+                alg::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+                alg::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+            ],
+            mapping: &[
+                (Scheme::ECDSA_NISTP384_SHA384, &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384]),
+                (Scheme::ECDSA_NISTP256_SHA256, &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256]),
+                (Scheme::ED25519, &[alg::ED25519]),
+                (Scheme::RSA_PSS_SHA512, &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+                (Scheme::RSA_PSS_SHA384, &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+                (Scheme::RSA_PSS_SHA256, &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+                (Scheme::RSA_PKCS1_SHA512, &[alg::RSA_PKCS1_2048_8192_SHA512]),
+                (Scheme::RSA_PKCS1_SHA384, &[alg::RSA_PKCS1_2048_8192_SHA384]),
+                (Scheme::RSA_PKCS1_SHA256, &[alg::RSA_PKCS1_2048_8192_SHA256]),
+            ],
+        }
+    };
+
+    /// The provider's randomness (TLS nonces and key shares): the operating system's, through ring.
+    #[cfg(not(feature = "tls-post-quantum"))]
+    #[derive(Debug)]
+    struct RingRandom;
+
+    #[cfg(not(feature = "tls-post-quantum"))]
+    impl rustls::crypto::SecureRandom for RingRandom {
+        fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+            use ring::rand::SecureRandom as _;
+            ring::rand::SystemRandom::new().fill(buf).map_err(|_| rustls::crypto::GetRandomFailed)
+        }
+    }
+
+    /// Loads private keys (client certificates, which this client does not use) as ring can.
+    #[cfg(not(feature = "tls-post-quantum"))]
+    #[derive(Debug)]
+    struct RingKeys;
+
+    #[cfg(not(feature = "tls-post-quantum"))]
+    impl rustls::crypto::KeyProvider for RingKeys {
+        fn load_private_key(
+            &self,
+            key_der: rustls::pki_types::PrivateKeyDer<'static>,
+        ) -> Result<std::sync::Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+            rustls::crypto::ring::sign::any_supported_type(&key_der)
+        }
     }
 
     /// rustls' aws-lc-rs provider, which (with rustls' `prefer-post-quantum`) offers the hybrid
@@ -687,6 +773,47 @@ mod hyper_tests {
         }
         // The classical exchange stays, for servers without the hybrid one.
         assert!(groups.contains(&rustls::NamedGroup::X25519), "{groups:?}");
+    }
+
+    /// The lean provider is rustls' ring provider less ChaCha20-Poly1305: the same AES-GCM suites
+    /// for TLS 1.3 and 1.2 in the same order, the same key exchange groups, the same certificate
+    /// signature algorithms for every scheme.
+    #[cfg(not(feature = "tls-post-quantum"))]
+    #[test]
+    #[allow(deprecated)]
+    fn the_ring_provider_is_rustls_own_without_chacha20() {
+        use rustls::crypto::ring::default_provider;
+        use rustls::pki_types::SignatureVerificationAlgorithm;
+        let (ours, theirs) = (hyper_client::tls_provider(), default_provider());
+        let suites = |provider: &rustls::crypto::CryptoProvider| -> Vec<rustls::CipherSuite> {
+            provider.cipher_suites.iter().map(|suite| suite.suite()).collect()
+        };
+        let expected: Vec<rustls::CipherSuite> =
+            suites(&theirs).into_iter().filter(|suite| !format!("{suite:?}").contains("CHACHA20")).collect();
+        assert_eq!(suites(&ours), expected);
+        assert_eq!(expected.len(), 6, "{expected:?}");
+        assert!(ours.cipher_suites.iter().any(|suite| suite.version() == &rustls::version::TLS12), "TLS 1.2 stays");
+        let groups = |provider: &rustls::crypto::CryptoProvider| -> Vec<rustls::NamedGroup> {
+            provider.kx_groups.iter().map(|group| group.name()).collect()
+        };
+        assert_eq!(groups(&ours), groups(&theirs));
+        let ids = |algorithms: &[&dyn SignatureVerificationAlgorithm]| -> Vec<String> {
+            algorithms
+                .iter()
+                .map(|a| format!("{:?} {:?}", a.public_key_alg_id().as_ref(), a.signature_alg_id().as_ref()))
+                .collect()
+        };
+        let (mine, rustls_own) = (&ours.signature_verification_algorithms, &theirs.signature_verification_algorithms);
+        assert_eq!(ids(mine.all), ids(rustls_own.all));
+        assert_eq!(mine.mapping.len(), rustls_own.mapping.len());
+        for ((scheme, algorithms), (their_scheme, their_algorithms)) in mine.mapping.iter().zip(rustls_own.mapping) {
+            assert_eq!(scheme, their_scheme);
+            assert_eq!(ids(algorithms), ids(their_algorithms), "{scheme:?}");
+        }
+        let (mut first, mut second) = ([0u8; 32], [0u8; 32]);
+        ours.secure_random.fill(&mut first).unwrap();
+        ours.secure_random.fill(&mut second).unwrap();
+        assert_ne!(first, second, "random bytes");
     }
 
     /// Starts a one-connection server on 127.0.0.1 that runs `handler` on the accepted socket.
