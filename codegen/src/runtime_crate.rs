@@ -187,6 +187,7 @@ pub const FILES: &[(&str, &str)] = runtime_files![
     "src/sdk_credentials.rs",
     "src/sigv4.rs",
     "src/sts.rs",
+    "src/test_certificates.rs",
     "src/test_util.rs",
     "src/validate.rs",
     "src/waiter.rs",

@@ -775,6 +775,91 @@ mod hyper_tests {
         assert!(groups.contains(&rustls::NamedGroup::X25519), "{groups:?}");
     }
 
+    /// Runs a TLS handshake in memory between a client with this crate's provider, trusting only
+    /// the test authority, and a rustls server with ring's full provider (`server_suites` limits
+    /// its suites), and returns the suite they agreed on.
+    #[cfg(not(feature = "tls-post-quantum"))]
+    #[allow(deprecated)]
+    fn handshake(
+        version: &'static rustls::SupportedProtocolVersion,
+        (cert, key): (&str, &str),
+        server_name: &str,
+        server_suites: Option<Vec<rustls::SupportedCipherSuite>>,
+    ) -> Result<rustls::CipherSuite, rustls::Error> {
+        use crate::test_certificates::CA_CERT;
+        use rustls::pki_types::pem::PemObject as _;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+        use std::sync::Arc;
+
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(CertificateDer::from_pem_slice(CA_CERT.as_bytes()).unwrap()).unwrap();
+        let client_config = rustls::ClientConfig::builder_with_provider(Arc::new(hyper_client::tls_provider()))
+            .with_protocol_versions(&[version])?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let mut server_provider = rustls::crypto::ring::default_provider();
+        if let Some(suites) = server_suites {
+            server_provider.cipher_suites = suites;
+        }
+        let chain = vec![CertificateDer::from_pem_slice(cert.as_bytes()).unwrap()];
+        let server_config = rustls::ServerConfig::builder_with_provider(Arc::new(server_provider))
+            .with_protocol_versions(&[version])?
+            .with_no_client_auth()
+            .with_single_cert(chain, PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap())?;
+        let name = ServerName::try_from(server_name.to_string()).unwrap();
+        let mut client = rustls::ClientConnection::new(Arc::new(client_config), name)?;
+        let mut server = rustls::ServerConnection::new(Arc::new(server_config))?;
+        // A handshake is a few flights each way; the bound keeps a stuck exchange from looping.
+        for _ in 0..16 {
+            if !client.is_handshaking() && !server.is_handshaking() {
+                break;
+            }
+            let mut flight = Vec::new();
+            client.write_tls(&mut flight).unwrap();
+            server.read_tls(&mut flight.as_slice()).unwrap();
+            server.process_new_packets()?;
+            let mut flight = Vec::new();
+            server.write_tls(&mut flight).unwrap();
+            client.read_tls(&mut flight.as_slice()).unwrap();
+            // The client's error is the one that says why; the server only hears an alert.
+            client.process_new_packets()?;
+        }
+        assert!(!client.is_handshaking(), "the handshake did not finish");
+        Ok(client.negotiated_cipher_suite().expect("a suite once the handshake is done").suite())
+    }
+
+    #[cfg(not(feature = "tls-post-quantum"))]
+    #[test]
+    fn the_lean_provider_completes_tls_1_3_and_1_2_handshakes_with_ecdsa_and_rsa_servers_over_aes_gcm() {
+        use crate::test_certificates::{ECDSA_CERT, ECDSA_KEY, RSA_CERT, RSA_KEY};
+        use rustls::version::{TLS12, TLS13};
+        for version in [&TLS13, &TLS12] {
+            for (kind, pair) in [("ECDSA", (ECDSA_CERT, ECDSA_KEY)), ("RSA", (RSA_CERT, RSA_KEY))] {
+                let suite = handshake(version, pair, "localhost", None)
+                    .unwrap_or_else(|e| panic!("{version:?} with an {kind} server: {e}"));
+                assert!(format!("{suite:?}").contains("AES_256_GCM"), "{version:?}, {kind}: {suite:?}");
+            }
+        }
+    }
+
+    #[cfg(not(feature = "tls-post-quantum"))]
+    #[test]
+    fn the_lean_provider_checks_the_name_and_refuses_a_server_that_offers_only_chacha20() {
+        use crate::test_certificates::{ECDSA_CERT, ECDSA_KEY};
+        use rustls::crypto::ring::cipher_suite::{
+            TLS13_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        };
+        use rustls::version::{TLS12, TLS13};
+        let error = handshake(&TLS13, (ECDSA_CERT, ECDSA_KEY), "example.com", None).unwrap_err();
+        assert!(format!("{error:?}").contains("NotValidForName"), "{error:?}");
+        for (version, suite) in
+            [(&TLS13, TLS13_CHACHA20_POLY1305_SHA256), (&TLS12, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256)]
+        {
+            let error = handshake(version, (ECDSA_CERT, ECDSA_KEY), "localhost", Some(vec![suite])).unwrap_err();
+            assert!(format!("{error:?}").contains("NoCipherSuitesInCommon"), "{version:?}: {error:?}");
+        }
+    }
+
     /// The lean provider is rustls' ring provider less ChaCha20-Poly1305: the same AES-GCM suites
     /// for TLS 1.3 and 1.2 in the same order, the same key exchange groups, the same certificate
     /// signature algorithms for every scheme.

@@ -92,6 +92,8 @@ pub mod retry;
 pub mod sdk_credentials;
 #[cfg(feature = "credentials-sts")]
 pub mod sts;
+#[cfg(all(test, feature = "default-https-client", not(feature = "tls-post-quantum")))]
+mod test_certificates;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod validate;
