@@ -148,6 +148,16 @@ struct CachedKey {
 #[derive(Default)]
 pub struct Signer {
     cache: Mutex<Option<CachedKey>>,
+    /// The last signing second, formatted, and as the `x-amz-date` value: calls signed within the
+    /// same second share one value instead of formatting and allocating it again.
+    time: Mutex<Option<CachedTime>>,
+}
+
+/// A signing time (whole seconds since the epoch) as `YYYYMMDDTHHMMSSZ`, and that text as a header.
+struct CachedTime {
+    secs: u64,
+    amz_date: [u8; 16],
+    value: HeaderValue,
 }
 
 impl Signer {
@@ -200,14 +210,11 @@ impl Signer {
     ) -> Result<(), SigningError> {
         check_scope_part("region", params.region)?;
         check_scope_part("service", params.service)?;
-        let amz_date_buf = amz_date_bytes(params.time)?;
+        let (amz_date_buf, date_value) = self.amz_date(params.time)?;
         let amz_date = std::str::from_utf8(&amz_date_buf).map_err(|_| invalid_time())?;
         let date = &amz_date[..8];
 
-        // Everything that can fail on the caller's input is checked before `headers` changes...
-        let date_value = HeaderValue::from_bytes(&amz_date_buf).map_err(|_| {
-            SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
-        })?;
+        // Everything that can fail on the caller's input is checked before `headers` changes.
         let token_value = match params.credentials.session_token() {
             Some(token) => {
                 let mut value = HeaderValue::from_str(token).map_err(|_| {
@@ -329,6 +336,23 @@ impl Signer {
         }
         headers.insert(AUTHORIZATION, value);
         Ok(())
+    }
+
+    /// `time` as `YYYYMMDDTHHMMSSZ` and as the `x-amz-date` header value, from the cache when the last
+    /// call was signed in the same second.
+    fn amz_date(&self, time: SystemTime) -> Result<([u8; 16], HeaderValue), SigningError> {
+        let secs = time.duration_since(UNIX_EPOCH).map_err(|_| invalid_time())?.as_secs();
+        // As for the key cache: a poisoned entry is still either complete or replaced below.
+        let mut cached = self.time.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(hit) = cached.as_ref().filter(|c| c.secs == secs) {
+            return Ok((hit.amz_date, hit.value.clone()));
+        }
+        let amz_date = amz_date_bytes(time)?;
+        let value = HeaderValue::from_bytes(&amz_date).map_err(|_| {
+            SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
+        })?;
+        *cached = Some(CachedTime { secs, amz_date, value: value.clone() });
+        Ok((amz_date, value))
     }
 
     /// An HMAC-SHA256 keyed with the signing key for `date`, the region and the service, ready for the
@@ -1507,6 +1531,23 @@ mod tests {
         let (auth, key) = sign(&a, "us-east-1", "service", SUITE_TIME + 60);
         assert!(auth.contains("/20150830/us-east-1/service/"));
         assert_eq!(signer.cache.lock().unwrap().as_ref().map(|c| c.key), Some(key));
+    }
+
+    #[test]
+    fn one_signer_dates_each_request_at_its_own_second() {
+        let signer = Signer::new();
+        let creds = Credentials::new(AKID, SECRET, None);
+        let uri: Uri = "https://example.amazonaws.com/".parse().unwrap();
+        // The same second twice, then the next second, then back, then a second a day later.
+        for secs in [SUITE_TIME, SUITE_TIME, SUITE_TIME + 1, SUITE_TIME, SUITE_TIME + 86_401] {
+            let mut map = HeaderMap::new();
+            let params = SigningParams { credentials: &creds, region: "us-east-1", service: "service", time: at(secs) };
+            signer.sign(&Method::GET, &uri, &mut map, b"", &params).unwrap();
+            assert_eq!(map[X_AMZ_DATE], format_amz_date(at(secs)).unwrap(), "{secs}");
+            let mut fresh = HeaderMap::new();
+            Signer::new().sign(&Method::GET, &uri, &mut fresh, b"", &params).unwrap();
+            assert_eq!(authorization(&map), authorization(&fresh), "{secs}");
+        }
     }
 
     #[test]
