@@ -1033,13 +1033,13 @@ fn join_path(endpoint: &http::Uri, path_and_query: &str) -> Result<http::Uri, Co
         Some((path, query)) => (path, Some(query)),
         None => (path_and_query, None),
     };
-    let mut joined = String::with_capacity(base.len() + path_and_query.len() + 1);
+    let endpoint_query = endpoint.query().unwrap_or_default();
+    let mut joined = String::with_capacity(base.len() + path_and_query.len() + endpoint_query.len() + 2);
     joined.push_str(base);
     joined.push_str(path);
-    let queries: Vec<&str> = endpoint.query().into_iter().chain(query).filter(|q| !q.is_empty()).collect();
-    if !queries.is_empty() {
-        joined.push('?');
-        joined.push_str(&queries.join("&"));
+    for (i, part) in [endpoint_query, query.unwrap_or_default()].into_iter().filter(|q| !q.is_empty()).enumerate() {
+        joined.push(if i == 0 { '?' } else { '&' });
+        joined.push_str(part);
     }
     let mut parts = endpoint.clone().into_parts();
     parts.path_and_query = Some(

@@ -6,6 +6,7 @@
 //! functions; responses read headers with the `header_*` functions, which name the header in every
 //! error, and their body with [`parse_body`].
 
+use std::ops::Range;
 use std::str::FromStr;
 
 use base64::Engine as _;
@@ -29,14 +30,23 @@ fn is_unreserved(byte: u8) -> bool {
 /// characters (and `/` when `keep_slash`).
 fn push_encoded(out: &mut String, value: &str, keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in value.as_bytes() {
+    // Runs of characters kept as they are (most values are one run) are copied whole.
+    let mut run_start = 0;
+    for (at, &byte) in value.as_bytes().iter().enumerate() {
         if is_unreserved(byte) || (keep_slash && byte == b'/') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            continue;
         }
+        // A non-empty run is ASCII and ends before `at`, so both ends are character boundaries.
+        if run_start < at {
+            out.push_str(&value[run_start..at]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        run_start = at + 1;
+    }
+    if run_start < value.len() {
+        out.push_str(&value[run_start..]);
     }
 }
 
@@ -66,8 +76,9 @@ pub fn encode_query(value: &str) -> String {
 pub struct UriBuilder {
     uri: String,
     has_query: bool,
-    /// The keys `@httpQuery` members set, which `@httpQueryParams` entries must not repeat.
-    bound_keys: Vec<String>,
+    /// Where in `uri` the (encoded) keys that `@httpQuery` members set are, which `@httpQueryParams`
+    /// entries must not repeat: positions rather than copies, so a query member costs no allocation.
+    bound_keys: Vec<Range<usize>>,
 }
 
 impl UriBuilder {
@@ -109,26 +120,34 @@ impl UriBuilder {
     /// Appends `key=value` for an `@httpQuery` member (once per item for a list), both
     /// percent-encoded. Later [`UriBuilder::push_query_param`] calls with the same key are dropped.
     pub fn push_query(&mut self, key: &str, value: &str) {
-        if !self.bound_keys.iter().any(|bound| bound == key) {
-            self.bound_keys.push(key.to_owned());
+        self.start_query_part();
+        let key_start = self.uri.len();
+        push_encoded(&mut self.uri, key, false);
+        let key_range = key_start..self.uri.len();
+        if !self.is_bound(&self.uri[key_range.clone()]) {
+            self.bound_keys.push(key_range);
         }
-        self.push_pair(key, value);
+        self.uri.push('=');
+        push_encoded(&mut self.uri, value, false);
     }
 
     /// Appends `key=value` for an entry of an `@httpQueryParams` map, unless an `@httpQuery` member
     /// already set `key`: the member wins, as the spec says.
     pub fn push_query_param(&mut self, key: &str, value: &str) {
-        if self.bound_keys.iter().any(|bound| bound == key) {
+        // Bound keys are held encoded; encoding is one-to-one, so comparing encoded keys compares keys.
+        let bound = if key.bytes().all(is_unreserved) { self.is_bound(key) } else { self.is_bound(&encode_query(key)) };
+        if bound {
             return;
         }
-        self.push_pair(key, value);
-    }
-
-    fn push_pair(&mut self, key: &str, value: &str) {
         self.start_query_part();
         push_encoded(&mut self.uri, key, false);
         self.uri.push('=');
         push_encoded(&mut self.uri, value, false);
+    }
+
+    /// Whether an `@httpQuery` member set the key that encodes to `encoded_key`.
+    fn is_bound(&self, encoded_key: &str) -> bool {
+        self.bound_keys.iter().any(|range| self.uri.get(range.clone()) == Some(encoded_key))
     }
 
     fn start_query_part(&mut self) {
@@ -538,6 +557,9 @@ mod tests {
         // Multi-byte characters are encoded byte by byte, in upper-case hex.
         assert_eq!(encode_label("é😹"), "%C3%A9%F0%9F%98%B9");
         assert_eq!(encode_label(""), "");
+        // Runs kept as they are, between and around encoded bytes.
+        assert_eq!(encode_label("ab é cd/"), "ab%20%C3%A9%20cd%2F");
+        assert_eq!(encode_label("é"), "%C3%A9");
     }
 
     #[test]
@@ -592,6 +614,14 @@ mod tests {
         uri.push_query_param("qux", "b");
         uri.push_query_param("sp ace", "x y");
         assert_eq!(uri.finish(), "/Precedence?bar=named&qux=a&qux=b&sp%20ace=x%20y");
+        // Keys that need encoding clash as themselves, not as a key that looks like their encoding.
+        let mut uri = UriBuilder::new();
+        uri.push_literal("/p");
+        uri.push_query("a b", "1");
+        uri.push_query_param("a b", "2");
+        uri.push_query_param("a%20b", "3");
+        uri.push_query_param("a", "4");
+        assert_eq!(uri.finish(), "/p?a%20b=1&a%2520b=3&a=4");
     }
 
     #[test]

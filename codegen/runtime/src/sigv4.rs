@@ -34,6 +34,7 @@
 //! as AWS front ends read it), re-encoded with only `A-Z a-z 0-9 - _ . ~` left bare, and
 //! sorted by encoded name then value.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -56,22 +57,6 @@ pub const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
 /// map operation it is used for.
 const X_AMZ_DATE_NAME: HeaderName = HeaderName::from_static(X_AMZ_DATE);
 const X_AMZ_SECURITY_TOKEN_NAME: HeaderName = HeaderName::from_static(X_AMZ_SECURITY_TOKEN);
-
-/// Headers never signed; see the module documentation for why.
-const UNSIGNED_HEADERS: &[&str] = &[
-    "authorization",
-    "user-agent",
-    "x-amzn-trace-id",
-    "expect",
-    "connection",
-    "keep-alive",
-    "proxy-authorization",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-];
 
 /// What a signature is computed for: who signs, where, and when.
 ///
@@ -163,6 +148,16 @@ struct CachedKey {
 #[derive(Default)]
 pub struct Signer {
     cache: Mutex<Option<CachedKey>>,
+    /// The last signing second, formatted, and as the `x-amz-date` value: calls signed within the
+    /// same second share one value instead of formatting and allocating it again.
+    time: Mutex<Option<CachedTime>>,
+}
+
+/// A signing time (whole seconds since the epoch) as `YYYYMMDDTHHMMSSZ`, and that text as a header.
+struct CachedTime {
+    secs: u64,
+    amz_date: [u8; 16],
+    value: HeaderValue,
 }
 
 impl Signer {
@@ -215,14 +210,11 @@ impl Signer {
     ) -> Result<(), SigningError> {
         check_scope_part("region", params.region)?;
         check_scope_part("service", params.service)?;
-        let amz_date_buf = amz_date_bytes(params.time)?;
+        let (amz_date_buf, date_value) = self.amz_date(params.time)?;
         let amz_date = std::str::from_utf8(&amz_date_buf).map_err(|_| invalid_time())?;
         let date = &amz_date[..8];
 
-        // Everything that can fail on the caller's input is checked before `headers` changes...
-        let date_value = HeaderValue::from_bytes(&amz_date_buf).map_err(|_| {
-            SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
-        })?;
+        // Everything that can fail on the caller's input is checked before `headers` changes.
         let token_value = match params.credentials.session_token() {
             Some(token) => {
                 let mut value = HeaderValue::from_str(token).map_err(|_| {
@@ -238,51 +230,68 @@ impl Signer {
         };
         let host_value = if headers.contains_key(HOST) { None } else { Some(host_from_uri(uri)?) };
 
-        // ...and the headers the signer sets are remembered, so that a later failure (a caller's header
-        // that is not valid in a canonical request) restores them rather than leaving a half-signed map.
-        // Working in place avoids copying the whole map on every call.
-        let saved: [(HeaderName, Option<HeaderValue>); 4] = [
-            (AUTHORIZATION, headers.remove(AUTHORIZATION)),
-            (X_AMZ_DATE_NAME, headers.insert(X_AMZ_DATE_NAME, date_value)),
-            (
-                X_AMZ_SECURITY_TOKEN_NAME,
-                match token_value {
-                    Some(value) => headers.insert(X_AMZ_SECURITY_TOKEN_NAME, value),
-                    None => headers.remove(&X_AMZ_SECURITY_TOKEN_NAME),
-                },
-            ),
-            (
-                HOST,
-                match host_value {
-                    Some(value) => headers.insert(HOST, value),
-                    None => headers.get(HOST).cloned(),
-                },
-            ),
-        ];
-        let restore = |headers: &mut HeaderMap, saved: [(HeaderName, Option<HeaderValue>); 4]| {
-            for (name, value) in saved {
-                match value {
-                    Some(value) => {
-                        headers.insert(name, value);
-                    }
-                    None => {
-                        headers.remove(name);
-                    }
-                }
+        // The canonical request is computed from the map as it is plus the headers the signer is about to
+        // set, and `headers` changes only once the signature is made: a failure (a caller's header that
+        // is not valid in a canonical request) leaves the map as it was, with no copy and no undo.
+        let mut signed = SignedHeaders::new();
+        for (name, value) in headers.iter() {
+            let name = name.as_str();
+            // The signer's own headers replace whatever the map holds under their names.
+            if is_signed_header(name) && name != X_AMZ_DATE && name != X_AMZ_SECURITY_TOKEN {
+                signed.push(name, value.as_bytes());
             }
-        };
+        }
+        signed.push(X_AMZ_DATE, date_value.as_bytes());
+        if let Some(token) = &token_value {
+            signed.push(X_AMZ_SECURITY_TOKEN, token.as_bytes());
+        }
+        if let Some(host) = &host_value {
+            signed.push(HOST.as_str(), host.as_bytes());
+        }
+        signed.sort();
+
+        // The `authorization` value is written up to its signed-headers list first; the canonical
+        // request then takes that list from it rather than joining the names a second time.
+        let access_key_id = params.credentials.access_key_id();
+        let head = [
+            ALGORITHM.as_bytes(),
+            b" Credential=",
+            access_key_id.as_bytes(),
+            b"/",
+            date.as_bytes(),
+            b"/",
+            params.region.as_bytes(),
+            b"/",
+            params.service.as_bytes(),
+            b"/aws4_request, SignedHeaders=",
+        ];
+        const SIGNATURE_PART: &[u8] = b", Signature=";
+        // The exact length: a buffer filled to its capacity becomes the header value without another
+        // allocation (`Bytes` takes a full `Vec` over as it is).
+        let authorization_len = head.iter().map(|part| part.len()).sum::<usize>()
+            + signed.names_len().saturating_sub(1)
+            + SIGNATURE_PART.len()
+            + 64;
+        let mut authorization = Vec::with_capacity(authorization_len);
+        for part in head {
+            authorization.extend_from_slice(part);
+        }
+        let list_start = authorization.len();
+        signed.push_names(&mut authorization);
 
         // The canonical request and the string to sign are streamed into their hashes rather than built
         // as strings: signing runs on every call, and the intermediate text is only needed when debugging
         // (for which `canonical_request` and `string_to_sign` stay public).
-        let names = signed_header_names(headers);
         let mut creq_hasher = Blocks::new(Sha256::new());
-        if let Err(e) =
-            write_canonical_request(&mut creq_hasher, method, uri, headers, &names, payload_hash, params.service)
-        {
-            restore(headers, saved);
-            return Err(e);
-        }
+        write_canonical_request(
+            &mut creq_hasher,
+            method,
+            uri,
+            &signed,
+            &authorization[list_start..],
+            payload_hash,
+            params.service,
+        )?;
         let mut creq_hash = [0u8; 64];
         hex_into(&creq_hasher.into_inner().finish(), &mut creq_hash);
 
@@ -304,44 +313,46 @@ impl Signer {
         }
         let mut sig = [0u8; 64];
         hex_into(&mac.into_inner().finish(), &mut sig);
+        drop(signed);
 
-        let access_key_id = params.credentials.access_key_id();
-        let signed_len: usize = names.iter().map(|n| n.as_str().len() + 1).sum();
-        let mut authorization = Vec::with_capacity(
-            ALGORITHM.len() + access_key_id.len() + params.region.len() + params.service.len() + signed_len + 128,
-        );
-        for part in [
-            ALGORITHM.as_bytes(),
-            b" Credential=",
-            access_key_id.as_bytes(),
-            b"/",
-            date.as_bytes(),
-            b"/",
-            params.region.as_bytes(),
-            b"/",
-            params.service.as_bytes(),
-            b"/aws4_request, SignedHeaders=",
-        ] {
-            authorization.extend_from_slice(part);
-        }
-        push_signed_headers(&mut authorization, &names);
-        authorization.extend_from_slice(b", Signature=");
+        authorization.extend_from_slice(SIGNATURE_PART);
         authorization.extend_from_slice(&sig);
         // `TryFrom<Vec<u8>>` takes the buffer over instead of copying it; it still checks every byte, which
         // is what catches an access key id with characters a header cannot carry.
-        let mut value = match HeaderValue::try_from(authorization) {
-            Ok(value) => value,
-            Err(_) => {
-                restore(headers, saved);
-                return Err(SigningError::new(
-                    SigningErrorKind::InvalidHeaderValue,
-                    "the access key id contains characters not allowed in a header value",
-                ));
-            }
-        };
+        let mut value = HeaderValue::try_from(authorization).map_err(|_| {
+            SigningError::new(
+                SigningErrorKind::InvalidHeaderValue,
+                "the access key id contains characters not allowed in a header value",
+            )
+        })?;
         value.set_sensitive(true);
+        headers.insert(X_AMZ_DATE_NAME, date_value);
+        match token_value {
+            Some(token) => headers.insert(X_AMZ_SECURITY_TOKEN_NAME, token),
+            None => headers.remove(&X_AMZ_SECURITY_TOKEN_NAME),
+        };
+        if let Some(host) = host_value {
+            headers.insert(HOST, host);
+        }
         headers.insert(AUTHORIZATION, value);
         Ok(())
+    }
+
+    /// `time` as `YYYYMMDDTHHMMSSZ` and as the `x-amz-date` header value, from the cache when the last
+    /// call was signed in the same second.
+    fn amz_date(&self, time: SystemTime) -> Result<([u8; 16], HeaderValue), SigningError> {
+        let secs = time.duration_since(UNIX_EPOCH).map_err(|_| invalid_time())?.as_secs();
+        // As for the key cache: a poisoned entry is still either complete or replaced below.
+        let mut cached = self.time.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(hit) = cached.as_ref().filter(|c| c.secs == secs) {
+            return Ok((hit.amz_date, hit.value.clone()));
+        }
+        let amz_date = amz_date_bytes(time)?;
+        let value = HeaderValue::from_bytes(&amz_date).map_err(|_| {
+            SigningError::new(SigningErrorKind::InvalidTime, "the formatted time is not a valid header value")
+        })?;
+        *cached = Some(CachedTime { secs, amz_date, value: value.clone() });
+        Ok((amz_date, value))
     }
 
     /// An HMAC-SHA256 keyed with the signing key for `date`, the region and the service, ready for the
@@ -420,7 +431,23 @@ pub(crate) fn host_from_uri(uri: &Uri) -> Result<HeaderValue, SigningError> {
 
 /// Whether a header with this (lowercase) name is included in the signature.
 pub fn is_signed_header(name: &str) -> bool {
-    !UNSIGNED_HEADERS.contains(&name)
+    // A `match` on the names (see the module documentation for why these) compiles to a switch on the
+    // length and one comparison, which matters for a test run on every header of every request.
+    !matches!(
+        name,
+        "authorization"
+            | "user-agent"
+            | "x-amzn-trace-id"
+            | "expect"
+            | "connection"
+            | "keep-alive"
+            | "proxy-authorization"
+            | "proxy-connection"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+    )
 }
 
 /// A canonical request and the signed-headers list it contains.
@@ -453,11 +480,20 @@ pub fn canonical_request(
     payload_hash: &str,
     service: &str,
 ) -> Result<CanonicalRequest, SigningError> {
-    let names = signed_header_names(headers);
+    if !headers.contains_key(HOST) {
+        return Err(SigningError::new(SigningErrorKind::MissingHost, "the canonical request needs a host header"));
+    }
+    let mut signed = SignedHeaders::new();
+    for (name, value) in headers.iter() {
+        if is_signed_header(name.as_str()) {
+            signed.push(name.as_str(), value.as_bytes());
+        }
+    }
+    signed.sort();
+    let mut signed_headers = Vec::with_capacity(signed.names_len());
+    signed.push_names(&mut signed_headers);
     let mut text = Vec::with_capacity(256);
-    write_canonical_request(&mut text, method, uri, headers, &names, payload_hash.as_bytes(), service)?;
-    let mut signed_headers = Vec::with_capacity(64);
-    push_signed_headers(&mut signed_headers, &names);
+    write_canonical_request(&mut text, method, uri, &signed, &signed_headers, payload_hash.as_bytes(), service)?;
     // Every piece written is ASCII (header values were checked to be), so neither conversion fails.
     let text = String::from_utf8(text).map_err(|_| non_ascii())?;
     let signed_headers = String::from_utf8(signed_headers).map_err(|_| non_ascii())?;
@@ -535,69 +571,115 @@ impl<H: Update> Sink for Blocks<H> {
     }
 }
 
-/// The names of the headers to sign, sorted.
-fn signed_header_names(headers: &HeaderMap) -> Vec<&HeaderName> {
-    let mut names: Vec<&HeaderName> = Vec::with_capacity(headers.keys_len());
-    names.extend(headers.keys().filter(|name| is_signed_header(name.as_str())));
-    names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
-    names
+/// How many signed headers are kept on the stack; requests rarely have more.
+const INLINE_HEADERS: usize = 16;
+
+/// The `(name, value)` pairs a signature covers, sorted by name; the values of a repeated name keep
+/// the map's order. Collected in one pass over the map, so writing them needs no lookup by name.
+struct SignedHeaders<'a> {
+    inline: [(&'a str, &'a [u8]); INLINE_HEADERS],
+    len: usize,
+    /// All the pairs, once there are more than `inline` holds.
+    spilled: Vec<(&'a str, &'a [u8])>,
 }
 
-/// Appends the `;`-separated signed header names.
-fn push_signed_headers(out: &mut Vec<u8>, names: &[&HeaderName]) {
-    for (i, name) in names.iter().enumerate() {
-        if i > 0 {
-            out.push(b';');
+impl<'a> SignedHeaders<'a> {
+    fn new() -> Self {
+        SignedHeaders { inline: [("", &[]); INLINE_HEADERS], len: 0, spilled: Vec::new() }
+    }
+
+    fn push(&mut self, name: &'a str, value: &'a [u8]) {
+        if self.spilled.is_empty() && self.len < INLINE_HEADERS {
+            self.inline[self.len] = (name, value);
+            self.len += 1;
+            return;
         }
-        out.extend_from_slice(name.as_str().as_bytes());
+        if self.spilled.is_empty() {
+            self.spilled.extend_from_slice(&self.inline);
+        }
+        self.spilled.push((name, value));
+    }
+
+    fn entries(&self) -> &[(&'a str, &'a [u8])] {
+        if self.spilled.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
+    }
+
+    /// Sorts by name; the sort is stable, which keeps a repeated header's values in order.
+    fn sort(&mut self) {
+        let entries = if self.spilled.is_empty() { &mut self.inline[..self.len] } else { &mut self.spilled[..] };
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    }
+
+    /// The distinct names, in order.
+    fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let entries = self.entries();
+        entries.iter().enumerate().filter(|&(i, e)| i == 0 || entries[i - 1].0 != e.0).map(|(_, e)| e.0)
+    }
+
+    /// The length of the `;`-separated name list.
+    fn names_len(&self) -> usize {
+        self.names().map(|name| name.len() + 1).sum()
+    }
+
+    /// Appends the `;`-separated names (the `SignedHeaders` list).
+    fn push_names(&self, out: &mut Vec<u8>) {
+        for (i, name) in self.names().enumerate() {
+            if i > 0 {
+                out.push(b';');
+            }
+            out.extend_from_slice(name.as_bytes());
+        }
     }
 }
 
-/// Writes the canonical request; `names` are the sorted signed header names of `headers`.
+/// Writes the canonical request of sorted `signed` headers, whose name list is `signed_list`.
 fn write_canonical_request(
     out: &mut impl Sink,
     method: &Method,
     uri: &Uri,
-    headers: &HeaderMap,
-    names: &[&HeaderName],
+    signed: &SignedHeaders<'_>,
+    signed_list: &[u8],
     payload_hash: &[u8],
     service: &str,
 ) -> Result<(), SigningError> {
-    if !headers.contains_key(HOST) {
-        return Err(SigningError::new(SigningErrorKind::MissingHost, "the canonical request needs a host header"));
-    }
     out.put(method.as_str().as_bytes());
     out.put(b"\n");
     match uri.path() {
         // The path of every awsJson request, which needs no normalizing or encoding.
         "" | "/" => out.put(b"/"),
+        path if is_canonical_path(path, service) => out.put(path.as_bytes()),
         path => out.put(canonical_uri(path, service).as_bytes()),
     }
     out.put(b"\n");
     match uri.query() {
         None | Some("") => {}
-        Some(query) => out.put(canonical_query_string(query).as_bytes()),
+        Some(query) => write_canonical_query(out, query),
     }
     out.put(b"\n");
+    let entries = signed.entries();
     let mut scratch = Vec::new();
-    for name in names {
-        out.put(name.as_str().as_bytes());
-        out.put(b":");
-        for (i, value) in headers.get_all(*name).iter().enumerate() {
+    for (i, &(name, value)) in entries.iter().enumerate() {
+        if i > 0 && entries[i - 1].0 == name {
+            // A repeated header: its values are joined on one line.
+            out.put(b",");
+        } else {
             if i > 0 {
-                out.put(b",");
+                out.put(b"\n");
             }
-            put_canonical_header_value(out, &mut scratch, name.as_str(), value)?;
+            out.put(name.as_bytes());
+            out.put(b":");
         }
+        put_canonical_header_value(out, &mut scratch, name, value)?;
+    }
+    if !entries.is_empty() {
         out.put(b"\n");
     }
     out.put(b"\n");
-    for (i, name) in names.iter().enumerate() {
-        if i > 0 {
-            out.put(b";");
-        }
-        out.put(name.as_str().as_bytes());
-    }
+    out.put(signed_list);
     out.put(b"\n");
     out.put(payload_hash);
     Ok(())
@@ -610,9 +692,8 @@ fn put_canonical_header_value(
     out: &mut impl Sink,
     scratch: &mut Vec<u8>,
     name: &str,
-    value: &HeaderValue,
+    bytes: &[u8],
 ) -> Result<(), SigningError> {
-    let bytes = value.as_bytes();
     // Most values have no space or tab at all: then they are valid and canonical as they are. The
     // test has no early exit so that it compiles to a vectorized loop.
     if bytes.iter().fold(true, |plain, &b| plain & (b.wrapping_sub(0x21) < 0x5e)) {
@@ -702,6 +783,28 @@ pub fn canonical_uri(path: &str, service: &str) -> String {
     out
 }
 
+/// Whether [`canonical_uri`] gives `path` back unchanged, so it can be written as it is: only
+/// unreserved characters and slashes, and, but for S3, nothing normalizing would change (an empty,
+/// `.` or `..` segment other than a trailing empty one).
+fn is_canonical_path(path: &str, service: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else { return false };
+    if !rest.bytes().all(|b| is_unreserved(b) || b == b'/') {
+        return false;
+    }
+    if service == "s3" {
+        return true;
+    }
+    let mut segments = rest.split('/').peekable();
+    while let Some(segment) = segments.next() {
+        match segment {
+            "." | ".." => return false,
+            "" if segments.peek().is_some() => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Resolves `.` and `..` segments (RFC 3986 section 5.2.4) and merges repeated slashes,
 /// which is what AWS does before comparing paths for every service but S3.
 fn normalize_path(path: &str) -> String {
@@ -738,25 +841,39 @@ fn normalize_path(path: &str) -> String {
 /// by encoded name, then encoded value, and joined with `&`. Empty pairs (`a=1&&b=2`)
 /// are skipped.
 pub fn canonical_query_string(query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = query
+    let mut out = Vec::with_capacity(query.len() + 16);
+    write_canonical_query(&mut out, query);
+    // Every byte written is an unreserved character, a `%XX` escape, `=` or `&`.
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes [`canonical_query_string`] without building it: a name or value that is already made only
+/// of unreserved characters (most are) is written as it is, with no decoding or copying.
+fn write_canonical_query(out: &mut impl Sink, query: &str) {
+    fn canonical_part(raw: &str) -> Cow<'_, str> {
+        if raw.bytes().all(is_unreserved) {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(uri_encode(&percent_decode(raw)))
+        }
+    }
+    let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (uri_encode(&percent_decode(name)), uri_encode(&percent_decode(value)))
+            (canonical_part(name), canonical_part(value))
         })
         .collect();
-    pairs.sort();
-    let mut out = String::with_capacity(query.len() + 16);
+    pairs.sort_unstable();
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.put(b"&");
         }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
+        out.put(name.as_bytes());
+        out.put(b"=");
+        out.put(value.as_bytes());
     }
-    out
 }
 
 /// Decodes `%XX` escapes and `+`; a `%` not followed by two hex digits stays literal.
@@ -1417,6 +1534,23 @@ mod tests {
     }
 
     #[test]
+    fn one_signer_dates_each_request_at_its_own_second() {
+        let signer = Signer::new();
+        let creds = Credentials::new(AKID, SECRET, None);
+        let uri: Uri = "https://example.amazonaws.com/".parse().unwrap();
+        // The same second twice, then the next second, then back, then a second a day later.
+        for secs in [SUITE_TIME, SUITE_TIME, SUITE_TIME + 1, SUITE_TIME, SUITE_TIME + 86_401] {
+            let mut map = HeaderMap::new();
+            let params = SigningParams { credentials: &creds, region: "us-east-1", service: "service", time: at(secs) };
+            signer.sign(&Method::GET, &uri, &mut map, b"", &params).unwrap();
+            assert_eq!(map[X_AMZ_DATE], format_amz_date(at(secs)).unwrap(), "{secs}");
+            let mut fresh = HeaderMap::new();
+            Signer::new().sign(&Method::GET, &uri, &mut fresh, b"", &params).unwrap();
+            assert_eq!(authorization(&map), authorization(&fresh), "{secs}");
+        }
+    }
+
+    #[test]
     fn debug_output_never_contains_secrets_or_keys() {
         let token = "session-token-secret-value";
         let creds = Credentials::new(AKID, SECRET, Some(token.to_owned()));
@@ -1473,6 +1607,72 @@ mod tests {
         assert_eq!(canonical_uri("/ሴ", "service"), "/%E1%88%B4");
         // S3: no normalization, existing escapes kept, the rest encoded once.
         assert_eq!(canonical_uri("/bucket//a%20b/./c:d%2", "s3"), "/bucket//a%20b/./c%3Ad%252");
+    }
+
+    #[test]
+    fn paths_written_as_they_are_are_those_canonical_uri_keeps() {
+        // The signer writes these paths without `canonical_uri`; each must be one it returns unchanged,
+        // and the others must not be taken for canonical.
+        let paths = [
+            "/",
+            "/a",
+            "/a/",
+            "/a/b-c_d.e~f",
+            "/a//b",
+            "//",
+            "/./a",
+            "/a/.",
+            "/a/..",
+            "/a/../b",
+            "/a/.b",
+            "/..a",
+            "/a%20b",
+            "/a:b",
+            "/a b",
+            "/ሴ",
+            "/a/b/",
+            "a/b",
+        ];
+        for service in ["service", "s3"] {
+            for path in paths {
+                if is_canonical_path(path, service) {
+                    assert_eq!(canonical_uri(path, service), path, "{service}: {path}");
+                } else if service != "s3" {
+                    // (S3 keeps existing escapes, which the fast path leaves to `canonical_uri`.)
+                    assert_ne!(canonical_uri(path, service), path, "{service}: {path}");
+                }
+            }
+        }
+        assert!(is_canonical_path("/profiles/my-domain_1/search", "service"));
+        assert!(is_canonical_path("/a//b", "s3") && !is_canonical_path("/a//b", "service"));
+    }
+
+    #[test]
+    fn many_headers_sign_like_few_in_sorted_order_with_repeats_joined() {
+        // More headers than the signer keeps on the stack, added in reverse order, some repeated.
+        let mut pairs: Vec<(String, String)> = (0..40).rev().map(|i| (format!("x-h{i:02}"), format!("v{i}"))).collect();
+        pairs.push(("x-h07".to_owned(), "second".to_owned()));
+        pairs.push(("host".to_owned(), "example.amazonaws.com".to_owned()));
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let map = headers(&borrowed);
+        let creq = canonical_request(&Method::GET, &"/".parse().unwrap(), &map, EMPTY_SHA256, "service").unwrap();
+        let names: Vec<String> = (0..40).map(|i| format!("x-h{i:02}")).collect();
+        assert_eq!(creq.signed_headers, format!("host;{}", names.join(";")));
+        assert!(creq.text.contains("\nx-h06:v6\nx-h07:v7,second\nx-h08:v8\n"), "{}", creq.text);
+
+        // Signing streams the same canonical request into its hash as the step-by-step functions build.
+        let creds = Credentials::new(AKID, SECRET, None);
+        let mut signed = map.clone();
+        let uri: Uri = "https://example.amazonaws.com/".parse().unwrap();
+        Signer::new().sign(&Method::GET, &uri, &mut signed, b"", &suite_params(&creds)).unwrap();
+        let without_authorization: HeaderMap =
+            signed.iter().filter(|(n, _)| *n != AUTHORIZATION).map(|(n, v)| (n.clone(), v.clone())).collect();
+        let creq = canonical_request(&Method::GET, &uri, &without_authorization, EMPTY_SHA256, "service").unwrap();
+        let scope = credential_scope("20150830", "us-east-1", "service");
+        let sts = string_to_sign("20150830T123600Z", &scope, &creq.text);
+        let expected = signature(&signing_key(SECRET, "20150830", "us-east-1", "service"), &sts);
+        assert!(authorization(&signed).ends_with(&format!("Signature={expected}")), "{}", authorization(&signed));
+        assert!(authorization(&signed).contains(&format!("SignedHeaders={},", creq.signed_headers)));
     }
 
     #[test]
