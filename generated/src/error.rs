@@ -66,7 +66,10 @@ impl AcknowledgeThirdPartyJobError {
     ) -> Self {
         match meta.code() {
             ::std::option::Option::Some("InvalidClientTokenException") => {
-                match crate::de::de_invalid_client_token_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_client_token_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         AcknowledgeThirdPartyJobError::InvalidClientTokenException(error)
                     }
@@ -78,7 +81,10 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             ::std::option::Option::Some("InvalidNonceException") => {
-                match crate::de::de_invalid_nonce_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_nonce_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         AcknowledgeThirdPartyJobError::InvalidNonceException(error)
                     }
@@ -90,7 +96,10 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             ::std::option::Option::Some("JobNotFoundException") => {
-                match crate::de::de_job_not_found_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_job_not_found_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         AcknowledgeThirdPartyJobError::JobNotFoundException(error)
                     }
@@ -102,7 +111,10 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             ::std::option::Option::Some("ValidationException") => {
-                match crate::de::de_validation_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_validation_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         AcknowledgeThirdPartyJobError::ValidationException(error)
                     }
@@ -214,7 +226,10 @@ impl PutThirdPartyJobFailureResultError {
     ) -> Self {
         match meta.code() {
             ::std::option::Option::Some("InvalidClientTokenException") => {
-                match crate::de::de_invalid_client_token_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_client_token_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobFailureResultError::InvalidClientTokenException(
                             error,
@@ -228,7 +243,10 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             ::std::option::Option::Some("InvalidJobStateException") => {
-                match crate::de::de_invalid_job_state_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_job_state_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobFailureResultError::InvalidJobStateException(
                             error,
@@ -242,7 +260,10 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             ::std::option::Option::Some("JobNotFoundException") => {
-                match crate::de::de_job_not_found_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_job_not_found_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobFailureResultError::JobNotFoundException(error)
                     }
@@ -254,7 +275,10 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             ::std::option::Option::Some("ValidationException") => {
-                match crate::de::de_validation_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_validation_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobFailureResultError::ValidationException(error)
                     }
@@ -370,7 +394,10 @@ impl PutThirdPartyJobSuccessResultError {
     ) -> Self {
         match meta.code() {
             ::std::option::Option::Some("InvalidClientTokenException") => {
-                match crate::de::de_invalid_client_token_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_client_token_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobSuccessResultError::InvalidClientTokenException(
                             error,
@@ -384,7 +411,10 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             ::std::option::Option::Some("InvalidJobStateException") => {
-                match crate::de::de_invalid_job_state_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_job_state_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobSuccessResultError::InvalidJobStateException(
                             error,
@@ -398,7 +428,10 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             ::std::option::Option::Some("JobNotFoundException") => {
-                match crate::de::de_job_not_found_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_job_not_found_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobSuccessResultError::JobNotFoundException(error)
                     }
@@ -410,7 +443,10 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             ::std::option::Option::Some("ValidationException") => {
-                match crate::de::de_validation_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_validation_exception,
+                ) {
                     ::std::result::Result::Ok(error) => {
                         PutThirdPartyJobSuccessResultError::ValidationException(error)
                     }

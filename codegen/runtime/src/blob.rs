@@ -2,10 +2,8 @@
 
 use std::fmt;
 
+use super::json::{DeserializeError, JsonReader, JsonValueWriter};
 use base64::Engine as _;
-use serde_json::Value;
-
-use super::json::{DeserializeError, JsonValueWriter};
 
 /// Bytes of a `blob` member.
 ///
@@ -85,10 +83,10 @@ pub fn write(value: &Blob, writer: JsonValueWriter<'_>) {
 /// Reads a base64 string.
 ///
 /// Padding may be left out: some services trim it, and it carries no information.
-pub fn read(value: &Value) -> Result<Blob, DeserializeError> {
-    let text = value.as_str().ok_or_else(|| DeserializeError::new("expected a base64 string for a blob"))?;
+pub fn read(reader: &mut JsonReader<'_>) -> Result<Blob, DeserializeError> {
+    let text = reader.str_token("a base64 string for a blob")?;
     base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
-        .decode(text)
+        .decode(&*text)
         .map(Blob)
         .map_err(|e| DeserializeError::new(format!("invalid base64 in a blob: {e}")))
 }
@@ -115,16 +113,16 @@ mod tests {
 
     #[test]
     fn reads_with_or_without_padding() {
-        assert_eq!(read(&Value::from("aGk=")).unwrap().as_bytes(), b"hi");
-        assert_eq!(read(&Value::from("aGk")).unwrap().as_bytes(), b"hi");
-        assert_eq!(read(&Value::from("")).unwrap().len(), 0);
+        assert_eq!(read(&mut JsonReader::new(br#""aGk=""#)).unwrap().as_bytes(), b"hi");
+        assert_eq!(read(&mut JsonReader::new(br#""aGk""#)).unwrap().as_bytes(), b"hi");
+        assert_eq!(read(&mut JsonReader::new(br#""""#)).unwrap().len(), 0);
     }
 
     #[test]
     fn rejects_what_is_not_base64() {
-        let err = read(&Value::from("not base64!")).unwrap_err();
+        let err = read(&mut JsonReader::new(br#""not base64!""#)).unwrap_err();
         assert!(err.to_string().contains("invalid base64"), "{err}");
-        assert!(read(&Value::from(12)).is_err());
+        assert!(read(&mut JsonReader::new(b"12")).is_err());
     }
 
     #[test]
