@@ -224,8 +224,56 @@ fn read(ty: &Ty) -> Read {
         TyKind::BigDecimal => quote!(#BIG_NUMBER_READ_DECIMAL),
         TyKind::Blob => quote!(#BLOB_READ),
         TyKind::Structure(name) | TyKind::Union(name) => helper_fn("de_", name).into_token_stream(),
-        _ => return Read::Expression(read_expression(ty)),
+        TyKind::Float
+        | TyKind::Timestamp(_)
+        | TyKind::ByteStream
+        | TyKind::IntEnum(_)
+        | TyKind::List { .. }
+        | TyKind::Map { .. } => return Read::Expression(read_expression(ty)),
     })
+}
+
+/// The expression reading a value of one of the types that `read` gives no function of its own.
+fn read_expression(ty: &Ty) -> TokenStream {
+    match &ty.kind {
+        TyKind::Float => quote!(#JSON_FLOAT(reader).map(|v| v as f32)),
+        TyKind::Timestamp(format) => {
+            let format = match format {
+                TimestampFormat::EpochSeconds => quote!(EpochSeconds),
+                TimestampFormat::DateTime => quote!(DateTime),
+                TimestampFormat::HttpDate => quote!(HttpDate),
+            };
+            quote!(#JSON_TIME_READ(reader, #JSON_TIME_FORMAT::#format))
+        }
+        // Lowering keeps streaming blobs out of JSON bodies: they are only ever a payload.
+        TyKind::ByteStream => {
+            quote!(#JSON_SKIP(reader).map(|()| <crate::ByteStream as ::std::default::Default>::default()))
+        }
+        TyKind::IntEnum(name) => {
+            let name = ident(name);
+            quote!(#JSON_INTEGER::<i64>(reader).map(crate::types::#name::from))
+        }
+        TyKind::List { member, sparse } => {
+            let item = reader(member);
+            if *sparse {
+                quote!(#JSON_SPARSE_LIST(reader, #item))
+            } else {
+                quote!(#JSON_LIST(reader, #item))
+            }
+        }
+        TyKind::Map { value: value_ty, sparse, .. } => {
+            // The key type (`String` or a model enum) converts itself from `&str`, through the
+            // map's own type.
+            let item = reader(value_ty);
+            if *sparse {
+                quote!(#JSON_SPARSE_MAP(reader, #item))
+            } else {
+                quote!(#JSON_MAP(reader, #item))
+            }
+        }
+        // `read` gives every other type a function of its own and never asks for an expression.
+        _ => TokenStream::new(),
+    }
 }
 
 fn boxed(field: &Field, read: TokenStream) -> TokenStream {
@@ -317,53 +365,4 @@ fn zero_value(ty: &Ty) -> Option<Zero> {
         }
         TyKind::Unit => return None,
     })
-}
-
-/// The expression reading a value of a type that has no reader function of its own.
-fn read_expression(ty: &Ty) -> TokenStream {
-    match &ty.kind {
-        TyKind::Float => quote!(#JSON_FLOAT(reader).map(|v| v as f32)),
-        TyKind::Timestamp(format) => {
-            let format = match format {
-                TimestampFormat::EpochSeconds => quote!(EpochSeconds),
-                TimestampFormat::DateTime => quote!(DateTime),
-                TimestampFormat::HttpDate => quote!(HttpDate),
-            };
-            quote!(#JSON_TIME_READ(reader, #JSON_TIME_FORMAT::#format))
-        }
-        // Lowering keeps streaming blobs out of JSON bodies: they are only ever a payload.
-        TyKind::ByteStream => {
-            quote!(#JSON_SKIP(reader).map(|()| <crate::ByteStream as ::std::default::Default>::default()))
-        }
-        TyKind::IntEnum(name) => {
-            let name = ident(name);
-            quote!(#JSON_INTEGER::<i64>(reader).map(crate::types::#name::from))
-        }
-        TyKind::List { member, sparse } => {
-            let item = reader(member);
-            if *sparse {
-                quote!(#JSON_SPARSE_LIST(reader, #item))
-            } else {
-                quote!(#JSON_LIST(reader, #item))
-            }
-        }
-        TyKind::Map { value: value_ty, sparse, .. } => {
-            // The key type (`String` or a model enum) converts itself from `&str`, through the
-            // map's own type.
-            let item = reader(value_ty);
-            if *sparse {
-                quote!(#JSON_SPARSE_MAP(reader, #item))
-            } else {
-                quote!(#JSON_MAP(reader, #item))
-            }
-        }
-        // The types above with a reader function of their own (`read`).
-        _ => {
-            let function = match read(ty) {
-                Read::Function(function) => function,
-                Read::Expression(_) => TokenStream::new(),
-            };
-            quote!(#function(reader))
-        }
-    }
 }
