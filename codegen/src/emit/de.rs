@@ -82,7 +82,7 @@ pub fn emit(service: &Service) -> RustFile {
                     let pattern =
                         if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
                     quote! {
-                        #pattern => #slot = #JSON_OPTIONAL(reader, #read)?,
+                        #pattern => { #slot = #JSON_OPTIONAL(reader, #read)?; }
                     }
                 });
                 let inits = s.fields.iter().map(finish_field);

@@ -187,7 +187,7 @@ fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStr
             let wire = &f.wire_name;
             let read = field_reader(f);
             let pattern = if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
-            quote! { #pattern => #slot = #JSON_OPTIONAL(reader, #read)?, }
+            quote! { #pattern => { #slot = #JSON_OPTIONAL(reader, #read)?; } }
         });
         let read_members = quote! {
             |reader, key| {
@@ -548,7 +548,7 @@ mod tests {
         assert!(reader.contains(&list), "{reader}");
         assert!(reader.contains("code:::std::option::Option::Some(i32::from(response.status))"), "{reader}");
         assert!(reader.contains("rest::read_body(&response.body,"), "{reader}");
-        assert!(reader.contains("\"rest\"=>"), "{reader}");
+        assert!(reader.contains("\"rest\"=>{"), "{reader}");
         assert!(
             !reader.contains("\"when\"=>") && !reader.contains("\"code\"=>"),
             "bound members are not read from the body: {reader}"
