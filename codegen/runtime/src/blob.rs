@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde_json::Value;
+
 use super::json::{DeserializeError, JsonReader, JsonValueWriter};
 use base64::Engine as _;
 
@@ -80,13 +82,22 @@ pub fn write(value: &Blob, writer: JsonValueWriter<'_>) {
     writer.string(&base64::engine::general_purpose::STANDARD.encode(&value.0));
 }
 
-/// Reads a base64 string.
+/// Reads a base64 string from a JSON tree (the CLI's input).
 ///
 /// Padding may be left out: some services trim it, and it carries no information.
-pub fn read(reader: &mut JsonReader<'_>) -> Result<Blob, DeserializeError> {
-    let text = reader.str_token("a base64 string for a blob")?;
+pub fn read(value: &Value) -> Result<Blob, DeserializeError> {
+    let text = value.as_str().ok_or_else(|| DeserializeError::new("expected a base64 string for a blob"))?;
+    decode(text)
+}
+
+/// Reads a blob member of a response body, as [`read`] does.
+pub fn read_json(reader: &mut JsonReader<'_>) -> Result<Blob, DeserializeError> {
+    decode(&reader.str_token("a base64 string for a blob")?)
+}
+
+fn decode(text: &str) -> Result<Blob, DeserializeError> {
     base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
-        .decode(&*text)
+        .decode(text)
         .map(Blob)
         .map_err(|e| DeserializeError::new(format!("invalid base64 in a blob: {e}")))
 }
@@ -113,16 +124,18 @@ mod tests {
 
     #[test]
     fn reads_with_or_without_padding() {
-        assert_eq!(read(&mut JsonReader::new(br#""aGk=""#)).unwrap().as_bytes(), b"hi");
-        assert_eq!(read(&mut JsonReader::new(br#""aGk""#)).unwrap().as_bytes(), b"hi");
-        assert_eq!(read(&mut JsonReader::new(br#""""#)).unwrap().len(), 0);
+        assert_eq!(read(&Value::from("aGk=")).unwrap().as_bytes(), b"hi");
+        assert_eq!(read_json(&mut JsonReader::new(br#""aGk=""#)).unwrap().as_bytes(), b"hi");
+        assert_eq!(read_json(&mut JsonReader::new(br#""aGk""#)).unwrap().as_bytes(), b"hi");
+        assert_eq!(read_json(&mut JsonReader::new(br#""""#)).unwrap().len(), 0);
     }
 
     #[test]
     fn rejects_what_is_not_base64() {
-        let err = read(&mut JsonReader::new(br#""not base64!""#)).unwrap_err();
+        let err = read_json(&mut JsonReader::new(br#""not base64!""#)).unwrap_err();
         assert!(err.to_string().contains("invalid base64"), "{err}");
-        assert!(read(&mut JsonReader::new(b"12")).is_err());
+        assert!(read_json(&mut JsonReader::new(b"12")).is_err());
+        assert!(read(&Value::from(12)).is_err());
     }
 
     #[test]

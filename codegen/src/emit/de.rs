@@ -12,10 +12,10 @@ use quote::{quote, ToTokens};
 
 use super::common::{helper_fn, reachable};
 use super::runtime_paths::{
-    BIG_NUMBER_READ_DECIMAL, BIG_NUMBER_READ_INTEGER, BLOB_READ, JSON_BOOLEAN, JSON_DESERIALIZE_ERROR, JSON_DOCUMENT,
-    JSON_FLOAT, JSON_FROM_EMPTY_OBJECT, JSON_INTEGER, JSON_LIST, JSON_MAP, JSON_OBJECT, JSON_OPTIONAL, JSON_READER,
-    JSON_READ_BODY, JSON_SKIP, JSON_SPARSE_LIST, JSON_SPARSE_MAP, JSON_STRING, JSON_TEXT, JSON_TIME_FORMAT,
-    JSON_TIME_READ, JSON_UNION, JSON_UNIT,
+    BIG_NUMBER_READ_DECIMAL, BIG_NUMBER_READ_INTEGER, BLOB_READ_JSON, JSON_BOOLEAN, JSON_DESERIALIZE_ERROR,
+    JSON_DOCUMENT, JSON_FLOAT, JSON_FROM_EMPTY_OBJECT, JSON_INTEGER, JSON_LIST, JSON_MAP, JSON_OBJECT, JSON_OPTIONAL,
+    JSON_READER, JSON_READ_BODY, JSON_SKIP, JSON_SPARSE_LIST, JSON_SPARSE_MAP, JSON_STRING, JSON_TEXT,
+    JSON_TIME_FORMAT, JSON_TIME_READ, JSON_UNION, JSON_UNIT,
 };
 use super::tokens::{allow_deprecated, boxed_type, doc, ident, prefixed};
 use super::types::fill_default;
@@ -222,7 +222,7 @@ fn read(ty: &Ty) -> Read {
         TyKind::Double => quote!(#JSON_FLOAT),
         TyKind::BigInteger => quote!(#BIG_NUMBER_READ_INTEGER),
         TyKind::BigDecimal => quote!(#BIG_NUMBER_READ_DECIMAL),
-        TyKind::Blob => quote!(#BLOB_READ),
+        TyKind::Blob => quote!(#BLOB_READ_JSON),
         TyKind::Structure(name) | TyKind::Union(name) => helper_fn("de_", name).into_token_stream(),
         TyKind::Float
         | TyKind::Timestamp(_)

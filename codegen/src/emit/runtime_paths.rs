@@ -76,6 +76,7 @@ pub(crate) const BYTE_STREAM_BYTE_STREAM_ERROR: RuntimeItem = RuntimeItem("byte_
 // `blob`
 pub(crate) const BLOB_BLOB: RuntimeItem = RuntimeItem("blob::Blob");
 pub(crate) const BLOB_READ: RuntimeItem = RuntimeItem("blob::read");
+pub(crate) const BLOB_READ_JSON: RuntimeItem = RuntimeItem("blob::read_json");
 pub(crate) const BLOB_WRITE: RuntimeItem = RuntimeItem("blob::write");
 
 // `cli_app`
