@@ -290,15 +290,17 @@ const MAX_DEPTH: usize = 128;
 /// functions that descend into members and elements add where ([`DeserializeError::path`]).
 #[derive(Debug)]
 pub struct JsonReader<'a> {
+    /// The body, checked to be UTF-8 once, so strings are slices of it rather than checked one by one.
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
 }
 
 impl<'a> JsonReader<'a> {
-    /// A reader at the start of `bytes`.
-    pub fn new(bytes: &'a [u8]) -> Self {
-        JsonReader { bytes, pos: 0, depth: 0 }
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        JsonReader { text, bytes: text.as_bytes(), pos: 0, depth: 0 }
     }
 
     /// The next byte after any whitespace, not consumed.
@@ -431,14 +433,12 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    /// The text between two positions. Both always follow or precede an ASCII character (a quote, a
+    /// backslash, a digit), so they fall on character boundaries; `get` keeps that from being a panic
+    /// if it ever were not so.
     fn utf8(&self, from: usize, to: usize) -> Result<&'a str, DeserializeError> {
-        let bytes: &'a [u8] = self.bytes;
-        std::str::from_utf8(&bytes[from..to]).map_err(|e| {
-            DeserializeError::new(format!(
-                "the body is not valid JSON: invalid UTF-8 in a string at byte {}",
-                from + e.valid_up_to()
-            ))
-        })
+        let text: &'a str = self.text;
+        text.get(from..to).ok_or_else(|| self.syntax("a token that splits a character"))
     }
 
     /// The character of the escape after a `\`.
@@ -610,9 +610,12 @@ pub fn read_body<'a, T>(
     read: impl FnOnce(&mut JsonReader<'a>) -> Result<T, DeserializeError>,
 ) -> Result<T, DeserializeError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return read(&mut JsonReader::new(b"{}"));
+        return read(&mut JsonReader::new("{}"));
     }
-    let mut reader = JsonReader::new(body);
+    let text = std::str::from_utf8(body).map_err(|e| {
+        DeserializeError::new(format!("the body is not valid JSON: invalid UTF-8 at byte {}", e.valid_up_to()))
+    })?;
+    let mut reader = JsonReader::new(text);
     let value = read(&mut reader)?;
     if reader.peek().is_some() {
         return Err(reader.syntax("trailing characters after the value"));
@@ -850,7 +853,7 @@ pub fn sparse_map<'a, K: Ord + for<'k> From<&'k str>, V>(
 pub fn from_empty_object<T>(
     read: impl FnOnce(&mut JsonReader<'_>) -> Result<T, DeserializeError>,
 ) -> Result<T, DeserializeError> {
-    read(&mut JsonReader::new(b"{}"))
+    read(&mut JsonReader::new("{}"))
 }
 
 #[cfg(test)]
