@@ -13,7 +13,7 @@ pub const VERSION: &str = "0.1.0";
 
 /// The version of the interface between generated code and the runtime (`GENERATED_CODE_VERSION` in
 /// its `src/lib.rs`), which every generated crate asserts at compile time.
-pub const GENERATED_CODE_VERSION: u32 = 1;
+pub const GENERATED_CODE_VERSION: u32 = 2;
 
 /// Where a generated crate's manifest finds the runtime.
 #[derive(Debug, Clone, PartialEq, Eq)]

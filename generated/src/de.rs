@@ -9,8 +9,7 @@ pub(crate) fn body_acknowledge_third_party_job(
     crate::types::AcknowledgeThirdPartyJobOutput,
     crate::runtime::json::DeserializeError,
 > {
-    let value = crate::runtime::json::parse(body)?;
-    de_acknowledge_third_party_job_output(&value)
+    crate::runtime::json::read_body(body, de_acknowledge_third_party_job_output)
 }
 
 impl crate::types::AcknowledgeThirdPartyJobOutput {
@@ -32,8 +31,7 @@ pub(crate) fn body_put_third_party_job_failure_result(
     crate::types::PutThirdPartyJobFailureResultOutput,
     crate::runtime::json::DeserializeError,
 > {
-    let value = crate::runtime::json::parse(body)?;
-    de_put_third_party_job_failure_result_output(&value)
+    crate::runtime::json::read_body(body, de_put_third_party_job_failure_result_output)
 }
 
 impl crate::types::PutThirdPartyJobFailureResultOutput {
@@ -55,8 +53,7 @@ pub(crate) fn body_put_third_party_job_success_result(
     crate::types::PutThirdPartyJobSuccessResultOutput,
     crate::runtime::json::DeserializeError,
 > {
-    let value = crate::runtime::json::parse(body)?;
-    de_put_third_party_job_success_result_output(&value)
+    crate::runtime::json::read_body(body, de_put_third_party_job_success_result_output)
 }
 
 impl crate::types::PutThirdPartyJobSuccessResultOutput {
@@ -72,184 +69,184 @@ impl crate::types::PutThirdPartyJobSuccessResultOutput {
 }
 
 pub(crate) fn de_acknowledge_third_party_job_output(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::AcknowledgeThirdPartyJobOutput,
     crate::runtime::json::DeserializeError,
 > {
     let mut field_status: ::std::option::Option<crate::types::JobStatus> = ::std::option::Option::None;
-    for (key, value) in crate::runtime::json::object(value)? {
-        match key.as_str() {
-            "status" => {
-                field_status = crate::runtime::json::optional(
-                        value,
-                        |value| {
-                            crate::runtime::json::string(value)
-                                .map(crate::types::JobStatus::from)
-                        },
-                    )
-                    .map_err(|e| e.at("status"))?;
+    crate::runtime::json::object(
+        reader,
+        |reader, key| {
+            match key {
+                "status" => {
+                    field_status = crate::runtime::json::optional(
+                        reader,
+                        crate::runtime::json::text::<crate::types::JobStatus>,
+                    )?;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-    }
+            ::std::result::Result::Ok(())
+        },
+    )?;
     ::std::result::Result::Ok(crate::types::AcknowledgeThirdPartyJobOutput {
         status: field_status,
     })
 }
 
 pub(crate) fn de_invalid_client_token_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::InvalidClientTokenException,
     crate::runtime::json::DeserializeError,
 > {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in crate::runtime::json::object(value)? {
-        match key.as_str() {
-            "message" | "Message" => {
-                field_message = crate::runtime::json::optional(
-                        value,
-                        |value| {
-                            crate::runtime::json::string(value)
-                                .map(::std::borrow::ToOwned::to_owned)
-                        },
-                    )
-                    .map_err(|e| e.at("message"))?;
+    crate::runtime::json::object(
+        reader,
+        |reader, key| {
+            match key {
+                "message" | "Message" => {
+                    field_message = crate::runtime::json::optional(
+                        reader,
+                        crate::runtime::json::string,
+                    )?;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-    }
+            ::std::result::Result::Ok(())
+        },
+    )?;
     ::std::result::Result::Ok(crate::types::InvalidClientTokenException {
         message: field_message,
     })
 }
 
 pub(crate) fn de_invalid_job_state_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::InvalidJobStateException,
     crate::runtime::json::DeserializeError,
 > {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in crate::runtime::json::object(value)? {
-        match key.as_str() {
-            "message" | "Message" => {
-                field_message = crate::runtime::json::optional(
-                        value,
-                        |value| {
-                            crate::runtime::json::string(value)
-                                .map(::std::borrow::ToOwned::to_owned)
-                        },
-                    )
-                    .map_err(|e| e.at("message"))?;
+    crate::runtime::json::object(
+        reader,
+        |reader, key| {
+            match key {
+                "message" | "Message" => {
+                    field_message = crate::runtime::json::optional(
+                        reader,
+                        crate::runtime::json::string,
+                    )?;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-    }
+            ::std::result::Result::Ok(())
+        },
+    )?;
     ::std::result::Result::Ok(crate::types::InvalidJobStateException {
         message: field_message,
     })
 }
 
 pub(crate) fn de_invalid_nonce_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::InvalidNonceException,
     crate::runtime::json::DeserializeError,
 > {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in crate::runtime::json::object(value)? {
-        match key.as_str() {
-            "message" | "Message" => {
-                field_message = crate::runtime::json::optional(
-                        value,
-                        |value| {
-                            crate::runtime::json::string(value)
-                                .map(::std::borrow::ToOwned::to_owned)
-                        },
-                    )
-                    .map_err(|e| e.at("message"))?;
+    crate::runtime::json::object(
+        reader,
+        |reader, key| {
+            match key {
+                "message" | "Message" => {
+                    field_message = crate::runtime::json::optional(
+                        reader,
+                        crate::runtime::json::string,
+                    )?;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-    }
+            ::std::result::Result::Ok(())
+        },
+    )?;
     ::std::result::Result::Ok(crate::types::InvalidNonceException {
         message: field_message,
     })
 }
 
 pub(crate) fn de_job_not_found_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::JobNotFoundException,
     crate::runtime::json::DeserializeError,
 > {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in crate::runtime::json::object(value)? {
-        match key.as_str() {
-            "message" | "Message" => {
-                field_message = crate::runtime::json::optional(
-                        value,
-                        |value| {
-                            crate::runtime::json::string(value)
-                                .map(::std::borrow::ToOwned::to_owned)
-                        },
-                    )
-                    .map_err(|e| e.at("message"))?;
+    crate::runtime::json::object(
+        reader,
+        |reader, key| {
+            match key {
+                "message" | "Message" => {
+                    field_message = crate::runtime::json::optional(
+                        reader,
+                        crate::runtime::json::string,
+                    )?;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-    }
+            ::std::result::Result::Ok(())
+        },
+    )?;
     ::std::result::Result::Ok(crate::types::JobNotFoundException {
         message: field_message,
     })
 }
 
 pub(crate) fn de_put_third_party_job_failure_result_output(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::PutThirdPartyJobFailureResultOutput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json::object(value)?;
+    crate::runtime::json::object(reader, |_, _| ::std::result::Result::Ok(()))?;
     ::std::result::Result::Ok(crate::types::PutThirdPartyJobFailureResultOutput {
     })
 }
 
 pub(crate) fn de_put_third_party_job_success_result_output(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::PutThirdPartyJobSuccessResultOutput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json::object(value)?;
+    crate::runtime::json::object(reader, |_, _| ::std::result::Result::Ok(()))?;
     ::std::result::Result::Ok(crate::types::PutThirdPartyJobSuccessResultOutput {
     })
 }
 
 pub(crate) fn de_validation_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::runtime::json::JsonReader<'_>,
 ) -> ::std::result::Result<
     crate::types::ValidationException,
     crate::runtime::json::DeserializeError,
 > {
     let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-    for (key, value) in crate::runtime::json::object(value)? {
-        match key.as_str() {
-            "message" | "Message" => {
-                field_message = crate::runtime::json::optional(
-                        value,
-                        |value| {
-                            crate::runtime::json::string(value)
-                                .map(::std::borrow::ToOwned::to_owned)
-                        },
-                    )
-                    .map_err(|e| e.at("message"))?;
+    crate::runtime::json::object(
+        reader,
+        |reader, key| {
+            match key {
+                "message" | "Message" => {
+                    field_message = crate::runtime::json::optional(
+                        reader,
+                        crate::runtime::json::string,
+                    )?;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-    }
+            ::std::result::Result::Ok(())
+        },
+    )?;
     ::std::result::Result::Ok(crate::types::ValidationException {
         message: field_message,
     })

@@ -60,7 +60,10 @@ impl AcknowledgeThirdPartyJobError {
     ) -> Self {
         match meta.code() {
             Some("InvalidClientTokenException") => {
-                match crate::de::de_invalid_client_token_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_client_token_exception,
+                ) {
                     Ok(error) => {
                         AcknowledgeThirdPartyJobError::InvalidClientTokenException(error)
                     }
@@ -72,7 +75,10 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             Some("InvalidNonceException") => {
-                match crate::de::de_invalid_nonce_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_nonce_exception,
+                ) {
                     Ok(error) => {
                         AcknowledgeThirdPartyJobError::InvalidNonceException(error)
                     }
@@ -84,7 +90,10 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             Some("JobNotFoundException") => {
-                match crate::de::de_job_not_found_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_job_not_found_exception,
+                ) {
                     Ok(error) => {
                         AcknowledgeThirdPartyJobError::JobNotFoundException(error)
                     }
@@ -96,7 +105,10 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             Some("ValidationException") => {
-                match crate::de::de_validation_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_validation_exception,
+                ) {
                     Ok(error) => {
                         AcknowledgeThirdPartyJobError::ValidationException(error)
                     }
@@ -184,7 +196,10 @@ impl PutThirdPartyJobFailureResultError {
     ) -> Self {
         match meta.code() {
             Some("InvalidClientTokenException") => {
-                match crate::de::de_invalid_client_token_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_client_token_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobFailureResultError::InvalidClientTokenException(
                             error,
@@ -198,7 +213,10 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             Some("InvalidJobStateException") => {
-                match crate::de::de_invalid_job_state_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_job_state_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobFailureResultError::InvalidJobStateException(
                             error,
@@ -212,7 +230,10 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             Some("JobNotFoundException") => {
-                match crate::de::de_job_not_found_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_job_not_found_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobFailureResultError::JobNotFoundException(error)
                     }
@@ -224,7 +245,10 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             Some("ValidationException") => {
-                match crate::de::de_validation_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_validation_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobFailureResultError::ValidationException(error)
                     }
@@ -312,7 +336,10 @@ impl PutThirdPartyJobSuccessResultError {
     ) -> Self {
         match meta.code() {
             Some("InvalidClientTokenException") => {
-                match crate::de::de_invalid_client_token_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_client_token_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobSuccessResultError::InvalidClientTokenException(
                             error,
@@ -326,7 +353,10 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             Some("InvalidJobStateException") => {
-                match crate::de::de_invalid_job_state_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_invalid_job_state_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobSuccessResultError::InvalidJobStateException(
                             error,
@@ -340,7 +370,10 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             Some("JobNotFoundException") => {
-                match crate::de::de_job_not_found_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_job_not_found_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobSuccessResultError::JobNotFoundException(error)
                     }
@@ -352,7 +385,10 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             Some("ValidationException") => {
-                match crate::de::de_validation_exception(body) {
+                match crate::runtime::json::read_tree(
+                    body,
+                    crate::de::de_validation_exception,
+                ) {
                     Ok(error) => {
                         PutThirdPartyJobSuccessResultError::ValidationException(error)
                     }

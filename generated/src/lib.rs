@@ -40,6 +40,6 @@ pub use runtime::validate::Validate;
 pub use runtime::validate::ValidationError;
 
 const _: () = ::std::assert!(
-    runtime::GENERATED_CODE_VERSION == 1,
-    "codepipeline-jobs was generated for smithy-lite-runtime 0.1.0 (generated-code interface 1), and the smithy-lite-runtime it is built with has another interface: regenerate the crate, or depend on the runtime version it names"
+    runtime::GENERATED_CODE_VERSION == 2,
+    "codepipeline-jobs was generated for smithy-lite-runtime 0.1.0 (generated-code interface 2), and the smithy-lite-runtime it is built with has another interface: regenerate the crate, or depend on the runtime version it names"
 );

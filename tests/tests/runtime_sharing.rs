@@ -90,15 +90,22 @@ fn vendored_crates_build_from_a_clean_copy_and_refuse_an_incompatible_runtime() 
     // The same version with another generated-code interface: the crate's own assertion names both.
     let lib_path = runtime.join("src/lib.rs");
     let lib = std::fs::read_to_string(&lib_path).expect("read the runtime's lib.rs");
-    let other = lib.replacen("GENERATED_CODE_VERSION: u32 = 1;", "GENERATED_CODE_VERSION: u32 = 2;", 1);
+    let interface = codegen::runtime_crate::GENERATED_CODE_VERSION;
+    let other = lib.replacen(
+        &format!("GENERATED_CODE_VERSION: u32 = {interface};"),
+        &format!("GENERATED_CODE_VERSION: u32 = {};", interface + 1),
+        1,
+    );
     assert_ne!(other, lib, "the interface version line");
     std::fs::write(&lib_path, other).expect("write");
     let refused = run(cargo_in(&clean).args(["check", "--offline", "-p", "pipeline"]));
     let stderr = text(&refused.stderr);
     assert!(!refused.status.success(), "a runtime with another interface was accepted");
-    let message = "pipeline was generated for smithy-lite-runtime 0.1.0 (generated-code interface 1), and the \
-                   smithy-lite-runtime it is built with has another interface";
-    assert!(stderr.contains(message), "{stderr}");
+    let message = format!(
+        "pipeline was generated for smithy-lite-runtime 0.1.0 (generated-code interface {interface}), and the \
+         smithy-lite-runtime it is built with has another interface"
+    );
+    assert!(stderr.contains(&message), "{stderr}");
 }
 
 /// A crate of the scratch workspace that uses three generated clients at once.

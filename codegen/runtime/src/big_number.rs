@@ -1,15 +1,15 @@
 //! `bigInteger` and `bigDecimal` values, kept as their decimal text so no digit is lost on the way out.
 //!
 //! Numbers are checked against the JSON number grammar when made, so the text can be written into a
-//! request body as is. Received values pass through serde_json, which reads numbers beyond `u64`/`i64`
-//! as `f64`; such values keep `f64` precision (about 17 significant digits).
+//! request body as is. Received values keep the text of the response, digit for digit (an integer
+//! sent with an exponent, `1e25`, is spelled out from its `f64`).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde_json::Value;
 
-use super::json::{number_text, DeserializeError};
+use super::json::{number_text, DeserializeError, JsonReader};
 
 /// Text that is not a number of the expected kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,13 +187,13 @@ impl fmt::Display for BigDecimal {
 }
 
 /// Reads a `bigInteger` member.
-pub fn read_integer(value: &Value) -> Result<BigInteger, DeserializeError> {
-    BigInteger::from_json_number(number_text(value)?).map_err(|e| DeserializeError::new(e.to_string()))
+pub fn read_integer(reader: &mut JsonReader<'_>) -> Result<BigInteger, DeserializeError> {
+    BigInteger::from_json_number(number_text(reader)?.to_owned()).map_err(|e| DeserializeError::new(e.to_string()))
 }
 
 /// Reads a `bigDecimal` member.
-pub fn read_decimal(value: &Value) -> Result<BigDecimal, DeserializeError> {
-    BigDecimal::from_json_number(number_text(value)?).map_err(|e| DeserializeError::new(e.to_string()))
+pub fn read_decimal(reader: &mut JsonReader<'_>) -> Result<BigDecimal, DeserializeError> {
+    BigDecimal::from_json_number(number_text(reader)?.to_owned()).map_err(|e| DeserializeError::new(e.to_string()))
 }
 
 #[cfg(test)]
@@ -228,12 +228,14 @@ mod tests {
 
     #[test]
     fn reading_keeps_digits_and_spells_out_exponents() {
-        assert_eq!(read_integer(&Value::from(u64::MAX)).unwrap().as_str(), "18446744073709551615");
-        let huge: Value = serde_json::from_str("1e25").unwrap();
-        assert_eq!(read_integer(&huge).unwrap().as_str(), "10000000000000000905969664");
-        assert!(read_integer(&Value::from(1.5)).is_err());
-        assert!(read_integer(&Value::from("12")).is_err());
-        assert_eq!(read_decimal(&Value::from(0.25)).unwrap().as_str(), "0.25");
+        let read = |text: &str| read_integer(&mut JsonReader::new(text));
+        assert_eq!(read("18446744073709551615").unwrap().as_str(), "18446744073709551615");
+        assert_eq!(read("-123456789012345678901234567890").unwrap().as_str(), "-123456789012345678901234567890");
+        assert_eq!(read("1e25").unwrap().as_str(), "10000000000000000905969664");
+        assert!(read("1.5").is_err());
+        assert!(read("\"12\"").is_err());
+        let decimal = read_decimal(&mut JsonReader::new("0.25000000000000000000001")).unwrap();
+        assert_eq!(decimal.as_str(), "0.25000000000000000000001");
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use base64::Engine as _;
 use serde_json::Value;
 
-use super::json::{DeserializeError, JsonValueWriter};
+use super::json::{DeserializeError, JsonReader, JsonValueWriter};
+use base64::Engine as _;
 
 /// Bytes of a `blob` member.
 ///
@@ -82,11 +82,20 @@ pub fn write(value: &Blob, writer: JsonValueWriter<'_>) {
     writer.string(&base64::engine::general_purpose::STANDARD.encode(&value.0));
 }
 
-/// Reads a base64 string.
+/// Reads a base64 string from a JSON tree (the CLI's input).
 ///
 /// Padding may be left out: some services trim it, and it carries no information.
 pub fn read(value: &Value) -> Result<Blob, DeserializeError> {
     let text = value.as_str().ok_or_else(|| DeserializeError::new("expected a base64 string for a blob"))?;
+    decode(text)
+}
+
+/// Reads a blob member of a response body, as [`read`] does.
+pub fn read_json(reader: &mut JsonReader<'_>) -> Result<Blob, DeserializeError> {
+    decode(&reader.str_token("a base64 string for a blob")?)
+}
+
+fn decode(text: &str) -> Result<Blob, DeserializeError> {
     base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT
         .decode(text)
         .map(Blob)
@@ -116,14 +125,16 @@ mod tests {
     #[test]
     fn reads_with_or_without_padding() {
         assert_eq!(read(&Value::from("aGk=")).unwrap().as_bytes(), b"hi");
-        assert_eq!(read(&Value::from("aGk")).unwrap().as_bytes(), b"hi");
-        assert_eq!(read(&Value::from("")).unwrap().len(), 0);
+        assert_eq!(read_json(&mut JsonReader::new(r#""aGk=""#)).unwrap().as_bytes(), b"hi");
+        assert_eq!(read_json(&mut JsonReader::new(r#""aGk""#)).unwrap().as_bytes(), b"hi");
+        assert_eq!(read_json(&mut JsonReader::new(r#""""#)).unwrap().len(), 0);
     }
 
     #[test]
     fn rejects_what_is_not_base64() {
-        let err = read(&Value::from("not base64!")).unwrap_err();
+        let err = read_json(&mut JsonReader::new(r#""not base64!""#)).unwrap_err();
         assert!(err.to_string().contains("invalid base64"), "{err}");
+        assert!(read_json(&mut JsonReader::new("12")).is_err());
         assert!(read(&Value::from(12)).is_err());
     }
 

@@ -1,11 +1,13 @@
-//! awsJson bodies: a small streaming writer for requests and typed accessors for parsed responses.
+//! JSON bodies: a small streaming writer for requests and a streaming reader for responses.
 //!
-//! Requests are written straight into a `String` (no intermediate tree); strings and numbers go through
-//! serde_json so escaping and number formatting are serde_json's. Responses are parsed once into a
-//! `serde_json::Value` (serde_json refuses nesting deeper than 128, so hostile bodies cannot exhaust the
-//! stack) and the generated deserializers walk it with the accessors below, which report where a
-//! value had the wrong type.
+//! Requests are written straight into a `String` (no intermediate tree); numbers go through serde_json
+//! so their formatting is serde_json's. Responses are read token by token ([`JsonReader`]) straight
+//! into the generated structures: no tree is built, unknown members are skipped, and strings without
+//! escapes are borrowed until a member keeps them. The reader refuses nesting deeper than 128 levels,
+//! as serde_json does, so a hostile body cannot exhaust the stack; its errors say where a value had the
+//! wrong type. Documents, which are trees, and error responses, the cold path, use `serde_json::Value`.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value};
@@ -265,22 +267,10 @@ impl fmt::Display for DeserializeError {
 
 impl std::error::Error for DeserializeError {}
 
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn expected(what: &str, value: &Value) -> DeserializeError {
-    DeserializeError::new(format!("expected {what}, found {}", describe(value)))
-}
-
-/// Parses a response body; an empty body reads as `{}`, as awsJson allows.
+/// Parses a response body into a tree; an empty body reads as `{}`, as awsJson allows.
+///
+/// Only for what is a tree anyway (documents) and for the cold path of error responses; success
+/// bodies are read token by token with [`JsonReader`].
 pub fn parse(body: &[u8]) -> Result<Value, DeserializeError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
@@ -288,127 +278,582 @@ pub fn parse(body: &[u8]) -> Result<Value, DeserializeError> {
     serde_json::from_slice(body).map_err(|e| DeserializeError::new(format!("the body is not valid JSON: {e}")))
 }
 
-/// The value as an object.
-pub fn object(value: &Value) -> Result<&Map<String, Value>, DeserializeError> {
-    value.as_object().ok_or_else(|| expected("an object", value))
+/// The deepest nesting of arrays and objects a body may have, as serde_json allows, so a hostile body
+/// cannot exhaust the stack of the (recursive) generated readers.
+const MAX_DEPTH: usize = 128;
+
+/// Reads one JSON text token by token, straight into the caller's structures: nothing is built that
+/// the caller does not keep. Strings without escapes are borrowed from the body.
+///
+/// The generated readers drive it through the functions of this module ([`object`], [`list`],
+/// [`string`], ...), each of which reads exactly one value. Every error says what was wrong; the
+/// functions that descend into members and elements add where ([`DeserializeError::path`]).
+#[derive(Debug)]
+pub struct JsonReader<'a> {
+    /// The body, checked to be UTF-8 once, so strings are slices of it rather than checked one by one.
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
 }
 
-/// The value as an array.
-pub fn array(value: &Value) -> Result<&Vec<Value>, DeserializeError> {
-    value.as_array().ok_or_else(|| expected("an array", value))
+impl<'a> JsonReader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        JsonReader { text, bytes: text.as_bytes(), pos: 0, depth: 0 }
+    }
+
+    /// The next byte after any whitespace, not consumed.
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&byte) = self.bytes.get(self.pos) {
+            if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+                return Some(byte);
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    fn syntax(&self, what: &str) -> DeserializeError {
+        DeserializeError::new(format!("the body is not valid JSON: {what} at byte {}", self.pos))
+    }
+
+    /// The error for a value that is not `expected`. The value is skipped first, so a body that is not
+    /// JSON at all says so rather than naming the type of its first character.
+    #[cold]
+    fn mismatch(&mut self, expected: &str) -> DeserializeError {
+        let found = match self.peek() {
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b'"') => "a string",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            Some(b'-' | b'0'..=b'9') => "a number",
+            _ => "",
+        };
+        match self.skip() {
+            Err(e) => e,
+            Ok(()) => DeserializeError::new(format!("expected {expected}, found {found}")),
+        }
+    }
+
+    /// Consumes `open` (`{` or `[`), one level deeper.
+    #[inline]
+    fn enter(&mut self, open: u8, expected: &str) -> Result<(), DeserializeError> {
+        if self.peek() != Some(open) {
+            return Err(self.mismatch(expected));
+        }
+        if self.depth == MAX_DEPTH {
+            return Err(self.syntax("nesting deeper than 128 levels"));
+        }
+        self.depth += 1;
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// The next member's name in an object entered with [`JsonReader::enter`], its `:` consumed, or
+    /// `None` after the closing `}`. `first` says whether a member was read before.
+    fn next_key(&mut self, first: bool) -> Result<Option<Cow<'a, str>>, DeserializeError> {
+        match self.peek() {
+            Some(b'}') => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(None);
+            }
+            Some(b',') if !first => self.pos += 1,
+            _ if first => {}
+            _ => return Err(self.syntax("expected `,` or `}`")),
+        }
+        if self.peek() != Some(b'"') {
+            return Err(self.syntax("expected a member name"));
+        }
+        let key = self.string_token()?;
+        if self.peek() != Some(b':') {
+            return Err(self.syntax("expected `:`"));
+        }
+        self.pos += 1;
+        Ok(Some(key))
+    }
+
+    /// Whether an array entered with [`JsonReader::enter`] has another element (its `,` consumed);
+    /// `false` after the closing `]`.
+    fn next_element(&mut self, first: bool) -> Result<bool, DeserializeError> {
+        match self.peek() {
+            Some(b']') => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ if first => Ok(true),
+            _ => Err(self.syntax("expected `,` or `]`")),
+        }
+    }
+
+    /// The string starting at the current `"`, unescaped; borrowed when it holds no escapes.
+    fn string_token(&mut self) -> Result<Cow<'a, str>, DeserializeError> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut owned: Option<String> = None;
+        let mut run = start;
+        loop {
+            let Some(at) = next_escape(self.bytes, run) else {
+                self.pos = self.bytes.len();
+                return Err(self.syntax("unterminated string"));
+            };
+            let text = self.utf8(run, at)?;
+            match self.bytes[at] {
+                b'"' => {
+                    self.pos = at + 1;
+                    return Ok(match owned {
+                        None => Cow::Borrowed(text),
+                        Some(mut out) => {
+                            out.push_str(text);
+                            Cow::Owned(out)
+                        }
+                    });
+                }
+                b'\\' => {
+                    self.pos = at + 1;
+                    let unescaped = self.escape()?;
+                    let out = owned.get_or_insert_with(String::new);
+                    out.push_str(text);
+                    out.push(unescaped);
+                    run = self.pos;
+                }
+                _ => {
+                    self.pos = at;
+                    return Err(self.syntax("control character in a string"));
+                }
+            }
+        }
+    }
+
+    /// The text between two positions. Both always follow or precede an ASCII character (a quote, a
+    /// backslash, a digit), so they fall on character boundaries; `get` keeps that from being a panic
+    /// if it ever were not so.
+    fn utf8(&self, from: usize, to: usize) -> Result<&'a str, DeserializeError> {
+        let text: &'a str = self.text;
+        text.get(from..to).ok_or_else(|| self.syntax("a token that splits a character"))
+    }
+
+    /// The character of the escape after a `\`.
+    fn escape(&mut self) -> Result<char, DeserializeError> {
+        let Some(&letter) = self.bytes.get(self.pos) else {
+            return Err(self.syntax("unterminated string"));
+        };
+        self.pos += 1;
+        Ok(match letter {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                let code = match unit {
+                    0xD800..=0xDBFF => {
+                        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                            return Err(self.syntax("lone leading surrogate in a \\u escape"));
+                        }
+                        self.pos += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return Err(self.syntax("lone leading surrogate in a \\u escape"));
+                        }
+                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
+                    }
+                    0xDC00..=0xDFFF => return Err(self.syntax("lone trailing surrogate in a \\u escape")),
+                    _ => u32::from(unit),
+                };
+                char::from_u32(code).ok_or_else(|| self.syntax("invalid \\u escape"))?
+            }
+            _ => return Err(self.syntax("invalid escape")),
+        })
+    }
+
+    fn hex4(&mut self) -> Result<u16, DeserializeError> {
+        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or_else(|| self.syntax("unterminated string"))?;
+        let mut unit = 0u16;
+        for &digit in digits {
+            let value = char::from(digit).to_digit(16).ok_or_else(|| self.syntax("invalid \\u escape"))?;
+            unit = unit * 16 + value as u16;
+        }
+        self.pos += 4;
+        Ok(unit)
+    }
+
+    /// The text of the number at the current position, checked against JSON's grammar, and whether it
+    /// is an integer (no fraction, no exponent).
+    fn number_token(&mut self) -> Result<(&'a str, bool), DeserializeError> {
+        let bytes: &'a [u8] = self.bytes;
+        let start = self.pos;
+        let mut at = start;
+        let digits = |at: &mut usize| {
+            let from = *at;
+            while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            *at > from
+        };
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        let integral_start = at;
+        if !digits(&mut at) || (bytes[integral_start] == b'0' && at - integral_start > 1) {
+            self.pos = at;
+            return Err(self.syntax("invalid number"));
+        }
+        let mut integer = true;
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            integer = false;
+            if !digits(&mut at) {
+                self.pos = at;
+                return Err(self.syntax("invalid number"));
+            }
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            integer = false;
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            if !digits(&mut at) {
+                self.pos = at;
+                return Err(self.syntax("invalid number"));
+            }
+        }
+        self.pos = at;
+        // Only ASCII digits and signs were accepted.
+        let text = self.utf8(start, at)?;
+        Ok((text, integer))
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), DeserializeError> {
+        if self.bytes.get(self.pos..self.pos + word.len()) != Some(word) {
+            return Err(self.syntax("unexpected character"));
+        }
+        self.pos += word.len();
+        Ok(())
+    }
+
+    /// Consumes `null` if it comes next.
+    #[inline]
+    fn null(&mut self) -> Result<bool, DeserializeError> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// The next value, which must be a string.
+    pub fn str_token(&mut self, expected: &str) -> Result<Cow<'a, str>, DeserializeError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.mismatch(expected));
+        }
+        self.string_token()
+    }
+
+    /// The text of the next value, which must be a number, and whether it is an integer.
+    pub fn number(&mut self, expected: &str) -> Result<(&'a str, bool), DeserializeError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.mismatch(expected));
+        }
+        self.number_token()
+    }
+
+    /// Reads past the next value, checking that it is JSON (recursion is bounded by [`MAX_DEPTH`]).
+    pub fn skip(&mut self) -> Result<(), DeserializeError> {
+        match self.peek() {
+            Some(b'{') => {
+                self.enter(b'{', "an object")?;
+                let mut first = true;
+                while self.next_key(first)?.is_some() {
+                    self.skip()?;
+                    first = false;
+                }
+                Ok(())
+            }
+            Some(b'[') => {
+                self.enter(b'[', "an array")?;
+                let mut first = true;
+                while self.next_element(first)? {
+                    self.skip()?;
+                    first = false;
+                }
+                Ok(())
+            }
+            Some(b'"') => self.string_token().map(drop),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number_token().map(drop),
+            Some(_) => Err(self.syntax("unexpected character")),
+            None => Err(self.syntax("unexpected end of the body")),
+        }
+    }
 }
 
-/// The value as a string.
-pub fn string(value: &Value) -> Result<&str, DeserializeError> {
-    value.as_str().ok_or_else(|| expected("a string", value))
+/// Reads a whole body with `read`: an empty body (or only whitespace) reads as `{}`, as awsJson
+/// allows; anything after the value but whitespace is an error.
+pub fn read_body<'a, T>(
+    body: &'a [u8],
+    read: impl FnOnce(&mut JsonReader<'a>) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return read(&mut JsonReader::new("{}"));
+    }
+    let text = std::str::from_utf8(body).map_err(|e| {
+        DeserializeError::new(format!("the body is not valid JSON: invalid UTF-8 at byte {}", e.valid_up_to()))
+    })?;
+    let mut reader = JsonReader::new(text);
+    let value = read(&mut reader)?;
+    if reader.peek().is_some() {
+        return Err(reader.syntax("trailing characters after the value"));
+    }
+    Ok(value)
 }
 
-/// The value as a boolean.
-pub fn boolean(value: &Value) -> Result<bool, DeserializeError> {
-    value.as_bool().ok_or_else(|| expected("a boolean", value))
+/// Reads a body that is already a tree (an error response's) with `read`.
+pub fn read_tree<T>(
+    value: &Value,
+    read: impl FnOnce(&mut JsonReader<'_>) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    read_body(value.to_string().as_bytes(), read)
 }
 
-/// The value as an integer that fits `T` (`i8`, `i16`, `i32`, `i64`).
-pub fn integer<T: TryFrom<i64>>(value: &Value) -> Result<T, DeserializeError> {
-    let wide = value.as_i64().ok_or_else(|| expected("an integer", value))?;
+/// An object whose members are read by `member`, given each one's name (unescaped). A member it
+/// leaves unread (an unknown one) is skipped; an error it returns is located under the member's name.
+#[inline]
+pub fn object<'a>(
+    reader: &mut JsonReader<'a>,
+    mut member: impl FnMut(&mut JsonReader<'a>, &str) -> Result<(), DeserializeError>,
+) -> Result<(), DeserializeError> {
+    reader.enter(b'{', "an object")?;
+    let mut first = true;
+    while let Some(key) = reader.next_key(first)? {
+        first = false;
+        let before = reader.pos;
+        member(reader, &key).map_err(|e| e.at(&key))?;
+        if reader.pos == before {
+            reader.skip().map_err(|e| e.at(&key))?;
+        }
+    }
+    Ok(())
+}
+
+/// A union: an object with exactly one member set, read by `member`. `null` members are absent and
+/// `__type` is protocol metadata, not a member; a member repeated is read again, the last one kept.
+pub fn union<'a, T>(
+    reader: &mut JsonReader<'a>,
+    mut member: impl FnMut(&mut JsonReader<'a>, &str) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    reader.enter(b'{', "an object")?;
+    let mut found: Option<(Cow<'a, str>, T)> = None;
+    let mut first = true;
+    while let Some(key) = reader.next_key(first)? {
+        first = false;
+        if key == "__type" {
+            reader.skip()?;
+            continue;
+        }
+        if reader.null()? {
+            continue;
+        }
+        let before = reader.pos;
+        let value = member(reader, &key).map_err(|e| e.at(&key))?;
+        if reader.pos == before {
+            reader.skip().map_err(|e| e.at(&key))?;
+        }
+        if found.as_ref().is_some_and(|(name, _)| *name != key) {
+            return Err(DeserializeError::new("a union must have exactly one member set, found several"));
+        }
+        found = Some((key, value));
+    }
+    found
+        .map(|(_, value)| value)
+        .ok_or_else(|| DeserializeError::new("a union must have exactly one member set, found none"))
+}
+
+/// A member without a value (a unit union member): an object whose contents mean nothing.
+pub fn unit(reader: &mut JsonReader<'_>) -> Result<(), DeserializeError> {
+    if reader.peek() != Some(b'{') {
+        return Err(reader.mismatch("an object"));
+    }
+    reader.skip()
+}
+
+/// Skips one value (members that lowering keeps out of JSON bodies).
+pub fn skip(reader: &mut JsonReader<'_>) -> Result<(), DeserializeError> {
+    reader.skip()
+}
+
+/// A string.
+pub fn string(reader: &mut JsonReader<'_>) -> Result<String, DeserializeError> {
+    reader.str_token("a string").map(Cow::into_owned)
+}
+
+/// A string converted through `From<&str>`: a model enum, whose unknown values are kept.
+pub fn text<T: for<'k> From<&'k str>>(reader: &mut JsonReader<'_>) -> Result<T, DeserializeError> {
+    reader.str_token("a string").map(|text| T::from(&text))
+}
+
+/// A boolean.
+pub fn boolean(reader: &mut JsonReader<'_>) -> Result<bool, DeserializeError> {
+    match reader.peek() {
+        Some(b't') => reader.literal(b"true").map(|()| true),
+        Some(b'f') => reader.literal(b"false").map(|()| false),
+        _ => Err(reader.mismatch("a boolean")),
+    }
+}
+
+/// An integer that fits `T` (`i8`, `i16`, `i32`, `i64`).
+pub fn integer<T: TryFrom<i64>>(reader: &mut JsonReader<'_>) -> Result<T, DeserializeError> {
+    let (text, integral) = reader.number("an integer")?;
+    let wide = integral
+        .then(|| text.parse::<i64>().ok())
+        .flatten()
+        .ok_or_else(|| DeserializeError::new("expected an integer, found a number"))?;
     T::try_from(wide).map_err(|_| DeserializeError::new(format!("integer {wide} is out of range")))
 }
 
-/// The value as a float; accepts the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
-pub fn float(value: &Value) -> Result<f64, DeserializeError> {
-    match value {
-        Value::Number(n) => n.as_f64().ok_or_else(|| expected("a number", value)),
-        Value::String(s) => match s.as_str() {
+/// A float; accepts the strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+pub fn float(reader: &mut JsonReader<'_>) -> Result<f64, DeserializeError> {
+    if reader.peek() == Some(b'"') {
+        return match &*reader.string_token()? {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
             "-Infinity" => Ok(f64::NEG_INFINITY),
-            _ => Err(expected("a number", value)),
-        },
-        _ => Err(expected("a number", value)),
+            _ => Err(DeserializeError::new("expected a number, found a string")),
+        };
+    }
+    let (text, _) = reader.number("a number")?;
+    // The grammar is checked, so Rust's (correctly rounded) parser accepts the text; like serde_json,
+    // a number too large for an f64 is an error rather than an infinity.
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value),
+        _ => Err(DeserializeError::new(format!("number {text} is out of range"))),
     }
 }
 
-/// The text of a number (bigInteger and bigDecimal keep it as text).
-pub fn number_text(value: &Value) -> Result<String, DeserializeError> {
-    match value {
-        Value::Number(n) => Ok(n.to_string()),
-        _ => Err(expected("a number", value)),
-    }
+/// The text of a number, exactly as sent (bigInteger and bigDecimal keep it as text).
+pub fn number_text<'a>(reader: &mut JsonReader<'a>) -> Result<&'a str, DeserializeError> {
+    reader.number("a number").map(|(text, _)| text)
+}
+
+/// A document: any JSON value, as a tree.
+pub fn document(reader: &mut JsonReader<'_>) -> Result<Value, DeserializeError> {
+    reader.peek();
+    let start = reader.pos;
+    reader.skip()?;
+    serde_json::from_slice(&reader.bytes[start..reader.pos])
+        .map_err(|e| DeserializeError::new(format!("the body is not valid JSON: {e}")))
 }
 
 /// `None` for JSON `null` (awsJson treats it as absent), else the value read by `read`.
-pub fn optional<T>(
-    value: &Value,
-    read: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+#[inline]
+pub fn optional<'a, T>(
+    reader: &mut JsonReader<'a>,
+    read: impl FnOnce(&mut JsonReader<'a>) -> Result<T, DeserializeError>,
 ) -> Result<Option<T>, DeserializeError> {
-    if value.is_null() {
+    if reader.null()? {
         Ok(None)
     } else {
-        read(value).map(Some)
+        read(reader).map(Some)
     }
 }
 
-/// A list whose elements are read by `read`; `null` elements are skipped unless the list is sparse.
-pub fn list<T>(
-    value: &Value,
-    mut read: impl FnMut(&Value) -> Result<T, DeserializeError>,
+/// A list whose elements are read by `read`; `null` elements are skipped.
+pub fn list<'a, T>(
+    reader: &mut JsonReader<'a>,
+    mut read: impl FnMut(&mut JsonReader<'a>) -> Result<T, DeserializeError>,
 ) -> Result<Vec<T>, DeserializeError> {
-    let items = array(value)?;
-    let mut out = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        if item.is_null() {
-            continue;
+    let mut out = Vec::new();
+    sparse_elements(reader, |reader, index| {
+        if let Some(item) = optional(reader, &mut read).map_err(|e| e.at_index(index))? {
+            out.push(item);
         }
-        out.push(read(item).map_err(|e| e.at_index(index))?);
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
 /// A sparse list: `null` elements are kept as `None`.
-pub fn sparse_list<T>(
-    value: &Value,
-    mut read: impl FnMut(&Value) -> Result<T, DeserializeError>,
+pub fn sparse_list<'a, T>(
+    reader: &mut JsonReader<'a>,
+    mut read: impl FnMut(&mut JsonReader<'a>) -> Result<T, DeserializeError>,
 ) -> Result<Vec<Option<T>>, DeserializeError> {
-    let items = array(value)?;
-    let mut out = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        out.push(optional(item, &mut read).map_err(|e| e.at_index(index))?);
-    }
+    let mut out = Vec::new();
+    sparse_elements(reader, |reader, index| {
+        out.push(optional(reader, &mut read).map_err(|e| e.at_index(index))?);
+        Ok(())
+    })?;
     Ok(out)
 }
 
-/// A map whose values are read by `read`; `null` values are skipped unless the map is sparse.
+fn sparse_elements<'a>(
+    reader: &mut JsonReader<'a>,
+    mut element: impl FnMut(&mut JsonReader<'a>, usize) -> Result<(), DeserializeError>,
+) -> Result<(), DeserializeError> {
+    reader.enter(b'[', "an array")?;
+    let mut index = 0;
+    while reader.next_element(index == 0)? {
+        element(reader, index)?;
+        index += 1;
+    }
+    Ok(())
+}
+
+/// A map whose values are read by `read`; `null` values are skipped (a key sent again with `null`
+/// drops the earlier value, as the last of repeated keys counts).
 ///
 /// Keys become `K` through `From<&str>`: `String`, or a model enum (whose unknown values are kept).
 /// Taking the conversion as a bound rather than as a function argument matters for enums: the
 /// function `Enum::from` only accepts one caller-chosen lifetime, while every key here borrows from
 /// the body for a lifetime of its own.
-pub fn map<K: Ord + for<'k> From<&'k str>, V>(
-    value: &Value,
-    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+pub fn map<'a, K: Ord + for<'k> From<&'k str>, V>(
+    reader: &mut JsonReader<'a>,
+    mut read: impl FnMut(&mut JsonReader<'a>) -> Result<V, DeserializeError>,
 ) -> Result<std::collections::BTreeMap<K, V>, DeserializeError> {
-    let entries = object(value)?;
     let mut out = std::collections::BTreeMap::new();
-    for (name, item) in entries {
-        if item.is_null() {
-            continue;
-        }
-        out.insert(K::from(name.as_str()), read(item).map_err(|e| e.at(name))?);
-    }
+    object(reader, |reader, name| {
+        match optional(reader, &mut read)? {
+            Some(value) => out.insert(K::from(name), value),
+            None => out.remove(&K::from(name)),
+        };
+        Ok(())
+    })?;
     Ok(out)
 }
 
 /// A sparse map: `null` values are kept as `None`.
-pub fn sparse_map<K: Ord + for<'k> From<&'k str>, V>(
-    value: &Value,
-    mut read: impl FnMut(&Value) -> Result<V, DeserializeError>,
+pub fn sparse_map<'a, K: Ord + for<'k> From<&'k str>, V>(
+    reader: &mut JsonReader<'a>,
+    mut read: impl FnMut(&mut JsonReader<'a>) -> Result<V, DeserializeError>,
 ) -> Result<std::collections::BTreeMap<K, Option<V>>, DeserializeError> {
-    let entries = object(value)?;
     let mut out = std::collections::BTreeMap::new();
-    for (name, item) in entries {
-        out.insert(K::from(name.as_str()), optional(item, &mut read).map_err(|e| e.at(name))?);
-    }
+    object(reader, |reader, name| {
+        out.insert(K::from(name), optional(reader, &mut read)?);
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// What `read` makes of `{}`: a required structure member the response left out gets the structure
+/// with its own members corrected in turn (Smithy's client error correction).
+pub fn from_empty_object<T>(
+    read: impl FnOnce(&mut JsonReader<'_>) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    read(&mut JsonReader::new("{}"))
 }
 
 #[cfg(test)]
@@ -421,14 +866,44 @@ mod tests {
         out
     }
 
+    fn read<T>(
+        body: &str,
+        f: impl FnOnce(&mut JsonReader<'_>) -> Result<T, DeserializeError>,
+    ) -> Result<T, DeserializeError> {
+        read_body(body.as_bytes(), f)
+    }
+
+    /// The members of an object read as floats, by name.
+    fn floats(body: &str) -> Result<Vec<(String, f64)>, DeserializeError> {
+        let mut out = Vec::new();
+        read(body, |r| {
+            object(r, |r, name| {
+                out.push((name.to_owned(), float(r)?));
+                Ok(())
+            })
+        })
+        .map(|()| out)
+    }
+
     #[test]
     fn response_numbers_read_back_exactly() {
-        // Without serde_json's `float_roundtrip` feature this reads back as 123456789.1234568.
-        let body = br#"{"n": 123456789.12345679, "tiny": 5e-324, "big": 1.7976931348623157e308}"#;
-        let value = parse(body).expect("valid JSON");
-        assert_eq!(float(&value["n"]).expect("a number").to_bits(), 123456789.12345679_f64.to_bits());
-        assert_eq!(float(&value["tiny"]).expect("a number"), 5e-324);
-        assert_eq!(float(&value["big"]).expect("a number"), f64::MAX);
+        let read = floats(r#"{"n": 123456789.12345679, "tiny": 5e-324, "big": 1.7976931348623157e308, "e": -2E+2}"#);
+        let read = read.expect("valid JSON");
+        assert_eq!(read[0].1.to_bits(), 123456789.12345679_f64.to_bits());
+        assert_eq!(read[1].1, 5e-324);
+        assert_eq!(read[2].1, f64::MAX);
+        assert_eq!(read[3].1, -200.0);
+        let err = floats(r#"{"huge": 1e400}"#).unwrap_err();
+        assert_eq!(err.to_string(), "at `huge`: number 1e400 is out of range");
+    }
+
+    #[test]
+    fn numbers_follow_the_json_grammar() {
+        for bad in ["01", "-", "1.", ".5", "1e", "1e+", "+1", "0x10", "1.5.2", "Infinity", "NaN", "-01"] {
+            let body = format!(r#"{{"n": {bad}}}"#);
+            let err = floats(&body).unwrap_err().to_string();
+            assert!(err.contains("not valid JSON"), "{bad}: {err}");
+        }
     }
 
     #[test]
@@ -475,9 +950,10 @@ mod tests {
         assert_eq!(written(|w| w.float(f64::INFINITY)), "\"Infinity\"");
         assert_eq!(written(|w| w.float(f64::NEG_INFINITY)), "\"-Infinity\"");
         assert_eq!(written(|w| w.float(1.5)), "1.5");
-        assert_eq!(float(&Value::from("NaN")).map(f64::is_nan), Ok(true));
-        assert_eq!(float(&Value::from("-Infinity")), Ok(f64::NEG_INFINITY));
-        assert!(float(&Value::from("nan")).is_err());
+        assert_eq!(read(r#""NaN""#, float).map(f64::is_nan), Ok(true));
+        assert_eq!(read(r#""-Infinity""#, float), Ok(f64::NEG_INFINITY));
+        assert_eq!(read(r#""Infinity""#, float), Ok(f64::INFINITY));
+        assert!(read(r#""nan""#, float).is_err());
     }
 
     #[test]
@@ -485,27 +961,135 @@ mod tests {
         assert_eq!(parse(b"").unwrap(), Value::Object(Map::new()));
         assert_eq!(parse(b"  \n").unwrap(), Value::Object(Map::new()));
         assert!(parse(b"<html>").is_err());
+        assert_eq!(floats(""), Ok(Vec::new()));
+        assert_eq!(floats(" \n\t"), Ok(Vec::new()));
+        let err = floats("<html>").unwrap_err().to_string();
+        assert!(err.contains("not valid JSON"), "{err}");
+        assert!(floats(r#"{"a": 1} x"#).unwrap_err().to_string().contains("trailing characters"));
     }
 
     #[test]
     fn hostile_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
         assert!(parse(deep.as_bytes()).is_err());
+        // Skipped (an unknown member) or read (a document), nesting stops at 128 levels.
+        for body in [format!(r#"{{"unknown": {deep}}}"#), format!(r#"{{"doc": {deep}}}"#)] {
+            let err = read(&body, |r| object(r, |r, name| if name == "doc" { document(r).map(drop) } else { Ok(()) }));
+            assert!(err.unwrap_err().to_string().contains("nesting deeper than 128"), "{}", &body[..20]);
+        }
+        let fine = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(read(&fine, skip).is_ok());
+        let too_deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert!(read(&too_deep, skip).is_err());
+        let nested_lists = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        fn nested(r: &mut JsonReader<'_>) -> Result<usize, DeserializeError> {
+            if r.peek() == Some(b'[') {
+                Ok(list(r, nested)?.into_iter().sum::<usize>() + 1)
+            } else {
+                integer::<i64>(r).map(|_| 0)
+            }
+        }
+        let err = read(&nested_lists, nested).unwrap_err().to_string();
+        assert!(err.contains("nesting deeper than 128"), "{err}");
+    }
+
+    #[test]
+    fn strings_are_unescaped_and_checked() {
+        let unescaped = |body: &str| read(body, string);
+        assert_eq!(unescaped(r#""plain""#).unwrap(), "plain");
+        assert_eq!(
+            unescaped(r#""a\"b\\c\/\n\t\r\b\f\u00e9\ud83d\ude00 end""#).unwrap(),
+            "a\"b\\c/\n\t\r\u{8}\u{c}é😀 end"
+        );
+        assert_eq!(unescaped("\"é😀\"").unwrap(), "é😀");
+        for bad in [r#""\ud83d""#, r#""\ude00""#, r#""\ud83d\u0041""#, r#""\x""#, r#""\u12""#, "\"a\u{1}b\"", "\"open"]
+        {
+            let err = unescaped(bad).unwrap_err().to_string();
+            assert!(err.contains("not valid JSON"), "{bad}: {err}");
+        }
+        let invalid_utf8 = read_body(b"\"a\xff\"", string).unwrap_err().to_string();
+        assert!(invalid_utf8.contains("invalid UTF-8"), "{invalid_utf8}");
+        assert_eq!(read(r#""gold""#, text::<String>).unwrap(), "gold");
+    }
+
+    #[test]
+    fn unknown_members_are_skipped_whatever_they_hold() {
+        let body = r#"{"skip": {"a": [1, {"b": null}, "x\"y"], "c": true}, "keep": 1.5, "more": [false]}"#;
+        assert_eq!(floats(body).unwrap_err().to_string(), "at `skip`: expected a number, found an object");
+        let mut kept = None;
+        read(body, |r| {
+            object(r, |r, name| {
+                if name == "keep" {
+                    kept = optional(r, float)?;
+                }
+                Ok(())
+            })
+        })
+        .unwrap();
+        assert_eq!(kept, Some(1.5));
+        for bad in [r#"{"a" 1}"#, r#"{"a": 1,}"#, r#"{"a": 1 "b": 2}"#, r#"{"skip": [1,]}"#, r#"{"skip": tru}"#, "{"] {
+            let err = read(bad, |r| object(r, |_, _| Ok(()))).unwrap_err().to_string();
+            assert!(err.contains("not valid JSON"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_in_a_broken_body_reports_the_syntax() {
+        let err = read(r#"{"n": "open}"#, |r| object(r, |r, _| float(r).map(drop))).unwrap_err();
+        assert!(err.to_string().contains("unterminated string"), "{err}");
+        let err = read(r#"{"n": [1, }"#, |r| object(r, |r, _| boolean(r).map(drop))).unwrap_err();
+        assert!(err.to_string().contains("not valid JSON"), "{err}");
+    }
+
+    #[test]
+    fn unions_have_exactly_one_member() {
+        let member = |r: &mut JsonReader<'_>, name: &str| integer::<i32>(r).map(|v| (name.to_owned(), v));
+        assert_eq!(read(r#"{"__type": "x", "a": null, "b": 2}"#, |r| union(r, member)), Ok(("b".into(), 2)));
+        assert_eq!(read(r#"{"b": 1, "b": 2}"#, |r| union(r, member)), Ok(("b".into(), 2)));
+        let several = read(r#"{"a": 1, "b": 2}"#, |r| union(r, member)).unwrap_err();
+        assert!(several.to_string().contains("found several"), "{several}");
+        let none = read(r#"{"a": null, "__type": {"nested": 1}}"#, |r| union(r, member)).unwrap_err();
+        assert!(none.to_string().contains("found none"), "{none}");
+        let wrong = read(r#"{"a": "x"}"#, |r| union(r, member)).unwrap_err();
+        assert_eq!(wrong.to_string(), "at `a`: expected an integer, found a string");
+    }
+
+    #[test]
+    fn documents_are_trees() {
+        let mut doc = None;
+        read(r#"{"d": {"x": [1, "two", null]}, "e": 3}"#, |r| {
+            object(r, |r, name| {
+                if name == "d" {
+                    doc = Some(document(r)?);
+                }
+                Ok(())
+            })
+        })
+        .unwrap();
+        assert_eq!(doc, Some(serde_json::json!({"x": [1, "two", null]})));
     }
 
     #[test]
     fn errors_report_their_path() {
-        let value: Value = serde_json::from_str(r#"{"items":[1,"x"]}"#).unwrap();
-        let items = &object(&value).unwrap()["items"];
-        let err = list(items, integer::<i32>).map_err(|e| e.at("items")).unwrap_err();
+        let items = |r: &mut JsonReader<'_>| object(r, |r, _| list(r, integer::<i32>).map(drop));
+        let err = read(r#"{"items":[1,"x"]}"#, items).unwrap_err();
         assert_eq!(err.to_string(), "at `items[1]`: expected an integer, found a string");
+        let tree: Value = serde_json::from_str(r#"{"items":[1,null,true]}"#).unwrap();
+        let err = read_tree(&tree, items).unwrap_err();
+        assert_eq!(err.to_string(), "at `items[2]`: expected an integer, found a boolean");
     }
 
     #[test]
     fn integers_must_fit() {
-        assert!(integer::<i8>(&Value::from(300)).is_err());
-        assert_eq!(integer::<i32>(&Value::from(-5)), Ok(-5));
-        assert!(integer::<i32>(&Value::from(1.5)).is_err());
+        assert!(read("300", integer::<i8>).is_err());
+        assert_eq!(read("-5", integer::<i32>), Ok(-5));
+        assert_eq!(read("-0", integer::<i32>), Ok(0));
+        assert_eq!(read("1.5", integer::<i32>).unwrap_err().to_string(), "expected an integer, found a number");
+        assert!(read("1e2", integer::<i32>).is_err());
+        assert!(read("99999999999999999999", integer::<i64>).is_err());
+        assert_eq!(read("9223372036854775807", integer::<i64>), Ok(i64::MAX));
+        assert_eq!(read("true", boolean), Ok(true));
+        assert_eq!(read("false", boolean), Ok(false));
     }
 
     /// A key type like the generated enums: `From<&str>` for any lifetime, unknown values kept.
@@ -526,21 +1110,38 @@ mod tests {
 
     #[test]
     fn map_keys_convert_to_strings_or_enums() {
-        let value: Value = serde_json::from_str(r#"{"gold":1,"tin":2,"none":null}"#).unwrap();
-        let by_name: std::collections::BTreeMap<String, i32> = map(&value, integer::<i32>).unwrap();
+        let body = r#"{"gold":1,"tin":2,"none":null}"#;
+        let by_name: std::collections::BTreeMap<String, i32> = read(body, |r| map(r, integer::<i32>)).unwrap();
         assert_eq!(by_name, [("gold".to_string(), 1), ("tin".to_string(), 2)].into());
-        let by_tier: std::collections::BTreeMap<Tier, i32> = map(&value, integer::<i32>).unwrap();
+        let by_tier: std::collections::BTreeMap<Tier, i32> = read(body, |r| map(r, integer::<i32>)).unwrap();
         assert_eq!(by_tier, [(Tier::Gold, 1), (Tier::Unknown("tin".into()), 2)].into());
-        let sparse: std::collections::BTreeMap<Tier, Option<i32>> = sparse_map(&value, integer::<i32>).unwrap();
+        let sparse: std::collections::BTreeMap<Tier, Option<i32>> =
+            read(body, |r| sparse_map(r, integer::<i32>)).unwrap();
         assert_eq!(sparse.get(&Tier::Unknown("none".into())), Some(&None));
-        let err = map::<Tier, i32>(&value, |v| string(v).map(str::len).map(|n| n as i32)).unwrap_err();
+        let err = read(body, |r| map::<Tier, usize>(r, |r| string(r).map(|s| s.len()))).unwrap_err();
         assert_eq!(err.to_string(), "at `gold`: expected a string, found a number");
+        // The last of a repeated key counts, `null` included.
+        let repeated: std::collections::BTreeMap<String, i32> =
+            read(r#"{"a":1,"a":2,"b":3,"b":null}"#, |r| map(r, integer::<i32>)).unwrap();
+        assert_eq!(repeated, [("a".to_string(), 2)].into());
+        let escaped: std::collections::BTreeMap<String, i32> =
+            read(r#"{"a\u0062":1}"#, |r| map(r, integer::<i32>)).unwrap();
+        assert_eq!(escaped, [("ab".to_string(), 1)].into());
     }
 
     #[test]
     fn null_list_elements_are_skipped_unless_sparse() {
-        let value: Value = serde_json::from_str(r#"["a",null,"b"]"#).unwrap();
-        assert_eq!(list(&value, |v| string(v).map(str::to_owned)).unwrap(), ["a", "b"]);
-        assert_eq!(sparse_list(&value, |v| string(v).map(str::to_owned)).unwrap().len(), 3);
+        let body = r#"["a",null,"b"]"#;
+        assert_eq!(read(body, |r| list(r, string)).unwrap(), ["a", "b"]);
+        assert_eq!(read(body, |r| sparse_list(r, string)).unwrap(), [Some("a".into()), None, Some("b".into())]);
+        assert_eq!(read("[]", |r| list(r, string)).unwrap(), Vec::<String>::new());
+        assert!(read(r#"["a" "b"]"#, |r| list(r, string)).is_err());
+    }
+
+    #[test]
+    fn unit_members_are_objects_of_anything() {
+        assert_eq!(read(r#"{"x": [1]}"#, unit), Ok(()));
+        assert_eq!(read("[]", unit).unwrap_err().to_string(), "expected an object, found an array");
+        assert_eq!(from_empty_object(|r| object(r, |_, _| Ok(()))), Ok(()));
     }
 }

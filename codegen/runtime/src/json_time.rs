@@ -1,9 +1,7 @@
 //! Timestamps in awsJson bodies, in each of Smithy's three timestamp formats.
 
-use serde_json::Value;
-
 use super::datetime::DateTime;
-use super::json::{DeserializeError, JsonValueWriter};
+use super::json::{DeserializeError, JsonReader, JsonValueWriter};
 
 /// Which text form a timestamp member uses on the wire (`@timestampFormat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,21 +24,20 @@ pub fn write(value: &DateTime, format: Format, writer: JsonValueWriter<'_>) {
 }
 
 /// Reads a timestamp in `format`. Epoch seconds may come as an integer or a fraction.
-pub fn read(value: &Value, format: Format) -> Result<DateTime, DeserializeError> {
-    match (format, value) {
-        (Format::EpochSeconds, Value::Number(n)) => match n.as_i64() {
-            Some(secs) => Ok(DateTime::from_secs(secs)),
-            None => {
-                let secs = n.as_f64().unwrap_or(f64::NAN);
-                DateTime::from_fractional_secs(secs)
-                    .map_err(|e| DeserializeError::new(format!("invalid epoch-seconds timestamp {n}: {e}")))
+pub fn read(reader: &mut JsonReader<'_>, format: Format) -> Result<DateTime, DeserializeError> {
+    match format {
+        Format::EpochSeconds => {
+            let (text, integral) = reader.number("an epoch-seconds number")?;
+            if let Some(secs) = integral.then(|| text.parse::<i64>().ok()).flatten() {
+                return Ok(DateTime::from_secs(secs));
             }
-        },
-        (Format::DateTime, Value::String(text)) => DateTime::parse_date_time(text)
+            let secs = text.parse::<f64>().unwrap_or(f64::NAN);
+            DateTime::from_fractional_secs(secs)
+                .map_err(|e| DeserializeError::new(format!("invalid epoch-seconds timestamp {text}: {e}")))
+        }
+        Format::DateTime => DateTime::parse_date_time(&reader.str_token("a timestamp string")?)
             .map_err(|e| DeserializeError::new(format!("invalid date-time timestamp: {e}"))),
-        (Format::HttpDate, Value::String(text)) => DateTime::parse_http_date(text)
+        Format::HttpDate => DateTime::parse_http_date(&reader.str_token("a timestamp string")?)
             .map_err(|e| DeserializeError::new(format!("invalid http-date timestamp: {e}"))),
-        (Format::EpochSeconds, _) => Err(DeserializeError::new("expected an epoch-seconds number")),
-        (_, _) => Err(DeserializeError::new("expected a timestamp string")),
     }
 }

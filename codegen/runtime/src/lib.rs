@@ -58,7 +58,7 @@
 /// compile time that it equals the version it was generated for, so a mismatch is one clear error
 /// (regenerate the crate, or depend on the runtime it names) rather than many obscure ones.
 #[doc(hidden)]
-pub const GENERATED_CODE_VERSION: u32 = 1;
+pub const GENERATED_CODE_VERSION: u32 = 2;
 
 pub mod big_number;
 #[cfg(feature = "blob")]

@@ -4,7 +4,7 @@
 //!
 //! Requests build their URI with [`UriBuilder`] and their header texts with the `fmt_*` and `join_*`
 //! functions; responses read headers with the `header_*` functions, which name the header in every
-//! error, and their body with [`parse_body`].
+//! error, and their body's members with [`read_body`].
 
 use std::ops::Range;
 use std::str::FromStr;
@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::datetime::DateTime;
 use super::error::ErrorMetadata;
-use super::json::DeserializeError;
+use super::json::{DeserializeError, JsonReader};
 use super::json_time::Format;
 
 /// The headers of a response, as generated readers name them.
@@ -509,14 +509,14 @@ pub fn prefix_headers<M: FromIterator<(String, String)>>(
     Ok(entries.into_iter().collect())
 }
 
-/// Parses a response body that holds the output's (or error's) body members: an empty body (or only
-/// whitespace) reads as `{}`, as does `{}` itself; anything else must be a JSON object.
-pub fn parse_body(body: &[u8]) -> Result<Value, DeserializeError> {
-    let value = super::json::parse(body)?;
-    if !value.is_object() {
-        return Err(DeserializeError::new("expected a JSON object as the body"));
-    }
-    Ok(value)
+/// Reads a response body that holds the output's body members, each with `member` (as
+/// [`json::object`](super::json::object) does): an empty body (or only whitespace) reads as `{}`;
+/// anything else must be a JSON object.
+pub fn read_body<'a>(
+    body: &'a [u8],
+    member: impl FnMut(&mut JsonReader<'a>, &str) -> Result<(), DeserializeError>,
+) -> Result<(), DeserializeError> {
+    super::json::read_body(body, |reader| super::json::object(reader, member))
 }
 
 /// Reads a restJson1 error response: its metadata (the code, message, status and request ID, read as
@@ -833,12 +833,21 @@ mod tests {
 
     #[test]
     fn empty_bodies_read_as_empty_objects() {
-        assert_eq!(parse_body(b"").unwrap(), serde_json::json!({}));
-        assert_eq!(parse_body(b" \n").unwrap(), serde_json::json!({}));
-        assert_eq!(parse_body(b"{}").unwrap(), serde_json::json!({}));
-        assert_eq!(parse_body(br#"{"a":1}"#).unwrap(), serde_json::json!({"a": 1}));
-        assert!(parse_body(b"[]").unwrap_err().to_string().contains("JSON object"));
-        assert!(parse_body(b"{").is_err());
+        let names = |body: &[u8]| {
+            let mut names = Vec::new();
+            read_body(body, |_, name| {
+                names.push(name.to_owned());
+                Ok(())
+            })
+            .map(|()| names)
+        };
+        assert_eq!(names(b"").unwrap(), Vec::<String>::new());
+        assert_eq!(names(b" \n").unwrap(), Vec::<String>::new());
+        assert_eq!(names(b"{}").unwrap(), Vec::<String>::new());
+        assert_eq!(names(br#"{"a":1,"b":{"c":[]}}"#).unwrap(), ["a", "b"]);
+        assert!(names(b"[]").unwrap_err().to_string().contains("expected an object, found an array"));
+        assert!(names(b"{").is_err());
+        assert!(names(b"{} {}").is_err());
     }
 
     #[test]

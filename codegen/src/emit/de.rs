@@ -1,7 +1,9 @@
 //! Emits `src/de.rs`: awsJson response deserializers for operation outputs and modeled errors, and
 //! (`rest_response`) restJson1's readers of status codes, headers and bodies.
 //!
-//! Unknown members are ignored, unknown enum values and union members are kept, `null` means absent,
+//! The readers take the body's tokens straight into the output structures (the runtime's
+//! `json::JsonReader`); no tree is built. Unknown members are skipped, unknown enum values and union
+//! members are kept, `null` means absent,
 //! and a required member the service left out gets its zero value where one exists (Smithy's client
 //! error correction), so a lenient service never breaks a caller.
 
@@ -10,9 +12,10 @@ use quote::{quote, ToTokens};
 
 use super::common::{helper_fn, reachable};
 use super::runtime_paths::{
-    BIG_NUMBER_READ_DECIMAL, BIG_NUMBER_READ_INTEGER, BLOB_READ, JSON_BOOLEAN, JSON_DESERIALIZE_ERROR, JSON_FLOAT,
-    JSON_INTEGER, JSON_LIST, JSON_MAP, JSON_OBJECT, JSON_OPTIONAL, JSON_PARSE, JSON_SPARSE_LIST, JSON_SPARSE_MAP,
-    JSON_STRING, JSON_TIME_FORMAT, JSON_TIME_READ,
+    BIG_NUMBER_READ_DECIMAL, BIG_NUMBER_READ_INTEGER, BLOB_READ_JSON, JSON_BOOLEAN, JSON_DESERIALIZE_ERROR,
+    JSON_DOCUMENT, JSON_FLOAT, JSON_FROM_EMPTY_OBJECT, JSON_INTEGER, JSON_LIST, JSON_MAP, JSON_OBJECT, JSON_OPTIONAL,
+    JSON_READER, JSON_READ_BODY, JSON_SKIP, JSON_SPARSE_LIST, JSON_SPARSE_MAP, JSON_STRING, JSON_TEXT,
+    JSON_TIME_FORMAT, JSON_TIME_READ, JSON_UNION, JSON_UNIT,
 };
 use super::tokens::{allow_deprecated, boxed_type, doc, ident, prefixed};
 use super::types::fill_default;
@@ -40,8 +43,7 @@ pub fn emit(service: &Service) -> RustFile {
         fns.push(quote! {
             #doc_line
             pub(crate) fn #entry(body: &[u8]) -> ::std::result::Result<crate::types::#output, #JSON_DESERIALIZE_ERROR> {
-                let value = #JSON_PARSE(body)?;
-                #inner(&value)
+                #JSON_READ_BODY(body, #inner)
             }
         });
         if with_method.insert(&op.output) {
@@ -80,29 +82,31 @@ pub fn emit(service: &Service) -> RustFile {
                     let pattern =
                         if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
                     quote! {
-                        #pattern => #slot = #JSON_OPTIONAL(value, #read).map_err(|e| e.at(#wire))?,
+                        #pattern => { #slot = #JSON_OPTIONAL(reader, #read)?; }
                     }
                 });
                 let inits = s.fields.iter().map(finish_field);
+                // Members left unread (unknown ones) are skipped by the runtime's `object`.
                 let body = if s.fields.is_empty() {
                     quote! {
-                        #JSON_OBJECT(value)?;
+                        #JSON_OBJECT(reader, |_, _| ::std::result::Result::Ok(()))?;
                         ::std::result::Result::Ok(crate::types::#name {})
                     }
                 } else {
                     quote! {
                         #(#slots)*
-                        for (key, value) in #JSON_OBJECT(value)? {
-                            match key.as_str() {
+                        #JSON_OBJECT(reader, |reader, key| {
+                            match key {
                                 #(#arms)*
                                 _ => {}
                             }
-                        }
+                            ::std::result::Result::Ok(())
+                        })?;
                         ::std::result::Result::Ok(crate::types::#name { #(#inits)* })
                     }
                 };
                 fns.push(quote! {
-                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, #JSON_DESERIALIZE_ERROR> {
+                    pub(crate) fn #func(reader: &mut #JSON_READER<'_>) -> ::std::result::Result<crate::types::#name, #JSON_DESERIALIZE_ERROR> {
                         #body
                     }
                 });
@@ -112,7 +116,7 @@ pub fn emit(service: &Service) -> RustFile {
                     let variant = ident(&f.rust_name);
                     let wire = &f.wire_name;
                     let read = boxed(f, read_value(&f.ty));
-                    let read = quote!((#read).map_err(|e| e.at(#wire))?);
+                    let read = quote!(#read?);
                     match f.ty.kind {
                         TyKind::Unit => quote! {
                             #wire => {
@@ -123,23 +127,16 @@ pub fn emit(service: &Service) -> RustFile {
                         _ => quote! { #wire => crate::types::#name::#variant(#read), },
                     }
                 });
+                // The runtime's `union` skips `null` members and `__type`, and checks that exactly one
+                // member is set.
                 fns.push(quote! {
-                    pub(crate) fn #func(value: &::serde_json::Value) -> ::std::result::Result<crate::types::#name, #JSON_DESERIALIZE_ERROR> {
-                        let mut found = ::std::option::Option::None;
-                        // `null` members are absent; `__type` is protocol metadata, not a member.
-                        for (key, value) in #JSON_OBJECT(value)? {
-                            if value.is_null() || key == "__type" {
-                                continue;
-                            }
-                            let member = match key.as_str() {
+                    pub(crate) fn #func(reader: &mut #JSON_READER<'_>) -> ::std::result::Result<crate::types::#name, #JSON_DESERIALIZE_ERROR> {
+                        #JSON_UNION(reader, |reader, key| {
+                            ::std::result::Result::Ok(match key {
                                 #(#arms)*
                                 other => crate::types::#name::Unknown(other.to_owned()),
-                            };
-                            if found.replace(member).is_some() {
-                                return ::std::result::Result::Err(#JSON_DESERIALIZE_ERROR::new("a union must have exactly one member set, found several"));
-                            }
-                        }
-                        found.ok_or_else(|| #JSON_DESERIALIZE_ERROR::new("a union must have exactly one member set, found none"))
+                            })
+                        })
                     }
                 });
             }
@@ -177,7 +174,7 @@ pub(super) fn slot_ident(field: &Field) -> Ident {
 pub(super) fn field_reader(field: &Field) -> TokenStream {
     if field.boxed {
         let read = boxed(field, read_value(&field.ty));
-        quote!(|value| #read)
+        quote!(|reader| #read)
     } else {
         reader(&field.ty)
     }
@@ -185,18 +182,38 @@ pub(super) fn field_reader(field: &Field) -> TokenStream {
 
 /// A callable reading one value: the reader function itself where one exists, else a closure.
 fn reader(ty: &Ty) -> TokenStream {
-    match direct_reader(ty) {
-        Some(function) => function,
-        None => {
-            let read = read_value(ty);
-            quote!(|value| #read)
-        }
+    match read(ty) {
+        Read::Function(function) => function,
+        Read::Expression(read) => quote!(|reader| #read),
     }
 }
 
-/// The function that reads a value of this type from `&Value` on its own, if there is one.
-fn direct_reader(ty: &Ty) -> Option<TokenStream> {
-    Some(match &ty.kind {
+/// An expression of type `Result<T, DeserializeError>` reading one value from
+/// `reader: &mut JsonReader`.
+fn read_value(ty: &Ty) -> TokenStream {
+    match read(ty) {
+        Read::Function(function) => quote!(#function(reader)),
+        Read::Expression(read) => read,
+    }
+}
+
+/// How a value of some type is read.
+enum Read {
+    /// This function, `fn(&mut JsonReader) -> Result<T, DeserializeError>`, reads it.
+    Function(TokenStream),
+    /// This expression reads it from `reader`.
+    Expression(TokenStream),
+}
+
+fn read(ty: &Ty) -> Read {
+    Read::Function(match &ty.kind {
+        TyKind::String => quote!(#JSON_STRING),
+        TyKind::Enum(name) => {
+            let name = ident(name);
+            quote!(#JSON_TEXT::<crate::types::#name>)
+        }
+        TyKind::Document => quote!(#JSON_DOCUMENT),
+        TyKind::Unit => quote!(#JSON_UNIT),
         TyKind::Bool => quote!(#JSON_BOOLEAN),
         TyKind::Byte => quote!(#JSON_INTEGER::<i8>),
         TyKind::Short => quote!(#JSON_INTEGER::<i16>),
@@ -205,10 +222,58 @@ fn direct_reader(ty: &Ty) -> Option<TokenStream> {
         TyKind::Double => quote!(#JSON_FLOAT),
         TyKind::BigInteger => quote!(#BIG_NUMBER_READ_INTEGER),
         TyKind::BigDecimal => quote!(#BIG_NUMBER_READ_DECIMAL),
-        TyKind::Blob => quote!(#BLOB_READ),
+        TyKind::Blob => quote!(#BLOB_READ_JSON),
         TyKind::Structure(name) | TyKind::Union(name) => helper_fn("de_", name).into_token_stream(),
-        _ => return None,
+        TyKind::Float
+        | TyKind::Timestamp(_)
+        | TyKind::ByteStream
+        | TyKind::IntEnum(_)
+        | TyKind::List { .. }
+        | TyKind::Map { .. } => return Read::Expression(read_expression(ty)),
     })
+}
+
+/// The expression reading a value of one of the types that `read` gives no function of its own.
+fn read_expression(ty: &Ty) -> TokenStream {
+    match &ty.kind {
+        TyKind::Float => quote!(#JSON_FLOAT(reader).map(|v| v as f32)),
+        TyKind::Timestamp(format) => {
+            let format = match format {
+                TimestampFormat::EpochSeconds => quote!(EpochSeconds),
+                TimestampFormat::DateTime => quote!(DateTime),
+                TimestampFormat::HttpDate => quote!(HttpDate),
+            };
+            quote!(#JSON_TIME_READ(reader, #JSON_TIME_FORMAT::#format))
+        }
+        // Lowering keeps streaming blobs out of JSON bodies: they are only ever a payload.
+        TyKind::ByteStream => {
+            quote!(#JSON_SKIP(reader).map(|()| <crate::ByteStream as ::std::default::Default>::default()))
+        }
+        TyKind::IntEnum(name) => {
+            let name = ident(name);
+            quote!(#JSON_INTEGER::<i64>(reader).map(crate::types::#name::from))
+        }
+        TyKind::List { member, sparse } => {
+            let item = reader(member);
+            if *sparse {
+                quote!(#JSON_SPARSE_LIST(reader, #item))
+            } else {
+                quote!(#JSON_LIST(reader, #item))
+            }
+        }
+        TyKind::Map { value: value_ty, sparse, .. } => {
+            // The key type (`String` or a model enum) converts itself from `&str`, through the
+            // map's own type.
+            let item = reader(value_ty);
+            if *sparse {
+                quote!(#JSON_SPARSE_MAP(reader, #item))
+            } else {
+                quote!(#JSON_MAP(reader, #item))
+            }
+        }
+        // `read` gives every other type a function of its own and never asks for an expression.
+        _ => TokenStream::new(),
+    }
 }
 
 fn boxed(field: &Field, read: TokenStream) -> TokenStream {
@@ -296,75 +361,8 @@ fn zero_value(ty: &Ty) -> Option<Zero> {
         // ends).
         TyKind::Structure(name) => {
             let func = helper_fn("de_", name);
-            Zero::Read(quote!(#func(&::serde_json::Value::Object(::serde_json::Map::new()))?))
+            Zero::Read(quote!(#JSON_FROM_EMPTY_OBJECT(#func)?))
         }
         TyKind::Unit => return None,
     })
-}
-
-/// An expression of type `Result<T, DeserializeError>` reading `value: &serde_json::Value`.
-fn read_value(ty: &Ty) -> TokenStream {
-    if let Some(function) = direct_reader(ty) {
-        return quote!(#function(value));
-    }
-    match &ty.kind {
-        TyKind::String => quote!(#JSON_STRING(value).map(::std::borrow::ToOwned::to_owned)),
-        TyKind::Bool => quote!(#JSON_BOOLEAN(value)),
-        TyKind::Byte => quote!(#JSON_INTEGER::<i8>(value)),
-        TyKind::Short => quote!(#JSON_INTEGER::<i16>(value)),
-        TyKind::Integer => quote!(#JSON_INTEGER::<i32>(value)),
-        TyKind::Long => quote!(#JSON_INTEGER::<i64>(value)),
-        TyKind::Float => quote!(#JSON_FLOAT(value).map(|v| v as f32)),
-        TyKind::Double => quote!(#JSON_FLOAT(value)),
-        TyKind::BigInteger => quote!(#BIG_NUMBER_READ_INTEGER(value)),
-        TyKind::BigDecimal => quote!(#BIG_NUMBER_READ_DECIMAL(value)),
-        TyKind::Timestamp(format) => {
-            let format = match format {
-                TimestampFormat::EpochSeconds => quote!(EpochSeconds),
-                TimestampFormat::DateTime => quote!(DateTime),
-                TimestampFormat::HttpDate => quote!(HttpDate),
-            };
-            quote!(#JSON_TIME_READ(value, #JSON_TIME_FORMAT::#format))
-        }
-        TyKind::Blob => quote!(#BLOB_READ(value)),
-        // Lowering keeps streaming blobs out of JSON bodies: they are only ever a payload.
-        TyKind::ByteStream => {
-            quote!(::std::result::Result::<crate::ByteStream, #JSON_DESERIALIZE_ERROR>::Ok(::std::default::Default::default()))
-        }
-        TyKind::Document => {
-            quote!(::std::result::Result::<_, #JSON_DESERIALIZE_ERROR>::Ok(value.clone()))
-        }
-        // A member without a value is still sent as an object (`{}`); its contents mean nothing.
-        TyKind::Unit => quote!(#JSON_OBJECT(value).map(|_| ())),
-        TyKind::Enum(name) => {
-            let name = ident(name);
-            quote!(#JSON_STRING(value).map(crate::types::#name::from))
-        }
-        TyKind::IntEnum(name) => {
-            let name = ident(name);
-            quote!(#JSON_INTEGER::<i64>(value).map(crate::types::#name::from))
-        }
-        TyKind::Structure(name) | TyKind::Union(name) => {
-            let func = helper_fn("de_", name);
-            quote!(#func(value))
-        }
-        TyKind::List { member, sparse } => {
-            let item = reader(member);
-            if *sparse {
-                quote!(#JSON_SPARSE_LIST(value, #item))
-            } else {
-                quote!(#JSON_LIST(value, #item))
-            }
-        }
-        TyKind::Map { value: value_ty, sparse, .. } => {
-            // The key type (`String` or a model enum) converts itself from `&str`, through the
-            // map's own type.
-            let item = reader(value_ty);
-            if *sparse {
-                quote!(#JSON_SPARSE_MAP(value, #item))
-            } else {
-                quote!(#JSON_MAP(value, #item))
-            }
-        }
-    }
 }

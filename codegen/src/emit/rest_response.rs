@@ -6,7 +6,8 @@
 //! else the body's `__type`, else its `code`); when a response names none, an `@httpError` status
 //! that only one of the operation's errors has identifies it. Structures nested in an output or error
 //! are JSON throughout and are read by the awsJson readers (`de_*`), with restJson1's `@jsonName`
-//! keys.
+//! keys. A success body is read token by token; an error's body arrives as the tree its metadata was
+//! read from, and its members are read from that tree's text (errors are the cold path).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,10 +18,10 @@ use super::common::{helper_fn, named_in, stream_field};
 use super::de::{field_reader, finish_field, slot_ident};
 use super::runtime_paths::{
     CLIENT_RAW_RESPONSE, CLIENT_STREAMING_RESPONSE, ERROR_ERROR_METADATA, ERROR_UNHANDLED_ERROR,
-    JSON_DESERIALIZE_ERROR, JSON_OBJECT, JSON_OPTIONAL, JSON_PARSE, JSON_TIME_FORMAT, REST_HEADER_BASE64,
-    REST_HEADER_BOOL, REST_HEADER_FLOAT, REST_HEADER_INTEGER, REST_HEADER_LIST, REST_HEADER_MAP,
-    REST_HEADER_MEDIA_TYPE, REST_HEADER_STRING, REST_HEADER_TIMESTAMP, REST_HEADER_TIMESTAMP_LIST, REST_PARSE_BODY,
-    REST_PARSE_BOOL, REST_PARSE_FLOAT, REST_PARSE_INTEGER, REST_PARSE_STRING, REST_PAYLOAD_TEXT, REST_PREFIX_HEADERS,
+    JSON_DESERIALIZE_ERROR, JSON_OBJECT, JSON_OPTIONAL, JSON_PARSE, JSON_READ_BODY, JSON_READ_TREE, JSON_TIME_FORMAT,
+    REST_HEADER_BASE64, REST_HEADER_BOOL, REST_HEADER_FLOAT, REST_HEADER_INTEGER, REST_HEADER_LIST, REST_HEADER_MAP,
+    REST_HEADER_MEDIA_TYPE, REST_HEADER_STRING, REST_HEADER_TIMESTAMP, REST_HEADER_TIMESTAMP_LIST, REST_PARSE_BOOL,
+    REST_PARSE_FLOAT, REST_PARSE_INTEGER, REST_PARSE_STRING, REST_PAYLOAD_TEXT, REST_PREFIX_HEADERS, REST_READ_BODY,
 };
 use super::tokens::{doc, ident, model_type, prefixed};
 use crate::ir::{Field, HttpBinding, Operation, PayloadKind, Presence, Service, Structure, Ty, TyKind, TypeDefKind};
@@ -186,20 +187,24 @@ fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStr
             let wire = &f.wire_name;
             let read = field_reader(f);
             let pattern = if is_error && wire == "message" { quote!("message" | "Message") } else { quote!(#wire) };
-            quote! { #pattern => #slot = #JSON_OPTIONAL(value, #read).map_err(|e| e.at(#wire))?, }
+            quote! { #pattern => { #slot = #JSON_OPTIONAL(reader, #read)?; } }
         });
-        let object = match source {
-            Source::Response => quote!(&#REST_PARSE_BODY(&#bytes)?),
-            Source::Error => quote!(body),
-        };
-        steps.push(quote! {
-            #(#slots)*
-            for (key, value) in #JSON_OBJECT(#object)? {
-                match key.as_str() {
+        let read_members = quote! {
+            |reader, key| {
+                match key {
                     #(#arms)*
                     _ => {}
                 }
+                ::std::result::Result::Ok(())
             }
+        };
+        let read = match source {
+            Source::Response => quote!(#REST_READ_BODY(&#bytes, #read_members)?;),
+            Source::Error => quote!(#JSON_READ_TREE(body, |reader| #JSON_OBJECT(reader, #read_members))?;),
+        };
+        steps.push(quote! {
+            #(#slots)*
+            #read
         });
     } else if source == Source::Error {
         steps.push(quote! { let _ = body; });
@@ -354,7 +359,7 @@ fn payload_value(field: &Field, kind: PayloadKind, source: Source, bytes: &Token
         return match (&field.ty.kind, kind) {
             (TyKind::Structure(name) | TyKind::Union(name), _) => {
                 let read = helper_fn("de_", name);
-                let value = boxed(quote!(#read(body)?));
+                let value = boxed(quote!(#JSON_READ_TREE(body, #read)?));
                 quote!(::std::option::Option::Some(#value))
             }
             (_, PayloadKind::Document) => quote!((!body.is_null()).then(|| body.clone())),
@@ -364,7 +369,7 @@ fn payload_value(field: &Field, kind: PayloadKind, source: Source, bytes: &Token
     let value = match (&field.ty.kind, kind) {
         (TyKind::Structure(name) | TyKind::Union(name), _) => {
             let read = helper_fn("de_", name);
-            quote!(#read(&#JSON_PARSE(&#bytes)?)?)
+            quote!(#JSON_READ_BODY(&#bytes, #read)?)
         }
         (_, PayloadKind::Document) => quote!(#JSON_PARSE(&#bytes)?),
         (TyKind::Enum(name), _) => {
@@ -542,8 +547,8 @@ mod tests {
         let list = format!("rest::header_timestamp_list(&response.headers,\"X-When\",{http_date})?");
         assert!(reader.contains(&list), "{reader}");
         assert!(reader.contains("code:::std::option::Option::Some(i32::from(response.status))"), "{reader}");
-        assert!(reader.contains("rest::parse_body(&response.body)?"), "{reader}");
-        assert!(reader.contains("\"rest\"=>"), "{reader}");
+        assert!(reader.contains("rest::read_body(&response.body,"), "{reader}");
+        assert!(reader.contains("\"rest\"=>{"), "{reader}");
         assert!(
             !reader.contains("\"when\"=>") && !reader.contains("\"code\"=>"),
             "bound members are not read from the body: {reader}"

@@ -76,6 +76,7 @@ pub(crate) const BYTE_STREAM_BYTE_STREAM_ERROR: RuntimeItem = RuntimeItem("byte_
 // `blob`
 pub(crate) const BLOB_BLOB: RuntimeItem = RuntimeItem("blob::Blob");
 pub(crate) const BLOB_READ: RuntimeItem = RuntimeItem("blob::read");
+pub(crate) const BLOB_READ_JSON: RuntimeItem = RuntimeItem("blob::read_json");
 pub(crate) const BLOB_WRITE: RuntimeItem = RuntimeItem("blob::write");
 
 // `cli_app`
@@ -168,7 +169,9 @@ pub(crate) const HTTP_HTTP_CLIENT: RuntimeItem = RuntimeItem("http::HttpClient")
 // `json`
 pub(crate) const JSON_BOOLEAN: RuntimeItem = RuntimeItem("json::boolean");
 pub(crate) const JSON_DESERIALIZE_ERROR: RuntimeItem = RuntimeItem("json::DeserializeError");
+pub(crate) const JSON_DOCUMENT: RuntimeItem = RuntimeItem("json::document");
 pub(crate) const JSON_FLOAT: RuntimeItem = RuntimeItem("json::float");
+pub(crate) const JSON_FROM_EMPTY_OBJECT: RuntimeItem = RuntimeItem("json::from_empty_object");
 pub(crate) const JSON_INTEGER: RuntimeItem = RuntimeItem("json::integer");
 pub(crate) const JSON_JSON_OBJECT_WRITER: RuntimeItem = RuntimeItem("json::JsonObjectWriter");
 pub(crate) const JSON_LIST: RuntimeItem = RuntimeItem("json::list");
@@ -176,9 +179,16 @@ pub(crate) const JSON_MAP: RuntimeItem = RuntimeItem("json::map");
 pub(crate) const JSON_OBJECT: RuntimeItem = RuntimeItem("json::object");
 pub(crate) const JSON_OPTIONAL: RuntimeItem = RuntimeItem("json::optional");
 pub(crate) const JSON_PARSE: RuntimeItem = RuntimeItem("json::parse");
+pub(crate) const JSON_READER: RuntimeItem = RuntimeItem("json::JsonReader");
+pub(crate) const JSON_READ_BODY: RuntimeItem = RuntimeItem("json::read_body");
+pub(crate) const JSON_READ_TREE: RuntimeItem = RuntimeItem("json::read_tree");
+pub(crate) const JSON_SKIP: RuntimeItem = RuntimeItem("json::skip");
 pub(crate) const JSON_SPARSE_LIST: RuntimeItem = RuntimeItem("json::sparse_list");
 pub(crate) const JSON_SPARSE_MAP: RuntimeItem = RuntimeItem("json::sparse_map");
 pub(crate) const JSON_STRING: RuntimeItem = RuntimeItem("json::string");
+pub(crate) const JSON_TEXT: RuntimeItem = RuntimeItem("json::text");
+pub(crate) const JSON_UNION: RuntimeItem = RuntimeItem("json::union");
+pub(crate) const JSON_UNIT: RuntimeItem = RuntimeItem("json::unit");
 
 // `json_time`
 pub(crate) const JSON_TIME_FORMAT: RuntimeItem = RuntimeItem("json_time::Format");
@@ -216,13 +226,13 @@ pub(crate) const REST_HEADER_STRING: RuntimeItem = RuntimeItem("rest::header_str
 pub(crate) const REST_HEADER_TIMESTAMP: RuntimeItem = RuntimeItem("rest::header_timestamp");
 pub(crate) const REST_HEADER_TIMESTAMP_LIST: RuntimeItem = RuntimeItem("rest::header_timestamp_list");
 pub(crate) const REST_JOIN_HEADER_LIST: RuntimeItem = RuntimeItem("rest::join_header_list");
-pub(crate) const REST_PARSE_BODY: RuntimeItem = RuntimeItem("rest::parse_body");
 pub(crate) const REST_PARSE_BOOL: RuntimeItem = RuntimeItem("rest::parse_bool");
 pub(crate) const REST_PARSE_FLOAT: RuntimeItem = RuntimeItem("rest::parse_float");
 pub(crate) const REST_PARSE_INTEGER: RuntimeItem = RuntimeItem("rest::parse_integer");
 pub(crate) const REST_PARSE_STRING: RuntimeItem = RuntimeItem("rest::parse_string");
 pub(crate) const REST_PAYLOAD_TEXT: RuntimeItem = RuntimeItem("rest::payload_text");
 pub(crate) const REST_PREFIX_HEADERS: RuntimeItem = RuntimeItem("rest::prefix_headers");
+pub(crate) const REST_READ_BODY: RuntimeItem = RuntimeItem("rest::read_body");
 pub(crate) const REST_URI_BUILDER: RuntimeItem = RuntimeItem("rest::UriBuilder");
 
 // `retry`
