@@ -53,14 +53,14 @@ impl AcknowledgeThirdPartyJobError {
     pub fn is_retryable(&self) -> bool {
         false
     }
-    /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
+    /// Builds the error from a response's metadata and body (`{}` when it was not JSON).
     pub(crate) fn from_response(
         meta: &crate::runtime::error::ErrorMetadata,
-        body: &::serde_json::Value,
+        body: &[u8],
     ) -> Self {
         match meta.code() {
             Some("InvalidClientTokenException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_invalid_client_token_exception,
                 ) {
@@ -75,7 +75,7 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             Some("InvalidNonceException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_invalid_nonce_exception,
                 ) {
@@ -90,7 +90,7 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             Some("JobNotFoundException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_job_not_found_exception,
                 ) {
@@ -105,7 +105,7 @@ impl AcknowledgeThirdPartyJobError {
                 }
             }
             Some("ValidationException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_validation_exception,
                 ) {
@@ -189,14 +189,14 @@ impl PutThirdPartyJobFailureResultError {
     pub fn is_retryable(&self) -> bool {
         false
     }
-    /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
+    /// Builds the error from a response's metadata and body (`{}` when it was not JSON).
     pub(crate) fn from_response(
         meta: &crate::runtime::error::ErrorMetadata,
-        body: &::serde_json::Value,
+        body: &[u8],
     ) -> Self {
         match meta.code() {
             Some("InvalidClientTokenException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_invalid_client_token_exception,
                 ) {
@@ -213,7 +213,7 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             Some("InvalidJobStateException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_invalid_job_state_exception,
                 ) {
@@ -230,7 +230,7 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             Some("JobNotFoundException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_job_not_found_exception,
                 ) {
@@ -245,7 +245,7 @@ impl PutThirdPartyJobFailureResultError {
                 }
             }
             Some("ValidationException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_validation_exception,
                 ) {
@@ -329,14 +329,14 @@ impl PutThirdPartyJobSuccessResultError {
     pub fn is_retryable(&self) -> bool {
         false
     }
-    /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
+    /// Builds the error from a response's metadata and body (`{}` when it was not JSON).
     pub(crate) fn from_response(
         meta: &crate::runtime::error::ErrorMetadata,
-        body: &::serde_json::Value,
+        body: &[u8],
     ) -> Self {
         match meta.code() {
             Some("InvalidClientTokenException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_invalid_client_token_exception,
                 ) {
@@ -353,7 +353,7 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             Some("InvalidJobStateException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_invalid_job_state_exception,
                 ) {
@@ -370,7 +370,7 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             Some("JobNotFoundException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_job_not_found_exception,
                 ) {
@@ -385,7 +385,7 @@ impl PutThirdPartyJobSuccessResultError {
                 }
             }
             Some("ValidationException") => {
-                match crate::runtime::json::read_tree(
+                match crate::runtime::json::read_body(
                     body,
                     crate::de::de_validation_exception,
                 ) {

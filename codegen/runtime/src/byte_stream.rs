@@ -158,21 +158,16 @@ impl ByteStream {
         Some(ByteStream { source, max_bytes: self.max_bytes, deadline: self.deadline, timer: None, read: 0 })
     }
 
-    /// The lowercase hex SHA-256 of the whole body, for signing it: computed from the bytes, or by
-    /// reading the file through once on a blocking thread; `None` for a body that can be read only
-    /// once (it is sent unsigned).
-    pub async fn payload_sha256(&self) -> Result<Option<String>, ByteStreamError> {
-        Ok(self.payload_digests(false).await?.map(|digests| digests.sha256_hex))
-    }
-
     /// Whether the body can be read again, for a retry or for a digest taken before sending: bytes
     /// and files can, a stream passed on from elsewhere cannot.
     pub fn is_replayable(&self) -> bool {
         matches!(self.source, Source::Bytes(Some(_), _) | Source::File(_))
     }
 
-    /// The digests the request needs, in one read of the body: its SHA-256 always, and its MD5 when
-    /// `md5` is set (for `Content-MD5`). `None` for a body that can be read only once.
+    /// The digests the request needs, in one read of the body: its SHA-256 always (the lowercase hex
+    /// that signs it), and its MD5 when `md5` is set (for `Content-MD5`). Bytes are hashed as they
+    /// are, a file by reading it through once on a blocking thread; `None` for a body that can be read
+    /// only once (it is sent unsigned).
     pub(crate) async fn payload_digests(&self, md5: bool) -> Result<Option<PayloadDigests>, ByteStreamError> {
         match &self.source {
             Source::Bytes(Some(bytes), _) => {

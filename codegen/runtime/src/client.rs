@@ -655,11 +655,11 @@ impl Runtime {
         &self,
         call: Call,
         body: impl Into<RequestBody>,
-        parse_error: fn(&ErrorMetadata, &serde_json::Value) -> E,
+        parse_error: fn(&ErrorMetadata, &[u8]) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
         let mut parsed = None;
-        let mut read_error = |meta: &ErrorMetadata, _: &http::HeaderMap, body: &serde_json::Value| {
+        let mut read_error = |meta: &ErrorMetadata, _: &http::HeaderMap, body: &[u8]| {
             let error = parse_error(meta, body);
             let retryable = is_retryable(&error);
             parsed = Some(error);
@@ -677,11 +677,11 @@ impl Runtime {
         &self,
         call: Call,
         body: impl Into<RequestBody>,
-        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
+        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &[u8]) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<RawResponse, SdkError<E>> {
         let mut parsed = None;
-        let mut read_error = |meta: &ErrorMetadata, headers: &http::HeaderMap, body: &serde_json::Value| {
+        let mut read_error = |meta: &ErrorMetadata, headers: &http::HeaderMap, body: &[u8]| {
             let error = parse_error(meta, headers, body);
             let retryable = is_retryable(&error);
             parsed = Some(error);
@@ -816,14 +816,15 @@ impl Runtime {
                 if self.service.query_compatible {
                     meta = meta.with_query_error(response.headers());
                 }
-                let empty = serde_json::Value::Object(serde_json::Map::new());
-                let retryable = read_error(&meta, response.headers(), parsed.as_ref().unwrap_or(&empty));
+                // A body that is not JSON reads as `{}`, so the metadata's type still finds its error.
+                let body: &[u8] = if parsed.is_some() { response.body() } else { b"{}" };
+                let retryable = read_error(&meta, response.headers(), body);
                 (meta, retryable)
             }
             #[cfg(feature = "rest-json")]
             ErrorFormat::Rest => {
-                let (meta, parsed) = super::rest::error_metadata(status, response.headers(), response.body());
-                let retryable = read_error(&meta, response.headers(), &parsed);
+                let (meta, body) = super::rest::error_metadata(status, response.headers(), response.body());
+                let retryable = read_error(&meta, response.headers(), body);
                 (meta, retryable)
             }
         }
@@ -1091,7 +1092,7 @@ enum ErrorFormat {
 /// Reads the operation's error from an error response's metadata, headers and parsed body (`{}`
 /// when it was not JSON), keeps it, and says whether it is modeled as `@retryable`. The last error
 /// it read is the one a call that ends in [`SdkError::Service`] failed with.
-type ReadError<'a> = dyn FnMut(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> bool + Send + 'a;
+type ReadError<'a> = dyn FnMut(&ErrorMetadata, &http::HeaderMap, &[u8]) -> bool + Send + 'a;
 
 /// How a call failed, before the operation's error is put back in ([`CallFailure::with_error`]).
 enum CallFailure {
@@ -1464,7 +1465,7 @@ mod tests {
                 .credentials_provider(super::super::credentials::Credentials::new("AKID", "SECRET", None))
                 .http_client(http.clone());
             let runtime = Runtime::new(ServiceInfo { query_compatible, ..INFO }, config).unwrap();
-            let codes = |meta: &ErrorMetadata, _: &serde_json::Value| {
+            let codes = |meta: &ErrorMetadata, _: &[u8]| {
                 (meta.code().map(str::to_owned), meta.query_fault().map(str::to_owned))
             };
             let error = runtime.invoke(Call::new("Op"), "{}".to_string(), codes, |_| false).await.unwrap_err();
@@ -1728,7 +1729,7 @@ mod tests {
         let gone = reply(400, &[("x-amzn-requestid", "req-2")], r#"{"__type":"GoneException"}"#);
         let http = Scripted::new(vec![busy.clone(), gone]);
         let runtime = scripted_runtime(&http, Config::builder());
-        let code_of = |meta: &ErrorMetadata, _: &serde_json::Value| meta.code().unwrap_or_default().to_string();
+        let code_of = |meta: &ErrorMetadata, _: &[u8]| meta.code().unwrap_or_default().to_string();
         let modeled_retryable = |error: &String| error == "BusyException";
         let error = runtime.invoke(Call::new("Op"), "{}".to_string(), code_of, modeled_retryable).await.unwrap_err();
         assert_eq!(http.sent(), 2, "the @retryable error is retried, the other is not");

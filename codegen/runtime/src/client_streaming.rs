@@ -66,7 +66,7 @@ impl Runtime {
         &self,
         call: Call,
         body: ByteStream,
-        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
+        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &[u8]) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<StreamingResponse, SdkError<E>> {
         let deadline = self.call_timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
@@ -85,7 +85,7 @@ impl Runtime {
         call: Call,
         body: ByteStream,
         call_deadline: Option<tokio::time::Instant>,
-        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &serde_json::Value) -> E,
+        parse_error: fn(&ErrorMetadata, &http::HeaderMap, &[u8]) -> E,
         is_retryable: fn(&E) -> bool,
     ) -> Result<StreamingResponse, SdkError<E>> {
         #[cfg(feature = "content-md5")]
@@ -172,8 +172,8 @@ impl Runtime {
                         return Ok(StreamingResponse { status, request_id, headers: parts.headers, body });
                     }
                     let bytes = body.collect().await.map_err(body_error)?;
-                    let (meta, parsed) = super::super::rest::error_metadata(status, &parts.headers, &bytes);
-                    let error = parse_error(&meta, &parts.headers, &parsed);
+                    let (meta, error_body) = super::super::rest::error_metadata(status, &parts.headers, &bytes);
+                    let error = parse_error(&meta, &parts.headers, error_body);
                     let skew_corrected =
                         meta.code().is_some_and(is_clock_skew_error) && self.correct_clock_skew(&parts.headers);
                     let retry = if skew_corrected {
@@ -335,7 +335,7 @@ mod tests {
         call
     }
 
-    fn error_code(meta: &ErrorMetadata, headers: &http::HeaderMap, _body: &serde_json::Value) -> String {
+    fn error_code(meta: &ErrorMetadata, headers: &http::HeaderMap, _body: &[u8]) -> String {
         format!("{}|{}", meta.code().unwrap_or("-"), headers.get("x-detail").map_or("-", |v| v.to_str().unwrap()))
     }
 

@@ -5,7 +5,8 @@
 //! into the generated structures: no tree is built, unknown members are skipped, and strings without
 //! escapes are borrowed until a member keeps them. The reader refuses nesting deeper than 127 levels,
 //! as serde_json does, so a hostile body cannot exhaust the stack; its errors say where a value had the
-//! wrong type. Documents, which are trees, and error responses, the cold path, use `serde_json::Value`.
+//! wrong type. Error responses are read from their bytes too; only documents, which are trees, and
+//! finding an error response's type use `serde_json::Value`.
 //!
 //! Why a reader of our own, beside serde_json: serde_json reads token by token only through serde's
 //! `Deserialize` visitors, which would mean a visitor type and its trait impls for every structure,
@@ -632,14 +633,6 @@ pub fn read_body<'a, T>(
     Ok(value)
 }
 
-/// Reads a body that is already a tree (an error response's) with `read`.
-pub fn read_tree<T>(
-    value: &Value,
-    read: impl FnOnce(&mut JsonReader<'_>) -> Result<T, DeserializeError>,
-) -> Result<T, DeserializeError> {
-    read_body(value.to_string().as_bytes(), read)
-}
-
 /// An object whose members are read by `member`, given each one's name (unescaped). A member it
 /// leaves unread (an unknown one) is skipped; an error it returns is located under the member's name.
 #[inline]
@@ -1083,8 +1076,7 @@ mod tests {
         let items = |r: &mut JsonReader<'_>| object(r, |r, _| list(r, integer::<i32>).map(drop));
         let err = read(r#"{"items":[1,"x"]}"#, items).unwrap_err();
         assert_eq!(err.to_string(), "at `items[1]`: expected an integer, found a string");
-        let tree: Value = serde_json::from_str(r#"{"items":[1,null,true]}"#).unwrap();
-        let err = read_tree(&tree, items).unwrap_err();
+        let err = read(r#"{"items":[1,null,true]}"#, items).unwrap_err();
         assert_eq!(err.to_string(), "at `items[2]`: expected an integer, found a boolean");
     }
 

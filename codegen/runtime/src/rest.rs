@@ -520,14 +520,17 @@ pub fn read_body<'a>(
 }
 
 /// Reads a restJson1 error response: its metadata (the code, message, status and request ID, read as
-/// awsJson's are, by [`error_metadata`](super::error::error_metadata)) and its body as JSON. A body
-/// that is empty or not a JSON object reads as `{}`, so the header's type still finds the modeled error.
-pub fn error_metadata(status: u16, headers: &http::HeaderMap, body: &[u8]) -> (ErrorMetadata, Value) {
-    let parsed = match super::json::parse(body) {
-        Ok(value @ Value::Object(_)) => value,
-        _ => Value::Object(serde_json::Map::new()),
-    };
-    (super::error::error_metadata(status, headers, Some(&parsed)), parsed)
+/// awsJson's are, by [`error_metadata`](super::error::error_metadata)), and the body its error reader
+/// reads: the body itself when it is a JSON object, else `{}`, so the header's type still finds the
+/// modeled error.
+pub fn error_metadata<'a>(status: u16, headers: &http::HeaderMap, body: &'a [u8]) -> (ErrorMetadata, &'a [u8]) {
+    match super::json::parse(body) {
+        // An empty body parses as `{}` too, and is handed on as that.
+        Ok(parsed @ Value::Object(_)) if !body.iter().all(u8::is_ascii_whitespace) => {
+            (super::error::error_metadata(status, headers, Some(&parsed)), body)
+        }
+        _ => (super::error::error_metadata(status, headers, None), b"{}"),
+    }
 }
 
 #[cfg(test)]
@@ -885,15 +888,16 @@ mod tests {
             let (meta, _) = error_metadata(400, &headers(pairs), body.as_bytes());
             assert_eq!(meta.code(), Some("FooError"), "{pairs:?} {body}");
         }
-        let (meta, parsed) = error_metadata(500, &none, br#"{"nested": {"__type": "Nested"}, "Message": "hi"}"#);
+        let body = br#"{"nested": {"__type": "Nested"}, "Message": "hi"}"#;
+        let (meta, error_body) = error_metadata(500, &none, body);
         assert_eq!((meta.code(), meta.message(), meta.status()), (None, Some("hi"), Some(500)));
-        assert_eq!(parsed["nested"]["__type"], "Nested");
+        assert_eq!(error_body, body, "a JSON object is read by the error reader as it came");
         // A body that is not JSON, or empty, leaves the header's type and reads as `{}`.
         for body in [&b""[..], b"<html>oops</html>", b"[1]"] {
-            let (meta, parsed) =
+            let (meta, error_body) =
                 error_metadata(503, &headers(&[("X-Amzn-Errortype", "Busy"), ("x-amzn-requestid", "r1")]), body);
             assert_eq!((meta.code(), meta.request_id()), (Some("Busy"), Some("r1")));
-            assert_eq!(parsed, serde_json::json!({}));
+            assert_eq!(error_body, b"{}");
         }
         // A type that cleans down to nothing is no type.
         assert_eq!(error_metadata(400, &headers(&[("X-Amzn-Errortype", ":http://x")]), b"{}").0.code(), None);

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::common::fn_suffix;
 use super::runtime_paths::{
     ERROR_CONFIG_ERROR, ERROR_ERROR_METADATA, ERROR_RESPONSE_ERROR, ERROR_SDK_ERROR, ERROR_SERVICE_ERROR,
-    ERROR_TIMEOUT_ERROR, ERROR_UNHANDLED_ERROR, JSON_DESERIALIZE_ERROR, JSON_READ_TREE, VALIDATE_LENGTH_UNIT,
+    ERROR_TIMEOUT_ERROR, ERROR_UNHANDLED_ERROR, JSON_DESERIALIZE_ERROR, JSON_READ_BODY, VALIDATE_LENGTH_UNIT,
     VALIDATE_VALIDATION_ERROR, VALIDATE_VIOLATION, VALIDATE_VIOLATION_KIND,
 };
 use super::tokens::{allow_deprecated, doc, doc_attrs, ident};
@@ -77,7 +77,7 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         codes.push(quote! { #name::#variant(_) => Some(#shown), });
         let de = format_ident!("de_{}", fn_suffix(error));
         parses.push(quote! {
-            #codes_on_wire => match #JSON_READ_TREE(body, crate::de::#de) {
+            #codes_on_wire => match #JSON_READ_BODY(body, crate::de::#de) {
                 Ok(error) => #name::#variant(error),
                 Err(_) => #name::Unhandled(#ERROR_UNHANDLED_ERROR::new(meta.clone())),
             },
@@ -102,8 +102,8 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
     // restJson1 errors are read by `de::http_error_*` (`rest_response`), from their headers too.
     let from_response = if op.http.is_none() {
         quote! {
-            /// Builds the error from a response's metadata and parsed body (`{}` when it was not JSON).
-            pub(crate) fn from_response(meta: &#ERROR_ERROR_METADATA, body: &::serde_json::Value) -> Self {
+            /// Builds the error from a response's metadata and body (`{}` when it was not JSON).
+            pub(crate) fn from_response(meta: &#ERROR_ERROR_METADATA, body: &[u8]) -> Self {
                 #parse_body
             }
         }

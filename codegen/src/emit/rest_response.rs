@@ -18,7 +18,7 @@ use super::common::{helper_fn, named_in, stream_field};
 use super::de::{field_reader, finish_field, slot_ident};
 use super::runtime_paths::{
     CLIENT_RAW_RESPONSE, CLIENT_STREAMING_RESPONSE, ERROR_ERROR_METADATA, ERROR_UNHANDLED_ERROR,
-    JSON_DESERIALIZE_ERROR, JSON_OBJECT, JSON_OPTIONAL, JSON_PARSE, JSON_READ_BODY, JSON_READ_TREE, JSON_TIME_FORMAT,
+    JSON_DESERIALIZE_ERROR, JSON_DOCUMENT, JSON_OBJECT, JSON_OPTIONAL, JSON_PARSE, JSON_READ_BODY, JSON_TIME_FORMAT,
     REST_HEADER_BASE64, REST_HEADER_BOOL, REST_HEADER_FLOAT, REST_HEADER_INTEGER, REST_HEADER_LIST, REST_HEADER_MAP,
     REST_HEADER_MEDIA_TYPE, REST_HEADER_STRING, REST_HEADER_TIMESTAMP, REST_HEADER_TIMESTAMP_LIST, REST_PARSE_BOOL,
     REST_PARSE_FLOAT, REST_PARSE_INTEGER, REST_PARSE_STRING, REST_PAYLOAD_TEXT, REST_PREFIX_HEADERS, REST_READ_BODY,
@@ -155,7 +155,7 @@ fn error_structure_fn(service: &Service, name: &str) -> TokenStream {
         fn #func(
             #status: ::std::option::Option<u16>,
             #headers: &#REST_HEADER_MAP,
-            body: &::serde_json::Value,
+            body: &[u8],
         ) -> ::std::result::Result<#error_type, #JSON_DESERIALIZE_ERROR> {
             #body
         }
@@ -200,7 +200,7 @@ fn read_structure(structure: &Structure, name: &str, source: Source) -> TokenStr
         };
         let read = match source {
             Source::Response => quote!(#REST_READ_BODY(&#bytes, #read_members)?;),
-            Source::Error => quote!(#JSON_READ_TREE(body, |reader| #JSON_OBJECT(reader, #read_members))?;),
+            Source::Error => quote!(#JSON_READ_BODY(body, |reader| #JSON_OBJECT(reader, #read_members))?;),
         };
         steps.push(quote! {
             #(#slots)*
@@ -359,10 +359,10 @@ fn payload_value(field: &Field, kind: PayloadKind, source: Source, bytes: &Token
         return match (&field.ty.kind, kind) {
             (TyKind::Structure(name) | TyKind::Union(name), _) => {
                 let read = helper_fn("de_", name);
-                let value = boxed(quote!(#JSON_READ_TREE(body, #read)?));
+                let value = boxed(quote!(#JSON_READ_BODY(body, #read)?));
                 quote!(::std::option::Option::Some(#value))
             }
-            (_, PayloadKind::Document) => quote!((!body.is_null()).then(|| body.clone())),
+            (_, PayloadKind::Document) => quote!(::std::option::Option::Some(#JSON_READ_BODY(body, #JSON_DOCUMENT)?)),
             _ => quote!(::std::option::Option::None),
         };
     }
@@ -460,7 +460,7 @@ fn error_dispatch_fn(service: &Service, op: &Operation) -> TokenStream {
         pub(crate) fn #func(
             meta: &#ERROR_ERROR_METADATA,
             #headers: &#REST_HEADER_MAP,
-            #body: &::serde_json::Value,
+            #body: &[u8],
         ) -> crate::error::#enum_name {
             #by_code
         }

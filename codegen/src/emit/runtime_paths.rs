@@ -181,7 +181,6 @@ pub(crate) const JSON_OPTIONAL: RuntimeItem = RuntimeItem("json::optional");
 pub(crate) const JSON_PARSE: RuntimeItem = RuntimeItem("json::parse");
 pub(crate) const JSON_READER: RuntimeItem = RuntimeItem("json::JsonReader");
 pub(crate) const JSON_READ_BODY: RuntimeItem = RuntimeItem("json::read_body");
-pub(crate) const JSON_READ_TREE: RuntimeItem = RuntimeItem("json::read_tree");
 pub(crate) const JSON_SKIP: RuntimeItem = RuntimeItem("json::skip");
 pub(crate) const JSON_SPARSE_LIST: RuntimeItem = RuntimeItem("json::sparse_list");
 pub(crate) const JSON_SPARSE_MAP: RuntimeItem = RuntimeItem("json::sparse_map");
