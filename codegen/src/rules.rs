@@ -18,6 +18,11 @@ pub mod endpoint;
 pub mod endpoint_functions;
 #[path = "../runtime/src/partitions.rs"]
 pub mod partitions;
+// The rule set and partition parsers read their JSON text with the runtime's reader; its writers and
+// typed readers serve the generated crates only.
+#[path = "../runtime/src/json.rs"]
+#[allow(dead_code)]
+mod json;
 
 use endpoint::{Endpoint, ParamValue, Params, ResolveError, RuleSet};
 use partitions::Partitions;

@@ -811,7 +811,7 @@ impl Runtime {
         let status = response.status().as_u16();
         match format {
             ErrorFormat::Json => {
-                let parsed = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
+                let parsed = crate::json::from_slice(response.body()).ok();
                 let mut meta = error_metadata(status, response.headers(), parsed.as_ref());
                 if self.service.query_compatible {
                     meta = meta.with_query_error(response.headers());

@@ -176,7 +176,7 @@ impl ContainerCredentials {
                     }
                 }
                 Ok(response) if response.status().is_success() => {
-                    let document: serde_json::Value = serde_json::from_slice(response.body()).map_err(|_| {
+                    let document = crate::json::from_slice(response.body()).map_err(|_| {
                         CredentialsError::provider_error(format!("{SOURCE}: the endpoint's answer is not JSON"))
                     })?;
                     return credentials_from_json(&document, "Token", SOURCE);
@@ -211,7 +211,7 @@ fn is_allowed_http_address(address: IpAddr) -> bool {
 
 /// `: code: message` from an agent's JSON error body, or nothing.
 fn error_detail(body: &[u8]) -> String {
-    let Ok(document) = serde_json::from_slice::<serde_json::Value>(body) else {
+    let Ok(document) = crate::json::from_slice(body) else {
         return String::new();
     };
     let text =

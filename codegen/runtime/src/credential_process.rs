@@ -111,7 +111,7 @@ impl ProcessCredentials {
                 .map_or_else(|| "was stopped by a signal".to_owned(), |c| format!("exited with status {c}"));
             return Err(CredentialsError::provider_error(format!("{source}: {how} (its standard error says why)")));
         }
-        let document: serde_json::Value = serde_json::from_slice(&output)
+        let document = crate::json::from_slice(&output)
             .map_err(|_| CredentialsError::provider_error(format!("{source}: its output is not a JSON object")))?;
         match document.get("Version").and_then(serde_json::Value::as_u64) {
             Some(1) => {}

@@ -298,7 +298,7 @@ pub struct RuleSet {
 impl RuleSet {
     /// Parses a rule set from its JSON text.
     pub fn parse(json: &str) -> Result<RuleSet, RuleSetError> {
-        let document: Json = serde_json::from_str(json).map_err(|e| RuleSetError {
+        let document = super::json::from_slice(json.as_bytes()).map_err(|e| RuleSetError {
             path: String::new(),
             message: format!("not valid JSON: {e}"),
             unsupported: false,

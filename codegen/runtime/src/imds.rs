@@ -243,7 +243,7 @@ impl ImdsClient {
             .get(&format!("{ROLE_PATH}{role}"))
             .await?
             .ok_or_else(|| ImdsError::Failed(format!("it lists role {role} but has no credentials for it")))?;
-        let document: serde_json::Value = serde_json::from_str(&document)
+        let document = crate::json::from_slice(document.as_bytes())
             .map_err(|_| ImdsError::Failed(format!("the credentials of role {role} are not JSON")))?;
         if let Some(code) = document.get("Code").and_then(|c| c.as_str()).filter(|c| *c != "Success") {
             return Err(ImdsError::Failed(format!("the credentials of role {role} are not available (Code {code})")));

@@ -6,7 +6,10 @@
 //! escapes are borrowed until a member keeps them. The reader refuses nesting deeper than 127 levels,
 //! as serde_json does, so a hostile body cannot exhaust the stack; its errors say where a value had the
 //! wrong type. Error responses are read from their bytes too; only documents, which are trees, and
-//! finding an error response's type use `serde_json::Value`.
+//! finding an error response's type use `serde_json::Value`, and those trees are built by this reader
+//! as well ([`document`], [`from_slice`]), as are the runtime's other JSON texts (credentials, the
+//! endpoint rules, the partition table). serde_json's own parser is therefore left out of a crate
+//! without the CLI: one JSON reader per binary, not two (about 65 KB of a job worker).
 //!
 //! Why a reader of our own, beside serde_json: serde_json reads token by token only through serde's
 //! `Deserialize` visitors, which would mean a visitor type and its trait impls for every structure,
@@ -19,7 +22,7 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 /// Writes one JSON object; members are added with [`JsonObjectWriter::key`].
 #[derive(Debug)]
@@ -284,7 +287,17 @@ pub fn parse(body: &[u8]) -> Result<Value, DeserializeError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
-    serde_json::from_slice(body).map_err(|e| DeserializeError::new(format!("the body is not valid JSON: {e}")))
+    read_body(body, document)
+}
+
+/// One JSON text as a tree, through the same reader as the responses. Unlike [`parse`], an empty text
+/// is an error: this is for documents that must hold a value (credentials, rule sets, the partition
+/// table), where serde_json's own parser would add a second JSON reader to every binary.
+pub fn from_slice(text: &[u8]) -> Result<Value, DeserializeError> {
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Err(DeserializeError::new("the text is empty, not JSON"));
+    }
+    read_body(text, document)
 }
 
 /// The deepest nesting of arrays and objects a body may have, as serde_json allows (its recursion
@@ -753,12 +766,51 @@ pub fn number_text<'a>(reader: &mut JsonReader<'a>) -> Result<&'a str, Deseriali
 }
 
 /// A document: any JSON value, as a tree.
+///
+/// Numbers become what serde_json makes of them: an integer that fits a `u64` (or, negative, an
+/// `i64`) stays an integer; any other number is the nearest `f64`, and one too large for it is an
+/// error. `-0` is the float `-0.0`, as serde_json reads it.
 pub fn document(reader: &mut JsonReader<'_>) -> Result<Value, DeserializeError> {
-    reader.peek();
-    let start = reader.pos;
-    reader.skip()?;
-    serde_json::from_slice(&reader.bytes[start..reader.pos])
-        .map_err(|e| DeserializeError::new(format!("the body is not valid JSON: {e}")))
+    match reader.peek() {
+        Some(b'{') => {
+            let mut members = Map::new();
+            object(reader, |reader, name| {
+                members.insert(name.to_owned(), document(reader)?);
+                Ok(())
+            })?;
+            Ok(Value::Object(members))
+        }
+        Some(b'[') => {
+            let mut elements = Vec::new();
+            sparse_elements(reader, |reader, index| {
+                elements.push(document(reader).map_err(|e| e.at_index(index))?);
+                Ok(())
+            })?;
+            Ok(Value::Array(elements))
+        }
+        Some(b'"') => string(reader).map(Value::String),
+        Some(b't' | b'f') => boolean(reader).map(Value::Bool),
+        Some(b'n') => reader.literal(b"null").map(|()| Value::Null),
+        _ => {
+            let (text, integer) = reader.number("a value")?;
+            let exact = match (integer, text.strip_prefix('-')) {
+                (true, None) => text.parse::<u64>().ok().map(Number::from),
+                (true, Some(magnitude)) if magnitude.bytes().any(|b| b != b'0') => {
+                    text.parse::<i64>().ok().map(Number::from)
+                }
+                _ => None,
+            };
+            match exact {
+                Some(number) => Ok(Value::Number(number)),
+                None => text
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(Number::from_f64)
+                    .map(Value::Number)
+                    .ok_or_else(|| DeserializeError::new(format!("number {text} is out of range"))),
+            }
+        }
+    }
 }
 
 /// `None` for JSON `null` (awsJson treats it as absent), else the value read by `read`.
@@ -1146,30 +1198,6 @@ mod tests {
         assert_eq!(from_empty_object(|r| object(r, |_, _| Ok(()))), Ok(()));
     }
 
-    /// Any value, read through the reader's own functions into a tree, to compare with serde_json's.
-    fn tree(reader: &mut JsonReader<'_>) -> Result<Value, DeserializeError> {
-        match reader.peek() {
-            Some(b'{') => {
-                let mut members = Map::new();
-                object(reader, |reader, name| {
-                    members.insert(name.to_owned(), tree(reader)?);
-                    Ok(())
-                })?;
-                Ok(Value::Object(members))
-            }
-            Some(b'[') => {
-                Ok(Value::Array(sparse_list(reader, tree)?.into_iter().map(Option::unwrap_or_default).collect()))
-            }
-            Some(b'"') => string(reader).map(Value::String),
-            Some(b't' | b'f') => boolean(reader).map(Value::Bool),
-            Some(b'n') => reader.skip().map(|()| Value::Null),
-            _ => {
-                let text = number_text(reader)?;
-                serde_json::from_str(text).map_err(|e| DeserializeError::new(e.to_string()))
-            }
-        }
-    }
-
     /// A random JSON value of at most `depth` levels, with random whitespace and escapes.
     fn random_value(rng: &mut fastrand::Rng, depth: usize, out: &mut String) {
         const SPACE: [&str; 5] = ["", "", " ", "\n\t", "\r\n  "];
@@ -1265,7 +1293,7 @@ mod tests {
             if body.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let ours = read_body(&body, tree);
+            let ours = read_body(&body, document);
             let theirs = serde_json::from_slice::<Value>(&body);
             match (&ours, &theirs) {
                 (Ok(ours), Ok(theirs)) => assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(&body)),
@@ -1285,10 +1313,42 @@ mod tests {
     }
 
     #[test]
+    fn document_numbers_are_the_kinds_serde_json_makes() {
+        for text in [
+            "0",
+            "-0",
+            "-0.0",
+            "7",
+            "-7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1e2",
+            "1.5",
+            "2.2250738585072011e-308",
+            "1e400",
+            "-1e400",
+            "123456789012345678901234567890",
+        ] {
+            let ours = read_body(text.as_bytes(), document);
+            let theirs = serde_json::from_str::<Value>(text);
+            match (&ours, &theirs) {
+                (Ok(Value::Number(a)), Ok(Value::Number(b))) => {
+                    assert_eq!((a.as_u64(), a.as_i64(), a.is_f64()), (b.as_u64(), b.as_i64(), b.is_f64()), "{text}");
+                    assert_eq!(a.as_f64().map(f64::to_bits), b.as_f64().map(f64::to_bits), "{text}");
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("{text}: ours {ours:?}, serde_json {theirs:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn the_reader_and_serde_json_share_the_nesting_limit() {
         for depth in [127, 128, 129] {
             let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-            let ours = read_body(body.as_bytes(), tree).is_ok();
+            let ours = read_body(body.as_bytes(), document).is_ok();
             let theirs = serde_json::from_str::<Value>(&body).is_ok();
             assert_eq!(ours, theirs, "depth {depth}");
         }

@@ -146,7 +146,7 @@ pub struct Partitions {
 impl Partitions {
     /// Parses the table from its JSON text.
     pub fn parse(json: &str) -> Result<Partitions, PartitionsError> {
-        let document: Value = serde_json::from_str(json)
+        let document = super::json::from_slice(json.as_bytes())
             .map_err(|e| PartitionsError { path: String::new(), message: format!("not valid JSON: {e}") })?;
         Partitions::from_json(&document)
     }
