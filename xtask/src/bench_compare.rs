@@ -357,7 +357,7 @@ fn calls_table(out: &mut String, calls: &Calls) {
             );
             let _ = writeln!(
                 out,
-                "| Minimal job worker: release binary, MB | {:.1} | {:.1} | {size_ratio:.2} | ≤ {BINARY_SIZE_TARGET} | {} |",
+                "| Minimal job worker: release binary, MB | {:.2} | {:.2} | {size_ratio:.3} | ≤ {BINARY_SIZE_TARGET} | {} |",
                 generated.bytes as f64 / 1e6,
                 sdk.bytes as f64 / 1e6,
                 verdict(size_ratio <= BINARY_SIZE_TARGET)

@@ -300,7 +300,7 @@ impl RuleSet {
     pub fn parse(json: &str) -> Result<RuleSet, RuleSetError> {
         let document = super::json::from_slice(json.as_bytes()).map_err(|e| RuleSetError {
             path: String::new(),
-            message: format!("not valid JSON: {e}"),
+            message: e.to_string(),
             unsupported: false,
         })?;
         RuleSet::from_json(&document)

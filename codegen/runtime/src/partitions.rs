@@ -147,7 +147,7 @@ impl Partitions {
     /// Parses the table from its JSON text.
     pub fn parse(json: &str) -> Result<Partitions, PartitionsError> {
         let document = super::json::from_slice(json.as_bytes())
-            .map_err(|e| PartitionsError { path: String::new(), message: format!("not valid JSON: {e}") })?;
+            .map_err(|e| PartitionsError { path: String::new(), message: e.to_string() })?;
         Partitions::from_json(&document)
     }
 
@@ -501,7 +501,7 @@ mod tests {
         }
         let no_aws = TABLE.replace("\"id\": \"aws\",", "\"id\": \"aws-other\",");
         assert!(Partitions::parse(&no_aws).unwrap_err().message.contains("no `aws` partition"));
-        assert!(Partitions::parse("{").unwrap_err().message.starts_with("not valid JSON"));
+        assert!(Partitions::parse("{").unwrap_err().message.contains("not valid JSON"));
     }
 
     #[test]
