@@ -295,7 +295,7 @@ fn table(calls: Option<&Calls>, three: Option<&three_crates::Figure>) -> String 
         calls_table(&mut out, calls);
     }
     if let Some(figure) = three {
-        let ratio = figure.shared_seconds / figure.copies_seconds;
+        let (shared, copies) = (&figure.shared, &figure.copies);
         if calls.is_some() {
             out.push('\n');
         }
@@ -303,9 +303,18 @@ fn table(calls: Option<&Calls>, three: Option<&three_crates::Figure>) -> String 
         let _ = writeln!(out, "|---|---:|---:|---:|");
         let _ = writeln!(
             out,
-            "| Clean `cargo build --release --workspace`, s | {:.0} | {:.0} | {ratio:.2} |",
-            figure.shared_seconds, figure.copies_seconds
+            "| Clean `cargo build --release --workspace`, wall-clock s | {:.0} | {:.0} | {:.2} |",
+            shared.wall_seconds,
+            copies.wall_seconds,
+            shared.wall_seconds / copies.wall_seconds
         );
+        if let (Some(shared_cpu), Some(copies_cpu)) = (shared.cpu_seconds, copies.cpu_seconds) {
+            let _ = writeln!(
+                out,
+                "| The same builds, CPU s (user + system, every compiler process) | {shared_cpu:.0} | {copies_cpu:.0} | {:.2} |",
+                shared_cpu / copies_cpu
+            );
+        }
     }
     if calls.is_some_and(|c| c.builds.is_some()) || three.is_some() {
         let _ = writeln!(

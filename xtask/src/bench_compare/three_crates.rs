@@ -22,10 +22,13 @@ const SERVICES: [(&str, &str); 3] = [
     ("cloudwatch-logs-2014-03-28.json", "logs"),
 ];
 
-/// Clean release build times of the two workspaces, in seconds.
+/// Clean release builds of the two workspaces: wall-clock seconds, and the CPU seconds (user and
+/// system, of cargo and every compiler it ran) where the platform reports them. On a machine with
+/// fewer cores than crates ready to build, the CPU time is the work the build did; the wall-clock
+/// time also depends on what can run in parallel.
 pub struct Figure {
-    pub shared_seconds: f64,
-    pub copies_seconds: f64,
+    pub shared: BuildTime,
+    pub copies: BuildTime,
     /// The commit whose generator wrote the copies.
     pub copies_from: String,
 }
@@ -77,9 +80,9 @@ pub fn measure(root: &Path, models: &[PathBuf], copies_from: &str) -> Result<Fig
             true,
         )?;
     }
-    let copies_seconds = clean_build(&copies, "the three crates with runtime copies")?;
-    let shared_seconds = clean_build(&shared, "the three crates sharing the runtime")?;
-    Ok(Figure { shared_seconds, copies_seconds, copies_from: copies_from.to_string() })
+    let copies = clean_build(&copies, "the three crates with runtime copies")?;
+    let shared = clean_build(&shared, "the three crates sharing the runtime")?;
+    Ok(Figure { shared, copies, copies_from: copies_from.to_string() })
 }
 
 /// Removes the scratch directory however the measurement ends.
@@ -206,7 +209,13 @@ fn write_workspace(dir: &Path, lock: &Path) -> Result<(), String> {
 }
 
 /// Seconds of a clean `cargo build --release --workspace` of `dir` in a fresh target directory.
-fn clean_build(dir: &Path, what: &str) -> Result<f64, String> {
+/// How long one clean build took.
+pub struct BuildTime {
+    pub wall_seconds: f64,
+    pub cpu_seconds: Option<f64>,
+}
+
+fn clean_build(dir: &Path, what: &str) -> Result<BuildTime, String> {
     let target = dir.join("target");
     remove_dir(&target)?;
     eprintln!("bench-compare: clean release build of {what}");
@@ -218,9 +227,32 @@ fn clean_build(dir: &Path, what: &str) -> Result<f64, String> {
         .arg(&target)
         // A compiler cache would turn a clean build into a cache lookup.
         .env_remove("RUSTC_WRAPPER");
+    let cpu_before = children_cpu_seconds();
     let start = Instant::now();
     run_cargo(&mut command, &format!("building {what}"), false)?;
-    let seconds = start.elapsed().as_secs_f64();
+    let wall_seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = cpu_before.zip(children_cpu_seconds()).map(|(before, after)| after - before);
     remove_dir(&target)?;
-    Ok(seconds)
+    Ok(BuildTime { wall_seconds, cpu_seconds })
+}
+
+/// The CPU seconds, user and system, of every child process this one has waited for, and of theirs:
+/// cargo waits for each compiler it runs, so the difference across one build is that build's work.
+#[cfg(unix)]
+fn children_cpu_seconds() -> Option<f64> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `getrusage` fills the whole struct it points to when it returns 0, and only reads
+    // `RUSAGE_CHILDREN`.
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // SAFETY: initialised by the successful call above.
+    let usage = unsafe { usage.assume_init() };
+    let seconds = |time: libc::timeval| time.tv_sec as f64 + time.tv_usec as f64 / 1e6;
+    Some(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+}
+
+#[cfg(not(unix))]
+fn children_cpu_seconds() -> Option<f64> {
+    None
 }
