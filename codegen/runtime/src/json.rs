@@ -284,9 +284,6 @@ impl std::error::Error for DeserializeError {}
 /// Only for what is a tree anyway (documents) and for the cold path of error responses; success
 /// bodies are read token by token with [`JsonReader`].
 pub fn parse(body: &[u8]) -> Result<Value, DeserializeError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Map::new()));
-    }
     read_body(body, document)
 }
 
